@@ -1,0 +1,57 @@
+"""electoral: operations of a whole election in one web application."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from electoral import config as settings
+from electoral.extensions import INSTANCE_PATH, babel, csrf, db, huey, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; ``config`` overrides the environment's settings."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_PATH),
+        static_folder=str(ROOT / "static"),
+        template_folder="templates",
+    )
+    INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(settings.from_environment(INSTANCE_PATH))
+    if config:
+        app.config.from_mapping(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    huey.immediate = bool(app.config.get("HUEY_IMMEDIATE"))
+
+    from electoral.core import i18n
+
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        timezone_selector=i18n.select_timezone,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+
+    from electoral import models  # noqa: F401  (every table known to Alembic and the app)
+    from electoral.accounts.views import bp as accounts_bp
+    from electoral.core.views import bp as core_bp
+    from electoral.geography.views import bp as geography_bp
+
+    for blueprint in (core_bp, accounts_bp, geography_bp):
+        app.register_blueprint(blueprint)
+
+    from electoral.core import web
+
+    web.init_app(app)
+
+    from electoral.cli import register_commands
+
+    register_commands(app)
+    return app

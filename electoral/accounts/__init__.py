@@ -1,0 +1,1 @@
+"""Accounts: users, roles, scope, sign-in."""

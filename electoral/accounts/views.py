@@ -1,0 +1,153 @@
+"""Sign-in, sign-out, profile, and the administrator's user pages."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from electoral.accounts import services
+from electoral.accounts.forms import LoginForm, PasswordForm, ProfileForm, UserCreateForm, UserEditForm, UserFilterForm
+from electoral.accounts.models import User
+from electoral.core import home
+from electoral.core.auth import ANY_ROLE, Role, access, public
+from electoral.core.errors import ValidationFailed
+from electoral.core.forms import show_errors
+from electoral.core.web import redirect_back
+from electoral.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+home.register(_l("Users and roles"), "accounts.users", [Role.ADMINISTRATOR],
+              _l("Create accounts, give roles and scope, deactivate."), order=10)
+
+
+def _login_key() -> str:
+    # Throttle per account, not per address: a whole registration office often
+    # shares one public address, and one clerk's typos must not lock out the rest.
+    return "login:" + services.normalise_username(request.form.get("username", ""))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMIT"], key_func=_login_key,
+               methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.username.data, form.password.data)
+        if user is None:
+            form.password.errors = [_("Wrong username or password, or the account is deactivated.")]
+        else:
+            session.clear()  # no session fixation: a fresh session after sign-in
+            login_user(user)
+            if user.locale:
+                session["lang"] = user.locale
+            db.session.commit()
+            flash(_("Welcome, %(name)s.", name=user.full_name or user.username), "success")
+            return redirect_back("core.index")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@access(*ANY_ROLE)
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@access(*ANY_ROLE)
+def profile():
+    form = ProfileForm(obj=current_user)
+    password_form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        current_user.full_name = (form.full_name.data or "").strip()
+        current_user.locale = form.locale.data or None
+        session.pop("lang", None)
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, password_form=password_form)
+
+
+@bp.route("/profile/password", methods=["POST"])
+@access(*ANY_ROLE)
+def change_password():
+    form = ProfileForm(obj=current_user)
+    password_form = PasswordForm(prefix="pw")
+    if password_form.validate_on_submit():
+        if services.authenticate(db.session, current_user.username, password_form.current_password.data) is None:
+            password_form.current_password.errors = [_("The current password is wrong.")]
+        else:
+            try:
+                services.set_password(current_user, password_form.new_password.data)
+            except ValidationFailed as failure:
+                show_errors(password_form, failure, aliases={"password": "new_password"})
+            else:
+                db.session.commit()
+                login_user(current_user._get_current_object())  # stay signed in here; other sessions end
+                flash(_("Your password is changed. Other sessions were signed out."), "success")
+                return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, password_form=password_form), 400
+
+
+@bp.route("/users")
+@access(Role.ADMINISTRATOR)
+def users():
+    form = UserFilterForm(request.args)
+    query = services.list_query(form.q.data or "", form.role.data or None)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("accounts/users.html", page=page, form=form)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@access(Role.ADMINISTRATOR)
+def user_create():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                db.session, form.username.data, form.password.data,
+                [Role(r) for r in form.roles.data], full_name=form.full_name.data or "",
+                scope_code=form.scope.data, locale=form.locale.data or None)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(_("User %(name)s created.", name=user.username), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@access(Role.ADMINISTRATOR)
+def user_edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=user)
+    if request.method == "GET":
+        form.roles.data = sorted(r.value for r in user.roles)
+        form.scope.data = user.scope.code if user.scope else ""
+    if form.validate_on_submit():
+        try:
+            if user.id == current_user.id and (
+                    not form.active.data or Role.ADMINISTRATOR.value not in form.roles.data):
+                raise ValidationFailed(_("You cannot deactivate yourself or remove your own administrator role."))
+            user.full_name = (form.full_name.data or "").strip()
+            services.set_roles(user, [Role(r) for r in form.roles.data])
+            services.set_scope(db.session, user, form.scope.data)
+            services.set_active(user, form.active.data)
+            if form.new_password.data:
+                services.set_password(user, form.new_password.data)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure, aliases={"password": "new_password"})
+        else:
+            db.session.commit()
+            flash(_("User %(name)s saved.", name=user.username), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=user)

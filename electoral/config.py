@@ -1,0 +1,77 @@
+"""Settings from the environment, with safe defaults for one laptop."""
+
+import os
+import secrets
+from pathlib import Path
+
+LANGUAGES = {
+    "en": "English",
+    "fr": "Français",
+    "ar": "العربية",
+    "es": "Español",
+    "pt": "Português",
+}
+RTL_LANGUAGES = {"ar"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """The key from SECRET_KEY, or one generated once and kept under instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # Written with 0600 so other local users cannot forge sessions.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def database_url(instance_path: Path) -> str:
+    """DATABASE_URL, normalised to psycopg 3, or SQLite under instance/."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance_path / 'electoral.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(instance_path: Path) -> dict:
+    """The configuration a deployed application runs with."""
+    redis_url = os.environ.get("REDIS_URL")
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("ELECTORAL_TIMEZONE", "UTC"),
+        "LANGUAGES": LANGUAGES,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "REDIS_URL": redis_url,
+        "HUEY_IMMEDIATE": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("ELECTORAL_HTTPS", "") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "COMMISSION_NAME": os.environ.get("ELECTORAL_COMMISSION_NAME", "National Electoral Commission"),
+        "PAGE_SIZE": 50,
+        # Failed sign-ins allowed per account before a pause is imposed.
+        "LOGIN_FAILURE_LIMIT": os.environ.get("ELECTORAL_LOGIN_LIMIT", "5 per minute;20 per hour"),
+    }
+
+
+def test_config(database_uri: str) -> dict:
+    """Overrides for the test suite."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-only-not-secret",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "HUEY_IMMEDIATE": True,
+        "WTF_CSRF_ENABLED": True,
+        "SERVER_NAME": None,
+    }

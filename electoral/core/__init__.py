@@ -1,0 +1,1 @@
+"""Shared machinery: database base, auth and permissions, audit trail, i18n, imports."""

@@ -1,0 +1,250 @@
+"""The audit trail: who changed what, written in the same transaction, hash-chained.
+
+Every flush that creates, updates or deletes an ``Audited`` record appends one
+entry per record. Each entry's hash covers its own content and the hash of the
+entry before it, so altering, inserting or removing an entry breaks the chain,
+and ``verify_chain`` names where.
+"""
+
+import contextvars
+import datetime as dt
+import decimal
+import enum
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import event, inspect, insert, select, text
+from sqlalchemy.orm import Session
+
+from electoral.core.models import Audited, AuditEntry, utcnow
+
+GENESIS = "0" * 64
+# Arbitrary constant: the PostgreSQL advisory lock that serialises chain appends.
+_CHAIN_LOCK_KEY = 4_711_2024
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    username: str
+
+
+SYSTEM = Actor(None, "system")
+_actor: contextvars.ContextVar[Actor] = contextvars.ContextVar("audit_actor", default=SYSTEM)
+
+
+def current_actor() -> Actor:
+    return _actor.get()
+
+
+def set_actor(actor: Actor) -> contextvars.Token:
+    return _actor.set(actor)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[None]:
+    """Attribute the changes made inside the block to ``actor`` (CLI, jobs, tests)."""
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value
+    if isinstance(value, dt.datetime):
+        return _iso(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def _iso(moment: dt.datetime) -> str:
+    """UTC ISO form, the same whether the database kept the zone (PostgreSQL) or not (SQLite)."""
+    moment = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment.isoformat(timespec="microseconds")
+
+
+def _entry_hash(fields: dict[str, Any]) -> str:
+    canonical = json.dumps(
+        [
+            fields["seq"],
+            _iso(fields["created_at"]),
+            fields["user_id"],
+            fields["username"],
+            fields["action"],
+            fields["entity_type"],
+            fields["entity_id"],
+            fields["before"],
+            fields["after"],
+            fields["prev_hash"],
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _column_values(obj: Audited, only: set[str] | None = None) -> dict[str, Any]:
+    state = inspect(obj)
+    values = {}
+    for attr in state.mapper.column_attrs:
+        if only is not None and attr.key not in only:
+            continue
+        value = state.dict.get(attr.key)
+        if attr.key in obj.__audit_secret__:
+            value = "***" if value is not None else None
+        values[attr.key] = _jsonable(value)
+    return values
+
+
+def _changes(obj: Audited) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before, after = {}, {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if attr.key in obj.__audit_secret__:
+            old, new = "***", "*** (changed)"
+        elif _jsonable(old) == _jsonable(new):
+            continue
+        before[attr.key] = _jsonable(old)
+        after[attr.key] = _jsonable(new)
+    return before, after
+
+
+def _entity_id(obj: Audited) -> str:
+    # After the INSERT the key is on the instance, though not yet in the identity map.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key)
+
+
+def _pending_entries(session: Session) -> list[dict[str, Any]]:
+    rows = []
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            rows.append(("create", obj, None, _column_values(obj)))
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            before, after = _changes(obj)
+            if after:
+                rows.append(("update", obj, before, after))
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            rows.append(("delete", obj, _column_values(obj), None))
+    return [
+        {
+            "action": action,
+            "entity_type": type(obj).__name__,
+            "entity_id": _entity_id(obj),
+            "before": before,
+            "after": after,
+        }
+        for action, obj, before, after in rows
+    ]
+
+
+def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Append entries (action, entity_type, entity_id, before, after) to the chain.
+
+    Bulk operations that bypass the ORM (large imports) call this directly so
+    their rows are audited in the same transaction as well.
+    """
+    if not entries:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    last = connection.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
+    actor = current_actor()
+    now = utcnow()
+    rows = []
+    for entry in entries:
+        seq += 1
+        fields = {
+            "seq": seq,
+            "created_at": now,
+            "user_id": actor.user_id,
+            "username": actor.username,
+            **entry,
+            "prev_hash": prev_hash,
+        }
+        fields["hash"] = prev_hash = _entry_hash(fields)
+        rows.append(fields)
+    connection.execute(insert(AuditEntry), rows)
+
+
+@event.listens_for(Session, "before_flush")
+def _load_deleted(session: Session, flush_context, instances) -> None:
+    # A deleted record may have been expired by an earlier commit: load its
+    # values now, so the trail keeps what was removed.
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            for attr in inspect(obj).mapper.column_attrs:
+                getattr(obj, attr.key)
+
+
+@event.listens_for(Session, "after_flush")
+def _audit_after_flush(session: Session, flush_context) -> None:
+    append_entries(session, _pending_entries(session))
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    entry_id: int
+    message: str
+
+
+def verify_chain(session: Session, batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
+    """Walk the whole trail; return how many entries were read and every break found."""
+    problems: list[ChainProblem] = []
+    expected_prev, expected_seq, count = GENESIS, 1, 0
+    rows = session.execute(
+        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
+    ).scalars()
+    for entry in rows:
+        count += 1
+        fields = {c: getattr(entry, c) for c in (
+            "seq", "created_at", "user_id", "username", "action", "entity_type",
+            "entity_id", "before", "after", "prev_hash")}
+        if _entry_hash(fields) != entry.hash:
+            problems.append(ChainProblem(entry.seq, entry.id, _("altered: its content no longer matches its hash")))
+        if entry.seq != expected_seq:
+            problems.append(ChainProblem(
+                entry.seq, entry.id,
+                _("entries %(first)d to %(last)d are missing (removed)", first=expected_seq, last=entry.seq - 1)
+                if entry.seq > expected_seq else _("out of order: its sequence number repeats or goes back")))
+        elif entry.prev_hash != expected_prev:
+            problems.append(ChainProblem(
+                entry.seq, entry.id,
+                _("does not chain to the entry before it: that entry was altered, "
+                  "or this one was inserted or moved")))
+        expected_prev, expected_seq = entry.hash, entry.seq + 1
+    return count, problems

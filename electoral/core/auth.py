@@ -1,0 +1,102 @@
+"""Roles, scope, and the one decorator every view declares its access with."""
+
+import enum
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, jsonify, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+
+class Role(enum.StrEnum):
+    ADMINISTRATOR = "administrator"
+    REGISTRATION_CLERK = "registration_clerk"
+    REGISTRATION_SUPERVISOR = "registration_supervisor"
+    LOGISTICS_OFFICER = "logistics_officer"
+    TRAINING_COORDINATOR = "training_coordinator"
+    OBSERVER = "observer"
+    OBSERVER_COORDINATOR = "observer_coordinator"
+    RESULTS_CLERK = "results_clerk"
+    RESULTS_SUPERVISOR = "results_supervisor"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+    @property
+    def description(self) -> str:
+        return str(ROLE_DESCRIPTIONS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMINISTRATOR: _l("Administrator"),
+    Role.REGISTRATION_CLERK: _l("Registration clerk"),
+    Role.REGISTRATION_SUPERVISOR: _l("Registration supervisor"),
+    Role.LOGISTICS_OFFICER: _l("Logistics officer"),
+    Role.TRAINING_COORDINATOR: _l("Training coordinator"),
+    Role.OBSERVER: _l("Observer"),
+    Role.OBSERVER_COORDINATOR: _l("Observer coordinator"),
+    Role.RESULTS_CLERK: _l("Results clerk"),
+    Role.RESULTS_SUPERVISOR: _l("Results supervisor"),
+}
+
+ROLE_DESCRIPTIONS = {
+    Role.ADMINISTRATOR: _l("Sets up the election: users and roles, geography, settings; reads the audit trail."),
+    Role.REGISTRATION_CLERK: _l("Registers voters at a registration centre."),
+    Role.REGISTRATION_SUPERVISOR: _l("Resolves possible duplicates, claims and objections; freezes the roll."),
+    Role.LOGISTICS_OFFICER: _l("Plans, packs, dispatches and receives materials; staffs polling stations."),
+    Role.TRAINING_COORDINATOR: _l("Runs the training of polling officials and their certification."),
+    Role.OBSERVER: _l("Files checklists and incident reports from a polling station."),
+    Role.OBSERVER_COORDINATOR: _l("Builds checklists, deploys observers and follows their reports."),
+    Role.RESULTS_CLERK: _l("Enters tally sheets."),
+    Role.RESULTS_SUPERVISOR: _l("Resolves mismatched entries, audits quarantined sheets, certifies results."),
+}
+
+# Everyone signed in, whatever their role (profile, home, reading geography).
+ANY_ROLE = frozenset(Role)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def access(*roles: Role, area: Callable[..., Any] | None = None):
+    """Allow the view to signed-in users holding one of ``roles``.
+
+    ``area``, when given, receives the view's arguments and returns the
+    geographic record the request acts on; users scoped to another area are
+    refused. The roles are kept on the view so tests can walk every route.
+    """
+    allowed = frozenset(roles)
+    if not allowed:
+        raise ValueError("access() needs at least one role; use public() for open pages")
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if _wants_json():
+                    return jsonify(error="authentication required"), 401
+                return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+            if not current_user.has_any_role(allowed):
+                abort(403)
+            if area is not None and not current_user.can_act_in(area(**kwargs)):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.access_roles = allowed
+        wrapper.access_public = False
+        return wrapper
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as open to anonymous visitors (kept to a short, tested list)."""
+    view.access_roles = frozenset()
+    view.access_public = True
+    return view

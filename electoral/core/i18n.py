@@ -1,0 +1,23 @@
+"""Locale and timezone of the request, and formatting helpers for templates."""
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+from electoral.config import LANGUAGES, RTL_LANGUAGES
+
+
+def select_locale() -> str:
+    """The user's saved language, else the one picked this session, else the browser's."""
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
+        return current_user.locale
+    if (picked := session.get("lang")) in LANGUAGES:
+        return picked
+    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def direction(locale: str) -> str:
+    return "rtl" if locale.split("_")[0] in RTL_LANGUAGES else "ltr"

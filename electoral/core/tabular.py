@@ -1,0 +1,93 @@
+"""Reading the CSV and XLSX files people actually produce.
+
+Excel writes CSV with or without a UTF-8 BOM, and with a semicolon instead of a
+comma in locales whose decimal separator is a comma (French, Portuguese,
+Spanish). Every import goes through here so all of them accept the same files.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+
+class TabularError(ValueError):
+    """The file as a whole cannot be read (wrong type, encoding, no header)."""
+
+
+@dataclass
+class Row:
+    line: int  # the line (CSV) or row (XLSX) number a person sees in their editor
+    values: dict[str, str]
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TabularError(_("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again."))
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as exc:
+        raise TabularError(_("Line %(line)d cannot be read: %(reason)s", line=reader.line_num, reason=exc)) from exc
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise TabularError(_("The spreadsheet cannot be opened: %(reason)s", reason=exc)) from exc
+    sheet = workbook.worksheets[0]
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield number, ["" if c is None else _cell_text(c) for c in cells]
+    workbook.close()
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_table(data: bytes, filename: str, required: list[str], optional: list[str] = ()) -> Iterator[Row]:
+    """Yield rows as dicts keyed by the expected column names, stripped of spaces.
+
+    Raises TabularError when the header lacks a required column.
+    """
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx":
+        rows = _xlsx_rows(data)
+    elif suffix in (".csv", ".txt", ""):
+        rows = _csv_rows(data)
+    else:
+        raise TabularError(_("Only CSV and XLSX files can be imported, not %(suffix)s.", suffix=suffix))
+    for line, header in rows:
+        if any(cell.strip() for cell in header):
+            break
+    else:
+        raise TabularError(_("The file is empty."))
+    names = [cell.strip().lower().lstrip("\ufeff") for cell in header]
+    missing = [column for column in required if column not in names]
+    if missing:
+        raise TabularError(_("Missing columns: %(columns)s.", columns=", ".join(missing)))
+    wanted = [c for c in (*required, *optional) if c in names]
+    index = {c: names.index(c) for c in wanted}
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        yield Row(line, {c: (cells[i].strip() if i < len(cells) else "") for c, i in index.items()})

@@ -1,0 +1,66 @@
+"""Home page per role, language switch, and the audit trail."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from electoral.core import home
+from electoral.core.auth import ANY_ROLE, Role, access, public
+from electoral.core.forms import AuditFilterForm, LanguageForm
+from electoral.core.services import audit_query, entity_types
+from electoral.core.web import redirect_back
+from electoral.extensions import db
+
+bp = Blueprint("core", __name__, template_folder="templates")
+
+home.register(_l("Audit trail"), "core.audit_trail", [Role.ADMINISTRATOR],
+              _l("Who changed what, and proof that nothing was altered."), order=90)
+
+
+@bp.route("/")
+@access(*ANY_ROLE)
+def index():
+    actions = home.actions_for(current_user.roles)
+    return render_template("core/home.html", actions=actions)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            current_user.locale = form.lang.data
+            db.session.commit()
+    return redirect_back("core.index")
+
+
+@bp.route("/audit")
+@access(Role.ADMINISTRATOR)
+def audit_trail():
+    form = AuditFilterForm(request.args)
+    form.entity_type.choices = [("", _("Any"))] + [(t, t) for t in entity_types(db.session)]
+    form.validate()
+    query = audit_query(
+        username=form.username.data or "", entity_type=form.entity_type.data or "",
+        action=form.action.data or "", entity_id=form.entity_id.data or "",
+        date_from=form.date_from.data, date_to=form.date_to.data,
+    )
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("core/audit.html", form=form, page=page)
+
+
+@bp.route("/audit/verify", methods=["POST"])
+@access(Role.ADMINISTRATOR)
+def audit_verify():
+    from electoral.core.audit import verify_chain
+
+    count, problems = verify_chain(db.session)
+    if problems:
+        flash(_("The audit trail is broken in %(n)d places: %(first)s",
+                n=len(problems), first=f"#{problems[0].seq} {problems[0].message}"), "error")
+    else:
+        flash(_("All %(count)s entries of the audit trail are intact.", count=count), "success")
+    return redirect(url_for("core.audit_trail"))

@@ -1,0 +1,131 @@
+"""Request plumbing shared by every page: sign-in, audit actor, errors, headers, template helpers."""
+
+from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from electoral.config import LANGUAGES
+from electoral.core import audit
+from electoral.core.i18n import direction
+from electoral.extensions import db, login_manager
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to open that page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        from electoral.accounts.services import load_session_user
+
+        return load_session_user(db.session, session_id)
+
+    @app.before_request
+    def attribute_changes_to_user():
+        if current_user.is_authenticated:
+            g.audit_token = audit.set_actor(audit.Actor(current_user.id, current_user.username))
+        else:
+            g.audit_token = audit.set_actor(audit.SYSTEM if request.endpoint != "accounts.login"
+                                            else audit.Actor(None, "anonymous"))
+
+    @app.teardown_request
+    def forget_actor(_exc=None):
+        if (token := g.pop("audit_token", None)) is not None:
+            try:
+                audit._actor.reset(token)
+            except ValueError:  # reset from another context after a streamed response
+                pass
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        if request.endpoint and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def page_context():
+        locale = str(get_locale() or "en")
+        return {
+            "languages": LANGUAGES,
+            "current_locale": locale.split("_")[0],
+            "text_direction": direction(locale),
+            "commission_name": app.config["COMMISSION_NAME"],
+        }
+
+    app.jinja_env.filters["number"] = lambda v: format_decimal(v) if v is not None else ""
+    app.jinja_env.filters["percent"] = lambda v: format_percent(v, format="#,##0.0%") if v is not None else ""
+    app.jinja_env.filters["datetime"] = lambda v: format_datetime(v, "medium") if v else ""
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    def error_page(status: int, title: str, message: str):
+        if wants_json():
+            return jsonify(error=message), status
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(403)
+    def forbidden(_e):
+        return error_page(403, _("Not allowed"), _("Your role does not allow this page or action."))
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        return error_page(404, _("Not found"), _("There is nothing at this address."))
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        return error_page(413, _("File too large"), _("The file is larger than the server accepts."))
+
+    @app.errorhandler(429)
+    def too_many(_e):
+        if request.endpoint == "accounts.login":
+            flash(_("Too many failed sign-in attempts. Wait a minute, then try again."), "error")
+            return render_template("accounts/login.html", form=_login_form()), 429
+        return error_page(429, _("Too many requests"), _("Too many requests. Wait a minute, then try again."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e):
+        return error_page(400, _("Form expired"), _(
+            "The form was open too long or was sent twice. Go back, reload the page and send it again."))
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        db.session.rollback()
+        return error_page(500, _("Something went wrong"), _(
+            "The server could not finish this request. Nothing was saved. Try again; "
+            "if it happens again, tell your administrator."))
+
+    @app.route("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    from electoral.core.auth import public
+
+    public(app.view_functions["healthz"])
+    public(app.view_functions["static"])
+
+
+def _login_form():
+    from electoral.accounts.forms import LoginForm
+
+    return LoginForm()
+
+
+def redirect_back(default: str):
+    """Redirect to a same-site ``next`` parameter, or to ``default``."""
+    target = request.args.get("next") or request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = url_for(default)
+    return redirect(target)

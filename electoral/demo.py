@@ -1,0 +1,88 @@
+"""A realistic demo election for newcomers, trainings and screenshots (never for real use)."""
+
+import random
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from electoral.accounts import services as accounts
+from electoral.accounts.models import User
+from electoral.core.auth import Role
+from electoral.geography.models import District, PollingCentre, PollingStation, Region
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_USERS = [
+    ("admin", "Amara Kollie", [Role.ADMINISTRATOR], None),
+    ("clerk", "Fatu Sirleaf", [Role.REGISTRATION_CLERK], "MO-01"),
+    ("supervisor", "Joseph Kpoto", [Role.REGISTRATION_SUPERVISOR], None),
+    ("logistics", "Musu Dolo", [Role.LOGISTICS_OFFICER], None),
+    ("trainer", "Esther Flomo", [Role.TRAINING_COORDINATOR], None),
+    ("observer", "Mohammed Kamara", [Role.OBSERVER], None),
+    ("coordinator", "Comfort Gbessay", [Role.OBSERVER_COORDINATOR], None),
+    ("results", "Abdullah Konneh", [Role.RESULTS_CLERK], None),
+    ("results-supervisor", "Hawa Tarpeh", [Role.RESULTS_SUPERVISOR], None),
+]
+
+# Five regions of a coastal West African country, each with four districts,
+# and the rough position of the region so centres get plausible coordinates.
+REGIONS = [
+    ("MO", "Montserrado", (6.35, -10.70), ["Greater Monrovia", "St. Paul River", "Todee", "Careysburg"]),
+    ("BO", "Bong", (7.00, -9.50), ["Jorquelleh", "Suakoko", "Panta", "Salala"]),
+    ("NI", "Nimba", (7.30, -8.70), ["Sanniquellie-Mahn", "Saclepea-Mah", "Tappita", "Gbehlay-Geh"]),
+    ("LO", "Lofa", (8.10, -9.75), ["Voinjama", "Foya", "Zorzor", "Kolahun"]),
+    ("GB", "Grand Bassa", (6.00, -9.90), ["Buchanan", "District Two", "Owensgrove", "St. John River"]),
+]
+TOWNS = [
+    "Gbarnga", "Kakata", "Ganta", "Zwedru", "Harbel", "Bensonville", "Totota", "Palala", "Karnplay",
+    "Bahn", "Yekepa", "Kolahun", "Vezela", "Salayea", "Konia", "Borkeza", "Gbeyilataa", "Fissebu",
+    "Gbalatuah", "Wainsue", "Nyenwoe", "Barclayville", "Compound One", "Edina", "Kpelle Town",
+    "Duazon", "Paynesville", "Johnsonville", "Dixville", "Caldwell", "Virginia", "Brewerville",
+    "Gardnersville", "Logan Town", "Bushrod Island", "Sinkor", "Congo Town", "Chocolate City",
+    "Kpatawee", "Naama", "Sanoyea", "Haindii", "Gbarpolu Junction", "Belefanai", "Yila", "Bokay Town",
+]
+INSTITUTIONS = [
+    "Public School", "Community Hall", "Central High School", "Lutheran School", "Town Hall",
+    "Catholic Mission School", "Islamic School", "Elementary School", "Palava Hut", "Health Centre Grounds",
+]
+CENTRES_PER_DISTRICT = 10
+STATIONS_PER_CENTRE = 3
+
+
+def database_is_empty(session: Session) -> bool:
+    return not (session.scalar(select(func.count(User.id))) or session.scalar(select(func.count(Region.id))))
+
+
+def load_demo(session: Session, seed: int = 2026) -> dict[str, int]:
+    """Load users and geography into an empty database; return what was created."""
+    if not database_is_empty(session):
+        raise RuntimeError("The database already holds data; the demo loads only into an empty one.")
+    rng = random.Random(seed)
+    counts = {"regions": 0, "districts": 0, "centres": 0, "stations": 0, "users": 0}
+    for region_code, region_name, (lat0, lon0), district_names in REGIONS:
+        region = Region(code=region_code, name=region_name)
+        session.add(region)
+        counts["regions"] += 1
+        for d, district_name in enumerate(district_names, start=1):
+            district = District(code=f"{region_code}-{d:02d}", name=district_name, region=region)
+            session.add(district)
+            counts["districts"] += 1
+            towns = rng.sample(TOWNS, CENTRES_PER_DISTRICT)
+            for c, town in enumerate(towns, start=1):
+                centre = PollingCentre(
+                    code=f"{district.code}-{c:03d}",
+                    name=f"{town} {rng.choice(INSTITUTIONS)}",
+                    district=district,
+                    latitude=round(lat0 + rng.uniform(-0.35, 0.35), 5),
+                    longitude=round(lon0 + rng.uniform(-0.35, 0.35), 5),
+                )
+                session.add(centre)
+                counts["centres"] += 1
+                for s in range(1, STATIONS_PER_CENTRE + 1):
+                    session.add(PollingStation(code=f"{centre.code}-{s:02d}", name=f"{centre.name} {s}",
+                                               centre=centre, capacity=600))
+                    counts["stations"] += 1
+    session.flush()
+    for username, full_name, roles, scope in DEMO_USERS:
+        accounts.create_user(session, username, DEMO_PASSWORD, roles, full_name=full_name, scope_code=scope)
+        counts["users"] += 1
+    return counts

@@ -1,0 +1,50 @@
+"""Extension objects, created unbound; create_app() binds them."""
+
+import os
+from pathlib import Path
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from huey import RedisHuey, SqliteHuey
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# One naming convention so that Alembic names every constraint the same way on
+# SQLite and PostgreSQL, and migrations stay deterministic.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+babel = Babel()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+INSTANCE_PATH = Path(os.environ.get("ELECTORAL_INSTANCE", Path(__file__).resolve().parent.parent / "instance"))
+
+
+def _make_huey():
+    """RedisHuey when REDIS_URL is set, otherwise SqliteHuey under instance/."""
+    if url := os.environ.get("REDIS_URL"):
+        return RedisHuey("electoral", url=url)
+    INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("electoral", filename=str(INSTANCE_PATH / "huey.db"))
+
+
+huey = _make_huey()

@@ -1,0 +1,1 @@
+"""Geography: region > district > polling centre > polling station."""

@@ -1,0 +1,185 @@
+"""Browse, search, create, edit and import regions, districts, centres and stations."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+
+from electoral.core import home
+from electoral.core.auth import ANY_ROLE, Role, access
+from electoral.core.errors import ImportFailed, ValidationFailed
+from electoral.core.forms import show_errors
+from electoral.core.tabular import TabularError
+from electoral.extensions import db
+from electoral.geography import services
+from electoral.geography.forms import FORMS, ImportForm, SearchForm
+
+bp = Blueprint("geography", __name__, url_prefix="/geography", template_folder="templates")
+
+EDITORS = (Role.ADMINISTRATOR,)
+LEVEL_TITLES = {
+    "region": (_l("Region"), _l("Regions")),
+    "district": (_l("District"), _l("Districts")),
+    "centre": (_l("Polling centre"), _l("Polling centres")),
+    "station": (_l("Polling station"), _l("Polling stations")),
+}
+PARENT_LEVEL = {"district": "region", "centre": "district", "station": "centre"}
+CHILD_LEVEL = {"region": "district", "district": "centre", "centre": "station"}
+
+home.register(_l("Geography"), "geography.overview", ANY_ROLE,
+              _l("Regions, districts, polling centres and polling stations."), order=20)
+home.register(_l("Import geography"), "geography.import_file", EDITORS,
+              _l("Load the whole tree from a CSV or XLSX file."), order=21)
+
+
+def _level_or_404(level: str) -> str:
+    if level not in services.LEVELS:
+        abort(404)
+    return level
+
+
+def _area_or_404(level: str, code: str):
+    area = services.find_by_code(db.session, _level_or_404(level), code)
+    if area is None:
+        abort(404)
+    return area
+
+
+@bp.context_processor
+def titles():
+    return {"level_titles": LEVEL_TITLES, "child_level": CHILD_LEVEL, "parent_level": PARENT_LEVEL}
+
+
+@bp.route("/")
+@access(*ANY_ROLE)
+def overview():
+    scope = current_user.scope
+    areas = [scope] if scope is not None else services.children(None, db.session)
+    rows = [(area, services.totals(db.session, area)) for area in areas if area.level != "station"]
+    return render_template("geography/overview.html", rows=rows,
+                           national=services.totals(db.session, scope), editors=EDITORS)
+
+
+@bp.route("/<level>")
+@access(*ANY_ROLE)
+def area_list(level: str):
+    _level_or_404(level)
+    form = SearchForm(request.args)
+    parent = None
+    if form.parent.data and level in PARENT_LEVEL:
+        parent = services.find_by_code(db.session, PARENT_LEVEL[level], form.parent.data)
+    query = services.list_query(level, form.q.data or "", scope=current_user.scope, parent=parent)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("geography/list.html", level=level, page=page, form=form, parent=parent,
+                           editors=EDITORS)
+
+
+@bp.route("/<level>/<code>")
+@access(*ANY_ROLE, area=lambda level, code: _area_or_404(level, code))
+def area_detail(level: str, code: str):
+    area = _area_or_404(level, code)
+    return render_template("geography/detail.html", level=level, area=area,
+                           lineage=list(reversed(services.lineage(area)))[:-1],
+                           children=services.children(area, db.session)[:100],
+                           totals=services.totals(db.session, area) if level != "station" else None,
+                           editors=EDITORS)
+
+
+def _parent_for(level: str, form):
+    if level not in PARENT_LEVEL:
+        return None
+    parent = services.find_by_code(db.session, PARENT_LEVEL[level], form.parent_code.data)
+    if parent is None:
+        raise ValidationFailed({"parent_code": [_("No %(level)s has the code %(code)s.",
+                                                  level=LEVEL_TITLES[PARENT_LEVEL[level]][0],
+                                                  code=form.parent_code.data)]})
+    if not current_user.can_act_in(parent):
+        raise ValidationFailed({"parent_code": [_("%(code)s is outside your area.", code=parent.code)]})
+    return parent
+
+
+def _save(level: str, form, area=None):
+    parent = _parent_for(level, form)
+    code, name = form.code.data, form.name.data
+    if level == "region":
+        return services.save_region(db.session, code, name, region=area)
+    if level == "district":
+        return services.save_district(db.session, code, name, parent, district=area)
+    if level == "centre":
+        lat = float(form.latitude.data) if form.latitude.data is not None else None
+        lon = float(form.longitude.data) if form.longitude.data is not None else None
+        return services.save_centre(db.session, code, name, parent, lat, lon, centre=area)
+    return services.save_station(db.session, code, name, parent, form.capacity.data, station=area)
+
+
+@bp.route("/<level>/new", methods=["GET", "POST"])
+@access(*EDITORS)
+def area_create(level: str):
+    form = FORMS[_level_or_404(level)]()
+    if request.method == "GET" and "parent_code" in form and request.args.get("parent"):
+        form.parent_code.data = request.args["parent"]
+    if form.validate_on_submit():
+        try:
+            area = _save(level, form)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(_("%(level)s %(code)s created.", level=LEVEL_TITLES[level][0], code=area.code), "success")
+            return redirect(url_for("geography.area_detail", level=level, code=area.code))
+    return render_template("geography/form.html", form=form, level=level, area=None)
+
+
+@bp.route("/<level>/<code>/edit", methods=["GET", "POST"])
+@access(*EDITORS, area=lambda level, code: _area_or_404(level, code))
+def area_edit(level: str, code: str):
+    area = _area_or_404(level, code)
+    form = FORMS[level](obj=area)
+    if request.method == "GET" and level in PARENT_LEVEL:
+        form.parent_code.data = services.lineage(area)[1].code
+    if form.validate_on_submit():
+        try:
+            area = _save(level, form, area)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(_("%(level)s %(code)s saved.", level=LEVEL_TITLES[level][0], code=area.code), "success")
+            return redirect(url_for("geography.area_detail", level=level, code=area.code))
+    return render_template("geography/form.html", form=form, level=level, area=area)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@access(*EDITORS)
+def import_file():
+    form = ImportForm()
+    errors = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            summary = services.import_geography(db.session, upload.read(), upload.filename or "upload.csv")
+        except ImportFailed as failure:
+            db.session.rollback()
+            errors = failure.errors
+            flash(ngettext("The file has %(num)d bad line. Nothing was imported.",
+                           "The file has %(num)d bad lines. Nothing was imported.", len(errors)), "error")
+        except TabularError as failure:
+            db.session.rollback()
+            form.file.errors = [str(failure)]
+        else:
+            db.session.commit()
+            if summary.changed:
+                flash(_("Imported %(rows)d rows: %(regions)d regions, %(districts)d districts, %(centres)d "
+                        "centres and %(stations)d stations created; %(updated)d updated.",
+                        rows=summary.rows, regions=summary.created["region"],
+                        districts=summary.created["district"], centres=summary.created["centre"],
+                        stations=summary.created["station"], updated=sum(summary.updated.values())), "success")
+            else:
+                flash(_("Read %(rows)d rows: everything was already up to date.", rows=summary.rows), "info")
+            return redirect(url_for("geography.overview"))
+    return render_template("geography/import.html", form=form, errors=errors,
+                           columns=services.IMPORT_COLUMNS, optional=services.IMPORT_OPTIONAL), (
+        400 if errors else 200)

@@ -1,0 +1,146 @@
+"""Fixtures: one application per run, a clean database for every test.
+
+The database is SQLite in a temporary file unless ELECTORAL_TEST_DATABASE_URL
+names another (the CI's second run uses PostgreSQL). Tests commit for real, as
+the application does, and every table is emptied after each test; that keeps
+concurrency, browser and crash tests honest, which a rolled-back outer
+transaction would not.
+"""
+
+import contextvars
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from electoral import create_app
+from electoral.config import test_config
+from electoral.extensions import db as _db
+from electoral.extensions import limiter
+
+TEST_DATABASE_URL = os.environ.get("ELECTORAL_TEST_DATABASE_URL", "")
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def _database_unreachable(url: str) -> str | None:
+    if not url or url.startswith("sqlite"):
+        return None
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as exc:  # any driver error means: no server to test against
+        return f"PostgreSQL is not reachable at {engine.url.render_as_string(hide_password=True)} ({type(exc).__name__}); skipping the PostgreSQL run"
+    return None
+
+
+def pytest_report_header(config):
+    return f"database: {TEST_DATABASE_URL or 'SQLite (temporary file)'}"
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _database_unreachable(TEST_DATABASE_URL)
+    if reason:
+        for item in items:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+class FormClient(FlaskClient):
+    """A test client that fills in the CSRF token the way a browser's form would.
+
+    Each request runs in an empty context, so it gets its own application
+    context (and ``g``, and database session) even while a test holds one open,
+    as a request from a browser would.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.get("/profile")
+        if page.status_code != 200:
+            page = self.get("/login")
+        match = _CSRF.search(page.get_data(as_text=True))
+        assert match, "no CSRF token on the page"
+        return match.group(1) or match.group(2)
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(test_config(database_url))
+    app.test_client_class = FormClient
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _empty_all_tables():
+    tables = _db.metadata.sorted_tables
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    yield
+    with app.app_context():
+        _db.session.remove()
+        _empty_all_tables()
+    limiter.reset()
+
+
+@pytest.fixture
+def db(app):
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(app, client, db):
+    """Sign the client in as a new user holding ``role`` (and ``scope``); return the user."""
+    from tests.factories import PASSWORD, make_user
+
+    def sign_in(*roles, scope=None, username=None):
+        user = make_user(*roles, scope=scope, username=username)
+        db.session.commit()
+        response = client.post_form("/login", {"username": user.username, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in
