@@ -1,5 +1,7 @@
 """electoral: operations of a whole election in one web application."""
 
+import importlib
+import importlib.util
 from pathlib import Path
 
 from flask import Flask
@@ -8,6 +10,21 @@ from electoral import config as settings
 from electoral.extensions import INSTANCE_PATH, babel, csrf, db, huey, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+# The domains, in the order their pages, commands and tables are registered.
+DOMAINS = ("core", "accounts", "geography", "reports", "registration", "training",
+           "logistics", "observation", "results")
+
+
+def domain_parts(module: str, attribute: str) -> list:
+    """``attribute`` of ``electoral.<domain>.<module>`` for each domain that has that module."""
+    parts = []
+    for domain in DOMAINS:
+        name = f"electoral.{domain}.{module}"
+        if importlib.util.find_spec(f"electoral.{domain}") and importlib.util.find_spec(name):
+            part = getattr(importlib.import_module(name), attribute, None)
+            if part is not None:
+                parts.extend(part if isinstance(part, list | tuple) else [part])
+    return parts
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -40,11 +57,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     from electoral import models  # noqa: F401  (every table known to Alembic and the app)
-    from electoral.accounts.views import bp as accounts_bp
-    from electoral.core.views import bp as core_bp
-    from electoral.geography.views import bp as geography_bp
 
-    for blueprint in (core_bp, accounts_bp, geography_bp):
+    for blueprint in domain_parts("views", "bp"):
         app.register_blueprint(blueprint)
 
     from electoral.core import web

@@ -17,11 +17,10 @@ def _create_app():
 
 
 def register_commands(app: Flask) -> None:
-    from electoral.accounts.cli import users
-    from electoral.core.cli import audit_group, demo
-    from electoral.geography.cli import geography
+    """Add each domain's command groups (its cli.py's ``commands`` list)."""
+    from electoral import domain_parts
 
-    for group in (users, audit_group, demo, geography):
+    for group in domain_parts("cli", "commands"):
         app.cli.add_command(group)
 
 

@@ -1,5 +1,10 @@
 """Imports every domain's models, so the metadata and Alembic see all tables."""
 
-from electoral.accounts.models import User, UserRole  # noqa: F401
-from electoral.core.models import AuditEntry  # noqa: F401
-from electoral.geography.models import District, PollingCentre, PollingStation, Region  # noqa: F401
+import importlib
+import importlib.util
+
+from electoral import DOMAINS
+
+for _domain in DOMAINS:
+    if importlib.util.find_spec(f"electoral.{_domain}") and importlib.util.find_spec(f"electoral.{_domain}.models"):
+        importlib.import_module(f"electoral.{_domain}.models")

@@ -48,3 +48,4 @@ def list_users():
         state = "active" if user.active else "inactive"
         scope = user.scope.code if user.scope else "national"
         click.echo(f"{user.username}\t{state}\t{scope}\t{','.join(sorted(r.value for r in user.roles))}")
+commands = [users]

@@ -17,6 +17,7 @@ from electoral.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
+home.register_nav(_l("Users"), "accounts.users", [Role.ADMINISTRATOR], order=80)
 home.register(_l("Users and roles"), "accounts.users", [Role.ADMINISTRATOR],
               _l("Create accounts, give roles and scope, deactivate."), order=10)
 

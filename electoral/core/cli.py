@@ -43,3 +43,4 @@ def load():
     db.session.commit()
     click.echo("Demo loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items())
                + f". Every demo user's password is {DEMO_PASSWORD}")
+commands = [audit_group, demo]

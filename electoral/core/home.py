@@ -25,3 +25,16 @@ def register(label, endpoint: str, roles, hint="", order: int = 100) -> None:
 
 def actions_for(roles: set[Role]) -> list[Action]:
     return sorted((a for a in _actions if a.roles & roles), key=lambda a: a.order)
+
+
+_nav: list[Action] = []
+
+
+def register_nav(label, endpoint: str, roles, order: int = 100) -> None:
+    """Add a link to the top menu for users holding any of ``roles``."""
+    if not any(a.endpoint == endpoint for a in _nav):
+        _nav.append(Action(label, endpoint, frozenset(roles), "", order))
+
+
+def nav_for(roles: set[Role]) -> list[Action]:
+    return sorted((a for a in _nav if a.roles & roles), key=lambda a: a.order)

@@ -14,6 +14,7 @@ from electoral.extensions import db
 
 bp = Blueprint("core", __name__, template_folder="templates")
 
+home.register_nav(_l("Audit trail"), "core.audit_trail", [Role.ADMINISTRATOR], order=90)
 home.register(_l("Audit trail"), "core.audit_trail", [Role.ADMINISTRATOR],
               _l("Who changed what, and proof that nothing was altered."), order=90)
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from electoral.config import LANGUAGES
-from electoral.core import audit
+from electoral.core import audit, home
 from electoral.core.i18n import direction
 from electoral.extensions import db, login_manager
 
@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
             "current_locale": locale.split("_")[0],
             "text_direction": direction(locale),
             "commission_name": app.config["COMMISSION_NAME"],
+            "nav_items": home.nav_for(current_user.roles) if current_user.is_authenticated else [],
         }
 
     app.jinja_env.filters["number"] = lambda v: format_decimal(v) if v is not None else ""

@@ -36,3 +36,4 @@ def import_command(file):
     db.session.commit()
     created = ", ".join(f"{n} {level}s" for level, n in summary.created.items())
     click.echo(f"Read {summary.rows} rows; created {created}; updated {sum(summary.updated.values())}.")
+commands = [geography]

@@ -27,6 +27,7 @@ LEVEL_TITLES = {
 PARENT_LEVEL = {"district": "region", "centre": "district", "station": "centre"}
 CHILD_LEVEL = {"region": "district", "district": "centre", "centre": "station"}
 
+home.register_nav(_l("Geography"), "geography.overview", ANY_ROLE, order=10)
 home.register(_l("Geography"), "geography.overview", ANY_ROLE,
               _l("Regions, districts, polling centres and polling stations."), order=20)
 home.register(_l("Import geography"), "geography.import_file", EDITORS,
