@@ -19,7 +19,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import event, inspect, insert, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
 from electoral.core.models import Audited, AuditEntry, utcnow
 
@@ -198,6 +198,19 @@ def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
         fields["hash"] = prev_hash = _entry_hash(fields)
         rows.append(fields)
     connection.execute(insert(AuditEntry), rows)
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _keep_old_values(mapper: Mapper, cls) -> None:
+    # Load the old value when an expired attribute is set, so an update's
+    # "before" is the value it replaced and not just "unknown".
+    if issubclass(cls, Audited):
+        for attr in mapper.column_attrs:
+            event.listen(getattr(cls, attr.key), "set", _ignore_set, active_history=True)
+
+
+def _ignore_set(target, value, oldvalue, initiator):
+    return value
 
 
 @event.listens_for(Session, "before_flush")

@@ -1,0 +1,143 @@
+"""The audit trail: every change recorded with who and what, and tampering caught."""
+
+import sqlalchemy as sa
+
+from electoral.core.audit import Actor, acting_as, verify_chain
+from electoral.core.auth import Role
+from electoral.core.models import AuditEntry
+from electoral.geography.models import Region
+from tests.factories import make_region
+
+
+def _entries(db, **filters):
+    return db.session.scalars(sa.select(AuditEntry).filter_by(**filters).order_by(AuditEntry.seq)).all()
+
+
+def test_create_update_delete_are_recorded_with_before_and_after(db):
+    with acting_as(Actor(7, "amara")):
+        region = make_region(code="MO", name="Montserado")
+        db.session.commit()
+        region.name = "Montserrado"
+        db.session.commit()
+        db.session.delete(region)
+        db.session.commit()
+    created, updated, deleted = _entries(db, entity_type="Region")
+    assert (created.action, created.after["code"], created.after["name"]) == ("create", "MO", "Montserado")
+    assert (updated.before, updated.after) == ({"name": "Montserado"}, {"name": "Montserrado"})
+    assert deleted.action == "delete" and deleted.before["name"] == "Montserrado"
+    assert {e.username for e in (created, updated, deleted)} == {"amara"}
+    assert {e.user_id for e in (created, updated, deleted)} == {7}
+
+
+def test_a_rolled_back_change_leaves_no_entry(db):
+    make_region(code="XX")
+    db.session.rollback()
+    assert _entries(db) == []
+
+
+def test_web_changes_are_attributed_to_the_signed_in_user(client, db, login_as):
+    admin = login_as(Role.ADMINISTRATOR, username="amara")
+    response = client.post_form("/geography/region/new", {"code": "bo", "name": "Bong"})
+    assert response.status_code == 302
+    entry = _entries(db, entity_type="Region")[-1]
+    assert (entry.username, entry.user_id, entry.after["code"]) == ("amara", admin.id, "BO")
+
+
+def test_intact_chain_verifies(db, runner):
+    for code in ("A", "B", "C"):
+        make_region(code=code)
+        db.session.commit()
+    count, problems = verify_chain(db.session)
+    assert count == 3 and problems == []
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0
+    assert "3 entries verified" in result.output
+
+
+def _tamper(db, statement, **params):
+    with db.engine.begin() as connection:
+        connection.execute(sa.text(statement), params)
+    db.session.expire_all()
+
+
+def test_altered_entry_is_caught_by_the_command(db, runner):
+    for code in ("A", "B", "C"):
+        make_region(code=code, name=f"Region {code}")
+        db.session.commit()
+    second = _entries(db)[1]
+    # Someone edits the stored JSON straight in the database.
+    _tamper(db, "UPDATE audit_entry SET after = :after WHERE id = :id",
+            after='{"code": "B", "id": 2, "name": "Forged"}', id=second.id)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"entry #{second.seq}" in result.output
+    assert "altered" in result.output
+
+
+def test_removed_entry_is_caught(db):
+    for code in ("A", "B", "C", "D"):
+        make_region(code=code)
+        db.session.commit()
+    third = _entries(db)[2]
+    _tamper(db, "DELETE FROM audit_entry WHERE id = :id", id=third.id)
+    _count, problems = verify_chain(db.session)
+    assert [(p.seq, "missing" in p.message) for p in problems] == [(4, True)]
+
+
+def test_entry_recomputed_after_alteration_is_caught_at_the_next_link(db):
+    from electoral.core.audit import _entry_hash
+
+    for code in ("A", "B", "C"):
+        make_region(code=code)
+        db.session.commit()
+    first = _entries(db)[0]
+    # A careful forger recomputes the altered entry's own hash...
+    fields = {c: getattr(first, c) for c in ("seq", "created_at", "user_id", "username", "action",
+                                             "entity_type", "entity_id", "before", "after", "prev_hash")}
+    fields["username"] = "someone-else"
+    _tamper(db, "UPDATE audit_entry SET username = 'someone-else', hash = :h WHERE id = :id",
+            h=_entry_hash(fields), id=first.id)
+    _count, problems = verify_chain(db.session)
+    # ...but the next entry still points to the original hash.
+    assert [p.seq for p in problems] == [2]
+
+
+def test_inserted_entry_is_caught(db):
+    for code in ("A", "B"):
+        make_region(code=code)
+        db.session.commit()
+    last = _entries(db)[-1]
+    _tamper(db, "INSERT INTO audit_entry (seq, created_at, user_id, username, action, entity_type, entity_id, "
+                "before, after, prev_hash, hash) VALUES (:seq, :at, NULL, 'x', 'create', 'Region', '99', NULL, "
+                "NULL, :prev, :hash)", seq=last.seq + 1, at=last.created_at, prev="f" * 64, hash="e" * 64)
+    _count, problems = verify_chain(db.session)
+    assert {p.seq for p in problems} == {last.seq + 1}
+    assert {("altered" in p.message) or ("chain" in p.message) for p in problems} == {True}
+
+
+def test_passwords_never_reach_the_trail(db):
+    from electoral.accounts import services
+
+    user = services.create_user(db.session, "fatu", "a-long-password", [Role.OBSERVER])
+    db.session.commit()
+    services.set_password(user, "another-long-password")
+    db.session.commit()
+    stored = " ".join(str(e.before) + str(e.after) for e in _entries(db))
+    assert "argon2" not in stored and "a-long-password" not in stored
+
+
+def test_administrator_filters_the_trail(client, db, login_as):
+    login_as(Role.ADMINISTRATOR, username="amara")
+    make_region(code="GB", name="Grand Bassa")
+    db.session.add(Region(code="LO", name="Lofa"))
+    db.session.commit()
+    page = client.get("/audit?entity_type=Region&action=create").get_data(as_text=True)
+    assert "Grand Bassa" in page and "Lofa" in page
+    page = client.get("/audit?entity_type=User").get_data(as_text=True)
+    assert "Grand Bassa" not in page
+
+
+def test_verify_button_reports_an_intact_trail(client, db, login_as):
+    login_as(Role.ADMINISTRATOR)
+    page = client.post_form("/audit/verify", follow_redirects=True).get_data(as_text=True)
+    assert "are intact" in page
