@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DecimalField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class RegionForm(FlaskForm):
@@ -25,7 +25,7 @@ class CentreForm(RegionForm):
 class StationForm(RegionForm):
     parent_code = StringField(_l("Polling centre code"), validators=[DataRequired(), Length(max=32)])
     capacity = IntegerField(_l("Capacity (most voters)"), default=600,
-                            validators=[DataRequired(), NumberRange(min=1, max=100000)])
+                            validators=[InputRequired(), NumberRange(min=1, max=100000)])
 
 
 FORMS = {"region": RegionForm, "district": DistrictForm, "centre": CentreForm, "station": StationForm}
