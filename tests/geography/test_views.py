@@ -47,7 +47,7 @@ def test_bad_input_is_shown_beside_the_field(client, db, login_as):
     db.session.commit()
     page = client.post_form("/geography/station/new", {
         "parent_code": "NOPE", "code": "S1", "name": "X", "capacity": "0"}).get_data(as_text=True)
-    assert "Number must be at least 1" in page
+    assert "Number must be between 1 and 100000" in page
     page = client.post_form("/geography/station/new", {
         "parent_code": "NOPE", "code": "S2", "name": "X", "capacity": "10"}).get_data(as_text=True)
     assert "No Polling centre has the code NOPE" in page or "code NOPE" in page
