@@ -64,7 +64,7 @@ def from_environment(instance_path: Path) -> dict:
     }
 
 
-def test_config(database_uri: str) -> dict:
+def testing_config(database_uri: str) -> dict:
     """Overrides for the test suite."""
     return {
         "TESTING": True,

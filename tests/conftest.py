@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from electoral import create_app
-from electoral.config import test_config
+from electoral.config import testing_config
 from electoral.extensions import db as _db
 from electoral.extensions import limiter
 
@@ -80,7 +80,7 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app(test_config(database_url))
+    app = create_app(testing_config(database_url))
     app.test_client_class = FormClient
     with app.app_context():
         _db.drop_all()
