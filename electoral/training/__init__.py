@@ -1,0 +1,1 @@
+"""Recruitment, cascade training and certification of polling officials."""

@@ -1,0 +1,59 @@
+"""The rules of recruitment, cascade training and certification (one import path for callers)."""
+
+from electoral.training.services.common import (
+    EDUCATION_LABELS,
+    SEX_LABELS,
+    STATUS_LABELS,
+    within_scope,
+)
+from electoral.training.services.courses import (
+    MAX_ATTEMPTS,
+    add_trainer,
+    certified_at_level,
+    enrol,
+    list_courses,
+    may_lead,
+    remove_trainer,
+    save_course,
+    save_session,
+    sessions_query,
+    withdraw,
+)
+from electoral.training.services.coverage import CSV_COLUMNS, DistrictCoverage, coverage, coverage_csv
+from electoral.training.services.imports import (
+    ATTENDANCE_COLUMNS,
+    SCORE_COLUMNS,
+    import_attendance,
+    import_scores,
+)
+from electoral.training.services.officials import (
+    DEFAULT_POSITIONS,
+    IMPORT_COLUMNS,
+    IMPORT_OPTIONAL,
+    OfficialData,
+    add_default_positions,
+    find_official,
+    import_officials,
+    list_positions,
+    officials_query,
+    save_official,
+    save_position,
+    set_master_trainer,
+    staffing_template,
+)
+from electoral.training.services.results import (
+    Outcome,
+    attendance_for_day,
+    certificates_of,
+    certified_officials,
+    certify_session,
+    find_certificate,
+    mark_attendance,
+    outcomes,
+    passes,
+    required_days,
+    revoke,
+    save_scores,
+)
+
+__all__ = [name for name in dir() if not name.startswith("_")]
