@@ -73,9 +73,27 @@ class FormClient(FlaskClient):
         return self.post(url, data=data, **kwargs)
 
 
+def worker_database(base_url: str, suffix: str) -> str:
+    """A PostgreSQL database of its own beside ``base_url`` (created if missing)."""
+    url = sa.make_url(base_url)
+    name = f"{url.database}_{suffix}"
+    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    return TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def database_url(tmp_path_factory, worker_id):
+    if not TEST_DATABASE_URL:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if worker_id == "master" or not TEST_DATABASE_URL.startswith("postgresql"):
+        return TEST_DATABASE_URL
+    # Parallel workers each get a database, or they would empty each other's tables.
+    return worker_database(TEST_DATABASE_URL, worker_id)
 
 
 @pytest.fixture(scope="session")

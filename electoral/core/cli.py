@@ -30,10 +30,14 @@ def demo():
 
 
 @demo.command("load", help="Load the demo election into an empty database.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already holds data.")
 @with_appcontext
-def load():
-    from electoral.demo import DEMO_PASSWORD, load_demo
+def load(if_empty):
+    from electoral.demo import DEMO_PASSWORD, database_is_empty, load_demo
 
+    if if_empty and not database_is_empty(db.session):
+        click.echo("The database already holds data; the demo was not loaded.")
+        return
     try:
         counts = load_demo(db.session)
     except RuntimeError as exc:

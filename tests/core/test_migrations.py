@@ -15,21 +15,22 @@ from electoral.extensions import db
 PG_ADMIN_URL = os.environ.get("ELECTORAL_TEST_DATABASE_URL", "")
 
 
-def _empty_database_url(tmp_path) -> str:
+def _empty_database_url(tmp_path, worker_id) -> str:
     if not PG_ADMIN_URL.startswith("postgresql"):
         return f"sqlite:///{tmp_path / 'migrations.db'}"
     # A database of its own, so the suite's tables do not hide a missing migration.
+    name = f"electoral_migration_test_{worker_id}"
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS electoral_migration_test"))
-        connection.execute(sa.text("CREATE DATABASE electoral_migration_test"))
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return sa.make_url(PG_ADMIN_URL).set(database="electoral_migration_test").render_as_string(hide_password=False)
+    return sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture
-def migrated_app(tmp_path):
-    url = _empty_database_url(tmp_path)
+def migrated_app(tmp_path, worker_id):
+    url = _empty_database_url(tmp_path, worker_id)
     app = create_app(testing_config(url))
     with app.app_context():
         upgrade()

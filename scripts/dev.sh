@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The two commands of the README:
+#   bash scripts/dev.sh demo   set up, migrate, load the demo election, serve on http://127.0.0.1:5000
+#   bash scripts/dev.sh test   set up, then run the whole suite on SQLite and on PostgreSQL
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+PG_TEST_URL=${ELECTORAL_PG_TEST_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
+
+say() { printf '\n== %s\n' "$*"; }
+
+setup() {
+    "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+        || { echo "Python 3.11 or newer is needed (found $("$PYTHON" --version))." >&2; exit 1; }
+    if [ ! -x .venv/bin/python ]; then
+        say "Creating the virtual environment in .venv"
+        "$PYTHON" -m venv .venv
+    fi
+    say "Installing the application and its dependencies"
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e '.[test]'
+    say "Building the translations"
+    .venv/bin/pybabel compile -d translations --statistics 2>&1 | grep -v '^$' || true
+}
+
+ensure_chromium() {
+    # The browser tests drive Debian's Chromium; never a downloaded browser.
+    if [ -x /usr/bin/chromium ]; then return; fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "Installing Debian's chromium for the browser tests"
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils) >/dev/null \
+            || echo "Could not install chromium: the browser tests will be skipped."
+    else
+        echo "No /usr/bin/chromium and no root to install it: the browser tests will be skipped."
+    fi
+}
+
+ensure_tools() {
+    if ! command -v pdftoppm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >/dev/null || true
+    fi
+}
+
+postgres_up() {
+    command -v pg_isready >/dev/null || return 1
+    pg_isready -q -h 127.0.0.1 -p 5432 && return 0
+    if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+        say "Starting PostgreSQL"
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+        for _ in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && return 0; sleep 1; done
+    fi
+    return 1
+}
+
+run_tests() {
+    local status=0
+    say "Tests on SQLite"
+    .venv/bin/python -m pytest -n 2 -q "$@" || status=$?
+    if postgres_up; then
+        say "Tests on PostgreSQL ($PG_TEST_URL)"
+        ELECTORAL_TEST_DATABASE_URL="$PG_TEST_URL" .venv/bin/python -m pytest -n 2 -q "$@" || status=$?
+    else
+        say "PostgreSQL is not running on 127.0.0.1:5432 and cannot be started here: skipping the PostgreSQL run."
+    fi
+    return $status
+}
+
+case "${1:-}" in
+    demo)
+        setup
+        export FLASK_DEBUG=${FLASK_DEBUG:-0}
+        say "Preparing the database (SQLite under instance/ unless DATABASE_URL is set)"
+        .venv/bin/electoral db upgrade
+        .venv/bin/electoral demo load --if-empty
+        say "Serving on http://127.0.0.1:5000 (Ctrl-C stops). Sign in as admin / demo-password-2026"
+        exec .venv/bin/electoral run --host 127.0.0.1 --port 5000
+        ;;
+    test)
+        shift
+        setup
+        ensure_chromium
+        ensure_tools
+        run_tests "$@"
+        ;;
+    *)
+        echo "usage: bash scripts/dev.sh demo | test [pytest arguments]" >&2
+        exit 2
+        ;;
+esac
