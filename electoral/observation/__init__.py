@@ -1,0 +1,1 @@
+"""Election observation: observers, accreditation, checklists, submissions, dashboard, quick count."""

@@ -1,0 +1,186 @@
+"""A small, safe condition language for relevance and critical flags; never eval().
+
+    Q3 = no            AC > 20            AA1 = 2 and (AB = yes or not AC <= 5)
+    ${Q3} = 'no'       selected(${Q7}, 'b')          (the XLSForm spellings)
+
+A comparison names a question on the left and a literal on the right. An
+unanswered question makes every comparison about it false. A multiple-choice
+answer "= x" when x is among the chosen options. The parser turns the text into a
+small JSON tree; the server evaluates it here and the phone's static script
+(static/js/observation.js) evaluates the same tree, so both agree.
+"""
+
+import re
+from typing import Any
+
+from flask_babel import gettext as _
+
+OPERATORS = ("<=", ">=", "!=", "=", "<", ">")
+_TOKEN = re.compile(r"""
+    \s*(?:
+      (?P<ref>\$\{[A-Za-z_][A-Za-z0-9_]*\})
+    | (?P<op><=|>=|!=|<>|=|<|>)
+    | (?P<paren>[(),])
+    | (?P<string>'[^']*'|"[^"]*")
+    | (?P<number>-?\d+(?:\.\d+)?(?![A-Za-z0-9_:]))
+    | (?P<word>[A-Za-z0-9_:.\-]+)
+    )""", re.VERBOSE)
+
+
+class ConditionError(ValueError):
+    """The condition cannot be parsed."""
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens, position, text = [], 0, text.strip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if not match or match.end() == position:
+            raise ConditionError(_("Cannot read the condition from \"%(rest)s\".", rest=text[position:]))
+        kind = match.lastgroup
+        value = match.group(kind)
+        if kind == "ref":
+            kind, value = "word", value[2:-1]
+        elif kind == "string":
+            value = value[1:-1]
+        elif kind == "op" and value == "<>":
+            value = "!="
+        tokens.append((kind, value))
+        position = match.end()
+        while position < len(text) and text[position].isspace():
+            position += 1
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.tokens = _tokens(text)
+        self.at = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self, kind: str | None = None, value: str | None = None) -> tuple[str, str]:
+        token = self.peek()
+        if token is None or (kind and token[0] != kind) or (value and token[1].lower() != value):
+            wanted = value or kind or _("more")
+            found = token[1] if token else _("the end")
+            raise ConditionError(_("Expected %(wanted)s, found %(found)s.", wanted=wanted, found=found))
+        self.at += 1
+        return token
+
+    def keyword(self, word: str) -> bool:
+        token = self.peek()
+        if token and token[0] == "word" and token[1].lower() == word:
+            self.at += 1
+            return True
+        return False
+
+    def expression(self) -> dict:
+        args = [self.conjunction()]
+        while self.keyword("or"):
+            args.append(self.conjunction())
+        return args[0] if len(args) == 1 else {"op": "or", "args": args}
+
+    def conjunction(self) -> dict:
+        args = [self.negation()]
+        while self.keyword("and"):
+            args.append(self.negation())
+        return args[0] if len(args) == 1 else {"op": "and", "args": args}
+
+    def negation(self) -> dict:
+        if self.keyword("not"):
+            return {"op": "not", "args": [self.negation()]}
+        return self.atom()
+
+    def atom(self) -> dict:
+        token = self.peek()
+        if token == ("paren", "("):
+            self.take()
+            inner = self.expression()
+            self.take("paren", ")")
+            return inner
+        if token and token[0] == "word" and token[1].lower() == "selected" and \
+                self.at + 1 < len(self.tokens) and self.tokens[self.at + 1] == ("paren", "("):
+            self.take()
+            self.take("paren", "(")
+            code = self.take("word")[1]
+            self.take("paren", ",")
+            value = self.literal()
+            self.take("paren", ")")
+            return {"cmp": "=", "q": code, "v": value}
+        code = self.take("word")[1]
+        operator = self.take("op")[1]
+        return {"cmp": operator, "q": code, "v": self.literal()}
+
+    def literal(self) -> str | float:
+        kind, value = self.take()
+        if kind == "number":
+            return float(value)
+        if kind in ("string", "word"):
+            return value
+        raise ConditionError(_("Expected a value, found %(found)s.", found=value))
+
+
+def parse(text: str) -> dict | None:
+    """The condition's tree, or None for an empty condition; raises ConditionError."""
+    if not (text or "").strip():
+        return None
+    parser = _Parser(text)
+    tree = parser.expression()
+    if parser.peek() is not None:
+        raise ConditionError(_("Unexpected %(found)s.", found=parser.peek()[1]))
+    return tree
+
+
+def codes(tree: dict | None) -> set[str]:
+    """Every question code the condition reads."""
+    if tree is None:
+        return set()
+    if "cmp" in tree:
+        return {tree["q"]}
+    return set().union(*(codes(arg) for arg in tree["args"]))
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _compare(operator: str, answer: Any, literal: Any) -> bool:
+    if answer is None or answer == "" or answer == []:
+        return False
+    if isinstance(answer, list):
+        chosen = {str(a) for a in answer}
+        if operator == "=":
+            return str(literal) in chosen
+        if operator == "!=":
+            return str(literal) not in chosen
+        return False
+    left, right = _number(answer), _number(literal)
+    if left is None or right is None:
+        left, right = str(answer), str(literal)
+        if operator in ("=", "!="):
+            left, right = left.lower(), right.lower()
+    return {
+        "=": left == right, "!=": left != right, "<": left < right,
+        "<=": left <= right, ">": left > right, ">=": left >= right,
+    }[operator]
+
+
+def evaluate(tree: dict | None, answers: dict[str, Any], default: bool = True) -> bool:
+    """True when ``answers`` meet the condition; ``default`` for an empty condition."""
+    if tree is None:
+        return default
+    if "cmp" in tree:
+        return _compare(tree["cmp"], answers.get(tree["q"]), tree["v"])
+    results = (evaluate(arg, answers) for arg in tree["args"])
+    if tree["op"] == "and":
+        return all(results)
+    if tree["op"] == "or":
+        return any(results)
+    return not next(results)

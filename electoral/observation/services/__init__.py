@@ -1,0 +1,6 @@
+"""The rules of observation, one module a subject; every name is importable from here."""
+
+from electoral.observation.services.checklists import *  # noqa: F403
+from electoral.observation.services.checklists import import_xlsform, text_in  # noqa: F401
+from electoral.observation.services.observers import *  # noqa: F403
+from electoral.observation.services.submissions import *  # noqa: F403

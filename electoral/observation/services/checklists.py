@@ -1,0 +1,203 @@
+"""Checklist templates as data: building, versioning, publishing, XLSForm import."""
+
+import io
+import re
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from electoral.config import LANGUAGES
+from electoral.core.errors import ImportFailed, LineError, ValidationFailed
+from electoral.observation import conditions
+from electoral.observation.models import PHASES, QUESTION_TYPES, TALLY_ROLES, ChecklistTemplate, Question, Section
+
+QUESTION_CODE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
+TEMPLATE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+CHOICE_TYPES = ("single_choice", "multiple_choice")
+
+
+def text_in(texts: dict[str, str] | None, lang: str) -> str:
+    """The text in ``lang``, else English, else the first one given."""
+    texts = texts or {}
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
+
+
+def create_template(session: Session, code: str, name: str, phase: str) -> ChecklistTemplate:
+    """A new draft template, version 1."""
+    code, name = (code or "").strip().upper(), (name or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not TEMPLATE_CODE.match(code):
+        errors["code"] = [_("Use up to 40 letters, digits, dots, dashes or underscores.")]
+    elif session.scalar(select(ChecklistTemplate.id).where(ChecklistTemplate.code == code)):
+        errors["code"] = [_("A checklist with the code %(code)s exists.", code=code)]
+    if not name:
+        errors["name"] = [_("Give the checklist a name.")]
+    if phase not in PHASES:
+        errors["phase"] = [_("Choose a phase.")]
+    if errors:
+        raise ValidationFailed(errors)
+    template = ChecklistTemplate(code=code, name=name, phase=phase, version=1, published=False, retired=False)
+    session.add(template)
+    session.flush()
+    return template
+
+
+def latest(session: Session, code: str, published_only: bool = False) -> ChecklistTemplate | None:
+    """The highest version of a template (the highest published one, if asked)."""
+    query = select(ChecklistTemplate).where(ChecklistTemplate.code == code)
+    if published_only:
+        query = query.where(ChecklistTemplate.published.is_(True))
+    return session.scalar(query.order_by(ChecklistTemplate.version.desc()).limit(1))
+
+
+def published_templates(session: Session) -> list[ChecklistTemplate]:
+    """The current published version of every template, in phase order."""
+    newest = (select(ChecklistTemplate.code, func.max(ChecklistTemplate.version).label("version"))
+              .where(ChecklistTemplate.published.is_(True)).group_by(ChecklistTemplate.code).subquery())
+    found = session.scalars(select(ChecklistTemplate).join(
+        newest, (ChecklistTemplate.code == newest.c.code) & (ChecklistTemplate.version == newest.c.version)))
+    return sorted(found, key=lambda t: (PHASES.index(t.phase), t.code))
+
+
+def editable(session: Session, template: ChecklistTemplate) -> ChecklistTemplate:
+    """The draft to edit: the template itself, or a new version copied from a published one."""
+    if not template.published:
+        return template
+    draft = latest(session, template.code)
+    if draft is not None and not draft.published:
+        return draft
+    copy = ChecklistTemplate(code=template.code, name=template.name, phase=template.phase,
+                             version=draft.version + 1, published=False, retired=False)
+    sections = {}
+    for section in template.sections:
+        sections[section.id] = Section(code=section.code, position=section.position, texts=dict(section.texts))
+        copy.sections.append(sections[section.id])
+    for q in template.questions:
+        copy.questions.append(Question(
+            code=q.code, position=q.position, type=q.type, texts=dict(q.texts), choices=list(q.choices),
+            minimum=q.minimum, maximum=q.maximum, required=q.required, relevance=q.relevance,
+            critical=q.critical, tally=q.tally, section=sections.get(q.section_id)))
+    session.add(copy)
+    session.flush()
+    return copy
+
+
+def add_section(session: Session, template: ChecklistTemplate, code: str, texts: dict[str, str]) -> Section:
+    """Add a section at the end of a draft template."""
+    _require_draft(template)
+    code = (code or "").strip()
+    if not QUESTION_CODE.match(code):
+        raise ValidationFailed({"code": [_("Use a letter, then letters, digits or underscores.")]})
+    if any(s.code == code for s in template.sections):
+        raise ValidationFailed({"code": [_("The section %(code)s exists.", code=code)]})
+    section = Section(code=code, position=len(template.sections) + 1, texts=_texts(texts))
+    template.sections.append(section)
+    session.flush()
+    return section
+
+
+def _require_draft(template: ChecklistTemplate) -> None:
+    if template.published:
+        raise ValidationFailed(_("A published checklist cannot change; edit it to make a new version."))
+
+
+def _texts(texts: dict[str, str]) -> dict[str, str]:
+    return {lang: text.strip() for lang, text in (texts or {}).items() if lang in LANGUAGES and (text or "").strip()}
+
+
+def parse_choices(text: str) -> list[dict[str, Any]]:
+    """Choices written one a line as ``value = label`` (or just ``value``)."""
+    choices = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        value, _sep, label = line.partition("=")
+        choices.append({"value": value.strip(), "texts": {"en": (label or value).strip()}})
+    return choices
+
+
+def question_problems(template: ChecklistTemplate, spec: dict[str, Any], known: set[str]) -> dict[str, list[str]]:
+    """Every problem with a question's definition, by field."""
+    errors: dict[str, list[str]] = {}
+    code, qtype = spec["code"], spec["type"]
+    if not QUESTION_CODE.match(code or ""):
+        errors["code"] = [_("Use a letter, then letters, digits or underscores (up to 40).")]
+    elif code in known:
+        errors["code"] = [_("The question %(code)s exists in this checklist.", code=code)]
+    if qtype not in QUESTION_TYPES:
+        errors["type"] = [_("Unknown question type %(type)s.", type=qtype)]
+    if not spec["texts"]:
+        errors["texts"] = [_("Give the question's text in at least one language.")]
+    if qtype in CHOICE_TYPES:
+        values = [c["value"] for c in spec["choices"]]
+        if len(values) < 2:
+            errors["choices"] = [_("Give at least two choices.")]
+        elif len(set(values)) != len(values) or not all(values):
+            errors["choices"] = [_("Each choice needs its own value.")]
+    low, high = spec.get("minimum"), spec.get("maximum")
+    if low is not None and high is not None and low > high:
+        errors["maximum"] = [_("The maximum is below the minimum.")]
+    if spec.get("tally") and (spec["tally"] not in TALLY_ROLES or qtype != "integer"):
+        errors["tally"] = [_("Only a whole-number question carries a count for the quick count.")]
+    for field in ("relevance", "critical"):
+        try:
+            tree = conditions.parse(spec.get(field) or "")
+        except conditions.ConditionError as exc:
+            errors[field] = [str(exc)]
+            continue
+        unknown = conditions.codes(tree) - known - ({code} if field == "critical" else set())
+        if unknown:
+            errors[field] = [_("The condition names unknown questions: %(codes)s.", codes=", ".join(sorted(unknown)))]
+    return errors
+
+
+def add_question(session: Session, template: ChecklistTemplate, code: str, qtype: str, texts: dict[str, str],
+                 choices: list[dict] | None = None, minimum: float | None = None, maximum: float | None = None,
+                 required: bool = True, relevance: str = "", critical: str = "", tally: str | None = None,
+                 section: Section | None = None) -> Question:
+    """Add a question at the end of a draft template; conditions may only name earlier questions."""
+    _require_draft(template)
+    spec = {"code": (code or "").strip(), "type": qtype, "texts": _texts(texts), "choices": choices or [],
+            "minimum": minimum, "maximum": maximum, "relevance": (relevance or "").strip(),
+            "critical": (critical or "").strip(), "tally": tally or None}
+    errors = question_problems(template, spec, {q.code for q in template.questions})
+    if errors:
+        raise ValidationFailed(errors)
+    question = Question(position=len(template.questions) + 1, required=bool(required), section=section, **spec)
+    if spec["type"] not in CHOICE_TYPES:
+        question.choices = []
+    template.questions.append(question)
+    session.flush()
+    return question
+
+
+def publish(session: Session, template: ChecklistTemplate) -> None:
+    """Make the draft the version observers fill; earlier versions retire but stay for their submissions."""
+    if not template.questions:
+        raise ValidationFailed(_("Add at least one question before publishing."))
+    for older in session.scalars(select(ChecklistTemplate).where(
+            ChecklistTemplate.code == template.code, ChecklistTemplate.id != template.id,
+            ChecklistTemplate.published.is_(True))):
+        older.retired = True
+    template.published = True
+    template.retired = False
+    session.flush()
+
+
+def definition(template: ChecklistTemplate, lang: str) -> dict[str, Any]:
+    """The template as JSON for the phone and the API: questions, texts, parsed conditions."""
+    return {
+        "code": template.code, "version": template.version, "name": template.name, "phase": template.phase,
+        "questions": [{
+            "code": q.code, "type": q.type, "text": text_in(q.texts, lang), "texts": q.texts,
+            "section": q.section.code if q.section else None, "required": q.required,
+            "minimum": q.minimum, "maximum": q.maximum, "tally": q.tally,
+            "choices": [{"value": c["value"], "text": text_in(c.get("texts"), lang)} for c in q.choices],
+            "relevance": conditions.parse(q.relevance), "critical": conditions.parse(q.critical),
+        } for q in template.questions],
+    }
+
+
+from electoral.observation.services.xlsform import import_xlsform  # noqa: E402,F401

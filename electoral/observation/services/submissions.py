@@ -1,0 +1,294 @@
+"""Validating and filing checklists (idempotent by client id, revisions), incidents, alerts, API tokens."""
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from electoral.accounts.models import User
+from electoral.core.errors import ValidationFailed
+from electoral.core.models import utcnow
+from electoral.geography.models import PollingStation
+from electoral.observation import conditions
+from electoral.observation.models import (
+    ALERT_STATES,
+    Alert,
+    Answer,
+    ApiToken,
+    ChecklistTemplate,
+    Incident,
+    Observer,
+    Question,
+    Submission,
+)
+from electoral.observation.services.checklists import text_in
+from electoral.observation.services.observers import stations_of
+
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+INCIDENT_CATEGORIES = ("violence", "intimidation", "materials", "procedure", "access", "other")
+SEVERITIES = ("low", "medium", "high")
+MAX_TEXT = 2000
+
+
+def _coerce(question: Question, raw: Any) -> tuple[Any, str | None]:
+    """The typed answer, or an error message."""
+    kind = question.type
+    if kind == "multiple_choice":
+        if raw is None:
+            raw = []
+        values = raw if isinstance(raw, list) else [v for v in str(raw).replace(",", " ").split() if v]
+        allowed = {c["value"] for c in question.choices}
+        bad = [str(v) for v in values if str(v) not in allowed]
+        if bad:
+            return None, _("Not a choice of this question: %(values)s.", values=", ".join(bad))
+        return [str(v) for v in values] or None, None
+    if isinstance(raw, str):
+        raw = raw.strip()
+    if raw is None or raw == "":
+        return None, None
+    if kind == "yes_no":
+        value = {"yes": "yes", "no": "no", "true": "yes", "false": "no", True: "yes", False: "no"}.get(
+            raw.lower() if isinstance(raw, str) else raw)
+        return (value, None) if value else (None, _("Answer yes or no."))
+    if kind in ("integer", "decimal"):
+        try:
+            if isinstance(raw, bool):
+                raise ValueError
+            value = float(raw)
+            if kind == "integer":
+                if not value.is_integer():
+                    raise ValueError
+                value = int(value)
+        except (TypeError, ValueError):
+            return None, _("Give a whole number.") if kind == "integer" else _("Give a number.")
+        if question.minimum is not None and value < question.minimum:
+            return None, _("At least %(n)s.", n=_plain(question.minimum))
+        if question.maximum is not None and value > question.maximum:
+            return None, _("At most %(n)s.", n=_plain(question.maximum))
+        return value, None
+    if kind == "single_choice":
+        value = str(raw)
+        if value not in {c["value"] for c in question.choices}:
+            return None, _("Not a choice of this question: %(values)s.", values=value)
+        return value, None
+    if kind == "time":
+        value = str(raw)[:5]
+        return (value, None) if TIME.match(value) else (None, _("Give a time as HH:MM."))
+    value = str(raw)
+    return (value, None) if len(value) <= MAX_TEXT else (None, _("At most %(n)d characters.", n=MAX_TEXT))
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def validate_answers(template: ChecklistTemplate, raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Typed answers to the relevant questions, and every error by question code.
+
+    Relevance is checked again here: an answer to a question the conditions hide is dropped.
+    """
+    clean: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    known = {q.code for q in template.questions}
+    for code in raw:
+        if code not in known:
+            errors[code] = [_("This checklist has no question %(code)s.", code=code)]
+    for question in template.questions:
+        if not conditions.evaluate(conditions.parse(question.relevance), clean):
+            continue
+        value, error = _coerce(question, raw.get(question.code))
+        if error:
+            errors[question.code] = [error]
+        elif value is None:
+            if question.required:
+                errors[question.code] = [_("Answer this question.")]
+        else:
+            clean[question.code] = value
+    return clean, errors
+
+
+def critical_questions(template: ChecklistTemplate, answers: dict[str, Any]) -> list[Question]:
+    """The questions whose critical condition the answers meet."""
+    return [q for q in template.questions
+            if q.code in answers and conditions.evaluate(conditions.parse(q.critical), answers, default=False)]
+
+
+def may_file(observer: Observer | None, station: PollingStation) -> str | None:
+    """Why this observer may not file for this station, or None when they may."""
+    if observer is None:
+        return _("Your account is not linked to an observer.")
+    if not observer.accredited:
+        return _("Only accredited observers can file checklists.")
+    if station.id not in {s.id for s in stations_of(observer)}:
+        return _("You are not deployed to polling station %(code)s.", code=station.code)
+    return None
+
+
+def find_submission(session: Session, client_id: str) -> Submission | None:
+    return session.scalar(select(Submission).where(Submission.client_id == client_id))
+
+
+def parse_moment(value: Any) -> dt.datetime | None:
+    """An ISO date-time from a phone, in UTC; None if unreadable."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def submit(session: Session, template: ChecklistTemplate, station: PollingStation, raw: dict[str, Any],
+           client_id: str, observer: Observer | None = None, user: User | None = None,
+           submitted_at: dt.datetime | None = None) -> tuple[Submission, bool]:
+    """File a checklist; the same client id again returns the first filing (created False).
+
+    A filing by the same observer for the same station and checklist after an
+    earlier one is a correction: it becomes the next revision, the earlier kept.
+    """
+    existing = find_submission(session, client_id)
+    if existing is not None:
+        return existing, False
+    errors: dict[str, list[str]] = {}
+    if not CLIENT_ID.match(client_id or ""):
+        errors["client_id"] = [_("The client id must have 8 to 64 letters, digits, dashes or colons.")]
+    if not template.published:
+        errors["template"] = [_("This checklist is not published.")]
+    clean, answer_errors = validate_answers(template, raw or {})
+    errors.update({f"answers.{code}": msgs for code, msgs in answer_errors.items()})
+    if errors:
+        raise ValidationFailed(errors)
+    previous = session.scalar(select(Submission).join(ChecklistTemplate).where(
+        Submission.current.is_(True), Submission.station_id == station.id,
+        Submission.observer_id == (observer.id if observer else None),
+        ChecklistTemplate.code == template.code).with_for_update())
+    submission = Submission(
+        client_id=client_id, template=template, station=station, observer=observer,
+        user_id=user.id if user else None, submitted_at=submitted_at or utcnow(), received_at=utcnow(),
+        revision=previous.revision + 1 if previous else 1, current=True, answers=clean)
+    critical = critical_questions(template, clean)
+    submission.critical = bool(critical)
+    try:
+        with session.begin_nested():
+            if previous is not None:
+                previous.current = False
+                session.execute(update(Answer).where(Answer.submission_id == previous.id).values(current=False))
+            session.add(submission)
+            session.flush()
+    except IntegrityError:
+        # Another worker filed the same client id a moment ago: that filing stands.
+        existing = find_submission(session, client_id)
+        if existing is None:
+            raise
+        return existing, False
+    submission.original_id = previous.original_id if previous else submission.id
+    rows = _answer_rows(template, submission.id, clean)
+    if rows:
+        session.execute(insert(Answer), rows)
+    for question in critical:
+        session.add(Alert(station=station, submission=submission, question_code=question.code, status="open",
+                          summary=f"{question.code}: {text_in(question.texts, 'en')} = {_show(clean[question.code])}",
+                          note=""))
+    session.flush()
+    return submission, True
+
+
+def _show(value: Any) -> str:
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def _answer_rows(template: ChecklistTemplate, submission_id: int, answers: dict[str, Any]) -> list[dict]:
+    rows = []
+    for question in template.questions:
+        if question.code not in answers:
+            continue
+        value = answers[question.code]
+        base = {"submission_id": submission_id, "question_id": question.id, "current": True}
+        if question.type == "multiple_choice":
+            rows += [{**base, "value_num": None, "value_text": v} for v in value]
+        elif question.type == "yes_no":
+            rows.append({**base, "value_num": 1.0 if value == "yes" else 0.0, "value_text": value})
+        elif question.type in ("integer", "decimal"):
+            rows.append({**base, "value_num": float(value), "value_text": None})
+        else:
+            rows.append({**base, "value_num": None, "value_text": str(value)[:500]})
+    return rows
+
+
+def history(session: Session, submission: Submission) -> list[Submission]:
+    """Every revision of a submission, newest first."""
+    original = submission.original_id or submission.id
+    return list(session.scalars(select(Submission).where(Submission.original_id == original)
+                                .order_by(Submission.revision.desc())))
+
+
+def report_incident(session: Session, observer: Observer | None, station: PollingStation, category: str,
+                    description: str, severity: str, client_id: str, occurred_at: dt.datetime | None = None,
+                    photo_path: str | None = None) -> tuple[Incident, bool]:
+    """File an incident report (idempotent by client id); it raises an alert."""
+    existing = session.scalar(select(Incident).where(Incident.client_id == client_id))
+    if existing is not None:
+        return existing, False
+    errors: dict[str, list[str]] = {}
+    if category not in INCIDENT_CATEGORIES:
+        errors["category"] = [_("Choose a category.")]
+    if severity not in SEVERITIES:
+        errors["severity"] = [_("Choose a severity.")]
+    if not (description or "").strip():
+        errors["description"] = [_("Describe what happened.")]
+    if not CLIENT_ID.match(client_id or ""):
+        errors["client_id"] = [_("The client id must have 8 to 64 letters, digits, dashes or colons.")]
+    if errors:
+        raise ValidationFailed(errors)
+    incident = Incident(client_id=client_id, observer=observer, station=station, category=category,
+                        description=description.strip()[:MAX_TEXT], severity=severity,
+                        occurred_at=occurred_at or utcnow(), photo_path=photo_path)
+    session.add(incident)
+    session.flush()
+    session.add(Alert(station=station, incident=incident, status="open", note="",
+                      summary=f"{category} ({severity}): {incident.description[:200]}"))
+    session.flush()
+    return incident, True
+
+
+def handle_alert(session: Session, alert: Alert, status: str, note: str, username: str) -> None:
+    """Acknowledge or resolve an alert with a note."""
+    if status not in ALERT_STATES[1:]:
+        raise ValidationFailed({"status": [_("Choose acknowledge or resolve.")]})
+    if status == "resolved" and not (note or "").strip():
+        raise ValidationFailed({"note": [_("Say how the alert was resolved.")]})
+    alert.status = status
+    if (note or "").strip():
+        alert.note = (alert.note + "\n" if alert.note else "") + note.strip()
+    alert.handled_by = username
+    session.flush()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User) -> str:
+    """A new API token for the user; only its hash is stored, so show it now or never."""
+    token = "eot_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user=user, token_hash=_digest(token), revoked=False))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user an unrevoked token belongs to, or None."""
+    if not token:
+        return None
+    found = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token),
+                                                  ApiToken.revoked.is_(False)))
+    return found.user if found is not None and found.user.active else None
