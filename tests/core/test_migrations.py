@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
 from electoral import create_app
-from electoral.config import testing_config
+from electoral import config as settings
 from electoral.extensions import db
 
 PG_ADMIN_URL = os.environ.get("ELECTORAL_TEST_DATABASE_URL", "")
@@ -31,7 +31,7 @@ def _empty_database_url(tmp_path, worker_id) -> str:
 @pytest.fixture
 def migrated_app(tmp_path, worker_id):
     url = _empty_database_url(tmp_path, worker_id)
-    app = create_app(testing_config(url))
+    app = create_app(settings.testing_config(url))
     with app.app_context():
         upgrade()
         yield app
