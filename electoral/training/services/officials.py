@@ -173,12 +173,17 @@ class ImportSummary:
     updated: int = 0
 
 
-def import_officials(session: Session, data: bytes, filename: str,
+def import_officials(session: Session, data: bytes, filename: str, scope=None,
                      progress: Callable[[int], None] | None = None) -> ImportSummary:
-    """Create or update officials from a file; any bad line imports nothing (ImportFailed)."""
+    """Create or update officials from a file; any bad line imports nothing (ImportFailed).
+
+    Officials may only be placed in districts within ``scope``, and only those already there updated.
+    """
     districts = dict(session.execute(select(District.code, District.id)).all())
+    allowed = set(session.scalars(within_scope(select(District.id), District.id, scope)))
     positions = dict(session.execute(select(Position.code, Position.id)).all())
-    existing = dict(session.execute(select(Official.reference, Official.id)).all())
+    existing = {ref: (official_id, district_id) for ref, official_id, district_id in session.execute(
+        select(Official.reference, Official.id, Official.district_id))}
     today = dt.date.today()
     errors: list[LineError] = []
     seen: dict[str, int] = {}
@@ -204,6 +209,10 @@ def import_officials(session: Session, data: bytes, filename: str,
             problems["district"] = [_("no district has the code %(code)s", code=v["district_code"])]
         if "position" in problems:
             problems["position"] = [_("no position has the code %(code)s", code=v["position_code"])]
+        if record.district is not None and record.district not in allowed:
+            problems["district"] = [_("district %(code)s is outside your area", code=v["district_code"])]
+        if record.reference in existing and existing[record.reference][1] not in allowed:
+            problems["reference"] = [_("%(ref)s is an official of another area", ref=record.reference)]
         if record.reference in seen:
             problems["reference"] = [_("recruitment number %(ref)s is also on line %(line)d",
                                        ref=record.reference, line=seen[record.reference])]
@@ -229,7 +238,7 @@ def import_officials(session: Session, data: bytes, filename: str,
     # Updates are few (corrections): through the ORM, so the trail keeps before and after.
     for r in rows:
         if r["reference"] in existing:
-            official = session.get(Official, existing[r["reference"]])
+            official = session.get(Official, existing[r["reference"]][0])
             for key, value in r.items():
                 setattr(official, key, value)
             if session.is_modified(official):

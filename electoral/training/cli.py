@@ -1,0 +1,112 @@
+"""`electoral training ...`: imports of officials, attendance and scores; coverage export."""
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from electoral.core.errors import ImportFailed
+from electoral.core.tabular import TabularError
+from electoral.extensions import db
+from electoral.training import services
+
+
+@click.group(help="Training of polling officials: recruitment, cascade sessions, certification.")
+def training():
+    pass
+
+
+@training.group(help="Officials recruited as polling staff or trainers.")
+def officials():
+    pass
+
+
+@training.group(help="Attendance at training sessions.")
+def attendance():
+    pass
+
+
+@training.group(help="Pre-test and post-test scores.")
+def scores():
+    pass
+
+
+@training.group(help="Officials needed and certified, district by district.")
+def coverage():
+    pass
+
+
+@training.group(help="Positions and the staffing template.")
+def positions():
+    pass
+
+
+def _run_import(file: str, label: str, run) -> None:
+    data = Path(file).read_bytes()
+    try:
+        with click.progressbar(length=max(data.count(b"\n"), 1), label=label, show_pos=True) as bar:
+            message = run(data, Path(file).name, bar.update)
+    except ImportFailed as failure:
+        db.session.rollback()
+        for error in failure.errors:
+            click.echo(f"line {error.line}: {error.message}", err=True)
+        click.echo(f"{len(failure.errors)} bad lines; nothing was imported.", err=True)
+        raise SystemExit(1) from None
+    except TabularError as failure:
+        db.session.rollback()
+        click.echo(f"Error: {failure}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(message)
+
+
+_FILE = click.Path(exists=True, dir_okay=False)
+
+
+@officials.command("import", help="Add or update officials from a CSV or XLSX file (columns: "
+                   + ", ".join(services.IMPORT_COLUMNS) + "; optional: " + ", ".join(services.IMPORT_OPTIONAL) + ").")
+@click.argument("file", type=_FILE)
+@with_appcontext
+def officials_import(file):
+    def run(data, name, progress):
+        summary = services.import_officials(db.session, data, name, progress=progress)
+        return f"{summary.created} officials added, {summary.updated} updated."
+    _run_import(file, "Officials", run)
+
+
+@attendance.command("import", help="Record attendance (columns: " + ", ".join(services.ATTENDANCE_COLUMNS) + ").")
+@click.argument("file", type=_FILE)
+@with_appcontext
+def attendance_import(file):
+    def run(data, name, progress):
+        return f"{services.import_attendance(db.session, data, name, progress=progress)} attendance lines recorded."
+    _run_import(file, "Attendance", run)
+
+
+@scores.command("import", help="Record test scores (columns: " + ", ".join(services.SCORE_COLUMNS) + ").")
+@click.argument("file", type=_FILE)
+@with_appcontext
+def scores_import(file):
+    def run(data, name, progress):
+        return f"{services.import_scores(db.session, data, name, progress=progress)} score lines recorded."
+    _run_import(file, "Scores", run)
+
+
+@coverage.command("export", help="Write the coverage of every district to a CSV file.")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def coverage_export(file):
+    rows = services.coverage(db.session)
+    Path(file).write_text(services.coverage_csv(rows), encoding="utf-8")
+    click.echo(f"{len(rows)} districts written to {file}.")
+
+
+@positions.command("defaults", help="Add the usual positions (presiding officer, inker, ...) that are missing.")
+@with_appcontext
+def positions_defaults():
+    added = services.add_default_positions(db.session)
+    db.session.commit()
+    click.echo(f"{added} positions added.")
+
+
+commands = [training]

@@ -1,0 +1,245 @@
+"""Training pages: permissions, scope, rosters, scores, revocation, the public check, coverage, imports."""
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+
+from electoral.core.auth import Role
+from electoral.training import services
+from electoral.training.models import Certificate, Official
+from tests.factories import make_centre, make_district, make_station
+from tests.training.factories import START, make_course, make_official, make_position, make_session
+
+TRAINING_PAGES = ["/training/", "/training/officials", "/training/officials/new", "/training/sessions",
+                  "/training/courses", "/training/coverage", "/training/coverage.csv",
+                  "/training/officials/import", "/training/attendance/import", "/training/scores/import"]
+
+
+def _session_with(db, names, days=1):
+    course = make_course()
+    ts = make_session(course, days=days)
+    enrolments = [services.enrol(db.session, ts, make_official(position=course.position, name=n,
+                                                                district=ts.district)) for n in names]
+    db.session.commit()
+    return ts, enrolments
+
+
+def _certified(db, name="Fatu Kollie"):
+    ts, (enrolment,) = _session_with(db, [name])
+    services.mark_attendance(db.session, ts, ts.start_date, set())
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(85))})
+    db.session.commit()
+    return db.session.scalars(db.select(Certificate)).one()
+
+
+@pytest.mark.parametrize("url", TRAINING_PAGES)
+def test_registration_clerk_is_refused_training_pages(client, login_as, url):
+    login_as(Role.REGISTRATION_CLERK)
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", TRAINING_PAGES)
+def test_training_coordinator_opens_training_pages(client, login_as, url):
+    login_as(Role.TRAINING_COORDINATOR)
+    assert client.get(url).status_code == 200
+
+
+def test_coordinator_sees_training_in_the_menu_and_home_actions(client, login_as):
+    login_as(Role.TRAINING_COORDINATOR)
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/training/"' in page and "Training coverage" in page
+
+
+def test_coordinator_creates_an_official(client, login_as, db):
+    district = make_district(name="Bong")
+    position = make_position(name="Inker")
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    response = client.post_form("/training/officials/new", {
+        "reference": "LR-0001", "full_name": "محمد الأمين", "sex": "M", "birth_date": "1988-04-02",
+        "phone": "0886000000", "district": district.id, "position": position.id, "status": "selected",
+        "locale": "ar", "education": "secondary"}, follow_redirects=True)
+    assert "محمد الأمين saved." in response.get_data(as_text=True)
+    assert db.session.scalars(db.select(Official)).one().locale == "ar"
+
+
+def test_duplicate_recruitment_number_is_shown_beside_the_field(client, login_as, db):
+    official = make_official(reference="LR-0001")
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    response = client.post_form("/training/officials/new", {
+        "reference": "LR-0001", "full_name": "Other", "sex": "F", "district": official.district_id,
+        "position": official.position_id, "status": "applicant", "locale": "en"})
+    assert "The recruitment number LR-0001 is already used." in response.get_data(as_text=True)
+
+
+def test_official_search_finds_by_name(client, login_as, db):
+    make_official(name="Comfort Wleh")
+    make_official(name="Joseph Flomo")
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    page = client.get("/training/officials?q=wleh").get_data(as_text=True)
+    assert "Comfort Wleh" in page and "Joseph Flomo" not in page
+
+
+def test_district_coordinator_sees_only_their_district_officials(client, login_as, db):
+    mine, other = make_district(), make_district()
+    make_official(name="Local Person", district=mine)
+    stranger = make_official(name="Far Person", district=other)
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR, scope=mine)
+    page = client.get("/training/officials").get_data(as_text=True)
+    assert "Local Person" in page and "Far Person" not in page
+    assert client.get(f"/training/officials/{stranger.id}").status_code == 403
+
+
+def test_district_coordinator_cannot_open_another_district_session(client, login_as, db):
+    ts, _ = _session_with(db, [])
+    login_as(Role.TRAINING_COORDINATOR, scope=make_district())
+    assert client.get(f"/training/sessions/{ts.id}").status_code == 403
+
+
+def test_only_administrators_designate_master_trainers(client, login_as, db):
+    official = make_official()
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    assert client.post_form(f"/training/officials/{official.id}/master-trainer",
+                            {"designated": "1"}).status_code == 403
+
+
+def test_administrator_designates_a_master_trainer(client, login_as, db):
+    official = make_official()
+    db.session.commit()
+    login_as(Role.ADMINISTRATOR)
+    response = client.post_form(f"/training/officials/{official.id}/master-trainer", {"designated": "1"},
+                                follow_redirects=True)
+    assert "is now a national master trainer" in response.get_data(as_text=True)
+    db.session.refresh(official)
+    assert official.master_trainer
+
+
+def test_adding_an_uncertified_trainer_shows_why(client, login_as, db):
+    ts, _ = _session_with(db, [])
+    trainer = make_official(reference="TR-9")
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    response = client.post_form(f"/training/sessions/{ts.id}/trainers", {"trainer-reference": "TR-9"})
+    assert response.status_code == 400
+    assert "is not certified by a level 2 course" in response.get_data(as_text=True)
+    assert trainer.id not in [t.id for t in ts.trainers]
+
+
+def test_enrolling_in_a_full_session_shows_why(client, login_as, db):
+    course = make_course()
+    ts = make_session(course, capacity=1)
+    services.enrol(db.session, ts, make_official(position=course.position))
+    make_official(position=course.position, reference="LATE-1", district=ts.district)
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    response = client.post_form(f"/training/sessions/{ts.id}/enrol", {"enrol-reference": "LATE-1"})
+    assert "The session is full (1 places)." in response.get_data(as_text=True)
+
+
+def test_roster_marks_everyone_present_except_those_ticked(client, login_as, db):
+    ts, (amara, binta) = _session_with(db, ["Amara", "Binta"])
+    login_as(Role.TRAINING_COORDINATOR)
+    client.post_form(f"/training/sessions/{ts.id}/attendance/{ts.start_date.isoformat()}", {"absent": binta.id})
+    assert services.attendance_for_day(db.session, ts, ts.start_date) == {amara.id: True, binta.id: False}
+
+
+def test_attendance_of_a_day_outside_the_session_is_not_found(client, login_as, db):
+    ts, _ = _session_with(db, ["Amara"])
+    login_as(Role.TRAINING_COORDINATOR)
+    assert client.get(f"/training/sessions/{ts.id}/attendance/2001-01-01").status_code == 404
+
+
+def test_scores_screen_certifies_those_who_pass(client, login_as, db):
+    ts, (amara, binta) = _session_with(db, ["Amara", "Binta"])
+    services.mark_attendance(db.session, ts, ts.start_date, set())
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    response = client.post_form(f"/training/sessions/{ts.id}/scores", {
+        f"pre_{amara.id}": "40", f"post_{amara.id}": "70", f"pre_{binta.id}": "45", f"post_{binta.id}": "69,9"},
+        follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Scores saved." in page
+    assert page.count("Certified") == 1 and "Failed the post-test" in page
+
+
+def test_score_above_the_maximum_is_shown_beside_it_and_nothing_saved(client, login_as, db):
+    ts, (amara,) = _session_with(db, ["Amara"])
+    login_as(Role.TRAINING_COORDINATOR)
+    response = client.post_form(f"/training/sessions/{ts.id}/scores",
+                                {f"pre_{amara.id}": "40", f"post_{amara.id}": "120"})
+    assert response.status_code == 400
+    assert "The post-test score must be between 0 and 100." in response.get_data(as_text=True)
+    db.session.refresh(amara)
+    assert amara.pre_score is None
+
+
+def test_revoking_a_certificate_shows_it_revoked_publicly(client, login_as, db):
+    certificate = _certified(db)
+    login_as(Role.TRAINING_COORDINATOR)
+    client.post_form(f"/training/certificates/{certificate.id}/revoke", {"reason": "Impersonation"})
+    client.post_form("/logout")
+    page = client.get(f"/training/verify/{certificate.code}").get_data(as_text=True)
+    assert '<strong class="verify-revoked">Revoked</strong>' in page and ">Valid<" not in page
+
+
+def test_public_verification_shows_name_position_and_validity_only(client, db):
+    certificate = _certified(db, name="Fatu Kollie")
+    official = certificate.official
+    official.phone, official.birth_date = "0777123456", dt.date(1991, 7, 23)
+    db.session.commit()
+    response = client.get(f"/training/verify/{certificate.code}")
+    page = response.get_data(as_text=True)
+    main = re.search(r"<main>(.*)</main>", page, re.S).group(1)
+    assert response.status_code == 200
+    assert "Fatu Kollie" in main and certificate.position.name in main and ">Valid<" in main
+    for secret in ("0777123456", "1991", official.reference, official.district.name, "85", "40"):
+        assert secret not in main, secret
+
+
+def test_unknown_verification_code_says_so(client, db):
+    response = client.get("/training/verify/not-a-real-code")
+    assert response.status_code == 404
+    assert "No certificate has this code" in response.get_data(as_text=True)
+
+
+def test_coverage_page_lists_districts_furthest_behind_first(client, login_as, db):
+    make_position("PO", per_station=1)
+    behind, done = make_district(name="Behind"), make_district(name="Nothing needed")
+    make_station(make_centre(behind))
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    page = client.get("/training/coverage").get_data(as_text=True)
+    assert page.index("Behind") < page.index("Nothing needed")
+    assert 'value="0.0"' in page
+
+
+def test_coverage_csv_has_a_line_per_district(client, login_as, db):
+    make_district(code="D-A")
+    make_district(code="D-B")
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    lines = client.get("/training/coverage.csv").get_data(as_text=True).splitlines()
+    assert lines[0].startswith("district_code,district_name,stations,needed,certified,gap")
+    assert [line.split(",")[0] for line in lines[1:]] == ["D-A", "D-B"]
+
+
+def test_import_with_a_bad_line_lists_it_and_imports_nothing(client, login_as, db):
+    make_district(code="D1")
+    make_position("PO")
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    data = ("reference,full_name,sex,district_code,position_code\n"
+            "A1,Good Person,F,D1,PO\nA2,Bad District,M,ZZ,PO\nA3,Bad Sex,X,D1,PO\n").encode()
+    response = client.post_form("/training/officials/import", {"file": (io.BytesIO(data), "officials.csv")},
+                                content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "no district has the code ZZ" in page and "Sex must be F or M." in page
+    assert db.session.scalars(db.select(Official)).all() == []
