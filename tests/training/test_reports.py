@@ -1,0 +1,92 @@
+"""The certificate and coverage PDFs, read back."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from babel.dates import format_date
+from pypdf import PdfReader
+
+from electoral.core.auth import Role
+from electoral.core.errors import ValidationFailed
+from electoral.reports import registry
+from electoral.training import services
+from electoral.training.models import Certificate
+from tests.factories import make_centre, make_district, make_station
+from tests.training.factories import make_course, make_official, make_position, make_session
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _certified(db, name="Fatu Kollie", locale="en"):
+    course = make_course(position=make_position(name="Presiding officer"))
+    ts = make_session(course, days=1)
+    official = make_official(position=course.position, name=name, district=ts.district)
+    official.locale = locale
+    enrolment = services.enrol(db.session, ts, official)
+    services.mark_attendance(db.session, ts, ts.start_date, set())
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(85))})
+    db.session.commit()
+    return db.session.scalars(db.select(Certificate)).one()
+
+
+def _print(name, params, lang="en", user=None):
+    return registry.render(name, params, lang=lang, roles=[Role.TRAINING_COORDINATOR], printed_by="test", user=user)
+
+
+def test_certificate_carries_name_position_and_verification_code(app, db):
+    certificate = _certified(db)
+    with app.test_request_context():
+        text = _text(_print("certificate", {"official": str(certificate.official_id)}))
+    assert "Fatu Kollie" in text and "Presiding officer" in text
+    assert certificate.code in text.replace("\n", "")
+    assert f"/training/verify/{certificate.code}" in text.replace("\n", "")
+
+
+def test_certificate_is_printed_in_the_officials_language(app, db):
+    certificate = _certified(db, name="Amara Diallo", locale="fr")
+    with app.test_request_context():
+        text = _text(_print("certificate", {"official": str(certificate.official_id)}, lang="en"))
+    # Babel's French date, whoever prints (the catalogues may still lack the French words).
+    assert format_date(certificate.issued_at.date(), "medium", locale="fr") in text
+    assert format_date(certificate.issued_at.date(), "medium", locale="en") not in text
+
+
+def test_certificate_of_an_official_without_valid_certificate_is_refused(app, db):
+    certificate = _certified(db)
+    services.revoke(db.session, certificate, "Impersonation")
+    db.session.commit()
+    with app.test_request_context(), pytest.raises(ValidationFailed):
+        _print("certificate", {"official": str(certificate.official_id)})
+
+
+def test_certificate_of_another_district_is_refused_to_a_scoped_coordinator(app, db):
+    from tests.factories import make_user
+
+    certificate = _certified(db)
+    user = make_user(Role.TRAINING_COORDINATOR, scope=make_district())
+    with app.test_request_context(), pytest.raises(registry.NotAllowed):
+        _print("certificate", {"official": str(certificate.official_id)}, user=user)
+
+
+def test_certificate_prints_from_the_command_line(runner, db, tmp_path):
+    certificate = _certified(db)
+    out = tmp_path / "certificate.pdf"
+    result = runner.invoke(args=["reports", "print", "certificate", "--param", f"official={certificate.official_id}",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert certificate.code in _text(out.read_bytes()).replace("\n", "")
+
+
+def test_coverage_pdf_lists_every_district_with_its_gap(app, db):
+    make_position("PO", per_station=2)
+    district = make_district(code="D-A", name="Lofa")
+    make_district(code="D-B", name="Sinoe")
+    make_station(make_centre(district))
+    db.session.commit()
+    with app.test_request_context():
+        text = _text(_print("training-coverage", {}))
+    assert "D-A Lofa" in text and "D-B Sinoe" in text
+    assert "Officials needed" in text
