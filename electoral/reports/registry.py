@@ -27,10 +27,11 @@ imports every such module (``load()``), so their decorators run::
   ``(value, label)`` or a callable returning one. Validated values reach ``build``.
 - ``build`` runs inside ``flask_babel.force_locale(doc.lang)``: call ``_()``
   (not the lazy ``_l``) for text and ``doc.number / doc.percent / doc.date /
-  doc.datetime`` for figures. The ``ReportDocument`` methods (title, heading,
+  doc.datetime`` for figures; ``doc.user`` is who prints (None on the command
+  line without --as), for reports that keep to the user's area. The methods (title, heading,
   paragraph, table, figures, bar_chart, pie_chart, qr, photo, signatures,
   cards, page_break) are described in ``electoral/reports/document.py``.
-- ``render(name, params, lang=..., roles=..., printed_by=...)`` -> PDF bytes;
+- ``render(name, params, lang=..., roles=..., printed_by=..., user=None)`` -> PDF bytes;
   raises ``NotAllowed`` for a role the report does not admit and
   ``ValidationFailed`` for bad parameters. The web page, the CLI and jobs use it.
 """
@@ -40,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import force_locale
@@ -178,21 +179,14 @@ def allowed_for(roles: Iterable[Role]) -> list[ReportSpec]:
     return [spec for spec in all_reports() if spec.allows(roles)]
 
 
-@dataclass
-class PrintRequest:
-    """Everything one print needs, besides the data (kept on a ReportJob for batches)."""
-
-    name: str
-    params: dict[str, Any] = field(default_factory=dict)
-    lang: str = "en"
-    paper: str = "A4"
-    watermark: str = ""
-    printed_by: str = ""
-
-
 def render(name: str, params: dict[str, Any], *, lang: str, roles: Iterable[Role], printed_by: str,
-           paper: str = "A4", watermark: str = "", progress: Callable[[int, int], None] | None = None) -> bytes:
-    """Print report ``name`` as PDF bytes, in ``lang``, checking the roles and the parameters."""
+           user=None, paper: str = "A4", watermark: str = "",
+           progress: Callable[[int, int], None] | None = None) -> bytes:
+    """Print report ``name`` as PDF bytes, in ``lang``, checking the roles and the parameters.
+
+    ``user`` (None on the command line without --as) reaches the build as
+    ``doc.user``, so a report can keep to the user's area.
+    """
     from electoral.reports.document import ReportDocument
 
     spec = get(name)
@@ -203,6 +197,6 @@ def render(name: str, params: dict[str, Any], *, lang: str, roles: Iterable[Role
     with force_locale(lang):
         values = spec.validate(params)
         doc = ReportDocument(title=str(spec.title), lang=lang, printed_by=printed_by, paper=paper,
-                             watermark=watermark, progress=progress)
+                             watermark=watermark, progress=progress, user=user)
         spec.build(doc, values)
         return doc.render()

@@ -1,0 +1,290 @@
+"""ReportDocument: what a report's ``build(doc, params)`` adds content to.
+
+Each method appends to the story in the report's language and direction;
+``render()`` lays it out on A4 or Letter pages with the commission's header
+and footer. Texts go through ``electoral.reports.text`` (shaping, bidi, font
+per script), numbers and dates through Babel in the report's locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import io
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import babel.dates
+import babel.numbers
+from flask import current_app, has_app_context
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import BaseDocTemplate, Frame, Image, PageBreak, PageTemplate, Spacer, Table, TableStyle
+
+from electoral.config import RTL_LANGUAGES
+from electoral.reports import fonts
+from electoral.reports.flowables import LongTable, TextBlock, cell, side
+from electoral.reports.page import FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN, Furniture, numbered_canvas
+
+PAPER_SIZES = {"A4": A4, "Letter": LETTER}
+HEADER_FILL = colors.HexColor("#dde6f0")
+LINE = colors.HexColor("#8a9bb0")
+
+
+class ReportDocument:
+    def __init__(self, *, title: str, lang: str = "en", printed_by: str = "", paper: str = "A4",
+                 watermark: str = "", progress: Callable[[int, int], None] | None = None, session=None,
+                 user=None):
+        fonts.register()
+        self.report_title = title
+        self.lang = lang
+        self.rtl = lang.split("_")[0] in RTL_LANGUAGES
+        self.printed_by = printed_by
+        self.user = user
+        self.paper = paper if paper in PAPER_SIZES else "A4"
+        self.pagesize = PAPER_SIZES[self.paper]
+        self.watermark = {"provisional": _("Provisional"), "draft": _("Draft")}.get(watermark, watermark)
+        self.area = ""
+        self.subtitle = ""
+        self._progress = progress
+        self._session = session
+        self.story: list = []
+        self.width = self.pagesize[0] - 2 * MARGIN
+
+    # ---- context -------------------------------------------------------------
+
+    @property
+    def session(self):
+        if self._session is None:
+            from electoral.extensions import db
+
+            self._session = db.session
+        return self._session
+
+    def progress(self, done: int, total: int) -> None:
+        """Report how far a long build has gone (shown on a background job's page)."""
+        if self._progress:
+            self._progress(done, total)
+
+    # ---- formatting ------------------------------------------------------------
+
+    def number(self, value, digits: int | None = None) -> str:
+        if value is None:
+            return ""
+        pattern = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+        return babel.numbers.format_decimal(value, format=pattern, locale=self.lang, numbering_system="default")
+
+    def percent(self, value, digits: int = 1) -> str:
+        if value is None:
+            return ""
+        pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+        return babel.numbers.format_percent(value, format=pattern, locale=self.lang, numbering_system="default")
+
+    def date(self, value: dt.date | None, form: str = "medium") -> str:
+        return babel.dates.format_date(value, form, locale=self.lang) if value else ""
+
+    def datetime(self, value: dt.datetime | None, form: str = "medium") -> str:
+        """In the user's timezone (the application's), in the report's language."""
+        if not value:
+            return ""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        if has_app_context():
+            return format_datetime(value, form)
+        return babel.dates.format_datetime(value, form, locale=self.lang)
+
+    def format(self, value: Any) -> str:
+        """Any cell value as text: numbers and dates for the locale, None as empty."""
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if isinstance(value, int | float | decimal.Decimal):
+            return self.number(value)
+        if isinstance(value, dt.datetime):
+            return self.datetime(value)
+        if isinstance(value, dt.date):
+            return self.date(value)
+        return str(value)
+
+    # ---- building blocks -------------------------------------------------------
+
+    def text_block(self, text: str, **kwargs) -> TextBlock:
+        return TextBlock(str(text), rtl=self.rtl, **kwargs)
+
+    def title(self, text: str) -> None:
+        self.story.append(self.text_block(text, size=16, bold=True, space_after=4 * mm))
+
+    def heading(self, text: str) -> None:
+        self.story.append(Spacer(1, 2 * mm))
+        self.story.append(self.text_block(text, size=12, bold=True, space_after=2 * mm))
+
+    def paragraph(self, text: str, *, bold: bool = False, size: float = 10, align: str = "start") -> None:
+        self.story.append(self.text_block(text, size=size, bold=bold, align=align, space_after=2 * mm))
+
+    def spacer(self, height_mm: float = 5) -> None:
+        self.story.append(Spacer(1, height_mm * mm))
+
+    def page_break(self) -> None:
+        self.story.append(PageBreak())
+
+    def table(self, headers: Sequence[str], rows: Iterable[Sequence[Any]], col_widths: Sequence[float] | None = None,
+              *, align: Sequence[str] | None = None, font_size: float = 9) -> None:
+        """A table whose header repeats on every page; columns run right to left in Arabic."""
+        rows = [[value if isinstance(value, str) else self.format(value) for value in row] for row in rows]
+        ncols = len(headers)
+        fractions = list(col_widths) if col_widths else [1 / ncols] * ncols
+        scale = sum(fractions)
+        widths = [self.width * f / scale for f in fractions]
+        if align is None:
+            align = ["start"] * ncols
+        leading = font_size * 1.25
+        padding = 2
+        base = fonts.ARABIC if self.rtl else fonts.LATIN
+        header = [cell(str(h), w - 2 * padding, font_size, leading, self.rtl, True,
+                       fonts.ARABIC_BOLD if self.rtl else fonts.LATIN_BOLD) for h, w in zip(headers, widths, strict=True)]
+        body = [[cell(value, w - 2 * padding, font_size, leading, self.rtl, False, base)
+                 for value, w in zip(row, widths, strict=True)] for row in rows]
+        sides = [side(a, self.rtl).upper() for a in align]
+        if self.rtl:
+            header, widths, sides = header[::-1], widths[::-1], sides[::-1]
+            body = [row[::-1] for row in body]
+        style = [
+            ("FONT", (0, 0), (-1, -1), base, font_size, leading),
+            ("FONT", (0, 0), (-1, 0), fonts.ARABIC_BOLD if self.rtl else fonts.LATIN_BOLD, font_size, leading),
+            ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, LINE),
+            ("BOX", (0, 0), (-1, -1), 0.5, LINE),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), padding),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+            *[("ALIGN", (i, 0), (i, -1), s) for i, s in enumerate(sides)],
+        ]
+        total = len(body)
+        done = [0]
+
+        def on_rows(n: int) -> None:
+            done[0] += n
+            self.progress(done[0], total)
+
+        self.story.append(LongTable(header, body, widths, style, leading + 2 * padding, on_rows))
+        self.story.append(Spacer(1, 3 * mm))
+
+    def figures(self, figures: dict[str, Any]) -> None:
+        """Key figures in boxes: the value large, its label under it."""
+        items = list(figures.items())
+        if self.rtl:
+            items.reverse()
+        width = self.width / max(len(items), 1)
+        cells = [[self.text_block(self.format(value), size=16, bold=True, align="center"),
+                  self.text_block(str(label), size=8, align="center", color=colors.HexColor("#444444"))]
+                 for label, value in items]
+        table = Table([cells], colWidths=[width] * len(items))
+        table.setStyle(TableStyle([
+            ("BOX", (0, 0), (-1, -1), 0.5, LINE), ("INNERGRID", (0, 0), (-1, -1), 0.5, LINE),
+            ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f3f6fa")),
+            ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ]))
+        self.story.append(table)
+        self.story.append(Spacer(1, 4 * mm))
+
+    def bar_chart(self, data: dict[str, float], title: str | None = None, height_mm: float = 60) -> None:
+        from electoral.reports.charts import bar_chart
+
+        if title:
+            self.heading(title)
+        self.story.append(bar_chart(self, data, self.width, height_mm * mm))
+
+    def pie_chart(self, data: dict[str, float], title: str | None = None, height_mm: float = 60) -> None:
+        from electoral.reports.charts import pie_chart
+
+        if title:
+            self.heading(title)
+        self.story.append(pie_chart(self, data, self.width, height_mm * mm))
+
+    def qr(self, data: str, size_mm: float = 30, caption: str | None = None) -> None:
+        size = size_mm * mm
+        self.story.append(qr_drawing(data, size, "RIGHT" if self.rtl else "LEFT"))
+        if caption:
+            self.story.append(self.text_block(caption, size=8))
+        self.story.append(Spacer(1, 2 * mm))
+
+    def photo(self, source, width_mm: float = 35, caption: str | None = None) -> None:
+        reader = ImageReader(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+        w, h = reader.getSize()
+        width = width_mm * mm
+        image = Image(reader, width=width, height=width * h / w, hAlign="RIGHT" if self.rtl else "LEFT")
+        self.story.append(image)
+        if caption:
+            self.story.append(self.text_block(caption, size=8))
+
+    def signatures(self, labels: Sequence[str]) -> None:
+        """One block per signatory: the role, then lines for name, date and signature."""
+        labels = list(labels)[::-1] if self.rtl else list(labels)
+        width = self.width / max(len(labels), 1)
+        blocks = []
+        for label in labels:
+            blocks.append([self.text_block(label, size=9, bold=True),
+                           Spacer(1, 3 * mm),
+                           self.text_block(_("Name:") + " " + "_" * 24, size=9),
+                           Spacer(1, 3 * mm),
+                           self.text_block(_("Date:") + " " + "_" * 24, size=9),
+                           Spacer(1, 8 * mm),
+                           self.text_block(_("Signature:") + " " + "_" * 20, size=9)])
+        table = Table([blocks], colWidths=[width] * len(labels))
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]))
+        self.story.append(Spacer(1, 6 * mm))
+        self.story.append(table)
+
+    def cards(self, items: Iterable[Any], draw: Callable, size_mm: tuple[float, float] = (85.6, 54)) -> None:
+        """Card-sized cells, as many as fit on a sheet, with cut marks; ``draw(card, item)`` fills each."""
+        from electoral.reports.cards import card_sheets
+
+        self.story.extend(card_sheets(self, list(items), draw, size_mm[0] * mm, size_mm[1] * mm))
+
+    # ---- output ------------------------------------------------------------------
+
+    def _furniture(self) -> Furniture:
+        commission = current_app.config.get("COMMISSION_NAME", "") if has_app_context() else ""
+        emblem = current_app.config.get("REPORT_EMBLEM") if has_app_context() else None
+        printed = _("Printed %(when)s by %(who)s", when=self.datetime(dt.datetime.now(dt.UTC)),
+                    who=self.printed_by or "-")
+        label = _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")
+        return Furniture(
+            commission=str(commission), title=self.report_title, area=str(self.area or ""),
+            subtitle=str(self.subtitle or ""), printed=printed,
+            page_label=lambda page, pages: label.format(page=self.number(page), pages=self.number(pages)),
+            rtl=self.rtl, watermark=str(self.watermark or ""), emblem_path=emblem)
+
+    def render(self) -> bytes:
+        """The whole document as PDF bytes."""
+        furniture = self._furniture()
+        buffer = io.BytesIO()
+        width, height = self.pagesize
+        frame = Frame(MARGIN, MARGIN + FOOTER_HEIGHT, width - 2 * MARGIN,
+                      height - 2 * MARGIN - HEADER_HEIGHT - FOOTER_HEIGHT,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+        template = BaseDocTemplate(buffer, pagesize=self.pagesize, title=self.report_title,
+                                   author=furniture.commission, creator="electoral", lang=self.lang,
+                                   leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN)
+        template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=furniture.draw_page)])
+        template.build(self.story or [Spacer(1, 1)], canvasmaker=numbered_canvas(furniture))
+        return buffer.getvalue()
+
+
+def qr_drawing(data: str, size: float, align: str = "LEFT") -> Drawing:
+    widget = QrCodeWidget(data)
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    drawing.hAlign = align
+    return drawing

@@ -1,0 +1,125 @@
+"""Printing: the checks before a print, and background jobs from queued to a kept file."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from flask_babel import force_locale
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from electoral.core.auth import Role
+from electoral.core.models import utcnow
+from electoral.extensions import INSTANCE_PATH
+from electoral.reports import registry
+from electoral.reports.models import ReportJob
+
+log = logging.getLogger(__name__)
+PROGRESS_INTERVAL = 1.0  # seconds between two progress writes
+
+
+def reports_dir() -> Path:
+    return INSTANCE_PATH / "reports"
+
+
+def printed_by(user) -> str:
+    return (user.full_name or user.username) if user is not None else ""
+
+
+def check_print(spec: registry.ReportSpec, roles, params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The cleaned parameters, or NotAllowed / ValidationFailed, messages in ``lang``."""
+    if not spec.allows(roles):
+        raise registry.NotAllowed(spec.name)
+    with force_locale(lang):
+        return spec.validate(params)
+
+
+def create_job(session: Session, user, spec: registry.ReportSpec, params: dict[str, Any], lang: str,
+               paper: str = "A4", watermark: str = "") -> ReportJob:
+    """Queue a print of ``spec`` for ``user`` after checking the role and the parameters."""
+    check_print(spec, user.roles, params, lang)
+    job = ReportJob(user_id=user.id, printed_by=printed_by(user), report=spec.name,
+                    params={k: v for k, v in params.items() if v not in (None, "")}, lang=lang,
+                    paper=paper, watermark=watermark, state="queued", done=0, total=0)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def _set(session: Session, job_id: int, **values) -> None:
+    # A plain UPDATE: progress is not a change worth an audit entry, and it is committed
+    # at once so the job page, read by another process, sees it.
+    session.execute(update(ReportJob).where(ReportJob.id == job_id).values(**values))
+    session.commit()
+
+
+def _write(data: bytes, job_id: int) -> str:
+    folder = reports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{job_id}-{secrets.token_hex(8)}.pdf"
+    fd, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, folder / name)
+    return f"reports/{name}"
+
+
+def run_job(session: Session, job_id: int) -> ReportJob:
+    """Print a queued job: running, progress, then done with its file or failed with the reason."""
+    from electoral.accounts.models import User
+
+    job = session.get(ReportJob, job_id)
+    if job is None or job.state != "queued":
+        return job
+    user = session.get(User, job.user_id) if job.user_id else None
+    _set(session, job_id, state="running")
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_INTERVAL:
+            last[0] = now
+            _set(session, job_id, done=done, total=total)
+
+    try:
+        if user is None or not user.is_active:
+            raise registry.NotAllowed(job.report)
+        data = registry.render(job.report, dict(job.params or {}), lang=job.lang, roles=user.roles, user=user,
+                               printed_by=job.printed_by, paper=job.paper, watermark=job.watermark,
+                               progress=progress)
+        path = _write(data, job_id)
+    except Exception as failure:  # the user sees why; the log keeps the trace
+        session.rollback()
+        log.exception("report job %s failed", job_id)
+        message = "not allowed" if isinstance(failure, registry.NotAllowed) else str(failure) or type(failure).__name__
+        _set(session, job_id, state="failed", error=message[:500], finished_at=utcnow())
+    else:
+        _set(session, job_id, state="done", file_path=path, finished_at=utcnow(),
+             done=session.get(ReportJob, job_id).total or 1, total=session.get(ReportJob, job_id).total or 1)
+    session.expire_all()
+    return session.get(ReportJob, job_id)
+
+
+def may_see(user, job: ReportJob) -> bool:
+    """A job's page and file are for the user who asked, and for administrators."""
+    return job.user_id == user.id or Role.ADMINISTRATOR in user.roles
+
+
+def result_file(job: ReportJob) -> Path | None:
+    if job.state != "done" or not job.file_path:
+        return None
+    path = (INSTANCE_PATH / job.file_path).resolve()
+    if reports_dir().resolve() not in path.parents or not path.exists():
+        return None
+    return path
+
+
+def recent_jobs(session: Session, user, limit: int = 10) -> list[ReportJob]:
+    return list(session.scalars(select(ReportJob).where(ReportJob.user_id == user.id)
+                                .order_by(ReportJob.id.desc()).limit(limit)))

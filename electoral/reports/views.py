@@ -1,0 +1,99 @@
+"""The Reports page: what the user's roles may print, the print form, background jobs and their files."""
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from electoral.core import home
+from electoral.core.auth import ANY_ROLE, access
+from electoral.core.errors import ValidationFailed
+from electoral.core.forms import show_errors
+from electoral.extensions import db
+from electoral.reports import registry, services
+from electoral.reports.forms import PARAM_PREFIX, param_fields, param_values, print_form
+from electoral.reports.models import ReportJob
+
+bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
+
+home.register_nav(_l("Reports"), "reports.index", ANY_ROLE, order=95)
+home.register(_l("Reports"), "reports.index", ANY_ROLE, _l("Print lists, summaries and certificates."), order=95)
+
+
+def _spec_or_404(name: str) -> registry.ReportSpec:
+    spec = registry.get(name)
+    if spec is None:
+        abort(404)
+    if not spec.allows(current_user.roles):
+        abort(403)
+    return spec
+
+
+def _job_or_404(job_id: int) -> ReportJob:
+    job = db.session.get(ReportJob, job_id)
+    if job is None:
+        abort(404)
+    if not services.may_see(current_user, job):
+        abort(403)
+    return job
+
+
+@bp.route("/")
+@access(*ANY_ROLE)
+def index():
+    return render_template("reports/index.html", reports=registry.allowed_for(current_user.roles),
+                           jobs=services.recent_jobs(db.session, current_user))
+
+
+@bp.route("/<name>", methods=["GET", "POST"])
+@access(*ANY_ROLE)
+def print_report(name: str):
+    spec = _spec_or_404(name)
+    form = print_form(spec, str(get_locale() or "en").split("_")[0])
+    if form.validate_on_submit():
+        params = param_values(form, spec)
+        try:
+            if spec.background:
+                job = services.create_job(db.session, current_user, spec, params, form.lang.data,
+                                          form.paper.data, form.watermark.data)
+                db.session.commit()
+                from electoral.reports.tasks import print_job
+
+                print_job(job.id)
+                return redirect(url_for("reports.job", job_id=job.id))
+            data = registry.render(name, params, lang=form.lang.data, roles=current_user.roles,
+                                   user=current_user, printed_by=services.printed_by(current_user),
+                                   paper=form.paper.data, watermark=form.watermark.data)
+        except registry.NotAllowed:
+            db.session.rollback()
+            abort(403)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, ValidationFailed({PARAM_PREFIX + k if k else k: v for k, v in failure.errors.items()}))
+        else:
+            return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                             download_name=f"{name}-{form.lang.data}.pdf")
+    return render_template("reports/print.html", spec=spec, form=form, fields=param_fields(form, spec))
+
+
+@bp.route("/jobs/<int:job_id>")
+@access(*ANY_ROLE)
+def job(job_id: int):
+    job = _job_or_404(job_id)
+    return render_template("reports/job.html", job=job, spec=registry.get(job.report))
+
+
+@bp.route("/jobs/<int:job_id>/download")
+@access(*ANY_ROLE)
+def download(job_id: int):
+    job = _job_or_404(job_id)
+    path = services.result_file(job)
+    if path is None:
+        flash(_("This report is not ready."), "error")
+        return redirect(url_for("reports.job", job_id=job.id))
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{job.report}-{job.lang}-{job.id}.pdf")
+

@@ -1,0 +1,127 @@
+"""The kit's text: Arabic shaped and in visual order, mixed scripts, wrapping, mirroring, cards."""
+
+import pytest
+from flask_babel import force_locale
+
+from electoral.reports import fonts
+from electoral.reports.document import ReportDocument
+from tests.reports.helpers import footer_words, line_of, page_count, pdf_text, words
+
+# 108 distinct three-letter Arabic words that form no ligature.
+ARABIC_WORDS = [a + b + c for a in "بتثجحخ" for b in "سشصضطع" for c in "مني"]
+
+
+def _render(lang: str, fill, **kwargs) -> bytes:
+    with force_locale(lang):
+        doc = ReportDocument(title="Test", lang=lang, printed_by="tester", **kwargs)
+        fill(doc)
+        return doc.render()
+
+
+def test_fonts_are_static_instances_cached_under_the_instance_folder(app):
+    fonts.register()
+    cached = {path.name for path in fonts.font_dir().iterdir()}
+    assert {"ElectoralSans.ttf", "ElectoralSans-Bold.ttf", "ElectoralArabic.ttf", "ElectoralArabic-Bold.ttf"} <= cached
+
+
+def test_arabic_words_run_right_to_left_and_digits_left_to_right(db):
+    data = _render("ar", lambda doc: doc.paragraph("محمد علي 12345 حسن"))
+    line = line_of(words(data), "محمد")
+    assert [w["logical"] for w in line] == ["حسن", "12345", "علي", "محمد"]
+    assert all("Arabic" in w["fontname"] for w in line)
+
+
+def test_arabic_name_with_latin_id_in_an_arabic_report(db):
+    data = _render("ar", lambda doc: doc.paragraph("الناخب محمد (ID AB-1234)"))
+    line = line_of(words(data), "الناخب")
+    assert [w["logical"] for w in line] == ["(ID", "AB-1234)", "محمد", "الناخب"]
+    latin = [w for w in line if w["logical"] in ("(ID", "AB-1234)")]
+    assert all("Arabic" not in w["fontname"] for w in latin if "ID" in w["logical"])
+
+
+def test_arabic_name_inside_latin_text_keeps_both_orders_and_fonts(db):
+    data = _render("en", lambda doc: doc.paragraph("Voter محمد علي born 1990"))
+    line = line_of(words(data), "Voter")
+    assert [w["logical"] for w in line] == ["Voter", "علي", "محمد", "born", "1990"]
+    fonts_by_word = {w["logical"]: w["fontname"] for w in line}
+    assert "Arabic" in fonts_by_word["محمد"] and "Arabic" not in fonts_by_word["Voter"]
+
+
+def test_wrapped_arabic_paragraph_reads_from_the_first_line_down(db):
+    text = " ".join(ARABIC_WORDS)
+    data = _render("ar", lambda doc: doc.paragraph(text))
+    found = [w for w in words(data) if w["logical"] in set(ARABIC_WORDS)]
+    lines: dict[int, list[dict]] = {}
+    for word in found:
+        lines.setdefault(round(word["top"]), []).append(word)
+    assert len(lines) >= 3
+    reading = [w["logical"] for top in sorted(lines) for w in sorted(lines[top], key=lambda w: -w["x0"])]
+    assert reading == ARABIC_WORDS
+
+
+def test_table_columns_run_right_to_left_in_arabic(db):
+    def fill(doc):
+        doc.table(["No", "Name", "Year"], [["7", "Amina", "1990"]])
+
+    for lang, expected in (("en", ["7", "Amina", "1990"]), ("ar", ["1990", "Amina", "7"])):
+        line = line_of(words(_render(lang, fill)), "Amina")
+        assert [w["logical"] for w in line] == expected
+
+
+def test_numbers_in_tables_are_formatted_for_the_language(db):
+    data = _render("fr", lambda doc: doc.table(["Centre", "Capacity"], [["Nord", 1234567]]))
+    assert "1 234 567" in pdf_text(data)
+
+
+def test_every_page_says_page_x_of_y(db):
+    data = _render("en", lambda doc: doc.table(["No", "Name"], [[str(i), f"Name {i}"] for i in range(200)]))
+    pages = page_count(data)
+    assert pages >= 3
+    for index in range(pages):
+        footer = footer_words(data, index)
+        assert " ".join(footer).startswith(f"Page {index + 1} of {pages}")
+
+
+def test_long_table_keeps_every_row_and_repeats_its_header(db):
+    data = _render("en", lambda doc: doc.table(["Number", "Name"], [[str(i), f"Voter {i}"] for i in range(500)]))
+    text = pdf_text(data)
+    assert all(f"Voter {i}\n" in text or text.endswith(f"Voter {i}") for i in (0, 250, 499))
+    assert text.count("Number\nName\n") == page_count(data)
+
+
+def test_watermark_is_printed_when_asked(db):
+    data = _render("en", lambda doc: doc.paragraph("Hello"), watermark="draft")
+    assert "DRAFT" in pdf_text(data)
+
+
+def test_letter_paper_is_printed_on_letter(db):
+    from pypdf import PdfReader
+    import io
+
+    data = _render("en", lambda doc: doc.paragraph("Hello"), paper="Letter")
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert (round(box.width), round(box.height)) == (612, 792)
+
+
+def test_cards_fill_sheets_of_eight_with_their_text(db):
+    def fill(doc):
+        doc.cards([f"Card {i}" for i in range(10)], lambda card, item: card.text(4, 4, item))
+
+    data = _render("en", fill)
+    assert page_count(data) == 2
+    text = pdf_text(data)
+    assert all(f"Card {i}" in text for i in range(10))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_building_blocks_render_in_both_directions(db, lang):
+    def fill(doc):
+        doc.title("Summary")
+        doc.figures({"Stations": 1200, "Capacity": 720000})
+        doc.bar_chart({"Nord": 10, "الشرق": 20})
+        doc.pie_chart({"Nord": 10, "الشرق": 20})
+        doc.qr("https://example.org/v/1", caption="Scan me")
+        doc.signatures(["Chair", "Secretary"])
+
+    text = pdf_text(_render(lang, fill))
+    assert "720,000" in text and "Scan me" in text and "Secretary" in text
