@@ -1,0 +1,1 @@
+"""Voter registration: the roll from first registration to the final lists."""

@@ -1,0 +1,183 @@
+"""`electoral election ...` and `electoral voters ...`"""
+
+import csv
+import time
+from datetime import date
+
+import click
+from flask.cli import with_appcontext
+
+from electoral.core.audit import current_actor
+from electoral.core.errors import ImportFailed, ValidationFailed
+from electoral.core.tabular import TabularError
+from electoral.extensions import db
+from electoral.registration.services import adjudication, assignment, election, exports, imports
+
+
+def _date(value):
+    return date.fromisoformat(value) if value else None
+
+
+def _fail(message: str):
+    db.session.rollback()
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(1)
+
+
+@click.group(help="The election's settings.")
+def election_group():
+    pass
+
+
+@election_group.command("configure", help="Set the election's name, polling day, minimum age and periods.")
+@click.option("--name", required=True)
+@click.option("--polling-day", required=True, help="YYYY-MM-DD")
+@click.option("--minimum-age", default=18, show_default=True, type=int)
+@click.option("--registration-start")
+@click.option("--registration-end")
+@click.option("--exhibition-start")
+@click.option("--exhibition-end")
+@with_appcontext
+def configure_command(name, polling_day, minimum_age, registration_start, registration_end,
+                      exhibition_start, exhibition_end):
+    try:
+        settings = election.configure(
+            db.session, name, _date(polling_day), minimum_age,
+            registration=(_date(registration_start), _date(registration_end)),
+            exhibition=(_date(exhibition_start), _date(exhibition_end)))
+    except ValueError as exc:
+        _fail(f"dates are written YYYY-MM-DD ({exc})")
+    except ValidationFailed as failure:
+        _fail(str(failure))
+    db.session.commit()
+    click.echo(f"{settings.name}: polling day {settings.polling_day}, minimum age {settings.minimum_age}.")
+
+
+election_group.name = "election"
+
+
+@election_group.command("freeze", help="Freeze the final roll.")
+@with_appcontext
+def freeze_command():
+    try:
+        election.freeze(db.session, current_actor().username)
+    except ValidationFailed as failure:
+        _fail(str(failure))
+    db.session.commit()
+    click.echo("The roll is frozen.")
+
+
+@click.group(help="The voters' roll: import, duplicates, exports, station assignment.")
+def voters():
+    pass
+
+
+@voters.command("import", help="Import registrations from a CSV or XLSX file.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--skip-invalid", is_flag=True, help="Import the good rows; write the bad ones to the rejects file.")
+@click.option("--rejects", type=click.Path(dir_okay=False), help="Where bad rows go (default FILE.rejects.csv).")
+@click.option("--batch-size", default=5000, show_default=True)
+@with_appcontext
+def import_command(file, skip_invalid, rejects, batch_size):
+    with open(file, "rb") as fh:
+        data = fh.read()
+    started = time.perf_counter()
+    approx = max(data.count(b"\n") - 1, 1)
+    try:
+        with click.progressbar(length=approx, label="Voters", show_pos=True, show_percent=True,
+                               item_show_func=lambda _x: _rate(started, bar)) as bar:
+            summary = imports.import_voters(db.session, data, file, current_actor().username,
+                                            skip_invalid=skip_invalid, batch_size=batch_size,
+                                            progress=bar.update, end_batch=db.session.commit)
+    except ImportFailed as failure:
+        db.session.rollback()
+        for error in failure.errors:
+            click.echo(f"line {error.line}: {error.message}", err=True)
+        click.echo(f"{len(failure.errors)} bad lines; nothing was imported.", err=True)
+        raise SystemExit(1) from None
+    except (TabularError, ValidationFailed) as failure:
+        _fail(str(failure))
+    db.session.commit()
+    if summary.rejected:
+        rejects = rejects or f"{file}.rejects.csv"
+        with open(rejects, "w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["line", *imports.ALL_COLUMNS, "reason"])
+            for row in summary.rejected:
+                writer.writerow([row.line, *(row.values.get(c, "") for c in imports.ALL_COLUMNS), row.reason])
+        click.echo(f"{len(summary.rejected)} bad lines written to {rejects}.", err=True)
+    click.echo(f"Read {summary.rows} rows: imported {summary.imported}, already imported "
+               f"{summary.already_imported}, rejected {len(summary.rejected)}; "
+               f"{summary.pairs_queued} possible duplicate pairs queued.")
+
+
+def _rate(started, bar) -> str:
+    elapsed = time.perf_counter() - started
+    return f"{bar.pos / elapsed:,.0f} rows/s" if elapsed > 0 and bar.pos else ""
+
+
+@voters.command("dedup", help="Scan the whole roll for duplicates; pairs go to the adjudication queue.")
+@with_appcontext
+def dedup_command():
+    with click.progressbar(length=1, label="Scanning", show_percent=True) as bar:
+        def progress(done, total):
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        found = adjudication.scan(db.session, progress=progress)
+    db.session.commit()
+    click.echo(f"{found} new possible duplicate pairs queued.")
+
+
+@voters.group("duplicates", help="The adjudication queue.")
+def duplicates():
+    pass
+
+
+@duplicates.command("export", help="Write every pair of the queue to a CSV file.")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def duplicates_export(file):
+    with open(file, "w", newline="", encoding="utf-8") as out:
+        count = exports.write_csv(exports.pair_rows(db.session),
+                                  ["voter_number_a", "voter_number_b", "score", "reasons", "status"], out)
+    click.echo(f"{count} pairs written to {file}.")
+
+
+@voters.command("export", help="Write the roll to a CSV file.")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def export_command(file):
+    with open(file, "w", newline="", encoding="utf-8") as out:
+        count = exports.write_csv(exports.roll_rows(db.session), exports.ROLL_COLUMNS, out)
+    click.echo(f"{count} voters written to {file}.")
+
+
+@voters.command("assign", help="Split each polling centre's voters into its stations.")
+@with_appcontext
+def assign_command():
+    splits = assignment.assign_all(db.session)
+    db.session.commit()
+    short = [s for s in splits if s.unassigned]
+    click.echo(f"{sum(s.voters for s in splits)} voters in {len(splits)} centres; "
+               f"{sum(s.moved for s in splits)} placed or moved.")
+    for split in short:
+        click.echo(f"{split.centre.code}: {split.unassigned} voters without a station; "
+                   f"{split.stations_short} more stations needed.", err=True)
+
+
+@voters.command("figures", help="Registered voters by area, sex and age band, as CSV.")
+@click.option("--level", type=click.Choice(["region", "district", "centre", "station"]), default="region")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def figures_command(level, file):
+    settings = election.current(db.session)
+    polling_day = settings.polling_day if settings else date.today()
+    rows = exports.figures(db.session, level, polling_day)
+    header = ["code", "name", "total", "F", "M", *exports.band_labels()]
+    with open(file, "w", newline="", encoding="utf-8") as out:
+        exports.write_csv(([r[h] for h in header] for r in rows), header, out)
+    click.echo(f"{len(rows)} {level} rows written to {file}.")
+
+
+commands = [election_group, voters]

@@ -1,0 +1,110 @@
+"""Forms of registration: the person, search, decisions, claims and objections, settings."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+SEX_CHOICES = [("", _l("Choose")), ("F", _l("Female")), ("M", _l("Male"))]
+ID_TYPE_CHOICES = [
+    ("", _l("Choose")), ("national_id", _l("National ID card")), ("passport", _l("Passport")),
+    ("birth_certificate", _l("Birth certificate")), ("old_voter_card", _l("Old voter card")),
+    ("attestation", _l("Attestation by two registered voters")),
+]
+STATUS_CHOICES = [("", _l("Any")), ("active", _l("On the roll")), ("possible_duplicate", _l("Possible duplicate")),
+                  ("removed", _l("Removed"))]
+GROUND_CHOICES = [("", _l("Choose")), ("deceased", _l("Deceased")), ("under_age", _l("Under age")),
+                  ("not_citizen", _l("Not a citizen")), ("registered_twice", _l("Registered twice"))]
+
+
+class RegistrationForm(FlaskForm):
+    family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=200)])
+    given_names = StringField(_l("Given names"), validators=[DataRequired(), Length(max=200)])
+    father_name = StringField(_l("Father's name"), validators=[Optional(), Length(max=200)])
+    sex = SelectField(_l("Sex"), choices=SEX_CHOICES, validators=[DataRequired()])
+    date_of_birth = StringField(_l("Date of birth (YYYY-MM-DD, or only the year YYYY)"),
+                                validators=[DataRequired(), Length(max=10)])
+    place_of_birth = StringField(_l("Place of birth"), validators=[Optional(), Length(max=200)])
+    centre_code = StringField(_l("Polling centre code"), validators=[DataRequired(), Length(max=32)])
+    id_type = SelectField(_l("Identity evidence"), choices=ID_TYPE_CHOICES, validators=[DataRequired()])
+    id_number = StringField(_l("Document number"), validators=[Optional(), Length(max=64)])
+    attesting_1 = StringField(_l("First attesting voter's number"), validators=[Optional(), Length(max=16)])
+    attesting_2 = StringField(_l("Second attesting voter's number"), validators=[Optional(), Length(max=16)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
+    photo = FileField(_l("Photo"), validators=[FileAllowed(["jpg", "jpeg", "png"], _l("Only JPEG or PNG pictures."))])
+    photo_token = HiddenField()
+    save_as_duplicate = HiddenField(default="")
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Voter number or name"), validators=[Optional(), Length(max=100)])
+    born = DateField(_l("Date of birth"), validators=[Optional()])
+    centre = StringField(_l("Polling centre code"), validators=[Optional(), Length(max=32)])
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES, validators=[Optional()])
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=[
+        ("", _l("Choose")), ("not_duplicate", _l("Not a duplicate: keep both")),
+        ("keep_a", _l("Duplicate: keep the first record")), ("keep_b", _l("Duplicate: keep the second record"))],
+        validators=[DataRequired()])
+
+
+class ObjectionForm(FlaskForm):
+    voter_number = StringField(_l("Voter number"), validators=[DataRequired(), Length(max=16)])
+    ground = SelectField(_l("Ground"), choices=GROUND_CHOICES, validators=[DataRequired()])
+    evidence = TextAreaField(_l("Evidence"), validators=[DataRequired(), Length(max=500)])
+
+
+class CorrectionForm(FlaskForm):
+    voter_number = StringField(_l("Voter number"), validators=[DataRequired(), Length(max=16)])
+    family_name = StringField(_l("Corrected family name"), validators=[Optional(), Length(max=200)])
+    given_names = StringField(_l("Corrected given names"), validators=[Optional(), Length(max=200)])
+    father_name = StringField(_l("Corrected father's name"), validators=[Optional(), Length(max=200)])
+    date_of_birth = DateField(_l("Corrected date of birth"), validators=[Optional()])
+    place_of_birth = StringField(_l("Corrected place of birth"), validators=[Optional(), Length(max=200)])
+    evidence = TextAreaField(_l("Evidence"), validators=[DataRequired(), Length(max=500)])
+
+
+class InclusionForm(FlaskForm):
+    family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=200)])
+    given_names = StringField(_l("Given names"), validators=[DataRequired(), Length(max=200)])
+    father_name = StringField(_l("Father's name"), validators=[Optional(), Length(max=200)])
+    sex = SelectField(_l("Sex"), choices=SEX_CHOICES, validators=[DataRequired()])
+    date_of_birth = DateField(_l("Date of birth"), validators=[DataRequired()])
+    place_of_birth = StringField(_l("Place of birth"), validators=[Optional(), Length(max=200)])
+    centre_code = StringField(_l("Polling centre code"), validators=[DataRequired(), Length(max=32)])
+    id_type = SelectField(_l("Identity evidence"), choices=ID_TYPE_CHOICES[:-1], validators=[DataRequired()])
+    id_number = StringField(_l("Document number"), validators=[DataRequired(), Length(max=64)])
+    evidence = TextAreaField(_l("Evidence"), validators=[DataRequired(), Length(max=500)])
+
+
+class CaseDecisionForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=[("", _l("Choose")), ("upheld", _l("Uphold")),
+                                                    ("rejected", _l("Reject"))], validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class ElectionForm(FlaskForm):
+    name = StringField(_l("Name of the election"), validators=[DataRequired(), Length(max=200)])
+    polling_day = DateField(_l("Polling day"), validators=[DataRequired()])
+    minimum_age = IntegerField(_l("Minimum age on polling day"), default=18,
+                               validators=[DataRequired(), NumberRange(14, 30)])
+    registration_start = DateField(_l("Registration starts"), validators=[Optional()])
+    registration_end = DateField(_l("Registration ends"), validators=[Optional()])
+    exhibition_start = DateField(_l("Exhibition starts"), validators=[Optional()])
+    exhibition_end = DateField(_l("Exhibition ends"), validators=[Optional()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Registrations file (CSV or XLSX)"), validators=[
+        FileRequired(), FileAllowed(["csv", "xlsx", "txt"], _l("Only CSV and XLSX files can be imported."))])
+    skip_invalid = BooleanField(_l("Import the good rows and list the bad ones"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something (freeze, assign, scan): CSRF only."""

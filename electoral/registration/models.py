@@ -1,0 +1,199 @@
+"""The election's settings, the voters on the roll, duplicate pairs, claims and objections."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from electoral.core.models import Audited
+from electoral.extensions import db
+from electoral.geography.models import PollingCentre, PollingStation
+
+SEXES = ("F", "M")
+ID_TYPES = ("national_id", "passport", "birth_certificate", "old_voter_card", "attestation")
+STATUSES = ("active", "possible_duplicate", "removed")
+REMOVAL_REASONS = ("duplicate", "deceased", "under_age", "not_citizen", "court_order", "objection")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class Election(Audited, db.Model):
+    """The one election being prepared: its dates and the rules that depend on them."""
+
+    __tablename__ = "election"
+    __table_args__ = (CheckConstraint("minimum_age BETWEEN 14 AND 30", name="minimum_age_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    polling_day: Mapped[date] = mapped_column(Date)
+    minimum_age: Mapped[int] = mapped_column(Integer, default=18)
+    registration_start: Mapped[date | None] = mapped_column(Date)
+    registration_end: Mapped[date | None] = mapped_column(Date)
+    exhibition_start: Mapped[date | None] = mapped_column(Date)
+    exhibition_end: Mapped[date | None] = mapped_column(Date)
+    roll_frozen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    roll_frozen_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class NumberCounter(db.Model):
+    """A counter numbers are taken from; never decremented, so no number is ever reused."""
+
+    __tablename__ = "number_counter"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Voter(Audited, db.Model):
+    __tablename__ = "voter"
+    __table_args__ = (
+        CheckConstraint(_in("sex", SEXES), name="known_sex"),
+        CheckConstraint(_in("status", STATUSES), name="known_status"),
+        CheckConstraint(_in("id_type", ID_TYPES), name="known_id_type"),
+        CheckConstraint("status <> 'removed' OR removal_reason IS NOT NULL", name="removal_has_reason"),
+        # Blocking keys for the duplicate check: a few indexed lookups, never a scan.
+        Index("ix_voter_key_names_year", "key_names", "birth_year"),
+        Index("ix_voter_key_given_year", "key_given", "birth_year"),
+        Index("ix_voter_key_family_year", "key_family", "birth_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voter_number: Mapped[str] = mapped_column(String(16), unique=True)
+    family_name: Mapped[str] = mapped_column(String(200))
+    given_names: Mapped[str] = mapped_column(String(200))
+    father_name: Mapped[str | None] = mapped_column(String(200))
+    sex: Mapped[str] = mapped_column(String(1))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    # Only the year is known; date_of_birth then holds 1 July of that year (mid-year).
+    birth_year_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    birth_year: Mapped[int] = mapped_column(Integer)
+    place_of_birth: Mapped[str | None] = mapped_column(String(200))
+    centre_id: Mapped[int] = mapped_column(ForeignKey("polling_centre.id"), index=True)
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("polling_station.id"), index=True)
+    id_type: Mapped[str] = mapped_column(String(24))
+    id_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    attesting_numbers: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    photo_path: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    removal_reason: Mapped[str | None] = mapped_column(String(40))
+    kept_voter_id: Mapped[int | None] = mapped_column(ForeignKey("voter.id"))
+    key_names: Mapped[str] = mapped_column(String(80))
+    key_given: Mapped[str] = mapped_column(String(40))
+    key_family: Mapped[str] = mapped_column(String(40))
+    sort_key: Mapped[str] = mapped_column(String(200), default="")
+    # A hash of the imported line: a re-run import recognises rows it already wrote.
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    registered_by: Mapped[str] = mapped_column(String(80))
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    centre: Mapped[PollingCentre] = relationship()
+    station: Mapped[PollingStation | None] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}"
+
+    def __repr__(self) -> str:
+        return f"<Voter {self.voter_number}>"
+
+
+class DuplicatePair(Audited, db.Model):
+    """Two records that may be one person; a supervisor decides."""
+
+    __tablename__ = "duplicate_pair"
+    __table_args__ = (
+        UniqueConstraint("voter_a_id", "voter_b_id"),
+        CheckConstraint("voter_a_id < voter_b_id", name="ordered_pair"),
+        CheckConstraint(_in("status", ("open", "not_duplicate", "duplicate")), name="known_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voter_a_id: Mapped[int] = mapped_column(ForeignKey("voter.id"), index=True)
+    voter_b_id: Mapped[int] = mapped_column(ForeignKey("voter.id"), index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[list[Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    found_by: Mapped[str] = mapped_column(String(20), default="registration")
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    voter_a: Mapped[Voter] = relationship(foreign_keys=[voter_a_id])
+    voter_b: Mapped[Voter] = relationship(foreign_keys=[voter_b_id])
+
+
+CASE_KINDS = ("inclusion", "correction", "objection")
+OBJECTION_GROUNDS = ("deceased", "under_age", "not_citizen", "registered_twice")
+
+
+class RollCase(Audited, db.Model):
+    """A claim (inclusion, correction) or an objection lodged during exhibition."""
+
+    __tablename__ = "roll_case"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CASE_KINDS), name="known_kind"),
+        CheckConstraint(_in("status", ("open", "upheld", "rejected")), name="known_status"),
+        CheckConstraint("kind = 'inclusion' OR voter_id IS NOT NULL", name="names_a_voter"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    voter_id: Mapped[int | None] = mapped_column(ForeignKey("voter.id"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("polling_centre.id"), index=True)
+    ground: Mapped[str | None] = mapped_column(String(30))
+    # Inclusion: the registration asked for; correction: the fields and their new values.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    evidence: Mapped[str] = mapped_column(String(500))
+    lodged_by: Mapped[str] = mapped_column(String(80))
+    lodged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    decision_reason: Mapped[str | None] = mapped_column(String(500))
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+
+    voter: Mapped[Voter | None] = relationship()
+    centre: Mapped[PollingCentre] = relationship()
+
+
+class RollChange(Audited, db.Model):
+    """A change to the frozen roll (transfer or removal), with its reason."""
+
+    __tablename__ = "roll_change"
+    __table_args__ = (CheckConstraint(_in("kind", ("transfer", "removal")), name="known_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voter_id: Mapped[int] = mapped_column(ForeignKey("voter.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(500))
+    made_by: Mapped[str] = mapped_column(String(80))
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ScanJob(db.Model):
+    """Progress of a batch duplicate scan run in the background."""
+
+    __tablename__ = "duplicate_scan_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    pairs_found: Mapped[int] = mapped_column(Integer, default=0)
+    started_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,1 @@
+"""The rules of registration, one module per part of the workflow."""

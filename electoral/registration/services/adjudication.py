@@ -1,0 +1,150 @@
+"""The adjudication queue: a supervisor decides whether two records are one person."""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from electoral.core.errors import ValidationFailed
+from electoral.core.models import utcnow
+from electoral.registration.models import DuplicatePair, Voter
+from electoral.registration.services import dedup, roll
+from electoral.registration.services.voters import queue_pair
+
+
+def _settle_status(session: Session, voter: Voter) -> None:
+    """A possible duplicate becomes active again once no open pair names it."""
+    if voter.status != "possible_duplicate":
+        return
+    still_open = session.scalar(select(DuplicatePair.id).where(
+        DuplicatePair.status == "open",
+        or_(DuplicatePair.voter_a_id == voter.id, DuplicatePair.voter_b_id == voter.id)).limit(1))
+    if not still_open:
+        voter.status = "active"
+
+
+def decide(session: Session, pair: DuplicatePair, is_duplicate: bool, username: str,
+           keep: Voter | None = None) -> DuplicatePair:
+    """Record the supervisor's decision; a duplicate removes the record not kept."""
+    if pair.status != "open":
+        raise ValidationFailed(_("This pair was already decided."))
+    pair.decided_by, pair.decided_at = username, utcnow()
+    if not is_duplicate:
+        pair.status = "not_duplicate"
+        session.flush()
+        for voter in (pair.voter_a, pair.voter_b):
+            _settle_status(session, voter)
+        session.flush()
+        return pair
+    keep = keep or pair.voter_a
+    if keep.id not in (pair.voter_a_id, pair.voter_b_id):
+        raise ValidationFailed(_("Keep one of the two records of the pair."))
+    drop = pair.voter_b if keep.id == pair.voter_a_id else pair.voter_a
+    pair.status = "duplicate"
+    session.flush()
+    roll.remove(session, drop, "duplicate", username, kept=keep,
+                note=_("duplicate of %(number)s", number=keep.voter_number))
+    # The removed record's other open pairs are moot now.
+    for other in session.scalars(select(DuplicatePair).where(
+            DuplicatePair.status == "open",
+            or_(DuplicatePair.voter_a_id == drop.id, DuplicatePair.voter_b_id == drop.id))):
+        other.status, other.decided_by, other.decided_at = "duplicate", username, utcnow()
+    session.flush()
+    _settle_status(session, keep)
+    session.flush()
+    return pair
+
+
+def queue_query(status: str = "open"):
+    """The select for the adjudication queue page, highest scores first."""
+    query = select(DuplicatePair).order_by(DuplicatePair.score.desc(), DuplicatePair.id)
+    return query.where(DuplicatePair.status == status) if status else query
+
+
+def counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(DuplicatePair.status, func.count()).group_by(DuplicatePair.status))
+    return {status: n for status, n in rows}
+
+
+# ---- batch scan --------------------------------------------------------------
+
+_COLUMNS = (Voter.id, Voter.family_name, Voter.given_names, Voter.father_name, Voter.sex,
+            Voter.date_of_birth, Voter.birth_year_only, Voter.place_of_birth, Voter.id_type,
+            Voter.id_number, Voter.voter_number, Voter.key_names, Voter.key_given, Voter.key_family,
+            Voter.birth_year)
+
+
+def _quick_date_link(a: dedup.Person, b: dedup.Person) -> bool:
+    """A cheap filter before the full comparison: could these two dates be one birthday?"""
+    da, db = a.date_of_birth, b.date_of_birth
+    if abs(da.year - db.year) > 1:
+        return False
+    if a.birth_year_only or b.birth_year_only or da == db:
+        return True
+    if da.year == db.year:
+        return (da.month, da.day) in ((1, 1), (db.day, db.month)) or (db.month, db.day) == (1, 1)
+    return (da.month, da.day) == (db.month, db.day)
+
+
+def scan(session: Session, progress: Callable[[int, int], None] | None = None, batch_size: int = 50_000,
+         involving: set[int] | None = None) -> int:
+    """Compare the whole roll block by block; queue every new pair; return how many were queued.
+
+    ``involving`` limits the pairs to those with at least one of these voters (an import).
+    """
+    total = session.scalar(select(func.count()).select_from(Voter).where(Voter.status != "removed")) or 0
+    people: list[dedup.Person] = []
+    blocks: dict[str, list[int]] = defaultdict(list)
+    result = session.execute(select(*_COLUMNS).where(Voter.status != "removed").order_by(Voter.id)
+                             .execution_options(yield_per=batch_size))
+    for row in result:
+        index = len(people)
+        people.append(dedup.Person(row.id, row.family_name, row.given_names, row.father_name, row.sex,
+                                   row.date_of_birth, row.birth_year_only, row.place_of_birth, row.id_type,
+                                   row.id_number, row.voter_number))
+        # The names key is blocked across a year's margin by putting each voter in
+        # its own year and the next; the single-name keys stay within one year.
+        blocks[f"n{row.key_names}:{row.birth_year}"].append(index)
+        blocks[f"n{row.key_names}:{row.birth_year + 1}"].append(index)
+        blocks[f"g{row.key_given}:{row.birth_year}"].append(index)
+        blocks[f"f{row.key_family}:{row.birth_year}"].append(index)
+        if row.id_number:
+            blocks[f"i{row.id_type}:{dedup.normalise_id(row.id_number)}"].append(index)
+    known = {(a, b) for a, b in session.execute(select(DuplicatePair.voter_a_id, DuplicatePair.voter_b_id))}
+    found: dict[tuple[int, int], dedup.Match] = {}
+    seen: set[tuple[int, int]] = set()
+    done, work = 0, sum(len(members) for members in blocks.values()) or 1
+    for key, members in blocks.items():
+        by_id = key.startswith("i")
+        for i, first in enumerate(members):
+            a = people[first]
+            for second in members[i + 1:]:
+                b = people[second]
+                pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+                if pair in seen or pair in known:
+                    continue
+                if involving is not None and a.id not in involving and b.id not in involving:
+                    continue
+                if not by_id and (a.sex != b.sex or not _quick_date_link(a, b)):
+                    continue
+                seen.add(pair)
+                match = dedup.compare(a, b)
+                if match:
+                    found[pair] = match
+        done += len(members)
+        if progress and done % 20_000 < len(members):
+            progress(total * done // work, total)
+    if progress:
+        progress(total, total)
+    for (low, high), match in found.items():
+        queue_pair(session, low, high, match.score, match.reasons, "scan")
+    if found:
+        flagged = sorted({voter_id for pair in found for voter_id in pair})
+        for start in range(0, len(flagged), 5000):
+            chunk = flagged[start:start + 5000]
+            for voter in session.scalars(select(Voter).where(Voter.id.in_(chunk), Voter.status == "active")):
+                voter.status = "possible_duplicate"
+    session.flush()
+    return len(found)

@@ -1,0 +1,258 @@
+"""Finding people registered twice: blocking keys, a scored comparison, reasons in words.
+
+Blocking: each voter carries three indexed keys built from name skeletons (see
+names.py) and sex: both names together in either order (catches swapped names and
+spelling or script variants), the first given name alone and the family name alone
+(each catches a typo in the other). A check reads a handful of small blocks,
+restricted to the birth year (and the years either side for the names key), then
+scores each candidate.
+
+Scoring adds evidence for and against. Evidence against matters as much: common
+names shared with the same birth year are the main source of false alarms, so a
+different father's name or place of birth, or a different number on the same kind
+of identity document, pulls the score well below the threshold.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from rapidfuzz import fuzz
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from electoral.registration.models import Voter
+from electoral.registration.services.names import Token, block_skeleton, display_fold, tokens, tokens_match
+
+THRESHOLD = 70
+NAME_BASE = 50
+
+
+@dataclass(slots=True)
+class Person:
+    """What the comparison needs of a voter or of a registration not yet saved."""
+
+    id: int | None
+    family_name: str
+    given_names: str
+    father_name: str | None
+    sex: str
+    date_of_birth: date
+    birth_year_only: bool
+    place_of_birth: str | None
+    id_type: str | None
+    id_number: str | None
+    voter_number: str | None = None
+
+    @classmethod
+    def of(cls, voter: Voter) -> "Person":
+        return cls(voter.id, voter.family_name, voter.given_names, voter.father_name, voter.sex,
+                   voter.date_of_birth, voter.birth_year_only, voter.place_of_birth, voter.id_type,
+                   voter.id_number, voter.voter_number)
+
+
+@dataclass
+class Match:
+    other: Person
+    score: int
+    reasons: list[list] = field(default_factory=list)  # [code, params]: translated when shown
+
+
+def keys(given_names: str, family_name: str, sex: str) -> tuple[str, str, str]:
+    """(key_names, key_given, key_family) for the voter table's indexed columns."""
+    given = block_skeleton(given_names)
+    family = block_skeleton(family_name, last=True)
+    return f"{sex}:" + "|".join(sorted((given, family))), f"{sex}:{given}", f"{sex}:{family}"
+
+
+def normalise_id(number: str | None) -> str:
+    return "".join(c for c in (number or "").upper() if c.isalnum())
+
+
+# ---- names -----------------------------------------------------------------
+
+def _pair_tokens(short: tuple[Token, ...], long: tuple[Token, ...]):
+    """Match every token of ``short`` to a distinct token of ``long``; None if one cannot be."""
+    used: set[int] = set()
+    pairs = []
+    for i, token in enumerate(short):
+        best = None
+        for j, other in enumerate(long):
+            if j in used:
+                continue
+            how = tokens_match(token, other)
+            if how and (best is None or (how != "typo" and best[1] == "typo")):
+                best = (j, how)
+                if how != "typo":
+                    break
+        if best is None:
+            return None
+        used.add(best[0])
+        pairs.append((i, best[0], best[1]))
+    return pairs
+
+
+def compare_names(a: Person, b: Person) -> tuple[int, list[list]] | None:
+    """Score and reasons for the names of two people, or None when they are different names."""
+    ga, fa, gb, fb = tokens(a.given_names), tokens(a.family_name), tokens(b.given_names), tokens(b.family_name)
+    all_a, all_b = ga + fa, gb + fb
+    if not all_a or not all_b:
+        return None
+    flip = len(all_a) > len(all_b)
+    short, long = (all_b, all_a) if flip else (all_a, all_b)
+    if len(short) < 2 and len(long) > 1:
+        return None
+    pairs = _pair_tokens(short, long)
+    if pairs is None:
+        return None
+    kinds = [how for _i, _j, how in pairs]
+    if kinds.count("typo") > 1:
+        return None
+    # Where did the family name of the shorter name land in the longer one?
+    short_family = range(len(gb if flip else ga), len(short))
+    long_given_count = len(ga if flip else gb)
+    landed = [j for i, j, _h in pairs if i in short_family]
+    score, reasons = NAME_BASE, []
+    if landed and all(j < long_given_count for j in landed) and len(long) > 1:
+        score -= 3
+        reasons.append(["swapped", {}])
+    elif not any(j >= long_given_count for j in landed):
+        return None
+    text_a, text_b = f"{a.given_names} {a.family_name}", f"{b.given_names} {b.family_name}"
+    if "script" in kinds:
+        reasons.append(["names_script", {"a": text_a, "b": text_b}])
+    elif "typo" in kinds:
+        score -= 3
+        reasons.append(["typo", {"a": text_a, "b": text_b}])
+    elif "variant" in kinds:
+        reasons.append(["names_variant", {"a": text_a, "b": text_b}])
+    else:
+        reasons.append(["names_same", {}])
+    if len(short) != len(long):
+        score -= 5
+        reasons.append(["middle_missing", {}])
+    return score, reasons
+
+
+# ---- dates -----------------------------------------------------------------
+
+def compare_dates(a: Person, b: Person) -> tuple[int, list]:
+    """Score and reason for two dates of birth; (0, []) when they do not look like one date."""
+    da, db = a.date_of_birth, b.date_of_birth
+    if a.birth_year_only or b.birth_year_only:
+        if da.year == db.year:
+            return 25, ["dob_year_only", {}]
+        if abs(da.year - db.year) == 1:
+            return 10, ["dob_year_apart", {}]
+        return 0, []
+    if da == db:
+        return 35, ["dob_same", {}]
+    # Unknown birthdays are very often written 1 January.
+    if da.year == db.year and ((da.month, da.day) == (1, 1) or (db.month, db.day) == (1, 1)):
+        return 25, ["dob_jan1", {}]
+    if da.year == db.year and (da.day, da.month) == (db.month, db.day):
+        return 25, ["dob_swapped", {}]
+    if (da.month, da.day) == (db.month, db.day) and abs(da.year - db.year) == 1:
+        return 20, ["dob_year_apart", {}]
+    return 0, []
+
+
+def _same_text(a: str | None, b: str | None) -> bool | None:
+    """Whether two free-text fields (father's name, place) agree; None when one is missing."""
+    if not a or not b:
+        return None
+    ta, tb = tokens(a), tokens(b)
+    if ta and tb and len(ta) == len(tb) and all(tokens_match(x, y) for x, y in zip(ta, tb, strict=True)):
+        return True
+    return fuzz.ratio(display_fold(a), display_fold(b)) >= 85
+
+
+def compare(a: Person, b: Person) -> Match | None:
+    """The match between two people with its score and reasons, or None below the threshold."""
+    same_id = bool(a.id_number and b.id_number and a.id_type == b.id_type
+                   and normalise_id(a.id_number) == normalise_id(b.id_number))
+    score, reasons = 0, []
+    if same_id:
+        score += 60
+        reasons.append(["same_id", {}])
+    elif a.sex != b.sex:
+        return None
+    elif a.id_number and b.id_number and a.id_type == b.id_type:
+        score -= 30  # two different documents of the same kind: two people
+    names = compare_names(a, b)
+    if names is None and not same_id:
+        return None
+    if names:
+        score += names[0]
+        reasons.extend(names[1])
+    date_score, date_reason = compare_dates(a, b)
+    score += date_score
+    if date_reason:
+        reasons.append(date_reason)
+    father = _same_text(a.father_name, b.father_name)
+    if father is True:
+        score += 10
+        reasons.append(["father_same", {}])
+    elif father is False:
+        score -= 40
+    place = _same_text(a.place_of_birth, b.place_of_birth)
+    if place is True:
+        score += 5
+        reasons.append(["place_same", {}])
+    elif place is False:
+        score -= 25
+    if score < THRESHOLD:
+        return None
+    return Match(b, min(score, 100), reasons)
+
+
+REASON_TEXTS = {
+    "same_id": lambda p: _("same ID number"),
+    "names_same": lambda p: _("same names"),
+    "names_variant": lambda p: _("names spelt differently: %(a)s ~ %(b)s", **p),
+    "names_script": lambda p: _("names match across scripts: %(a)s ~ %(b)s", **p),
+    "typo": lambda p: _("names one letter apart: %(a)s ~ %(b)s", **p),
+    "swapped": lambda p: _("given and family names swapped"),
+    "middle_missing": lambda p: _("a middle name is missing on one record"),
+    "dob_same": lambda p: _("same date of birth"),
+    "dob_year_only": lambda p: _("born the same year; one date is year-only"),
+    "dob_jan1": lambda p: _("born the same year; one date is 1 January, a common default"),
+    "dob_swapped": lambda p: _("dates of birth with day and month swapped"),
+    "dob_year_apart": lambda p: _("dates of birth one year apart"),
+    "father_same": lambda p: _("same father's name"),
+    "place_same": lambda p: _("same place of birth"),
+}
+
+
+def describe(reasons: list[list]) -> list[str]:
+    """The reasons of a match in the user's language."""
+    return [str(REASON_TEXTS[code](params)) for code, params in reasons if code in REASON_TEXTS]
+
+
+# ---- checking one registration -----------------------------------------------
+
+def candidates(session: Session, person: Person) -> list[Voter]:
+    """Voters sharing a blocking key (or the ID number) with ``person``."""
+    key_names, key_given, key_family = keys(person.given_names, person.family_name, person.sex)
+    year = person.date_of_birth.year
+    conditions = [
+        and_(Voter.key_names == key_names, Voter.birth_year.between(year - 1, year + 1)),
+        and_(Voter.key_given == key_given, Voter.birth_year == year),
+        and_(Voter.key_family == key_family, Voter.birth_year == year),
+    ]
+    if person.id_number:
+        conditions.append(Voter.id_number == person.id_number.strip())
+    ids = set()
+    for condition in conditions:
+        ids.update(session.scalars(select(Voter.id).where(condition, Voter.status != "removed")))
+    ids.discard(person.id)
+    if not ids:
+        return []
+    return list(session.scalars(select(Voter).where(Voter.id.in_(ids))))
+
+
+def check(session: Session, person: Person, limit: int = 10) -> list[Match]:
+    """The likely duplicates of ``person`` already on the roll, best first."""
+    matches = [m for m in (compare(person, Person.of(v)) for v in candidates(session, person)) if m]
+    matches.sort(key=lambda m: -m.score)
+    return matches[:limit]

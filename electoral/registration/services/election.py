@@ -1,0 +1,85 @@
+"""The election's settings: name, polling day, minimum age, periods; freezing the roll."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from electoral.core.errors import ValidationFailed
+from electoral.core.models import utcnow
+from electoral.registration.models import Election
+
+
+def current(session: Session) -> Election | None:
+    """The election being prepared, or None before an administrator configures it."""
+    return session.scalar(select(Election).order_by(Election.id).limit(1))
+
+
+def configure(session: Session, name: str, polling_day: date, minimum_age: int = 18,
+              registration: tuple[date | None, date | None] = (None, None),
+              exhibition: tuple[date | None, date | None] = (None, None)) -> Election:
+    """Create or change the election's settings."""
+    errors: dict[str, list[str]] = {}
+    if not (name or "").strip():
+        errors["name"] = [_("Give the election a name.")]
+    if not 14 <= minimum_age <= 30:
+        errors["minimum_age"] = [_("The minimum age must be between 14 and 30.")]
+    for field, (start, end) in (("registration_end", registration), ("exhibition_end", exhibition)):
+        if start and end and end < start:
+            errors[field] = [_("The period ends before it starts.")]
+        if end and end > polling_day:
+            errors.setdefault(field, []).append(_("The period must end before polling day."))
+    if registration[1] and exhibition[0] and exhibition[0] < registration[1]:
+        errors.setdefault("exhibition_start", []).append(_("Exhibition starts after registration ends."))
+    if errors:
+        raise ValidationFailed(errors)
+    election = current(session) or Election()
+    election.name = name.strip()
+    election.polling_day = polling_day
+    election.minimum_age = minimum_age
+    election.registration_start, election.registration_end = registration
+    election.exhibition_start, election.exhibition_end = exhibition
+    session.add(election)
+    session.flush()
+    return election
+
+
+def require(session: Session) -> Election:
+    """The election, or a message that it must be configured first."""
+    election = current(session)
+    if election is None:
+        raise ValidationFailed(_("The election is not configured yet: an administrator must set "
+                                 "its name and polling day first."))
+    return election
+
+
+def is_frozen(session: Session) -> bool:
+    election = current(session)
+    return bool(election and election.roll_frozen_at)
+
+
+def in_exhibition(session: Session, today: date | None = None) -> bool:
+    """True during the configured exhibition period (open-ended if no end is set)."""
+    election = current(session)
+    today = today or date.today()
+    if election is None or election.exhibition_start is None or election.roll_frozen_at:
+        return False
+    return election.exhibition_start <= today and (election.exhibition_end is None or today <= election.exhibition_end)
+
+
+def freeze(session: Session, username: str) -> Election:
+    """Freeze the final roll: from now on only recorded transfers and removals change it."""
+    from electoral.registration.models import DuplicatePair, RollCase
+
+    election = require(session)
+    if election.roll_frozen_at:
+        raise ValidationFailed(_("The roll is already frozen."))
+    open_pairs = session.scalar(select(DuplicatePair.id).where(DuplicatePair.status == "open").limit(1))
+    open_cases = session.scalar(select(RollCase.id).where(RollCase.status == "open").limit(1))
+    if open_pairs or open_cases:
+        raise ValidationFailed(_("Decide every possible duplicate, claim and objection before freezing the roll."))
+    election.roll_frozen_at = utcnow()
+    election.roll_frozen_by = username
+    session.flush()
+    return election

@@ -1,0 +1,224 @@
+"""Name normalisation for matching people across spellings and scripts.
+
+Why these rules: the same person is written "محمد عبد الله", "Mohamed Abdalla" and
+"Muhammad Abdullah" by different clerks. We reduce every name token to three forms:
+
+* ``fold``: anyascii transliteration, lower case, letters only (N'Guessan = Nguessan);
+* ``skeleton``: consonants only, with sound classes merged; it is what blocking keys
+  are made of, so it must be identical for every spelling of one name (it is
+  deliberately coarse: محمد and محمود share it, the scorer tells them apart);
+* ``form``: consonants plus the vowels a script actually writes. Arabic script writes
+  only long vowels (ا و ي), which is what separates محمد (Muhammad) from محمود
+  (Mahmud); Latin writes every vowel, so a Latin form is checked against an Arabic
+  one slot by slot (see ``tokens_match``).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+from rapidfuzz.distance import Levenshtein
+
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # short-vowel marks, tatweel
+# Hamza seats, ta marbuta and alef maqsura are written differently by different clerks
+# for the same name (أحمد / احمد, فاطمة / فاطمه).
+_ARABIC_UNIFY = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و", "ئ": "ي",
+                               "ء": "", "ى": "ي"})
+_ARABIC_CONSONANTS = {
+    "ب": "b", "ت": "t", "ث": "t", "ج": "g", "ح": "h", "خ": "k", "د": "d", "ذ": "d", "ر": "r",
+    "ز": "s", "س": "s", "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "s", "ع": "", "غ": "g",
+    "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+}
+# Ta marbuta (ة) is heard as a final -a: فاطمة = Fatima.
+_ARABIC_LONG = {"ا": "a", "و": "u", "ي": "i", "ة": "a"}
+# Latin spellings of one Arabic sound; digraphs first.
+_LATIN_DIGRAPHS = [("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"),
+                   ("ph", "f"), ("ck", "k"), ("ou", "U"), ("oo", "U"), ("ee", "I"), ("ie", "I"), ("ei", "I"),
+                   ("aa", "A")]
+_LATIN_SINGLE = str.maketrans({"q": "k", "c": "k", "z": "s", "j": "g", "x": "s", "v": "f", "p": "b",
+                               "e": "a", "o": "u", "y": "i", "w": "u"})
+_VOWELS = set("aiuAIU")
+# "Abd al-", "Abdul", "Abdel", "Abdur": the servant-of prefix is one name with what follows.
+_ABD = re.compile(r"^(abd|abdu|abdou)(al|el|ul|ol|ar|ur|as|us|an|un|ad|ud|at|ut|az|uz)?$")
+_ABD_JOINED = re.compile(r"^abd(?:u|ou)?(?:al|el|ul|ol|ar|ur|as|us|an|un|ad|ud|at|ut|az|uz)?(?=[a-z]{3})")
+_ARTICLES = {"al", "el", "ul", "ar", "ur", "as", "an", "ad", "at", "az", "ad"}
+
+
+@dataclass(frozen=True)
+class Token:
+    fold: str
+    skeleton: str
+    form: str
+    arabic: bool
+
+
+def _strip_marks(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _arabic_tokens(text: str) -> list[str]:
+    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_UNIFY)
+    words = [w for w in re.split(r"[\s\-_.,'’]+", text) if w]
+    out: list[str] = []
+    for word in words:
+        # The article ال is spelt with the word in Arabic and dropped or hyphenated in Latin.
+        if word.startswith("ال") and len(word) > 3:
+            word = word[2:]
+        if out and out[-1] == "عبد":
+            out[-1] = "عبد" + word
+        elif word.startswith("عبدال") and len(word) > 6:
+            out.append("عبد" + word[5:])
+        else:
+            out.append(word)
+    return out
+
+
+def _arabic_form(word: str) -> str:
+    chars = []
+    for i, ch in enumerate(word):
+        if ch in _ARABIC_LONG:
+            # Initial و and ي are consonants (Yusuf, Walid); initial ا only carries a hamza.
+            if i == 0:
+                chars.append({"و": "w", "ي": "y"}.get(ch, ""))
+            else:
+                chars.append(_ARABIC_LONG[ch])
+        else:
+            chars.append(_ARABIC_CONSONANTS.get(ch, anyascii(ch).lower()))
+    return _collapse("".join(chars))
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def _latin_tokens(text: str) -> list[str]:
+    folded = anyascii(_strip_marks(text)).lower()
+    # Hyphens separate names (Jean-Baptiste = Jean Baptiste); apostrophes do not (N'Guessan).
+    words = [re.sub(r"[^a-z]", "", w) for w in re.split(r"[\s_.,/\-]+", folded)]
+    words = [w for w in words if w]
+    out: list[str] = []
+    for index, word in enumerate(words):
+        # al-/el- before a name is the article, written or not by different clerks.
+        if word in _ARTICLES and index + 1 < len(words):
+            if out and _ABD.match(out[-1]):
+                out[-1] = "abd"
+            continue
+        if out and _ABD.match(out[-1]):
+            out[-1] = "abd" + word
+            continue
+        word = _ABD_JOINED.sub("abd", word) if word.startswith("abd") else word
+        out.append(word)
+    return out
+
+
+def _latin_form(word: str) -> str:
+    if word.startswith("y"):
+        word = "Y" + word[1:]
+    elif word.startswith("w"):
+        word = "W" + word[1:]
+    for digraph, sound in _LATIN_DIGRAPHS:
+        word = word.replace(digraph, sound)
+    word = word.translate(_LATIN_SINGLE).replace("Y", "y").replace("W", "w")
+    return _collapse(word)
+
+
+def _skeleton(form: str) -> str:
+    # Consonants only; a final h is a ta marbuta or a silent ending (Fatimah, Abdallah).
+    skeleton = _collapse("".join(c for c in form.lower() if c not in "aiuwy"))
+    if len(skeleton) > 1 and skeleton.endswith("h"):
+        skeleton = skeleton[:-1]
+    return skeleton or form.lower()[:1]
+
+
+@lru_cache(maxsize=200_000)
+def tokens(text: str | None) -> tuple[Token, ...]:
+    """The name split into matching tokens, in the order written."""
+    if not text:
+        return ()
+    if _ARABIC.search(text):
+        result = []
+        for word in _arabic_tokens(text):
+            form = _arabic_form(word)
+            result.append(Token(anyascii(word).lower(), _skeleton(form), form, True))
+        return tuple(result)
+    result = []
+    for word in _latin_tokens(text):
+        form = _latin_form(word)
+        result.append(Token(word, _skeleton(form), form, False))
+    return tuple(result)
+
+
+def _slots(form: str) -> tuple[str, list[str]]:
+    """Consonants, and the vowels written in each gap between them (gap 0 before the first)."""
+    consonants, gaps, current = [], [], ""
+    for ch in form:
+        if ch in _VOWELS:
+            current += ch
+        else:
+            consonants.append(ch.lower())
+            gaps.append(current)
+            current = ""
+    gaps.append(current)
+    if len(consonants) > 1 and consonants[-1] == "h" and not gaps[-1]:
+        # A final h is silent or a ta marbuta: Fatimah = Fatima, Abdallah = عبد الله.
+        consonants.pop()
+        gaps.pop()
+    return "".join(consonants), gaps
+
+
+def _cross_script(arabic: str, latin: str) -> bool:
+    a_cons, a_gaps = _slots(arabic)
+    l_cons, l_gaps = _slots(latin)
+    a_cons, l_cons = a_cons.replace("y", "").replace("w", ""), l_cons.replace("y", "").replace("w", "")
+    if a_cons != l_cons or len(a_gaps) != len(l_gaps):
+        return False
+    for a_gap, l_gap in zip(a_gaps, l_gaps, strict=True):
+        a_vowel = a_gap.lower()[:1]
+        if a_vowel and a_vowel not in l_gap.lower():
+            # Arabic writes a long vowel here (محمود: the و); Latin must have one too.
+            return False
+        if not a_vowel and any(c.isupper() for c in l_gap):
+            # Latin writes a long vowel (ou, ee, aa) where Arabic has none: Mahmoud is not محمد.
+            return False
+    return True
+
+
+def tokens_match(a: Token, b: Token) -> str | None:
+    """How two name tokens match ("same", "variant", "script", "typo"), or None."""
+    if a.fold == b.fold:
+        return "same"
+    if a.arabic != b.arabic:
+        arabic, latin = (a, b) if a.arabic else (b, a)
+        return "script" if _cross_script(arabic.form, latin.form) else None
+    if a.form == b.form:
+        return "variant"
+    if a.arabic:
+        # One letter apart is a typo only when the letter is a consonant: adding a long
+        # vowel turns محمد into محمود, a different name.
+        if min(len(a.form), len(b.form)) >= 4 and Levenshtein.distance(a.form, b.form) == 1:
+            if a.skeleton != b.skeleton or len(a.form) == len(b.form):
+                diff = set(a.form) ^ set(b.form)
+                if not diff & _VOWELS:
+                    return "typo"
+        return None
+    # Latin: one letter wrong in a long enough word; short names must agree exactly
+    # (Ali / Ari are different names), and the vowel pattern must not change the name.
+    if min(len(a.fold), len(b.fold)) >= 5 and Levenshtein.distance(a.fold, b.fold) == 1:
+        return "typo"
+    return None
+
+
+def block_skeleton(text: str | None, last: bool = False) -> str:
+    """The skeleton of a name's first (or last) token: what blocking keys are built from."""
+    found = tokens(text)
+    if not found:
+        return ""
+    return (found[-1] if last else found[0]).skeleton
+
+
+def display_fold(text: str | None) -> str:
+    """A Latin, accent-free lower-case form used to sort and search names."""
+    return " ".join(t.fold for t in tokens(text)) if text else ""

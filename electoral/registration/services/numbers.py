@@ -1,0 +1,53 @@
+"""Voter numbers: a sequence that never goes back, with ISO 7064 mod 97-10 check digits.
+
+Mod 97-10 (the IBAN check) catches every single wrong digit and every swap of two
+neighbouring digits, which are the mistakes people make when copying a number.
+"""
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from electoral.registration.models import NumberCounter
+
+COUNTER = "voter_number"
+BODY_DIGITS = 9
+
+
+def check_digits(body: str) -> str:
+    """The two ISO 7064 mod 97-10 check digits for a string of digits."""
+    return f"{98 - (int(body) * 100) % 97:02d}"
+
+
+def format_number(sequence: int) -> str:
+    body = f"{sequence:0{BODY_DIGITS}d}"
+    return body + check_digits(body)
+
+
+def is_valid(number: str) -> bool:
+    """True when ``number`` is well formed and its check digits agree."""
+    number = clean(number)
+    return len(number) == BODY_DIGITS + 2 and number.isdigit() and int(number) % 97 == 1
+
+
+def clean(number: str) -> str:
+    """The number without the spaces and dashes people type in it."""
+    return "".join(c for c in (number or "") if c not in " -.")
+
+
+def take(session: Session, count: int = 1) -> list[str]:
+    """Reserve ``count`` new voter numbers (in the caller's transaction)."""
+    connection = session.connection()
+    row = connection.execute(
+        update(NumberCounter).where(NumberCounter.name == COUNTER)
+        .values(value=NumberCounter.value + count).returning(NumberCounter.value)
+    ).first()
+    if row is None:
+        connection.execute(insert(NumberCounter).values(name=COUNTER, value=count))
+        last = count
+    else:
+        last = row[0]
+    return [format_number(n) for n in range(last - count + 1, last + 1)]
+
+
+def last_taken(session: Session) -> int:
+    return session.scalar(select(NumberCounter.value).where(NumberCounter.name == COUNTER)) or 0

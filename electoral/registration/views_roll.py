@@ -1,0 +1,303 @@
+"""Supervisors' and administrators' pages: duplicates, claims and objections, import, the roll, settings."""
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from electoral.core.auth import Role, access
+from electoral.core.errors import ImportFailed, ValidationFailed
+from electoral.core.forms import show_errors
+from electoral.core.tabular import TabularError
+from electoral.extensions import db
+from electoral.geography.services import find_by_code
+from electoral.registration.forms import (
+    CaseDecisionForm,
+    ConfirmForm,
+    CorrectionForm,
+    DecisionForm,
+    ElectionForm,
+    ImportForm,
+    InclusionForm,
+    ObjectionForm,
+)
+from electoral.registration.models import DuplicatePair, RollCase, ScanJob
+from electoral.registration.services import adjudication, assignment, election, exports, imports, jobs, roll
+from electoral.registration.views import ADMIN, CLERK, SUPERVISOR, bp, voter_or_404
+
+
+# ---- adjudication queue ----------------------------------------------------
+
+@bp.route("/duplicates")
+@access(SUPERVISOR)
+def duplicates():
+    status = request.args.get("status", "open")
+    if status not in ("open", "not_duplicate", "duplicate"):
+        status = "open"
+    page = db.paginate(adjudication.queue_query(status), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    last_job = db.session.scalar(db.select(ScanJob).order_by(ScanJob.id.desc()).limit(1))
+    return render_template("registration/duplicates.html", page=page, status=status, form=DecisionForm(),
+                           scan_form=ConfirmForm(), counts=adjudication.counts(db.session), last_job=last_job)
+
+
+@bp.route("/duplicates/<int:pair_id>", methods=["POST"])
+@access(SUPERVISOR)
+def decide_pair(pair_id: int):
+    pair = db.session.get(DuplicatePair, pair_id) or abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a decision."), "error")
+        return redirect(url_for("registration.duplicates"))
+    try:
+        if form.decision.data == "not_duplicate":
+            adjudication.decide(db.session, pair, False, current_user.username)
+            message = _("Kept both: %(a)s and %(b)s are different people.",
+                        a=pair.voter_a.voter_number, b=pair.voter_b.voter_number)
+        else:
+            keep = pair.voter_a if form.decision.data == "keep_a" else pair.voter_b
+            adjudication.decide(db.session, pair, True, current_user.username, keep=keep)
+            message = _("Kept %(kept)s; the other record was removed as a duplicate.", kept=keep.voter_number)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        flash(str(failure), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("registration.duplicates"))
+
+
+@bp.route("/duplicates/scan", methods=["POST"])
+@access(SUPERVISOR)
+def start_scan():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    from electoral.registration.tasks import scan_roll
+
+    job = jobs.start(db.session, current_user.username)
+    db.session.commit()
+    scan_roll(job.id)
+    return redirect(url_for("registration.scan_progress", job_id=job.id))
+
+
+@bp.route("/duplicates/scan/<int:job_id>")
+@access(SUPERVISOR)
+def scan_progress(job_id: int):
+    job = db.session.get(ScanJob, job_id) or abort(404)
+    return render_template("registration/scan.html", job=job)
+
+
+# ---- claims and objections -------------------------------------------------
+
+@bp.route("/cases")
+@access(CLERK, SUPERVISOR)
+def cases():
+    status = request.args.get("status", "open")
+    centre = current_user.scope_centre
+    page = db.paginate(roll.cases_query(status if status in ("open", "upheld", "rejected") else "open", centre),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("registration/cases.html", page=page, status=status,
+                           in_exhibition=election.in_exhibition(db.session), decision_form=CaseDecisionForm(),
+                           ground_labels=roll.GROUND_LABELS)
+
+
+def _lodge(form, lodge):
+    if form.validate_on_submit():
+        try:
+            case = lodge()
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(_("Case %(id)d recorded; a supervisor will decide.", id=case.id), "success")
+            return redirect(url_for("registration.cases"))
+    return None
+
+
+def _voter_in_scope(number: str):
+    voter = voter_or_404(number)
+    if not current_user.can_act_in(voter.centre):
+        abort(403)
+    return voter
+
+
+@bp.route("/cases/objection", methods=["GET", "POST"])
+@access(CLERK)
+def new_objection():
+    form = ObjectionForm()
+    if request.method == "GET":
+        form.voter_number.data = request.args.get("voter", "")
+    done = _lodge(form, lambda: roll.lodge_objection(
+        db.session, _voter_in_scope(form.voter_number.data), form.ground.data, form.evidence.data,
+        current_user.username))
+    return done or render_template("registration/case_form.html", form=form, title=_("Record an objection"))
+
+
+@bp.route("/cases/correction", methods=["GET", "POST"])
+@access(CLERK)
+def new_correction():
+    form = CorrectionForm()
+    if request.method == "GET":
+        form.voter_number.data = request.args.get("voter", "")
+
+    def lodge():
+        changes = {name: getattr(form, name).data for name in roll.CORRECTABLE if name in form}
+        if changes.get("date_of_birth"):
+            changes["date_of_birth"] = changes["date_of_birth"].isoformat()
+        return roll.lodge_correction(db.session, _voter_in_scope(form.voter_number.data), changes,
+                                     form.evidence.data, current_user.username)
+
+    done = _lodge(form, lodge)
+    return done or render_template("registration/case_form.html", form=form, title=_("Record a correction claim"))
+
+
+@bp.route("/cases/inclusion", methods=["GET", "POST"])
+@access(CLERK)
+def new_inclusion():
+    form = InclusionForm()
+
+    def lodge():
+        centre = find_by_code(db.session, "centre", form.centre_code.data)
+        if centre is None or not current_user.can_act_in(centre):
+            raise ValidationFailed({"centre_code": [_("Polling centre %(code)s is not in your area.",
+                                                      code=form.centre_code.data)]})
+        person = {name: (getattr(form, name).data or "") for name in (
+            "family_name", "given_names", "father_name", "sex", "place_of_birth", "id_type", "id_number")}
+        person["date_of_birth"] = form.date_of_birth.data.isoformat()
+        return roll.lodge_inclusion(db.session, centre, person, form.evidence.data, current_user.username)
+
+    done = _lodge(form, lodge)
+    return done or render_template("registration/case_form.html", form=form,
+                                   title=_("Record a claim for inclusion"))
+
+
+@bp.route("/cases/<int:case_id>", methods=["POST"])
+@access(SUPERVISOR)
+def decide_case(case_id: int):
+    case = db.session.get(RollCase, case_id) or abort(404)
+    form = CaseDecisionForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a decision and give the reason."), "error")
+        return redirect(url_for("registration.cases"))
+    try:
+        roll.decide_case(db.session, case, form.decision.data == "upheld", form.reason.data, current_user.username)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        flash(str(failure), "error")
+    else:
+        db.session.commit()
+        flash(_("Case %(id)d decided.", id=case.id), "success")
+    return redirect(url_for("registration.cases"))
+
+
+# ---- import ----------------------------------------------------------------
+
+@bp.route("/import", methods=["GET", "POST"])
+@access(CLERK, SUPERVISOR)
+def import_file():
+    form = ImportForm()
+    errors, summary = [], None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            summary = imports.import_voters(db.session, upload.read(), upload.filename or "upload.csv",
+                                            current_user.username, user=current_user,
+                                            skip_invalid=form.skip_invalid.data, end_batch=db.session.commit)
+        except ImportFailed as failure:
+            db.session.rollback()
+            errors = failure.errors
+            flash(ngettext("The file has %(num)d bad line. Nothing was imported.",
+                           "The file has %(num)d bad lines. Nothing was imported.", len(errors)), "error")
+        except (TabularError, ValidationFailed) as failure:
+            db.session.rollback()
+            form.file.errors = [str(failure)]
+        else:
+            db.session.commit()
+            flash(_("Imported %(imported)d voters (%(already)d were already imported); %(pairs)d possible "
+                    "duplicate pairs queued.", imported=summary.imported, already=summary.already_imported,
+                    pairs=summary.pairs_queued), "success")
+    return render_template("registration/import.html", form=form, errors=errors, summary=summary,
+                           columns=imports.IMPORT_COLUMNS, optional=imports.IMPORT_OPTIONAL), (400 if errors else 200)
+
+
+# ---- the roll: figures, assignment, freezing ---------------------------------
+
+@bp.route("/roll")
+@access(SUPERVISOR, ADMIN)
+def roll_overview():
+    level = request.args.get("level", "region")
+    if level not in ("region", "district", "centre", "station"):
+        level = "region"
+    settings = election.current(db.session)
+    rows = exports.figures(db.session, level, settings.polling_day) if settings else []
+    return render_template("registration/roll.html", rows=rows, level=level, settings=settings,
+                           bands=exports.band_labels(), duplicates=exports.duplicate_figures(db.session),
+                           form=ConfirmForm())
+
+
+@bp.route("/roll/figures.csv")
+@access(SUPERVISOR, ADMIN)
+def figures_csv():
+    level = request.args.get("level", "region")
+    if level not in ("region", "district", "centre", "station"):
+        abort(404)
+    settings = election.current(db.session)
+    rows = exports.figures(db.session, level, settings.polling_day) if settings else []
+    header = ["code", "name", "total", "F", "M", *exports.band_labels()]
+    text = exports.csv_text(([r[h] for h in header] for r in rows), header)
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=registered-voters-{level}.csv"})
+
+
+@bp.route("/roll/assign", methods=["POST"])
+@access(SUPERVISOR)
+def assign():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    splits = assignment.assign_all(db.session)
+    db.session.commit()
+    flash(_("%(voters)d voters split into stations; %(moved)d placed or moved.",
+            voters=sum(s.voters for s in splits), moved=sum(s.moved for s in splits)), "success")
+    for split in splits:
+        if split.unassigned:
+            flash(_("Polling centre %(code)s: %(n)d voters have no station; %(more)d more stations are needed.",
+                    code=split.centre.code, n=split.unassigned, more=split.stations_short), "warning")
+    return redirect(url_for("registration.roll_overview"))
+
+
+@bp.route("/roll/freeze", methods=["POST"])
+@access(SUPERVISOR)
+def freeze():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        election.freeze(db.session, current_user.username)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        flash(str(failure), "error")
+    else:
+        db.session.commit()
+        flash(_("The final roll is frozen."), "success")
+    return redirect(url_for("registration.roll_overview"))
+
+
+# ---- election settings -----------------------------------------------------
+
+@bp.route("/election", methods=["GET", "POST"])
+@access(ADMIN)
+def election_settings():
+    settings = election.current(db.session)
+    form = ElectionForm(obj=settings)
+    if form.validate_on_submit():
+        try:
+            election.configure(db.session, form.name.data, form.polling_day.data, form.minimum_age.data,
+                               registration=(form.registration_start.data, form.registration_end.data),
+                               exhibition=(form.exhibition_start.data, form.exhibition_end.data))
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(_("Election settings saved."), "success")
+            return redirect(url_for("registration.election_settings"))
+    return render_template("registration/election.html", form=form, settings=settings)

@@ -1,0 +1,7 @@
+// Reload the duplicate scan's page until the scan has finished (CSP forbids inline scripts).
+(function () {
+  var box = document.querySelector("[data-refresh]");
+  if (box) {
+    setTimeout(function () { window.location.reload(); }, 1000 * (parseInt(box.dataset.refresh, 10) || 3));
+  }
+})();

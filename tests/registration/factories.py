@@ -1,0 +1,40 @@
+"""Factories for registration tests: the election's settings and voters."""
+
+import itertools
+from datetime import date
+
+from electoral.extensions import db
+from electoral.registration.services import election
+from electoral.registration.services.voters import Registration, new_voter
+from electoral.registration.services import numbers
+from tests.factories import make_centre
+
+_n = itertools.count(1)
+POLLING_DAY = date(2026, 10, 10)
+
+
+def make_election(polling_day=POLLING_DAY, minimum_age=18, exhibition=(None, None), **kwargs):
+    settings = election.configure(db.session, "General elections 2026", polling_day, minimum_age,
+                                  exhibition=exhibition, **kwargs)
+    db.session.flush()
+    return settings
+
+
+def registration(centre=None, **fields) -> Registration:
+    n = next(_n)
+    values = dict(family_name="Kollie", given_names=f"Amara{n}", sex="F", date_of_birth=date(1990, 5, 14),
+                  centre=centre or make_centre(), id_type="national_id", id_number=f"NID{n:06d}",
+                  place_of_birth="Gbarnga", father_name=None)
+    values.update(fields)
+    return Registration(**values)
+
+
+def make_voter(centre=None, status="active", station=None, **fields):
+    """A voter written straight to the roll, without the duplicate check."""
+    data = registration(centre, **fields)
+    voter = new_voter(data, numbers.take(db.session)[0], "factory")
+    voter.status = status
+    voter.station_id = station.id if station else None
+    db.session.add(voter)
+    db.session.flush()
+    return voter
