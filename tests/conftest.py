@@ -37,6 +37,25 @@ def _database_unreachable(url: str) -> str | None:
     return None
 
 
+def pytest_sessionstart(session):
+    """Build stale or missing .mo files, so pytest alone sees the current translations."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).resolve().parents[1].glob("translations/*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh)
+        temporary = mo.with_suffix(f".mo.{os.getpid()}")
+        with temporary.open("wb") as fh:
+            write_mo(fh, catalog)
+        temporary.replace(mo)  # atomic: parallel workers may do this at once
+
+
 def pytest_report_header(config):
     return f"database: {TEST_DATABASE_URL or 'SQLite (temporary file)'}"
 
