@@ -1,0 +1,175 @@
+"""The JSON API: OpenAPI document (public), submissions and templates with a bearer token.
+
+CSRF protection does not apply to these endpoints: they authenticate with a
+bearer token, not a cookie, so a forged cross-site request carries nothing.
+"""
+
+import functools
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from electoral.core.auth import Role, public
+from electoral.core.errors import ValidationFailed
+from electoral.extensions import csrf, db
+from electoral.geography.models import PollingStation
+from electoral.observation import services
+from electoral.observation.models import ChecklistTemplate, Submission
+
+api_bp = Blueprint("observation_api", __name__, url_prefix="/api/v1")
+csrf.exempt(api_bp)
+
+
+def token_access(*roles: Role):
+    """Allow requests whose bearer token belongs to an active user holding one of ``roles``."""
+    allowed = frozenset(roles)
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+            user = services.user_for_token(db.session, token)
+            if user is None:
+                return jsonify(error=_("A valid bearer token is required.")), 401
+            if not user.has_any_role(allowed):
+                return jsonify(error=_("This token's user may not do this.")), 403
+            g.api_user = user
+            from electoral.core import audit
+
+            token_ = audit.set_actor(audit.Actor(user.id, user.username))
+            try:
+                return view(*args, **kwargs)
+            finally:
+                audit._actor.reset(token_)
+
+        wrapper.access_roles = allowed
+        wrapper.access_public = False
+        return wrapper
+
+    return decorator
+
+
+def submission_json(submission: Submission) -> dict:
+    return {
+        "id": submission.id, "client_id": submission.client_id, "template": submission.template.code,
+        "version": submission.template.version, "station_code": submission.station.code,
+        "revision": submission.revision, "critical": submission.critical, "answers": submission.answers,
+        "submitted_at": submission.submitted_at.isoformat(),
+    }
+
+
+def file_json(user, body) -> tuple[dict, int]:
+    """Validate and file a JSON submission for ``user``; the answer body and HTTP status."""
+    if not isinstance(body, dict):
+        return {"errors": {"": [_("The body must be a JSON object.")]}}, 422
+    errors: dict[str, list[str]] = {}
+    client_id = str(body.get("client_id") or "")
+    existing = services.find_submission(db.session, client_id) if client_id else None
+    if existing is not None:
+        if existing.user_id != user.id:
+            return {"errors": {"client_id": [_("This client id was used by another account.")]}}, 422
+        return submission_json(existing), 200
+    template = None
+    try:
+        version = int(body.get("version"))
+    except (TypeError, ValueError):
+        errors["version"] = [_("Give the checklist's version number.")]
+    else:
+        template = db.session.scalar(select(ChecklistTemplate).where(
+            ChecklistTemplate.code == str(body.get("template") or ""), ChecklistTemplate.version == version))
+        if template is None:
+            errors["template"] = [_("No checklist has this code and version.")]
+    station = db.session.scalar(select(PollingStation).where(PollingStation.code == str(body.get("station_code") or "")))
+    observer = services.observer_for_user(db.session, user)
+    if station is None:
+        errors["station_code"] = [_("No polling station has this code.")]
+    elif (reason := services.may_file(observer, station)) is not None:
+        errors["station_code"] = [reason]
+    submitted_at = services.parse_moment(body.get("submitted_at")) if body.get("submitted_at") else None
+    if body.get("submitted_at") and submitted_at is None:
+        errors["submitted_at"] = [_("Give an ISO 8601 date and time.")]
+    answers = body.get("answers")
+    if not isinstance(answers, dict):
+        errors["answers"] = [_("Give the answers as an object keyed by question code.")]
+        answers = {}
+    if template is not None and errors:
+        # Report the answers' problems too, so the phone can show every one at once.
+        _clean, answer_errors = services.validate_answers(template, answers)
+        errors.update({f"answers.{code}": messages for code, messages in answer_errors.items()})
+    if not services.CLIENT_ID.match(client_id):
+        errors["client_id"] = [_("The client id must have 8 to 64 letters, digits, dashes or colons.")]
+    if template is not None and not errors:
+        try:
+            submission, created = services.submit(db.session, template, station, answers, client_id, observer,
+                                                  user, submitted_at)
+        except ValidationFailed as failure:
+            errors.update(failure.errors)
+        else:
+            db.session.commit()
+            return submission_json(submission), 201 if created else 200
+    db.session.rollback()
+    return {"errors": {k: [str(m) for m in v] for k, v in errors.items()}}, 422
+
+
+@api_bp.route("/submissions", methods=["POST"])
+@token_access(Role.OBSERVER)
+def submissions():
+    body, status = file_json(g.api_user, request.get_json(silent=True))
+    return jsonify(body), status
+
+
+@api_bp.route("/templates")
+@token_access(Role.OBSERVER, Role.OBSERVER_COORDINATOR)
+def templates():
+    lang = str(get_locale() or "en")
+    return jsonify([services.definition(t, lang) for t in services.published_templates(db.session)])
+
+
+@api_bp.route("/openapi.json")
+@public
+def openapi():
+    return jsonify(OPENAPI)
+
+
+_ERRORS = {"type": "object", "properties": {"errors": {
+    "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "description": "Messages by field; answers are keyed answers.QUESTION_CODE."}}}
+_SUBMISSION = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "client_id": {"type": "string"}, "template": {"type": "string"},
+    "version": {"type": "integer"}, "station_code": {"type": "string"}, "revision": {"type": "integer"},
+    "critical": {"type": "boolean"}, "answers": {"type": "object"},
+    "submitted_at": {"type": "string", "format": "date-time"}}}
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {"title": "electoral observation API", "version": "1"},
+    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                                  "description": "electoral observation tokens create USERNAME"}}},
+    "security": [{"bearer": []}],
+    "paths": {
+        "/api/v1/submissions": {"post": {
+            "summary": "File a checklist; a repeated client_id returns the first filing.",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["client_id", "template", "version", "station_code", "answers"],
+                "properties": {
+                    "client_id": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{8,64}$"},
+                    "template": {"type": "string"}, "version": {"type": "integer"},
+                    "station_code": {"type": "string"},
+                    "answers": {"type": "object", "additionalProperties": True},
+                    "submitted_at": {"type": "string", "format": "date-time"}}}}}},
+            "responses": {
+                "201": {"description": "Filed", "content": {"application/json": {"schema": _SUBMISSION}}},
+                "200": {"description": "Already filed with this client_id",
+                        "content": {"application/json": {"schema": _SUBMISSION}}},
+                "401": {"description": "No valid token"},
+                "422": {"description": "Every field error", "content": {"application/json": {"schema": _ERRORS}}},
+            }}},
+        "/api/v1/templates": {"get": {
+            "summary": "The published checklists with questions, texts and parsed conditions.",
+            "responses": {"200": {"description": "Templates"}, "401": {"description": "No valid token"}}}},
+        "/api/v1/openapi.json": {"get": {"summary": "This document.", "security": [],
+                                         "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+    },
+}

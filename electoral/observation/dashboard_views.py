@@ -1,0 +1,161 @@
+"""The coordinator's dashboard, alerts, quick count and exports."""
+
+import datetime as dt
+
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from electoral.core.auth import Role, access
+from electoral.core.errors import ValidationFailed
+from electoral.core.forms import show_errors
+from electoral.extensions import db
+from electoral.geography import services as geography
+from electoral.observation import forms, services
+from electoral.observation.models import PHASES, Alert
+from electoral.observation.views import COORDINATORS
+from electoral.observation.views import blueprint as bp
+
+# When each phase's reports are due, local time of polling day; a setting where practice differs.
+DEFAULT_DEADLINES = {"opening": "08:00", "voting": "13:00", "closing": "18:30", "counting": "22:00",
+                     "incident": "23:59"}
+
+
+def _area():
+    """The area the dashboard looks at: ?area=level:code inside the user's scope, else the scope."""
+    scope = current_user.scope
+    level, _sep, code = request.args.get("area", "").partition(":")
+    if level in geography.LEVELS and code:
+        area = geography.find_by_code(db.session, level, code)
+        if area is None:
+            abort(404)
+        if not current_user.can_act_in(area):
+            abort(403)
+        return area
+    return scope
+
+
+def _deadline(phase: str) -> tuple[str, dt.datetime]:
+    text = request.args.get("deadline") or current_app.config.get("OBSERVATION_DEADLINES", {}).get(
+        phase, DEFAULT_DEADLINES[phase])
+    try:
+        hour, minute = (int(p) for p in text.split(":"))
+        moment = dt.datetime.now(dt.UTC).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    except ValueError:
+        text, moment = DEFAULT_DEADLINES[phase], dt.datetime.now(dt.UTC).replace(hour=23, minute=59)
+    return text, moment
+
+
+@bp.route("/")
+@bp.route("/dashboard")
+@access(*COORDINATORS)
+def dashboard():
+    area = _area()
+    phase = request.args.get("phase") if request.args.get("phase") in PHASES else "opening"
+    published = services.published_templates(db.session)
+    in_phase = [t for t in published if t.phase == phase]
+    chosen = request.args.get("template") or (in_phase[0].code if in_phase else "")
+    deadline_text, deadline = _deadline(phase)
+    alerts = db.session.scalars(services.alerts_query("unresolved", area).limit(50)).all()
+    return render_template(
+        "observation/dashboard.html", area=area, phase=phase, phase_labels=forms.PHASE_LABELS,
+        templates=published, chosen=chosen, coverage=services.coverage(db.session, phase, area),
+        aggregates=services.aggregates(db.session, chosen, area) if chosen else [],
+        alerts=alerts, alert_labels=forms.ALERT_LABELS, alert_form=forms.AlertForm(),
+        late=services.late_stations(db.session, phase, deadline, dt.datetime.now(dt.UTC), area),
+        deadline=deadline_text, conflicts=services.conflicts(db.session, phase, area),
+        figures=services.live_figures(db.session, area), lineage=_lineage(area),
+        lang=str(get_locale() or "en").split("_")[0], text_in=services.text_in)
+
+
+def _lineage(area) -> list:
+    return list(reversed(geography.lineage(area))) if area is not None else []
+
+
+@bp.route("/dashboard/live.json")
+@access(*COORDINATORS)
+def dashboard_live():
+    return jsonify(services.live_figures(db.session, _area()))
+
+
+@bp.route("/alerts/<int:alert_id>", methods=["POST"])
+@access(*COORDINATORS)
+def alert_handle(alert_id: int):
+    alert = db.session.get(Alert, alert_id)
+    if alert is None:
+        abort(404)
+    if not current_user.can_act_in(alert.station):
+        abort(403)
+    form = forms.AlertForm()
+    if form.validate_on_submit():
+        try:
+            services.handle_alert(db.session, alert, form.status.data, form.note.data or "", current_user.username)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure, aliases={"note": "", "status": ""})
+        else:
+            db.session.commit()
+            flash(_("Alert %(status)s.", status=forms.ALERT_LABELS[alert.status]), "success")
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
+                    else url_for("observation.dashboard"))
+
+
+@bp.route("/alerts")
+@access(*COORDINATORS)
+def alerts():
+    status = request.args.get("status", "")
+    page = db.paginate(services.alerts_query(status, current_user.scope),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("observation/alerts.html", page=page, status=status, alert_labels=forms.ALERT_LABELS,
+                           alert_form=forms.AlertForm())
+
+
+@bp.route("/quick-count", methods=["GET", "POST"])
+@access(*COORDINATORS)
+def quick_count():
+    form = forms.SampleForm()
+    if form.validate_on_submit():
+        if not current_user.has_any_role([Role.ADMINISTRATOR, Role.OBSERVER_COORDINATOR]) or current_user.scope:
+            abort(403)
+        seed = int(form.seed.data) if (form.seed.data or "").isdigit() else None
+        count = services.draw_sample(db.session, int(form.size.data), seed)
+        db.session.commit()
+        flash(_("%(n)d stations drawn into the sample.", n=count), "success")
+        return redirect(url_for("observation.quick_count"))
+    from electoral.observation.models import QuickCountSample
+
+    sample_size = len(db.session.scalars(select(QuickCountSample.id)).all())
+    return render_template("observation/quick_count.html", form=form, estimates=services.estimates(db.session),
+                           sample_size=sample_size)
+
+
+def _labels() -> dict[str, str]:
+    return {"station": _("Polling station"), "observer": _("Observer"), "submitted_at": _("Submitted at"),
+            "version": _("Version"), "revision": _("Revision"), "occurred_at": _("Time"),
+            "category": _("Category"), "severity": _("Severity"), "description": _("Description")}
+
+
+@bp.route("/export/<kind>.<fmt>")
+@access(*COORDINATORS)
+def export(kind: str, fmt: str):
+    if fmt not in ("csv", "xlsx") or kind not in ("submissions", "incidents"):
+        abort(404)
+    lang = request.args.get("lang") or str(get_locale() or "en").split("_")[0]
+    if kind == "submissions":
+        code = request.args.get("template", "")
+        if services.latest(db.session, code) is None:
+            abort(404)
+        header, rows = services.submission_table(db.session, code, lang, _labels())
+        name = f"{code}-submissions"
+    else:
+        header, rows = services.incident_table(db.session, _labels())
+        name = "incidents"
+    if fmt == "csv":
+        body, mimetype = services.to_csv(header, rows), "text/csv; charset=utf-8"
+    else:
+        body = services.to_xlsx(header, rows, name)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})

@@ -1,0 +1,122 @@
+"""Forms of the observation pages; labels through lazy_gettext."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, DateField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from electoral.config import LANGUAGES
+
+PHASE_LABELS = {
+    "opening": _l("Arrival and opening"), "voting": _l("Voting"), "closing": _l("Closing"),
+    "counting": _l("Counting"), "incident": _l("Incident report"),
+}
+TYPE_LABELS = {
+    "yes_no": _l("Yes / no"), "integer": _l("Whole number"), "decimal": _l("Decimal number"),
+    "single_choice": _l("One choice"), "multiple_choice": _l("Several choices"), "text": _l("Text"),
+    "time": _l("Time"),
+}
+TALLY_LABELS = {"": _l("None"), "registered": _l("Registered voters"), "cast": _l("Ballots cast"),
+                "invalid": _l("Invalid ballots"), "votes": _l("Votes for a candidate")}
+STATUS_LABELS = {"none": _l("Not requested"), "requested": _l("Requested"), "approved": _l("Accredited"),
+                 "refused": _l("Refused")}
+SEX_LABELS = {"F": _l("Female"), "M": _l("Male"), "X": _l("Other or not said")}
+CATEGORY_LABELS = {"violence": _l("Violence"), "intimidation": _l("Intimidation"),
+                   "materials": _l("Missing or tampered materials"), "procedure": _l("Procedure not followed"),
+                   "access": _l("Observer refused access"), "other": _l("Other")}
+SEVERITY_LABELS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
+ALERT_LABELS = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolved": _l("Resolved")}
+
+
+class OrganisationForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    international = BooleanField(_l("International organisation"))
+
+
+class ObserverForm(FlaskForm):
+    organisation = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
+    family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=120)])
+    given_names = StringField(_l("Given names"), validators=[Optional(), Length(max=200)])
+    sex = SelectField(_l("Sex"), choices=list(SEX_LABELS.items()))
+    phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=40)])
+    languages = StringField(_l("Languages (codes such as en fr ar)"), validators=[Optional(), Length(max=100)])
+    photo = FileField(_l("Photo (JPEG or PNG)"), validators=[
+        FileAllowed(["jpg", "jpeg", "png"], _l("Only JPEG and PNG photos."))])
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("File (CSV or XLSX)"), validators=[
+        FileRequired(), FileAllowed(["csv", "xlsx", "txt"], _l("Only CSV and XLSX files can be imported."))])
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")), ("refuse", _l("Refuse"))])
+    reason = TextAreaField(_l("Reason (required to refuse)"), validators=[Optional(), Length(max=1000)])
+    valid_until = DateField(_l("Valid until"), validators=[Optional()])
+
+
+class LinkUserForm(FlaskForm):
+    username = StringField(_l("Username of the observer's account"), validators=[DataRequired(), Length(max=80)])
+
+
+class DeployForm(FlaskForm):
+    station_code = StringField(_l("Polling station (stationary observer)"), validators=[Optional(), Length(max=32)])
+    centre_codes = StringField(_l("Polling centres (mobile team), separated by spaces"),
+                               validators=[Optional(), Length(max=1000)])
+
+
+class TemplateForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    phase = SelectField(_l("Phase"), choices=list(PHASE_LABELS.items()))
+
+
+class XlsformForm(FlaskForm):
+    file = FileField(_l("XLSForm (XLSX)"), validators=[
+        FileRequired(), FileAllowed(["xlsx"], _l("An XLSForm is an XLSX file."))])
+    phase = SelectField(_l("Phase"), choices=[("", _l("From the settings sheet"))] + list(PHASE_LABELS.items()),
+                        validators=[Optional()])
+
+
+class SectionForm(FlaskForm):
+    code = StringField(_l("Section code"), validators=[DataRequired(), Length(max=40)])
+    text = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+
+
+class QuestionForm(FlaskForm):
+    code = StringField(_l("Question code"), validators=[DataRequired(), Length(max=40)])
+    type = SelectField(_l("Type"), choices=list(TYPE_LABELS.items()))
+    section = SelectField(_l("Section"), coerce=int, validators=[Optional()])
+    choices = TextAreaField(_l("Choices, one a line: value = label"), validators=[Optional(), Length(max=4000)])
+    minimum = DecimalField(_l("Minimum"), places=None, validators=[Optional()])
+    maximum = DecimalField(_l("Maximum"), places=None, validators=[Optional()])
+    required = BooleanField(_l("Required"), default=True)
+    relevance = StringField(_l("Show only if (for example: Q3 = no)"), validators=[Optional(), Length(max=500)])
+    critical = StringField(_l("Critical when (for example: Q4 = no)"), validators=[Optional(), Length(max=500)])
+    tally = SelectField(_l("Quick-count role"), choices=list(TALLY_LABELS.items()), validators=[Optional()])
+
+
+for _lang, _name in LANGUAGES.items():
+    setattr(QuestionForm, f"text_{_lang}", StringField(_name, validators=[Optional(), Length(max=500)]))
+
+
+class AlertForm(FlaskForm):
+    status = SelectField(_l("Action"), choices=[("acknowledged", _l("Acknowledge")), ("resolved", _l("Resolve"))])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class IncidentForm(FlaskForm):
+    client_id = HiddenField()
+    station = SelectField(_l("Polling station"), validators=[DataRequired()])
+    category = SelectField(_l("Category"), choices=list(CATEGORY_LABELS.items()))
+    severity = SelectField(_l("Severity"), choices=list(SEVERITY_LABELS.items()))
+    description = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=2000)])
+    photo = FileField(_l("Photo (optional)"), validators=[
+        FileAllowed(["jpg", "jpeg", "png"], _l("Only JPEG and PNG photos."))])
+
+
+class SampleForm(FlaskForm):
+    size = DecimalField(_l("Number of stations in the sample"), places=0, validators=[DataRequired()])
+    seed = StringField(_l("Random seed (written in the minutes)"), validators=[Optional(), Length(max=20)])

@@ -1,0 +1,166 @@
+"""The observer's phone pages: their station, the checklists due, filling (online or not), incidents.
+
+The pages work without JavaScript (a plain form POST); with it, static/js/observation.js
+applies relevance as the observer types, keeps filings on the phone while there is
+no network and sends them through ``sync`` when it returns. The service worker
+(static/js/sw.js, served from /observation/sw.js so its scope covers these pages)
+keeps the pages for offline use.
+"""
+
+import uuid
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+
+from electoral.core.auth import Role, access
+from electoral.core.errors import ValidationFailed
+from electoral.core.forms import show_errors
+from electoral.extensions import db
+from electoral.geography.models import PollingStation
+from electoral.observation import forms, services
+from electoral.observation.api import file_json
+from electoral.observation.models import ChecklistTemplate, Submission
+from electoral.observation.views import blueprint as bp
+from electoral.observation.views import save_photo
+
+OBSERVERS = (Role.OBSERVER,)
+
+
+def _accredited_observer():
+    """The signed-in observer's record; refuses anyone not linked or not accredited."""
+    observer = services.observer_for_user(db.session, current_user)
+    if observer is None or not observer.accredited:
+        abort(403)
+    return observer
+
+
+def _lang() -> str:
+    return str(get_locale() or "en").split("_")[0]
+
+
+@bp.route("/my")
+@access(*OBSERVERS)
+def my_station():
+    observer = services.observer_for_user(db.session, current_user)
+    if observer is None or not observer.accredited:
+        return render_template("observation/not_accredited.html", observer=observer), 403
+    stations = services.stations_of(observer)
+    templates = services.published_templates(db.session)
+    mine = db.session.scalars(select(Submission).where(Submission.observer_id == observer.id)
+                              .order_by(Submission.received_at.desc(), Submission.id.desc()).limit(50)).all()
+    done = {(s.station_id, s.template.code) for s in mine if s.current}
+    return render_template("observation/my.html", observer=observer, stations=stations, templates=templates,
+                           submissions=mine, done=done, phase_labels=forms.PHASE_LABELS)
+
+
+def _station_for(observer, code: str) -> PollingStation:
+    station = db.session.scalar(select(PollingStation).where(PollingStation.code == code))
+    if station is None:
+        abort(404)
+    if services.may_file(observer, station) is not None:
+        abort(403)
+    return station
+
+
+@bp.route("/my/fill/<station_code>/<template_code>", methods=["GET", "POST"])
+@access(*OBSERVERS)
+def fill(station_code: str, template_code: str):
+    observer = _accredited_observer()
+    station = _station_for(observer, station_code)
+    template = services.latest(db.session, template_code, published_only=True)
+    if template is None:
+        abort(404)
+    answers, errors = {}, {}
+    previous = db.session.scalar(select(Submission).join(ChecklistTemplate).where(
+        Submission.current.is_(True), Submission.station_id == station.id, Submission.observer_id == observer.id,
+        ChecklistTemplate.code == template.code))
+    if previous is not None:
+        answers = dict(previous.answers)
+    if request.method == "POST":
+        raw = {q.code: (request.form.getlist(q.code) if q.type == "multiple_choice" else request.form.get(q.code))
+               for q in template.questions}
+        try:
+            submission, _created = services.submit(db.session, template, station, raw,
+                                                   request.form.get("client_id", ""), observer, current_user)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            answers = raw
+            errors = {k.removeprefix("answers."): v for k, v in failure.errors.items()}
+        else:
+            db.session.commit()
+            flash(_("Checklist sent."), "success")
+            return redirect(url_for("observation.submission", submission_id=submission.id))
+    return render_template("observation/fill.html", template=template, station=station, answers=answers,
+                           errors=errors, previous=previous, client_id=str(uuid.uuid4()), lang=_lang(),
+                           text_in=services.text_in, conditions=_conditions(template)), 422 if errors else 200
+
+
+def _conditions(template) -> dict:
+    from electoral.observation import conditions
+
+    return {q.code: conditions.parse(q.relevance) for q in template.questions}
+
+
+@bp.route("/my/sync", methods=["POST"])
+@access(*OBSERVERS)
+def sync():
+    body, status = file_json(current_user, request.get_json(silent=True))
+    return jsonify(body), status
+
+
+@bp.route("/my/csrf")
+@access(*OBSERVERS)
+def fresh_csrf():
+    # A phone that was offline past the token's lifetime gets a new one before sending.
+    return jsonify(csrf_token=generate_csrf())
+
+
+@bp.route("/my/submissions/<int:submission_id>")
+@access(*OBSERVERS)
+def submission(submission_id: int):
+    observer = _accredited_observer()
+    found = db.session.get(Submission, submission_id)
+    if found is None:
+        abort(404)
+    if found.observer_id != observer.id:
+        abort(403)
+    return render_template("observation/submission.html", submission=found,
+                           history=services.history(db.session, found), lang=_lang(), text_in=services.text_in)
+
+
+@bp.route("/my/incident", methods=["GET", "POST"])
+@access(*OBSERVERS)
+def incident():
+    observer = _accredited_observer()
+    form = forms.IncidentForm()
+    form.station.choices = [(s.code, f"{s.code} · {s.name}") for s in services.stations_of(observer)]
+    if request.method == "GET":
+        form.client_id.data = str(uuid.uuid4())
+    if form.validate_on_submit():
+        station = _station_for(observer, form.station.data)
+        try:
+            services.report_incident(db.session, observer, station, form.category.data, form.description.data,
+                                     form.severity.data, form.client_id.data,
+                                     photo_path=save_photo(form.photo.data))
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(_("Incident reported. Your coordinators see it now."), "success")
+            return redirect(url_for("observation.my_station"))
+    return render_template("observation/incident.html", form=form)
+
+
+@bp.route("/sw.js")
+@access(*OBSERVERS)
+def service_worker():
+    response = send_from_directory(current_app.static_folder, "js/sw.js", mimetype="text/javascript",
+                                   max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/observation/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response

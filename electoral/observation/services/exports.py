@@ -1,0 +1,80 @@
+"""Submissions, incidents and coverage as CSV or XLSX, safe to open in a spreadsheet."""
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from electoral.geography.models import PollingStation
+from electoral.observation.models import ChecklistTemplate, Incident, Observer, Submission
+from electoral.observation.services.checklists import latest, text_in
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ gets a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def submission_table(session: Session, template_code: str, lang: str,
+                     header_labels: dict[str, str]) -> tuple[list[str], Iterable[list[Any]]]:
+    """Header and rows of the current submissions of a checklist: one column per question."""
+    template = latest(session, template_code)
+    questions = template.questions if template else []
+    header = [header_labels["station"], header_labels["observer"], header_labels["submitted_at"],
+              header_labels["version"], header_labels["revision"]]
+    header += [f"{q.code} {text_in(q.texts, lang)}" for q in questions]
+    query = (select(Submission, PollingStation.code, ChecklistTemplate.version, Observer)
+             .join(PollingStation, PollingStation.id == Submission.station_id)
+             .join(ChecklistTemplate, ChecklistTemplate.id == Submission.template_id)
+             .outerjoin(Observer, Observer.id == Submission.observer_id)
+             .where(ChecklistTemplate.code == template_code, Submission.current.is_(True))
+             .order_by(PollingStation.code, Submission.id))
+
+    def rows():
+        for submission, station_code, version, observer in session.execute(query.execution_options(yield_per=2000)):
+            line = [station_code, observer.name if observer else "", submission.submitted_at.isoformat(),
+                    version, submission.revision]
+            for q in questions:
+                value = submission.answers.get(q.code)
+                line.append(" ".join(value) if isinstance(value, list) else value)
+            yield line
+
+    return header, rows()
+
+
+def incident_table(session: Session, header_labels: dict[str, str]) -> tuple[list[str], Iterable[list[Any]]]:
+    header = [header_labels[k] for k in ("station", "observer", "occurred_at", "category", "severity",
+                                         "description")]
+    query = select(Incident).order_by(Incident.occurred_at.desc())
+    return header, ([i.station.code, i.observer.name if i.observer else "", i.occurred_at.isoformat(),
+                     i.category, i.severity, i.description] for i in session.scalars(query))
+
+
+def to_csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    # With a BOM, Excel opens UTF-8 (Arabic names, accents) correctly.
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def to_xlsx(header: list[str], rows: Iterable[list[Any]], title: str = "Export") -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append([safe_cell(h) for h in header])
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,140 @@
+"""Quick count (PVT): estimates with 95% margins from a random sample, and the check against official results.
+
+Estimator. For a share (candidate j's share of valid votes, or turnout) the
+sample of n stations out of N gives, per station i, a numerator y_i (votes for
+j; ballots cast) and a denominator x_i (valid votes; registered voters). The
+ratio estimator is
+
+    r = sum(y_i) / sum(x_i)
+
+and, treating each station as a cluster of voters drawn by simple random
+sampling without replacement, its variance is estimated by
+
+    v(r) = (1 - n/N) / (n * xbar^2) * sum((y_i - r * x_i)^2) / (n - 1)
+
+with xbar = sum(x_i) / n. The 95% margin of error is 1.96 * sqrt(v(r))
+(Cochran, Sampling Techniques, 3rd ed., section 6.4; the method the NDI quick
+count handbook describes).
+"""
+
+import math
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from electoral.geography.models import PollingStation
+from electoral.observation.models import ChecklistTemplate, QuickCountSample, Submission
+
+Z95 = 1.96
+
+
+@dataclass(frozen=True)
+class Estimate:
+    name: str
+    value: float
+    margin: float
+    stations: int
+
+
+def ratio_estimate(name: str, pairs: list[tuple[float, float]], population: int) -> Estimate | None:
+    """Ratio estimate with its 95% margin from (numerator, denominator) pairs, one per sampled station."""
+    n = len(pairs)
+    total_x = sum(x for _y, x in pairs)
+    if n < 2 or total_x <= 0:
+        return None
+    r = sum(y for y, _x in pairs) / total_x
+    xbar = total_x / n
+    fpc = max(0.0, 1 - n / population) if population else 1.0
+    residual = sum((y - r * x) ** 2 for y, x in pairs) / (n - 1)
+    variance = fpc * residual / (n * xbar ** 2)
+    return Estimate(name, r, Z95 * math.sqrt(variance), n)
+
+
+def draw_sample(session: Session, size: int, seed: int | None = None) -> int:
+    """Replace the quick-count sample with ``size`` stations drawn at random."""
+    for old in session.scalars(select(QuickCountSample)):
+        session.delete(old)
+    session.flush()
+    ids = list(session.scalars(select(PollingStation.id).order_by(PollingStation.id)))
+    chosen = random.Random(seed).sample(ids, min(size, len(ids)))
+    session.add_all(QuickCountSample(station_id=i) for i in chosen)
+    session.flush()
+    return len(chosen)
+
+
+def observed_counts(session: Session, sample_only: bool = False) -> dict[str, dict[str, int]]:
+    """Per station code, the counts of its current counting checklist keyed by tally role or candidate code."""
+    query = (select(PollingStation.code, Submission.answers, ChecklistTemplate.id)
+             .join(PollingStation, PollingStation.id == Submission.station_id)
+             .join(ChecklistTemplate, ChecklistTemplate.id == Submission.template_id)
+             .where(Submission.current.is_(True), ChecklistTemplate.phase == "counting"))
+    if sample_only:
+        query = query.join(QuickCountSample, QuickCountSample.station_id == Submission.station_id)
+    roles: dict[int, dict[str, str]] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for code, answers, template_id in session.execute(query):
+        if template_id not in roles:
+            template = session.get(ChecklistTemplate, template_id)
+            roles[template_id] = {q.code: q.tally for q in template.questions if q.tally}
+        row = {}
+        for question, role in roles[template_id].items():
+            if question in answers:
+                row[question if role == "votes" else role] = int(answers[question])
+        if row:
+            counts[code] = row
+    return counts
+
+
+def candidates(session: Session) -> list[str]:
+    """Codes of the vote questions of the current published counting checklists."""
+    from electoral.observation.services.checklists import published_templates
+
+    return [q.code for t in published_templates(session) if t.phase == "counting"
+            for q in t.questions if q.tally == "votes"]
+
+
+def estimates(session: Session) -> list[Estimate]:
+    """Turnout and each candidate's share of valid votes, from the sampled stations that reported."""
+    population = session.scalar(select(func.count(PollingStation.id))) or 0
+    rows = list(observed_counts(session, sample_only=True).values())
+    found = []
+    if turnout := ratio_estimate("turnout", [(r["cast"], r["registered"]) for r in rows
+                                             if "cast" in r and "registered" in r], population):
+        found.append(turnout)
+    names = candidates(session)
+    complete = [r for r in rows if all(c in r for c in names)]
+    for name in names:
+        estimate = ratio_estimate(name, [(r[name], sum(r[c] for c in names)) for r in complete], population)
+        if estimate:
+            found.append(estimate)
+    return found
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    station_code: str
+    item: str
+    observed: int
+    official: int
+
+
+def compare_with_official(session: Session, official_counts: dict[str, dict[str, int]],
+                          tolerance: int = 0) -> list[Discrepancy]:
+    """Every station and count where the observers' figure and the official result differ by more than ``tolerance``.
+
+    ``official_counts`` maps a station code to its counts keyed as the observers'
+    are: "registered", "cast", "invalid" and each candidate's question code.
+    """
+    observed = observed_counts(session)
+    found = []
+    for station_code in sorted(official_counts):
+        ours = observed.get(station_code)
+        if ours is None:
+            continue
+        for item in sorted(set(ours) & set(official_counts[station_code])):
+            theirs = int(official_counts[station_code][item])
+            if abs(ours[item] - theirs) > tolerance:
+                found.append(Discrepancy(station_code, item, ours[item], theirs))
+    return found

@@ -1,0 +1,216 @@
+"""Observer organisations, observers, accreditation, deployment and checklist building.
+
+The phone pages (phone.py), the dashboard (dashboard_views.py) and the JSON API
+(api.py, a second blueprint) live beside this module; ``bp`` lists both blueprints.
+"""
+
+import uuid
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from electoral.core import home
+from electoral.core.auth import Role, access, public
+from electoral.core.errors import ImportFailed, ValidationFailed
+from electoral.core.forms import show_errors
+from electoral.core.tabular import TabularError
+from electoral.extensions import INSTANCE_PATH, db, limiter
+from electoral.observation import forms, services
+from electoral.observation.models import ChecklistTemplate, Observer, Organisation
+
+blueprint = Blueprint("observation", __name__, url_prefix="/observation", template_folder="templates")
+
+# Accreditation is the commission's act; the observer groups' coordinators ask for it.
+COMMISSION = (Role.ADMINISTRATOR,)
+COORDINATORS = (Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR)
+PHOTO_DIR = "observer_photos"
+
+home.register_nav(_l("Observation"), "observation.dashboard", COORDINATORS, order=60)
+home.register_nav(_l("My station"), "observation.my_station", [Role.OBSERVER], order=5)
+home.register(_l("My station and checklists"), "observation.my_station", [Role.OBSERVER],
+              _l("Fill the checklists due now and report incidents, even without network."), order=1)
+home.register(_l("Observation dashboard"), "observation.dashboard", COORDINATORS,
+              _l("Coverage, answers, critical alerts and incidents as they arrive."), order=60)
+home.register(_l("Observers"), "observation.observers", COORDINATORS,
+              _l("Organisations, observers, accreditation and deployment."), order=61)
+home.register(_l("Checklists"), "observation.templates", [Role.OBSERVER_COORDINATOR],
+              _l("Build or import the observers' checklists."), order=62)
+home.register(_l("Accreditation requests"), "observation.accreditation", COMMISSION,
+              _l("Approve or refuse the observers the organisations put forward."), order=63)
+
+
+def _observer_or_404(observer_id: int) -> Observer:
+    observer = db.session.get(Observer, observer_id)
+    if observer is None:
+        abort(404)
+    return observer
+
+
+def _observer_area(observer_id: int):
+    observer = _observer_or_404(observer_id)
+    return observer.station or (observer.centres[0] if observer.centres else None)
+
+
+def _scoped_area(observer_id: int):
+    # A national coordinator sees everyone; a scoped one only observers deployed in their area.
+    if current_user.scope is None:
+        return None
+    return _observer_area(observer_id)
+
+
+def save_photo(upload) -> str | None:
+    """Keep an uploaded photo under instance/ with a random name; return its relative path."""
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    suffix = ".png" if upload.filename.lower().endswith(".png") else ".jpg"
+    folder = INSTANCE_PATH / PHOTO_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}{suffix}"
+    upload.save(folder / name)
+    return f"{PHOTO_DIR}/{name}"
+
+
+@blueprint.route("/organisations", methods=["GET", "POST"])
+@access(*COORDINATORS)
+def organisations():
+    form = forms.OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = services.save_organisation(db.session, form.code.data, form.name.data,
+                                                      form.international.data)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(_("Organisation %(code)s saved.", code=organisation.code), "success")
+            return redirect(url_for("observation.organisations"))
+    rows = db.session.scalars(select(Organisation).order_by(Organisation.code)).all()
+    return render_template("observation/organisations.html", form=form, organisations=rows)
+
+
+@blueprint.route("/observers")
+@access(*COORDINATORS)
+def observers():
+    search, status = request.args.get("q", ""), request.args.get("status", "")
+    query = services.observer_query(search, status=status if status in forms.STATUS_LABELS else "",
+                                    scope=current_user.scope)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("observation/observers.html", page=page, q=search, status=status,
+                           status_labels=forms.STATUS_LABELS)
+
+
+def _organisation_choices(form) -> None:
+    form.organisation.choices = [(o.id, f"{o.code} · {o.name}") for o in
+                                 db.session.scalars(select(Organisation).order_by(Organisation.code))]
+
+
+@blueprint.route("/observers/new", methods=["GET", "POST"])
+@access(*COORDINATORS)
+def observer_new():
+    form = forms.ObserverForm()
+    _organisation_choices(form)
+    if form.validate_on_submit():
+        try:
+            observer = services.save_observer(
+                db.session, db.session.get(Organisation, form.organisation.data), form.family_name.data,
+                form.given_names.data, form.sex.data, form.phone.data, form.languages.data or "",
+                save_photo(form.photo.data) or "")
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(_("Observer %(name)s saved.", name=observer.name), "success")
+            return redirect(url_for("observation.observer_detail", observer_id=observer.id))
+    return render_template("observation/observer_form.html", form=form)
+
+
+@blueprint.route("/observers/import", methods=["GET", "POST"])
+@access(*COORDINATORS)
+def observer_import():
+    form = forms.UploadForm()
+    errors = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            count = services.import_observers(db.session, upload.read(), upload.filename or "upload.csv")
+        except ImportFailed as failure:
+            db.session.rollback()
+            errors = failure.errors
+            flash(ngettext("The file has %(num)d bad line. Nothing was imported.",
+                           "The file has %(num)d bad lines. Nothing was imported.", len(errors)), "error")
+        except TabularError as failure:
+            db.session.rollback()
+            form.file.errors = [str(failure)]
+        else:
+            db.session.commit()
+            flash(ngettext("Imported %(num)d observer.", "Imported %(num)d observers.", count), "success")
+            return redirect(url_for("observation.observers"))
+    return render_template("observation/import.html", form=form, errors=errors,
+                           columns=services.IMPORT_COLUMNS, optional=services.IMPORT_OPTIONAL), 400 if errors else 200
+
+
+@blueprint.route("/observers/<int:observer_id>", methods=["GET", "POST"])
+@access(*COORDINATORS, area=_scoped_area)
+def observer_detail(observer_id: int):
+    observer = _observer_or_404(observer_id)
+    decision, link, deployment = forms.DecisionForm(prefix="d"), forms.LinkUserForm(prefix="u"), \
+        forms.DeployForm(prefix="p")
+    action = request.form.get("action")
+    form = {"decide": decision, "link": link, "deploy": deployment}.get(action)
+    if request.method == "POST":
+        try:
+            if action == "request":
+                services.request_accreditation(db.session, observer)
+                message = _("Accreditation requested for %(name)s.", name=observer.name)
+            elif form is None or not form.validate_on_submit():
+                raise ValidationFailed(_("The form could not be read; check the fields and send it again."))
+            elif action == "decide":
+                if not current_user.has_any_role(COMMISSION):
+                    abort(403)
+                services.decide_accreditation(db.session, observer, decision.decision.data == "approve",
+                                              decision.reason.data or "", decision.valid_until.data)
+                message = _("Decision recorded for %(name)s.", name=observer.name)
+            elif action == "link":
+                services.link_user(db.session, observer, link.username.data)
+                message = _("Account linked.")
+            else:
+                services.deploy(db.session, observer, deployment.station_code.data, deployment.centre_codes.data)
+                message = _("Deployment saved.")
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form or decision, failure)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("observation.observer_detail", observer_id=observer.id))
+    return render_template("observation/observer.html", observer=observer, decision=decision, link=link,
+                           deployment=deployment, commission=current_user.has_any_role(COMMISSION),
+                           status_labels=forms.STATUS_LABELS, sex_labels=forms.SEX_LABELS)
+
+
+@blueprint.route("/accreditation")
+@access(*COMMISSION)
+def accreditation():
+    page = db.paginate(services.observer_query(status="requested"),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("observation/accreditation.html", page=page)
+
+
+@blueprint.route("/verify/<number>")
+@public
+@limiter.limit("30 per minute")
+def verify(number: str):
+    observer = services.find_by_number(db.session, number)
+    return render_template("observation/verify.html", observer=observer), 200 if observer else 404
+
+
+from electoral.observation import builder_views, dashboard_views, phone  # noqa: E402,F401  (routes on blueprint)
+from electoral.observation.api import api_bp  # noqa: E402
+
+bp = [blueprint, api_bp]

@@ -1,0 +1,206 @@
+/* Observer's phone pages: relevance as they type, an outbox kept on the phone while
+   there is no network, sending through the JSON sync endpoint when it returns, and
+   the service worker that keeps the pages for offline use. No inline script (CSP). */
+(function () {
+  "use strict";
+  var OUTBOX = "electoral.observation.outbox";
+
+  // ---- the condition tree made by electoral/observation/conditions.py ----------
+  function number(value) {
+    if (typeof value === "boolean" || value === null || value === "" || Array.isArray(value)) return null;
+    var n = Number(value);
+    return isNaN(n) ? null : n;
+  }
+  function compare(op, answer, literal) {
+    if (answer === undefined || answer === null || answer === "" || (Array.isArray(answer) && !answer.length)) return false;
+    if (Array.isArray(answer)) {
+      var has = answer.map(String).indexOf(String(literal)) >= 0;
+      return op === "=" ? has : op === "!=" ? !has : false;
+    }
+    var left = number(answer), right = number(literal);
+    if (left === null || right === null) {
+      left = String(answer); right = String(literal);
+      if (op === "=" || op === "!=") { left = left.toLowerCase(); right = right.toLowerCase(); }
+    }
+    switch (op) {
+      case "=": return left === right;
+      case "!=": return left !== right;
+      case "<": return left < right;
+      case "<=": return left <= right;
+      case ">": return left > right;
+      case ">=": return left >= right;
+    }
+    return false;
+  }
+  function evaluate(tree, answers) {
+    if (!tree) return true;
+    if (tree.cmp) return compare(tree.cmp, answers[tree.q], tree.v);
+    if (tree.op === "and") return tree.args.every(function (a) { return evaluate(a, answers); });
+    if (tree.op === "or") return tree.args.some(function (a) { return evaluate(a, answers); });
+    return !evaluate(tree.args[0], answers);
+  }
+
+  function typed(input, raw) {
+    return input && input.type === "number" && raw !== "" ? Number(raw) : raw;
+  }
+
+  function answersOf(form) {
+    var answers = {};
+    form.querySelectorAll("fieldset.question").forEach(function (fs) {
+      if (fs.disabled) return;
+      var code = fs.dataset.code;
+      var inputs = fs.querySelectorAll("input, textarea, select");
+      if (inputs[0] && inputs[0].type === "checkbox") {
+        answers[code] = Array.prototype.filter.call(inputs, function (i) { return i.checked; })
+          .map(function (i) { return i.value; });
+      } else if (inputs[0] && inputs[0].type === "radio") {
+        var on = fs.querySelector("input:checked");
+        if (on) answers[code] = on.value;
+      } else if (inputs[0] && inputs[0].value !== "") {
+        answers[code] = typed(inputs[0], inputs[0].value);
+      }
+    });
+    return answers;
+  }
+
+  function applyRelevance(form) {
+    // In order: a question's relevance reads only the answers of questions shown before it.
+    var answers = {};
+    form.querySelectorAll("fieldset.question").forEach(function (fs) {
+      var tree = JSON.parse(fs.dataset.relevance || "null");
+      var show = evaluate(tree, answers);
+      fs.hidden = !show;
+      fs.disabled = !show;
+      if (show) Object.assign(answers, answersOf({ querySelectorAll: function () { return [fs]; } }));
+    });
+  }
+
+  // ---- outbox ---------------------------------------------------------------------
+  function outbox() {
+    try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; }
+  }
+  function saveOutbox(items) { localStorage.setItem(OUTBOX, JSON.stringify(items)); }
+
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrf_token]");
+    return input ? input.value : "";
+  }
+  function refreshToken(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        document.querySelectorAll("input[name=csrf_token]").forEach(function (i) { i.value = body.csrf_token; });
+        return body.csrf_token;
+      });
+  }
+
+  function post(url, item, token) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify(item)
+    });
+  }
+
+  var flushing = null;
+  function flush(syncUrl, csrfUrl, onResult) {
+    if (flushing) return flushing;
+    flushing = (async function () {
+      var items = outbox();
+      for (var i = 0; i < items.length; i++) {
+        var item = items[i], response;
+        try {
+          response = await post(syncUrl, item, csrfToken());
+          if (response.status === 400) {  // the CSRF token expired while the phone was offline
+            response = await post(syncUrl, item, await refreshToken(csrfUrl));
+          }
+        } catch (e) { break; }  // still offline: keep the rest for later
+        var body = {};
+        try { body = await response.json(); } catch (e) { /* not JSON: keep the item */ }
+        if (response.status === 200 || response.status === 201 || response.status === 422) {
+          saveOutbox(outbox().filter(function (o) { return o.client_id !== item.client_id; }));
+          if (onResult) onResult(item, response.status, body);
+        } else {
+          break;
+        }
+      }
+    })().finally(function () { flushing = null; });
+    return flushing;
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+  }
+
+  function show(el, text, kind) {
+    if (!el) return;
+    el.textContent = text;
+    el.className = "flash " + (kind || "");
+    el.hidden = !text;
+  }
+
+  // ---- the checklist form ---------------------------------------------------------
+  var form = document.getElementById("checklist");
+  if (form) {
+    var status = document.getElementById("form-status");
+    applyRelevance(form);
+    form.addEventListener("input", function () { applyRelevance(form); });
+    form.addEventListener("change", function () { applyRelevance(form); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      form.querySelectorAll("[data-error-for]").forEach(function (p) { p.textContent = ""; });
+      var item = {
+        client_id: form.querySelector("input[name=client_id]").value || uuid(),
+        template: form.dataset.template, version: Number(form.dataset.version),
+        station_code: form.dataset.station, answers: answersOf(form),
+        submitted_at: new Date().toISOString()
+      };
+      saveOutbox(outbox().filter(function (o) { return o.client_id !== item.client_id; }).concat([item]));
+      // A new id for the next filing from this page (a correction), never the same twice.
+      form.querySelector("input[name=client_id]").value = uuid();
+      show(status, form.dataset.msgQueued, "info");
+      flush(form.dataset.syncUrl, form.dataset.csrfUrl, function (sent, code, body) {
+        if (sent.client_id !== item.client_id) return;
+        if (code === 422) {
+          show(status, form.dataset.msgInvalid, "error");
+          Object.keys(body.errors || {}).forEach(function (key) {
+            var target = form.querySelector('[data-error-for="' + key.replace("answers.", "") + '"]');
+            if (target) target.textContent = body.errors[key].join(" ");
+          });
+        } else {
+          show(status, form.dataset.msgSent, "success");
+        }
+      });
+    });
+    window.addEventListener("online", function () {
+      flush(form.dataset.syncUrl, form.dataset.csrfUrl, function (sent, code) {
+        if (code !== 422) show(status, form.dataset.msgSent, "success");
+      });
+    });
+  }
+
+  // ---- the observer's home: service worker, warm the cache, send what waits --------
+  var app = document.getElementById("observer-app");
+  if (app) {
+    var box = document.getElementById("outbox");
+    var report = function () {
+      var n = outbox().length;
+      show(box, n ? app.dataset.msgOutbox.replace("{n}", n) : "", "info");
+    };
+    report();
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register(app.dataset.sw).then(function () {
+        return navigator.serviceWorker.ready;
+      }).then(function () {
+        document.querySelectorAll("a[data-precache]").forEach(function (a) {
+          fetch(a.href, { credentials: "same-origin" }).catch(function () {});
+        });
+      }).catch(function () {});
+    }
+    var send = function () { flush(app.dataset.syncUrl, app.dataset.csrfUrl, report).then(report); };
+    window.addEventListener("online", send);
+    if (navigator.onLine) send();
+  }
+  if (form && navigator.onLine && outbox().length) flush(form.dataset.syncUrl, form.dataset.csrfUrl);
+})();
