@@ -7,7 +7,16 @@ from pathlib import Path
 from flask import Flask
 
 from electoral import config as settings
-from electoral.extensions import INSTANCE_PATH, babel, csrf, db, huey, limiter, login_manager, migrate
+from electoral.extensions import (
+    INSTANCE_PATH,
+    babel,
+    csrf,
+    db,
+    huey,
+    limiter,
+    login_manager,
+    migrate,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # The domains, in the order their pages, commands and tables are registered.

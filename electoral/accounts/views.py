@@ -1,12 +1,28 @@
 """Sign-in, sign-out, profile, and the administrator's user pages."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from electoral.accounts import services
-from electoral.accounts.forms import LoginForm, PasswordForm, ProfileForm, UserCreateForm, UserEditForm, UserFilterForm
+from electoral.accounts.forms import (
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+)
 from electoral.accounts.models import User
 from electoral.core import home
 from electoral.core.auth import ANY_ROLE, Role, access, public

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import event, inspect, insert, select, text
+from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.orm import Mapper, Session
 
 from electoral.core.models import Audited, AuditEntry, utcnow

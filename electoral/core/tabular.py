@@ -76,7 +76,7 @@ def read_table(data: bytes, filename: str, required: list[str], optional: list[s
         rows = _csv_rows(data)
     else:
         raise TabularError(_("Only CSV and XLSX files can be imported, not %(suffix)s.", suffix=suffix))
-    for line, header in rows:
+    for _line, header in rows:
         if any(cell.strip() for cell in header):
             break
     else:

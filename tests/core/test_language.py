@@ -1,7 +1,7 @@
 """The page speaks the user's language: profile, then switcher, then browser."""
 
 from electoral.core.auth import Role
-from tests.factories import make_centre, make_region, make_station, make_district
+from tests.factories import make_centre, make_district, make_region, make_station
 
 
 def _html_tag(page) -> str:

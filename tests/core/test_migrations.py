@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
-from electoral import create_app
 from electoral import config as settings
+from electoral import create_app
 from electoral.extensions import db
 
 PG_ADMIN_URL = os.environ.get("ELECTORAL_TEST_DATABASE_URL", "")
