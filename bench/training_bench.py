@@ -90,7 +90,7 @@ def load(officials: int) -> None:
             attendance.append({"enrolment_id": n, "day": session["start_date"] + dt.timedelta(days=offset),
                                "present": here})
         if all(present) and post >= 70:
-            certificates.append({"code": secrets.token_urlsafe(24), "official_id": n, "position_id": positions[code],
+            certificates.append({"code": secrets.token_urlsafe(16), "official_id": n, "position_id": positions[code],
                                  "course_id": session["course_id"], "enrolment_id": n,
                                  "issued_at": dt.datetime(2026, 3, 10, tzinfo=dt.UTC)})
     # Sessions are per course; officials of a session share its course in this synthetic load.

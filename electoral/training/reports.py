@@ -65,9 +65,9 @@ def certificate(doc, params):
             doc.figures({_("Recruitment number"): official.reference, _("Issued on"): doc.date(item.issued_at.date()),
                          _("District"): official.district.name})
             doc.paragraph(_("Verification code: %(code)s", code=item.code), bold=True)
-            doc.qr(verification_url(item.code), size_mm=32,
-                   caption=_("Scan, or open %(url)s, to check that this certificate is valid.",
-                             url=verification_url(item.code)))
+            url = verification_url(item.code)
+            doc.qr(url, size_mm=32, caption=_("Scan, or open %(url)s, to check that this certificate is valid.",
+                                                  url=url))
             doc.signatures([_("Training coordinator"), _("Chair of the commission")])
 
 

@@ -22,6 +22,9 @@ from electoral.training.models import (
     TrainingSession,
 )
 
+# 128 random bits: not guessable, yet short enough to type from paper and to keep the QR code small.
+CODE_BYTES = 16
+
 
 # ---- attendance -------------------------------------------------------------
 
@@ -142,7 +145,7 @@ def certify_session(session: Session, ts: TrainingSession) -> list[Certificate]:
         enrolment = outcome.enrolment
         certificate = issued.get(enrolment.id)
         if outcome.certified and certificate is None:
-            certificate = Certificate(code=secrets.token_urlsafe(24), official=enrolment.official,
+            certificate = Certificate(code=secrets.token_urlsafe(CODE_BYTES), official=enrolment.official,
                                       position_id=ts.course.position_id, course=ts.course, enrolment=enrolment)
             session.add(certificate)
             new.append(certificate)
