@@ -1,0 +1,1 @@
+"""Results: races and candidates, tally sheets entered twice, checked, aggregated and published."""
