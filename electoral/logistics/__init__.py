@@ -1,0 +1,1 @@
+"""Polling station logistics: kit quantities, warehouses, consignments, chain of custody, staffing."""

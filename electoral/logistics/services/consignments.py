@@ -1,0 +1,332 @@
+"""Consignments: packing, seals, dispatch, receipt item by item and seal by seal, discrepancies."""
+
+import uuid
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from electoral.core.audit import current_actor
+from electoral.core.auth import Role
+from electoral.core.errors import ValidationFailed
+from electoral.core.models import utcnow
+from electoral.geography.models import PollingCentre
+from electoral.logistics.models import (
+    SEAL_STATES,
+    Consignment,
+    ConsignmentLine,
+    ConsignmentSeal,
+    CustodyEvent,
+    Discrepancy,
+    Item,
+    Warehouse,
+)
+from electoral.logistics.services.stock import on_hand
+
+Place = Warehouse | PollingCentre
+
+
+def place_label(place: Place | None) -> str:
+    return f"{place.code} {place.name}" if place is not None else ""
+
+
+def place_area(place: Place):
+    """The area whose officers act for a place (None: the central warehouse, national officers only)."""
+    return place.area if isinstance(place, Warehouse) else place
+
+
+def destination_area(consignment: Consignment):
+    return place_area(consignment.destination)
+
+
+def may_act_for(user, place: Place) -> bool:
+    """A user may dispatch from or receive at a place inside their scope (national users: anywhere)."""
+    if user.scope is None:
+        return True
+    area = place_area(place)
+    return area is not None and user.can_act_in(area)
+
+
+def is_supervisor(user) -> bool:
+    """Administrators and logistics officers with national scope resolve discrepancies."""
+    roles = user.roles
+    return Role.ADMINISTRATOR in roles or (Role.LOGISTICS_OFFICER in roles and user.scope is None)
+
+
+def _district_of(place: Place):
+    if isinstance(place, PollingCentre):
+        return place.district
+    return place.district
+
+
+def find_consignment(session: Session, code: str) -> Consignment | None:
+    return session.scalar(select(Consignment).where(Consignment.code == (code or "").strip().upper()))
+
+
+def consignments_query(scope=None, status: str = "", kind: str = "") -> Select:
+    """Consignments, newest first; a scoped user sees those bound for or leaving their area."""
+    query = select(Consignment).order_by(Consignment.id.desc())
+    if status:
+        query = query.where(Consignment.status == status)
+    if kind:
+        query = query.where(Consignment.kind == kind)
+    if scope is not None:
+        from electoral.geography.models import District
+
+        district_ids = [scope.id] if isinstance(scope, District) else (
+            [d.id for d in scope.districts] if hasattr(scope, "districts") else [scope.district_id])
+        query = query.where(Consignment.destination_district_id.in_(district_ids))
+    return query
+
+
+def create_consignment(session: Session, origin: Place, destination: Place, kind: str = "outbound",
+                       vehicle: str = "", driver: str = "") -> Consignment:
+    """Start a consignment (a draft) from one place to the next."""
+    errors: dict[str, list[str]] = {}
+    if origin is None:
+        errors["origin"] = [_("No warehouse or polling centre has that code.")]
+    if destination is None:
+        errors["destination"] = [_("No warehouse or polling centre has that code.")]
+    if origin is not None and origin is destination:
+        errors["destination"] = [_("A consignment goes to another place than where it starts.")]
+    if kind not in ("outbound", "return"):
+        errors["kind"] = [_("Choose outbound or return.")]
+    elif kind == "return" and not isinstance(origin, PollingCentre):
+        errors["origin"] = [_("Materials return from a polling centre.")]
+    if errors:
+        raise ValidationFailed(errors)
+    consignment = Consignment(code=uuid.uuid4().hex[:20], kind=kind, vehicle=(vehicle or "").strip(),
+                              driver=(driver or "").strip(), created_by=current_actor().username)
+    for role, place in (("origin", origin), ("destination", destination)):
+        setattr(consignment, f"{role}_{'warehouse' if isinstance(place, Warehouse) else 'centre'}", place)
+    district = _district_of(destination)
+    consignment.destination_district_id = district.id if district is not None else None
+    session.add(consignment)
+    session.flush()
+    consignment.code = f"CN-{consignment.id:06d}"
+    session.flush()
+    return consignment
+
+
+def _require_draft(consignment: Consignment) -> None:
+    if consignment.status == "received":
+        raise ValidationFailed(_("Consignment %(code)s was received and cannot be changed; record a "
+                                 "correction instead.", code=consignment.code))
+    if consignment.status == "dispatched":
+        raise ValidationFailed(_("Consignment %(code)s is on its way and cannot be changed.",
+                                 code=consignment.code))
+
+
+def update_details(session: Session, consignment: Consignment, vehicle: str, driver: str) -> None:
+    """Change the vehicle and driver of a consignment still being packed."""
+    _require_draft(consignment)
+    consignment.vehicle, consignment.driver = (vehicle or "").strip(), (driver or "").strip()
+    session.flush()
+
+
+def add_line(session: Session, consignment: Consignment, item: Item | None, quantity: int,
+             serial_from: int | None = None, serial_to: int | None = None,
+             condition: str | None = None) -> ConsignmentLine:
+    """Put a quantity of an item (with its serial range, if numbered) on the packing list."""
+    _require_draft(consignment)
+    errors: dict[str, list[str]] = {}
+    if item is None:
+        errors["item_code"] = [_("No item has that code.")]
+    if quantity is None or quantity < 1:
+        errors["quantity"] = [_("Give a quantity of at least 1.")]
+    if (serial_from is None) != (serial_to is None):
+        errors["serial_to"] = [_("Give both the first and the last serial number, or neither.")]
+    elif serial_from is not None and quantity and serial_to - serial_from + 1 != quantity:
+        errors["serial_to"] = [_("Serials %(first)s to %(last)s are %(count)s numbers, not %(quantity)s.",
+                                 first=serial_from, last=serial_to, count=serial_to - serial_from + 1,
+                                 quantity=quantity)]
+    if condition and consignment.kind != "return":
+        errors["condition"] = [_("Only returned materials are marked used, unused or spoilt.")]
+    if errors:
+        raise ValidationFailed(errors)
+    line = ConsignmentLine(consignment=consignment, item=item, quantity=quantity, serial_from=serial_from,
+                           serial_to=serial_to, condition=condition or None)
+    session.add(line)
+    session.flush()
+    return line
+
+
+def remove_line(session: Session, line: ConsignmentLine) -> None:
+    _require_draft(line.consignment)
+    session.delete(line)
+    session.flush()
+
+
+def add_seals(session: Session, consignment: Consignment, numbers: list[str]) -> list[ConsignmentSeal]:
+    """Record the seal numbers of the consignment's containers."""
+    _require_draft(consignment)
+    known = {s.number for s in consignment.seals}
+    cleaned = [n.strip().upper() for n in numbers if n and n.strip()]
+    repeated = sorted({n for n in cleaned if n in known or cleaned.count(n) > 1})
+    if not cleaned:
+        raise ValidationFailed({"seals": [_("Give at least one seal number.")]})
+    if repeated:
+        raise ValidationFailed({"seals": [_("Seal numbers listed twice: %(numbers)s.", numbers=", ".join(repeated))]})
+    seals = [ConsignmentSeal(consignment=consignment, number=n) for n in cleaned]
+    session.add_all(seals)
+    session.flush()
+    return seals
+
+
+def remove_seal(session: Session, seal: ConsignmentSeal) -> None:
+    _require_draft(seal.consignment)
+    session.delete(seal)
+    session.flush()
+
+
+def _event(session: Session, consignment: Consignment, kind: str, place, note: str = "",
+           seal_number: str | None = None) -> CustodyEvent:
+    event = CustodyEvent(consignment=consignment, kind=kind, username=current_actor().username,
+                         place=place_label(place) if not isinstance(place, str) else place,
+                         note=note[:500], seal_number=seal_number)
+    session.add(event)
+    return event
+
+
+def dispatch(session: Session, consignment: Consignment) -> None:
+    """Hand the consignment to its driver: packing list, seals, vehicle and driver must be complete."""
+    _require_draft(consignment)
+    errors = []
+    if not consignment.lines:
+        errors.append(_("The packing list is empty."))
+    if not consignment.seals:
+        errors.append(_("Record the seal numbers of the containers."))
+    if not consignment.vehicle or not consignment.driver:
+        errors.append(_("Give the vehicle and the driver."))
+    if isinstance(consignment.origin, Warehouse):
+        held = on_hand(session, consignment.origin)
+        wanted: dict[int, int] = {}
+        for line in consignment.lines:
+            wanted[line.item_id] = wanted.get(line.item_id, 0) + line.quantity
+        for line in consignment.lines:
+            if wanted.get(line.item_id, 0) > held.get(line.item_id, 0):
+                errors.append(_("Only %(held)s %(item)s on hand at %(place)s.", held=held.get(line.item_id, 0),
+                                item=line.item.name, place=consignment.origin.code))
+                wanted.pop(line.item_id)
+    if errors:
+        raise ValidationFailed({"": errors})
+    consignment.status = "dispatched"
+    consignment.dispatched_by = current_actor().username
+    consignment.dispatched_at = utcnow()
+    note = _("Vehicle %(vehicle)s, driver %(driver)s, to %(destination)s; seals %(seals)s.",
+             vehicle=consignment.vehicle, driver=consignment.driver,
+             destination=place_label(consignment.destination),
+             seals=", ".join(s.number for s in consignment.seals))
+    _event(session, consignment, "returned" if consignment.kind == "return" else "dispatched",
+           consignment.origin, note)
+    session.flush()
+
+
+@dataclass
+class Receipt:
+    """What the receiver found: units per line id, state per seal id, seal numbers not on the list."""
+
+    counts: dict[int, int]
+    seal_states: dict[int, str]
+    other_seals: list[str]
+
+
+def receive(session: Session, consignment: Consignment, receipt: Receipt, user=None) -> list[Discrepancy]:
+    """Confirm receipt item by item and seal by seal; every difference becomes an open discrepancy."""
+    if consignment.status != "dispatched":
+        _require_draft(consignment)
+        raise ValidationFailed(_("Consignment %(code)s has not been dispatched yet.", code=consignment.code))
+    if user is not None and not may_act_for(user, consignment.destination):
+        raise ValidationFailed(_("Consignment %(code)s is bound for a place outside your area.",
+                                 code=consignment.code))
+    errors: dict[str, list[str]] = {}
+    for line in consignment.lines:
+        count = receipt.counts.get(line.id)
+        if count is None or count < 0:
+            errors.setdefault("counts", []).append(_("Count the %(item)s received.", item=line.item.name))
+    for seal in consignment.seals:
+        if receipt.seal_states.get(seal.id) not in SEAL_STATES:
+            errors.setdefault("seals", []).append(_("Say whether seal %(number)s is intact, broken or missing.",
+                                                    number=seal.number))
+    if errors:
+        raise ValidationFailed(errors)
+    username = current_actor().username
+    found: list[Discrepancy] = []
+
+    def discrepancy(kind: str, **values) -> None:
+        found.append(Discrepancy(consignment=consignment, kind=kind, recorded_by=username, **values))
+
+    for line in consignment.lines:
+        line.received_quantity = receipt.counts[line.id]
+        if line.received_quantity != line.quantity:
+            discrepancy("shortage" if line.received_quantity < line.quantity else "surplus", item=line.item,
+                        expected=line.quantity, found=line.received_quantity)
+    for seal in consignment.seals:
+        seal.state = receipt.seal_states[seal.id]
+        if seal.state != "intact":
+            discrepancy(f"{seal.state}_seal", seal_number=seal.number)
+    listed = {s.number for s in consignment.seals}
+    for number in {n.strip().upper() for n in receipt.other_seals if n and n.strip()} - listed:
+        discrepancy("wrong_seal", seal_number=number)
+    consignment.status = "received"
+    consignment.received_by = username
+    consignment.received_at = utcnow()
+    _event(session, consignment, "received", consignment.destination,
+           _("%(problems)s discrepancies recorded.", problems=len(found)) if found else _("Received in full."))
+    for problem in found:
+        session.add(problem)
+        _event(session, consignment, "discrepancy", consignment.destination, describe(problem),
+               seal_number=problem.seal_number)
+    session.flush()
+    return found
+
+
+def describe(problem: Discrepancy) -> str:
+    """A discrepancy in words."""
+    if problem.kind in ("shortage", "surplus"):
+        text = _("%(item)s: %(expected)s sent, %(found)s received.", item=problem.item.name,
+                 expected=problem.expected, found=problem.found)
+        return (_("Shortage.") if problem.kind == "shortage" else _("Surplus.")) + " " + text
+    return {"broken_seal": _("Seal %(number)s is broken."),
+            "missing_seal": _("Seal %(number)s is missing."),
+            "wrong_seal": _("Seal %(number)s was found but is not on the packing list.")}[problem.kind] % {
+        "number": problem.seal_number}
+
+
+def resolve(session: Session, problem: Discrepancy, user, resolution: str) -> None:
+    """Close a discrepancy: supervisors only, with the reason in words."""
+    if not is_supervisor(user):
+        raise ValidationFailed(_("Only a national logistics officer or an administrator resolves discrepancies."))
+    if problem.status != "open":
+        raise ValidationFailed(_("This discrepancy is already resolved."))
+    if not (resolution or "").strip():
+        raise ValidationFailed({"resolution": [_("Say how it was resolved.")]})
+    problem.status, problem.resolution = "resolved", resolution.strip()
+    problem.resolved_by, problem.resolved_at = current_actor().username, utcnow()
+    _event(session, problem.consignment, "resolved", place_label(problem.consignment.destination),
+           describe(problem) + " " + problem.resolution, seal_number=problem.seal_number)
+    session.flush()
+
+
+def record_correction(session: Session, consignment: Consignment, note: str) -> CustodyEvent:
+    """Correct a received consignment by a new entry in its custody history (never by editing it)."""
+    if consignment.status != "received":
+        raise ValidationFailed(_("Only a received consignment is corrected this way; change the draft instead."))
+    if not (note or "").strip():
+        raise ValidationFailed({"note": [_("Say what is corrected.")]})
+    event = _event(session, consignment, "corrected", consignment.destination, note.strip())
+    session.flush()
+    return event
+
+
+def open_discrepancies_query(scope=None) -> Select:
+    query = select(Discrepancy).where(Discrepancy.status == "open").order_by(Discrepancy.id)
+    if scope is not None:
+        query = query.join(Consignment).where(Consignment.id.in_(consignments_query(scope).with_only_columns(
+            Consignment.id).order_by(None)))
+    return query
+
+
+def count_open(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Discrepancy).where(Discrepancy.status == "open"))

@@ -1,0 +1,136 @@
+"""The custody history of a seal number, a ballot serial or an item, and retrieval reconciliation."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from electoral.geography.models import PollingCentre
+from electoral.logistics.models import (
+    Consignment,
+    ConsignmentLine,
+    ConsignmentSeal,
+    CustodyEvent,
+    Discrepancy,
+    Item,
+    StockReceipt,
+)
+
+
+
+def event_label(kind: str) -> str:
+    return {
+        "stock": _("Received into stock"), "dispatched": _("Dispatched"), "received": _("Received"),
+        "discrepancy": _("Discrepancy"), "resolved": _("Discrepancy resolved"),
+        "returned": _("Returned after polling"), "corrected": _("Correction"),
+    }[kind]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    kind: str
+    place: str
+    who: str
+    consignment: str
+    note: str
+    subject: str  # what matched: the seal number, or the item and its serial range
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _consignment_events(session: Session, consignment_ids: dict[int, str]) -> list[HistoryEntry]:
+    if not consignment_ids:
+        return []
+    rows = session.execute(select(CustodyEvent, Consignment.code).join(Consignment).where(
+        CustodyEvent.consignment_id.in_(list(consignment_ids))).order_by(CustodyEvent.at, CustodyEvent.id))
+    return [HistoryEntry(_aware(e.at), e.kind, e.place, e.username, code, e.note, consignment_ids[e.consignment_id])
+            for e, code in rows]
+
+
+def history(session: Session, reference: str) -> list[HistoryEntry]:
+    """Every hand a seal number or a ballot serial passed through, oldest first.
+
+    A seal number matches the seals of consignments and seals reported on receipt;
+    a whole number also matches every serial range (of any numbered item) holding it.
+    """
+    reference = (reference or "").strip().upper()
+    if not reference:
+        return []
+    subjects: dict[int, str] = {}
+    seal_hits = session.execute(select(ConsignmentSeal.consignment_id).where(ConsignmentSeal.number == reference)
+                                .union(select(Discrepancy.consignment_id).where(
+                                    Discrepancy.seal_number == reference)))
+    for (cid,) in seal_hits:
+        subjects[cid] = _("seal %(number)s", number=reference)
+    entries: list[HistoryEntry] = []
+    if reference.isdigit():
+        serial = int(reference)
+        lines = session.execute(select(ConsignmentLine, Item.name).join(Item).where(
+            ConsignmentLine.serial_from <= serial, ConsignmentLine.serial_to >= serial))
+        for line, name in lines:
+            subjects.setdefault(line.consignment_id, _("%(item)s %(first)s–%(last)s", item=name,
+                                                       first=line.serial_from, last=line.serial_to))
+        receipts = session.scalars(select(StockReceipt).where(StockReceipt.serial_from <= serial,
+                                                              StockReceipt.serial_to >= serial))
+        for receipt in receipts:
+            entries.append(HistoryEntry(
+                _aware(receipt.received_at), "stock", f"{receipt.warehouse.code} {receipt.warehouse.name}",
+                receipt.received_by, "", receipt.supplier,
+                _("%(item)s %(first)s–%(last)s", item=receipt.item.name, first=receipt.serial_from,
+                  last=receipt.serial_to)))
+    entries.extend(_consignment_events(session, subjects))
+    return sorted(entries, key=lambda e: e.at)
+
+
+# ---- retrieval -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reconciliation:
+    code: str
+    name: str
+    sent: int
+    returned: dict[str, int]  # by condition (used, unused, spoilt, "" when not given)
+
+    @property
+    def returned_total(self) -> int:
+        return sum(self.returned.values())
+
+    @property
+    def missing(self) -> int:
+        return self.sent - self.returned_total
+
+    @property
+    def balanced(self) -> bool:
+        return self.missing == 0
+
+
+def reconcile(session: Session, centre: PollingCentre) -> list[Reconciliation]:
+    """Returnable materials sent to a centre against what came back from it, item by item.
+
+    Sent counts what the centre confirmed receiving; returned counts what the
+    receiving store confirmed, or what was packed while the return is on its way.
+    """
+    sent = dict(session.execute(
+        select(ConsignmentLine.item_id, func.sum(func.coalesce(ConsignmentLine.received_quantity, 0)))
+        .join(Consignment).where(Consignment.kind == "outbound", Consignment.destination_centre_id == centre.id,
+                                 Consignment.status == "received")
+        .group_by(ConsignmentLine.item_id)).all())
+    returned: dict[int, dict[str, int]] = {}
+    rows = session.execute(
+        select(ConsignmentLine.item_id, ConsignmentLine.condition,
+               func.sum(func.coalesce(ConsignmentLine.received_quantity, ConsignmentLine.quantity)))
+        .join(Consignment).where(Consignment.kind == "return", Consignment.origin_centre_id == centre.id,
+                                 Consignment.status != "draft")
+        .group_by(ConsignmentLine.item_id, ConsignmentLine.condition))
+    for item_id, condition, qty in rows:
+        returned.setdefault(item_id, {})[condition or ""] = int(qty or 0)
+    ids = set(sent) | set(returned)
+    items = session.scalars(select(Item).where(Item.id.in_(list(ids)), or_(Item.returnable.is_(True),
+                                                                           Item.id.in_(list(returned))))
+                            .order_by(Item.code)) if ids else []
+    return [Reconciliation(i.code, i.name, int(sent.get(i.id, 0)), returned.get(i.id, {})) for i in items]
