@@ -60,11 +60,20 @@ class Furniture:
             self._watermark(canvas, width, height)
         top = height - MARGIN
         emblem_x = width - MARGIN - EMBLEM_SIZE if self.rtl else MARGIN
-        if self.emblem_path:
-            canvas.drawImage(self.emblem_path, emblem_x, top - EMBLEM_SIZE, EMBLEM_SIZE, EMBLEM_SIZE,
-                             preserveAspectRatio=True, mask="auto")
-        else:
-            renderPDF.draw(emblem_drawing(EMBLEM_SIZE), canvas, emblem_x, top - EMBLEM_SIZE)
+        if not getattr(canvas, "_electoral_emblem", False):
+            # Drawn once as a form XObject and reused on every page: smaller and faster.
+            canvas.beginForm("emblem")
+            if self.emblem_path:
+                canvas.drawImage(self.emblem_path, 0, 0, EMBLEM_SIZE, EMBLEM_SIZE,
+                                 preserveAspectRatio=True, mask="auto")
+            else:
+                renderPDF.draw(emblem_drawing(EMBLEM_SIZE), canvas, 0, 0)
+            canvas.endForm()
+            canvas._electoral_emblem = True
+        canvas.saveState()
+        canvas.translate(emblem_x, top - EMBLEM_SIZE)
+        canvas.doForm("emblem")
+        canvas.restoreState()
         text_x = MARGIN if self.rtl else MARGIN + EMBLEM_SIZE + 4 * mm
         text_width = width - 2 * MARGIN - EMBLEM_SIZE - 4 * mm
         align = "right" if self.rtl else "left"

@@ -33,6 +33,8 @@ class Line(NamedTuple):
     runs: tuple[Run, ...]
 
     def width(self, size: float) -> float:
+        if len(self.runs) == 1:
+            return stringWidth(self.runs[0].text, self.runs[0].font, size)
         return sum(stringWidth(run.text, run.font, size) for run in self.runs)
 
     @property
@@ -104,7 +106,10 @@ def visual_line(text: str, rtl: bool | None = False, bold: bool = False) -> Line
     letter (for short labels standing alone, such as a chart's).
     """
     if text.isascii() and (not rtl or text.isalnum() or not any(c.isalnum() for c in text)):
-        return Line((Run(text, _FONTS[(False, bold)]),))
+        # Both fonts draw digits and punctuation: keep the page's own, so a table
+        # cell of figures stays a plain string.
+        arabic_font = bool(rtl) and not any(c.isalpha() for c in text)
+        return Line((Run(text, _FONTS[(arabic_font, bold)]),))
     if not rtl and not has_arabic(text):
         return Line((Run(_strip_controls(text), _FONTS[(False, bold)]),))
     visual = get_display(reshape(text), base_dir={True: "R", False: "L"}.get(rtl))
