@@ -267,7 +267,11 @@ class ReportDocument:
 
     def render(self) -> bytes:
         """The whole document as PDF bytes."""
-        furniture = self._furniture()
+        from flask_babel import force_locale
+
+        # A build may switch doc.lang (a certificate in its holder's language): follow it.
+        with force_locale(self.lang):
+            furniture = self._furniture()
         buffer = io.BytesIO()
         width, height = self.pagesize
         frame = Frame(MARGIN, MARGIN + FOOTER_HEIGHT, width - 2 * MARGIN,

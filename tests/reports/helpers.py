@@ -36,7 +36,7 @@ def line_of(found: list[dict], text: str) -> list[dict]:
     """The words on the same line as the word ``text``, left to right (fonts differ in ascent, hence the slack)."""
     anchor = next(w for w in found if w["logical"] == text)
     return sorted((w for w in found if abs(w["top"] - anchor["top"]) < anchor["size"] * 0.6
-                   and w["size"] == anchor["size"]), key=lambda w: w["x0"])
+                   and abs(w["size"] - anchor["size"]) < 0.5), key=lambda w: w["x0"])
 
 
 def footer_words(data: bytes, page: int) -> list[str]:
