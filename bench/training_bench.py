@@ -43,7 +43,14 @@ def _insert(table, rows):
 def load(officials: int) -> None:
     from electoral.geography.models import District, PollingCentre, PollingStation, Region
     from electoral.training import services
-    from electoral.training.models import Attendance, Certificate, Course, Enrolment, Official, TrainingSession
+    from electoral.training.models import (
+        Attendance,
+        Certificate,
+        Course,
+        Enrolment,
+        Official,
+        TrainingSession,
+    )
 
     rng = random.Random(2026)
     db.session.add(Region(id=1, code="R1", name="Region"))

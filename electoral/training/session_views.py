@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -181,7 +182,7 @@ def session_attendance(session_id: int, day: str):
         absent = {int(v) for v in request.form.getlist("absent") if v.isdigit()}
         services.mark_attendance(db.session, ts, date, absent)
         db.session.commit()
-        flash(_("Attendance of %(day)s saved: %(present)d present, %(absent)d absent.", day=date.isoformat(),
+        flash(_("Attendance of %(day)s saved: %(present)d present, %(absent)d absent.", day=format_date(date),
                 present=len(ts.enrolments) - len(absent & {e.id for e in ts.enrolments}),
                 absent=len(absent & {e.id for e in ts.enrolments})), "success")
         return _back(ts)

@@ -5,10 +5,20 @@ The session pages (enrolment, trainers, attendance, scores) are in ``session_vie
 
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -42,6 +52,12 @@ home.register(_l("Training sessions"), "training.session_list", [Role.TRAINING_C
               _l("Enrol participants, mark attendance and enter test scores."), order=31)
 home.register(_l("Training coverage"), "training.coverage_page", COORDINATORS,
               _l("Where officials are still missing, district by district."), order=32)
+
+
+@bp.app_template_filter("training_day")
+def format_day(value) -> str:
+    """A date (no time) in the reader's language."""
+    return format_date(value, "medium") if value else ""
 
 
 @bp.context_processor

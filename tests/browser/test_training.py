@@ -29,8 +29,8 @@ def test_coordinator_marks_attendance_and_scores_and_sees_participants_certified
     page.wait_for_url(f"{live_server}/")
 
     page.goto(f"{live_server}/training/sessions/{ts.id}")
-    page.click("text=Attendance 2026-03-02")
-    page.wait_for_url(f"**/attendance/2026-03-02")
+    page.click("a[href$='/attendance/2026-03-02']")
+    page.wait_for_url("**/attendance/2026-03-02")
     # Everyone is present by default; Musu Kamara was absent.
     page.locator("ul.roster-list label", has_text="Musu Kamara").click()
     page.click("button.roster-save")

@@ -9,7 +9,14 @@ from electoral.core.errors import ValidationFailed
 from electoral.training import services
 from electoral.training.models import Certificate
 from tests.factories import make_centre, make_district, make_station
-from tests.training.factories import START, certify, make_course, make_official, make_position, make_session
+from tests.training.factories import (
+    START,
+    certify,
+    make_course,
+    make_official,
+    make_position,
+    make_session,
+)
 
 
 def _enrolled(db, course=None, days=2, **kwargs):
@@ -246,7 +253,7 @@ def test_coverage_figures_on_a_small_known_district(db):
     po = make_position("PO", per_station=1)
     pa = make_position("PA", per_station=2)
     district = make_district(code="D-A")
-    empty = make_district(code="D-B")
+    make_district(code="D-B")
     centre = make_centre(district)
     for _n in range(3):
         make_station(centre)

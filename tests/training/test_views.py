@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 
 from electoral.core.auth import Role
+from electoral.core.models import AuditEntry
 from electoral.training import services
 from electoral.training.models import Certificate, Official
 from tests.factories import make_centre, make_district, make_station
-from tests.training.factories import START, make_course, make_official, make_position, make_session
+from tests.training.factories import make_course, make_official, make_position, make_session
 
 TRAINING_PAGES = ["/training/", "/training/officials", "/training/officials/new", "/training/sessions",
                   "/training/courses", "/training/coverage", "/training/coverage.csv",
@@ -110,15 +111,18 @@ def test_only_administrators_designate_master_trainers(client, login_as, db):
                             {"designated": "1"}).status_code == 403
 
 
-def test_administrator_designates_a_master_trainer(client, login_as, db):
+def test_administrator_designates_a_master_trainer_and_the_trail_records_who(client, login_as, db):
     official = make_official()
     db.session.commit()
-    login_as(Role.ADMINISTRATOR)
+    admin = login_as(Role.ADMINISTRATOR)
     response = client.post_form(f"/training/officials/{official.id}/master-trainer", {"designated": "1"},
                                 follow_redirects=True)
     assert "is now a national master trainer" in response.get_data(as_text=True)
     db.session.refresh(official)
     assert official.master_trainer
+    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.entity_type == "Official")
+                               .order_by(AuditEntry.seq.desc())).first()
+    assert entry.after == {"master_trainer": True} and entry.username == admin.username
 
 
 def test_adding_an_uncertified_trainer_shows_why(client, login_as, db):
@@ -211,7 +215,8 @@ def test_unknown_verification_code_says_so(client, db):
 
 def test_coverage_page_lists_districts_furthest_behind_first(client, login_as, db):
     make_position("PO", per_station=1)
-    behind, done = make_district(name="Behind"), make_district(name="Nothing needed")
+    behind = make_district(name="Behind")
+    make_district(name="Nothing needed")
     make_station(make_centre(behind))
     db.session.commit()
     login_as(Role.TRAINING_COORDINATOR)
@@ -235,8 +240,8 @@ def test_import_with_a_bad_line_lists_it_and_imports_nothing(client, login_as, d
     make_position("PO")
     db.session.commit()
     login_as(Role.TRAINING_COORDINATOR)
-    data = ("reference,full_name,sex,district_code,position_code\n"
-            "A1,Good Person,F,D1,PO\nA2,Bad District,M,ZZ,PO\nA3,Bad Sex,X,D1,PO\n").encode()
+    data = (b"reference,full_name,sex,district_code,position_code\n"
+            b"A1,Good Person,F,D1,PO\nA2,Bad District,M,ZZ,PO\nA3,Bad Sex,X,D1,PO\n")
     response = client.post_form("/training/officials/import", {"file": (io.BytesIO(data), "officials.csv")},
                                 content_type="multipart/form-data")
     page = response.get_data(as_text=True)

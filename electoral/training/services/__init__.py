@@ -19,7 +19,12 @@ from electoral.training.services.courses import (
     sessions_query,
     withdraw,
 )
-from electoral.training.services.coverage import CSV_COLUMNS, DistrictCoverage, coverage, coverage_csv
+from electoral.training.services.coverage import (
+    CSV_COLUMNS,
+    DistrictCoverage,
+    coverage,
+    coverage_csv,
+)
 from electoral.training.services.imports import (
     ATTENDANCE_COLUMNS,
     SCORE_COLUMNS,
@@ -56,4 +61,14 @@ from electoral.training.services.results import (
     save_scores,
 )
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = [
+    "add_default_positions", "add_trainer", "ATTENDANCE_COLUMNS", "attendance_for_day", "certificates_of",
+    "certified_at_level", "certified_officials", "certify_session", "coverage", "coverage_csv", "CSV_COLUMNS",
+    "DEFAULT_POSITIONS", "DistrictCoverage", "EDUCATION_LABELS", "enrol", "find_certificate", "find_official",
+    "import_attendance", "IMPORT_COLUMNS", "import_officials", "IMPORT_OPTIONAL", "import_scores",
+    "list_courses", "list_positions", "mark_attendance", "MAX_ATTEMPTS", "may_lead", "OfficialData",
+    "officials_query", "Outcome", "outcomes", "passes", "remove_trainer", "required_days", "revoke",
+    "save_course", "save_official", "save_position", "save_scores", "save_session", "SCORE_COLUMNS",
+    "sessions_query", "set_master_trainer", "SEX_LABELS", "staffing_template", "STATUS_LABELS", "withdraw",
+    "within_scope",
+]

@@ -9,7 +9,14 @@ from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from electoral.geography.models import District, PollingCentre, PollingStation
-from electoral.training.models import Certificate, Course, Enrolment, Official, Position, TrainingSession
+from electoral.training.models import (
+    Certificate,
+    Course,
+    Enrolment,
+    Official,
+    Position,
+    TrainingSession,
+)
 from electoral.training.services.common import within_scope
 
 CSV_COLUMNS = ["district_code", "district_name", "stations", "needed", "certified", "gap",
