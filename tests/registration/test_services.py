@@ -1,0 +1,288 @@
+"""Registration rules: eligibility, voter numbers, adjudication, exhibition, freezing, station split."""
+
+from datetime import date
+
+import pytest
+
+from electoral.core.errors import ValidationFailed
+from electoral.core.models import AuditEntry
+from electoral.registration.models import DuplicatePair, RollChange, Voter
+from electoral.registration.services import adjudication, assignment, election, numbers, roll
+from electoral.registration.services.voters import PossibleDuplicates, register
+from tests.factories import make_centre, make_district, make_station, make_user
+from tests.registration.factories import make_election, make_voter, registration
+
+
+def errors_of(excinfo) -> str:
+    return " ".join(m for msgs in excinfo.value.errors.values() for m in msgs)
+
+
+# ---- voter numbers -----------------------------------------------------------
+
+def test_voter_numbers_carry_valid_check_digits_and_are_never_reused(db):
+    first, second = numbers.take(db.session, 2)
+    assert numbers.is_valid(first) and numbers.is_valid(second)
+    db.session.rollback()
+    assert numbers.take(db.session)[0] not in ("",)  # the counter is a row, not max()+1
+    assert len({first, second}) == 2
+
+
+def test_one_wrong_digit_is_caught(db):
+    number = numbers.format_number(123456)
+    for position in range(len(number)):
+        wrong = number[:position] + str((int(number[position]) + 1) % 10) + number[position + 1:]
+        assert not numbers.is_valid(wrong)
+
+
+def test_swapped_neighbouring_digits_are_caught(db):
+    number = numbers.format_number(987654321)
+    for position in range(len(number) - 1):
+        if number[position] != number[position + 1]:
+            swapped = number[:position] + number[position + 1] + number[position] + number[position + 2:]
+            assert not numbers.is_valid(swapped)
+
+
+def test_numbers_keep_rising_after_a_voter_is_removed(db):
+    make_election()
+    voter = make_voter()
+    roll.remove(db.session, voter, "deceased", "sup")
+    assert int(numbers.take(db.session)[0][:-2]) > int(voter.voter_number[:-2])
+
+
+# ---- eligibility -------------------------------------------------------------
+
+def test_person_under_minimum_age_on_polling_day_is_refused(db):
+    make_election(polling_day=date(2026, 10, 10))
+    with pytest.raises(ValidationFailed) as excinfo:
+        register(db.session, registration(date_of_birth=date(2008, 10, 11)), "clerk")
+    assert "Not eligible: 17 years old on polling day" in errors_of(excinfo)
+
+
+def test_person_turning_eighteen_on_polling_day_is_eligible(db):
+    make_election(polling_day=date(2026, 10, 10))
+    voter = register(db.session, registration(date_of_birth=date(2008, 10, 10)), "clerk")
+    assert voter.status == "active"
+
+
+def test_missing_identity_evidence_is_refused(db):
+    make_election()
+    with pytest.raises(ValidationFailed) as excinfo:
+        register(db.session, registration(id_number=""), "clerk")
+    assert "Enter the number of the identity document" in errors_of(excinfo)
+
+
+def test_attestation_needs_two_voters_on_the_roll(db):
+    make_election()
+    witness = make_voter()
+    removed = make_voter(status="removed", removal_reason="deceased")
+    with pytest.raises(ValidationFailed) as excinfo:
+        register(db.session, registration(id_type="attestation", id_number=None,
+                                          attesting_numbers=[witness.voter_number, removed.voter_number]), "clerk")
+    assert f"Voter {removed.voter_number} is not on the roll" in errors_of(excinfo)
+
+
+def test_attestation_by_a_mistyped_number_is_caught_by_the_check_digits(db):
+    make_election()
+    witness = make_voter()
+    typo = witness.voter_number[:-1] + str((int(witness.voter_number[-1]) + 1) % 10)
+    with pytest.raises(ValidationFailed) as excinfo:
+        register(db.session, registration(id_type="attestation", attesting_numbers=[make_voter().voter_number, typo]),
+                 "clerk")
+    assert "check digits do not agree" in errors_of(excinfo)
+
+
+def test_attestation_by_two_registered_voters_is_accepted(db):
+    make_election()
+    a, b = make_voter(), make_voter()
+    voter = register(db.session, registration(id_type="attestation", id_number=None,
+                                              attesting_numbers=[a.voter_number, b.voter_number]), "clerk")
+    assert voter.attesting_numbers == f"{a.voter_number} {b.voter_number}"
+
+
+def test_clerk_cannot_register_outside_their_district(db):
+    make_election()
+    clerk = make_user(scope=make_district())
+    with pytest.raises(ValidationFailed) as excinfo:
+        register(db.session, registration(centre=make_centre()), "clerk", user=clerk)
+    assert "outside your area" in errors_of(excinfo)
+
+
+def test_registration_needs_a_configured_election(db):
+    with pytest.raises(ValidationFailed, match="not configured"):
+        register(db.session, registration(), "clerk")
+
+
+# ---- duplicates at registration and adjudication -------------------------------
+
+def _duplicate_of(voter, **fields):
+    values = dict(family_name=voter.family_name, given_names=voter.given_names, centre=voter.centre,
+                  date_of_birth=voter.date_of_birth, id_number=voter.id_number, place_of_birth=voter.place_of_birth)
+    values.update(fields)
+    return registration(**values)
+
+
+def test_likely_duplicate_is_shown_before_saving(db):
+    make_election()
+    first = make_voter(family_name="Kamara", given_names="Mohamed")
+    with pytest.raises(PossibleDuplicates) as found:
+        register(db.session, _duplicate_of(first, given_names="Mohammed"), "clerk")
+    assert found.value.matches[0].other.id == first.id
+    assert db.session.query(Voter).count() == 1
+
+
+def test_saving_as_possible_duplicate_queues_the_pair(db):
+    make_election()
+    first = make_voter(family_name="Kamara", given_names="Mohamed")
+    second = register(db.session, _duplicate_of(first, given_names="Mohammed"), "clerk", save_as_duplicate=True)
+    pair = db.session.query(DuplicatePair).one()
+    assert (pair.voter_a_id, pair.voter_b_id, pair.status) == (first.id, second.id, "open")
+    assert first.status == second.status == "possible_duplicate"
+
+
+def test_pair_decided_not_duplicate_restores_both_and_is_not_raised_again(db):
+    make_election()
+    first = make_voter(family_name="Kamara", given_names="Mohamed")
+    second = register(db.session, _duplicate_of(first), "clerk", save_as_duplicate=True)
+    pair = db.session.query(DuplicatePair).one()
+    adjudication.decide(db.session, pair, False, "sup")
+    assert first.status == second.status == "active"
+    assert adjudication.scan(db.session) == 0
+    assert db.session.query(DuplicatePair).count() == 1
+
+
+def test_pair_decided_duplicate_removes_one_linked_to_the_kept_record(db):
+    make_election()
+    first = make_voter(family_name="Kamara", given_names="Mohamed")
+    second = register(db.session, _duplicate_of(first), "clerk", save_as_duplicate=True)
+    pair = db.session.query(DuplicatePair).one()
+    adjudication.decide(db.session, pair, True, "sup", keep=first)
+    assert (second.status, second.removal_reason, second.kept_voter_id) == ("removed", "duplicate", first.id)
+    assert first.status == "active"
+    assert db.session.query(AuditEntry).filter_by(entity_type="Voter", entity_id=str(second.id),
+                                                  action="update").count() >= 1
+
+
+def test_batch_scan_queues_planted_duplicates_only(db):
+    make_election()
+    centre = make_centre()
+    original = make_voter(centre, family_name="Sesay", given_names="Fatu", sex="F", id_number="X1")
+    make_voter(centre, family_name="Fatu", given_names="Sesay", sex="F", id_number="X1")  # swapped names
+    make_voter(centre, family_name="Sesay", given_names="Aminata", sex="F", id_number="X9")
+    assert adjudication.scan(db.session) == 1
+    assert db.session.query(DuplicatePair).one().voter_a_id == original.id
+
+
+# ---- exhibition, freezing ----------------------------------------------------
+
+EXHIBITION = (date(2026, 1, 1), None)
+
+
+def test_objection_upheld_removes_the_voter_with_the_ground(db):
+    make_election(exhibition=EXHIBITION)
+    voter = make_voter()
+    case = roll.lodge_objection(db.session, voter, "deceased", "Death certificate 1234", "clerk")
+    roll.decide_case(db.session, case, True, "Certificate checked", "sup")
+    assert (voter.status, voter.removal_reason, case.status) == ("removed", "deceased", "upheld")
+
+
+def test_objection_rejected_leaves_the_voter(db):
+    make_election(exhibition=EXHIBITION)
+    voter = make_voter()
+    case = roll.lodge_objection(db.session, voter, "not_citizen", "Neighbour says so", "clerk")
+    roll.decide_case(db.session, case, False, "No evidence", "sup")
+    assert (voter.status, case.status, case.decision_reason) == ("active", "rejected", "No evidence")
+
+
+def test_correction_claim_upheld_changes_the_name_through_the_audit_trail(db):
+    make_election(exhibition=EXHIBITION)
+    voter = make_voter(family_name="Kolie")
+    case = roll.lodge_correction(db.session, voter, {"family_name": "Kollie"}, "National ID shown", "clerk")
+    roll.decide_case(db.session, case, True, "ID matches", "sup")
+    db.session.flush()
+    assert voter.family_name == "Kollie"
+    change = db.session.query(AuditEntry).filter_by(entity_type="Voter", entity_id=str(voter.id), action="update").one()
+    assert change.after["family_name"] == "Kollie"
+
+
+def test_inclusion_claim_upheld_puts_the_person_on_the_roll(db):
+    make_election(exhibition=EXHIBITION)
+    centre = make_centre()
+    person = {"family_name": "Dolo", "given_names": "Musu", "sex": "F", "date_of_birth": "1985-02-03",
+              "id_type": "passport", "id_number": "P777"}
+    case = roll.lodge_inclusion(db.session, centre, person, "Registration slip", "clerk")
+    roll.decide_case(db.session, case, True, "Slip is genuine", "sup")
+    assert case.voter.family_name == "Dolo" and case.voter.centre_id == centre.id
+
+
+def test_claims_are_refused_outside_exhibition(db):
+    make_election()
+    with pytest.raises(ValidationFailed, match="exhibition"):
+        roll.lodge_objection(db.session, make_voter(), "deceased", "x", "clerk")
+
+
+def test_frozen_roll_refuses_new_registrations_and_removals_without_allowed_reason(db):
+    make_election()
+    voter = make_voter()
+    election.freeze(db.session, "sup")
+    with pytest.raises(ValidationFailed, match="frozen"):
+        register(db.session, registration(), "clerk")
+    with pytest.raises(ValidationFailed, match="frozen"):
+        roll.remove(db.session, voter, "not_citizen", "sup")
+
+
+def test_frozen_roll_records_removal_and_transfer_with_reason(db):
+    make_election()
+    voter = make_voter()
+    election.freeze(db.session, "sup")
+    roll.transfer(db.session, voter, make_centre(), "Moved to Gbarnga, form T-12", "sup")
+    roll.remove(db.session, voter, "deceased", "sup", note="certificate 55")
+    kinds = [(c.kind, c.reason) for c in db.session.query(RollChange).order_by(RollChange.id)]
+    assert kinds == [("transfer", "Moved to Gbarnga, form T-12"), ("removal", "deceased: certificate 55")]
+
+
+def test_roll_cannot_be_frozen_with_open_duplicates(db):
+    make_election()
+    first = make_voter(family_name="Kamara", given_names="Mohamed")
+    register(db.session, _duplicate_of(first), "clerk", save_as_duplicate=True)
+    with pytest.raises(ValidationFailed, match="Decide every possible duplicate"):
+        election.freeze(db.session, "sup")
+
+
+# ---- station assignment --------------------------------------------------------
+
+def test_assignment_never_exceeds_capacity_and_says_how_many_stations_are_missing(db):
+    make_election()
+    centre = make_centre()
+    s1, s2 = make_station(centre, code="S-1", capacity=3), make_station(centre, code="S-2", capacity=2)
+    for name in ["Zoe", "Ade", "Kim", "Bob", "Eve", "Lia", "Moe"]:
+        make_voter(centre, family_name=name)
+    split = assignment.assign_centre(db.session, centre)
+    counts = {s.id: db.session.query(Voter).filter_by(station_id=s.id).count() for s in (s1, s2)}
+    assert counts == {s1.id: 3, s2.id: 2}
+    assert (split.unassigned, split.stations_short) == (2, 1)
+
+
+def test_assignment_is_alphabetical_by_family_then_given_names(db):
+    make_election()
+    centre = make_centre()
+    s1, s2 = make_station(centre, code="S-1", capacity=2), make_station(centre, code="S-2", capacity=2)
+    names = [("Kamara", "Sia"), ("Kamara", "Ali"), ("Bah", "Zainab"), ("Sesay", "Fatu")]
+    voters = {n: make_voter(centre, family_name=n[0], given_names=n[1]) for n in names}
+    assignment.assign_centre(db.session, centre)
+    assert [voters[n].station_id for n in [("Bah", "Zainab"), ("Kamara", "Ali")]] == [s1.id, s1.id]
+    assert [voters[n].station_id for n in [("Kamara", "Sia"), ("Sesay", "Fatu")]] == [s2.id, s2.id]
+
+
+def test_rerun_moves_nobody_when_nothing_changed_and_only_whom_it_must_after_new_voters(db):
+    make_election()
+    centre = make_centre()
+    make_station(centre, code="S-1", capacity=3)
+    make_station(centre, code="S-2", capacity=3)
+    voters = [make_voter(centre, family_name=n) for n in ["Bah", "Dolo", "Kamara", "Sesay"]]
+    assignment.assign_centre(db.session, centre)
+    before = {v.id: v.station_id for v in voters}
+    assert assignment.assign_centre(db.session, centre).moved == 0
+    make_voter(centre, family_name="Abu")
+    split = assignment.assign_centre(db.session, centre)
+    assert split.moved == 1  # only the newcomer is placed
+    assert {v.id: v.station_id for v in voters} == before

@@ -1,0 +1,202 @@
+"""The registration pages as clerks, supervisors, administrators and others see them."""
+
+import io
+from datetime import date
+
+from electoral.core.auth import Role
+from electoral.registration.models import DuplicatePair, Election, RollCase, Voter
+from tests.factories import make_centre, make_district
+from tests.registration.factories import make_election, make_voter
+
+FORM = {"family_name": "Kamara", "given_names": "Mohamed", "father_name": "Ibrahim", "sex": "M",
+        "date_of_birth": "1990-05-14", "place_of_birth": "Kenema", "id_type": "national_id",
+        "id_number": "SL-5531"}
+
+
+def test_clerk_registers_a_voter_and_sees_the_number(client, db, login_as):
+    make_election()
+    centre = make_centre(code="MO-01-001")
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK, scope=centre.district)
+    response = client.post_form("/registration/register", {**FORM, "centre_code": "MO-01-001"}, follow_redirects=True)
+    voter = db.session.query(Voter).one()
+    assert f"Voter {voter.voter_number} registered." in response.get_data(as_text=True)
+
+
+def test_possible_duplicate_is_shown_with_score_and_reasons_then_saved_to_the_queue(client, db, login_as):
+    make_election()
+    centre = make_centre(code="MO-01-001")
+    first = make_voter(centre, family_name="كمارا", given_names="محمد", father_name="إبراهيم", sex="M",
+                       date_of_birth=date(1990, 5, 14), id_number="SL-5531", place_of_birth="Kenema")
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK)
+    shown = client.post_form("/registration/register", {**FORM, "centre_code": "MO-01-001"})
+    text = shown.get_data(as_text=True)
+    assert shown.status_code == 409
+    assert first.voter_number in text and "same ID number" in text
+    assert "names match across scripts: Mohamed Kamara ~ محمد كمارا" in text
+    saved = client.post_form("/registration/register", {**FORM, "centre_code": "MO-01-001", "save_as_duplicate": "1"},
+                             follow_redirects=True)
+    assert "saved as a possible duplicate" in saved.get_data(as_text=True)
+    assert db.session.query(DuplicatePair).count() == 1
+
+
+def test_photo_is_resized_and_stored_outside_the_database(client, db, login_as, app, tmp_path):
+    from PIL import Image
+
+    app.config["PHOTO_DIR"] = str(tmp_path)
+    make_election()
+    make_centre(code="MO-01-001")
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK)
+    picture = io.BytesIO()
+    Image.new("RGB", (1600, 1200), "navy").save(picture, "PNG")
+    picture.seek(0)
+    client.post_form("/registration/register", {**FORM, "centre_code": "MO-01-001",
+                                                "photo": (picture, "face.png")}, content_type="multipart/form-data")
+    app.config.pop("PHOTO_DIR")
+    voter = db.session.query(Voter).one()
+    stored = Image.open(tmp_path / voter.photo_path)
+    assert stored.size[0] <= 400 and stored.format == "JPEG"
+
+
+def test_clerk_scoped_to_another_district_cannot_register_there(client, db, login_as):
+    make_election()
+    make_centre(code="FAR-001")
+    home = make_district()
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK, scope=home)
+    response = client.post_form("/registration/register", {**FORM, "centre_code": "FAR-001"})
+    assert "Polling centre FAR-001 is outside your area." in response.get_data(as_text=True)
+    assert db.session.query(Voter).count() == 0
+
+
+def test_under_age_person_gets_the_message_beside_the_date(client, db, login_as):
+    make_election(polling_day=date(2026, 10, 10))
+    make_centre(code="MO-01-001")
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK)
+    response = client.post_form("/registration/register", {**FORM, "centre_code": "MO-01-001",
+                                                           "date_of_birth": "2010"})
+    assert "Not eligible: 16 years old on polling day" in response.get_data(as_text=True)
+
+
+def test_observer_gets_403_on_voter_pages(client, db, login_as):
+    make_election()
+    voter = make_voter()
+    db.session.commit()
+    login_as(Role.OBSERVER)
+    assert client.get("/registration/voters").status_code == 403
+    assert client.get(f"/registration/voters/{voter.voter_number}").status_code == 403
+    assert client.get("/registration/register").status_code == 403
+
+
+def test_clerk_of_another_district_cannot_open_a_voter(client, db, login_as):
+    make_election()
+    voter = make_voter()
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK, scope=make_district())
+    assert client.get(f"/registration/voters/{voter.voter_number}").status_code == 403
+
+
+def test_search_by_name_across_scripts_is_paginated(client, db, login_as):
+    make_election()
+    make_voter(family_name="كمارا", given_names="محمد", sex="M")
+    make_voter(family_name="Kamara", given_names="Mohamed", sex="M", date_of_birth=date(1970, 1, 2))
+    make_voter(family_name="Sesay", given_names="Fatu")
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    text = client.get("/registration/voters?q=Kamara").get_data(as_text=True)
+    assert "محمد" in text and "Mohamed" in text and "Sesay" not in text
+    assert "2 items" in text
+
+
+def test_search_by_voter_number(client, db, login_as):
+    make_election()
+    voter = make_voter()
+    make_voter()
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK)
+    text = client.get(f"/registration/voters?q={voter.voter_number}").get_data(as_text=True)
+    assert "1 item" in text and voter.family_name in text
+
+
+def test_supervisor_decides_a_pair_from_the_queue(client, db, login_as):
+    make_election()
+    a = make_voter(family_name="Kamara", given_names="Mohamed", sex="M", id_number="Z1")
+    b = make_voter(family_name="Kamara", given_names="Mohammed", sex="M", id_number="Z1")
+    db.session.add(DuplicatePair(voter_a_id=a.id, voter_b_id=b.id, score=90, reasons=[["same_id", {}]]))
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    page = client.get("/registration/duplicates").get_data(as_text=True)
+    assert "same ID number" in page
+    pair_id = db.session.query(DuplicatePair).one().id
+    response = client.post_form(f"/registration/duplicates/{pair_id}", {"decision": "keep_a"}, follow_redirects=True)
+    assert f"Kept {a.voter_number}" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Voter, b.id).removal_reason == "duplicate"
+
+
+def test_supervisor_scan_button_runs_the_scan_and_shows_its_result(client, db, login_as):
+    make_election()
+    make_voter(family_name="Sesay", given_names="Fatu", id_number="X1")
+    make_voter(family_name="Fatu", given_names="Sesay", id_number="X1")
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    response = client.post_form("/registration/duplicates/scan", follow_redirects=True)
+    assert "1 new possible duplicate pairs queued" in response.get_data(as_text=True)
+
+
+def test_administrator_sets_the_election(client, db, login_as):
+    login_as(Role.ADMINISTRATOR)
+    response = client.post_form("/registration/election", {"name": "General 2026", "polling_day": "2026-10-10",
+                                                           "minimum_age": "18"}, follow_redirects=True)
+    assert "Election settings saved." in response.get_data(as_text=True)
+    assert db.session.query(Election).one().minimum_age == 18
+
+
+def test_roll_figures_by_district_and_csv(client, db, login_as):
+    make_election()
+    centre = make_centre()
+    make_voter(centre, sex="F")
+    make_voter(centre, sex="M")
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    page = client.get("/registration/roll?level=district").get_data(as_text=True)
+    assert centre.district.code in page
+    csv_text = client.get("/registration/roll/figures.csv?level=centre").get_data(as_text=True)
+    assert f"{centre.code},{centre.name},2,1,1" in csv_text
+
+
+def test_clerk_records_objection_and_supervisor_upholds_it(client, db, login_as):
+    make_election(exhibition=(date(2026, 1, 1), None))
+    voter = make_voter()
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK)
+    client.post_form("/registration/cases/objection", {"voter_number": voter.voter_number, "ground": "deceased",
+                                                       "evidence": "Death certificate 88"})
+    client.post_form("/logout")
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    page = client.get("/registration/cases").get_data(as_text=True)
+    assert "Death certificate 88" in page
+    case_id = db.session.query(RollCase).one().id
+    decided = client.post_form(f"/registration/cases/{case_id}", {"decision": "upheld", "reason": "Seen the certificate"},
+                               follow_redirects=True)
+    assert f"Case {case_id} decided." in decided.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Voter, voter.id).status == "removed"
+
+
+def test_upload_with_a_bad_line_imports_nothing_and_names_the_line(client, db, login_as):
+    make_election()
+    make_centre(code="MO-01-001")
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    data = ("family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
+            "Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
+            "Flomo,Esther,X,1991-01-02,MO-01-001,national_id,N2\n").encode()
+    response = client.post_form("/registration/import", {"file": (io.BytesIO(data), "voters.csv")},
+                                content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "sex must be F or M" in response.get_data(as_text=True)
+    assert db.session.query(Voter).count() == 0
