@@ -111,3 +111,21 @@ def test_positions_defaults_adds_the_usual_staffing(runner, db):
     result = runner.invoke(args=["training", "positions", "defaults"])
     assert result.exit_code == 0
     assert services.staffing_template(db.session) == {"PO": 1, "QC": 1, "BBC": 1, "VIO": 1, "INK": 1}
+
+
+def test_officials_import_reads_an_xlsx_file(runner, db, tmp_path):
+    from openpyxl import Workbook
+
+    make_district(code="BO")
+    make_position("PO")
+    db.session.commit()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["reference", "full_name", "sex", "district_code", "position_code", "birth_date"])
+    sheet.append(["LR-7", "Musu Kamara", "F", "BO", "PO", dt.datetime(1992, 6, 1)])
+    path = tmp_path / "officials.xlsx"
+    book.save(path)
+    result = runner.invoke(args=["training", "officials", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    official = db.session.scalars(db.select(Official)).one()
+    assert (official.full_name, official.birth_date) == ("Musu Kamara", dt.date(1992, 6, 1))
