@@ -11,7 +11,7 @@ from electoral.reports.registry import PAPERS, ReportSpec
 PARAM_PREFIX = "p_"
 
 
-def print_form(spec: ReportSpec, default_lang: str, formdata=None) -> FlaskForm:
+def print_form(spec: ReportSpec, default_lang: str) -> FlaskForm:
     """A form class made for ``spec``; its parameters are named ``p_<name>`` beside the print options."""
 
     class PrintForm(FlaskForm):
@@ -33,7 +33,7 @@ def print_form(spec: ReportSpec, default_lang: str, formdata=None) -> FlaskForm:
                                 render_kw={"type": "date"} if param.kind == "date" else
                                 {"inputmode": "numeric"} if param.kind == "int" else None)
         setattr(PrintForm, PARAM_PREFIX + param.name, field)
-    return PrintForm(formdata=formdata)
+    return PrintForm()
 
 
 def param_values(form, spec: ReportSpec) -> dict[str, str]:
