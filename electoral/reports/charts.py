@@ -37,7 +37,8 @@ def bar_chart(doc, data: dict, width: float, height: float) -> Drawing:
     if doc.rtl:
         # The value axis goes to the right-hand side of the mirrored chart.
         chart.valueAxis.joinAxisMode = "right"
-        chart.valueAxis.labels.dx = 18
+        chart.valueAxis.labels.boxAnchor = "w"
+        chart.valueAxis.labels.dx = 6
     labels = [_label(label, doc.rtl) for label, _value in items]
     chart.categoryAxis.categoryNames = [text for text, _font in labels]
     for index, (_text, font) in enumerate(labels):

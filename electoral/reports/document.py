@@ -147,17 +147,18 @@ class ReportDocument:
         leading = font_size * 1.25
         padding = 2
         base = fonts.ARABIC if self.rtl else fonts.LATIN
-        header = [cell(str(h), w - 2 * padding, font_size, leading, self.rtl, True,
-                       fonts.ARABIC_BOLD if self.rtl else fonts.LATIN_BOLD) for h, w in zip(headers, widths, strict=True)]
-        body = [[cell(value, w - 2 * padding, font_size, leading, self.rtl, False, base)
-                 for value, w in zip(row, widths, strict=True)] for row in rows]
+        bold = fonts.ARABIC_BOLD if self.rtl else fonts.LATIN_BOLD
+        header = [cell(str(h), w - 2 * padding, font_size, leading, self.rtl, True, bold, a)
+                  for h, w, a in zip(headers, widths, align, strict=True)]
+        body = [[cell(value, w - 2 * padding, font_size, leading, self.rtl, False, base, a)
+                 for value, w, a in zip(row, widths, align, strict=True)] for row in rows]
         sides = [side(a, self.rtl).upper() for a in align]
         if self.rtl:
             header, widths, sides = header[::-1], widths[::-1], sides[::-1]
             body = [row[::-1] for row in body]
         style = [
             ("FONT", (0, 0), (-1, -1), base, font_size, leading),
-            ("FONT", (0, 0), (-1, 0), fonts.ARABIC_BOLD if self.rtl else fonts.LATIN_BOLD, font_size, leading),
+            ("FONT", (0, 0), (-1, 0), bold, font_size, leading),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, LINE),
             ("BOX", (0, 0), (-1, -1), 0.5, LINE),

@@ -23,9 +23,11 @@ class TextBlock(Flowable):
 
     def __init__(self, text: str, *, size: float = 10, bold: bool = False, rtl: bool = False,
                  align: str = "start", leading: float | None = None, color=colors.black,
-                 space_after: float = 0, lines: list[Line] | None = None):
+                 space_after: float = 0, lines: list[Line] | None = None, auto_direction: bool = False):
         super().__init__()
         self.text, self.size, self.bold, self.rtl = text, size, bold, rtl
+        # A table cell is read on its own: its first letter gives its direction.
+        self.direction = None if auto_direction else rtl
         self.align, self.color = side(align, rtl), color
         self.leading = leading or size * 1.3
         self.spaceAfter = space_after
@@ -34,7 +36,7 @@ class TextBlock(Flowable):
 
     def wrap(self, avail_width, avail_height):
         if self._lines is None or self._width != avail_width:
-            self._lines = visual_lines(self.text, avail_width, self.size, self.rtl, self.bold)
+            self._lines = visual_lines(self.text, avail_width, self.size, self.direction, self.bold)
             self._width = avail_width
         self.width = avail_width
         self.height = len(self._lines) * self.leading
@@ -51,7 +53,7 @@ class TextBlock(Flowable):
     def _with_lines(self, lines, width):
         part = TextBlock(self.text, size=self.size, bold=self.bold, rtl=self.rtl, leading=self.leading,
                          color=self.color, space_after=self.spaceAfter, lines=lines)
-        part.align, part._width = self.align, width
+        part.align, part._width, part.direction = self.align, width, self.direction
         return part
 
     def draw(self):
@@ -79,13 +81,22 @@ class RunsCell(Flowable):
         draw_line(self.canv, self.line, 0, self.leading - self.size, self.size)
 
 
-def cell(value: str, width: float, size: float, leading: float, rtl: bool, bold: bool, base_font: str):
-    """The cheapest thing a table can draw for ``value``: a plain string when one font will do."""
-    line = visual_line(value, rtl, bold)
+def cell(value: str, width: float, size: float, leading: float, rtl: bool, bold: bool, base_font: str,
+         align: str = "start"):
+    """The cheapest thing a table can draw for ``value``: a plain string when one font will do.
+
+    A cell is read on its own, so its direction comes from its first letter
+    (a Latin code in an Arabic list reads left to right), while its alignment
+    follows the page.
+    """
+    line = visual_line(value, None, bold)
     if line.width(size) > width:
-        return TextBlock(value, size=size, bold=bold, rtl=rtl, leading=leading, align="start")
-    if len(line.runs) == 1 and line.runs[0].font == base_font:
-        return line.runs[0].text
+        return TextBlock(value, size=size, bold=bold, rtl=rtl, leading=leading, align=align, auto_direction=True)
+    if len(line.runs) == 1:
+        run = line.runs[0]
+        # Both fonts draw ASCII digits and punctuation.
+        if run.font == base_font or (run.text.isascii() and not any(c.isalpha() for c in run.text)):
+            return run.text
     return RunsCell(line, size, leading)
 
 

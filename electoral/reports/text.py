@@ -141,7 +141,7 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     return lines
 
 
-def visual_lines(text: str, width: float, size: float, rtl: bool, bold: bool = False) -> list[Line]:
+def visual_lines(text: str, width: float, size: float, rtl: bool | None, bold: bool = False) -> list[Line]:
     """``text`` wrapped to ``width``, then each line reordered: the right line order in Arabic."""
     return [visual_line(line, rtl, bold) for line in wrap(text, width, size, bold)]
 
