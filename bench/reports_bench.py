@@ -47,8 +47,9 @@ def print_list(rows: list[list[str]], lang: str) -> tuple[float, int, int]:
                   align=["end", "start", "center", "end"])
         data = doc.render()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     return elapsed, cpu, len(PdfReader(io.BytesIO(data)).pages), len(data)
 

@@ -25,7 +25,16 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import BaseDocTemplate, Frame, Image, PageBreak, PageTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    Image,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from electoral.config import RTL_LANGUAGES
 from electoral.reports import fonts
@@ -219,10 +228,12 @@ class ReportDocument:
         self.story.append(Spacer(1, 2 * mm))
 
     def photo(self, source, width_mm: float = 35, caption: str | None = None) -> None:
-        reader = ImageReader(io.BytesIO(source) if isinstance(source, bytes) else str(source))
-        w, h = reader.getSize()
+        def opened():
+            return io.BytesIO(source) if isinstance(source, bytes) else str(source)
+
+        w, h = ImageReader(opened()).getSize()
         width = width_mm * mm
-        image = Image(reader, width=width, height=width * h / w, hAlign="RIGHT" if self.rtl else "LEFT")
+        image = Image(opened(), width=width, height=width * h / w, hAlign="RIGHT" if self.rtl else "LEFT")
         self.story.append(image)
         if caption:
             self.story.append(self.text_block(caption, size=8))

@@ -1,5 +1,8 @@
 """The kit's text: Arabic shaped and in visual order, mixed scripts, wrapping, mirroring, cards."""
 
+import io
+
+import pdfplumber
 import pytest
 from flask_babel import force_locale
 
@@ -96,7 +99,6 @@ def test_watermark_is_printed_when_asked(db):
 
 def test_letter_paper_is_printed_on_letter(db):
     from pypdf import PdfReader
-    import io
 
     data = _render("en", lambda doc: doc.paragraph("Hello"), paper="Letter")
     box = PdfReader(io.BytesIO(data)).pages[0].mediabox
@@ -125,3 +127,31 @@ def test_building_blocks_render_in_both_directions(db, lang):
 
     text = pdf_text(_render(lang, fill))
     assert "720,000" in text and "Scan me" in text and "Secretary" in text
+
+
+def _png(color=(200, 30, 30)) -> bytes:
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 50), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_photo_is_placed_on_the_page(db):
+    data = _render("en", lambda doc: doc.photo(_png(), width_mm=30, caption="Holder"))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        images = pdf.pages[0].images
+    assert images and round(images[0]["width"] / 72 * 25.4) == 30
+    assert "Holder" in pdf_text(data)
+
+
+def test_configured_emblem_picture_replaces_the_drawn_one(app, db, tmp_path):
+    emblem = tmp_path / "emblem.png"
+    emblem.write_bytes(_png((0, 90, 0)))
+    app.config["REPORT_EMBLEM"] = str(emblem)
+    try:
+        data = _render("en", lambda doc: doc.paragraph("Hello"))
+    finally:
+        app.config.pop("REPORT_EMBLEM")
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages[0].images) == 1

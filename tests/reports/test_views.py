@@ -103,3 +103,16 @@ def test_unfinished_job_page_refreshes_itself(client, login_as, db):
     page = client.get(f"/reports/jobs/{job.id}").get_data(as_text=True)
     assert 'data-refresh="3"' in page and "js/report-job.js" in page
     assert client.get(f"/reports/jobs/{job.id}/download").status_code == 302
+
+
+def test_a_job_that_fails_says_why(client, login_as, db, monkeypatch):
+    from electoral.reports import registry
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("printer on fire")
+
+    monkeypatch.setattr(registry, "render", broken)
+    login_as(Role.ADMINISTRATOR)
+    job_id = _job_id(client.post_form("/reports/audit-extract", {"lang": "en", "paper": "A4"}))
+    assert db.session.get(ReportJob, job_id).state == "failed"
+    assert "printer on fire" in client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
