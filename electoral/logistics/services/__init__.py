@@ -53,7 +53,14 @@ from electoral.logistics.services.consignments import (
     resolve,
     update_details,
 )
-from electoral.logistics.services.custody import HistoryEntry, Reconciliation, event_label, history, reconcile
+from electoral.logistics.services.custody import (
+    HistoryEntry,
+    Reconciliation,
+    event_label,
+    history,
+    history_of_consignment,
+    reconcile,
+)
 from electoral.logistics.services.dashboard import DistrictProgress, progress
 from electoral.logistics.services.stock import (
     find_warehouse,

@@ -52,6 +52,11 @@ def _consignment_events(session: Session, consignment_ids: dict[int, str]) -> li
             for e, code in rows]
 
 
+def history_of_consignment(session: Session, consignment: Consignment) -> list[HistoryEntry]:
+    """The custody events of one consignment, oldest first."""
+    return _consignment_events(session, {consignment.id: consignment.code})
+
+
 def history(session: Session, reference: str) -> list[HistoryEntry]:
     """Every hand a seal number or a ballot serial passed through, oldest first.
 

@@ -1,0 +1,71 @@
+"""Staffing of one polling station: its positions, who fills them, and deploying certified officials."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from electoral.core.auth import access
+from electoral.core.errors import ValidationFailed
+from electoral.extensions import db
+from electoral.geography import services as geography
+from electoral.logistics.forms import AssignForm, ConfirmForm
+from electoral.logistics.models import StaffAssignment
+from electoral.logistics.services import staffing
+from electoral.logistics.views import OFFICERS, bp
+
+
+def _station(code: str):
+    station = geography.find_by_code(db.session, "station", code)
+    if station is None:
+        abort(404)
+    return station
+
+
+@bp.route("/staffing/station/<code>", methods=["GET", "POST"])
+@access(*OFFICERS, area=lambda code: _station(code))
+def station_staff(code: str):
+    station = _station(code)
+    try:
+        day = staffing.polling_day(db.session)
+    except ValidationFailed as failure:
+        flash(str(failure), "error")
+        return redirect(url_for("logistics.staffing_overview"))
+    form = AssignForm()
+    if form.validate_on_submit():
+        from electoral.training.models import Official
+
+        official = db.session.get(Official, int(form.official.data)) if form.official.data.isdigit() else None
+        try:
+            staffing.assign(db.session, station, form.position.data, official, day)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            for messages in failure.errors.values():
+                for message in messages:
+                    flash(message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s deployed to %(station)s.", name=official.full_name, station=station.code), "success")
+            return redirect(url_for("logistics.station_staff", code=station.code))
+    template = staffing.template(db.session)
+    assigned = staffing.station_staff(db.session, station, day)
+    booked = set(db.session.scalars(db.select(StaffAssignment.official_id).where(StaffAssignment.polling_day == day)))
+    candidates = {position: [o for o in staffing.certified(db.session, position, station.centre.district)
+                             if o.id not in booked] for position in template}
+    return render_template("logistics/station_staff.html", station=station, day=day, template=template,
+                           assigned=assigned, candidates=candidates, form=form, confirm=ConfirmForm())
+
+
+@bp.route("/staffing/assignment/<int:assignment_id>/remove", methods=["POST"])
+@access(*OFFICERS)
+def assignment_remove(assignment_id: int):
+    assignment = db.session.get(StaffAssignment, assignment_id)
+    if assignment is None:
+        abort(404)
+    if not current_user.can_act_in(assignment.station):
+        abort(403)
+    code = assignment.station.code
+    if ConfirmForm().validate_on_submit():
+        staffing.unassign(db.session, assignment)
+        db.session.commit()
+        flash(_("Official withdrawn from %(station)s.", station=code), "success")
+    return redirect(url_for("logistics.station_staff", code=code))
