@@ -1,6 +1,6 @@
 """The Huey task that prints a queued report job.
 
-Run a worker with ``huey_consumer electoral.reports.tasks.huey``.
+The worker (``huey_consumer electoral.tasks.huey``) loads this module with every domain's tasks.
 """
 
 from contextlib import nullcontext
