@@ -325,7 +325,7 @@ def coverage_page():
     totals = {"needed": sum(r.needed for r in rows), "certified": sum(r.certified for r in rows),
               "gap": sum(r.gap for r in rows)}
     return render_template("training/coverage.html", rows=sorted(rows, key=lambda r: (r.progress, r.code)),
-                           totals=totals, template=services.staffing_template(db.session))
+                           totals=totals, template=services.staffing_template(db.session), confirm=ConfirmForm())
 
 
 @bp.route("/coverage.csv")

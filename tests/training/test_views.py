@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from electoral.core.auth import Role
 from electoral.core.models import AuditEntry
@@ -248,3 +249,24 @@ def test_import_with_a_bad_line_lists_it_and_imports_nothing(client, login_as, d
     assert response.status_code == 400
     assert "no district has the code ZZ" in page and "Sex must be F or M." in page
     assert db.session.scalars(db.select(Official)).all() == []
+
+
+def test_official_page_prints_the_certificate_through_the_report_kit(client, login_as, db):
+    certificate = _certified(db)
+    login_as(Role.TRAINING_COORDINATOR)
+    page = client.get(f"/training/officials/{certificate.official_id}").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="(/reports/certificate)".*?</form>', page, re.S)
+    fields = dict(re.findall(r'name="(p_official|lang|paper)" value="([^"]*)"', form.group(0)))
+    response = client.post_form(form.group(1), {**fields, "watermark": ""})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert certificate.code in "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages
+                                       ).replace("\n", "")
+
+
+def test_coverage_page_prints_its_pdf_through_the_report_kit(client, login_as, db):
+    make_district(name="Lofa")
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    response = client.post_form("/reports/training-coverage", {"lang": "en", "paper": "A4", "watermark": ""})
+    assert response.mimetype == "application/pdf"
+    assert "Lofa" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
