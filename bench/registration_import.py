@@ -69,10 +69,8 @@ def main():
         print(f"duplicate scan of the imported rows: {pairs:,} pairs queued in {time.perf_counter() - started:.1f} s")
 
         # The same rows, already converted, through a bare executemany into a copy of the table.
-        plain = Table("voter_plain", Voter.__table__.metadata, *[c.copy() for c in Voter.__table__.columns],
+        plain = Table("voter_plain", Voter.__table__.metadata, *[c._copy() for c in Voter.__table__.columns],
                       extend_existing=True)
-        for index in Voter.__table__.indexes:
-            pass  # the copy keeps the unique constraints of the columns; secondary indexes are left out
         plain.create(db.engine)
         rows = []
         for (_line, key, registration), number in zip(good, range(1, len(good) + 1), strict=True):
@@ -81,7 +79,7 @@ def main():
             rows.append(row)
         columns = list(rows[0])
         placeholders = ", ".join("?" if engine_name == "sqlite" else "%s" for _ in columns)
-        sql = f"INSERT INTO voter_plain ({', '.join(columns)}) VALUES ({placeholders})"
+        sql = f"INSERT INTO voter_plain ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608 (our own column names)
         tuples = [tuple(row[c] for c in columns) for row in rows]
         started = time.perf_counter()
         with db.engine.begin() as connection:

@@ -3,7 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 SEX_CHOICES = [("", _l("Choose")), ("F", _l("Female")), ("M", _l("Male"))]
@@ -34,7 +42,6 @@ class RegistrationForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
     photo = FileField(_l("Photo"), validators=[FileAllowed(["jpg", "jpeg", "png"], _l("Only JPEG or PNG pictures."))])
     photo_token = HiddenField()
-    save_as_duplicate = HiddenField(default="")
 
 
 class SearchForm(FlaskForm):

@@ -3,7 +3,17 @@
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +24,12 @@ from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.extensions import db
 from electoral.geography.services import find_by_code
-from electoral.registration.forms import ID_TYPE_CHOICES, STATUS_CHOICES, RegistrationForm, SearchForm
+from electoral.registration.forms import (
+    ID_TYPE_CHOICES,
+    STATUS_CHOICES,
+    RegistrationForm,
+    SearchForm,
+)
 from electoral.registration.services import dedup, election, exports, voters
 from electoral.registration.services.imports import parse_date
 
@@ -121,7 +136,7 @@ def register():
             data = _registration_from(form)
             data.photo = _stash_photo(form)
             voter = voters.register(db.session, data, current_user.username, user=current_user,
-                                    save_as_duplicate=form.save_as_duplicate.data == "1")
+                                    save_as_duplicate="1" in request.form.getlist("save_as_duplicate"))
         except voters.PossibleDuplicates as found:
             db.session.rollback()
             matches = found.matches

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from electoral.core.auth import Role, access
+from electoral.core.auth import access
 from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.tabular import TabularError
@@ -22,9 +22,16 @@ from electoral.registration.forms import (
     ObjectionForm,
 )
 from electoral.registration.models import DuplicatePair, RollCase, ScanJob
-from electoral.registration.services import adjudication, assignment, election, exports, imports, jobs, roll
+from electoral.registration.services import (
+    adjudication,
+    assignment,
+    election,
+    exports,
+    imports,
+    jobs,
+    roll,
+)
 from electoral.registration.views import ADMIN, CLERK, SUPERVISOR, bp, voter_or_404
-
 
 # ---- adjudication queue ----------------------------------------------------
 

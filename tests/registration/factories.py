@@ -4,9 +4,8 @@ import itertools
 from datetime import date
 
 from electoral.extensions import db
-from electoral.registration.services import election
+from electoral.registration.services import election, numbers
 from electoral.registration.services.voters import Registration, new_voter
-from electoral.registration.services import numbers
 from tests.factories import make_centre
 
 _n = itertools.count(1)

@@ -192,9 +192,9 @@ def test_upload_with_a_bad_line_imports_nothing_and_names_the_line(client, db, l
     make_centre(code="MO-01-001")
     db.session.commit()
     login_as(Role.REGISTRATION_SUPERVISOR)
-    data = ("family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
-            "Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
-            "Flomo,Esther,X,1991-01-02,MO-01-001,national_id,N2\n").encode()
+    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
+            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
+            b"Flomo,Esther,X,1991-01-02,MO-01-001,national_id,N2\n")
     response = client.post_form("/registration/import", {"file": (io.BytesIO(data), "voters.csv")},
                                 content_type="multipart/form-data")
     assert response.status_code == 400

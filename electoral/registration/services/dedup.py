@@ -18,11 +18,17 @@ from datetime import date
 
 from flask_babel import gettext as _
 from rapidfuzz import fuzz
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from electoral.registration.models import Voter
-from electoral.registration.services.names import Token, block_skeleton, display_fold, tokens, tokens_match
+from electoral.registration.services.names import (
+    Token,
+    block_skeleton,
+    display_fold,
+    tokens,
+    tokens_match,
+)
 
 THRESHOLD = 70
 NAME_BASE = 50

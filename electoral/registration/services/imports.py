@@ -2,8 +2,8 @@
 
 Every row is checked before anything is written, so a file with a bad line imports
 nothing (unless the caller asks to skip bad lines). Rows are then written in
-batches, one transaction each, with SQLAlchemy Core (an ORM object per row would
-be several times slower) and their audit entries appended in the same
+batches, one transaction each, with a bare executemany (an ORM object per row would
+be many times slower) and an audit entry for the batch appended in the same
 transaction. Each row carries a hash of its content and of how many identical
 rows came before it in the file: a re-run of a killed import skips the rows
 already written, and no one is imported twice.
@@ -13,13 +13,13 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from electoral.core.audit import _jsonable, append_entries
+from electoral.core.audit import append_entries
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.tabular import read_table
 from electoral.geography.models import PollingCentre
@@ -56,6 +56,11 @@ def parse_date(text: str) -> tuple[date, bool]:
     text = text.strip()
     if len(text) == 4 and text.isdigit():
         return date(int(text), *YEAR_ONLY_DAY), True
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return date.fromisoformat(text), False
+        except ValueError:
+            pass
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
         try:
             return datetime.strptime(text, pattern).date(), False
@@ -163,16 +168,32 @@ def import_voters(session: Session, data: bytes, filename: str, registered_by: s
 
 def _write_batch(session: Session, todo: list[tuple[str, Registration]], registered_by: str) -> list[int]:
     numbers_taken = numbers.take(session, len(todo))
+    connection = session.connection()
+    table = Voter.__table__
+    columns = [c.key for c in table.columns if c.key != "id"]
+    date_of_birth = table.c.date_of_birth.type.bind_processor(connection.dialect) or (lambda v: v)
+    registered_at = table.c.registered_at.type.bind_processor(connection.dialect) or (lambda v: v)
+    now = registered_at(datetime.now(UTC))
+    extra = {"station_id": None, "photo_path": None, "removal_reason": None, "kept_voter_id": None,
+             "registered_at": now}
     rows = []
-    now = datetime.now().astimezone()
     for (key, registration), number in zip(todo, numbers_taken, strict=True):
         row = voter_values(registration, number, registered_by)
-        row.update(import_key=key, registered_at=now, station_id=None, photo_path=None, removal_reason=None,
-                   kept_voter_id=None)
-        rows.append(row)
-    ids = list(session.scalars(insert(Voter).returning(Voter.id, sort_by_parameter_order=True), rows))
-    append_entries(session, [
-        {"action": "create", "entity_type": "Voter", "entity_id": str(voter_id), "before": None,
-         "after": {k: _jsonable(v) for k, v in row.items()}}
-        for voter_id, row in zip(ids, rows, strict=True)])
+        row.update(extra, import_key=key, date_of_birth=date_of_birth(row["date_of_birth"]))
+        rows.append(tuple(row[c] for c in columns))
+    # A bare executemany: SQLAlchemy's per-row parameter handling would cost more than the insert.
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"  # noqa: S608 (the table's own column names, no input)
+    connection.exec_driver_sql(statement, rows)
+    ids = list(connection.execute(select(Voter.id).where(
+        Voter.voter_number.between(numbers_taken[0], numbers_taken[-1])).order_by(Voter.id)).scalars())
+    # One audit entry per batch, not per voter: it names the voters written and carries a
+    # digest of every row's content (the row hashes kept in import_key), so the trail
+    # proves what was imported at a fraction of the cost of 5,000 entries.
+    digest = hashlib.sha256("".join(key for key, _registration in todo).encode()).hexdigest()
+    append_entries(session, [{
+        "action": "create", "entity_type": "VoterImport", "entity_id": f"{ids[0]}-{ids[-1]}", "before": None,
+        "after": {"voters": len(ids), "first_number": numbers_taken[0], "last_number": numbers_taken[-1],
+                  "rows_sha256": digest, "registered_by": registered_by},
+    }])
     return ids

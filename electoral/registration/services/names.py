@@ -44,7 +44,7 @@ _VOWELS = set("aiuAIU")
 # "Abd al-", "Abdul", "Abdel", "Abdur": the servant-of prefix is one name with what follows.
 _ABD = re.compile(r"^(abd|abdu|abdou)(al|el|ul|ol|ar|ur|as|us|an|un|ad|ud|at|ut|az|uz)?$")
 _ABD_JOINED = re.compile(r"^abd(?:u|ou)?(?:al|el|ul|ol|ar|ur|as|us|an|un|ad|ud|at|ut|az|uz)?(?=[a-z]{3})")
-_ARTICLES = {"al", "el", "ul", "ar", "ur", "as", "an", "ad", "at", "az", "ad"}
+_ARTICLES = {"al", "el", "ul", "ar", "ur", "as", "an", "ad", "at", "az"}
 
 
 @dataclass(frozen=True)

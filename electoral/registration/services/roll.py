@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 
 from electoral.core.errors import ValidationFailed
 from electoral.geography.models import PollingCentre
-from electoral.registration.models import OBJECTION_GROUNDS, REMOVAL_REASONS, RollCase, RollChange, Voter
+from electoral.registration.models import (
+    OBJECTION_GROUNDS,
+    REMOVAL_REASONS,
+    RollCase,
+    RollChange,
+    Voter,
+)
 from electoral.registration.services import election
 
 # What an upheld objection removes a voter for.

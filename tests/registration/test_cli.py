@@ -1,0 +1,127 @@
+"""`electoral election configure` and `electoral voters import|dedup|export|duplicates export|assign`."""
+
+import csv
+
+from electoral.registration.models import DuplicatePair, Election, Voter
+from tests.factories import make_centre, make_station
+from tests.registration.factories import make_election, make_voter
+
+HEADER = "family_name,given_names,father_name,sex,date_of_birth,place_of_birth,centre_code,id_type,id_number,phone\n"
+GOOD = [
+    "Kollie,Amara,,F,1990-01-02,Gbarnga,MO-001,national_id,N1,\n",
+    "كمارا,محمد,إبراهيم,M,1985,Kenema,MO-001,passport,P2,\n",
+    "Flomo,Esther,,F,14/03/1979,Kakata,MO-001,birth_certificate,B3,\n",
+]
+BAD = "Dolo,Musu,,F,2015-01-01,Gbarnga,MO-001,national_id,N4,\n"
+
+
+def write(tmp_path, lines, name="voters.csv"):
+    path = tmp_path / name
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    return str(path)
+
+
+def test_election_configure_sets_the_settings(runner, db):
+    result = runner.invoke(args=["election", "configure", "--name", "General 2026", "--polling-day", "2026-10-10",
+                                 "--minimum-age", "18"])
+    assert result.exit_code == 0, result.output
+    assert db.session.query(Election).one().polling_day.isoformat() == "2026-10-10"
+
+
+def test_import_of_good_file_adds_every_voter(runner, db, tmp_path):
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    result = runner.invoke(args=["voters", "import", write(tmp_path, GOOD)])
+    assert result.exit_code == 0, result.output
+    assert "imported 3" in result.output
+    assert {v.family_name for v in db.session.query(Voter)} == {"Kollie", "كمارا", "Flomo"}
+
+
+def test_import_with_a_bad_line_imports_nothing_and_names_the_line(runner, db, tmp_path):
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    result = runner.invoke(args=["voters", "import", write(tmp_path, GOOD + [BAD])])
+    assert result.exit_code == 1
+    assert "line 5: under 18 on polling day" in result.output
+    assert db.session.query(Voter).count() == 0
+
+
+def test_skip_invalid_imports_good_rows_and_writes_rejects(runner, db, tmp_path):
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    rejects = tmp_path / "rejects.csv"
+    result = runner.invoke(args=["voters", "import", write(tmp_path, GOOD + [BAD]), "--skip-invalid",
+                                 "--rejects", str(rejects)])
+    assert result.exit_code == 0, result.output
+    assert db.session.query(Voter).count() == 3
+    rows = list(csv.DictReader(rejects.open(encoding="utf-8")))
+    assert [(r["line"], r["family_name"], r["reason"]) for r in rows] == [("5", "Dolo", "under 18 on polling day")]
+
+
+def test_rerun_of_an_interrupted_import_creates_no_duplicates(runner, db, tmp_path):
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    # The first batch of a killed run was committed; the re-run must add only the rest.
+    first = runner.invoke(args=["voters", "import", write(tmp_path, GOOD[:2], "part.csv"), "--batch-size", "1"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=["voters", "import", write(tmp_path, GOOD), "--batch-size", "1"])
+    assert "imported 1, already imported 2" in again.output
+    assert db.session.query(Voter).count() == 3
+
+
+def test_two_identical_rows_in_one_file_are_both_kept_and_queued(runner, db, tmp_path):
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    result = runner.invoke(args=["voters", "import", write(tmp_path, [GOOD[0], GOOD[0]])])
+    assert "imported 2" in result.output and "1 possible duplicate pairs queued" in result.output
+    assert db.session.query(DuplicatePair).count() == 1
+
+
+def test_import_matching_an_existing_voter_goes_to_the_queue(runner, db, tmp_path):
+    make_election()
+    centre = make_centre(code="MO-001")
+    make_voter(centre, family_name="Kollie", given_names="Amara", father_name=None, id_number="N1",
+               place_of_birth="Gbarnga")
+    db.session.commit()
+    result = runner.invoke(args=["voters", "import", write(tmp_path, GOOD[:1])])
+    assert "1 possible duplicate pairs queued" in result.output
+
+
+def test_dedup_then_duplicates_export(runner, db, tmp_path):
+    make_election()
+    a = make_voter(family_name="Sesay", given_names="Fatu", id_number="X1")
+    b = make_voter(family_name="Fatu", given_names="Sesay", id_number="X1")
+    db.session.commit()
+    result = runner.invoke(args=["voters", "dedup"])
+    assert "1 new possible duplicate pairs queued" in result.output
+    out = tmp_path / "pairs.csv"
+    runner.invoke(args=["voters", "duplicates", "export", str(out)])
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    assert (row["voter_number_a"], row["voter_number_b"]) == (a.voter_number, b.voter_number)
+    assert "same ID number" in row["reasons"] and "given and family names swapped" in row["reasons"]
+
+
+def test_export_writes_the_roll_with_station(runner, db, tmp_path):
+    make_election()
+    station = make_station(code="ST-9")
+    voter = make_voter(station.centre, station=station)
+    db.session.commit()
+    out = tmp_path / "roll.csv"
+    runner.invoke(args=["voters", "export", str(out)])
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    assert (row["voter_number"], row["station_code"], row["status"]) == (voter.voter_number, "ST-9", "active")
+
+
+def test_assign_reports_missing_stations(runner, db):
+    make_election()
+    station = make_station(code="ST-1", capacity=1)
+    make_voter(station.centre)
+    make_voter(station.centre)
+    db.session.commit()
+    result = runner.invoke(args=["voters", "assign"])
+    assert f"{station.centre.code}: 1 voters without a station; 1 more stations needed." in result.output
