@@ -33,13 +33,15 @@ def roll_frozen(session: Session) -> bool:
     return election.is_frozen(session)
 
 
-def registered_voters_by_station(session: Session) -> dict[int, int]:
+def registered_voters_by_station(session: Session, centre_id: int | None = None) -> dict[int, int]:
     """Active voters per polling station id (voters not yet split into a station are left out)."""
     from electoral.registration.models import Voter
 
-    return dict(session.execute(
-        select(Voter.station_id, func.count()).where(Voter.status == "active", Voter.station_id.is_not(None))
-        .group_by(Voter.station_id)).all())
+    query = (select(Voter.station_id, func.count()).where(Voter.status == "active", Voter.station_id.is_not(None))
+             .group_by(Voter.station_id))
+    if centre_id is not None:
+        query = query.where(Voter.centre_id == centre_id)
+    return dict(session.execute(query).all())
 
 
 def registered_voters_by_centre(session: Session) -> dict[int, int]:
@@ -142,17 +144,25 @@ def _sum_into(target: list, source: list, start: int) -> None:
         target[i] += source[i]
 
 
-def compute_allocation(session: Session, station_counts: dict[int, int] | None = None) -> Allocation:
-    """The allocation from SQL aggregates and plain tuples (no ORM object per station)."""
+def compute_allocation(session: Session, station_counts: dict[int, int] | None = None,
+                       centre_id: int | None = None) -> Allocation:
+    """The allocation from SQL aggregates and plain tuples (no ORM object per station).
+
+    ``centre_id`` limits it to one centre (its packing list). Per-centre items go
+    to every centre that has at least one polling station.
+    """
     items = list(session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code)))
     rules = [Rule.of(i) for i in items]
-    counts = registered_voters_by_station(session) if station_counts is None else station_counts
-    rows = session.execute(
+    counts = registered_voters_by_station(session, centre_id) if station_counts is None else station_counts
+    query = (
         select(PollingStation.id, PollingStation.code, PollingCentre.code, District.code, Region.code)
         .join(PollingCentre, PollingStation.centre_id == PollingCentre.id)
         .join(District, PollingCentre.district_id == District.id)
         .join(Region, District.region_id == Region.id)
-        .order_by(Region.code, District.code, PollingCentre.code, PollingStation.code)).all()
+        .order_by(Region.code, District.code, PollingCentre.code, PollingStation.code))
+    if centre_id is not None:
+        query = query.where(PollingCentre.id == centre_id)
+    rows = session.execute(query).all()
     voters = [counts.get(r[0], 0) for r in rows]
     columns = [quantities(rule, voters) if rule.basis != "centre" else [0] * len(rows) for rule in rules]
     allocation = Allocation([(i.code, i.name) for i in items])
@@ -182,8 +192,11 @@ def compute_allocation(session: Session, station_counts: dict[int, int] | None =
     if station_counts is None:
         from electoral.registration.models import Voter
 
-        allocation.unassigned_voters = session.scalar(select(func.count()).select_from(Voter).where(
-            Voter.status == "active", Voter.station_id.is_(None))) or 0
+        unassigned = select(func.count()).select_from(Voter).where(Voter.status == "active",
+                                                                   Voter.station_id.is_(None))
+        if centre_id is not None:
+            unassigned = unassigned.where(Voter.centre_id == centre_id)
+        allocation.unassigned_voters = session.scalar(unassigned) or 0
     return allocation
 
 
