@@ -66,8 +66,10 @@ class Match:
 
 def keys(given_names: str, family_name: str, sex: str) -> tuple[str, str, str]:
     """(key_names, key_given, key_family) for the voter table's indexed columns."""
+    # First tokens of each: a swapped name then gives the same pair, and a dropped
+    # middle name leaves both in place.
     given = block_skeleton(given_names)
-    family = block_skeleton(family_name, last=True)
+    family = block_skeleton(family_name)
     return f"{sex}:" + "|".join(sorted((given, family))), f"{sex}:{given}", f"{sex}:{family}"
 
 

@@ -25,17 +25,18 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # short-vowel marks, tatweel
 # Hamza seats, ta marbuta and alef maqsura are written differently by different clerks
 # for the same name (أحمد / احمد, فاطمة / فاطمه).
+# Alef maqsura (ى) is a final -a (سلمى = Salma, مصطفى = Mustafa).
 _ARABIC_UNIFY = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و", "ئ": "ي",
-                               "ء": "", "ى": "ي"})
+                               "ء": "", "ى": "ا"})
 _ARABIC_CONSONANTS = {
-    "ب": "b", "ت": "t", "ث": "t", "ج": "g", "ح": "h", "خ": "k", "د": "d", "ذ": "d", "ر": "r",
-    "ز": "s", "س": "s", "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "s", "ع": "", "غ": "g",
+    "ب": "b", "ت": "t", "ث": "θ", "ج": "g", "ح": "h", "خ": "k", "د": "d", "ذ": "ð", "ر": "r",
+    "ز": "s", "س": "s", "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "ð", "ع": "", "غ": "g",
     "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
 }
 # Ta marbuta (ة) is heard as a final -a: فاطمة = Fatima.
 _ARABIC_LONG = {"ا": "a", "و": "u", "ي": "i", "ة": "a"}
 # Latin spellings of one Arabic sound; digraphs first.
-_LATIN_DIGRAPHS = [("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"),
+_LATIN_DIGRAPHS = [("dj", "j"), ("ay", "I"), ("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"),
                    ("ph", "f"), ("ck", "k"), ("ou", "U"), ("oo", "U"), ("ee", "I"), ("ie", "I"), ("ei", "I"),
                    ("aa", "A")]
 _LATIN_SINGLE = str.maketrans({"q": "k", "c": "k", "z": "s", "j": "g", "x": "s", "v": "f", "p": "b",
@@ -127,7 +128,8 @@ def _latin_form(word: str) -> str:
 
 def _skeleton(form: str) -> str:
     # Consonants only; a final h is a ta marbuta or a silent ending (Fatimah, Abdallah).
-    skeleton = _collapse("".join(c for c in form.lower() if c not in "aiuwy"))
+    # θ and ð (ث, ذ, ظ) are written t/s and d/s in Latin: blocking uses their commonest spelling.
+    skeleton = _collapse("".join(c for c in form.lower() if c not in "aiuwy").replace("θ", "t").replace("ð", "d"))
     if len(skeleton) > 1 and skeleton.endswith("h"):
         skeleton = skeleton[:-1]
     return skeleton or form.lower()[:1]
@@ -172,18 +174,51 @@ def _slots(form: str) -> tuple[str, list[str]]:
 def _cross_script(arabic: str, latin: str) -> bool:
     a_cons, a_gaps = _slots(arabic)
     l_cons, l_gaps = _slots(latin)
-    a_cons, l_cons = a_cons.replace("y", "").replace("w", ""), l_cons.replace("y", "").replace("w", "")
-    if a_cons != l_cons or len(a_gaps) != len(l_gaps):
+    # ق is said g in much of North Africa (القذافي = Gaddafi); ث is written th, t or s
+    # (عثمان = Othman, Osman), ذ and ظ dh, d or z; w and y are half vowels.
+    fold = str.maketrans({"g": "k", "y": None, "w": None})
+    a_cons, l_cons = a_cons.translate(fold), l_cons.translate(fold)
+    if len(a_cons) != len(l_cons) or len(a_gaps) != len(l_gaps):
         return False
-    for a_gap, l_gap in zip(a_gaps, l_gaps, strict=True):
+    sounds = {"θ": "ts", "ð": "ds"}
+    if any(a != b and b not in sounds.get(a, "") for a, b in zip(a_cons, l_cons, strict=True)):
+        return False
+    last = len(a_gaps) - 1
+    for index, (a_gap, l_gap) in enumerate(zip(a_gaps, l_gaps, strict=True)):
         a_vowel = a_gap.lower()[:1]
         if a_vowel and a_vowel not in l_gap.lower():
+            # A final ي is often written for ى (مصطفي = Mustafa).
+            if index == last and a_vowel == "i" and "a" in l_gap.lower():
+                continue
             # Arabic writes a long vowel here (محمود: the و); Latin must have one too.
             return False
         if not a_vowel and any(c.isupper() for c in l_gap):
             # Latin writes a long vowel (ou, ee, aa) where Arabic has none: Mahmoud is not محمد.
             return False
     return True
+
+
+def _latin_variant(a: str, b: str) -> bool:
+    """Two Latin spellings of one name: same consonants, vowels in the same places.
+
+    Short vowels vary freely between spellings (Ben/Bin, Tarek/Tariq, Yousef/Yusuf);
+    a long vowel (ou, ee) must keep its quality (Hassan is not Hussein). One vowel may
+    be dropped (Fatima/Fatma) only if every other vowel agrees, which keeps Mohamed
+    apart from Mahmud.
+    """
+    a_cons, a_gaps = _slots(a)
+    b_cons, b_gaps = _slots(b)
+    if a_cons != b_cons or len(a_gaps) != len(b_gaps):
+        return False
+    presence = quality = 0
+    for a_gap, b_gap in zip(a_gaps, b_gaps, strict=True):
+        if bool(a_gap) != bool(b_gap):
+            presence += 1
+        elif a_gap and a_gap[0].lower() != b_gap[0].lower():
+            if a_gap[0].isupper() or b_gap[0].isupper():
+                return False
+            quality += 1
+    return presence == 0 or (presence == 1 and quality == 0 and len(a_cons) >= 3)
 
 
 def tokens_match(a: Token, b: Token) -> str | None:
@@ -193,7 +228,7 @@ def tokens_match(a: Token, b: Token) -> str | None:
     if a.arabic != b.arabic:
         arabic, latin = (a, b) if a.arabic else (b, a)
         return "script" if _cross_script(arabic.form, latin.form) else None
-    if a.form == b.form:
+    if a.form == b.form or (not a.arabic and _latin_variant(a.form, b.form)):
         return "variant"
     if a.arabic:
         # One letter apart is a typo only when the letter is a consonant: adding a long
