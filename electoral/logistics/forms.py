@@ -100,7 +100,7 @@ class LookupForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Seal number or ballot serial"), validators=[Optional(), Length(max=40)])
+    q = StringField(_l("Seal number, ballot serial or item code"), validators=[Optional(), Length(max=40)])
 
 
 class CentreLookupForm(FlaskForm):

@@ -207,3 +207,11 @@ def test_returned_event_marks_the_dispatch_of_a_return(db):
     services.add_seals(db.session, back, ["SL-9"])
     services.dispatch(db.session, back)
     assert [e.kind for e in services.history(db.session, "SL-9")] == ["returned"]
+
+
+def test_custody_history_of_an_item_code_lists_its_consignments(db):
+    item = make_item(code="STAMP", name="Stamp")
+    consignment = packed_consignment(item=item)
+    services.dispatch(db.session, consignment)
+    [entry] = services.history(db.session, "stamp")
+    assert (entry.kind, entry.consignment, entry.subject) == ("dispatched", consignment.code, "Stamp")

@@ -58,10 +58,11 @@ def history_of_consignment(session: Session, consignment: Consignment) -> list[H
 
 
 def history(session: Session, reference: str) -> list[HistoryEntry]:
-    """Every hand a seal number or a ballot serial passed through, oldest first.
+    """Every hand a seal number, a ballot serial or an item passed through, oldest first.
 
     A seal number matches the seals of consignments and seals reported on receipt;
-    a whole number also matches every serial range (of any numbered item) holding it.
+    a whole number also matches every serial range (of any numbered item) holding it;
+    an item code matches every consignment that carried the item.
     """
     reference = (reference or "").strip().upper()
     if not reference:
@@ -72,6 +73,10 @@ def history(session: Session, reference: str) -> list[HistoryEntry]:
                                     Discrepancy.seal_number == reference)))
     for (cid,) in seal_hits:
         subjects[cid] = _("seal %(number)s", number=reference)
+    item = session.scalar(select(Item).where(Item.code == reference))
+    if item is not None:
+        for (cid,) in session.execute(select(ConsignmentLine.consignment_id).where(ConsignmentLine.item_id == item.id)):
+            subjects.setdefault(cid, item.name)
     entries: list[HistoryEntry] = []
     if reference.isdigit():
         serial = int(reference)
