@@ -1,0 +1,88 @@
+"""Voter lists, voter cards and the public exhibition list, read back from the PDF."""
+
+from datetime import date
+
+import pytest
+
+from electoral.core.auth import Role
+from electoral.extensions import db as _db
+from electoral.reports.registry import NotAllowed, render
+from tests.factories import make_centre, make_district, make_station, make_user
+from tests.registration.factories import make_election, make_voter
+from tests.reports.helpers import footer_words, page_count, pdf_text, words
+
+
+def _print(name, params, roles=(Role.REGISTRATION_SUPERVISOR,), user=None, lang="en"):
+    return render(name, params, lang=lang, roles=set(roles), printed_by="Joseph Kpoto", user=user)
+
+
+def _station_with_voters(count):
+    make_election()
+    centre = make_centre(code="MO-01-007", name="Salala Public School")
+    station = make_station(centre, code="MO-01-007-02", capacity=count + 10)
+    make_voter(centre, station=station, family_name="كمارا", given_names="محمد", sex="M", date_of_birth=date(1984, 3, 9))
+    for _ in range(count - 1):
+        make_voter(centre, station=station)
+    _db.session.commit()
+    return station
+
+
+def test_voter_list_shows_arabic_and_latin_names_station_and_page_numbers_on_every_page(db):
+    station = _station_with_voters(120)
+    data = _print("voter-list", {"station": station.code})
+    pages = page_count(data)
+    assert pages >= 3
+    text = pdf_text(data)
+    assert "Kollie" in text or "Flomo" in text
+    assert "كمارا" in " ".join(w["logical"] for p in range(pages) for w in words(data, p))
+    for page in range(pages):
+        footer = " ".join(footer_words(data, page))
+        assert f"{page + 1} of {pages}" in footer
+        header = " ".join(w["text"] for w in words(data, page) if w["top"] < 90)
+        assert "MO-01-007-02" in header and "MO-01-007" in header
+
+
+def test_voter_list_lists_only_voters_on_the_roll(db):
+    station = _station_with_voters(3)
+    removed = make_voter(station.centre, station=station, status="removed", removal_reason="deceased",
+                         family_name="Gone")
+    db.session.commit()
+    assert removed.voter_number not in pdf_text(_print("voter-list", {"station": station.code}))
+
+
+def test_voter_cards_carry_name_number_centre_and_station(db):
+    station = _station_with_voters(12)
+    data = _print("voter-cards", {"centre": station.centre.code})
+    assert page_count(data) == 2  # ten cards to an A4 sheet
+    text = pdf_text(data)
+    assert "MO-01-007-02" in text and "Voter number" in text
+    assert "كمارا" in " ".join(w["logical"] for w in words(data, 0))
+
+
+def test_exhibition_list_shows_no_full_date_id_or_phone(db):
+    station = _station_with_voters(2)
+    voter = make_voter(station.centre, date_of_birth=date(1979, 11, 23), id_number="SECRET-ID-42", phone="0886123456")
+    db.session.commit()
+    text = pdf_text(_print("exhibition-list", {"centre": station.centre.code}, roles=(Role.REGISTRATION_CLERK,)))
+    assert voter.voter_number in text and "1979" in text
+    assert "1979-11-23" not in text and "23/11/1979" not in text and "Nov 23, 1979" not in text
+    assert "SECRET-ID-42" not in text and "0886123456" not in text
+
+
+def test_clerk_of_another_district_cannot_print_a_station_list(db):
+    station = _station_with_voters(1)
+    clerk = make_user(Role.REGISTRATION_CLERK, scope=make_district())
+    with pytest.raises(NotAllowed):
+        _print("voter-list", {"station": station.code}, roles=(Role.REGISTRATION_CLERK,), user=clerk)
+
+
+def test_observer_may_not_print_voter_lists(db):
+    station = _station_with_voters(1)
+    with pytest.raises(NotAllowed):
+        _print("voter-list", {"station": station.code}, roles=(Role.OBSERVER,))
+
+
+def test_figures_report_totals_by_sex(db):
+    _station_with_voters(4)
+    text = pdf_text(_print("registration-figures", {"level": "district"}))
+    assert "Registered voters" in text and "Women" in text
