@@ -132,7 +132,8 @@ class Generator:
             given = [rng.choice(pool)] + ([rng.choice(ARABIC_MALE)] if rng.random() < 0.3 else [])
             family = rng.choice(ARABIC_FAMILY)
             father = rng.choice(ARABIC_MALE)
-        born = self.today - timedelta(days=rng.randint(18 * 366, 80 * 365))
+        # At least 19 so that a planted date one year later still leaves the person of age.
+        born = self.today - timedelta(days=rng.randint(19 * 366, 80 * 365))
         year_only = rng.random() < 0.07
         if year_only:
             born = date(born.year, 7, 1)
