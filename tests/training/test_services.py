@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from electoral.core.errors import ValidationFailed
+from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.training import services
 from electoral.training.models import Certificate
 from tests.factories import make_centre, make_district, make_station
@@ -294,3 +294,13 @@ def test_coverage_surplus_in_one_position_does_not_hide_a_gap_in_another(db):
         certify(make_official(position=po, district=district), course)
     row = services.coverage(db.session)[0]
     assert (row.needed, row.certified, row.gap) == (2, 2, 1)
+
+
+def test_district_coordinator_cannot_import_officials_into_another_district(db):
+    mine = make_district(code="MINE")
+    make_district(code="THEIRS")
+    make_position("PO")
+    data = b"reference,full_name,sex,district_code,position_code\nA1,Someone,F,THEIRS,PO\n"
+    with pytest.raises(ImportFailed) as failure:
+        services.import_officials(db.session, data, "o.csv", scope=mine)
+    assert [(e.line, e.message) for e in failure.value.errors] == [(2, "district THEIRS is outside your area")]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from electoral.core.errors import ValidationFailed
 from electoral.geography.models import District
@@ -67,7 +67,9 @@ def list_courses(session: Session) -> list[Course]:
 
 def sessions_query(scope=None, course_id: int | None = None) -> Select:
     """The select for a paginated list of sessions, latest first, limited to ``scope``."""
-    query = select(TrainingSession).order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc())
+    query = (select(TrainingSession).order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc())
+             .options(selectinload(TrainingSession.enrolments), joinedload(TrainingSession.course),
+                      joinedload(TrainingSession.district)))
     if course_id:
         query = query.where(TrainingSession.course_id == course_id)
     return within_scope(query, TrainingSession.district_id, scope)
@@ -167,6 +169,11 @@ def enrol(session: Session, ts: TrainingSession, official: Official) -> Enrolmen
     def refuse(message: str):
         raise ValidationFailed({"reference": [message]})
 
+    # Two coordinators enrolling at once must not overfill a session or double-book a person:
+    # lock both rows (PostgreSQL; SQLite serialises writers anyway) and count in the database.
+    session.execute(select(TrainingSession.id).where(TrainingSession.id == ts.id).with_for_update())
+    session.execute(select(Official.id).where(Official.id == official.id).with_for_update())
+    enrolled = session.scalar(select(func.count(Enrolment.id)).where(Enrolment.session_id == ts.id))
     if official.status in ("rejected", "withdrawn"):
         refuse(_("%(name)s is %(status)s and cannot be trained.", name=official.full_name, status=STATUS_LABELS[official.status]))
     if official.position_id != ts.course.position_id:
@@ -176,7 +183,7 @@ def enrol(session: Session, ts: TrainingSession, official: Official) -> Enrolmen
         refuse(_("%(name)s is already enrolled.", name=official.full_name))
     if any(link.official_id == official.id for link in ts.trainer_links):
         refuse(_("%(name)s leads this session.", name=official.full_name))
-    if len(ts.enrolments) >= ts.capacity:
+    if enrolled >= ts.capacity:
         refuse(_("The session is full (%(capacity)d places).", capacity=ts.capacity))
     certified = session.scalar(select(Certificate.id).where(
         Certificate.official_id == official.id, Certificate.course_id == ts.course_id,
