@@ -144,9 +144,13 @@ def late_stations(session: Session, phase: str, deadline: dt.datetime, now: dt.d
         return []
     reported = (select(Submission.station_id).join(ChecklistTemplate)
                 .where(Submission.current.is_(True), ChecklistTemplate.phase == phase))
-    query = _in_area(_located(select(PollingStation).distinct(), PollingStation.id), area).join(
-        Observer, Observer.station_id == PollingStation.id).where(
-        Observer.accreditation == "approved", PollingStation.id.not_in(reported))
+    query = (select(PollingStation).distinct()
+             .join(PollingCentre, PollingCentre.id == PollingStation.centre_id)
+             .join(District, District.id == PollingCentre.district_id)
+             .join(Region, Region.id == District.region_id)
+             .join(Observer, Observer.station_id == PollingStation.id)
+             .where(Observer.accreditation == "approved", PollingStation.id.not_in(reported)))
+    query = _in_area(query, area)
     return list(session.scalars(query.order_by(PollingStation.code).limit(limit)))
 
 

@@ -63,7 +63,7 @@ def _pyxform_errors(data: bytes) -> list[str]:
     except ImportError:  # pragma: no cover - pyxform is a dependency; keep working without it
         return []
     try:
-        convert(xlsform=io.BytesIO(data), file_type="xlsx", validate=False, warnings=[])
+        convert(xlsform=io.BytesIO(data), file_type=".xlsx", validate=False, warnings=[])
     except Exception as exc:  # pyxform raises PyXFormError and others on a bad form
         return [str(exc)]
     return []

@@ -1,0 +1,268 @@
+"""The observation pages: phone filing, permissions, builder, accreditation, dashboard, exports."""
+
+import io
+import re
+
+from openpyxl import load_workbook
+
+from electoral.core.auth import Role
+from electoral.observation import services
+from electoral.observation.models import Alert, Observer, Submission
+from tests.factories import PASSWORD, make_region, make_station
+from tests.observation.factories import OPENING_OK, make_observer, make_opening_checklist, make_organisation
+
+
+def _sign_in(client, user):
+    assert client.post_form("/login", {"username": user.username, "password": PASSWORD}).status_code == 302
+
+
+def _page_token(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_observer_sees_their_station_and_the_checklists_due(client, db):
+    make_opening_checklist()
+    observer = make_observer(station=make_station(code="MO-01-001-1"))
+    db.session.commit()
+    _sign_in(client, observer.user)
+    page = client.get("/observation/my").get_data(as_text=True)
+    assert "MO-01-001-1" in page
+    assert "/observation/my/fill/MO-01-001-1/OPEN" in page and "Due" in page
+
+
+def test_unaccredited_observer_cannot_open_the_filing_pages(client, db):
+    make_opening_checklist()
+    observer = make_observer(accredited=False)
+    db.session.commit()
+    _sign_in(client, observer.user)
+    response = client.get("/observation/my")
+    assert response.status_code == 403
+    assert "Only observers accredited by the commission" in response.get_data(as_text=True)
+    assert client.get(f"/observation/my/fill/{observer.station.code}/OPEN").status_code == 403
+
+
+def test_form_shows_questions_in_the_observers_language_with_their_relevance(client, db):
+    make_opening_checklist()
+    observer = make_observer()
+    observer.user.locale = "fr"
+    db.session.commit()
+    _sign_in(client, observer.user)
+    page = client.get(f"/observation/my/fill/{observer.station.code}/OPEN").get_data(as_text=True)
+    assert "Le bureau a-t-il ouvert à l&#39;heure ?" in page
+    assert 'data-relevance="{&#34;cmp&#34;: &#34;=&#34;, &#34;q&#34;: &#34;Q1&#34;, &#34;v&#34;: &#34;no&#34;}"' in page
+
+
+def test_form_post_without_javascript_files_the_checklist(client, db):
+    make_opening_checklist()
+    observer = make_observer()
+    db.session.commit()
+    _sign_in(client, observer.user)
+    url = f"/observation/my/fill/{observer.station.code}/OPEN"
+    token = _page_token(client.get(url).get_data(as_text=True))
+    response = client.post(url, data={"csrf_token": token, "client_id": "form-post-0001", "Q1": "yes", "Q3": "no",
+                                      "Q4": "6", "Q5": ["ink", "light"]}, follow_redirects=True)
+    assert "Checklist sent." in response.get_data(as_text=True)
+    submission = db.session.scalar(db.select(Submission))
+    assert submission.answers == {"Q1": "yes", "Q3": "no", "Q4": 6, "Q5": ["ink", "light"]}
+
+
+def test_form_post_with_errors_shows_them_beside_the_questions(client, db):
+    make_opening_checklist()
+    observer = make_observer()
+    db.session.commit()
+    _sign_in(client, observer.user)
+    url = f"/observation/my/fill/{observer.station.code}/OPEN"
+    token = _page_token(client.get(url).get_data(as_text=True))
+    response = client.post(url, data={"csrf_token": token, "client_id": "form-post-0002", "Q1": "yes", "Q4": "11"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "At most 10." in page and "Answer this question." in page
+
+
+def test_phone_sync_files_with_the_session_and_csrf_header_once(client, db):
+    make_opening_checklist()
+    observer = make_observer()
+    db.session.commit()
+    _sign_in(client, observer.user)
+    token = client.get("/observation/my/csrf").get_json()["csrf_token"]
+    body = {"client_id": "sync-0001-abcd", "template": "OPEN", "version": 1, "station_code": observer.station.code,
+            "answers": {**OPENING_OK, "Q3": "no"}, "submitted_at": "2026-11-25T06:58:00+00:00"}
+    first = client.post("/observation/my/sync", json=body, headers={"X-CSRFToken": token})
+    again = client.post("/observation/my/sync", json=body, headers={"X-CSRFToken": token})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert db.session.scalar(db.select(db.func.count(Submission.id))) == 1
+
+
+def test_phone_sync_without_csrf_header_is_refused(client, db):
+    make_opening_checklist()
+    observer = make_observer()
+    db.session.commit()
+    _sign_in(client, observer.user)
+    response = client.post("/observation/my/sync", json={"client_id": "sync-0002-abcd"})
+    assert response.status_code == 400
+
+
+def test_observer_cannot_see_another_observers_submission(client, db):
+    template = make_opening_checklist()
+    mine, theirs = make_observer(), make_observer()
+    submission, _ = services.submit(db.session, template, theirs.station, OPENING_OK, "theirs-0001", theirs)
+    db.session.commit()
+    _sign_in(client, mine.user)
+    assert client.get(f"/observation/my/submissions/{submission.id}").status_code == 403
+    assert client.get(f"/observation/my/fill/{theirs.station.code}/OPEN").status_code == 403
+
+
+def test_correction_from_the_phone_keeps_the_history(client, db):
+    template = make_opening_checklist()
+    observer = make_observer()
+    services.submit(db.session, template, observer.station, OPENING_OK, "hist-00001", observer)
+    second, _ = services.submit(db.session, template, observer.station, {**OPENING_OK, "Q4": 9}, "hist-00002",
+                                observer)
+    db.session.commit()
+    _sign_in(client, observer.user)
+    page = client.get(f"/observation/my/submissions/{second.id}").get_data(as_text=True)
+    assert "revision 2" in page and "revision 1" in page
+
+
+def test_observer_reports_an_incident_that_raises_an_alert(client, db):
+    observer = make_observer()
+    db.session.commit()
+    _sign_in(client, observer.user)
+    page = client.get("/observation/my/incident").get_data(as_text=True)
+    client_id = re.search(r'name="client_id" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post_form("/observation/my/incident", {
+        "client_id": client_id, "station": observer.station.code, "category": "intimidation",
+        "severity": "high", "description": "Party agents threatening voters in the queue"})
+    assert response.status_code == 302
+    alert = db.session.scalar(db.select(Alert))
+    assert alert.incident is not None and "threatening" in alert.summary
+
+
+def test_coordinator_builds_and_publishes_a_checklist(client, db, login_as):
+    login_as(Role.OBSERVER_COORDINATOR)
+    response = client.post_form("/observation/templates/new", {"code": "OPEN", "name": "Opening", "phase": "opening"})
+    url = response.headers["Location"]
+    client.post_form(url, {"action": "section", "s-code": "arrival", "s-text": "Arrival"})
+    client.post_form(url, {"action": "question", "q-code": "Q1", "q-type": "yes_no", "q-section": "0",
+                           "q-text_en": "Opened on time?", "q-text_fr": "Ouvert à l'heure ?", "q-required": "y",
+                           "q-tally": ""})
+    bad = client.post_form(url, {"action": "question", "q-code": "Q2", "q-type": "integer", "q-section": "0",
+                                 "q-text_en": "Minutes late", "q-relevance": "Q1 = = no", "q-tally": ""})
+    assert "Expected" in bad.get_data(as_text=True)
+    client.post_form(url, {"action": "publish"})
+    template = services.latest(db.session, "OPEN")
+    assert template.published and [q.code for q in template.questions] == ["Q1"]
+    assert template.questions[0].texts == {"en": "Opened on time?", "fr": "Ouvert à l'heure ?"}
+
+
+def test_only_the_commission_decides_accreditation(client, db, login_as):
+    observer = make_observer(accredited=False)
+    services.request_accreditation(db.session, observer)
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    response = client.post_form(f"/observation/observers/{observer.id}", {"action": "decide", "d-decision": "approve"})
+    assert response.status_code == 403
+
+
+def test_commission_approves_and_the_badge_number_verifies_publicly(client, db, login_as):
+    observer = make_observer(accredited=False, family_name="Sirleaf")
+    services.request_accreditation(db.session, observer)
+    db.session.commit()
+    login_as(Role.ADMINISTRATOR)
+    client.post_form(f"/observation/observers/{observer.id}", {"action": "decide", "d-decision": "approve"})
+    number = db.session.scalar(db.select(Observer.accreditation_number))
+    client.post_form("/logout")
+    page = client.get(f"/observation/verify/{number}").get_data(as_text=True)
+    assert "Sirleaf" in page and observer.organisation.name in page
+    assert observer.phone not in page
+    assert client.get("/observation/verify/OBS-NOTREAL").status_code == 404
+
+
+def test_scoped_coordinator_sees_only_observers_of_their_area(client, db, login_as):
+    north = make_region(code="N")
+    inside = make_observer(family_name="Inside")
+    inside.station.centre.district.region = north
+    make_observer(family_name="Outside")
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR, scope=north)
+    page = client.get("/observation/observers").get_data(as_text=True)
+    assert "Inside" in page and "Outside" not in page
+
+
+def test_dashboard_shows_coverage_and_the_critical_alert(client, db, login_as):
+    template = make_opening_checklist()
+    observer = make_observer()
+    services.submit(db.session, template, observer.station, {**OPENING_OK, "Q3": "no"}, "dash-00001", observer)
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    page = client.get("/observation/dashboard").get_data(as_text=True)
+    assert "Q3: Was the ballot box sealed? = no" in page
+    assert "100.0%" in page
+    assert client.get("/observation/dashboard/live.json").get_json()["open_alerts"] == 1
+
+
+def test_coordinator_acknowledges_an_alert(client, db, login_as):
+    template = make_opening_checklist()
+    observer = make_observer()
+    services.submit(db.session, template, observer.station, {**OPENING_OK, "Q3": "no"}, "dash-00002", observer)
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    alert_id = db.session.scalar(db.select(Alert.id))
+    client.post_form(f"/observation/alerts/{alert_id}", {"status": "acknowledged", "note": "Calling the observer"})
+    db.session.expire_all()
+    alert = db.session.get(Alert, alert_id)
+    assert (alert.status, alert.note) == ("acknowledged", "Calling the observer")
+
+
+def test_export_has_one_column_per_question_and_neutralises_formulas(client, db, login_as):
+    template = make_opening_checklist()
+    observer = make_observer()
+    observer.given_names, observer.family_name = "", "=HYPERLINK(\"http://evil\")"
+    services.submit(db.session, template, observer.station, {**OPENING_OK, "Q5": ["ink", "list"]}, "exp-00001",
+                    observer)
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    response = client.get("/observation/export/submissions.xlsx?template=OPEN&lang=fr")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][5] == "Q1 Le bureau a-t-il ouvert à l'heure ?"
+    assert rows[0][6:] == ("Q2 How many minutes late?", "Q3 Was the ballot box sealed?", "Q4 Officials present",
+                           "Q5 Problems seen")
+    assert rows[1][0] == observer.station.code
+    assert rows[1][1] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[1][5:] == ("yes", None, "yes", 5, "ink list")
+    csv_text = client.get("/observation/export/submissions.csv?template=OPEN").data.decode("utf-8-sig")
+    assert csv_text.splitlines()[1].startswith(observer.station.code)
+
+
+def test_import_page_lists_every_bad_line(client, db, login_as):
+    make_organisation(code="ELW")
+    login_as(Role.OBSERVER_COORDINATOR)
+    data = b"organisation_code,family_name,given_names,sex,phone\nELW,Kamara,Fatu,F,+231770000001\nXX,,A,Z,1\n"
+    response = client.post_form("/observation/observers/import",
+                                {"file": (io.BytesIO(data), "observers.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Nothing was imported" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Observer.id))) == 0
+
+
+def test_service_worker_is_served_with_its_scope(client, db):
+    observer = make_observer()
+    db.session.commit()
+    _sign_in(client, observer.user)
+    response = client.get("/observation/sw.js")
+    assert response.status_code == 200
+    assert response.headers["Service-Worker-Allowed"] == "/observation/"
+    assert "caches.open" in response.get_data(as_text=True)
+
+
+def test_home_offers_observers_their_station(client, db):
+    observer = make_observer()
+    db.session.commit()
+    _sign_in(client, observer.user)
+    assert "/observation/my" in client.get("/").get_data(as_text=True)
+
+
+def test_other_roles_cannot_open_the_dashboard(client, login_as):
+    login_as(Role.REGISTRATION_CLERK)
+    assert client.get("/observation/dashboard").status_code == 403
