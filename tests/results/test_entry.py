@@ -65,9 +65,11 @@ def test_two_clerks_saving_entry_two_at_once_make_one_entry(db):
     # Another clerk's entry 2 reached the database between this clerk's read and write.
     other = make_clerk()
     db.session.add(TallyEntry(sheet_id=sheet.id, round=1, entry_no=2, clerk_id=other.id, figures=figures()))
-    db.session.flush()
+    late = make_clerk()
+    db.session.commit()
     with pytest.raises(ValidationFailed, match="a moment ago"):
-        services.submit_entry(db.session, race, station, make_clerk(), figures())
+        services.submit_entry(db.session, race, station, late, figures())
+    db.session.rollback()
     count = len(db.session.scalars(select(TallyEntry).where(TallyEntry.entry_no == 2)).all())
     assert count == 1
 

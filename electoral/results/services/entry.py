@@ -104,24 +104,19 @@ def submit_entry(session: Session, race: Race, station: PollingStation, clerk: U
     if _is_blank(figures):
         raise ValidationFailed(_("The sheet is blank or all zero: it cannot be entered. "
                                  "Set it aside for the supervisor."))
-    if sheet is None:
-        sheet = TallySheet(race=race, station=station, state="not_received", round=1)
-        session.add(sheet)
-        session.flush()
     if expected == 2:
         first = _current_entries(session, sheet).get(1)
         if first is not None and first.clerk_id == clerk.id:
             raise ValidationFailed(_("You made the first entry of this sheet: a different clerk must make "
                                      "the second."))
+    # Every refusal above comes before the first write, so a refused row of an import leaves nothing behind.
+    if sheet is None:
+        sheet = TallySheet(race=race, station=station, state="not_received", round=1)
+        session.add(sheet)
+        session.flush()
     entry = TallyEntry(sheet_id=sheet.id, round=sheet.round, entry_no=expected, clerk_id=clerk.id,
                        figures=figures, source=source)
-    try:
-        with session.begin_nested():
-            session.add(entry)
-            session.flush()
-    except IntegrityError:
-        raise ValidationFailed(_("Another clerk saved entry %(number)d of this sheet a moment ago. "
-                                 "Nothing was saved; open the sheet again.", number=expected)) from None
+    _insert_entry(session, entry, expected)
     if expected == 1:
         sheet.state = "first_entry"
     else:
@@ -132,6 +127,27 @@ def submit_entry(session: Session, race: Race, station: PollingStation, clerk: U
             sheet.state = "in_correction"
     session.flush()
     return entry
+
+
+def _insert_entry(session: Session, entry: TallyEntry, number: int) -> None:
+    """Insert the entry; a concurrent save of the same entry number becomes a clear message."""
+    message = _("Another clerk saved entry %(number)d of this sheet a moment ago. "
+                "Nothing was saved; open the sheet again.", number=number)
+    if session.get_bind().dialect.name == "sqlite":
+        # pysqlite commits at RELEASE SAVEPOINT when no BEGIN preceded it, so no savepoint there;
+        # the caller rolls the whole session back on ValidationFailed, as views and commands do.
+        try:
+            session.add(entry)
+            session.flush()
+        except IntegrityError:
+            raise ValidationFailed(message) from None
+        return
+    try:
+        with session.begin_nested():
+            session.add(entry)
+            session.flush()
+    except IntegrityError:
+        raise ValidationFailed(message) from None
 
 
 def differences(first: dict, second: dict) -> list[str]:

@@ -51,8 +51,7 @@ def import_entries(session: Session, data: bytes, filename: str, entry_no: int, 
         raw = {name: v[name] for name in FIELDS}
         raw["candidates"] = {c.code: v.get(c.code.lower(), "") for c in race.candidates}
         try:
-            with session.begin_nested():
-                entry = submit_entry(session, race, station, clerk, raw, source="import", entry_no=entry_no)
+            entry = submit_entry(session, race, station, clerk, raw, source="import", entry_no=entry_no)
         except ValidationFailed as failure:
             errors.append(LineError(row.line, "; ".join(
                 f"{_label(k)}: {m}" if k else m for k, msgs in failure.errors.items() for m in msgs)))
