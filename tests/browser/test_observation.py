@@ -1,0 +1,74 @@
+"""An observer fills the opening checklist on a phone with the network off; it reaches the coordinator."""
+
+import time
+
+import pytest
+
+from electoral.core.auth import Role
+from tests.factories import PASSWORD, make_station, make_user
+from tests.observation.factories import make_observer, make_opening_checklist
+
+pytestmark = pytest.mark.browser
+
+
+def _wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    # wait_for_function evaluates through eval(), which the content security policy forbids.
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
+def _sign_in(page, base, username):
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_observer_files_offline_and_the_coordinator_sees_the_critical_alert(db, live_server, phone_page, browser):
+    make_opening_checklist()
+    observer = make_observer(station=make_station(code="MO-01-001-1"))
+    observer.user.username = "fatu"
+    make_user(Role.OBSERVER_COORDINATOR, username="musa")
+    db.session.commit()
+
+    _sign_in(phone_page, live_server, "fatu")
+    phone_page.goto(f"{live_server}/observation/my")
+    # The service worker takes control and keeps the page and the checklists for offline use.
+    _wait_until(phone_page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    fill_url = f"{live_server}/observation/my/fill/MO-01-001-1/OPEN"
+    phone_page.goto(fill_url)
+    _wait_until(phone_page, "navigator.serviceWorker.controller !== null")
+
+    phone_page.context.set_offline(True)
+    phone_page.reload()  # served from the phone's cache: there is no network
+    assert phone_page.locator("h1").inner_text() == "Opening"
+    assert phone_page.locator("fieldset[data-code=Q2]").is_hidden()
+    phone_page.check("input[name=Q1][value=no]")
+    assert phone_page.locator("fieldset[data-code=Q2]").is_visible()  # relevance: minutes late when not on time
+    phone_page.fill("input[name=Q2]", "45")
+    phone_page.check("input[name=Q3][value=no]")
+    phone_page.fill("input[name=Q4]", "5")
+    phone_page.check("input[name=Q5][value=ink]")
+    phone_page.click("#checklist button[type=submit]")
+    status = phone_page.locator("#form-status")
+    assert "kept on this phone" in status.inner_text()
+    assert phone_page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox')).length") == 1
+
+    phone_page.context.set_offline(False)
+    _wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
+    assert phone_page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox')).length") == 0
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    coordinator = browser.new_context(viewport={"width": 360, "height": 740})
+    page = coordinator.new_page()
+    page.set_default_timeout(15000)
+    _sign_in(page, live_server, "musa")
+    page.goto(f"{live_server}/observation/dashboard")
+    alerts = page.locator("#alerts").inner_text()
+    assert "MO-01-001-1" in alerts and "Was the ballot box sealed? = no" in alerts
+    assert "100.0%" in page.locator("#coverage").inner_text()
+    assert page.locator("[data-figure=submissions]").inner_text() == "1"
+    coordinator.close()
