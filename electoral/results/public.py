@@ -1,0 +1,73 @@
+"""Public results pages and open data: no sign-in, read-only, no personal data (no clerk names).
+
+The pages, the CSV and the JSON are all fed by ``services.summary`` and
+``services.station_rows``, the same functions the PDF and the exports use.
+"""
+
+import csv
+import io
+
+from flask import Response, abort, jsonify, render_template, request
+
+from electoral.core.auth import public
+from electoral.extensions import db
+from electoral.results import services
+from electoral.results.views import area_or_404, bp
+
+
+def _race_or_404(code: str):
+    race = services.find_race(db.session, code)
+    if race is None:
+        abort(404)
+    return race
+
+
+@bp.route("/public/")
+@public
+def public_index():
+    return render_template("results/public/index.html", races=services.all_races(db.session))
+
+
+@bp.route("/public/<code>")
+@public
+def public_race(code: str):
+    race = _race_or_404(code)
+    area = area_or_404(request.args.get("area"))
+    if area is not None and area.level == "station":
+        abort(404)
+    return render_template("results/public/race.html", race=race, summary=services.summary(db.session, race, area))
+
+
+def _open_data(race) -> tuple[list[str], list[dict]]:
+    header = ["station_code", "station_name", "registered_voters", "ballots_cast", "valid", "invalid",
+              *[c.code for c in race.candidates]]
+    return header, services.station_rows(db.session, race)
+
+
+@bp.route("/public/<code>/stations.csv")
+@public
+def public_csv(code: str):
+    race = _race_or_404(code)
+    header, rows = _open_data(race)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header)
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=results-{race.code}-stations.csv"})
+
+
+@bp.route("/public/<code>/stations.json")
+@public
+def public_json(code: str):
+    race = _race_or_404(code)
+    summary = services.summary(db.session, race)
+    _header, rows = _open_data(race)
+    return jsonify(
+        race={"code": race.code, "name": race.name, "kind": race.kind},
+        final=summary.final,
+        as_of=summary.as_of.isoformat() if summary.as_of else None,
+        candidates=[{"code": c.code, "name": c.name, "party": c.party, "ballot_order": c.ballot_order}
+                    for c in race.candidates],
+        stations=rows,
+    )
