@@ -105,9 +105,10 @@ def run(url: str, label: str, roll_voters: int, packing_lists: int) -> None:
         sample = rng.sample(range(1, CENTRES + 1), packing_lists)
         build_roll(rng, roll_voters, counts, sample)
         db.session.commit()
+        voters = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("voter")))
         print(f"[{label}] built {STATIONS:,} stations in {CENTRES:,} centres, {DISTRICTS} districts, {REGIONS} regions;"
               f" {sum(counts.values()):,} synthetic voters as counts; roll table of"
-              f" {db.session.scalar(sa.text('SELECT count(*) FROM voter')):,} voters"
+              f" {voters:,} voters"
               f" ({time.perf_counter() - started:.1f} s)")
 
         timings = []

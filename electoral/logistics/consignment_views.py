@@ -26,7 +26,6 @@ from electoral.logistics.models import ConsignmentLine, ConsignmentSeal, Discrep
 from electoral.logistics.views import OFFICERS, bp
 
 
-
 def consignment_or_404(code: str):
     consignment = services.find_consignment(db.session, code)
     if consignment is None:

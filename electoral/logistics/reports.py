@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
-from electoral.extensions import db
 from electoral.geography import services as geography
 from electoral.logistics import services
 from electoral.logistics.models import Consignment, Item

@@ -4,11 +4,16 @@ import pytest
 
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
-from electoral.extensions import db
 from electoral.logistics import services
 from electoral.logistics.models import CustodyEvent, Discrepancy
 from tests.factories import make_centre, make_district, make_user
-from tests.logistics.factories import full_receipt, make_item, make_warehouse, packed_consignment, stocked_warehouse
+from tests.logistics.factories import (
+    full_receipt,
+    make_item,
+    make_warehouse,
+    packed_consignment,
+    stocked_warehouse,
+)
 
 
 def test_stock_on_hand_counts_receipts_less_dispatches(db):

@@ -3,7 +3,6 @@
 import pytest
 
 from electoral.core.auth import Role
-from electoral.extensions import db
 from electoral.logistics import services
 from electoral.logistics.services import staffing
 from electoral.reports import registry

@@ -3,7 +3,6 @@
 import pytest
 
 from electoral.core.errors import ValidationFailed
-from electoral.extensions import db
 from electoral.logistics import services
 from electoral.logistics.services import ItemData, Rule, quantities, quantity
 from tests.logistics.factories import make_item

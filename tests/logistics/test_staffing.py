@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from electoral.core.errors import ValidationFailed
-from electoral.extensions import db
 from electoral.logistics import services
 from electoral.logistics.models import StaffAssignment
 from electoral.logistics.services import staffing

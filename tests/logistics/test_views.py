@@ -215,3 +215,47 @@ def test_retrieval_page_reconciles_a_centre(client, login_as, db):
     login_as(Role.LOGISTICS_OFFICER)
     page = client.get("/logistics/retrieval?centre=C-RT").get_data(as_text=True)
     assert "100 not returned" in page
+
+
+def test_supervisor_creates_a_district_store_and_receives_numbered_stock(client, login_as, db):
+    make_district(code="BG-01")
+    make_item(code="BALLOTS", name="Ballot papers", serialised=True)
+    db.session.commit()
+    login_as(Role.LOGISTICS_OFFICER)
+    response = client.post_form("/logistics/warehouses", {"code": "st-bg", "name": "Bong store",
+                                                            "level": "district", "area_code": "BG-01"})
+    assert response.headers["Location"].endswith("/logistics/warehouses/ST-BG")
+    page = client.post_form("/logistics/warehouses/ST-BG", {
+        "item_code": "BALLOTS", "quantity": "500", "serial_from": "1001", "serial_to": "1500"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "500 × Ballot papers received into ST-BG." in page
+    assert services.on_hand(db.session, services.find_warehouse(db.session, "ST-BG")) == {
+        services.find_item(db.session, "BALLOTS").id: 500}
+
+
+def test_hub_without_its_region_is_refused_beside_the_field(client, login_as):
+    login_as(Role.LOGISTICS_OFFICER)
+    page = client.post_form("/logistics/warehouses", {"code": "HUB", "name": "Hub", "level": "hub",
+                                                       "area_code": ""}).get_data(as_text=True)
+    assert "A regional hub needs the code of its region." in page
+
+
+def test_stations_page_proposes_and_creates_the_missing_stations(client, login_as, db):
+    make_election()
+    centre = make_centre(code="C-ST")
+    for _ in range(3):
+        make_voter(centre=centre)
+    db.session.commit()
+    login_as(Role.LOGISTICS_OFFICER)
+    page = client.get("/logistics/stations?capacity=2").get_data(as_text=True)
+    assert "C-ST" in page and "Create the 2 missing stations" in page
+    response = client.post_form("/logistics/stations", {"capacity": "2"}, follow_redirects=True)
+    assert "Created 2 polling stations." in response.get_data(as_text=True)
+
+
+def test_scoped_officer_cannot_create_stations(client, login_as, db):
+    make_election()
+    make_voter(centre=make_centre())
+    db.session.commit()
+    login_as(Role.LOGISTICS_OFFICER, scope=make_district())
+    assert client.post_form("/logistics/stations", {"capacity": "2"}).status_code == 403

@@ -9,7 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from electoral.core.audit import current_actor
-from electoral.geography.models import DEFAULT_STATION_CAPACITY, District, PollingCentre, PollingStation, Region
+from electoral.geography.models import (
+    DEFAULT_STATION_CAPACITY,
+    District,
+    PollingCentre,
+    PollingStation,
+    Region,
+)
 from electoral.logistics.models import AllocationRun, Item, StockReceipt
 from electoral.logistics.services.catalogue import Rule, quantities, quantity
 

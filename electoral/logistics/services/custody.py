@@ -19,7 +19,6 @@ from electoral.logistics.models import (
 )
 
 
-
 def event_label(kind: str) -> str:
     return {
         "stock": _("Received into stock"), "dispatched": _("Dispatched"), "received": _("Received"),

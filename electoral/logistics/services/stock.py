@@ -7,7 +7,14 @@ from sqlalchemy.orm import Session
 from electoral.core.audit import current_actor
 from electoral.core.errors import ValidationFailed
 from electoral.geography.models import District, Region
-from electoral.logistics.models import WAREHOUSE_LEVELS, Consignment, ConsignmentLine, Item, StockReceipt, Warehouse
+from electoral.logistics.models import (
+    WAREHOUSE_LEVELS,
+    Consignment,
+    ConsignmentLine,
+    Item,
+    StockReceipt,
+    Warehouse,
+)
 
 
 def list_warehouses(session: Session) -> list[Warehouse]:
