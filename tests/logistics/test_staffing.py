@@ -87,3 +87,15 @@ def test_dashboard_shares_per_district(db):
     [row] = [r for r in services.progress(db.session) if r.district.id == station.centre.district_id]
     assert (row.centres, row.dispatched, row.received, row.staffed, row.open_discrepancies) == (2, 0, 0, 1, 0)
     assert row.share(row.staffed) == 0.5
+
+
+def test_dashboard_counts_a_centre_once_whatever_its_consignments(db):
+    from tests.logistics.factories import full_receipt, packed_consignment
+
+    centre = make_centre()
+    first, second = packed_consignment(destination=centre), packed_consignment(destination=centre)
+    services.dispatch(db.session, first)
+    services.dispatch(db.session, second)
+    services.receive(db.session, first, full_receipt(first))
+    [row] = [r for r in services.progress(db.session) if r.district.id == centre.district_id]
+    assert (row.centres, row.dispatched, row.received, row.staffed) == (1, 1, 1, None)

@@ -29,12 +29,15 @@ def progress(session: Session, scope=None) -> list[DistrictProgress]:
 
     centres = dict(session.execute(select(PollingCentre.district_id, func.count()).group_by(
         PollingCentre.district_id)).all())
-    by_status: dict[tuple[int, str], int] = {
-        (d, status): n for d, status, n in session.execute(
-            select(PollingCentre.district_id, Consignment.status, func.count(func.distinct(PollingCentre.id)))
+    def centres_with(*states: str) -> dict[int, int]:
+        # A centre counts once, however many consignments it had.
+        return dict(session.execute(
+            select(PollingCentre.district_id, func.count(func.distinct(PollingCentre.id)))
             .join(Consignment, Consignment.destination_centre_id == PollingCentre.id)
-            .where(Consignment.kind == "outbound", Consignment.status != "draft")
-            .group_by(PollingCentre.district_id, Consignment.status))}
+            .where(Consignment.kind == "outbound", Consignment.status.in_(states))
+            .group_by(PollingCentre.district_id)).all())
+
+    dispatched, received = centres_with("dispatched", "received"), centres_with("received")
     discrepancies = dict(session.execute(
         select(Consignment.destination_district_id, func.count()).join(Discrepancy)
         .where(Discrepancy.status == "open").group_by(Consignment.destination_district_id)).all())
@@ -55,9 +58,8 @@ def progress(session: Session, scope=None) -> list[DistrictProgress]:
     for district in session.scalars(select(District).order_by(District.code)):
         if scope is not None and not _inside(scope, district):
             continue
-        received = by_status.get((district.id, "received"), 0)
         rows.append(DistrictProgress(
-            district, centres.get(district.id, 0), received + by_status.get((district.id, "dispatched"), 0),
-            received, staffed_centres.get(district.id, 0) if day is not None else None,
+            district, centres.get(district.id, 0), dispatched.get(district.id, 0), received.get(district.id, 0),
+            staffed_centres.get(district.id, 0) if day is not None else None,
             discrepancies.get(district.id, 0)))
     return rows
