@@ -220,3 +220,31 @@ def test_custody_history_of_an_item_code_lists_its_consignments(db):
     services.dispatch(db.session, consignment)
     [entry] = services.history(db.session, "stamp")
     assert (entry.kind, entry.consignment, entry.subject) == ("dispatched", consignment.code, "Stamp")
+
+
+def test_ballot_serials_that_never_arrived_cannot_leave_the_warehouse(db):
+    ballots = make_item(serialised=True, name="Ballots")
+    warehouse = stocked_warehouse(ballots, 1000, serial_from=1001, serial_to=2000)
+    consignment = services.create_consignment(db.session, warehouse, make_centre())
+    with pytest.raises(ValidationFailed) as failure:
+        services.add_line(db.session, consignment, ballots, 100, 1951, 2050)
+    assert "never arrived at" in failure.value.errors["serial_from"][0]
+
+
+def test_ballot_serials_cannot_leave_twice(db):
+    ballots = make_item(serialised=True, name="Ballots")
+    warehouse = stocked_warehouse(ballots, 1000, serial_from=1001, serial_to=2000)
+    first = packed_consignment(origin=warehouse, item=ballots, quantity=100, serial_from=1001, serial_to=1100)
+    services.dispatch(db.session, first)
+    second = services.create_consignment(db.session, warehouse, make_centre())
+    with pytest.raises(ValidationFailed) as failure:
+        services.add_line(db.session, second, ballots, 100, 1051, 1150)
+    assert f"already on consignment {first.code}" in failure.value.errors["serial_from"][0]
+
+
+def test_numbered_item_leaves_a_warehouse_only_with_its_serials(db):
+    ballots = make_item(serialised=True, name="Ballots")
+    consignment = services.create_consignment(db.session, stocked_warehouse(ballots, 100, serial_from=1,
+                                                                             serial_to=100), make_centre())
+    with pytest.raises(ValidationFailed, match="Ballots is numbered"):
+        services.add_line(db.session, consignment, ballots, 10)

@@ -20,6 +20,7 @@ from electoral.logistics.models import (
     CustodyEvent,
     Discrepancy,
     Item,
+    StockReceipt,
     Warehouse,
 )
 from electoral.logistics.services.stock import on_hand
@@ -143,6 +144,10 @@ def add_line(session: Session, consignment: Consignment, item: Item | None, quan
                                  quantity=quantity)]
     if condition and consignment.kind != "return":
         errors["condition"] = [_("Only returned materials are marked used, unused or spoilt.")]
+    if not errors and isinstance(consignment.origin, Warehouse):
+        problem = _serial_problem(session, consignment, item, serial_from, serial_to)
+        if problem:
+            errors["serial_from"] = [problem]
     if errors:
         raise ValidationFailed(errors)
     line = ConsignmentLine(consignment=consignment, item=item, quantity=quantity, serial_from=serial_from,
@@ -150,6 +155,36 @@ def add_line(session: Session, consignment: Consignment, item: Item | None, quan
     session.add(line)
     session.flush()
     return line
+
+
+def _serial_problem(session: Session, consignment: Consignment, item: Item, first: int | None,
+                    last: int | None) -> str | None:
+    """Why a serial range cannot leave the origin warehouse, or None.
+
+    A numbered item leaves a warehouse only with a range that arrived there (from a
+    supplier or a received consignment) and has not left it already.
+    """
+    warehouse = consignment.origin
+    if first is None:
+        return _("%(item)s is numbered: give the serial range.", item=item.name) if item.serialised else None
+    arrived = list(session.execute(
+        select(StockReceipt.serial_from, StockReceipt.serial_to).where(
+            StockReceipt.warehouse_id == warehouse.id, StockReceipt.item_id == item.id,
+            StockReceipt.serial_from.is_not(None))
+        .union_all(select(ConsignmentLine.serial_from, ConsignmentLine.serial_to).join(Consignment).where(
+            Consignment.destination_warehouse_id == warehouse.id, Consignment.status == "received",
+            ConsignmentLine.item_id == item.id, ConsignmentLine.serial_from.is_not(None)))))
+    if not any(low <= first and last <= high for low, high in arrived):
+        return _("Serials %(first)s to %(last)s of %(item)s never arrived at %(place)s.",
+                 first=first, last=last, item=item.name, place=warehouse.code)
+    gone = session.scalar(select(Consignment.code).join(ConsignmentLine).where(
+        Consignment.origin_warehouse_id == warehouse.id, ConsignmentLine.item_id == item.id,
+        (Consignment.status != "draft") | (Consignment.id == consignment.id),
+        ConsignmentLine.serial_from <= last, ConsignmentLine.serial_to >= first).limit(1))
+    if gone is not None:
+        return _("Some of serials %(first)s to %(last)s are already on consignment %(code)s.",
+                 first=first, last=last, code=gone)
+    return None
 
 
 def remove_line(session: Session, line: ConsignmentLine) -> None:
