@@ -83,6 +83,8 @@ class AllocationRun(Audited, db.Model):
     centres: Mapped[int] = mapped_column(Integer)
     voters: Mapped[int] = mapped_column(Integer)
     totals: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # {district code: {item code: quantity}}, for the district stores' shortfall.
+    district_totals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Warehouse(Audited, db.Model):

@@ -141,6 +141,7 @@ def allocation():
     return render_template("logistics/allocation.html", roll=services.roll_exists(db.session),
                            frozen=services.roll_frozen(db.session), run=run,
                            shortfall=services.shortfall(db.session, run.totals) if run else [],
+                           store_shortfall=services.store_shortfall(db.session, run) if run else [],
                            levels=services.LEVELS, form=ConfirmForm())
 
 

@@ -3,7 +3,7 @@
 import io
 
 from electoral.extensions import db
-from electoral.geography.models import PollingStation
+from electoral.geography.models import District, PollingStation
 from electoral.logistics import services
 from tests.factories import make_centre, make_district, make_region, make_station
 from tests.logistics.factories import make_item, stocked_warehouse
@@ -113,3 +113,17 @@ def test_shortfall_compares_national_needs_with_stock_received(db):
     stocked_warehouse(ballots, 1500)
     [row] = services.shortfall(db.session, {"BALLOTS": 2000})
     assert (row.needed, row.held, row.short) == (2000, 1500, 500)
+
+
+def test_district_store_shortfall_against_its_district_needs(db):
+    from tests.logistics.factories import make_warehouse
+
+    allocation = _allocation()
+    run = services.record_run(db.session, allocation)
+    boxes = services.find_item(db.session, "BOXES")
+    store = make_warehouse("district", area=db.session.scalar(db.select(District).where(District.code == "D1")))
+    services.receive_stock(db.session, store, boxes, 4)
+    short = {(r.warehouse_code, r.item_code): (r.needed, r.on_hand, r.short)
+             for r in services.store_shortfall(db.session, run)}
+    assert short[(store.code, "BOXES")] == (6, 4, 2)
+    assert short[(store.code, "BALLOTS")] == (1300, 0, 1300)

@@ -7,7 +7,13 @@ from electoral.extensions import db
 from electoral.logistics import services
 from electoral.logistics.models import Consignment, Discrepancy
 from tests.factories import make_centre, make_district, make_station
-from tests.logistics.factories import full_receipt, make_item, packed_consignment, stocked_warehouse
+from tests.logistics.factories import (
+    full_receipt,
+    make_item,
+    make_warehouse,
+    packed_consignment,
+    stocked_warehouse,
+)
 from tests.registration.factories import make_election, make_voter
 from tests.training.factories import certify, make_official, make_position
 
@@ -150,11 +156,13 @@ def test_allocation_is_recomputed_and_exported(client, login_as, db):
     station = make_station(code="S-1")
     make_voter(centre=station.centre, station=station)
     make_item(code="BALLOTS", basis="voter", pack_size=50)
+    make_warehouse("district", area=station.centre.district, code="ST-1")
     db.session.commit()
     login_as(Role.LOGISTICS_OFFICER)
     page = client.post_form("/logistics/allocation", follow_redirects=True).get_data(as_text=True)
     assert "Allocation recomputed for 1 stations and 1 voters." in page
     assert "provisional" in page
+    assert "ST-1" in page  # the district store holds none of the 50 ballots its district needs
     csv = client.get("/logistics/allocation.csv?level=station").get_data(as_text=True)
     assert csv.splitlines()[1].endswith("S-1,1,1,50")
 

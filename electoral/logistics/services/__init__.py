@@ -5,6 +5,7 @@ from electoral.logistics.services.allocation import (
     Allocation,
     Shortfall,
     StationProposal,
+    StoreShortfall,
     compute_allocation,
     create_missing_stations,
     export_csv,
@@ -17,6 +18,7 @@ from electoral.logistics.services.allocation import (
     roll_exists,
     roll_frozen,
     shortfall,
+    store_shortfall,
 )
 from electoral.logistics.services.catalogue import (
     DEFAULT_CATALOGUE,
@@ -72,6 +74,8 @@ from electoral.logistics.services.stock import (
 )
 
 __all__ = [
+    "StoreShortfall",
+    "store_shortfall",
     "DistrictProgress",
     "progress",
     "Allocation",

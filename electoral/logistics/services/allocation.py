@@ -144,6 +144,10 @@ class Allocation:
     def national_totals(self) -> dict[str, int]:
         return {code: self.national[2 + i] for i, (code, _name) in enumerate(self.items)}
 
+    def district_totals(self) -> dict[str, dict[str, int]]:
+        return {dcode: {code: row[4 + i] for i, (code, _name) in enumerate(self.items)}
+                for dcode, row in self.districts.items()}
+
 
 def _sum_into(target: list, source: list, start: int) -> None:
     for i in range(start, len(source)):
@@ -212,7 +216,8 @@ def record_run(session: Session, allocation: Allocation) -> AllocationRun:
                         stations=allocation.national[0] if allocation.national else 0,
                         centres=len(allocation.centres),
                         voters=allocation.national[1] if allocation.national else 0,
-                        totals=allocation.national_totals() if allocation.national else {})
+                        totals=allocation.national_totals() if allocation.national else {},
+                        district_totals=allocation.district_totals())
     session.add(run)
     session.flush()
     return run
@@ -259,3 +264,34 @@ def shortfall(session: Session, totals: dict[str, int]) -> list[Shortfall]:
     names = dict(session.execute(select(Item.code, Item.name)).all())
     return [Shortfall(code, names.get(code, code), needed, int(held.get(code, 0)))
             for code, needed in totals.items()]
+
+
+@dataclass(frozen=True)
+class StoreShortfall:
+    warehouse_code: str
+    district_code: str
+    item_code: str
+    needed: int
+    on_hand: int
+
+    @property
+    def short(self) -> int:
+        return max(self.needed - self.on_hand, 0)
+
+
+def store_shortfall(session: Session, run: AllocationRun) -> list[StoreShortfall]:
+    """Each district store against its district's needs, for the items it is short of."""
+    from electoral.logistics.models import Warehouse
+    from electoral.logistics.services.stock import on_hand
+
+    item_ids = dict(session.execute(select(Item.code, Item.id)).all())
+    rows = []
+    for warehouse in session.scalars(select(Warehouse).where(Warehouse.level == "district").order_by(Warehouse.code)):
+        needs = (run.district_totals or {}).get(warehouse.district.code, {})
+        held = on_hand(session, warehouse)
+        for code, needed in needs.items():
+            row = StoreShortfall(warehouse.code, warehouse.district.code, code, needed,
+                                 held.get(item_ids.get(code), 0))
+            if row.short:
+                rows.append(row)
+    return rows
