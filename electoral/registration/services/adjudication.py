@@ -88,6 +88,37 @@ def _quick_date_link(a: dedup.Person, b: dedup.Person) -> bool:
     return (da.month, da.day) == (db.month, db.day)
 
 
+def _date_signature(person: dedup.Person) -> str:
+    """Birthdays that can be one person's share a signature: the day and month in either order.
+
+    A year-only date, or 1 January (the usual default), can be anyone's birthday in
+    that year: "*" marks them to be compared with the whole block.
+    """
+    born = person.date_of_birth
+    if person.birth_year_only or (born.month, born.day) == (1, 1):
+        return "*"
+    low, high = sorted((born.month, born.day))
+    return f"{low}-{high}"
+
+
+def _block_pairs(members: list[int], signatures: list[str]):
+    """Index pairs worth comparing within one block: same date signature, or one of them a wildcard."""
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for index in members:
+        buckets[signatures[index]].append(index)
+    wild = buckets.pop("*", [])
+    for bucket in buckets.values():
+        for i, first in enumerate(bucket):
+            for second in bucket[i + 1:]:
+                yield first, second
+    for i, first in enumerate(wild):
+        for second in wild[i + 1:]:
+            yield first, second
+        for bucket in buckets.values():
+            for second in bucket:
+                yield first, second
+
+
 def scan(session: Session, progress: Callable[[int, int], None] | None = None, batch_size: int = 50_000,
          involving: set[int] | None = None) -> int:
     """Compare the whole roll block by block; queue every new pair; return how many were queued.
@@ -96,14 +127,18 @@ def scan(session: Session, progress: Callable[[int, int], None] | None = None, b
     """
     total = session.scalar(select(func.count()).select_from(Voter).where(Voter.status != "removed")) or 0
     people: list[dedup.Person] = []
+    signatures: list[str] = []
     blocks: dict[str, list[int]] = defaultdict(list)
+    id_blocks: dict[str, list[int]] = defaultdict(list)
     result = session.execute(select(*_COLUMNS).where(Voter.status != "removed").order_by(Voter.id)
                              .execution_options(yield_per=batch_size))
     for row in result:
         index = len(people)
-        people.append(dedup.Person(row.id, row.family_name, row.given_names, row.father_name, row.sex,
-                                   row.date_of_birth, row.birth_year_only, row.place_of_birth, row.id_type,
-                                   row.id_number, row.voter_number))
+        person = dedup.Person(row.id, row.family_name, row.given_names, row.father_name, row.sex,
+                              row.date_of_birth, row.birth_year_only, row.place_of_birth, row.id_type,
+                              row.id_number, row.voter_number)
+        people.append(person)
+        signatures.append(_date_signature(person))
         # The names key is blocked across a year's margin by putting each voter in
         # its own year and the next; the single-name keys stay within one year.
         blocks[f"n{row.key_names}:{row.birth_year}"].append(index)
@@ -111,30 +146,35 @@ def scan(session: Session, progress: Callable[[int, int], None] | None = None, b
         blocks[f"g{row.key_given}:{row.birth_year}"].append(index)
         blocks[f"f{row.key_family}:{row.birth_year}"].append(index)
         if row.id_number:
-            blocks[f"i{row.id_type}:{dedup.normalise_id(row.id_number)}"].append(index)
+            id_blocks[f"{row.id_type}:{dedup.normalise_id(row.id_number)}"].append(index)
     known = {(a, b) for a, b in session.execute(select(DuplicatePair.voter_a_id, DuplicatePair.voter_b_id))}
     found: dict[tuple[int, int], dedup.Match] = {}
     seen: set[tuple[int, int]] = set()
-    done, work = 0, sum(len(members) for members in blocks.values()) or 1
-    for key, members in blocks.items():
-        by_id = key.startswith("i")
+
+    def consider(a: dedup.Person, b: dedup.Person, by_id: bool) -> None:
+        pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+        if pair in seen or pair in known:
+            return
+        if involving is not None and a.id not in involving and b.id not in involving:
+            return
+        if not by_id and not _quick_date_link(a, b):
+            return
+        seen.add(pair)
+        match = dedup.compare(a, b)
+        if match:
+            found[pair] = match
+
+    for members in id_blocks.values():
         for i, first in enumerate(members):
-            a = people[first]
             for second in members[i + 1:]:
-                b = people[second]
-                pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-                if pair in seen or pair in known:
-                    continue
-                if involving is not None and a.id not in involving and b.id not in involving:
-                    continue
-                if not by_id and (a.sex != b.sex or not _quick_date_link(a, b)):
-                    continue
-                seen.add(pair)
-                match = dedup.compare(a, b)
-                if match:
-                    found[pair] = match
+                consider(people[first], people[second], True)
+    done, work = 0, sum(len(members) for members in blocks.values()) or 1
+    for members in blocks.values():
+        if len(members) > 1:
+            for first, second in _block_pairs(members, signatures):
+                consider(people[first], people[second], False)
         done += len(members)
-        if progress and done % 20_000 < len(members):
+        if progress and done % 50_000 < len(members):
             progress(total * done // work, total)
     if progress:
         progress(total, total)
