@@ -89,3 +89,13 @@ def test_coverage_pdf_lists_every_district_with_its_gap(app, db):
         text = _text(_print("training-coverage", {}))
     assert "D-A Lofa" in text and "D-B Sinoe" in text
     assert "Officials needed" in text
+
+
+def test_certificate_prints_in_arabic_for_an_arabic_speaking_official(app, db):
+    certificate = _certified(db, name="محمد الأمين", locale="ar")
+    with app.test_request_context():
+        pdf = _print("certificate", {"official": str(certificate.official_id)}, lang="en")
+    text = _text(pdf)
+    assert certificate.code in text.replace("\n", "")
+    # Shaped Arabic (presentation forms) is on the page, although the printing user chose English.
+    assert any("\ufe70" <= char <= "\ufeff" for char in text)
