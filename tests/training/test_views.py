@@ -270,3 +270,24 @@ def test_coverage_page_prints_its_pdf_through_the_report_kit(client, login_as, d
     response = client.post_form("/reports/training-coverage", {"lang": "en", "paper": "A4", "watermark": ""})
     assert response.mimetype == "application/pdf"
     assert "Lofa" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+
+
+def test_every_training_page_opens_with_data(client, login_as, db):
+    certificate = _certified(db)
+    ts = certificate.enrolment.session
+    trainer = make_official(master_trainer=True)
+    led = make_session(make_course(level=1), start=ts.start_date + dt.timedelta(days=30))
+    services.add_trainer(db.session, led, trainer)
+    services.add_default_positions(db.session)
+    db.session.commit()
+    login_as(Role.ADMINISTRATOR)
+    for url in ["/training/", "/training/officials", f"/training/officials/{certificate.official_id}",
+                f"/training/officials/{certificate.official_id}/edit", "/training/positions",
+                f"/training/positions/{certificate.position_id}/edit", "/training/courses",
+                f"/training/courses/{certificate.course_id}/edit", "/training/sessions", "/training/sessions/new",
+                f"/training/sessions/{ts.id}", f"/training/sessions/{ts.id}/edit", f"/training/sessions/{led.id}",
+                f"/training/sessions/{ts.id}/attendance/{ts.start_date.isoformat()}",
+                f"/training/sessions/{ts.id}/scores", f"/training/certificates/{certificate.id}/revoke",
+                "/training/coverage", "/training/courses/new", "/training/positions/new"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
