@@ -166,6 +166,49 @@ def assign_command():
                    f"{split.stations_short} more stations needed.", err=True)
 
 
+@voters.command("remove", help="Take a voter off the roll, with the reason (after freezing: deceased, court_order, duplicate).")
+@click.argument("number")
+@click.option("--reason", required=True, type=click.Choice(["duplicate", "deceased", "under_age", "not_citizen",
+                                                             "court_order", "objection"]))
+@click.option("--note", default="", help="The document or decision the removal rests on.")
+@with_appcontext
+def remove_command(number, reason, note):
+    from electoral.registration.services import roll
+    from electoral.registration.services import voters as voter_services
+
+    voter = voter_services.find_by_number(db.session, number)
+    if voter is None:
+        _fail(f"no voter has the number {number}")
+    try:
+        roll.remove(db.session, voter, reason, current_actor().username, note=note)
+    except ValidationFailed as failure:
+        _fail(str(failure))
+    db.session.commit()
+    click.echo(f"Voter {voter.voter_number} removed ({reason}).")
+
+
+@voters.command("transfer", help="Move a voter to another polling centre, with the reason.")
+@click.argument("number")
+@click.option("--centre", "centre_code", required=True)
+@click.option("--reason", required=True)
+@with_appcontext
+def transfer_command(number, centre_code, reason):
+    from electoral.geography.services import find_by_code
+    from electoral.registration.services import roll
+    from electoral.registration.services import voters as voter_services
+
+    voter = voter_services.find_by_number(db.session, number)
+    centre = find_by_code(db.session, "centre", centre_code)
+    if voter is None or centre is None:
+        _fail(f"no voter {number} or no polling centre {centre_code}")
+    try:
+        roll.transfer(db.session, voter, centre, reason, current_actor().username)
+    except ValidationFailed as failure:
+        _fail(str(failure))
+    db.session.commit()
+    click.echo(f"Voter {voter.voter_number} transferred to {centre.code}; run `electoral voters assign` for a station.")
+
+
 @voters.command("figures", help="Registered voters by area, sex and age band, as CSV.")
 @click.option("--level", type=click.Choice(["region", "district", "centre", "station"]), default="region")
 @click.argument("file", type=click.Path(dir_okay=False))

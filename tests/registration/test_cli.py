@@ -125,3 +125,35 @@ def test_assign_reports_missing_stations(runner, db):
     db.session.commit()
     result = runner.invoke(args=["voters", "assign"])
     assert f"{station.centre.code}: 1 voters without a station; 1 more stations needed." in result.output
+
+
+def test_after_freezing_a_transfer_and_a_removal_are_recorded_with_reason(runner, db):
+    from electoral.registration.models import RollChange
+    from electoral.registration.services import election
+
+    make_election()
+    voter = make_voter()
+    target = make_centre(code="MO-002")
+    election.freeze(db.session, "sup")
+    db.session.commit()
+    moved = runner.invoke(args=["voters", "transfer", voter.voter_number, "--centre", "MO-002",
+                                "--reason", "Moved, transfer form T-12"])
+    assert moved.exit_code == 0, moved.output
+    refused = runner.invoke(args=["voters", "remove", voter.voter_number, "--reason", "not_citizen"])
+    assert refused.exit_code == 1 and "frozen" in refused.output
+    removed = runner.invoke(args=["voters", "remove", voter.voter_number, "--reason", "deceased",
+                                  "--note", "certificate 55"])
+    assert removed.exit_code == 0, removed.output
+    assert [c.kind for c in db.session.query(RollChange).order_by(RollChange.id)] == ["transfer", "removal"]
+    assert db.session.get(Voter, voter.id).centre_id == target.id
+
+
+def test_reports_print_voter_list_for_a_station(runner, db, tmp_path):
+    make_election()
+    station = make_station(code="ST-7")
+    make_voter(station.centre, station=station)
+    db.session.commit()
+    out = tmp_path / "list.pdf"
+    result = runner.invoke(args=["reports", "print", "voter-list", "--param", "station=ST-7", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")

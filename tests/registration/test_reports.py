@@ -53,7 +53,7 @@ def test_voter_list_lists_only_voters_on_the_roll(db):
 def test_voter_cards_carry_name_number_centre_and_station(db):
     station = _station_with_voters(12)
     data = _print("voter-cards", {"centre": station.centre.code})
-    assert page_count(data) == 2  # ten cards to an A4 sheet
+    assert page_count(data) == 2  # eight cards to an A4 sheet under the kit's header and footer
     text = pdf_text(data)
     assert "MO-01-007-02" in text and "Voter number" in text
     assert "كمارا" in " ".join(w["logical"] for w in words(data, 0))
