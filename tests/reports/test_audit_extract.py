@@ -3,13 +3,14 @@
 import datetime as dt
 
 import pytest
+from babel.numbers import format_decimal
 
 from electoral.config import LANGUAGES
 from electoral.core.audit import Actor, acting_as
 from electoral.core.auth import Role
 from electoral.reports.registry import NotAllowed, render
 from tests.factories import make_region, make_user
-from tests.reports.helpers import pdf_text
+from tests.reports.helpers import footer_words, pdf_text
 
 
 def _print(lang="en", params=None, roles=(Role.ADMINISTRATOR,)) -> bytes:
@@ -28,10 +29,13 @@ def _trail(db):
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_extract_lists_the_entries_in_every_language(db, lang):
     _trail(db)
-    text = pdf_text(_print(lang))
+    data = _print(lang)
+    text = pdf_text(data)
     assert "alice" in text and "bruno" in text
     assert "code=AL1" in text and "name=Bravo" in text
     assert "Region 1" in text  # record type and number
+    one = format_decimal(1, locale=lang, numbering_system="default")
+    assert footer_words(data, 0).count(one) == 2  # page 1 of 1
 
 
 def test_extract_never_shows_a_password_hash(db):
