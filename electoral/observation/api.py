@@ -4,12 +4,15 @@ CSRF protection does not apply to these endpoints: they authenticate with a
 bearer token, not a cookie, so a forged cross-site request carries nothing.
 """
 
+import datetime as dt
 import functools
 
 from flask import Blueprint, g, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from electoral.core.auth import Role, public
 from electoral.core.errors import ValidationFailed
@@ -57,8 +60,13 @@ def submission_json(submission: Submission) -> dict:
         "id": submission.id, "client_id": submission.client_id, "template": submission.template.code,
         "version": submission.template.version, "station_code": submission.station.code,
         "revision": submission.revision, "critical": submission.critical, "answers": submission.answers,
-        "submitted_at": submission.submitted_at.isoformat(),
+        "submitted_at": _utc(submission.submitted_at).isoformat(),
     }
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite gives the time back without its zone; it was stored in UTC.
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def file_json(user, body) -> tuple[dict, int]:
@@ -78,7 +86,8 @@ def file_json(user, body) -> tuple[dict, int]:
     except (TypeError, ValueError):
         errors["version"] = [_("Give the checklist's version number.")]
     else:
-        template = db.session.scalar(select(ChecklistTemplate).where(
+        template = db.session.scalar(select(ChecklistTemplate).options(
+            selectinload(ChecklistTemplate.questions)).where(
             ChecklistTemplate.code == str(body.get("template") or ""), ChecklistTemplate.version == version))
         if template is None:
             errors["template"] = [_("No checklist has this code and version.")]
@@ -104,12 +113,21 @@ def file_json(user, body) -> tuple[dict, int]:
     if template is not None and not errors:
         try:
             submission, created = services.submit(db.session, template, station, answers, client_id, observer,
-                                                  user, submitted_at)
+                                                  user, submitted_at, known_new=True)
+            # Made before the commit, which would expire what it reads.
+            answer = submission_json(submission)
+            db.session.commit()
         except ValidationFailed as failure:
             errors.update(failure.errors)
+        except IntegrityError:
+            # The same client id filed a moment ago by a retry racing this one: that filing stands.
+            db.session.rollback()
+            existing = services.find_submission(db.session, client_id)
+            if existing is None:
+                raise
+            return submission_json(existing), 200
         else:
-            db.session.commit()
-            return submission_json(submission), 201 if created else 200
+            return answer, 201 if created else 200
     db.session.rollback()
     return {"errors": {k: [str(m) for m in v] for k, v in errors.items()}}, 422
 

@@ -10,6 +10,7 @@ small JSON tree; the server evaluates it here and the phone's static script
 (static/js/observation.js) evaluates the same tree, so both agree.
 """
 
+import functools
 import re
 from typing import Any
 
@@ -122,8 +123,12 @@ class _Parser:
         raise ConditionError(_("Expected a value, found %(found)s.", found=value))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(text: str) -> dict | None:
-    """The condition's tree, or None for an empty condition; raises ConditionError."""
+    """The condition's tree, or None for an empty condition; raises ConditionError.
+
+    Cached: every filing evaluates the same few conditions. Treat the tree as read-only.
+    """
     if not (text or "").strip():
         return None
     parser = _Parser(text)

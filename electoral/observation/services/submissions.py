@@ -7,8 +7,7 @@ import secrets
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from electoral.accounts.models import User
@@ -149,13 +148,16 @@ def parse_moment(value: Any) -> dt.datetime | None:
 
 def submit(session: Session, template: ChecklistTemplate, station: PollingStation, raw: dict[str, Any],
            client_id: str, observer: Observer | None = None, user: User | None = None,
-           submitted_at: dt.datetime | None = None) -> tuple[Submission, bool]:
+           submitted_at: dt.datetime | None = None, known_new: bool = False) -> tuple[Submission, bool]:
     """File a checklist; the same client id again returns the first filing (created False).
 
     A filing by the same observer for the same station and checklist after an
     earlier one is a correction: it becomes the next revision, the earlier kept.
+    Two requests racing with one client id: the unique constraint refuses the
+    second (IntegrityError at flush or commit); the caller rolls back and returns
+    the first, as the API does. ``known_new`` skips the look-up the caller made.
     """
-    existing = find_submission(session, client_id)
+    existing = None if known_new else find_submission(session, client_id)
     if existing is not None:
         return existing, False
     errors: dict[str, list[str]] = {}
@@ -170,35 +172,29 @@ def submit(session: Session, template: ChecklistTemplate, station: PollingStatio
     previous = session.scalar(select(Submission).join(ChecklistTemplate).where(
         Submission.current.is_(True), Submission.station_id == station.id,
         Submission.observer_id == (observer.id if observer else None),
-        ChecklistTemplate.code == template.code).with_for_update())
+        ChecklistTemplate.code == template.code).with_for_update(of=Submission))
     submission = Submission(
         client_id=client_id, template=template, station=station, observer=observer,
         user_id=user.id if user else None, submitted_at=submitted_at or utcnow(), received_at=utcnow(),
-        revision=previous.revision + 1 if previous else 1, current=True, answers=clean)
+        revision=previous.revision + 1 if previous else 1, current=True, answers=clean,
+        # The first revision leaves it empty; corrections point to the first.
+        original_id=(previous.original_id or previous.id) if previous else None)
     critical = critical_questions(template, clean)
     submission.critical = bool(critical)
-    try:
-        with session.begin_nested():
-            if previous is not None:
-                previous.current = False
-                session.execute(update(Answer).where(Answer.submission_id == previous.id).values(current=False))
-            session.add(submission)
-            session.flush()
-    except IntegrityError:
-        # Another worker filed the same client id a moment ago: that filing stands.
-        existing = find_submission(session, client_id)
-        if existing is None:
-            raise
-        return existing, False
-    submission.original_id = previous.original_id if previous else submission.id
-    rows = _answer_rows(template, submission.id, clean)
-    if rows:
-        session.execute(insert(Answer), rows)
+    if previous is not None:
+        previous.current = False
+    session.add(submission)
+    # Alerts go in the same flush as the submission: one audit append for both.
     for question in critical:
         session.add(Alert(station=station, submission=submission, question_code=question.code, status="open",
                           summary=f"{question.code}: {text_in(question.texts, 'en')} = {_show(clean[question.code])}",
                           note=""))
     session.flush()
+    if previous is not None:
+        session.execute(update(Answer).where(Answer.submission_id == previous.id).values(current=False))
+    rows = _answer_rows(template, submission.id, clean)
+    if rows:
+        session.execute(insert(Answer).execution_options(render_nulls=True), rows)
     return submission, True
 
 
@@ -212,6 +208,7 @@ def _answer_rows(template: ChecklistTemplate, submission_id: int, answers: dict[
         if question.code not in answers:
             continue
         value = answers[question.code]
+        # Every row with the same keys, so the insert goes as one statement.
         base = {"submission_id": submission_id, "question_id": question.id, "current": True}
         if question.type == "multiple_choice":
             rows += [{**base, "value_num": None, "value_text": v} for v in value]
@@ -227,7 +224,8 @@ def _answer_rows(template: ChecklistTemplate, submission_id: int, answers: dict[
 def history(session: Session, submission: Submission) -> list[Submission]:
     """Every revision of a submission, newest first."""
     original = submission.original_id or submission.id
-    return list(session.scalars(select(Submission).where(Submission.original_id == original)
+    return list(session.scalars(select(Submission).where(
+        or_(Submission.id == original, Submission.original_id == original))
                                 .order_by(Submission.revision.desc())))
 
 
@@ -289,6 +287,6 @@ def user_for_token(session: Session, token: str) -> User | None:
     """The active user an unrevoked token belongs to, or None."""
     if not token:
         return None
-    found = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token),
-                                                  ApiToken.revoked.is_(False)))
-    return found.user if found is not None and found.user.active else None
+    user = session.scalar(select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+        ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False)))
+    return user if user is not None and user.active else None
