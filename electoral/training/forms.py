@@ -81,9 +81,13 @@ class SessionForm(FlaskForm):
 
 
 class PersonForm(FlaskForm):
-    """Names an official by recruitment number (to enrol, or to add as trainer)."""
+    """Names the official to enrol by recruitment number."""
 
-    reference = StringField(_l("Recruitment number"), validators=[DataRequired(), Length(max=40)])
+    reference = StringField(_l("Participant's recruitment number"), validators=[DataRequired(), Length(max=40)])
+
+
+class TrainerForm(FlaskForm):
+    reference = StringField(_l("Trainer's recruitment number"), validators=[DataRequired(), Length(max=40)])
 
 
 class RevokeForm(FlaskForm):

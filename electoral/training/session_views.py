@@ -14,7 +14,7 @@ from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.extensions import db
 from electoral.training import services
-from electoral.training.forms import ConfirmForm, ImportForm, PersonForm, RevokeForm, SessionForm
+from electoral.training.forms import ConfirmForm, ImportForm, PersonForm, RevokeForm, SessionForm, TrainerForm
 from electoral.training.models import Certificate, Course, Enrolment
 from electoral.training.views import (
     COORDINATORS,
@@ -86,14 +86,14 @@ def session_detail(session_id: int, enrol_form=None, trainer_form=None):
     ts = session_or_404(session_id)
     return render_template("training/session.html", ts=ts, outcomes=services.outcomes(db.session, ts),
                            enrol_form=enrol_form or PersonForm(prefix="enrol"),
-                           trainer_form=trainer_form or PersonForm(prefix="trainer"), confirm=ConfirmForm(),
+                           trainer_form=trainer_form or TrainerForm(prefix="trainer"), confirm=ConfirmForm(),
                            certificates={c.enrolment_id: c for c in db.session.scalars(
                                select(Certificate).join(Enrolment).where(Enrolment.session_id == ts.id))})
 
 
 def _person_action(session_id: int, prefix: str, action) -> object:
     ts = session_or_404(session_id)
-    form = PersonForm(prefix=prefix)
+    form = PersonForm(prefix=prefix) if prefix == "enrol" else TrainerForm(prefix=prefix)
     if form.validate_on_submit():
         official = services.find_official(db.session, form.reference.data)
         try:

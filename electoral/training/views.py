@@ -60,6 +60,12 @@ def format_day(value) -> str:
     return format_date(value, "medium") if value else ""
 
 
+@bp.app_template_filter("training_score")
+def format_score(value) -> str:
+    """A score as typed (40, 69.5), never in exponent form (Decimal's 4E+1)."""
+    return "" if value is None else f"{value.normalize():f}"
+
+
 @bp.context_processor
 def labels():
     return {"status_labels": services.STATUS_LABELS, "sex_labels": services.SEX_LABELS,
