@@ -14,7 +14,14 @@ from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.extensions import db
 from electoral.training import services
-from electoral.training.forms import ConfirmForm, ImportForm, PersonForm, RevokeForm, SessionForm, TrainerForm
+from electoral.training.forms import (
+    ConfirmForm,
+    ImportForm,
+    PersonForm,
+    RevokeForm,
+    SessionForm,
+    TrainerForm,
+)
 from electoral.training.models import Certificate, Course, Enrolment
 from electoral.training.views import (
     COORDINATORS,
