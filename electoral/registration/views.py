@@ -40,6 +40,9 @@ CLERK, SUPERVISOR, ADMIN = Role.REGISTRATION_CLERK, Role.REGISTRATION_SUPERVISOR
 READERS = (CLERK, SUPERVISOR, ADMIN)
 
 home.register_nav(_l("Voters"), "registration.voter_list", READERS, order=20)
+home.register_nav(_l("Duplicates"), "registration.duplicates", [SUPERVISOR], order=21)
+home.register_nav(_l("Claims and objections"), "registration.cases", [CLERK, SUPERVISOR], order=22)
+home.register_nav(_l("The roll"), "registration.roll_overview", [SUPERVISOR, ADMIN], order=23)
 home.register(_l("Register a voter"), "registration.register", [CLERK],
               _l("Enter a person's details; likely duplicates are shown before saving."), order=10)
 home.register(_l("Find a voter"), "registration.voter_list", READERS,

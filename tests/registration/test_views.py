@@ -200,3 +200,10 @@ def test_upload_with_a_bad_line_imports_nothing_and_names_the_line(client, db, l
     assert response.status_code == 400
     assert "sex must be F or M" in response.get_data(as_text=True)
     assert db.session.query(Voter).count() == 0
+
+
+def test_supervisor_menu_links_to_duplicates_claims_and_the_roll(client, db, login_as):
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    page = client.get("/").get_data(as_text=True)
+    for href in ("/registration/voters", "/registration/duplicates", "/registration/cases", "/registration/roll"):
+        assert f'href="{href}"' in page
