@@ -3,12 +3,13 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.geography import services as geography
 from electoral.logistics import services
-from electoral.logistics.models import Consignment, Item
+from electoral.logistics.models import Consignment
 from electoral.logistics.services import staffing
 from electoral.reports.registry import NotAllowed, Param, report
 
@@ -49,32 +50,34 @@ def _seal_table(doc, consignments) -> None:
 def packing_list(doc, params):
     centre = _centre(doc, params["centre"], "packing-list")
     doc.title(_("Packing list"))
-    if not services.roll_exists(doc.session):
+    exists, frozen = services.roll_state(doc.session)
+    if not exists:
         doc.paragraph(_("No roll exists yet: quantities cannot be computed."), bold=True)
         return
-    allocation = services.compute_allocation(doc.session, centre_id=centre.id)
-    items = {i.code: i for i in doc.session.scalars(select(Item))}
+    allocation = services.compute_allocation(doc.session, centre_id=centre.id, count_unassigned=False)
+    names = dict(allocation.items)
     columns = [(i, code) for i, (code, _name) in enumerate(allocation.items)]
-    station_items = [(i, code) for i, code in columns if items[code].basis != "centre"]
-    centre_items = [(i, code) for i, code in columns if items[code].basis == "centre"]
-    if not services.roll_frozen(doc.session):
+    station_items = [(i, code) for i, code in columns if allocation.bases[code] != "centre"]
+    centre_items = [(i, code) for i, code in columns if allocation.bases[code] == "centre"]
+    if not frozen:
         doc.watermark = _("Provisional")
     for row in allocation.stations:
         doc.heading(_("Station %(code)s · %(voters)s voters", code=row[3], voters=doc.number(row[5])))
         doc.table([_("Item"), _("Unit"), _("Quantity"), _("Packed"), _("Received")],
-                  [[items[code].name, items[code].unit, row[6 + i], "", ""] for i, code in station_items],
+                  [[names[code], allocation.units[code], row[6 + i], "", ""] for i, code in station_items],
                   col_widths=[0.42, 0.16, 0.14, 0.14, 0.14], align=["start", "start", "end", "center", "center"])
     centre_row = allocation.centres.get(centre.code)
     if centre_items and centre_row:
         doc.heading(_("For the whole centre"))
         doc.table([_("Item"), _("Unit"), _("Quantity"), _("Packed"), _("Received")],
-                  [[items[code].name, items[code].unit, centre_row[5 + i], "", ""] for i, code in centre_items],
+                  [[names[code], allocation.units[code], centre_row[5 + i], "", ""] for i, code in centre_items],
                   col_widths=[0.42, 0.16, 0.14, 0.14, 0.14], align=["start", "start", "end", "center", "center"])
     if not allocation.stations:
         doc.paragraph(_("This centre has no polling station yet."))
     doc.heading(_("Seals and serial numbers"))
     _seal_table(doc, doc.session.scalars(select(Consignment).where(
-        Consignment.destination_centre_id == centre.id, Consignment.kind == "outbound").order_by(Consignment.id)))
+        Consignment.destination_centre_id == centre.id, Consignment.kind == "outbound").order_by(Consignment.id)
+        .options(selectinload(Consignment.lines), selectinload(Consignment.seals))))
     doc.signatures([_("Packed and dispatched by"), _("Driver"), _("Received by (centre manager)")])
 
 

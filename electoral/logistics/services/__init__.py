@@ -17,6 +17,7 @@ from electoral.logistics.services.allocation import (
     registered_voters_by_station,
     roll_exists,
     roll_frozen,
+    roll_state,
     shortfall,
     store_shortfall,
 )
@@ -74,6 +75,7 @@ from electoral.logistics.services.stock import (
 )
 
 __all__ = [
+    "roll_state",
     "StoreShortfall",
     "store_shortfall",
     "DistrictProgress",

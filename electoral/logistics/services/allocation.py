@@ -33,6 +33,18 @@ def roll_exists(session: Session) -> bool:
         select(Voter.id).where(Voter.status == "active").limit(1)) is not None
 
 
+def roll_state(session: Session) -> tuple[bool, bool]:
+    """(a roll exists, it is frozen) in one look at the election."""
+    from electoral.registration.models import Voter
+    from electoral.registration.services import election
+
+    current = election.current(session)
+    if current is None:
+        return False, False
+    exists = session.scalar(select(Voter.id).where(Voter.status == "active").limit(1)) is not None
+    return exists, exists and current.roll_frozen_at is not None
+
+
 def roll_frozen(session: Session) -> bool:
     from electoral.registration.services import election
 
@@ -121,6 +133,8 @@ class Allocation:
     """
 
     items: list[tuple[str, str]]  # (code, name) in column order
+    units: dict[str, str] = field(default_factory=dict)  # item code -> unit
+    bases: dict[str, str] = field(default_factory=dict)  # item code -> station, voter or centre
     stations: list[list] = field(default_factory=list)
     centres: dict[str, list] = field(default_factory=dict)
     districts: dict[str, list] = field(default_factory=dict)
@@ -155,7 +169,7 @@ def _sum_into(target: list, source: list, start: int) -> None:
 
 
 def compute_allocation(session: Session, station_counts: dict[int, int] | None = None,
-                       centre_id: int | None = None) -> Allocation:
+                       centre_id: int | None = None, count_unassigned: bool = True) -> Allocation:
     """The allocation from SQL aggregates and plain tuples (no ORM object per station).
 
     ``centre_id`` limits it to one centre (its packing list). Per-centre items go
@@ -175,7 +189,8 @@ def compute_allocation(session: Session, station_counts: dict[int, int] | None =
     rows = session.execute(query).all()
     voters = [counts.get(r[0], 0) for r in rows]
     columns = [quantities(rule, voters) if rule.basis != "centre" else [0] * len(rows) for rule in rules]
-    allocation = Allocation([(i.code, i.name) for i in items])
+    allocation = Allocation([(i.code, i.name) for i in items], {i.code: i.unit for i in items},
+                            {i.code: i.basis for i in items})
     n_items = len(items)
     centre_rows: dict[str, list] = {}
     for index, (_sid, scode, ccode, dcode, rcode) in enumerate(rows):
@@ -199,7 +214,7 @@ def compute_allocation(session: Session, station_counts: dict[int, int] | None =
     allocation.national = [0, 0] + [0] * n_items
     for region in allocation.regions.values():
         _sum_into(allocation.national, region[1:], 0)
-    if station_counts is None:
+    if station_counts is None and count_unassigned:
         from electoral.registration.models import Voter
 
         unassigned = select(func.count()).select_from(Voter).where(Voter.status == "active",
