@@ -201,7 +201,8 @@ def official_edit(official_id: int):
 def official_detail(official_id: int):
     official = official_or_404(official_id)
     return render_template("training/official.html", official=official, confirm=ConfirmForm(),
-                           certificates=services.certificates_of(db.session, official))
+                           certificates=services.certificates_of(db.session, official),
+                           history=services.history(db.session, official))
 
 
 @bp.route("/officials/<int:official_id>/master-trainer", methods=["POST"])

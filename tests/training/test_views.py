@@ -291,3 +291,11 @@ def test_every_training_page_opens_with_data(client, login_as, db):
                 "/training/coverage", "/training/courses/new", "/training/positions/new"]:
         response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_official_page_shows_the_training_history(client, login_as, db):
+    certificate = _certified(db)
+    login_as(Role.TRAINING_COORDINATOR)
+    page = client.get(f"/training/officials/{certificate.official_id}").get_data(as_text=True)
+    history = page[page.index("Training history"):]
+    assert certificate.course.code in history and "85.0%" in history and "1 / 1" in history

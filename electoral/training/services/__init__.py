@@ -53,6 +53,7 @@ from electoral.training.services.results import (
     certified_officials,
     certify_session,
     find_certificate,
+    history,
     mark_attendance,
     outcomes,
     passes,
@@ -64,7 +65,7 @@ from electoral.training.services.results import (
 __all__ = [
     "add_default_positions", "add_trainer", "ATTENDANCE_COLUMNS", "attendance_for_day", "certificates_of",
     "certified_at_level", "certified_officials", "certify_session", "coverage", "coverage_csv", "CSV_COLUMNS",
-    "DEFAULT_POSITIONS", "DistrictCoverage", "EDUCATION_LABELS", "enrol", "find_certificate", "find_official",
+    "DEFAULT_POSITIONS", "DistrictCoverage", "EDUCATION_LABELS", "enrol", "find_certificate", "find_official", "history",
     "import_attendance", "IMPORT_COLUMNS", "import_officials", "IMPORT_OPTIONAL", "import_scores",
     "list_courses", "list_positions", "mark_attendance", "MAX_ATTEMPTS", "may_lead", "OfficialData",
     "officials_query", "Outcome", "outcomes", "passes", "remove_trainer", "required_days", "revoke",

@@ -179,6 +179,13 @@ def certificates_of(session: Session, official: Official) -> list[Certificate]:
                                 .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
 
 
+def history(session: Session, official: Official) -> list[Outcome]:
+    """Every session the official took part in, newest first, with its outcome."""
+    sessions = session.scalars(select(TrainingSession).join(Enrolment).where(Enrolment.official_id == official.id)
+                               .order_by(TrainingSession.start_date.desc()))
+    return [o for ts in sessions for o in outcomes(session, ts) if o.enrolment.official_id == official.id]
+
+
 def certified_officials(session: Session, position_code: str, district: District) -> list[Official]:
     """Officials living in ``district`` with a valid certificate for the position, still selected.
 
