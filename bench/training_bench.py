@@ -131,12 +131,14 @@ def time_certificates(count: int) -> None:
         print("  certificate PDFs: the report kit has no 'certificate' report; skipped")
         return
     holders = db.session.scalars(sa.select(Certificate.official_id).limit(count)).all()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     for official_id in holders:
         registry.render("certificate", {"official": str(official_id)}, lang="en",
                         roles=[Role.ADMINISTRATOR], printed_by="bench")
-    elapsed = time.perf_counter() - began
-    print(f"  certificate PDFs: {len(holders)} in {elapsed:.2f} s = {len(holders) / elapsed:.0f} a second (goal >= 50)")
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+    # CPU time as well: on a shared machine the wall clock also counts other people's work.
+    print(f"  certificate PDFs: {len(holders)} in {elapsed:.2f} s = {len(holders) / elapsed:.0f} a second "
+          f"({len(holders) / cpu:.0f} a second of CPU time; goal >= 50)")
 
 
 def run(label: str, url: str, officials: int, certificates: int, engine_options: dict | None = None) -> None:

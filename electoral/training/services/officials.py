@@ -107,8 +107,8 @@ class OfficialData:
     reference: str
     full_name: str
     sex: str
-    district: District | None
-    position: Position | None
+    district: District | int | None  # an id when importing
+    position: Position | int | None
     birth_date: dt.date | None = None
     phone: str = ""
     languages: str = ""
