@@ -304,3 +304,14 @@ def test_district_coordinator_cannot_import_officials_into_another_district(db):
     with pytest.raises(ImportFailed) as failure:
         services.import_officials(db.session, data, "o.csv", scope=mine)
     assert [(e.line, e.message) for e in failure.value.errors] == [(2, "district THEIRS is outside your area")]
+
+
+def test_coverage_gap_reopens_when_a_certified_official_withdraws(db):
+    po = make_position("PO", per_station=1)
+    district = make_district()
+    make_station(make_centre(district))
+    official = make_official(position=po, district=district)
+    certify(official)
+    assert services.coverage(db.session)[0].gap == 0
+    official.status = "withdrawn"
+    assert services.coverage(db.session)[0].gap == 1

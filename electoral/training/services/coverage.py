@@ -19,6 +19,8 @@ from electoral.training.models import (
 )
 from electoral.training.services.common import within_scope
 
+# Certified people who left the pool no longer cover a need: the gap reopens.
+UNAVAILABLE = ("withdrawn", "rejected")
 CSV_COLUMNS = ["district_code", "district_name", "stations", "needed", "certified", "gap",
                "women_share", "average_improvement"]
 
@@ -59,7 +61,7 @@ def coverage(session: Session, scope=None) -> list[DistrictCoverage]:
     for district_id, count in stations:
         if district_id in rows:
             rows[district_id].stations = count
-    # Officials with a valid certificate for a staffed position, counted once per position.
+    # Officials still in the pool with a valid certificate for a staffed position, once per position.
     certified = session.execute(
         select(Official.district_id, Position.code,
                func.count(func.distinct(Official.id)),
@@ -67,7 +69,8 @@ def coverage(session: Session, scope=None) -> list[DistrictCoverage]:
         .select_from(Certificate)
         .join(Official, Official.id == Certificate.official_id)
         .join(Position, Position.id == Certificate.position_id)
-        .where(Certificate.revoked_at.is_(None), Position.per_station > 0)
+        .where(Certificate.revoked_at.is_(None), Position.per_station > 0,
+               Official.status.not_in(UNAVAILABLE))
         .group_by(Official.district_id, Position.code))
     counts: dict[int, dict[str, tuple[int, int]]] = {}
     for district_id, code, total, women in certified:
