@@ -9,7 +9,17 @@ keeps the pages for offline use.
 
 import uuid
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user

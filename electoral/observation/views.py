@@ -20,7 +20,7 @@ from electoral.core.forms import show_errors
 from electoral.core.tabular import TabularError
 from electoral.extensions import INSTANCE_PATH, db, limiter
 from electoral.observation import forms, services
-from electoral.observation.models import ChecklistTemplate, Observer, Organisation
+from electoral.observation.models import Observer, Organisation
 
 blueprint = Blueprint("observation", __name__, url_prefix="/observation", template_folder="templates")
 

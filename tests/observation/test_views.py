@@ -9,7 +9,12 @@ from electoral.core.auth import Role
 from electoral.observation import services
 from electoral.observation.models import Alert, Observer, Submission
 from tests.factories import PASSWORD, make_region, make_station
-from tests.observation.factories import OPENING_OK, make_observer, make_opening_checklist, make_organisation
+from tests.observation.factories import (
+    OPENING_OK,
+    make_observer,
+    make_opening_checklist,
+    make_organisation,
+)
 
 
 def _sign_in(client, user):

@@ -1,6 +1,5 @@
 """Checklist templates as data: building, versioning, publishing, XLSForm import."""
 
-import io
 import re
 from typing import Any
 
@@ -9,9 +8,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from electoral.config import LANGUAGES
-from electoral.core.errors import ImportFailed, LineError, ValidationFailed
+from electoral.core.errors import ValidationFailed
 from electoral.observation import conditions
-from electoral.observation.models import PHASES, QUESTION_TYPES, TALLY_ROLES, ChecklistTemplate, Question, Section
+from electoral.observation.models import (
+    PHASES,
+    QUESTION_TYPES,
+    TALLY_ROLES,
+    ChecklistTemplate,
+    Question,
+    Section,
+)
 
 QUESTION_CODE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
 TEMPLATE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")

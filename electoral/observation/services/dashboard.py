@@ -8,12 +8,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from electoral.geography import services as geography
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
-from electoral.observation.models import Alert, Answer, ChecklistTemplate, Observer, Question, Submission
+from electoral.observation.models import (
+    Alert,
+    Answer,
+    ChecklistTemplate,
+    Observer,
+    Question,
+    Submission,
+)
 
 # The level below each level, and the column that names an area at that level.
 _CHILD_KEY = {
@@ -39,6 +46,12 @@ def _in_area(query: Select, area) -> Select:
     return query.where(column == area.id)
 
 
+def _phase_templates(session: Session, phase: str) -> list[int]:
+    # A handful of ids: filtering on them lets the (current, template_id, station_id)
+    # index answer, where a join to the templates would scan every submission.
+    return list(session.scalars(select(ChecklistTemplate.id).where(ChecklistTemplate.phase == phase)))
+
+
 @dataclass
 class CoverageRow:
     area: Any
@@ -56,13 +69,15 @@ def coverage(session: Session, phase: str, area=None) -> list[CoverageRow]:
     A station is expected when an accredited observer is deployed there.
     """
     key = _CHILD_KEY[area.level if area is not None else None]
-    reported = _in_area(_located(
-        select(key, func.count(distinct(Submission.station_id)))
-        .join(ChecklistTemplate, ChecklistTemplate.id == Submission.template_id)
-        .where(Submission.current.is_(True), ChecklistTemplate.phase == phase), Submission.station_id), area)
-    expected = _in_area(_located(
-        select(key, func.count(distinct(Observer.station_id))).where(Observer.accreditation == "approved"),
-        Observer.station_id), area)
+    # The distinct reporting stations first (one index scan), then where they lie: far
+    # cheaper than joining every submission to the geography.
+    stations = (select(Submission.station_id.label("station_id")).distinct()
+                .where(Submission.current.is_(True), Submission.template_id.in_(_phase_templates(session, phase)))
+                .subquery())
+    reported = _in_area(_located(select(key, func.count()).select_from(stations), stations.c.station_id), area)
+    deployed = (select(Observer.station_id.label("station_id")).distinct()
+                .where(Observer.accreditation == "approved", Observer.station_id.is_not(None)).subquery())
+    expected = _in_area(_located(select(key, func.count()).select_from(deployed), deployed.c.station_id), area)
     got = dict(session.execute(reported.group_by(key)).all())
     want = dict(session.execute(expected.group_by(key)).all())
     return [CoverageRow(child, want.get(child.id, 0), got.get(child.id, 0))
@@ -90,14 +105,24 @@ def aggregates(session: Session, template_code: str, area=None) -> list[Question
     if latest is None:
         return []
     result = {q.code: QuestionAggregate(q.code, q.type, q.texts) for q in latest.questions}
-    query = (select(Question.code, Answer.value_text, func.count(), func.avg(Answer.value_num))
-             .join(Question, Question.id == Answer.question_id)
-             .join(ChecklistTemplate, ChecklistTemplate.id == Question.template_id)
-             .where(ChecklistTemplate.code == template_code, Answer.current.is_(True)))
+    codes = dict(session.execute(select(Question.id, Question.code).join(
+        ChecklistTemplate, ChecklistTemplate.id == Question.template_id).where(
+        ChecklistTemplate.code == template_code)).all())
+    query = (select(Answer.question_id, Answer.value_text, func.count(), func.avg(Answer.value_num))
+             .where(Answer.question_id.in_(list(codes)), Answer.current.is_(True)))
     if area is not None:
-        query = _in_area(_located(query.join(Submission, Submission.id == Answer.submission_id),
-                                  Submission.station_id), area)
-    for code, text, count, mean in session.execute(query.group_by(Question.code, Answer.value_text)):
+        query = query.where(Answer.submission_id.in_(_in_area(_located(
+            select(Submission.id), Submission.station_id), area)))
+    totals: dict[tuple[str, str | None], list] = {}
+    for question_id, text, count, mean in session.execute(query.group_by(Answer.question_id, Answer.value_text)):
+        # Versions of one checklist share codes: fold their rows together.
+        total = totals.setdefault((codes[question_id], text), [0, 0.0, False])
+        total[0] += count
+        if mean is not None:
+            total[1] += mean * count
+            total[2] = True
+    for (code, text), (count, weighted, numeric) in totals.items():
+        mean = weighted / count if numeric and count else None
         row = result.get(code)
         if row is None:
             continue
@@ -142,14 +167,15 @@ def late_stations(session: Session, phase: str, deadline: dt.datetime, now: dt.d
     """Expected stations with no report for the phase, once the deadline has passed."""
     if now < deadline:
         return []
-    reported = (select(Submission.station_id).join(ChecklistTemplate)
-                .where(Submission.current.is_(True), ChecklistTemplate.phase == phase))
+    reported = (select(Submission.id).where(
+        Submission.current.is_(True), Submission.template_id.in_(_phase_templates(session, phase)),
+        Submission.station_id == PollingStation.id).exists())
     query = (select(PollingStation).distinct()
              .join(PollingCentre, PollingCentre.id == PollingStation.centre_id)
              .join(District, District.id == PollingCentre.district_id)
              .join(Region, Region.id == District.region_id)
              .join(Observer, Observer.station_id == PollingStation.id)
-             .where(Observer.accreditation == "approved", PollingStation.id.not_in(reported)))
+             .where(Observer.accreditation == "approved", ~reported))
     query = _in_area(query, area)
     return list(session.scalars(query.order_by(PollingStation.code).limit(limit)))
 
@@ -163,19 +189,28 @@ class Conflict:
 
 def conflicts(session: Session, phase: str, area=None, limit: int = 100) -> list[Conflict]:
     """Stations where two observers' current reports on one checklist disagree, with the questions."""
-    doubled = _in_area(_located(
-        select(Submission.station_id, ChecklistTemplate.code)
-        .join(ChecklistTemplate, ChecklistTemplate.id == Submission.template_id)
-        .where(Submission.current.is_(True), ChecklistTemplate.phase == phase), Submission.station_id), area
-    ).group_by(Submission.station_id, ChecklistTemplate.code).having(
-        func.count(distinct(Submission.observer_id)) > 1).limit(limit * 4)
+    from electoral.observation.services.observers import station_ids_query
+
+    template_codes = dict(session.execute(select(ChecklistTemplate.id, ChecklistTemplate.code)
+                                          .where(ChecklistTemplate.phase == phase)).all())
+    in_phase = [Submission.current.is_(True), Submission.template_id.in_(list(template_codes))]
+    doubled = select(Submission.station_id).where(*in_phase)
+    if area is not None:
+        doubled = doubled.where(Submission.station_id.in_(station_ids_query(area)))
+    # min <> max: more than one observer, without the cost of COUNT(DISTINCT).
+    doubled = doubled.group_by(Submission.station_id).having(
+        func.min(Submission.observer_id) != func.max(Submission.observer_id)).limit(limit * 4)
+    by_pair: dict[tuple[int, str], list[Submission]] = {}
+    for submission in session.scalars(select(Submission).where(*in_phase, Submission.station_id.in_(doubled))
+                                      .order_by(Submission.station_id, Submission.id)):
+        by_pair.setdefault((submission.station_id, template_codes[submission.template_id]), []).append(submission)
     found = []
-    for station_id, code in session.execute(doubled).all():
-        rows = session.scalars(select(Submission).join(ChecklistTemplate).where(
-            Submission.current.is_(True), Submission.station_id == station_id, ChecklistTemplate.code == code))
-        answers = [s.answers for s in rows]
-        codes = sorted({c for a in answers for c in a})
-        differ = {c: [a.get(c) for a in answers] for c in codes
+    for (station_id, code), filings in by_pair.items():
+        if len({f.observer_id for f in filings}) < 2:
+            continue
+        answers = [f.answers for f in filings]
+        questions = sorted({c for a in answers for c in a})
+        differ = {c: [a.get(c) for a in answers] for c in questions
                   if len({repr(sorted(v) if isinstance(v, list) else v) for v in (a.get(c) for a in answers)}) > 1}
         if differ:
             found.append(Conflict(session.get(PollingStation, station_id), code, differ))
