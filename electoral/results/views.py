@@ -178,7 +178,7 @@ def find_sheet():
 
 
 @bp.route("/entry/<race_code>/<station_code>", methods=["GET", "POST"])
-@access(*CLERK)
+@access(*CLERK, area=lambda race_code, station_code: _station_or_404(station_code))
 def enter(race_code: str, station_code: str):
     race, station = _race_or_404(race_code), _station_or_404(station_code)
     if not services.contested_at(db.session, race, station):
@@ -225,7 +225,7 @@ def corrections():
 
 
 @bp.route("/sheets/<int:sheet_id>/resolve", methods=["GET", "POST"])
-@access(*SUPERVISOR)
+@access(*SUPERVISOR, area=lambda sheet_id: _sheet_or_404(sheet_id).station)
 def resolve(sheet_id: int):
     sheet = _sheet_or_404(sheet_id)
     if sheet.state != "in_correction":
@@ -278,7 +278,7 @@ def quarantine():
 
 
 @bp.route("/sheets/<int:sheet_id>", methods=["GET", "POST"])
-@access(*SUPERVISOR)
+@access(*SUPERVISOR, area=lambda sheet_id: _sheet_or_404(sheet_id).station)
 def sheet(sheet_id: int):
     sheet = _sheet_or_404(sheet_id)
     form = DecisionForm()
@@ -303,7 +303,7 @@ def sheet(sheet_id: int):
 
 
 @bp.route("/sheets/<int:sheet_id>/audit", methods=["POST"])
-@access(*SUPERVISOR)
+@access(*SUPERVISOR, area=lambda sheet_id: _sheet_or_404(sheet_id).station)
 def start_audit(sheet_id: int):
     sheet = _sheet_or_404(sheet_id)
     if EmptyForm().validate_on_submit():

@@ -200,3 +200,14 @@ def test_progress_page_counts_sheets_by_state(db, client, login_as):
     login_as(Role.RESULTS_SUPERVISOR)
     page = client.get("/results/races/PRES/progress").get_data(as_text=True)
     assert "accepted" in page and "not received" in page
+
+
+def test_clerk_scoped_to_another_district_cannot_open_the_sheet(db, client, login_as):
+    from tests.factories import make_district
+
+    make_race(code="PRES")
+    make_station(code="S-1")
+    elsewhere = make_district()
+    db.session.commit()
+    login_as(Role.RESULTS_CLERK, scope=elsewhere)
+    assert client.get("/results/entry/PRES/S-1").status_code == 403
