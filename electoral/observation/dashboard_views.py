@@ -157,10 +157,10 @@ def export(kind: str, fmt: str):
         code = request.args.get("template", "")
         if services.latest(db.session, code) is None:
             abort(404)
-        header, rows = services.submission_table(db.session, code, lang, _labels())
+        header, rows = services.submission_table(db.session, code, lang, _labels(), current_user.scope)
         name = f"{code}-submissions"
     else:
-        header, rows = services.incident_table(db.session, _labels())
+        header, rows = services.incident_table(db.session, _labels(), current_user.scope)
         name = "incidents"
     if fmt == "csv":
         body, mimetype = services.to_csv(header, rows), "text/csv; charset=utf-8"

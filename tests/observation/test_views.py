@@ -271,3 +271,16 @@ def test_home_offers_observers_their_station(client, db):
 def test_other_roles_cannot_open_the_dashboard(client, login_as):
     login_as(Role.REGISTRATION_CLERK)
     assert client.get("/observation/dashboard").status_code == 403
+
+
+def test_scoped_coordinator_exports_only_their_area(client, db, login_as):
+    template = make_opening_checklist()
+    north = make_region(code="N")
+    inside, outside = make_observer(), make_observer()
+    inside.station.centre.district.region = north
+    services.submit(db.session, template, inside.station, OPENING_OK, "scope-0001", inside)
+    services.submit(db.session, template, outside.station, OPENING_OK, "scope-0002", outside)
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR, scope=north)
+    lines = client.get("/observation/export/submissions.csv?template=OPEN").data.decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == [inside.station.code]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from electoral.geography.models import PollingStation
 from electoral.observation.models import ChecklistTemplate, Incident, Observer, Submission
 from electoral.observation.services.checklists import latest, text_in
+from electoral.observation.services.observers import station_ids_query
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,9 +23,9 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def submission_table(session: Session, template_code: str, lang: str,
-                     header_labels: dict[str, str]) -> tuple[list[str], Iterable[list[Any]]]:
-    """Header and rows of the current submissions of a checklist: one column per question."""
+def submission_table(session: Session, template_code: str, lang: str, header_labels: dict[str, str],
+                     area=None) -> tuple[list[str], Iterable[list[Any]]]:
+    """Header and rows of the current submissions of a checklist (within ``area``): one column per question."""
     template = latest(session, template_code)
     questions = template.questions if template else []
     header = [header_labels["station"], header_labels["observer"], header_labels["submitted_at"],
@@ -36,6 +37,8 @@ def submission_table(session: Session, template_code: str, lang: str,
              .outerjoin(Observer, Observer.id == Submission.observer_id)
              .where(ChecklistTemplate.code == template_code, Submission.current.is_(True))
              .order_by(PollingStation.code, Submission.id))
+    if area is not None:
+        query = query.where(Submission.station_id.in_(station_ids_query(area)))
 
     def rows():
         for submission, station_code, version, observer in session.execute(query.execution_options(yield_per=2000)):
@@ -49,10 +52,14 @@ def submission_table(session: Session, template_code: str, lang: str,
     return header, rows()
 
 
-def incident_table(session: Session, header_labels: dict[str, str]) -> tuple[list[str], Iterable[list[Any]]]:
+def incident_table(session: Session, header_labels: dict[str, str],
+                   area=None) -> tuple[list[str], Iterable[list[Any]]]:
+    """Header and rows of the incidents (within ``area``), newest first."""
     header = [header_labels[k] for k in ("station", "observer", "occurred_at", "category", "severity",
                                          "description")]
     query = select(Incident).order_by(Incident.occurred_at.desc())
+    if area is not None:
+        query = query.where(Incident.station_id.in_(station_ids_query(area)))
     return header, ([i.station.code, i.observer.name if i.observer else "", i.occurred_at.isoformat(),
                      i.category, i.severity, i.description] for i in session.scalars(query))
 
