@@ -37,7 +37,8 @@ def _area():
     """The area the dashboard looks at: ?area=level:code inside the user's scope, else the scope."""
     scope = current_user.scope
     level, _sep, code = request.args.get("area", "").partition(":")
-    if level in geography.LEVELS and code:
+    # Drill-down stops at the polling centre, whose rows are its stations.
+    if level in ("region", "district", "centre") and code:
         area = geography.find_by_code(db.session, level, code)
         if area is None:
             abort(404)
