@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import importlib.util
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any

@@ -79,12 +79,13 @@ def run_job(session: Session, job_id: int) -> ReportJob:
         return job
     user = session.get(User, job.user_id) if job.user_id else None
     _set(session, job_id, state="running")
-    last = [0.0]
+    seen = {"done": 0, "total": 0, "written": 0.0}
 
     def progress(done: int, total: int) -> None:
+        seen.update(done=done, total=total)
         now = time.monotonic()
-        if now - last[0] >= PROGRESS_INTERVAL:
-            last[0] = now
+        if now - seen["written"] >= PROGRESS_INTERVAL:
+            seen["written"] = now
             _set(session, job_id, done=done, total=total)
 
     try:
@@ -100,8 +101,8 @@ def run_job(session: Session, job_id: int) -> ReportJob:
         message = "not allowed" if isinstance(failure, registry.NotAllowed) else str(failure) or type(failure).__name__
         _set(session, job_id, state="failed", error=message[:500], finished_at=utcnow())
     else:
-        _set(session, job_id, state="done", file_path=path, finished_at=utcnow(),
-             done=session.get(ReportJob, job_id).total or 1, total=session.get(ReportJob, job_id).total or 1)
+        total = seen["total"] or 1
+        _set(session, job_id, state="done", file_path=path, finished_at=utcnow(), done=total, total=total)
     session.expire_all()
     return session.get(ReportJob, job_id)
 

@@ -116,3 +116,13 @@ def test_a_job_that_fails_says_why(client, login_as, db, monkeypatch):
     job_id = _job_id(client.post_form("/reports/audit-extract", {"lang": "en", "paper": "A4"}))
     assert db.session.get(ReportJob, job_id).state == "failed"
     assert "printer on fire" in client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
+
+
+def test_running_job_page_shows_its_progress(client, login_as, db):
+    user = login_as(Role.ADMINISTRATOR)
+    job = ReportJob(user_id=user.id, printed_by="x", report="audit-extract", params={}, lang="en",
+                    state="running", done=1500, total=30000)
+    db.session.add(job)
+    db.session.commit()
+    page = client.get(f"/reports/jobs/{job.id}").get_data(as_text=True)
+    assert '<progress value="1500" max="30000">' in page and "1,500 of 30,000" in page
