@@ -31,6 +31,10 @@ class Card:
     def text(self, x_mm: float, y_mm: float, text: str, size: float = 9, bold: bool = False,
              color=colors.black) -> None:
         line = visual_line(str(text), self.rtl, bold)
+        # A long name shrinks to stay on its card rather than run across the cut.
+        room = self.width - x_mm * mm - 2 * mm
+        if line.width(size) > room > 0:
+            size = max(size * room / line.width(size), 4)
         self.canvas.setFillColor(color)
         draw_line(self.canvas, line, self._x(x_mm, line.width(size)), self.y + self.height - y_mm * mm - size, size)
 

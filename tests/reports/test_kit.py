@@ -155,3 +155,10 @@ def test_configured_emblem_picture_replaces_the_drawn_one(app, db, tmp_path):
         app.config.pop("REPORT_EMBLEM")
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         assert len(pdf.pages[0].images) == 1
+
+
+def test_a_long_name_on_a_card_shrinks_to_stay_on_the_card(db):
+    name = "Mohamed Abdelrahman Ould Sidi Mohamed El Moctar Ould Cheikh Ahmedou"
+    data = _render("en", lambda doc: doc.cards([name], lambda card, item: card.text(4, 4, item, size=10)))
+    line = line_of(words(data), "Mohamed")
+    assert line[-1]["x1"] - line[0]["x0"] < 85.6 / 25.4 * 72 - 4 / 25.4 * 72
