@@ -65,7 +65,7 @@ def voter_list(doc, params):
         font_size=9)
 
 
-@report("voter-cards", title=_l("Voter cards"), roles=STAFF,
+@report("voter-cards", title=_l("Voter cards"), roles=STAFF, background=True,
         params=[Param("centre", _l("Polling centre code"), required=True, check=_centre_code)])
 def voter_cards(doc, params):
     centre = _in_scope(doc, find_by_code(db.session, "centre", params["centre"]), "voter-cards")
