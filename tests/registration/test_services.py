@@ -286,3 +286,32 @@ def test_rerun_moves_nobody_when_nothing_changed_and_only_whom_it_must_after_new
     split = assignment.assign_centre(db.session, centre)
     assert split.moved == 1  # only the newcomer is placed
     assert {v.id: v.station_id for v in voters} == before
+
+
+# ---- import --------------------------------------------------------------------
+
+def test_import_killed_after_its_first_batch_reruns_without_duplicates(db):
+    from electoral.registration.services import imports
+
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    lines = ["family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number"]
+    lines += [f"{name},Amara,F,19{60 + n}-0{1 + n % 9}-1{n},MO-001,national_id,N{n}"
+              for n, name in enumerate(["Kollie", "Flomo", "Dolo", "Kpoto", "Tarpeh"])]
+    data = "\n".join(lines).encode()
+    batches = []
+
+    def commit_then_die():
+        db.session.commit()
+        batches.append(1)
+        if len(batches) == 1:
+            raise KeyboardInterrupt  # the operator's Ctrl-C, or the machine going down
+
+    with pytest.raises(KeyboardInterrupt):
+        imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=2, end_batch=commit_then_die)
+    db.session.rollback()
+    assert db.session.query(Voter).count() == 2
+    summary = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=2, end_batch=db.session.commit)
+    assert (summary.imported, summary.already_imported) == (3, 2)
+    assert db.session.query(Voter).count() == 5
