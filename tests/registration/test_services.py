@@ -315,3 +315,18 @@ def test_import_killed_after_its_first_batch_reruns_without_duplicates(db):
     summary = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=2, end_batch=db.session.commit)
     assert (summary.imported, summary.already_imported) == (3, 2)
     assert db.session.query(Voter).count() == 5
+
+
+def test_registration_is_refused_after_the_registration_period(db):
+    make_election(registration=(date(2026, 1, 5), date(2026, 3, 31)))
+    with pytest.raises(ValidationFailed, match="Registration is open from 2026-01-05 to 2026-03-31"):
+        register(db.session, registration(), "clerk", today=date(2026, 4, 1))
+
+
+def test_inclusion_claim_upheld_after_the_registration_period_still_registers(db):
+    make_election(registration=(date(2026, 1, 5), date(2026, 1, 6)), exhibition=(date(2026, 1, 7), None))
+    person = {"family_name": "Dolo", "given_names": "Musu", "sex": "F", "date_of_birth": "1985-02-03",
+              "id_type": "passport", "id_number": "P777"}
+    case = roll.lodge_inclusion(db.session, make_centre(), person, "Registration slip", "clerk")
+    roll.decide_case(db.session, case, True, "Slip is genuine", "sup")
+    assert case.voter is not None

@@ -108,15 +108,22 @@ def _check_attestation(session: Session, attesting: list[str]) -> dict[str, list
 
 
 def register(session: Session, data: Registration, registered_by: str, user=None,
-             save_as_duplicate: bool = False, today: date | None = None) -> Voter:
+             save_as_duplicate: bool = False, today: date | None = None, in_period: bool = True) -> Voter:
     """Put a person on the roll, after the eligibility rules and the duplicate check.
 
     Raises PossibleDuplicates when likely matches exist and ``save_as_duplicate`` is
     false; when true, the voter is saved as a possible duplicate and every pair goes
-    to the adjudication queue.
+    to the adjudication queue. ``in_period`` false skips the registration period
+    (an inclusion claim upheld during exhibition).
     """
     if election.is_frozen(session):
         raise ValidationFailed(_("The roll is frozen: new voters can no longer be registered."))
+    settings = election.require(session)
+    day = today or date.today()
+    if in_period and ((settings.registration_start and day < settings.registration_start)
+                      or (settings.registration_end and day > settings.registration_end)):
+        raise ValidationFailed(_("Registration is open from %(start)s to %(end)s.",
+                                 start=settings.registration_start or "…", end=settings.registration_end or "…"))
     data.family_name, data.given_names = data.family_name.strip(), data.given_names.strip()
     check_eligibility(session, data, user=user, today=today)
     matches = dedup.check(session, data.person())
