@@ -207,3 +207,18 @@ def test_supervisor_menu_links_to_duplicates_claims_and_the_roll(client, db, log
     page = client.get("/").get_data(as_text=True)
     for href in ("/registration/voters", "/registration/duplicates", "/registration/cases", "/registration/roll"):
         assert f'href="{href}"' in page
+
+
+def test_upload_with_skip_invalid_imports_good_rows_and_lists_the_bad(client, db, login_as):
+    make_election()
+    make_centre(code="MO-01-001")
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK)
+    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
+            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
+            b"Flomo,Esther,F,1991-01-02,NOWHERE,national_id,N2\n")
+    response = client.post_form("/registration/import", {"file": (io.BytesIO(data), "voters.csv"), "skip_invalid": "y"},
+                                content_type="multipart/form-data")
+    text = response.get_data(as_text=True)
+    assert "Imported 1 voters" in text and 'no polling centre has the code &#34;NOWHERE&#34;' in text
+    assert db.session.query(Voter).count() == 1
