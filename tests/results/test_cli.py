@@ -43,7 +43,7 @@ def test_races_import_reports_every_bad_line_and_imports_nothing(db, runner, tmp
 
 
 def test_import_as_an_entry(db, runner, tmp_path):
-    race = make_race(code="PRES")
+    make_race(code="PRES")
     centre = make_centre()
     make_station(centre, code="S-1"), make_station(centre, code="S-2")
     make_clerk("fieldtablet"), make_clerk("clerk2")

@@ -78,11 +78,14 @@ def results(session: Session, race: Race, level: str, within=None, states=("acce
     keys = [] if level == "national" else [LEVEL_COLUMN[level].label("key")]
     zero = [] if keys else [literal(0).label("key")]
     key = keys[0] if keys else zero[0]
-    expected = _within(
-        select(key, func.count(PollingStation.id)).select_from(PollingStation)
-        .join(PollingCentre, PollingStation.centre_id == PollingCentre.id)
-        .join(District, PollingCentre.district_id == District.id)
-        .where(station_filter(race)).group_by(*keys), within)
+    # The stations expected per area, with the area's code and name (no second lookup by id).
+    names = [] if not keys else [MODELS[level].code, MODELS[level].name]
+    expected = (select(key, *names, func.count(PollingStation.id)).select_from(PollingStation)
+                .join(PollingCentre, PollingStation.centre_id == PollingCentre.id)
+                .join(District, PollingCentre.district_id == District.id))
+    if level == "region":
+        expected = expected.join(Region, District.region_id == Region.id)
+    expected = _within(expected.where(station_filter(race)).group_by(*keys, *names), within)
     sheets = _within(_joined(
         select(key, func.count(TallySheet.id), func.coalesce(func.sum(TallySheet.registered_voters), 0),
                func.coalesce(func.sum(TallySheet.ballots_cast), 0), func.coalesce(func.sum(TallySheet.valid), 0),
@@ -92,26 +95,18 @@ def results(session: Session, race: Race, level: str, within=None, states=("acce
     # The counted sheets with their area first, then their votes: one index lookup per vote row.
     counted = _within(_joined(select(TallySheet.id.label("sheet_id"), key).select_from(TallySheet)
                               .where(TallySheet.race_id == race.id, TallySheet.state.in_(states))), within).subquery()
-    votes = (select(counted.c.key if keys else zero[0], SheetVote.candidate_id, func.sum(SheetVote.votes)).select_from(counted)
-             .join(SheetVote, SheetVote.sheet_id == counted.c.sheet_id)
+    votes = (select(counted.c.key if keys else zero[0], SheetVote.candidate_id, func.sum(SheetVote.votes))
+             .select_from(counted).join(SheetVote, SheetVote.sheet_id == counted.c.sheet_id)
              .group_by(*([counted.c.key] if keys else []), SheetVote.candidate_id))
     rows: dict[int, AreaResult] = {}
-    for area_id, count in session.execute(expected):
-        rows[area_id] = AreaResult(level, area_id, "", "", stations=count)
-    for area_id, counted, registered, cast, valid, invalid in session.execute(sheets):
+    for area_id, *named, count in session.execute(expected):
+        code, name = named if named else ("", _("National"))
+        rows[area_id] = AreaResult(level, area_id, code, name, stations=count)
+    for area_id, sheet_count, registered, cast, valid, invalid in session.execute(sheets):
         row = rows.setdefault(area_id, AreaResult(level, area_id, "", ""))
-        row.counted, row.registered, row.cast, row.valid, row.invalid = counted, registered, cast, valid, invalid
+        row.counted, row.registered, row.cast, row.valid, row.invalid = sheet_count, registered, cast, valid, invalid
     for area_id, candidate_id, total in session.execute(votes):
         rows.setdefault(area_id, AreaResult(level, area_id, "", "")).votes[candidate_id] = int(total)
-    if level == "national":
-        for row in rows.values():
-            row.code, row.name = "", _("National")
-    elif rows:
-        model = MODELS[level]
-        names = {i: (c, n) for i, c, n in session.execute(
-            select(model.id, model.code, model.name).where(model.id.in_(list(rows))))}
-        for area_id, row in rows.items():
-            row.code, row.name = names.get(area_id, ("", ""))
     return sorted(rows.values(), key=lambda r: r.code)
 
 
