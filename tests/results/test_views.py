@@ -211,3 +211,19 @@ def test_clerk_scoped_to_another_district_cannot_open_the_sheet(db, client, logi
     db.session.commit()
     login_as(Role.RESULTS_CLERK, scope=elsewhere)
     assert client.get("/results/entry/PRES/S-1").status_code == 403
+
+
+def test_home_page_and_menu_offer_results_to_clerks(db, client, login_as):
+    login_as(Role.RESULTS_CLERK)
+    home_page = client.get("/").get_data(as_text=True)
+    assert "Enter a tally sheet" in home_page and 'href="/results/"' in home_page
+    assert client.get("/results/").status_code == 200
+
+
+def test_find_sheet_opens_the_entry_page(db, client, login_as):
+    make_race(code="PRES")
+    make_station(code="S-1")
+    db.session.commit()
+    login_as(Role.RESULTS_CLERK)
+    response = client.get("/results/entry?race=PRES&station=s-1")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/results/entry/PRES/S-1")
