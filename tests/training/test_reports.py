@@ -99,3 +99,21 @@ def test_certificate_prints_in_arabic_for_an_arabic_speaking_official(app, db):
     assert certificate.code in text.replace("\n", "")
     # Shaped Arabic (presentation forms) is on the page, although the printing user chose English.
     assert any("\ufe70" <= char <= "\ufeff" for char in text)
+
+
+def test_certificate_qr_code_encodes_the_public_verification_address(app, db):
+    import segno
+    from PIL import Image
+
+    certificate = _certified(db)
+    with app.test_request_context(base_url="https://elections.example.org"):
+        pdf = _print("certificate", {"official": str(certificate.official_id)})
+    images = [image for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images]
+    assert len(images) == 1
+    picture = Image.open(io.BytesIO(images[0].data)).convert("1")
+    expected = segno.make(f"https://elections.example.org/training/verify/{certificate.code}", error="m")
+    size = len(expected.matrix) + 4  # two modules of quiet zone on each side
+    module = picture.width / size
+    printed = [[picture.getpixel((int((x + 2.5) * module), int((y + 2.5) * module))) == 0
+                for x in range(len(expected.matrix))] for y in range(len(expected.matrix))]
+    assert printed == [[bool(v) for v in row] for row in expected.matrix]
