@@ -188,7 +188,10 @@ class Generator:
             name = row["family_name"]
             if len(name) < 6 or person.origin == "arabic":
                 return None
-            position = rng.randrange(2, len(name) - 1)
+            positions = [p for p in range(2, len(name) - 1) if name[p].isalpha() and name[p - 1].isalpha()]
+            if not positions:
+                return None
+            position = rng.choice(positions)
             letter = rng.choice([c for c in "bdgklmnprst" if c != name[position].lower()])
             row["family_name"] = name[:position] + letter + name[position + 1:]
         elif kind == "year_only":
@@ -243,8 +246,8 @@ def generate(size: int, centres: list[str], duplicate_share: float = 0.02, negat
             a.given, b.given = ["Mohamed"], ["Mohamed"]
             a.family = b.family = "Kamara"
             b.born = date(a.born.year, rng.randint(1, 12), rng.randint(1, 28))
-            a.father, b.father = "Ibrahim", "Sorie"
-            a.place, b.place = "Kenema", "Makeni"
+            a.father, b.father = rng.sample(WEST_MALE, 2)
+            a.place, b.place = rng.sample(TOWNS, 2)
             kind = "common_name"
         else:
             a, b = generator.person("arabic", "M"), generator.person("arabic", "M")

@@ -186,16 +186,28 @@ def _cross_script(arabic: str, latin: str) -> bool:
     last = len(a_gaps) - 1
     for index, (a_gap, l_gap) in enumerate(zip(a_gaps, l_gaps, strict=True)):
         a_vowel = a_gap.lower()[:1]
+        if len(a_gap) > 1 and not _in_order(a_gap.lower(), l_gap.lower()):
+            # Every long vowel Arabic writes must be heard in the Latin (الزوي is not Sow).
+            return False
         if a_vowel and a_vowel not in l_gap.lower():
             # A final ي is often written for ى (مصطفي = Mustafa).
             if index == last and a_vowel == "i" and "a" in l_gap.lower():
                 continue
             # Arabic writes a long vowel here (محمود: the و); Latin must have one too.
             return False
-        if not a_vowel and any(c.isupper() for c in l_gap):
-            # Latin writes a long vowel (ou, ee, aa) where Arabic has none: Mahmoud is not محمد.
+        if not a_vowel and index == last - 1 and len(a_cons) >= 3 and any(c.isupper() for c in l_gap):
+            # Latin writes a long vowel (ou, ee, aa) in the last syllable where Arabic has
+            # none: Mahmoud is not محمد. Elsewhere French spelling writes any u as ou
+            # (Moustafa = مصطفى), so only the last syllable, where the patterns of
+            # Mahmud, Masud, Mabruk put their long vowel, is held to it.
             return False
     return True
+
+
+def _in_order(letters: str, text: str) -> bool:
+    """True when ``letters`` appear in ``text`` in the same order."""
+    rest = iter(text)
+    return all(letter in rest for letter in letters)
 
 
 def _latin_variant(a: str, b: str) -> bool:
