@@ -72,3 +72,11 @@ def test_unknown_area_is_refused(race):
 def test_clerk_cannot_print_the_summary(race):
     with pytest.raises(NotAllowed):
         render("results-summary", {"race": "PRES"}, lang="en", roles={Role.RESULTS_CLERK}, printed_by="x")
+
+
+def test_summary_prints_from_the_command_line(race, runner, tmp_path):
+    out = tmp_path / "summary.pdf"
+    result = runner.invoke(args=["reports", "print", "results-summary", "--lang", "fr", "--param", "race=PRES",
+                                 "--param", "area=NO", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Kankan" in pdf_text(out.read_bytes())
