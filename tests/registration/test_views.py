@@ -222,3 +222,16 @@ def test_upload_with_skip_invalid_imports_good_rows_and_lists_the_bad(client, db
     text = response.get_data(as_text=True)
     assert "Imported 1 voters" in text and 'no polling centre has the code &#34;NOWHERE&#34;' in text
     assert db.session.query(Voter).count() == 1
+
+
+def test_roll_figures_by_station_count_assigned_voters(client, db, login_as):
+    from tests.factories import make_station
+
+    make_election()
+    station = make_station(code="ST-FIG")
+    make_voter(station.centre, station=station, sex="F")
+    make_voter(station.centre, sex="M")  # not assigned yet: not in any station's row
+    db.session.commit()
+    login_as(Role.ADMINISTRATOR)
+    csv_text = client.get("/registration/roll/figures.csv?level=station").get_data(as_text=True)
+    assert f"ST-FIG,{station.name},1,1,0" in csv_text
