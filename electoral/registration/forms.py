@@ -115,3 +115,18 @@ class ImportForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something (freeze, assign, scan): CSRF only."""
+
+
+REMOVAL_CHOICES = [("", _l("Choose")), ("deceased", _l("Deceased")), ("court_order", _l("Court order")),
+                   ("duplicate", _l("Duplicate")), ("under_age", _l("Under age")),
+                   ("not_citizen", _l("Not a citizen"))]
+
+
+class RemovalForm(FlaskForm):
+    reason = SelectField(_l("Reason for removal"), choices=REMOVAL_CHOICES, validators=[DataRequired()])
+    note = StringField(_l("Document or decision"), validators=[DataRequired(), Length(max=300)])
+
+
+class TransferForm(FlaskForm):
+    centre_code = StringField(_l("New polling centre code"), validators=[DataRequired(), Length(max=32)])
+    reason = StringField(_l("Reason for the transfer"), validators=[DataRequired(), Length(max=300)])

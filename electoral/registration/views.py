@@ -28,7 +28,9 @@ from electoral.registration.forms import (
     ID_TYPE_CHOICES,
     STATUS_CHOICES,
     RegistrationForm,
+    RemovalForm,
     SearchForm,
+    TransferForm,
 )
 from electoral.registration.services import dedup, election, exports, voters
 from electoral.registration.services.imports import parse_date
@@ -178,7 +180,8 @@ def voter_detail(number: str):
     voter = voter_or_404(number)
     pairs = voters.pairs_of(db.session, voter)
     return render_template("registration/voter.html", voter=voter, pairs=pairs,
-                           kept=voters.find_by_id(db.session, voter.kept_voter_id))
+                           kept=voters.find_by_id(db.session, voter.kept_voter_id),
+                           removal_form=RemovalForm(), transfer_form=TransferForm())
 
 
 @bp.route("/voters/<number>/photo")

@@ -20,6 +20,8 @@ from electoral.registration.forms import (
     ImportForm,
     InclusionForm,
     ObjectionForm,
+    RemovalForm,
+    TransferForm,
 )
 from electoral.registration.models import DuplicatePair, RollCase, ScanJob
 from electoral.registration.services import (
@@ -308,3 +310,45 @@ def election_settings():
             flash(_("Election settings saved."), "success")
             return redirect(url_for("registration.election_settings"))
     return render_template("registration/election.html", form=form, settings=settings)
+
+
+# ---- removals and transfers (the only changes once the roll is frozen) ------------
+
+@bp.route("/voters/<number>/remove", methods=["POST"])
+@access(SUPERVISOR)
+def remove_voter(number: str):
+    voter = _voter_in_scope(number)
+    form = RemovalForm()
+    if form.validate_on_submit():
+        try:
+            roll.remove(db.session, voter, form.reason.data, current_user.username, note=form.note.data)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            flash(str(failure), "error")
+        else:
+            db.session.commit()
+            flash(_("Voter %(number)s removed.", number=voter.voter_number), "success")
+    else:
+        flash(_("Choose the reason and name the document or decision."), "error")
+    return redirect(url_for("registration.voter_detail", number=number))
+
+
+@bp.route("/voters/<number>/transfer", methods=["POST"])
+@access(SUPERVISOR)
+def transfer_voter(number: str):
+    voter = _voter_in_scope(number)
+    form = TransferForm()
+    centre = find_by_code(db.session, "centre", form.centre_code.data or "")
+    if not form.validate_on_submit() or centre is None or not current_user.can_act_in(centre):
+        flash(_("Give a polling centre in your area and the reason for the transfer."), "error")
+        return redirect(url_for("registration.voter_detail", number=number))
+    try:
+        roll.transfer(db.session, voter, centre, form.reason.data, current_user.username)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        flash(str(failure), "error")
+    else:
+        db.session.commit()
+        flash(_("Voter %(number)s transferred to %(centre)s.", number=voter.voter_number, centre=centre.code),
+              "success")
+    return redirect(url_for("registration.voter_detail", number=number))

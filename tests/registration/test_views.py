@@ -235,3 +235,18 @@ def test_roll_figures_by_station_count_assigned_voters(client, db, login_as):
     login_as(Role.ADMINISTRATOR)
     csv_text = client.get("/registration/roll/figures.csv?level=station").get_data(as_text=True)
     assert f"ST-FIG,{station.name},1,1,0" in csv_text
+
+
+def test_supervisor_removes_a_deceased_voter_from_the_frozen_roll(client, db, login_as):
+    from electoral.registration.models import RollChange
+    from electoral.registration.services import election
+
+    make_election()
+    voter = make_voter()
+    election.freeze(db.session, "sup")
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    response = client.post_form(f"/registration/voters/{voter.voter_number}/remove",
+                                {"reason": "deceased", "note": "Death certificate 4411"}, follow_redirects=True)
+    assert f"Voter {voter.voter_number} removed." in response.get_data(as_text=True)
+    assert db.session.query(RollChange).one().reason == "deceased: Death certificate 4411"
