@@ -145,13 +145,15 @@ def quick_count():
 def _labels() -> dict[str, str]:
     return {"station": _("Polling station"), "observer": _("Observer"), "submitted_at": _("Submitted at"),
             "version": _("Version"), "revision": _("Revision"), "occurred_at": _("Time"),
-            "category": _("Category"), "severity": _("Severity"), "description": _("Description")}
+            "category": _("Category"), "severity": _("Severity"), "description": _("Description"),
+            "phase": _("Phase"), "area_code": _("Code"), "area": _("Area"), "reported": _("Reported"),
+            "expected": _("Expected")}
 
 
 @bp.route("/export/<kind>.<fmt>")
 @access(*COORDINATORS)
 def export(kind: str, fmt: str):
-    if fmt not in ("csv", "xlsx") or kind not in ("submissions", "incidents"):
+    if fmt not in ("csv", "xlsx") or kind not in ("submissions", "incidents", "coverage"):
         abort(404)
     lang = request.args.get("lang") or str(get_locale() or "en").split("_")[0]
     if kind == "submissions":
@@ -160,6 +162,10 @@ def export(kind: str, fmt: str):
             abort(404)
         header, rows = services.submission_table(db.session, code, lang, _labels(), current_user.scope)
         name = f"{code}-submissions"
+    elif kind == "coverage":
+        phases = {k: v for k, v in forms.PHASE_LABELS.items() if k != "incident"}
+        header, rows = services.coverage_table(db.session, _labels(), phases, current_user.scope)
+        name = "coverage"
     else:
         header, rows = services.incident_table(db.session, _labels(), current_user.scope)
         name = "incidents"

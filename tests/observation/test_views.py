@@ -284,3 +284,17 @@ def test_scoped_coordinator_exports_only_their_area(client, db, login_as):
     login_as(Role.OBSERVER_COORDINATOR, scope=north)
     lines = client.get("/observation/export/submissions.csv?template=OPEN").data.decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == [inside.station.code]
+
+
+def test_coverage_export_lists_every_phase_and_region(client, db, login_as):
+    template = make_opening_checklist()
+    observer = make_observer()
+    services.submit(db.session, template, observer.station, OPENING_OK, "cover-0001", observer)
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    response = client.get("/observation/export/coverage.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    region = observer.station.centre.district.region
+    assert rows[0] == ("Phase", "Code", "Area", "Reported", "Expected")
+    assert ("Arrival and opening", region.code, region.name, 1, 1) in rows
+    assert ("Counting", region.code, region.name, 0, 1) in rows

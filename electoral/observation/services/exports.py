@@ -85,3 +85,14 @@ def to_xlsx(header: list[str], rows: Iterable[list[Any]], title: str = "Export")
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def coverage_table(session: Session, header_labels: dict[str, str], phase_labels: dict[str, str],
+                   area=None) -> tuple[list[str], Iterable[list[Any]]]:
+    """Header and rows of coverage: for every phase, stations reported and expected per area below ``area``."""
+    from electoral.observation.services.dashboard import coverage
+
+    header = [header_labels[k] for k in ("phase", "area_code", "area", "reported", "expected")]
+    rows = [[str(label), row.area.code, row.area.name, row.reported, row.expected]
+            for phase, label in phase_labels.items() for row in coverage(session, phase, area)]
+    return header, rows
