@@ -98,15 +98,22 @@ def results(session: Session, race: Race, level: str, within=None, states=("acce
     votes = (select(counted.c.key if keys else zero[0], SheetVote.candidate_id, func.sum(SheetVote.votes))
              .select_from(counted).join(SheetVote, SheetVote.sheet_id == counted.c.sheet_id)
              .group_by(*([counted.c.key] if keys else []), SheetVote.candidate_id))
+    # Core, not ORM, execution: at station level the ORM's row handling would cost more than the query.
+    connection = session.connection()
     rows: dict[int, AreaResult] = {}
-    for area_id, *named, count in session.execute(expected):
+    for area_id, *named, count in connection.execute(expected).all():
         code, name = named if named else ("", _("National"))
         rows[area_id] = AreaResult(level, area_id, code, name, stations=count)
-    for area_id, sheet_count, registered, cast, valid, invalid in session.execute(sheets):
-        row = rows.setdefault(area_id, AreaResult(level, area_id, "", ""))
+    for area_id, sheet_count, registered, cast, valid, invalid in connection.execute(sheets).all():
+        row = rows.get(area_id) or rows.setdefault(area_id, AreaResult(level, area_id, "", ""))
         row.counted, row.registered, row.cast, row.valid, row.invalid = sheet_count, registered, cast, valid, invalid
-    for area_id, candidate_id, total in session.execute(votes):
-        rows.setdefault(area_id, AreaResult(level, area_id, "", "")).votes[candidate_id] = int(total)
+    # A million rows at station level: keep the loop bare (no object built per row).
+    by_area = {area_id: row.votes for area_id, row in rows.items()}
+    for area_id, candidate_id, total in connection.execute(votes).all():
+        votes_of = by_area.get(area_id)
+        if votes_of is None:
+            votes_of = by_area[area_id] = rows.setdefault(area_id, AreaResult(level, area_id, "", "")).votes
+        votes_of[candidate_id] = int(total)
     return sorted(rows.values(), key=lambda r: r.code)
 
 
