@@ -166,6 +166,33 @@ def incident():
     return render_template("observation/incident.html", form=form)
 
 
+@bp.route("/my/incidents.json", methods=["POST"])
+@access(*OBSERVERS)
+def incident_json():
+    """An incident report kept on the phone while offline, sent when the network returns (no photo)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(errors={"": [_("The body must be a JSON object.")]}), 422
+    observer = services.observer_for_user(db.session, current_user)
+    existing = services.find_incident(db.session, str(body.get("client_id") or ""))
+    if existing is not None:
+        return jsonify(id=existing.id, client_id=existing.client_id), 200
+    station = db.session.scalar(select(PollingStation).where(PollingStation.code == str(body.get("station_code") or "")))
+    if station is None or (reason := services.may_file(observer, station)) is not None:
+        return jsonify(errors={"station_code": [_("No polling station has this code.") if station is None
+                                                else reason]}), 422
+    occurred = services.parse_moment(body["occurred_at"]) if body.get("occurred_at") else None
+    try:
+        incident, created = services.report_incident(
+            db.session, observer, station, str(body.get("category") or ""), str(body.get("description") or ""),
+            str(body.get("severity") or ""), str(body.get("client_id") or ""), occurred_at=occurred)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        return jsonify(errors=failure.errors), 422
+    db.session.commit()
+    return jsonify(id=incident.id, client_id=incident.client_id), 201 if created else 200
+
+
 @bp.route("/sw.js")
 @access(*OBSERVERS)
 def service_worker():

@@ -110,9 +110,10 @@
       for (var i = 0; i < items.length; i++) {
         var item = items[i], response;
         try {
-          response = await post(syncUrl, item, csrfToken());
+          var url = item.url || syncUrl;
+          response = await post(url, item, csrfToken());
           if (response.status === 400) {  // the CSRF token expired while the phone was offline
-            response = await post(syncUrl, item, await refreshToken(csrfUrl));
+            response = await post(url, item, await refreshToken(csrfUrl));
           }
         } catch (e) { break; }  // still offline: keep the rest for later
         var body = {};
@@ -176,6 +177,28 @@
     window.addEventListener("online", function () {
       flush(form.dataset.syncUrl, form.dataset.csrfUrl, function (sent, code) {
         if (code !== 422) show(status, form.dataset.msgSent, "success");
+      });
+    });
+  }
+
+  // ---- the incident report: sent as usual online; kept on the phone when offline ----
+  var incident = document.getElementById("incident");
+  if (incident) {
+    var incidentStatus = document.getElementById("form-status");
+    incident.addEventListener("submit", function (event) {
+      if (navigator.onLine) return;  // online: the ordinary form, with its photo
+      event.preventDefault();
+      var field = function (name) { var el = incident.querySelector("[name=" + name + "]"); return el ? el.value : ""; };
+      var item = { url: incident.dataset.jsonUrl, client_id: field("client_id") || uuid(),
+        station_code: field("station"), category: field("category"), severity: field("severity"),
+        description: field("description"), occurred_at: new Date().toISOString() };
+      saveOutbox(outbox().concat([item]));
+      incident.querySelector("[name=client_id]").value = uuid();
+      show(incidentStatus, incident.dataset.msgQueued, "info");
+    });
+    window.addEventListener("online", function () {
+      flush(incident.dataset.jsonUrl, incident.dataset.csrfUrl, function (sent, code) {
+        if (code !== 422) show(incidentStatus, incident.dataset.msgSent, "success");
       });
     });
   }

@@ -72,3 +72,26 @@ def test_observer_files_offline_and_the_coordinator_sees_the_critical_alert(db, 
     assert "100.0%" in page.locator("#coverage").inner_text()
     assert page.locator("[data-figure=submissions]").inner_text() == "1"
     coordinator.close()
+
+
+def test_incident_reported_offline_reaches_the_coordinators(db, live_server, phone_page):
+    from electoral.observation.models import Alert
+
+    observer = make_observer(station=make_station(code="MO-01-002-1"))
+    observer.user.username = "jallah"
+    db.session.commit()
+
+    _sign_in(phone_page, live_server, "jallah")
+    phone_page.goto(f"{live_server}/observation/my/incident")
+    phone_page.context.set_offline(True)
+    phone_page.select_option("select[name=category]", "materials")
+    phone_page.select_option("select[name=severity]", "high")
+    phone_page.fill("textarea[name=description]", "Ballot papers for another constituency")
+    phone_page.click("#incident button[type=submit]")
+    assert "kept on this phone" in phone_page.locator("#form-status").inner_text()
+    assert db.session.scalar(db.select(db.func.count(Alert.id))) == 0
+
+    phone_page.context.set_offline(False)
+    _wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Incident reported')")
+    db.session.expire_all()
+    assert "another constituency" in db.session.scalar(db.select(Alert.summary))

@@ -298,3 +298,20 @@ def test_coverage_export_lists_every_phase_and_region(client, db, login_as):
     assert rows[0] == ("Phase", "Code", "Area", "Reported", "Expected")
     assert ("Arrival and opening", region.code, region.name, 1, 1) in rows
     assert ("Counting", region.code, region.name, 0, 1) in rows
+
+
+def test_incident_kept_offline_is_filed_once_through_json(client, db):
+    observer = make_observer()
+    db.session.commit()
+    _sign_in(client, observer.user)
+    token = client.get("/observation/my/csrf").get_json()["csrf_token"]
+    body = {"client_id": "incident-0001", "station_code": observer.station.code, "category": "materials",
+            "severity": "medium", "description": "No indelible ink", "occurred_at": "2026-11-25T07:40:00Z"}
+    first = client.post("/observation/my/incidents.json", json=body, headers={"X-CSRFToken": token})
+    again = client.post("/observation/my/incidents.json", json=body, headers={"X-CSRFToken": token})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert db.session.scalar(db.select(db.func.count(Alert.id))) == 1
+    bad = client.post("/observation/my/incidents.json", json={**body, "client_id": "incident-0002",
+                                                                "category": "gossip", "description": ""},
+                      headers={"X-CSRFToken": token})
+    assert bad.status_code == 422 and set(bad.get_json()["errors"]) == {"category", "description"}

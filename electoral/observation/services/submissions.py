@@ -229,6 +229,10 @@ def history(session: Session, submission: Submission) -> list[Submission]:
                                 .order_by(Submission.revision.desc())))
 
 
+def find_incident(session: Session, client_id: str) -> Incident | None:
+    return session.scalar(select(Incident).where(Incident.client_id == client_id)) if client_id else None
+
+
 def report_incident(session: Session, observer: Observer | None, station: PollingStation, category: str,
                     description: str, severity: str, client_id: str, occurred_at: dt.datetime | None = None,
                     photo_path: str | None = None) -> tuple[Incident, bool]:
