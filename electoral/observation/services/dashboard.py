@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from electoral.geography import services as geography
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
@@ -145,7 +145,9 @@ def submission_count(session: Session, area=None) -> int:
 
 def alerts_query(status: str = "", area=None) -> Select:
     """Critical alerts and incidents, newest first."""
-    query = select(Alert).order_by(Alert.created_at.desc(), Alert.id.desc())
+    # The list shows each alert's station and whether it is an incident: load them with it.
+    query = select(Alert).options(joinedload(Alert.station), joinedload(Alert.incident)).order_by(
+        Alert.created_at.desc(), Alert.id.desc())
     if status == "unresolved":
         query = query.where(Alert.status != "resolved")
     elif status:
