@@ -40,3 +40,13 @@ def test_observation_report_has_coverage_findings_and_incidents(db):
     assert observer.station.centre.district.region.code in text
     assert "Q1 Le bureau a-t-il ouvert" in text
     assert "100" in text
+
+
+def test_badge_prints_from_the_command_line(runner, db, tmp_path):
+    observer = make_observer(family_name="Weah")
+    db.session.commit()
+    out = tmp_path / "badge.pdf"
+    result = runner.invoke(args=["reports", "print", "badge", "--param", f"observer={observer.id}", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out.read_bytes())
+    assert "Fatu Weah" in text and observer.accreditation_number in text
