@@ -156,7 +156,9 @@ class Consignment(Audited, db.Model):
     destination_warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("logistics_warehouse.id"),
                                                                  index=True)
     destination_centre_id: Mapped[int | None] = mapped_column(ForeignKey("polling_centre.id"), index=True)
-    # The district the destination lies in (None for a hub or the central warehouse).
+    # The districts the origin and destination lie in (None for a hub or the central warehouse),
+    # so district officers find what leaves and what reaches their district.
+    origin_district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"), index=True)
     destination_district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"), index=True)
     vehicle: Mapped[str] = mapped_column(String(80), default="")
     driver: Mapped[str] = mapped_column(String(200), default="")

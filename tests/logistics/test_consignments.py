@@ -248,3 +248,13 @@ def test_numbered_item_leaves_a_warehouse_only_with_its_serials(db):
                                                                              serial_to=100), make_centre())
     with pytest.raises(ValidationFailed, match="Ballots is numbered"):
         services.add_line(db.session, consignment, ballots, 10)
+
+
+def test_district_officer_lists_what_leaves_and_what_reaches_the_district(db):
+    district = make_district()
+    store = make_warehouse("district", area=district)
+    inbound = packed_consignment(destination=make_centre(district))
+    outbound = services.create_consignment(db.session, store, make_warehouse("hub"), kind="outbound")
+    packed_consignment(destination=make_centre())  # elsewhere
+    listed = db.session.scalars(services.consignments_query(district)).all()
+    assert {c.code for c in listed} == {inbound.code, outbound.code}

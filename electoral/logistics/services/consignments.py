@@ -66,7 +66,7 @@ def find_consignment(session: Session, code: str) -> Consignment | None:
 
 
 def consignments_query(scope=None, status: str = "", kind: str = "") -> Select:
-    """Consignments, newest first; a scoped user sees those bound for or leaving their area."""
+    """Consignments, newest first; a scoped user sees those leaving or reaching their area."""
     query = select(Consignment).order_by(Consignment.id.desc())
     if status:
         query = query.where(Consignment.status == status)
@@ -77,7 +77,8 @@ def consignments_query(scope=None, status: str = "", kind: str = "") -> Select:
 
         district_ids = [scope.id] if isinstance(scope, District) else (
             [d.id for d in scope.districts] if hasattr(scope, "districts") else [scope.district_id])
-        query = query.where(Consignment.destination_district_id.in_(district_ids))
+        query = query.where(Consignment.destination_district_id.in_(district_ids)
+                            | Consignment.origin_district_id.in_(district_ids))
     return query
 
 
@@ -101,8 +102,9 @@ def create_consignment(session: Session, origin: Place, destination: Place, kind
                               driver=(driver or "").strip(), created_by=current_actor().username)
     for role, place in (("origin", origin), ("destination", destination)):
         setattr(consignment, f"{role}_{'warehouse' if isinstance(place, Warehouse) else 'centre'}", place)
-    district = _district_of(destination)
-    consignment.destination_district_id = district.id if district is not None else None
+    for role, place in (("origin", origin), ("destination", destination)):
+        district = _district_of(place)
+        setattr(consignment, f"{role}_district_id", district.id if district is not None else None)
     session.add(consignment)
     session.flush()
     consignment.code = f"CN-{consignment.id:06d}"
