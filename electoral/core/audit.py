@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import bindparam, event, insert, inspect, select, text, update
 from sqlalchemy.orm import Mapper, Session
 
 from electoral.core.models import Audited, AuditEntry, utcnow
@@ -167,8 +167,26 @@ def _pending_entries(session: Session) -> list[dict[str, Any]]:
     ]
 
 
+def _lock_chain(connection) -> tuple[int, str]:
+    """Take the chain's lock (PostgreSQL) and return the last chained seq and hash."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    last = connection.execute(
+        select(AuditEntry.seq, AuditEntry.hash)
+        .where(AuditEntry.seq.is_not(None)).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+def _entry_rows(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    actor = current_actor()
+    now = utcnow()
+    return [{"created_at": now, "user_id": actor.user_id, "username": actor.username, **entry}
+            for entry in entries]
+
+
 def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
-    """Append entries (action, entity_type, entity_id, before, after) to the chain.
+    """Append entries (action, entity_type, entity_id, before, after) to the chain at once.
 
     Bulk operations that bypass the ORM (large imports) call this directly so
     their rows are audited in the same transaction as well.
@@ -176,28 +194,54 @@ def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
     if not entries:
         return
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
-    last = connection.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
-    actor = current_actor()
-    now = utcnow()
-    rows = []
-    for entry in entries:
+    seq, prev_hash = _lock_chain(connection)
+    rows = _entry_rows(entries)
+    for row in rows:
         seq += 1
-        fields = {
-            "seq": seq,
-            "created_at": now,
-            "user_id": actor.user_id,
-            "username": actor.username,
-            **entry,
-            "prev_hash": prev_hash,
-        }
-        fields["hash"] = prev_hash = _entry_hash(fields)
-        rows.append(fields)
+        row.update(seq=seq, prev_hash=prev_hash)
+        row["hash"] = prev_hash = _entry_hash(row)
     connection.execute(insert(AuditEntry), rows)
+
+
+# ORM changes are written at each flush (the only moment the old values are
+# known), unchained, and chained just before the commit. Chaining takes the
+# chain's lock; doing it at the last moment keeps the lock short, so parallel
+# writers (observers filing on polling day) wait on each other only for one
+# UPDATE. Rows of a rolled-back transaction or savepoint vanish with it.
+_UNCHAINED = "audit_unchained"
+
+
+def _record_unchained(session: Session, entries: list[dict[str, Any]]) -> None:
+    if entries:
+        rows = _entry_rows(entries)
+        for row in rows:
+            row.update(seq=None, prev_hash=None, hash=None)
+        session.connection().execute(insert(AuditEntry), rows)
+        session.info[_UNCHAINED] = True
+
+
+def _chain_unchained(session: Session) -> None:
+    """Give this transaction's unchained entries their place in the chain."""
+    connection = session.connection()
+    seq, prev_hash = _lock_chain(connection)
+    # Other transactions' unchained rows are not committed, hence not visible here.
+    rows = connection.execute(
+        select(AuditEntry.__table__).where(AuditEntry.seq.is_(None)).order_by(AuditEntry.id)
+    ).mappings().all()
+    updates = []
+    for row in rows:
+        seq += 1
+        fields = {**row, "seq": seq, "prev_hash": prev_hash}
+        prev_hash = _entry_hash(fields)
+        updates.append({"row_id": row["id"], "new_seq": seq, "new_prev": fields["prev_hash"],
+                        "new_hash": prev_hash})
+    if updates:
+        table = AuditEntry.__table__
+        connection.execute(
+            update(table).where(table.c.id == bindparam("row_id"))
+            .values(seq=bindparam("new_seq"), prev_hash=bindparam("new_prev"), hash=bindparam("new_hash")),
+            updates,
+        )
 
 
 @event.listens_for(Mapper, "mapper_configured")
@@ -225,7 +269,19 @@ def _load_deleted(session: Session, flush_context, instances) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _audit_after_flush(session: Session, flush_context) -> None:
-    append_entries(session, _pending_entries(session))
+    _record_unchained(session, _pending_entries(session))
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_before_commit(session: Session) -> None:
+    session.flush()  # the last changes, so their entries are written too
+    if session.info.pop(_UNCHAINED, False):
+        _chain_unchained(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_unchained(session: Session) -> None:
+    session.info.pop(_UNCHAINED, None)
 
 
 @dataclass(frozen=True)
@@ -239,8 +295,11 @@ def verify_chain(session: Session, batch_size: int = 5000) -> tuple[int, list[Ch
     """Walk the whole trail; return how many entries were read and every break found."""
     problems: list[ChainProblem] = []
     expected_prev, expected_seq, count = GENESIS, 1, 0
+    for entry_id in session.scalars(select(AuditEntry.id).where(AuditEntry.seq.is_(None))):
+        problems.append(ChainProblem(0, entry_id, _("inserted outside the chain: it has no place in it")))
     rows = session.execute(
-        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
+        select(AuditEntry).where(AuditEntry.seq.is_not(None))
+        .order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
     ).scalars()
     for entry in rows:
         count += 1

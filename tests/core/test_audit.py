@@ -141,3 +141,62 @@ def test_verify_button_reports_an_intact_trail(client, db, login_as):
     login_as(Role.ADMINISTRATOR)
     page = client.post_form("/audit/verify", follow_redirects=True).get_data(as_text=True)
     assert "are intact" in page
+
+
+def test_changes_undone_by_a_savepoint_leave_no_entry(db):
+    make_region(code="KEPT")
+    savepoint = db.session.begin_nested()
+    make_region(code="UNDONE")
+    savepoint.rollback()
+    db.session.commit()
+    assert [e.after["code"] for e in _entries(db, entity_type="Region")] == ["KEPT"]
+
+
+def test_entries_are_chained_at_commit_in_the_order_of_the_changes(db):
+    make_region(code="FIRST")
+    make_region(code="SECOND")
+    # Written at once, in the same transaction, but chained only at the commit.
+    assert [(e.seq, e.hash) for e in _entries(db)] == [(None, None), (None, None)]
+    db.session.commit()
+    assert [e.after["code"] for e in _entries(db)] == ["FIRST", "SECOND"]
+    assert verify_chain(db.session)[1] == []
+
+
+def test_an_entry_written_outside_the_application_is_reported(db):
+    make_region(code="A")
+    db.session.commit()
+    _tamper(db, "INSERT INTO audit_entry (created_at, username, action, entity_type, entity_id) "
+                "VALUES (CURRENT_TIMESTAMP, 'intruder', 'delete', 'Region', '1')")
+    _count, problems = verify_chain(db.session)
+    assert len(problems) == 1 and "outside the chain" in problems[0].message
+
+
+def test_parallel_writers_keep_one_unbroken_chain(app, db):
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    if db.engine.dialect.name != "postgresql":
+        import pytest
+
+        pytest.skip("parallel writers need PostgreSQL (SQLite serialises whole transactions)")
+    errors = []
+    engine = db.engine
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(10):
+                with Session(engine) as session:
+                    session.add(Region(code=f"T{n}-{i}", name="Parallel"))
+                    session.commit()
+        except Exception as exc:  # reported below; a thread cannot fail the test itself
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    count, problems = verify_chain(db.session)
+    assert (count, problems) == (80, [])
