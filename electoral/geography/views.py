@@ -3,14 +3,13 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from electoral.core import home
 from electoral.core.auth import ANY_ROLE, Role, access
-from electoral.core.errors import ImportFailed, ValidationFailed
+from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
-from electoral.core.tabular import TabularError
+from electoral.core.uploads import run_upload
 from electoral.extensions import db
 from electoral.geography import services
 from electoral.geography.forms import FORMS, ImportForm, SearchForm
@@ -157,30 +156,17 @@ def area_edit(level: str, code: str):
 @access(*EDITORS)
 def import_file():
     form = ImportForm()
-    errors = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            summary = services.import_geography(db.session, upload.read(), upload.filename or "upload.csv")
-        except ImportFailed as failure:
-            db.session.rollback()
-            errors = failure.errors
-            flash(ngettext("The file has %(num)d bad line. Nothing was imported.",
-                           "The file has %(num)d bad lines. Nothing was imported.", len(errors)), "error")
-        except TabularError as failure:
-            db.session.rollback()
-            form.file.errors = [str(failure)]
+    outcome = run_upload(form, lambda data, name: services.import_geography(db.session, data, name))
+    if outcome.done:
+        summary = outcome.result
+        if summary.changed:
+            flash(_("Imported %(rows)d rows: %(regions)d regions, %(districts)d districts, %(centres)d "
+                    "centres and %(stations)d stations created; %(updated)d updated.",
+                    rows=summary.rows, regions=summary.created["region"],
+                    districts=summary.created["district"], centres=summary.created["centre"],
+                    stations=summary.created["station"], updated=sum(summary.updated.values())), "success")
         else:
-            db.session.commit()
-            if summary.changed:
-                flash(_("Imported %(rows)d rows: %(regions)d regions, %(districts)d districts, %(centres)d "
-                        "centres and %(stations)d stations created; %(updated)d updated.",
-                        rows=summary.rows, regions=summary.created["region"],
-                        districts=summary.created["district"], centres=summary.created["centre"],
-                        stations=summary.created["station"], updated=sum(summary.updated.values())), "success")
-            else:
-                flash(_("Read %(rows)d rows: everything was already up to date.", rows=summary.rows), "info")
-            return redirect(url_for("geography.overview"))
-    return render_template("geography/import.html", form=form, errors=errors,
-                           columns=services.IMPORT_COLUMNS, optional=services.IMPORT_OPTIONAL), (
-        400 if errors else 200)
+            flash(_("Read %(rows)d rows: everything was already up to date.", rows=summary.rows), "info")
+        return redirect(url_for("geography.overview"))
+    return render_template("geography/import.html", form=form, errors=outcome.errors,
+                           columns=services.IMPORT_COLUMNS, optional=services.IMPORT_OPTIONAL), outcome.status

@@ -1,0 +1,48 @@
+"""The one way a page imports an uploaded file: all rows or none, every bad line shown."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import flash
+from flask_babel import ngettext
+
+from electoral.core.errors import ImportFailed, LineError
+from electoral.core.tabular import TabularError
+from electoral.extensions import db
+
+
+@dataclass
+class UploadOutcome:
+    done: bool = False  # the file was imported and committed
+    result: Any = None  # what the importer returned
+    errors: list[LineError] = field(default_factory=list)
+
+    @property
+    def status(self) -> int:
+        """The HTTP status for re-showing the page: 400 when the file had bad lines."""
+        return 400 if self.errors else 200
+
+
+def run_upload(form, importer: Callable[[bytes, str], Any]) -> UploadOutcome:
+    """Validate ``form`` (with a ``file`` field) and run ``importer(data, filename)``.
+
+    Commits when the importer succeeds; otherwise rolls back, flashes how many
+    lines are bad and returns them, or puts a whole-file problem beside the field.
+    """
+    if not form.validate_on_submit():
+        return UploadOutcome()
+    upload = form.file.data
+    try:
+        result = importer(upload.read(), upload.filename or "upload.csv")
+    except ImportFailed as failure:
+        db.session.rollback()
+        flash(ngettext("The file has %(num)d bad line. Nothing was imported.",
+                       "The file has %(num)d bad lines. Nothing was imported.", len(failure.errors)), "error")
+        return UploadOutcome(errors=failure.errors)
+    except TabularError as failure:
+        db.session.rollback()
+        form.file.errors = [str(failure)]
+        return UploadOutcome()
+    db.session.commit()
+    return UploadOutcome(done=True, result=result)
