@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from electoral.core import home
 from electoral.core.auth import Role, access, public
-from electoral.core.errors import ImportFailed, ValidationFailed
+from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
-from electoral.core.tabular import TabularError
+from electoral.core.uploads import run_upload
 from electoral.extensions import INSTANCE_PATH, db, limiter
 from electoral.observation import forms, services
 from electoral.observation.models import Observer, Organisation
@@ -134,25 +134,12 @@ def observer_new():
 @access(*COORDINATORS)
 def observer_import():
     form = forms.UploadForm()
-    errors = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            count = services.import_observers(db.session, upload.read(), upload.filename or "upload.csv")
-        except ImportFailed as failure:
-            db.session.rollback()
-            errors = failure.errors
-            flash(ngettext("The file has %(num)d bad line. Nothing was imported.",
-                           "The file has %(num)d bad lines. Nothing was imported.", len(errors)), "error")
-        except TabularError as failure:
-            db.session.rollback()
-            form.file.errors = [str(failure)]
-        else:
-            db.session.commit()
-            flash(ngettext("Imported %(num)d observer.", "Imported %(num)d observers.", count), "success")
-            return redirect(url_for("observation.observers"))
-    return render_template("observation/import.html", form=form, errors=errors,
-                           columns=services.IMPORT_COLUMNS, optional=services.IMPORT_OPTIONAL), 400 if errors else 200
+    outcome = run_upload(form, lambda data, name: services.import_observers(db.session, data, name))
+    if outcome.done:
+        flash(ngettext("Imported %(num)d observer.", "Imported %(num)d observers.", outcome.result), "success")
+        return redirect(url_for("observation.observers"))
+    return render_template("observation/import.html", form=form, errors=outcome.errors,
+                           columns=services.IMPORT_COLUMNS, optional=services.IMPORT_OPTIONAL), outcome.status
 
 
 @blueprint.route("/observers/<int:observer_id>", methods=["GET", "POST"])

@@ -24,9 +24,9 @@ from sqlalchemy import func, select
 
 from electoral.core import home
 from electoral.core.auth import Role, access, public
-from electoral.core.errors import ImportFailed, ValidationFailed
+from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
-from electoral.core.tabular import TabularError
+from electoral.core.uploads import run_upload
 from electoral.extensions import db, limiter
 from electoral.geography.models import District
 from electoral.training import services
@@ -105,24 +105,11 @@ def position_choices() -> list[tuple[int, str]]:
 
 def import_result(form, run, redirect_to: str, template: str, **context):
     """Run an import from the uploaded file; on failure, show every bad line."""
-    errors = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            message = run(upload.read(), upload.filename or "upload.csv")
-        except ImportFailed as failure:
-            db.session.rollback()
-            errors = failure.errors
-            flash(ngettext("The file has %(num)d bad line. Nothing was imported.",
-                           "The file has %(num)d bad lines. Nothing was imported.", len(errors)), "error")
-        except TabularError as failure:
-            db.session.rollback()
-            form.file.errors = [str(failure)]
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for(redirect_to))
-    return render_template(template, form=form, errors=errors, **context), 400 if errors else 200
+    outcome = run_upload(form, run)
+    if outcome.done:
+        flash(outcome.result, "success")
+        return redirect(url_for(redirect_to))
+    return render_template(template, form=form, errors=outcome.errors, **context), outcome.status
 
 
 # ---- index ---------------------------------------------------------------------
