@@ -206,6 +206,8 @@ class Submission(Audited, db.Model):
     current: Mapped[bool] = mapped_column(Boolean, default=True)
     critical: Mapped[bool] = mapped_column(Boolean, default=False)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # How it came: "web" (the phone pages and the API) or "sms".
+    channel: Mapped[str] = mapped_column(String(8), default="web", server_default="web")
 
     template: Mapped[ChecklistTemplate] = relationship()
     station: Mapped[PollingStation] = relationship()
@@ -296,3 +298,5 @@ class ApiToken(Audited, db.Model):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship()
+
+from electoral.observation.sms.models import SmsMessage  # noqa: E402,F401  (its tables with the domain's)

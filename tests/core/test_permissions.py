@@ -8,7 +8,7 @@ from electoral.core.auth import Role
 
 # The only pages an anonymous visitor may open. Adding to this list is a decision.
 PUBLIC_ENDPOINTS = {"static", "healthz", "accounts.login", "core.set_language"}
-PUBLIC_PREFIXES = ("training.verify", "observation.verify", "results.public", "observation_api.openapi")
+PUBLIC_PREFIXES = ("training.verify", "observation.verify", "results.public", "observation_api.openapi", "sms.inbound")
 
 
 def _routes(app):

@@ -1,0 +1,1 @@
+"""Observation by SMS: messages from feature phones through SMS gateways become submissions."""

@@ -1,0 +1,122 @@
+"""The SMS gateways we accept messages from and reply through, each in its own documented format.
+
+Configured in ``SMS_GATEWAYS`` (app config) or, failing that, the environment variable
+``ELECTORAL_SMS_GATEWAYS`` holding JSON::
+
+    {"telerivet-lr": {"kind": "telerivet", "secret": "..."},
+     "at-lr": {"kind": "africastalking", "secret": "...", "send_url": "https://api.africastalking.com/version1/messaging",
+               "username": "...", "api_key": "...", "sender_id": "NEC"},
+     "textit": {"kind": "rapidpro", "secret": "...", "send_url": "https://textit.com/c/ex/<uuid>/receive"},
+     "kannel": {"kind": "kannel", "secret": "..."}}
+
+Each gateway posts to ``/sms/inbound/<name>`` with the secret in the ``X-SMS-Secret``
+header, or a ``secret`` / ``key`` query or form parameter (Telerivet sends ``secret``
+in its form; Africa's Talking and Kannel can only carry it in the URL we give them).
+
+Inbound fields, as each gateway's documentation gives them:
+- telerivet: POST form ``event`` (incoming_message), ``id``, ``from_number``, ``content``,
+  ``secret``; a reply in the response as JSON ``{"messages": [{"content": ...}]}``.
+- africastalking: POST form ``from``, ``to``, ``text``, ``date``, ``id`` (``linkId``);
+  the reply is sent through the messaging API (form ``username``, ``to``, ``message``,
+  ``from``; header ``apiKey``).
+- rapidpro (RapidPro, TextIt, external channel): form or JSON ``from``, ``text``, ``id``;
+  the reply is posted to the channel's URL as form ``from`` (the observer) and ``text``.
+- kannel (a plain GET/POST such as Kannel's sms-service ``get-url``, e.g.
+  ``?sender=%p&text=%a&id=%I``): ``sender`` or ``from``, ``text`` or ``message``, ``id``;
+  the reply is the plain-text response body, which Kannel sends back.
+"""
+
+import dataclasses
+import hmac
+import json
+import os
+import urllib.parse
+import urllib.request
+
+from flask import Request, current_app
+
+KINDS = ("telerivet", "africastalking", "rapidpro", "kannel")
+# Gateways whose webhook response carries the reply; the others get it through their send API.
+REPLY_IN_RESPONSE = {"telerivet", "kannel"}
+
+
+@dataclasses.dataclass
+class Inbound:
+    sender: str
+    text: str
+    gateway_id: str
+
+
+class NotAMessage(ValueError):
+    """A webhook call that carries no inbound message (a status report, a test ping)."""
+
+
+def configured() -> dict[str, dict]:
+    """Every gateway by name."""
+    gateways = current_app.config.get("SMS_GATEWAYS")
+    if gateways is None:
+        gateways = json.loads(os.environ.get("ELECTORAL_SMS_GATEWAYS") or "{}")
+        current_app.config["SMS_GATEWAYS"] = gateways
+    return gateways
+
+
+def authentic(gateway: dict, request: Request) -> bool:
+    """Whether the request carries the gateway's secret (compared in constant time)."""
+    expected = str(gateway.get("secret") or "")
+    given = (request.headers.get("X-SMS-Secret") or request.args.get("secret") or request.args.get("key")
+             or request.form.get("secret") or "")
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _fields(request: Request) -> dict:
+    if request.is_json:
+        body = request.get_json(silent=True)
+        return {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
+    return {**request.args.to_dict(), **request.form.to_dict()}
+
+
+def read(kind: str, request: Request) -> Inbound:
+    """The sender, text and gateway's id of an inbound message, in the gateway's format."""
+    fields = _fields(request)
+    if kind == "telerivet":
+        if fields.get("event", "incoming_message") != "incoming_message":
+            raise NotAMessage(fields.get("event"))
+        sender, text = fields.get("from_number"), fields.get("content")
+    elif kind == "kannel":
+        sender, text = fields.get("sender") or fields.get("from"), fields.get("text") or fields.get("message")
+    else:
+        sender, text = fields.get("from"), fields.get("text")
+    if not sender:
+        raise NotAMessage("no sender")
+    return Inbound(sender, text or "", fields.get("id") or "")
+
+
+def send_request(url: str, data: dict, headers: dict) -> int:
+    """POST a form; the HTTP status. The one place that calls out (tests replace it)."""
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(data).encode(), headers=headers,
+                                     method="POST")
+    with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 (configured https URL)
+        return response.status
+
+
+def send(gateway: dict, to: str, text: str) -> None:
+    """Send one reply through the gateway's API; raises on failure, so the job retries."""
+    kind = gateway.get("kind")
+    url = gateway.get("send_url")
+    if not url:
+        raise RuntimeError("gateway has no send_url")
+    headers = {"Accept": "application/json"}
+    if kind == "africastalking":
+        headers["apiKey"] = gateway.get("api_key", "")
+        data = {"username": gateway.get("username", ""), "to": to, "message": text}
+        if gateway.get("sender_id"):
+            data["from"] = gateway["sender_id"]
+    elif kind == "rapidpro":
+        data = {"from": to, "text": text}
+    else:
+        if gateway.get("api_key"):
+            headers["Authorization"] = f"Bearer {gateway['api_key']}"
+        data = {"to": to, "text": text}
+    status = send_request(url, data, headers)
+    if status >= 300:
+        raise RuntimeError(f"gateway answered {status}")

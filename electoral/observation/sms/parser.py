@@ -1,0 +1,199 @@
+"""Reading the text an observer types on a keypad into a checklist or an incident.
+
+Formats (case does not matter; spaces and the separators , . - : ; are free)::
+
+    OPEN 10482 AA1 AB2 AC45        checklist code, accreditation number, code+value pairs
+    open 10482 aa 1, ab-2 ac:45    the same, sloppily typed
+    OPEN OBS-ACD34679 AA1          the number as printed on the badge ("OBS-" may be left out)
+    OPEN 10482 LP0012 AA1 ...      a mobile observer names the station after the number
+    INC 10482 2 ballot box stolen  incident: category (number or name), then free text
+
+Values:
+- yes/no: Y N 1 0 YES NO OUI NON SI SIM NAO نعم لا
+- numbers: digits; a decimal takes "." or "," between digits (4.5 or 4,5)
+- single choice: the option's position on the card (1 = first) or its own value
+- multiple choice: positions separated by commas (AD1,3); when the question has at
+  most nine options, the digits may also be glued (AD13 = options 1 and 3)
+- time: HHMM (0730) or HH.MM
+A question code is matched against the checklist's own codes, longest first, so
+"Q12" is question Q12 when the checklist has one, else Q1 answered 2.
+"""
+
+import dataclasses
+import re
+from typing import Any
+
+from flask_babel import gettext as _
+
+from electoral.observation.models import ChecklistTemplate, Question
+from electoral.observation.services.submissions import INCIDENT_CATEGORIES
+
+INCIDENT_KEYWORDS = ("INC", "INCIDENT")
+NUMBER_PREFIX = "OBS"
+YES = {"Y", "1", "YES", "OUI", "O", "SI", "SIM", "S", "نعم"}
+NO = {"N", "0", "NO", "NON", "NAO", "NÃO", "لا"}
+# "," and "." between two digits stay inside the value (decimals, choice lists).
+_SEPARATOR = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[-:;]")
+_VALUE = re.compile(r"^(\d+(?:[.,]\d+)*|[^\W\d_]+)$")
+
+
+@dataclasses.dataclass
+class Header:
+    keyword: str
+    number: str
+    tokens: list[str]
+
+
+@dataclasses.dataclass
+class IncidentReport:
+    number: str
+    category: str
+    description: str
+
+
+@dataclasses.dataclass
+class Answers:
+    """Answers in the shape the web form sends (observation's validate_answers reads them)."""
+
+    raw: dict[str, Any]
+    typed: dict[str, str]  # what the observer typed, by question code, for the reply
+
+
+class SmsFormatError(ValueError):
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a message, upper case, separators dropped."""
+    return _SEPARATOR.sub(" ", (text or "").upper()).split()
+
+
+def read_header(text: str) -> Header:
+    """The keyword (checklist short code or INC), the accreditation number, and the rest."""
+    words = tokens(text)
+    if not words:
+        raise SmsFormatError([_("The message is empty.")])
+    # Numbers are printed "OBS-ACD34679"; the prefix may be typed or left out.
+    if len(words) > 2 and words[1] == NUMBER_PREFIX:
+        del words[1]
+    if len(words) < 2 or len(words[1]) < 5 or not words[1].isalnum() or not any(c.isdigit() for c in words[1]):
+        raise SmsFormatError([_("Put your accreditation number after %(code)s.", code=words[0])])
+    return Header(words[0], words[1], words[2:])
+
+
+def accreditation_numbers(number: str) -> list[str]:
+    """The accreditation numbers a typed number may stand for (with or without the printed prefix)."""
+    return [number, f"{NUMBER_PREFIX}-{number}"]
+
+
+def read_incident(header: Header, text: str) -> IncidentReport:
+    """An incident: a category by number (1 = first) or name, then the description."""
+    if not header.tokens:
+        raise SmsFormatError([_("Give the incident category and what happened.")])
+    word = header.tokens[0]
+    category = None
+    if word.isdigit() and 1 <= int(word) <= len(INCIDENT_CATEGORIES):
+        category = INCIDENT_CATEGORIES[int(word) - 1]
+    else:
+        category = next((c for c in INCIDENT_CATEGORIES if c.upper().startswith(word) and len(word) >= 3), None)
+    if category is None:
+        raise SmsFormatError([_("Unknown incident category %(word)s.", word=word)])
+    # The description keeps the observer's own spelling: cut the first three words off the original.
+    parts = (text or "").split(None, 3)
+    description = parts[3].strip() if len(parts) > 3 else ""
+    if not description:
+        raise SmsFormatError([_("Say what happened after the category.")])
+    return IncidentReport(header.number, category, description)
+
+
+def _split_code(word: str, codes: list[str]) -> tuple[str, str] | None:
+    for code in codes:  # longest first
+        if word.startswith(code):
+            return code, word[len(code):]
+    return None
+
+
+def _is_value(word: str) -> bool:
+    return bool(_VALUE.match(word)) and (word[0].isdigit() or word in YES or word in NO)
+
+
+def _choice(question: Question, word: str) -> str | None:
+    values = [c["value"] for c in question.choices]
+    if word.isdigit() and 1 <= int(word) <= len(values):
+        return values[int(word) - 1]
+    return next((v for v in values if v.upper() == word), None)
+
+
+def _convert(question: Question, value: str) -> tuple[Any, str | None]:
+    """The value as the web form would send it, or an error."""
+    kind = question.type
+    if kind == "yes_no":
+        if value in YES:
+            return "yes", None
+        if value in NO:
+            return "no", None
+        return None, _("answer Y or N")
+    if kind in ("integer", "decimal"):
+        return value.replace(",", "."), None
+    if kind == "single_choice":
+        choice = _choice(question, value)
+        return (choice, None) if choice else (None, _("%(value)s is not an option", value=value))
+    if kind == "multiple_choice":
+        if "," in value or "." in value:
+            parts = re.split(r"[,.]", value)
+        elif value.isdigit() and len(question.choices) <= 9:
+            parts = list(value)
+        else:
+            parts = [value]
+        chosen = [_choice(question, p) for p in parts if p]
+        if None in chosen:
+            return None, _("%(value)s is not an option", value=value)
+        return list(dict.fromkeys(chosen)), None
+    if kind == "time":
+        digits = value.replace(".", "").replace(",", "")
+        if digits.isdigit() and len(digits) in (3, 4):
+            digits = digits.zfill(4)
+            return f"{digits[:2]}:{digits[2:]}", None
+        return None, _("give the time as HHMM")
+    return value, None
+
+
+def read_answers(template: ChecklistTemplate, words: list[str]) -> Answers:
+    """The code/value pairs of a checklist message, checked against the template's codes."""
+    codes = sorted((q.code.upper() for q in template.questions), key=len, reverse=True)
+    by_code = {q.code.upper(): q for q in template.questions}
+    raw: dict[str, Any] = {}
+    typed: dict[str, str] = {}
+    errors: list[str] = []
+    position = 0
+    while position < len(words):
+        word = words[position]
+        position += 1
+        split = _split_code(word, codes)
+        if split is None:
+            errors.append(_("%(word)s: no such question on this checklist.", word=word))
+            continue
+        code, value = split
+        if not value and position < len(words) and _is_value(words[position]):
+            value = words[position]
+            position += 1
+        question = by_code[code]
+        if not value:
+            errors.append(_("%(code)s: no value.", code=question.code))
+            continue
+        if question.code in raw:
+            errors.append(_("%(code)s: given twice.", code=question.code))
+            continue
+        converted, error = _convert(question, value)
+        if error:
+            errors.append(f"{question.code}: {error}.")
+            continue
+        raw[question.code] = converted
+        typed[question.code] = value
+    if errors:
+        raise SmsFormatError(errors)
+    if not raw:
+        raise SmsFormatError([_("No answers in the message.")])
+    return Answers(raw, typed)

@@ -1,0 +1,256 @@
+"""Turning an inbound SMS into a submission or an incident, and the reply the observer gets.
+
+Every message is stored first, whatever it holds; the checks and the filing are
+observation's own (``validate_answers`` through ``submit``, ``may_file``,
+``report_incident``), so an SMS files exactly as the phone pages do.
+"""
+
+import dataclasses
+
+import phonenumbers
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from electoral.core.errors import ValidationFailed
+from electoral.core.models import utcnow
+from electoral.geography.models import PollingStation
+from electoral.observation.models import ChecklistTemplate, Observer
+from electoral.observation.services.observers import stations_of
+from electoral.observation.services.submissions import may_file, report_incident, submit
+from electoral.observation.sms import parser
+from electoral.observation.sms.models import SmsMessage
+
+# One SMS holds 160 GSM characters (70 in Arabic); replies stay within three parts.
+REPLY_LIMIT = 300
+
+
+def normalise(number: str, region: str | None = None) -> str | None:
+    """A phone number in E.164 (+231770000001), or None when it cannot be read."""
+    region = region or current_app.config.get("SMS_DEFAULT_REGION", "LR")
+    try:
+        parsed = phonenumbers.parse((number or "").strip(), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _same_phone(observer: Observer, sender: str) -> bool:
+    return normalise(observer.phone) == sender
+
+
+def observer_for(session: Session, sender: str, number: str | None) -> Observer | None:
+    """The accredited, deployed observer who owns this phone (the number in the message first)."""
+    if number:
+        observer = _by_number(session, number)
+        if observer is not None and _same_phone(observer, sender):
+            return observer if observer.accredited and stations_of(observer) else None
+    # A slip in the accreditation number: tell the observer apart from a stranger.
+    for observer in session.scalars(select(Observer).where(Observer.accreditation == "approved")):
+        if _same_phone(observer, sender) and observer.accredited and stations_of(observer):
+            return observer
+    return None
+
+
+def _by_number(session: Session, number: str) -> Observer | None:
+    return session.scalar(select(Observer).where(
+        Observer.accreditation_number.in_(parser.accreditation_numbers(number.upper()))).limit(1))
+
+
+def language_of(observer: Observer | None) -> str:
+    """The language to answer in: the observer's account's, else the first they speak that we have."""
+    languages = current_app.config.get("LANGUAGES", {"en": "English"})
+    if observer is not None:
+        if observer.user is not None and observer.user.locale in languages:
+            return observer.user.locale
+        for lang in (observer.languages or "").split():
+            if lang in languages:
+                return lang
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+
+
+def find_template(session: Session, keyword: str) -> ChecklistTemplate | None:
+    """The newest published version of the checklist whose code the message starts with."""
+    return session.scalar(select(ChecklistTemplate).where(
+        func.upper(ChecklistTemplate.code) == keyword.upper(), ChecklistTemplate.published.is_(True))
+        .order_by(ChecklistTemplate.version.desc()).limit(1))
+
+
+@dataclasses.dataclass
+class Outcome:
+    message: SmsMessage
+    created: bool  # False for a repeat of a message already received
+
+
+def receive(session: Session, gateway: str, gateway_id: str, sender: str, text: str) -> Outcome:
+    """Store an inbound message, act on it, and set the reply (the caller sends it)."""
+    gateway_id = (gateway_id or "").strip()[:120]
+    first = session.scalar(select(SmsMessage).where(
+        SmsMessage.gateway == gateway, SmsMessage.gateway_id == gateway_id,
+        SmsMessage.status != "duplicate")) if gateway_id else None
+    if first is not None:
+        repeat = SmsMessage(gateway=gateway, gateway_id=gateway_id, sender=first.sender, body=text or "",
+                            received_at=utcnow(), status="duplicate", error="", reply=first.reply,
+                            reply_status="none", observer_id=first.observer_id)
+        session.add(repeat)
+        session.flush()
+        return Outcome(repeat, False)
+    message = SmsMessage(gateway=gateway, gateway_id=gateway_id, sender=normalise(sender) or (sender or "")[:40],
+                         body=(text or "")[:2000], received_at=utcnow(), status="rejected", error="",
+                         reply="", reply_status="none")
+    session.add(message)
+    session.flush()
+    if not gateway_id:
+        # Some Kannel set-ups send no id: our own stands in, so the message is kept all the same.
+        message.gateway_id = f"local-{message.id}"
+    process(session, message)
+    session.flush()
+    return Outcome(message, True)
+
+
+def _fail(message: SmsMessage, errors: list[str]) -> None:
+    message.status = "rejected"
+    message.error = "\n".join(errors)
+    message.reply = _short(_("Not filed: %(errors)s", errors=" ".join(errors)))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= REPLY_LIMIT else text[:REPLY_LIMIT - 1] + "…"
+
+
+def process(session: Session, message: SmsMessage) -> None:
+    """Parse, check and file one stored message, setting its status and reply."""
+    try:
+        header = parser.read_header(message.body)
+    except parser.SmsFormatError as failure:
+        header, errors = None, failure.errors
+    observer = observer_for(session, message.sender, header.number if header else None)
+    message.observer = observer
+    if observer is not None and len(stations_of(observer)) == 1:
+        # Even a malformed message is placed, so the log's area scope and region figures see it.
+        message.station = stations_of(observer)[0]
+    with force_locale(language_of(observer)):
+        if observer is None:
+            message.status = "unknown_sender"
+            message.error = _("No accredited, deployed observer has this phone number.")
+            message.reply = _("This phone number is not registered for an accredited observer. "
+                              "Call your coordinator.")
+            return
+        if header is None:
+            return _fail(message, errors)
+        if (observer.accreditation_number or "").upper() not in parser.accreditation_numbers(header.number):
+            return _fail(message, [_("%(number)s is not your accreditation number.", number=header.number)])
+        if header.keyword in parser.INCIDENT_KEYWORDS:
+            return _incident(session, message, observer, header)
+        _checklist(session, message, observer, header)
+
+
+def _station(observer: Observer, words: list[str]) -> tuple[PollingStation | None, list[str], str | None]:
+    stations = stations_of(observer)
+    if len(stations) == 1:
+        return stations[0], words, None
+    by_code = {s.code.upper(): s for s in stations}
+    if words and words[0] in by_code:
+        return by_code[words[0]], words[1:], None
+    return None, words, _("Put the polling station code after your number.")
+
+
+def _incident(session: Session, message: SmsMessage, observer: Observer, header: parser.Header) -> None:
+    station, words, problem = _station(observer, header.tokens)
+    if problem:
+        return _fail(message, [problem])
+    text = message.body
+    if words is not header.tokens:
+        # Drop the station code from the original text too: the description keeps its spelling.
+        text = " ".join(message.body.split()[:2] + message.body.split()[3:])
+    try:
+        report = parser.read_incident(parser.Header(header.keyword, header.number, words), text)
+        incident, _created = report_incident(session, observer, station, report.category, report.description,
+                                             "high", f"sms-{message.id:08d}")
+    except parser.SmsFormatError as failure:
+        return _fail(message, failure.errors)
+    except ValidationFailed as failure:
+        return _fail(message, [m for msgs in failure.errors.values() for m in msgs])
+    message.status, message.station, message.incident = "processed", station, incident
+    message.reply = _short(_("Incident received for %(station)s. Thank you.", station=station.code))
+
+
+def _checklist(session: Session, message: SmsMessage, observer: Observer, header: parser.Header) -> None:
+    template = find_template(session, header.keyword)
+    if template is None:
+        return _fail(message, [_("%(code)s is not a checklist.", code=header.keyword)])
+    station, words, problem = _station(observer, header.tokens)
+    if problem:
+        return _fail(message, [problem])
+    message.station = station
+    refusal = may_file(observer, station)
+    if refusal:
+        return _fail(message, [refusal])
+    try:
+        answers = parser.read_answers(template, words)
+    except parser.SmsFormatError as failure:
+        return _fail(message, failure.errors)
+    file_answers(session, message, template, station, observer, answers.raw, answers.typed)
+
+
+def file_answers(session: Session, message: SmsMessage, template: ChecklistTemplate, station: PollingStation,
+                 observer: Observer, raw: dict, typed: dict | None = None) -> None:
+    """File the answers through observation's submit(); the reply says what was wrong, if anything."""
+    typed = typed or {}
+    try:
+        # submit() checks everything before it adds anything: a refusal leaves the session clean.
+        submission, _created = submit(session, template, station, raw, f"sms-{message.id:08d}",
+                                      observer=observer, user=observer.user)
+    except ValidationFailed as failure:
+        errors = []
+        for key, msgs in failure.errors.items():
+            code = key.removeprefix("answers.")
+            shown = f"{code}: {typed[code]}" if code in typed else code
+            errors += [f"{shown}: {m}" for m in msgs]
+        return _fail(message, errors)
+    submission.channel = "sms"
+    message.status = "processed" if message.status != "fixed_by_hand" else "fixed_by_hand"
+    message.error = "" if message.status == "processed" else message.error
+    message.submission, message.station = submission, station
+    note = _(" (correction %(n)d)", n=submission.revision) if submission.revision > 1 else ""
+    message.reply = _short(_("%(code)s received for %(station)s%(note)s. Thank you.",
+                             code=template.code, station=station.code, note=note))
+
+
+def fix_by_hand(session: Session, message: SmsMessage, text: str, username: str) -> None:
+    """File a malformed message as a coordinator corrected it; the message keeps what was sent."""
+    if message.status not in ("rejected", "unknown_sender"):
+        raise ValidationFailed({"text": [_("Only a rejected message can be fixed by hand.")]})
+    try:
+        header = parser.read_header(text)
+    except parser.SmsFormatError as failure:
+        raise ValidationFailed({"text": failure.errors}) from None
+    observer = _by_number(session, header.number)
+    if observer is None or not observer.accredited or not stations_of(observer):
+        raise ValidationFailed({"text": [_("No accredited, deployed observer has the number %(number)s.",
+                                           number=header.number)]})
+    template = find_template(session, header.keyword)
+    if template is None:
+        raise ValidationFailed({"text": [_("%(code)s is not a checklist.", code=header.keyword)]})
+    station, words, problem = _station(observer, header.tokens)
+    try:
+        if problem:
+            raise parser.SmsFormatError([problem])
+        answers = parser.read_answers(template, words)
+    except parser.SmsFormatError as failure:
+        raise ValidationFailed({"text": failure.errors}) from None
+    before = message.status, message.error, message.reply
+    message.status = "fixed_by_hand"
+    file_answers(session, message, template, station, observer, answers.raw, answers.typed)
+    if message.submission is None:
+        errors = message.error.split("\n")
+        message.status, message.error, message.reply = before
+        raise ValidationFailed({"text": errors})
+    message.observer = observer
+    message.fixed_by = username
+    message.error = _("Fixed by hand: %(text)s", text=text)
+    session.flush()
