@@ -128,7 +128,8 @@ def scan(session: Session, progress: Callable[[int, int], None] | None = None, b
     total = session.scalar(select(func.count()).select_from(Voter).where(Voter.status != "removed")) or 0
     people: list[dedup.Person] = []
     signatures: list[str] = []
-    blocks: dict[str, list[int]] = defaultdict(list)
+    keys: list[tuple[str, str, str, int]] = []
+    blocks: dict[tuple[str, str, int], list[int]] = defaultdict(list)
     id_blocks: dict[str, list[int]] = defaultdict(list)
     result = session.execute(select(*_COLUMNS).where(Voter.status != "removed").order_by(Voter.id)
                              .execution_options(yield_per=batch_size))
@@ -139,27 +140,38 @@ def scan(session: Session, progress: Callable[[int, int], None] | None = None, b
                               row.id_number, row.voter_number)
         people.append(person)
         signatures.append(_date_signature(person))
+        keys.append((row.key_names, row.key_given, row.key_family, row.birth_year))
         # The names key is blocked across a year's margin by putting each voter in
         # its own year and the next; the single-name keys stay within one year.
-        blocks[f"n{row.key_names}:{row.birth_year}"].append(index)
-        blocks[f"n{row.key_names}:{row.birth_year + 1}"].append(index)
-        blocks[f"g{row.key_given}:{row.birth_year}"].append(index)
-        blocks[f"f{row.key_family}:{row.birth_year}"].append(index)
+        blocks[("n", row.key_names, row.birth_year)].append(index)
+        blocks[("n", row.key_names, row.birth_year + 1)].append(index)
+        blocks[("g", row.key_given, row.birth_year)].append(index)
+        blocks[("f", row.key_family, row.birth_year)].append(index)
         if row.id_number:
             id_blocks[f"{row.id_type}:{dedup.normalise_id(row.id_number)}"].append(index)
     known = {(a, b) for a, b in session.execute(select(DuplicatePair.voter_a_id, DuplicatePair.voter_b_id))}
     found: dict[tuple[int, int], dedup.Match] = {}
-    seen: set[tuple[int, int]] = set()
 
-    def consider(a: dedup.Person, b: dedup.Person, by_id: bool) -> None:
+    def elsewhere(kind: str, year: int, first: int, second: int) -> bool:
+        """True when another block compares this pair, so each pair is compared once without
+        remembering millions of pairs (the names block of the later year, then given, then family)."""
+        names_a, given_a, _family_a, year_a = keys[first]
+        names_b, given_b, _family_b, year_b = keys[second]
+        if kind == "n":
+            return max(year_a, year_b) != year
+        if names_a == names_b and abs(year_a - year_b) <= 1:
+            return True
+        return kind == "f" and given_a == given_b and year_a == year_b
+
+    def consider(first: int, second: int, by_id: bool) -> None:
+        a, b = people[first], people[second]
         pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-        if pair in seen or pair in known:
+        if pair in found or pair in known:
             return
         if involving is not None and a.id not in involving and b.id not in involving:
             return
         if not by_id and not _quick_date_link(a, b):
             return
-        seen.add(pair)
         match = dedup.compare(a, b)
         if match:
             found[pair] = match
@@ -167,12 +179,13 @@ def scan(session: Session, progress: Callable[[int, int], None] | None = None, b
     for members in id_blocks.values():
         for i, first in enumerate(members):
             for second in members[i + 1:]:
-                consider(people[first], people[second], True)
+                consider(first, second, True)
     done, work = 0, sum(len(members) for members in blocks.values()) or 1
-    for members in blocks.values():
+    for (kind, _key, year), members in blocks.items():
         if len(members) > 1:
             for first, second in _block_pairs(members, signatures):
-                consider(people[first], people[second], False)
+                if not elsewhere(kind, year, first, second):
+                    consider(first, second, False)
         done += len(members)
         if progress and done % 50_000 < len(members):
             progress(total * done // work, total)
