@@ -78,7 +78,7 @@ def read_header(text: str) -> Header:
     # Numbers are printed "OBS-ACD34679"; the prefix may be typed or left out.
     if len(words) > 2 and words[1] == NUMBER_PREFIX:
         del words[1]
-    if len(words) < 2 or len(words[1]) < 5 or not words[1].isalnum() or not any(c.isdigit() for c in words[1]):
+    if len(words) < 2 or len(words[1]) < 5 or not words[1].isalnum():
         raise SmsFormatError([_("Put your accreditation number after %(code)s.", code=words[0])])
     return Header(words[0], words[1], words[2:])
 
