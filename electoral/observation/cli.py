@@ -97,4 +97,6 @@ def import_observers(file):
     click.echo(f"Imported {count} observers.")
 
 
-commands = [observation]
+from electoral.observation.sms.cli import sms  # noqa: E402
+
+commands = [observation, sms]

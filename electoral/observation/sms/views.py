@@ -50,29 +50,33 @@ def inbound(gateway_name: str):
         message = gateways.read(kind, request)
     except gateways.NotAMessage:
         return ("", 204)
+    in_response = kind in gateways.REPLY_IN_RESPONSE
     try:
-        outcome = services.receive(db.session, gateway_name, message.gateway_id, message.sender, message.text)
-        db.session.commit()
+        outcome = _receive(gateway_name, message, in_response)
     except IntegrityError:
         # The same message id arriving twice at once: the second is the repeat.
         db.session.rollback()
-        outcome = services.receive(db.session, gateway_name, message.gateway_id, message.sender, message.text)
-        db.session.commit()
+        outcome = _receive(gateway_name, message, in_response)
     stored = outcome.message
-    if kind in gateways.REPLY_IN_RESPONSE:
-        if stored.reply and outcome.created:
-            stored.reply_status = "in_response"
-            db.session.commit()
-        if kind == "telerivet":
-            return jsonify({"messages": [{"content": stored.reply}] if stored.reply else []})
-        response = make_response(stored.reply, 200)
-        response.mimetype = "text/plain"
-        return response
-    if stored.reply and outcome.created:
-        stored.reply_status = "queued"
-        db.session.commit()
-        send_reply(stored.id)
-    return jsonify({"status": stored.status})
+    if not in_response:
+        if stored.reply_status == "queued":
+            send_reply(stored.id)
+        return jsonify({"status": stored.status})
+    if kind == "telerivet":
+        return jsonify({"messages": [{"content": stored.reply}] if stored.reply else []})
+    response = make_response(stored.reply, 200)
+    response.mimetype = "text/plain"
+    return response
+
+
+def _receive(gateway_name: str, message: gateways.Inbound, in_response: bool) -> services.Outcome:
+    """Store and act on the message, in one commit with its reply's state."""
+    outcome = services.receive(db.session, gateway_name, message.gateway_id, message.sender, message.text)
+    if outcome.message.reply and outcome.created:
+        # A repeat gets the first answer again in the response, but no second SMS through the API.
+        outcome.message.reply_status = "in_response" if in_response else "queued"
+    db.session.commit()
+    return outcome
 
 
 def _region_choices():

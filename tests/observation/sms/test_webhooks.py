@@ -97,3 +97,19 @@ def test_unknown_sender_is_stored_and_answered(client, db):
 def test_telerivet_status_callback_is_acknowledged_and_not_stored(client, db):
     response = client.post("/sms/inbound/tr", data={"event": "send_status", "id": "x", "secret": "tr-secret"})
     assert response.status_code == 204 and _messages() == []
+
+
+def test_gateway_failing_to_send_the_reply_loses_nothing(client, db, monkeypatch):
+    from electoral.observation.sms import gateways
+
+    def down(url, data, headers):
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(gateways, "send_request", down)
+    _observer_, number, phone = _observer()
+    response = client.post("/sms/inbound/at?key=at-secret", data={
+        "from": phone, "to": "20880", "text": f"OPEN {number} Q1Y Q3Y Q45", "date": "2026-11-03", "id": "AT2"})
+    assert response.status_code == 200
+    message = _messages()[0]
+    # Filed; the reply waits for the job's retry (30 s later).
+    assert message.status == "processed" and message.reply_status == "queued"
