@@ -1,6 +1,7 @@
 """Extension objects, created unbound; create_app() binds them."""
 
 import os
+import sqlite3
 from pathlib import Path
 
 from flask_babel import Babel
@@ -11,7 +12,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from huey import RedisHuey, SqliteHuey
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # One naming convention so that Alembic names every constraint the same way on
@@ -48,3 +50,29 @@ def _make_huey():
 
 
 huey = _make_huey()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connection(dbapi_connection, _record) -> None:
+    """Make SQLite behave like the database the rules were written for.
+
+    - foreign keys enforced (SQLite leaves them off by default);
+    - WAL, so pages read while a clerk's transaction writes;
+    - the driver's own transaction handling off, and BEGIN emitted by SQLAlchemy
+      (below), so SAVEPOINTs nest inside the transaction instead of committing it
+      early — the documented pysqlite recipe.
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 10000")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] not in ("memory", "wal"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -13,6 +13,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 from electoral import create_app
@@ -67,6 +68,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+def _end_test_transaction() -> None:
+    """Commit what the test made and end its snapshot.
+
+    The request sees what the test set up, and the test then reads what the
+    request committed; on SQLite (WAL) a transaction otherwise keeps reading
+    the database as it was when it began.
+    """
+    if has_app_context():
+        _db.session.commit()
+
+
 class FormClient(FlaskClient):
     """A test client that fills in the CSRF token the way a browser's form would.
 
@@ -76,7 +88,10 @@ class FormClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        _end_test_transaction()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _end_test_transaction()
+        return response
 
     def csrf_token(self) -> str:
         page = self.get("/profile")

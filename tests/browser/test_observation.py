@@ -94,4 +94,5 @@ def test_incident_reported_offline_reaches_the_coordinators(db, live_server, pho
     phone_page.context.set_offline(False)
     _wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Incident reported')")
     db.session.expire_all()
+    db.session.commit()  # end the test's snapshot: read what the browser's requests saved
     assert "another constituency" in db.session.scalar(db.select(Alert.summary))

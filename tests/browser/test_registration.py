@@ -48,4 +48,5 @@ def test_clerk_saves_a_possible_duplicate_to_the_queue(db, live_server, page):
     page.wait_for_url(f"{live_server}/registration/voters/*")
     assert "saved as a possible duplicate" in page.inner_text(".flashes")
     db.session.expire_all()
+    db.session.commit()  # end the test's snapshot: read what the browser's requests saved
     assert db.session.query(DuplicatePair).filter_by(status="open").count() == 1
