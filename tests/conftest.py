@@ -143,14 +143,15 @@ def app(database_url):
 
 
 def _empty_all_tables():
+    # DELETE, children first: on PostgreSQL it costs ~20 ms where one TRUNCATE of
+    # every table costs a second. Sequences restart so ids match SQLite's.
     tables = _db.metadata.sorted_tables
     with _db.engine.begin() as connection:
+        for table in reversed(tables):
+            connection.execute(table.delete())
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                connection.execute(table.delete())
+            connection.execute(sa.text(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'"))
 
 
 @pytest.fixture(autouse=True)
