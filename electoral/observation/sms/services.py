@@ -6,13 +6,15 @@ observation's own (``validate_answers`` through ``submit``, ``may_file``,
 """
 
 import dataclasses
+import hashlib
+import uuid
 
 import phonenumbers
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
@@ -57,8 +59,9 @@ def observer_for(session: Session, sender: str, number: str | None) -> Observer 
 
 
 def _by_number(session: Session, number: str) -> Observer | None:
-    return session.scalar(select(Observer).where(
-        Observer.accreditation_number.in_(parser.accreditation_numbers(number.upper()))).limit(1))
+    return session.scalar(select(Observer).options(joinedload(Observer.station), joinedload(Observer.user))
+                          .where(Observer.accreditation_number.in_(parser.accreditation_numbers(number.upper())))
+                          .limit(1))
 
 
 def language_of(observer: Observer | None) -> str:
@@ -75,7 +78,7 @@ def language_of(observer: Observer | None) -> str:
 
 def find_template(session: Session, keyword: str) -> ChecklistTemplate | None:
     """The newest published version of the checklist whose code the message starts with."""
-    return session.scalar(select(ChecklistTemplate).where(
+    return session.scalar(select(ChecklistTemplate).options(selectinload(ChecklistTemplate.questions)).where(
         func.upper(ChecklistTemplate.code) == keyword.upper(), ChecklistTemplate.published.is_(True))
         .order_by(ChecklistTemplate.version.desc()).limit(1))
 
@@ -99,17 +102,20 @@ def receive(session: Session, gateway: str, gateway_id: str, sender: str, text: 
         session.add(repeat)
         session.flush()
         return Outcome(repeat, False)
-    message = SmsMessage(gateway=gateway, gateway_id=gateway_id, sender=normalise(sender) or (sender or "")[:40],
-                         body=(text or "")[:2000], received_at=utcnow(), status="rejected", error="",
-                         reply="", reply_status="none")
+    # Some Kannel set-ups send no id: one of our own stands in, so the message is kept all the same.
+    message = SmsMessage(gateway=gateway, gateway_id=gateway_id or f"local-{uuid.uuid4().hex}",
+                         sender=normalise(sender) or (sender or "")[:40], body=(text or "")[:2000],
+                         received_at=utcnow(), status="rejected", error="", reply="", reply_status="none")
+    # Added once acted on: one INSERT (and one audit entry) with its outcome, not an insert then an update.
+    process(session, message)
     session.add(message)
     session.flush()
-    if not gateway_id:
-        # Some Kannel set-ups send no id: our own stands in, so the message is kept all the same.
-        message.gateway_id = f"local-{message.id}"
-    process(session, message)
-    session.flush()
     return Outcome(message, True)
+
+
+def client_id(message: SmsMessage) -> str:
+    """The filing's client id: the gateway's message id, so a message can only ever file once."""
+    return "sms-" + hashlib.sha256(f"{message.gateway}\0{message.gateway_id}".encode()).hexdigest()[:40]
 
 
 def _fail(message: SmsMessage, errors: list[str]) -> None:
@@ -170,7 +176,7 @@ def _incident(session: Session, message: SmsMessage, observer: Observer, header:
     try:
         report = parser.read_incident(parser.Header(header.keyword, header.number, words), text)
         incident, _created = report_incident(session, observer, station, report.category, report.description,
-                                             "high", f"sms-{message.id:08d}")
+                                             "high", client_id(message))
     except parser.SmsFormatError as failure:
         return _fail(message, failure.errors)
     except ValidationFailed as failure:
@@ -203,7 +209,7 @@ def file_answers(session: Session, message: SmsMessage, template: ChecklistTempl
     typed = typed or {}
     try:
         # submit() checks everything before it adds anything: a refusal leaves the session clean.
-        submission, _created = submit(session, template, station, raw, f"sms-{message.id:08d}",
+        submission, _created = submit(session, template, station, raw, client_id(message),
                                       observer=observer, user=observer.user)
     except ValidationFailed as failure:
         errors = []
