@@ -199,7 +199,6 @@ def verify(number: str):
 
 from electoral.observation import builder_views, dashboard_views, phone  # noqa: E402,F401  (routes on blueprint)
 from electoral.observation.api import api_bp  # noqa: E402
-
 from electoral.observation.sms.views import bp as sms_bp  # noqa: E402
 
 bp = [blueprint, api_bp, sms_bp]

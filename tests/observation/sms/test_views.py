@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from electoral.core.models import AuditEntry
 from electoral.core.auth import Role
+from electoral.core.models import AuditEntry
 from electoral.observation.models import Submission
 from electoral.observation.sms import services
 from electoral.observation.sms.models import SmsMessage
@@ -80,3 +80,14 @@ def test_fix_that_is_still_wrong_shows_the_errors(client, db, login_as):
                             {"text": f"OPEN {observer.accreditation_number} Q1Y Q3Y Q4 99"}).get_data(as_text=True)
     assert "Q4: 99: At most 10." in page
     assert db.session.get(SmsMessage, message.id).status == "rejected"
+
+
+def test_log_lists_one_observers_messages(client, db, login_as):
+    observer, _message = _malformed(db)
+    other = make_observer()
+    services.receive(db.session, "tr", "other1", other.phone, f"OPEN {other.accreditation_number} Q1Y Q3Y Q45")
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    page = client.get(f"/sms/messages?observer={observer.id}").get_data(as_text=True)
+    assert f"Messages from {observer.name}" in page
+    assert "Q1 perhaps" in page and other.accreditation_number not in page
