@@ -7,6 +7,7 @@ observation's own (``validate_answers`` through ``submit``, ``may_file``,
 
 import dataclasses
 import hashlib
+import re
 import uuid
 
 import phonenumbers
@@ -159,9 +160,12 @@ def _station(observer: Observer, words: list[str]) -> tuple[PollingStation | Non
     stations = stations_of(observer)
     if len(stations) == 1:
         return stations[0], words, None
-    by_code = {s.code.upper(): s for s in stations}
-    if words and words[0] in by_code:
-        return by_code[words[0]], words[1:], None
+    # Station codes hold dashes ("MO-01-001-1"), which the message's separators split: join words back.
+    by_code = {re.sub(r"[^0-9A-Z]", "", s.code.upper()): s for s in stations}
+    for count in range(1, min(len(words), 6) + 1):
+        station = by_code.get("".join(words[:count]))
+        if station is not None:
+            return station, words[count:], None
     return None, words, _("Put the polling station code after your number.")
 
 

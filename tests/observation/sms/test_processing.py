@@ -99,3 +99,35 @@ def test_observer_not_accredited_is_an_unknown_sender(db):
 
 def test_phone_numbers_match_whatever_their_spelling(db):
     assert services.normalise("0770 000 001") == services.normalise("+231 77 000 0001") == "+231770000001"
+
+
+def test_mobile_observer_names_the_station_even_with_dashes_in_its_code(db):
+    from electoral.observation.models import ObserverCentre
+    from tests.factories import make_centre, make_station
+
+    make_opening_checklist()
+    centre = make_centre()
+    first, second = make_station(centre=centre, code="MO-01-001-1"), make_station(centre=centre, code="MO-01-001-2")
+    observer = make_observer(station=first)
+    observer.station = None
+    db.session.add(ObserverCentre(observer=observer, centre=centre))
+    db.session.commit()
+    message = _receive(db, observer, f"OPEN {observer.accreditation_number} mo-01-001-2 Q1Y Q3Y Q45")
+    assert message.status == "processed", message.reply
+    assert message.submission.station_id == second.id
+
+
+def test_mobile_observer_without_a_station_code_is_told_to_add_it(db):
+    from electoral.observation.models import ObserverCentre
+    from tests.factories import make_centre, make_station
+
+    make_opening_checklist()
+    centre = make_centre()
+    make_station(centre=centre)
+    make_station(centre=centre)
+    observer = make_observer()
+    observer.station = None
+    db.session.add(ObserverCentre(observer=observer, centre=centre))
+    db.session.commit()
+    message = _receive(db, observer, f"OPEN {observer.accreditation_number} Q1Y Q3Y Q45")
+    assert "Put the polling station code after your number." in message.reply
