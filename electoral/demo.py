@@ -1,5 +1,8 @@
 """A realistic demo election for newcomers, trainings and screenshots (never for real use)."""
 
+import csv
+import datetime as dt
+import io
 import random
 
 from sqlalchemy import func, select
@@ -46,6 +49,7 @@ INSTITUTIONS = [
 ]
 CENTRES_PER_DISTRICT = 10
 STATIONS_PER_CENTRE = 3
+DEMO_VOTERS = 6000  # a synthetic roll with a few planted duplicates for the supervisor
 
 
 def database_is_empty(session: Session) -> bool:
@@ -85,4 +89,25 @@ def load_demo(session: Session, seed: int = 2026) -> dict[str, int]:
     for username, full_name, roles, scope in DEMO_USERS:
         accounts.create_user(session, username, DEMO_PASSWORD, roles, full_name=full_name, scope_code=scope)
         counts["users"] += 1
+    counts["voters"] = _load_roll(session, seed)
     return counts
+
+
+def _load_roll(session: Session, seed: int) -> int:
+    """Election settings with registration open today, and a synthetic roll split into stations."""
+    from electoral.registration import synthetic
+    from electoral.registration.services import assignment, election, imports
+
+    today = dt.date.today()
+    election.configure(session, "General Elections (demo)", today + dt.timedelta(days=150), 18,
+                       registration=(today - dt.timedelta(days=30), today + dt.timedelta(days=60)),
+                       exhibition=(today + dt.timedelta(days=61), today + dt.timedelta(days=67)))
+    centres = list(session.scalars(select(PollingCentre.code).order_by(PollingCentre.code)))
+    roll = synthetic.generate(DEMO_VOTERS, centres, duplicate_share=0.01, negatives=20, seed=seed)
+    data = io.StringIO()
+    writer = csv.DictWriter(data, fieldnames=synthetic.COLUMNS)
+    writer.writeheader()
+    writer.writerows(roll.rows)
+    summary = imports.import_voters(session, data.getvalue().encode(), "demo-roll.csv", "demo", skip_invalid=True)
+    assignment.assign_all(session)
+    return summary.imported

@@ -86,27 +86,30 @@ def list_query(level: str, search: str = "", scope: Area | None = None, parent: 
     return query
 
 
+def _ids_within(model: type, area: Area):
+    """A SELECT of the ids of ``model`` rows inside ``area`` (subqueries, so filters combine)."""
+    if type(area) is model:
+        return select(model.id).where(model.id == area.id)
+    parent_key = {District: District.region_id, PollingCentre: PollingCentre.district_id,
+                  PollingStation: PollingStation.centre_id}
+    parent_model = {District: Region, PollingCentre: District, PollingStation: PollingCentre}
+    if model is Region:
+        return None
+    parents = _ids_within(parent_model[model], area)
+    if parents is None:
+        return None
+    return select(model.id).where(parent_key[model].in_(parents))
+
+
 def _within(query: Select, model: type, area: Area) -> Select:
     """Restrict a query on ``model`` to rows inside ``area`` (or ``area`` itself)."""
-    joins = {
-        PollingStation: [(PollingCentre, PollingStation.centre_id == PollingCentre.id),
-                         (District, PollingCentre.district_id == District.id),
-                         (Region, District.region_id == Region.id)],
-        PollingCentre: [(District, PollingCentre.district_id == District.id),
-                        (Region, District.region_id == Region.id)],
-        District: [(Region, District.region_id == Region.id)],
-        Region: [],
-    }[model]
-    if type(area) is model:
-        return query.where(model.id == area.id)
-    for target, condition in joins:
-        query = query.join(target, condition)
-        if type(area) is target:
-            return query.where(target.id == area.id)
-    # The area lies below the listed level (a centre-scoped user listing
-    # regions): show the parents of the area only.
-    ids = {type(a): a.id for a in lineage(area)}
-    return query.where(model.id == ids.get(model, -1))
+    ids = _ids_within(model, area)
+    if ids is None:
+        # The area lies below the listed level (a centre-scoped user listing
+        # regions): show the areas above it only.
+        above = {type(a): a.id for a in lineage(area)}
+        return query.where(model.id == above.get(model, -1))
+    return query.where(model.id.in_(ids))
 
 
 def children(area: Area | None, session: Session) -> list[Area]:

@@ -14,6 +14,7 @@ def test_demo_loads_a_realistic_election_with_a_user_per_role(runner, db):
     counts = [db.session.scalar(sa.select(sa.func.count()).select_from(m))
               for m in (Region, District, PollingCentre, PollingStation)]
     assert counts == [5, 20, 200, 600]
+    assert "6000 voters" in result.output
     roles = set().union(*(u.roles for u in db.session.scalars(sa.select(User))))
     assert roles == set(Role)
     assert "demo-password-2026" in result.output

@@ -110,3 +110,14 @@ def test_overview_shows_totals(client, db, login_as):
     db.session.commit()
     page = client.get("/geography/").get_data(as_text=True)
     assert "Montserrado" in page and "1,100" in page
+
+
+def test_scoped_user_filters_by_a_parent_inside_their_area(client, db, login_as):
+    mine = make_district(code="MINE")
+    make_centre(mine, code="C-MINE")
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK, scope=mine.region)
+    page = client.get("/geography/centre?parent=MINE")
+    assert page.status_code == 200 and "C-MINE" in page.get_data(as_text=True)
+    station_page = client.get("/geography/station?parent=C-MINE&q=x")
+    assert station_page.status_code == 200
