@@ -6,12 +6,12 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
+from electoral.reports.qr import draw_qr
 from electoral.reports.text import draw_line, visual_line
 
 CUT_MARK = 4 * mm
@@ -39,10 +39,8 @@ class Card:
         draw_line(self.canvas, line, self._x(x_mm, line.width(size)), self.y + self.height - y_mm * mm - size, size)
 
     def qr(self, data: str, x_mm: float, y_mm: float, size_mm: float = 20) -> None:
-        from electoral.reports.document import qr_drawing
-
         size = size_mm * mm
-        renderPDF.draw(qr_drawing(data, size), self.canvas, self._x(x_mm, size), self.y + self.height - y_mm * mm - size)
+        draw_qr(self.canvas, data, self._x(x_mm, size), self.y + self.height - y_mm * mm - size, size)
 
     def photo(self, source, x_mm: float, y_mm: float, width_mm: float, height_mm: float) -> None:
         reader = ImageReader(io.BytesIO(source) if isinstance(source, bytes) else str(source))

@@ -19,8 +19,6 @@ import babel.numbers
 from flask import current_app, has_app_context
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
@@ -40,6 +38,7 @@ from electoral.config import RTL_LANGUAGES
 from electoral.reports import fonts
 from electoral.reports.flowables import LongTable, TextBlock, cell, side
 from electoral.reports.page import FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN, Furniture, numbered_canvas
+from electoral.reports.qr import QrCode
 
 PAPER_SIZES = {"A4": A4, "Letter": LETTER}
 HEADER_FILL = colors.HexColor("#dde6f0")
@@ -222,7 +221,7 @@ class ReportDocument:
 
     def qr(self, data: str, size_mm: float = 30, caption: str | None = None) -> None:
         size = size_mm * mm
-        self.story.append(qr_drawing(data, size, "RIGHT" if self.rtl else "LEFT"))
+        self.story.append(QrCode(data, size, "RIGHT" if self.rtl else "LEFT"))
         if caption:
             self.story.append(self.text_block(caption, size=8))
         self.story.append(Spacer(1, 2 * mm))
@@ -295,12 +294,3 @@ class ReportDocument:
         template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=furniture.draw_page)])
         template.build(self.story or [Spacer(1, 1)], canvasmaker=numbered_canvas(furniture))
         return buffer.getvalue()
-
-
-def qr_drawing(data: str, size: float, align: str = "LEFT") -> Drawing:
-    widget = QrCodeWidget(data)
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    drawing.hAlign = align
-    return drawing

@@ -162,3 +162,35 @@ def test_a_long_name_on_a_card_shrinks_to_stay_on_the_card(db):
     data = _render("en", lambda doc: doc.cards([name], lambda card, item: card.text(4, 4, item, size=10)))
     line = line_of(words(data), "Mohamed")
     assert line[-1]["x1"] - line[0]["x0"] < 85.6 / 25.4 * 72 - 4 / 25.4 * 72
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_qr_code_on_the_page_holds_the_data(db, tmp_path, lang):
+    """Render the page to pixels and read every module back against segno's own matrix."""
+    import shutil
+    import subprocess
+
+    import segno
+    from PIL import Image as PILImage
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) is needed to look at the page")
+    data = "https://elections.example.org/verify/QR-12345"
+    pdf = tmp_path / "qr.pdf"
+    pdf.write_bytes(_render(lang, lambda doc: doc.qr(data, size_mm=60)))
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", "-gray", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    page = PILImage.open(tmp_path / "page.png").convert("L")
+    expected = segno.make(data, error="m").matrix
+    # Find the code: the bounding box of dark pixels below the header, then sample module centres.
+    from electoral.reports.qr import QUIET_ZONE
+
+    width, height = page.size
+    dark = [(x, y) for y in range(int(height * 0.12), int(height * 0.6), 3)
+            for x in range(0, width, 3) if page.getpixel((x, y)) < 100]
+    xs, ys = [x for x, _ in dark], [y for _, y in dark]
+    left, top = min(xs), min(ys)
+    unit = 60 / 25.4 * 300 / (len(expected) + 2 * QUIET_ZONE)
+    printed = [[page.getpixel((int(left + (x + 0.5) * unit), int(top + (y + 0.5) * unit))) < 128
+                for x in range(len(expected))] for y in range(len(expected))]
+    assert printed == [[bool(v) for v in row] for row in expected]
