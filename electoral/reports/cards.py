@@ -95,11 +95,11 @@ def card_sheets(doc, items: list, draw: Callable, width: float, height: float) -
     """As many sheets as the items need, each holding the most cards the page allows."""
     from reportlab.platypus import PageBreak
 
-    from electoral.reports.page import FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN
+    from electoral.reports.page import CARD_MARGIN
 
     page_width, page_height = doc.pagesize
-    columns = max(int((page_width - 2 * MARGIN - 2 * CUT_MARK) // width), 1)
-    rows = max(int((page_height - 2 * MARGIN - HEADER_HEIGHT - FOOTER_HEIGHT - 2 * CUT_MARK) // height), 1)
+    columns = max(int((page_width - 2 * CARD_MARGIN - 2 * CUT_MARK) // width), 1)
+    rows = max(int((page_height - 2 * CARD_MARGIN - 2 * CUT_MARK) // height), 1)
     per_sheet = columns * rows
     sheets: list[Flowable] = []
     for start in range(0, len(items), per_sheet):

@@ -27,6 +27,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
     Image,
+    NextPageTemplate,
     PageBreak,
     PageTemplate,
     Spacer,
@@ -37,7 +38,14 @@ from reportlab.platypus import (
 from electoral.config import RTL_LANGUAGES
 from electoral.reports import fonts
 from electoral.reports.flowables import LongTable, TextBlock, cell, side
-from electoral.reports.page import FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN, Furniture, numbered_canvas
+from electoral.reports.page import (
+    CARD_MARGIN,
+    FOOTER_HEIGHT,
+    HEADER_HEIGHT,
+    MARGIN,
+    Furniture,
+    numbered_canvas,
+)
 from electoral.reports.qr import QrCode
 
 PAPER_SIZES = {"A4": A4, "Letter": LETTER}
@@ -260,7 +268,14 @@ class ReportDocument:
         """Card-sized cells, as many as fit on a sheet, with cut marks; ``draw(card, item)`` fills each."""
         from electoral.reports.cards import card_sheets
 
+        if self.story:
+            self.story.extend([NextPageTemplate("cards"), PageBreak()])
+        else:
+            self._cards_first = True
         self.story.extend(card_sheets(self, list(items), draw, size_mm[0] * mm, size_mm[1] * mm))
+        back = NextPageTemplate("page")
+        back.after_cards = True  # render() starts a fresh page here if anything follows
+        self.story.append(back)
 
     # ---- output ------------------------------------------------------------------
 
@@ -291,6 +306,17 @@ class ReportDocument:
         template = BaseDocTemplate(buffer, pagesize=self.pagesize, title=self.report_title,
                                    author=furniture.commission, creator="electoral", lang=self.lang,
                                    leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN)
-        template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=furniture.draw_page)])
-        template.build(self.story or [Spacer(1, 1)], canvasmaker=numbered_canvas(furniture))
+        card_frame = Frame(CARD_MARGIN, CARD_MARGIN, width - 2 * CARD_MARGIN, height - 2 * CARD_MARGIN,
+                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="cards")
+        templates = [PageTemplate(id="page", frames=[frame], onPage=furniture.draw_page),
+                     PageTemplate(id="cards", frames=[card_frame], onPage=furniture.draw_card_page)]
+        if getattr(self, "_cards_first", False):
+            templates.reverse()  # the first page uses the first template
+        template.addPageTemplates(templates)
+        story = []
+        for index, flowable in enumerate(self.story):
+            story.append(flowable)
+            if getattr(flowable, "after_cards", False) and index < len(self.story) - 1:
+                story.append(PageBreak())
+        template.build(story or [Spacer(1, 1)], canvasmaker=numbered_canvas(furniture))
         return buffer.getvalue()

@@ -16,6 +16,8 @@ from electoral.reports.text import draw_line, visual_line
 MARGIN = 15 * mm
 HEADER_HEIGHT = 22 * mm
 FOOTER_HEIGHT = 12 * mm
+# Sheets of cards keep only a thin margin, so ten ID-1 cards fit on A4 (two by five).
+CARD_MARGIN = 6 * mm
 EMBLEM_SIZE = 15 * mm
 RULE = colors.HexColor("#1f4e79")
 GREY = colors.HexColor("#555555")
@@ -52,8 +54,16 @@ class Furniture:
     watermark: str = ""
     emblem_path: str | None = None
 
+    def draw_card_page(self, canvas: Canvas, doc) -> None:
+        """A sheet of cards: no header or footer, only the watermark; finish_page adds a thin label."""
+        canvas._electoral_card_page = True
+        if self.watermark:
+            width, height = doc.pagesize
+            self._watermark(canvas, width, height)
+
     def draw_page(self, canvas: Canvas, doc) -> None:
         """Header, footer and watermark; the page number is added once the page count is known."""
+        canvas._electoral_card_page = False
         width, height = doc.pagesize
         canvas.saveState()
         if self.watermark:
@@ -96,9 +106,16 @@ class Furniture:
         canvas.restoreState()
 
     def finish_page(self, canvas: Canvas, page: int, pages: int) -> None:
-        width, _height = canvas._pagesize
+        width, height = canvas._pagesize
         canvas.saveState()
         canvas.setFillColor(GREY)
+        if getattr(canvas, "_electoral_card_page", False):
+            # Title and page number in the top margin, to sort the printed sheets.
+            label = f"{self.title} · {self.page_label(page, pages)}"
+            draw_line(canvas, visual_line(label, self.rtl), CARD_MARGIN, height - CARD_MARGIN + 1.5 * mm, 6,
+                      "right" if self.rtl else "left", width - 2 * CARD_MARGIN)
+            canvas.restoreState()
+            return
         draw_line(canvas, visual_line(self.page_label(page, pages), self.rtl), MARGIN, MARGIN + 1.5 * mm, 8,
                   "right" if self.rtl else "left", width - 2 * MARGIN)
         canvas.restoreState()

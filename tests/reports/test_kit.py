@@ -105,14 +105,30 @@ def test_letter_paper_is_printed_on_letter(db):
     assert (round(box.width), round(box.height)) == (612, 792)
 
 
-def test_cards_fill_sheets_of_eight_with_their_text(db):
+def test_cards_print_ten_to_an_a4_sheet_with_their_text(db):
     def fill(doc):
-        doc.cards([f"Card {i}" for i in range(10)], lambda card, item: card.text(4, 4, item))
+        doc.cards([f"Card {i}" for i in range(11)], lambda card, item: card.text(4, 4, item))
 
     data = _render("en", fill)
-    assert page_count(data) == 2
+    assert page_count(data) == 2  # ten on the first sheet, the eleventh on the second
     text = pdf_text(data)
-    assert all(f"Card {i}" in text for i in range(10))
+    assert all(f"Card {i}" in text for i in range(11))
+    assert "Page 1 of 2" in text  # the thin label that sorts printed sheets
+
+
+def test_cards_after_other_content_start_on_a_sheet_of_their_own(db):
+    def fill(doc):
+        doc.title("Cards of centre C1")
+        doc.cards([f"Card {i}" for i in range(10)], lambda card, item: card.text(4, 4, item))
+        doc.paragraph("Count the cards before cutting.")
+
+    data = _render("en", fill)
+    assert page_count(data) == 3
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        first, cards, last = (page.extract_text() for page in pdf.pages)
+    assert "Cards of centre C1" in first and "Card 0" not in first
+    assert all(f"Card {i}" in cards for i in range(10))
+    assert "Count the cards" in last
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
