@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash
 from flask_babel import ngettext
 
-from electoral.core.errors import ImportFailed, LineError
+from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.tabular import TabularError
 from electoral.extensions import db
 
@@ -28,7 +28,8 @@ def run_upload(form, importer: Callable[[bytes, str], Any]) -> UploadOutcome:
     """Validate ``form`` (with a ``file`` field) and run ``importer(data, filename)``.
 
     Commits when the importer succeeds; otherwise rolls back, flashes how many
-    lines are bad and returns them, or puts a whole-file problem beside the field.
+    lines are bad and returns them, or puts a whole-file problem (unreadable file,
+    or a rule that refuses any import, such as a frozen roll) beside the field.
     """
     if not form.validate_on_submit():
         return UploadOutcome()
@@ -40,7 +41,7 @@ def run_upload(form, importer: Callable[[bytes, str], Any]) -> UploadOutcome:
         flash(ngettext("The file has %(num)d bad line. Nothing was imported.",
                        "The file has %(num)d bad lines. Nothing was imported.", len(failure.errors)), "error")
         return UploadOutcome(errors=failure.errors)
-    except TabularError as failure:
+    except (TabularError, ValidationFailed) as failure:  # the whole file is refused
         db.session.rollback()
         form.file.errors = [str(failure)]
         return UploadOutcome()

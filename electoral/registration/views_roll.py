@@ -2,13 +2,12 @@
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from electoral.core.auth import access
-from electoral.core.errors import ImportFailed, ValidationFailed
+from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
-from electoral.core.tabular import TabularError
+from electoral.core.uploads import run_upload
 from electoral.extensions import db
 from electoral.geography.services import find_by_code
 from electoral.registration.forms import (
@@ -205,28 +204,16 @@ def decide_case(case_id: int):
 @access(CLERK, SUPERVISOR)
 def import_file():
     form = ImportForm()
-    errors, summary = [], None
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            summary = imports.import_voters(db.session, upload.read(), upload.filename or "upload.csv",
-                                            current_user.username, user=current_user,
-                                            skip_invalid=form.skip_invalid.data, end_batch=db.session.commit)
-        except ImportFailed as failure:
-            db.session.rollback()
-            errors = failure.errors
-            flash(ngettext("The file has %(num)d bad line. Nothing was imported.",
-                           "The file has %(num)d bad lines. Nothing was imported.", len(errors)), "error")
-        except (TabularError, ValidationFailed) as failure:
-            db.session.rollback()
-            form.file.errors = [str(failure)]
-        else:
-            db.session.commit()
-            flash(_("Imported %(imported)d voters (%(already)d were already imported); %(pairs)d possible "
-                    "duplicate pairs queued.", imported=summary.imported, already=summary.already_imported,
-                    pairs=summary.pairs_queued), "success")
-    return render_template("registration/import.html", form=form, errors=errors, summary=summary,
-                           columns=imports.IMPORT_COLUMNS, optional=imports.IMPORT_OPTIONAL), (400 if errors else 200)
+    outcome = run_upload(form, lambda data, name: imports.import_voters(
+        db.session, data, name, current_user.username, user=current_user,
+        skip_invalid=form.skip_invalid.data, end_batch=db.session.commit))
+    summary = outcome.result
+    if outcome.done:
+        flash(_("Imported %(imported)d voters (%(already)d were already imported); %(pairs)d possible "
+                "duplicate pairs queued.", imported=summary.imported, already=summary.already_imported,
+                pairs=summary.pairs_queued), "success")
+    return render_template("registration/import.html", form=form, errors=outcome.errors, summary=summary,
+                           columns=imports.IMPORT_COLUMNS, optional=imports.IMPORT_OPTIONAL), outcome.status
 
 
 # ---- the roll: figures, assignment, freezing ---------------------------------

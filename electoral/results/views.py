@@ -3,15 +3,14 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from electoral.core import home
 from electoral.core.auth import Role, access
-from electoral.core.errors import ImportFailed, ValidationFailed
+from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
-from electoral.core.tabular import TabularError
+from electoral.core.uploads import run_upload
 from electoral.extensions import db
 from electoral.geography.models import PollingStation
 from electoral.geography.services import find_any_by_code
@@ -98,27 +97,15 @@ def index():
 @access(Role.ADMINISTRATOR)
 def import_races():
     form = RacesImportForm()
-    errors = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            summary = services.import_races(db.session, upload.read(), upload.filename or "races.csv")
-        except ImportFailed as failure:
-            db.session.rollback()
-            errors = failure.errors
-            flash(ngettext("The file has %(num)d bad line. Nothing was imported.",
-                           "The file has %(num)d bad lines. Nothing was imported.", len(errors)), "error")
-        except TabularError as failure:
-            db.session.rollback()
-            form.file.errors = [str(failure)]
-        else:
-            db.session.commit()
-            flash(_("Races: %(created)d created, %(updated)d updated. Candidates: %(c_created)d created, "
-                    "%(c_updated)d updated.", created=summary.races_created, updated=summary.races_updated,
-                    c_created=summary.candidates_created, c_updated=summary.candidates_updated), "success")
-            return redirect(url_for("results.index"))
-    return render_template("results/races_import.html", form=form, errors=errors,
-                           columns=services.RACE_COLUMNS, optional=services.RACE_OPTIONAL), 400 if errors else 200
+    outcome = run_upload(form, lambda data, name: services.import_races(db.session, data, name))
+    if outcome.done:
+        summary = outcome.result
+        flash(_("Races: %(created)d created, %(updated)d updated. Candidates: %(c_created)d created, "
+                "%(c_updated)d updated.", created=summary.races_created, updated=summary.races_updated,
+                c_created=summary.candidates_created, c_updated=summary.candidates_updated), "success")
+        return redirect(url_for("results.index"))
+    return render_template("results/races_import.html", form=form, errors=outcome.errors,
+                           columns=services.RACE_COLUMNS, optional=services.RACE_OPTIONAL), outcome.status
 
 
 @bp.route("/races/<code>")
