@@ -15,7 +15,6 @@ dropped) if the server at ELECTORAL_BENCH_POSTGRES is reachable.
 import argparse
 import datetime as dt
 import io
-import os
 import random
 import sys
 import tempfile
@@ -25,6 +24,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scratch import scratch_postgres  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 from electoral import create_app  # noqa: E402
 from electoral.config import testing_config  # noqa: E402
@@ -36,7 +37,6 @@ CENTRES = 24_889
 REGIONS = 26  # DRC's provinces
 DISTRICTS = 179  # territories and towns
 BATCH = 20_000
-PG_ADMIN = os.environ.get("ELECTORAL_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_DATABASE = "electoral_logistics_bench"
 
 
@@ -168,22 +168,9 @@ def main() -> None:
         run(f"sqlite:///{tmp}/bench.db", "SQLite", args.roll_voters, args.packing_lists)
     if args.no_postgres:
         return
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{PG_DATABASE}"'))
-    except sa.exc.OperationalError as failure:
-        print(f"[PostgreSQL] not reachable ({type(failure).__name__}); skipped")
-        return
-    try:
-        run(sa.make_url(PG_ADMIN).set(database=PG_DATABASE).render_as_string(hide_password=False), "PostgreSQL",
-            args.roll_voters, args.packing_lists)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-        admin.dispose()
-
+    with scratch_postgres(PG_DATABASE) as url:
+        if url:
+            run(url, "PostgreSQL", args.roll_voters, args.packing_lists)
 
 if __name__ == "__main__":
     main()

@@ -12,7 +12,6 @@ temporary SQLite file, then into PostgreSQL in its own database
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -24,6 +23,8 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scratch import scratch_postgres  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 from electoral import create_app  # noqa: E402
 from electoral.config import testing_config  # noqa: E402
 from electoral.core.auth import Role  # noqa: E402
@@ -33,7 +34,6 @@ CANDIDATES = 20
 REGIONS = 26
 DISTRICTS = 179
 BATCH = 20_000
-PG_ADMIN = os.environ.get("ELECTORAL_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_DATABASE = "electoral_results_bench"
 
 
@@ -200,22 +200,9 @@ def main() -> None:
             run(f"sqlite:///{tmp}/bench.db", "SQLite", args.sheets, args.entries)
     if args.no_postgres:
         return
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{PG_DATABASE}"'))
-    except sa.exc.OperationalError as failure:
-        print(f"[PostgreSQL] not reachable ({type(failure).__name__}); skipped")
-        return
-    try:
-        run(sa.make_url(PG_ADMIN).set(database=PG_DATABASE).render_as_string(hide_password=False), "PostgreSQL",
-            args.sheets, args.entries)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-        admin.dispose()
-
+    with scratch_postgres(PG_DATABASE) as url:
+        if url:
+            run(url, "PostgreSQL", args.sheets, args.entries)
 
 if __name__ == "__main__":
     main()
