@@ -136,10 +136,16 @@ def quick_count():
         flash(_("%(n)d stations drawn into the sample.", n=count), "success")
         return redirect(url_for("observation.quick_count"))
     from electoral.observation.models import QuickCountSample
+    from electoral.results.services.races import all_races
 
     sample_size = len(db.session.scalars(select(QuickCountSample.id)).all())
+    race_code = request.args.get("race", "")
+    official = services.official_counts(db.session, race_code) if race_code else None
+    discrepancies = services.compare_with_official(db.session, official) if official is not None else None
     return render_template("observation/quick_count.html", form=form, estimates=services.estimates(db.session),
-                           sample_size=sample_size)
+                           sample_size=sample_size, races=all_races(db.session), race_code=race_code,
+                           discrepancies=discrepancies,
+                           compared=len(set(official or {}) & set(services.observed_counts(db.session))))
 
 
 def _labels() -> dict[str, str]:

@@ -68,3 +68,32 @@ def test_comparison_flags_a_planted_discrepancy(db):
     found = services.compare_with_official(db.session, official)
     assert [(d.station_code, d.item, d.observed, d.official) for d in found] == [
         ("PS-2", "VA", 100, 150), ("PS-2", "VB", 106, 56)]
+
+
+def test_quick_count_page_compares_observers_with_the_accepted_official_results(client, db, login_as):
+    from electoral.core.auth import Role
+    from tests.results.factories import enter_twice, figures, make_race
+
+    template = make_counting_checklist()
+    good, bad = make_station(code="PS-1"), make_station(code="PS-2")
+    _file_counts(db, template, good, 300, 200, 5, 120, 75, "pvt-10001")
+    _file_counts(db, template, bad, 300, 200, 5, 100, 96, "pvt-10002")
+    race = make_race(code="PRES")
+    for candidate, code in zip(race.candidates, ("VA", "VB"), strict=True):
+        candidate.code = code  # the checklist's vote questions carry the candidates' codes
+    db.session.flush()
+    # Official figures differ between the stations (identical sheets would be quarantined).
+    for station, votes in ((good, (120, 75)), (bad, (121, 75))):
+        raw = figures(cast=201, invalid=5, votes=votes, received=300) if station is bad else \
+            figures(cast=200, invalid=5, votes=votes, received=300)
+        raw["candidates"] = {"VA": votes[0], "VB": votes[1]}
+        enter_twice(race, station, raw=raw)
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    page = client.get("/observation/quick-count?race=PRES").get_data(as_text=True)
+    assert "2 stations compared" in page
+    rows = page.split("<tbody>")[-1].split("</tbody>")[0]
+    assert "PS-2" in rows and "VA" in rows and "VB" in rows and "PS-1" not in rows
+    found = services.compare_with_official(db.session, services.official_counts(db.session, "PRES"))
+    assert [(d.station_code, d.item, d.observed, d.official) for d in found] == [
+        ("PS-2", "VA", 100, 121), ("PS-2", "VB", 96, 75), ("PS-2", "cast", 200, 201)]

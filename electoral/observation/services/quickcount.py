@@ -138,3 +138,26 @@ def compare_with_official(session: Session, official_counts: dict[str, dict[str,
             if abs(ours[item] - theirs) > tolerance:
                 found.append(Discrepancy(station_code, item, ours[item], theirs))
     return found
+
+
+def official_counts(session: Session, race_code: str) -> dict[str, dict[str, int]] | None:
+    """The race's accepted official figures per station, keyed as the observers' counts are.
+
+    Votes are compared where the counting checklist's vote question carries the
+    candidate's code in the race (question "C1" for candidate C1). None when the
+    race does not exist.
+    """
+    from electoral.results.services.aggregate import station_rows
+    from electoral.results.services.races import find_race
+
+    race = find_race(session, race_code)
+    if race is None:
+        return None
+    codes = [candidate.code for candidate in race.candidates]
+    counts = {}
+    for row in station_rows(session, race):
+        item = {"cast": row["ballots_cast"], "invalid": row["invalid"], **{code: row[code] for code in codes}}
+        if row["registered_voters"]:  # no roll figure (0 or None) is not a count to compare
+            item["registered"] = row["registered_voters"]
+        counts[row["station_code"]] = item
+    return counts
