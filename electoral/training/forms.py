@@ -65,7 +65,7 @@ class CourseForm(FlaskForm):
     modules = TextAreaField(_l("Modules (one a line)"), validators=[Optional(), Length(max=5000)])
     pre_test_max = DecimalField(_l("Pre-test maximum score"), default=100, validators=[DataRequired()])
     post_test_max = DecimalField(_l("Post-test maximum score"), default=100, validators=[DataRequired()])
-    pass_mark = DecimalField(_l("Pass mark (% of the post-test maximum)"), default=70,
+    pass_mark = DecimalField(_l("Pass mark (percent of the post-test maximum)"), default=70,
                              validators=[DataRequired(), NumberRange(min=0, max=100)])
     min_days = IntegerField(_l("Days to attend (empty: every day)"), validators=[Optional(), NumberRange(min=1)])
     retake_allowed = BooleanField(_l("One retake allowed after a failure"), default=True)
