@@ -301,3 +301,12 @@ def test_official_page_shows_the_training_history(client, login_as, db):
     page = client.get(f"/training/officials/{certificate.official_id}").get_data(as_text=True)
     history = page[page.index("Training history"):]
     assert certificate.course.code in history and "85.0%" in history and "1 / 1" in history
+
+
+def test_official_page_title_is_the_name_alone(client, login_as, db):
+    certificate = _certified(db, name="Fatu Kollie")
+    login_as(Role.TRAINING_COORDINATOR)
+    page = client.get(f"/training/officials/{certificate.official_id}").get_data(as_text=True)
+    title = page[page.index("<title>") + 7:page.index("</title>")]
+    assert title.startswith("Fatu Kollie") and "<" not in title
+    assert page.count(">Training history<") == 1
