@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import flash
@@ -47,3 +48,30 @@ def run_upload(form, importer: Callable[[bytes, str], Any]) -> UploadOutcome:
         return UploadOutcome()
     db.session.commit()
     return UploadOutcome(done=True, result=result)
+
+
+def import_from_command_line(file: str, label: str, importer: Callable[[bytes, str, Callable[[int], None]], Any]) -> Any:
+    """The command line's twin of run_upload: ``importer(data, filename, progress)`` with a progress bar.
+
+    Commits when it succeeds; otherwise rolls back, prints every bad line (or the
+    whole-file problem) and exits with status 1.
+    """
+    import click
+
+    path = Path(file)
+    data = path.read_bytes()
+    try:
+        with click.progressbar(length=max(data.count(b"\n"), 1), label=label, show_pos=True) as bar:
+            result = importer(data, path.name, bar.update)
+    except ImportFailed as failure:
+        db.session.rollback()
+        for error in failure.errors:
+            click.echo(f"line {error.line}: {error.message}", err=True)
+        click.echo(f"{len(failure.errors)} bad lines; nothing was imported.", err=True)
+        raise SystemExit(1) from None
+    except TabularError as failure:
+        db.session.rollback()
+        click.echo(f"Error: {failure}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    return result

@@ -3,8 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from electoral.core.errors import ImportFailed
-from electoral.core.tabular import TabularError
+from electoral.core.uploads import import_from_command_line
 from electoral.extensions import db
 from electoral.geography import services
 
@@ -18,22 +17,10 @@ def geography():
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def import_command(file):
-    data, name = services.read_file(file)
-    approx_rows = max(data.count(b"\n"), 1)
-    try:
-        with click.progressbar(length=approx_rows, label="Stations", show_pos=True) as bar:
-            summary = services.import_geography(db.session, data, name, progress=bar.update)
-    except ImportFailed as failure:
-        db.session.rollback()
-        for error in failure.errors:
-            click.echo(f"line {error.line}: {error.message}", err=True)
-        click.echo(f"{len(failure.errors)} bad lines; nothing was imported.", err=True)
-        raise SystemExit(1) from None
-    except TabularError as failure:
-        db.session.rollback()
-        click.echo(f"Error: {failure}", err=True)
-        raise SystemExit(1) from None
-    db.session.commit()
+    summary = import_from_command_line(
+        file, "Stations", lambda data, name, progress: services.import_geography(db.session, data, name, progress))
     created = ", ".join(f"{n} {level}s" for level, n in summary.created.items())
     click.echo(f"Read {summary.rows} rows; created {created}; updated {sum(summary.updated.values())}.")
+
+
 commands = [geography]

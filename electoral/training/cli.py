@@ -5,8 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from electoral.core.errors import ImportFailed
-from electoral.core.tabular import TabularError
+from electoral.core.uploads import import_from_command_line
 from electoral.extensions import db
 from electoral.training import services
 
@@ -42,22 +41,7 @@ def positions():
 
 
 def _run_import(file: str, label: str, run) -> None:
-    data = Path(file).read_bytes()
-    try:
-        with click.progressbar(length=max(data.count(b"\n"), 1), label=label, show_pos=True) as bar:
-            message = run(data, Path(file).name, bar.update)
-    except ImportFailed as failure:
-        db.session.rollback()
-        for error in failure.errors:
-            click.echo(f"line {error.line}: {error.message}", err=True)
-        click.echo(f"{len(failure.errors)} bad lines; nothing was imported.", err=True)
-        raise SystemExit(1) from None
-    except TabularError as failure:
-        db.session.rollback()
-        click.echo(f"Error: {failure}", err=True)
-        raise SystemExit(1) from None
-    db.session.commit()
-    click.echo(message)
+    click.echo(import_from_command_line(file, label, run))
 
 
 _FILE = click.Path(exists=True, dir_okay=False)
