@@ -105,12 +105,10 @@ def _entry_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _column_values(obj: Audited, only: set[str] | None = None) -> dict[str, Any]:
+def _column_values(obj: Audited) -> dict[str, Any]:
     state = inspect(obj)
     values = {}
     for attr in state.mapper.column_attrs:
-        if only is not None and attr.key not in only:
-            continue
         value = state.dict.get(attr.key)
         if attr.key in obj.__audit_secret__:
             value = "***" if value is not None else None
