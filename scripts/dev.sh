@@ -53,6 +53,26 @@ postgres_up() {
     return 1
 }
 
+audit_dependencies() {
+    # Fails the run on a known vulnerability. pip-audit asks PyPI's advisory service;
+    # when that cannot be reached every package is skipped, which is not a clean audit:
+    # say so, and fail too when ELECTORAL_AUDIT_REQUIRED=1 (a CI with network access).
+    say "Auditing the installed dependencies for known vulnerabilities (pip-audit)"
+    local report status=0
+    report=$(.venv/bin/pip-audit --skip-editable --progress-spinner off --desc on 2>&1) || status=$?
+    printf '%s\n' "$report" | grep -v 'could not be audited' || true
+    if [ "$status" -ne 0 ]; then
+        echo "pip-audit found known vulnerabilities (or failed): upgrade the pins above." >&2
+        return "$status"
+    fi
+    local skipped
+    skipped=$(printf '%s\n' "$report" | grep -c 'could not be audited' || true)
+    if [ "$skipped" -gt 0 ]; then
+        echo "pip-audit could not check $skipped packages (advisory service unreachable?)." >&2
+        if [ "${ELECTORAL_AUDIT_REQUIRED:-0}" = 1 ]; then return 1; fi
+    fi
+}
+
 run_tests() {
     local status=0
     say "Tests on SQLite"
@@ -81,6 +101,7 @@ case "${1:-}" in
         setup
         ensure_chromium
         ensure_tools
+        audit_dependencies
         run_tests "$@"
         ;;
     *)
