@@ -4,7 +4,8 @@ Mod 97-10 (the IBAN check) catches every single wrong digit and every swap of tw
 neighbouring digits, which are the mistakes people make when copying a number.
 """
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from electoral.registration.models import NumberCounter
@@ -37,15 +38,16 @@ def clean(number: str) -> str:
 def take(session: Session, count: int = 1) -> list[str]:
     """Reserve ``count`` new voter numbers (in the caller's transaction)."""
     connection = session.connection()
-    row = connection.execute(
-        update(NumberCounter).where(NumberCounter.name == COUNTER)
-        .values(value=NumberCounter.value + count).returning(NumberCounter.value)
-    ).first()
+    bump = (update(NumberCounter).where(NumberCounter.name == COUNTER)
+            .values(value=NumberCounter.value + count).returning(NumberCounter.value))
+    row = connection.execute(bump).first()
     if row is None:
-        connection.execute(insert(NumberCounter).values(name=COUNTER, value=count))
-        last = count
-    else:
-        last = row[0]
+        # The very first numbers: two takers may both find no counter. ON CONFLICT makes
+        # the second wait for the first's row instead of failing on the primary key.
+        dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        connection.execute(dialect_insert(NumberCounter).values(name=COUNTER, value=0).on_conflict_do_nothing())
+        row = connection.execute(bump).first()
+    last = row[0]
     return [format_number(n) for n in range(last - count + 1, last + 1)]
 
 

@@ -126,6 +126,7 @@ def register(session: Session, data: Registration, registered_by: str, user=None
                                  start=settings.registration_start or "…", end=settings.registration_end or "…"))
     data.family_name, data.given_names = data.family_name.strip(), data.given_names.strip()
     check_eligibility(session, data, user=user, today=today)
+    dedup.serialise(session, data.person())
     matches = dedup.check(session, data.person())
     if matches and not save_as_duplicate:
         raise PossibleDuplicates(matches)

@@ -1,0 +1,120 @@
+"""Two clerks registering the same person at once; voter numbers taken at once."""
+
+import itertools
+from datetime import date
+
+from sqlalchemy import func, select
+
+from electoral.extensions import db as _db
+from electoral.registration.models import DuplicatePair, Voter
+from electoral.registration.services import numbers, voters
+from tests.concurrency.conftest import ROUNDS
+from tests.factories import make_centre
+from tests.registration.factories import make_election, registration
+
+_people = itertools.count(1)
+
+
+def _clerk(centre_id: int, person: dict):
+    """What a clerk does: register; shown a possible duplicate, confirm and save it as one."""
+
+    def work():
+        from electoral.geography.models import PollingCentre
+
+        def data():
+            return registration(_db.session.get(PollingCentre, centre_id), **person)
+
+        try:
+            voters.register(_db.session, data(), "clerk")
+            warned = False
+        except voters.PossibleDuplicates:
+            _db.session.rollback()
+            voters.register(_db.session, data(), "clerk", save_as_duplicate=True)
+            warned = True
+        _db.session.commit()
+        return warned
+
+    return work
+
+
+def _person(n: int) -> dict:
+    # Different given names each round, so rounds do not match each other.
+    return dict(family_name="Kollie", given_names=f"Comfort{'abcdefgh'[n % 8]}{n // 8}x", sex="F",
+                date_of_birth=date(1984, 3, 1 + n % 27), id_number=f"NID-RACE-{n:04d}", place_of_birth="Gbarnga")
+
+
+def test_two_clerks_registering_one_person_at_once_make_one_voter_and_one_queued_duplicate(db, race):
+    make_election()
+    centre_id = make_centre().id
+    db.session.commit()
+    for _round in range(ROUNDS):
+        person = _person(next(_people))
+        outcomes = race(_clerk(centre_id, person), _clerk(centre_id, person))
+        assert all(isinstance(o, bool) for o in outcomes), outcomes
+        # Exactly one clerk was told the person may already be on the roll.
+        assert sorted(outcomes) == [False, True]
+        db.session.commit()
+        saved = list(db.session.scalars(select(Voter).where(Voter.id_number == person["id_number"])))
+        assert [v.status for v in saved] == ["possible_duplicate", "possible_duplicate"]
+        pairs = list(db.session.scalars(select(DuplicatePair).where(
+            DuplicatePair.voter_a_id.in_([v.id for v in saved]))))
+        assert [(p.voter_a_id, p.voter_b_id, p.status) for p in pairs] == [
+            (min(v.id for v in saved), max(v.id for v in saved), "open")]
+
+
+def test_clerks_who_both_save_anyway_still_queue_the_pair(db, race):
+    make_election()
+    centre_id = make_centre().id
+    db.session.commit()
+
+    def save_anyway(person):
+        def work():
+            from electoral.geography.models import PollingCentre
+
+            data = registration(_db.session.get(PollingCentre, centre_id), **person)
+            voter = voters.register(_db.session, data, "clerk", save_as_duplicate=True)
+            _db.session.commit()
+            return voter.id
+        return work
+
+    for _round in range(ROUNDS):
+        person = _person(next(_people))
+        ids = race(save_anyway(person), save_anyway(person))
+        assert all(isinstance(i, int) for i in ids), ids
+        db.session.commit()
+        statuses = db.session.scalars(select(Voter.status).where(Voter.id.in_(ids))).all()
+        assert statuses == ["possible_duplicate", "possible_duplicate"]
+        assert db.session.scalar(select(func.count(DuplicatePair.id)).where(
+            DuplicatePair.voter_a_id == min(ids), DuplicatePair.voter_b_id == max(ids))) == 1
+
+
+def test_different_people_registered_at_once_are_not_held_up_as_duplicates(db, race):
+    make_election()
+    centre_id = make_centre().id
+    db.session.commit()
+    people = [_person(next(_people)) | {"family_name": name} for name in ("Flomo", "Tarpeh", "Sirleaf", "Dolo")]
+    outcomes = race(*(_clerk(centre_id, p) for p in people))
+    assert outcomes == [False] * 4
+    db.session.commit()
+    assert db.session.scalar(select(func.count(DuplicatePair.id))) == 0
+
+
+def test_voter_numbers_taken_at_once_never_collide(db, race):
+    # The first taker creates the counter row: that race is the riskiest, so it is included.
+    def taker():
+        taken = []
+        for _ in range(20):
+            taken.extend(numbers.take(_db.session, 3))
+            _db.session.commit()
+        return taken
+
+    for _round in range(ROUNDS // 2):
+        db.session.execute(numbers.NumberCounter.__table__.delete())
+        db.session.commit()
+        results = race(*(taker for _ in range(6)))
+        assert not [r for r in results if isinstance(r, Exception)], results
+        every = [n for r in results for n in r]
+        assert len(every) == 6 * 20 * 3 == len(set(every))
+        assert all(numbers.is_valid(n) for n in every)
+        db.session.commit()
+        assert numbers.last_taken(db.session) == len(every)
