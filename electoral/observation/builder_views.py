@@ -11,7 +11,7 @@ from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.extensions import db
 from electoral.observation import forms, services
-from electoral.observation.models import ChecklistTemplate, Section
+from electoral.observation.models import ChecklistTemplate, Question, Section
 from electoral.observation.views import blueprint as bp
 
 BUILDERS = (Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR)
@@ -77,12 +77,69 @@ def _question_form() -> forms.QuestionForm:
     return forms.QuestionForm(prefix="q")
 
 
+def _question_values(q: forms.QuestionForm) -> dict:
+    return dict(
+        code=q.code.data, qtype=q.type.data,
+        texts={lang: getattr(q, f"text_{lang}").data or "" for lang in LANGUAGES},
+        choices=services.parse_choices(q.choices.data or ""),
+        minimum=float(q.minimum.data) if q.minimum.data is not None else None,
+        maximum=float(q.maximum.data) if q.maximum.data is not None else None,
+        required=q.required.data, relevance=q.relevance.data or "", critical=q.critical.data or "",
+        tally=q.tally.data or None, section=db.session.get(Section, q.section.data or 0))
+
+
+def _section_choices(form: forms.QuestionForm, template: ChecklistTemplate) -> None:
+    form.section.choices = [(0, _("No section"))] + [(s.id, s.code) for s in template.sections]
+
+
+@bp.route("/templates/<int:template_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@access(*BUILDERS)
+def question_edit(template_id: int, question_id: int):
+    template = _template_or_404(template_id)
+    question = db.session.get(Question, question_id)
+    if question is None or question.template_id != template.id:
+        abort(404)
+    form = forms.QuestionForm(prefix="q", obj=question if request.method == "GET" else None)
+    _section_choices(form, template)
+    if request.method == "GET":
+        form.section.data = question.section_id or 0
+        form.choices.data = services.choices_text(question)
+        form.tally.data = question.tally or ""
+        for bound in (form.minimum, form.maximum):  # 10, not 10.0, for a whole-number bound
+            if bound.data is not None and float(bound.data).is_integer():
+                bound.data = int(bound.data)
+        for lang in LANGUAGES:
+            getattr(form, f"text_{lang}").data = (question.texts or {}).get(lang, "")
+    elif template.published:
+        flash(_("A published checklist cannot change; edit it to make a new version."), "error")
+        return redirect(url_for("observation.template_detail", template_id=template.id))
+    else:
+        try:
+            if request.form.get("action") == "remove":  # CSRFProtect has checked the token
+                services.remove_question(db.session, question)
+                message = _("Question %(code)s removed.", code=question.code)
+            elif not form.validate_on_submit():
+                raise ValidationFailed(_("The form could not be read; check the fields and send it again."))
+            else:
+                services.update_question(db.session, question, **_question_values(form))
+                message = _("Question %(code)s saved.", code=question.code)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("observation.template_detail", template_id=template.id))
+    return render_template("observation/question_form.html", template=template, question=question, form=form,
+                           languages=LANGUAGES)
+
+
 @bp.route("/templates/<int:template_id>", methods=["GET", "POST"])
 @access(*BUILDERS)
 def template_detail(template_id: int):
     template = _template_or_404(template_id)
     section_form, question_form = forms.SectionForm(prefix="s"), _question_form()
-    question_form.section.choices = [(0, _("No section"))] + [(s.id, s.code) for s in template.sections]
+    _section_choices(question_form, template)
     action = request.form.get("action")
     if request.method == "POST":
         form = {"section": section_form, "question": question_form}.get(action)
@@ -102,16 +159,10 @@ def template_detail(template_id: int):
                 services.add_section(db.session, template, section_form.code.data, {"en": section_form.text.data})
                 message = _("Section added.")
             else:
-                q = question_form
-                services.add_question(
-                    db.session, template, q.code.data, q.type.data,
-                    {lang: getattr(q, f"text_{lang}").data or "" for lang in LANGUAGES},
-                    choices=services.parse_choices(q.choices.data or ""),
-                    minimum=float(q.minimum.data) if q.minimum.data is not None else None,
-                    maximum=float(q.maximum.data) if q.maximum.data is not None else None,
-                    required=q.required.data, relevance=q.relevance.data or "", critical=q.critical.data or "",
-                    tally=q.tally.data or None, section=db.session.get(Section, q.section.data or 0))
-                message = _("Question %(code)s added.", code=q.code.data)
+                values = _question_values(question_form)
+                services.add_question(db.session, template, values.pop("code"), values.pop("qtype"),
+                                      values.pop("texts"), **values)
+                message = _("Question %(code)s added.", code=question_form.code.data)
         except ValidationFailed as failure:
             db.session.rollback()
             show_errors(form or section_form, failure)

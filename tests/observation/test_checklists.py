@@ -49,6 +49,44 @@ def test_submission_keeps_the_version_it_was_filled_with(db):
     assert submission.template.version == 1
 
 
+def test_a_draft_question_is_edited_and_keeps_its_other_language_choice_labels(db):
+    template = make_opening_checklist(publish=False)
+    problems = template.questions[4]
+    problems.choices[0]["texts"]["fr"] = "Pas d'encre"
+    services.update_question(db.session, problems, "Q5", "multiple_choice", {"en": "Problems observed"},
+                             choices=services.parse_choices("ink = Ink missing\nseal = No seals"), required=False)
+    assert problems.texts == {"en": "Problems observed"}
+    assert problems.choices == [{"value": "ink", "texts": {"en": "Ink missing", "fr": "Pas d'encre"}},
+                                {"value": "seal", "texts": {"en": "No seals"}}]
+
+
+def test_a_draft_question_may_not_name_a_later_question_in_its_condition(db):
+    template = make_opening_checklist(publish=False)
+    with pytest.raises(ValidationFailed) as failure:
+        services.update_question(db.session, template.questions[0], "Q1", "yes_no", {"en": "On time?"},
+                                 relevance="Q3 = yes")
+    assert "Q3" in failure.value.errors["relevance"][0]
+
+
+def test_a_question_named_by_a_later_condition_is_neither_renamed_nor_removed(db):
+    template = make_opening_checklist(publish=False)
+    with pytest.raises(ValidationFailed) as failure:
+        services.update_question(db.session, template.questions[0], "Q1B", "yes_no", {"en": "On time?"})
+    assert "Q2" in failure.value.errors["code"][0]
+    with pytest.raises(ValidationFailed):
+        services.remove_question(db.session, template.questions[0])
+    services.remove_question(db.session, template.questions[3])
+    assert [(q.code, q.position) for q in template.questions] == [("Q1", 1), ("Q2", 2), ("Q3", 3), ("Q5", 4)]
+
+
+def test_questions_of_a_published_template_cannot_be_edited_or_removed(db):
+    template = make_opening_checklist()
+    with pytest.raises(ValidationFailed):
+        services.update_question(db.session, template.questions[3], "Q4", "integer", {"en": "x"})
+    with pytest.raises(ValidationFailed):
+        services.remove_question(db.session, template.questions[3])
+
+
 def test_a_published_template_cannot_be_changed_in_place(db):
     template = make_opening_checklist()
     with pytest.raises(ValidationFailed):

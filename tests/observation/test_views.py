@@ -160,6 +160,28 @@ def test_coordinator_builds_and_publishes_a_checklist(client, db, login_as):
     assert template.questions[0].texts == {"en": "Opened on time?", "fr": "Ouvert à l'heure ?"}
 
 
+def test_coordinator_edits_then_removes_a_draft_question(client, db, login_as):
+    template = make_opening_checklist(publish=False)
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    officials = template.questions[3]
+    url = f"/observation/templates/{template.id}/questions/{officials.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Officials present"' in page and 'value="10"' in page
+    response = client.post_form(url, {"action": "save", "q-code": "Q4", "q-type": "integer", "q-section": "0",
+                                      "q-text_en": "Polling officials present", "q-minimum": "0",
+                                      "q-maximum": "12", "q-required": "y", "q-tally": ""})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (officials.texts["en"], officials.maximum) == ("Polling officials present", 12)
+    bad = client.post_form(url, {"action": "save", "q-code": "Q4", "q-type": "integer", "q-section": "0",
+                                 "q-text_en": "x", "q-minimum": "5", "q-maximum": "1", "q-tally": ""})
+    assert "The maximum is below the minimum." in bad.get_data(as_text=True)
+    assert client.post_form(url, {"action": "remove"}).status_code == 302
+    db.session.expire_all()
+    assert [q.code for q in services.latest(db.session, "OPEN").questions] == ["Q1", "Q2", "Q3", "Q5"]
+
+
 def test_only_the_commission_decides_accreditation(client, db, login_as):
     observer = make_observer(accredited=False)
     services.request_accreditation(db.session, observer)
@@ -315,3 +337,38 @@ def test_incident_kept_offline_is_filed_once_through_json(client, db):
                                                                 "category": "gossip", "description": ""},
                       headers={"X-CSRFToken": token})
     assert bad.status_code == 422 and set(bad.get_json()["errors"]) == {"category", "description"}
+
+
+def test_coordinator_edits_an_observer_and_the_change_is_audited(client, db, login_as):
+    from electoral.core.models import AuditEntry
+
+    observer = make_observer()
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    page = client.get(f"/observation/observers/{observer.id}/edit").get_data(as_text=True)
+    assert observer.family_name in page and "print a new badge" in page
+    response = client.post_form(f"/observation/observers/{observer.id}/edit", {
+        "organisation": observer.organisation_id, "family_name": "كمارا", "given_names": "Fatu",
+        "sex": "F", "phone": observer.phone, "languages": "ar en"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    observer = db.session.get(Observer, observer.id)
+    assert observer.family_name == "كمارا" and observer.languages == "ar en"
+    assert observer.accredited  # editing the record does not withdraw the accreditation
+    assert db.session.scalar(db.select(AuditEntry).where(
+        AuditEntry.entity_type == "Observer", AuditEntry.action == "update",
+        AuditEntry.entity_id == str(observer.id)))
+
+
+def test_editing_an_observer_to_a_taken_phone_is_refused_beside_the_field(client, db, login_as):
+    organisation = make_organisation()
+    first, second = make_observer(organisation=organisation), make_observer(organisation=organisation)
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    response = client.post_form(f"/observation/observers/{second.id}/edit", {
+        "organisation": organisation.id, "family_name": "Doe", "given_names": "",
+        "sex": "M", "phone": first.phone, "languages": ""})
+    assert response.status_code == 200
+    assert "Another observer of this organisation has this phone number." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Observer, second.id).family_name != "Doe"

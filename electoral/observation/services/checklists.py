@@ -179,6 +179,67 @@ def add_question(session: Session, template: ChecklistTemplate, code: str, qtype
     return question
 
 
+def update_question(session: Session, question: Question, code: str, qtype: str, texts: dict[str, str],
+                    choices: list[dict] | None = None, minimum: float | None = None, maximum: float | None = None,
+                    required: bool = True, relevance: str = "", critical: str = "", tally: str | None = None,
+                    section: Section | None = None) -> Question:
+    """Change a question of a draft; its conditions may still only name the questions before it."""
+    template = question.template
+    _require_draft(template)
+    spec = {"code": (code or "").strip(), "type": qtype, "texts": _texts(texts),
+            "choices": _keep_choice_translations(question.choices, choices or []),
+            "minimum": minimum, "maximum": maximum, "relevance": (relevance or "").strip(),
+            "critical": (critical or "").strip(), "tally": tally or None}
+    earlier = {q.code for q in template.questions if q.position < question.position}
+    errors = question_problems(template, spec, earlier)
+    others = {q.code for q in template.questions if q.id != question.id}
+    if spec["code"] in others and "code" not in errors:
+        errors["code"] = [_("The question %(code)s exists in this checklist.", code=spec["code"])]
+    if spec["code"] != question.code and (users := _questions_naming(template, question.code)):
+        # Renaming would leave a later condition pointing at nothing.
+        errors.setdefault("code", []).append(_("Questions %(codes)s name this code in their conditions.",
+                                               codes=", ".join(users)))
+    if errors:
+        raise ValidationFailed(errors)
+    for key, value in spec.items():
+        setattr(question, key, value)
+    if spec["type"] not in CHOICE_TYPES:
+        question.choices = []
+    question.required, question.section = bool(required), section
+    session.flush()
+    return question
+
+
+def remove_question(session: Session, question: Question) -> None:
+    """Take a question out of a draft, unless a later question's condition names it."""
+    template = question.template
+    _require_draft(template)
+    if users := _questions_naming(template, question.code):
+        raise ValidationFailed(_("Questions %(codes)s name %(code)s in their conditions; change them first.",
+                                 codes=", ".join(users), code=question.code))
+    template.questions.remove(question)
+    for position, remaining in enumerate(template.questions, start=1):
+        remaining.position = position
+    session.flush()
+
+
+def _questions_naming(template: ChecklistTemplate, code: str) -> list[str]:
+    return [q.code for q in template.questions if q.code != code and code in (
+        conditions.codes(conditions.parse(q.relevance)) | conditions.codes(conditions.parse(q.critical)))]
+
+
+def _keep_choice_translations(old: list[dict], new: list[dict]) -> list[dict]:
+    # The builder edits choices as "value = English label"; labels in other
+    # languages (from an XLSForm) stay with their value.
+    kept = {c["value"]: c.get("texts", {}) for c in old or []}
+    return [{"value": c["value"], "texts": {**kept.get(c["value"], {}), **c["texts"]}} for c in new]
+
+
+def choices_text(question: Question) -> str:
+    """The choices as the builder's text area shows them."""
+    return "\n".join(f"{c['value']} = {text_in(c.get('texts'), 'en')}" for c in question.choices)
+
+
 def publish(session: Session, template: ChecklistTemplate) -> None:
     """Make the draft the version observers fill; earlier versions retire but stay for their submissions."""
     if not template.questions:
