@@ -201,6 +201,12 @@ def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
     connection.execute(insert(AuditEntry), rows)
 
 
+def record_export(session: Session, what: str, name: str, details: dict[str, Any]) -> None:
+    """Note in the trail that the current actor exported personal data (``what``: the kind, ``name``: the file)."""
+    append_entries(session, [{"action": "export", "entity_type": what, "entity_id": name[:60],
+                              "before": None, "after": _jsonable(details)}])
+
+
 # ORM changes are written at each flush (the only moment the old values are
 # known), unchained, and chained just before the commit. Chaining takes the
 # chain's lock; doing it at the last moment keeps the lock short, so parallel

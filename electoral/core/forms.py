@@ -21,6 +21,7 @@ class AuditFilterForm(FlaskForm):
     entity_type = SelectField(_l("Record type"), validators=[Optional()], validate_choice=False)
     action = SelectField(_l("Action"), choices=[
         ("", _l("Any")), ("create", _l("Created")), ("update", _l("Changed")), ("delete", _l("Deleted")),
+        ("export", _l("Exported")),
     ], validators=[Optional()])
     entity_id = StringField(_l("Record number"), validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
