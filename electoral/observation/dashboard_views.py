@@ -25,6 +25,7 @@ from electoral.extensions import db
 from electoral.geography import services as geography
 from electoral.observation import forms, services
 from electoral.observation.models import PHASES, Alert
+from electoral.observation.sms import log as sms_log
 from electoral.observation.views import COORDINATORS
 from electoral.observation.views import blueprint as bp
 
@@ -78,7 +79,8 @@ def dashboard():
         late=services.late_stations(db.session, phase, deadline, dt.datetime.now(dt.UTC), area),
         deadline=deadline_text, conflicts=services.conflicts(db.session, phase, area),
         figures=services.live_figures(db.session, area), lineage=_lineage(area),
-        lang=str(get_locale() or "en").split("_")[0], text_in=services.text_in)
+        lang=str(get_locale() or "en").split("_")[0], text_in=services.text_in,
+        failures=sms_log.failures_by_region(db.session, current_user.scope))
 
 
 def _lineage(area) -> list:

@@ -50,6 +50,17 @@ def test_log_shows_the_share_of_failed_messages_per_region(client, db, login_as)
     assert region in page and "100.0%" in page
 
 
+def test_dashboard_shows_the_share_of_failed_messages_per_region(client, db, login_as):
+    observer, _message = _malformed(db)
+    services.receive(db.session, "tr", "good1", observer.phone,
+                     f"OPEN {observer.accreditation_number} Q1Y Q3Y Q45")
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    page = client.get("/observation/dashboard").get_data(as_text=True)
+    section = page[page.index('id="sms-failures"'):]
+    assert observer.station.centre.district.region.name in section and "50.0%" in section
+
+
 def test_observer_cannot_read_the_log(client, db, login_as):
     login_as(Role.OBSERVER)
     assert client.get("/sms/messages").status_code == 403
