@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from electoral.config import LANGUAGES
 
@@ -126,5 +126,6 @@ class IncidentForm(FlaskForm):
 
 
 class SampleForm(FlaskForm):
-    size = DecimalField(_l("Number of stations in the sample"), places=0, validators=[DataRequired()])
+    size = DecimalField(_l("Number of stations in the sample"), places=0,
+                        validators=[DataRequired(), NumberRange(min=1, max=1_000_000)])
     seed = StringField(_l("Random seed (written in the minutes)"), validators=[Optional(), Length(max=20)])
