@@ -112,8 +112,8 @@ def submit_entry(session: Session, race: Race, station: PollingStation, clerk: U
     # Every refusal above comes before the first write, so a refused row of an import leaves nothing behind.
     if sheet is None:
         sheet = TallySheet(race=race, station=station, state="not_received", round=1)
-        session.add(sheet)
-        session.flush()
+        # Two clerks' first entries of a new sheet both create it: the second is refused here.
+        _insert_entry(session, sheet, expected)
     entry = TallyEntry(sheet_id=sheet.id, round=sheet.round, entry_no=expected, clerk_id=clerk.id,
                        figures=figures, source=source)
     _insert_entry(session, entry, expected)
@@ -129,8 +129,8 @@ def submit_entry(session: Session, race: Race, station: PollingStation, clerk: U
     return entry
 
 
-def _insert_entry(session: Session, entry: TallyEntry, number: int) -> None:
-    """Insert the entry; a concurrent save of the same entry number becomes a clear message."""
+def _insert_entry(session: Session, entry: TallyEntry | TallySheet, number: int) -> None:
+    """Insert the entry (or its new sheet); a concurrent save of the same entry number becomes a clear message."""
     message = _("Another clerk saved entry %(number)d of this sheet a moment ago. "
                 "Nothing was saved; open the sheet again.", number=number)
     if session.get_bind().dialect.name == "sqlite":

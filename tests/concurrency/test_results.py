@@ -1,0 +1,103 @@
+"""Results clerks saving the same entry of the same tally sheet at the same moment, through the web form."""
+
+from sqlalchemy import func, select
+
+from electoral.accounts.models import User
+from electoral.results import services
+from electoral.results.models import TallyEntry, TallySheet
+from tests.concurrency.conftest import ROUNDS
+from tests.factories import PASSWORD, make_station
+from tests.results.factories import figures, make_clerk, make_race
+
+
+def _form(raw: dict, entry_no: int, token: str) -> dict:
+    data = {k: str(v) for k, v in raw.items() if k != "candidates"}
+    data.update({f"candidate_{code}": str(v) for code, v in raw["candidates"].items()})
+    return data | {"entry_no": str(entry_no), "csrf_token": token}
+
+
+def _signed_in(app, username: str):
+    client = app.test_client()
+    response = client.post_form("/login", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    return client, client.csrf_token()
+
+
+def _poster(client, url: str, data: dict):
+    def work():
+        response = client.post(url, data=data)
+        return response.status_code, response.get_data(as_text=True)
+    return work
+
+
+def _entries(db, race_id: int, station_id: int) -> list[tuple[int, int]]:
+    db.session.commit()
+    return db.session.execute(select(TallyEntry.entry_no, TallyEntry.clerk_id).join(TallySheet).where(
+        TallySheet.race_id == race_id, TallySheet.station_id == station_id)).all()
+
+
+REFUSALS = ("Another clerk saved entry 1 of this sheet a moment ago", "This sheet awaits entry 2, not entry 1")
+
+
+def _one_saved_one_refused(outcomes) -> None:
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    statuses = sorted(status for status, _page in outcomes)
+    assert statuses == [302, 400], statuses
+    refused = next(page for status, page in outcomes if status == 400)
+    assert any(message in refused for message in REFUSALS), refused[:2000]
+
+
+def test_two_clerks_saving_the_first_entry_at_once_store_one_and_refuse_the_other(app, db, race):
+    clerks = [make_clerk().username, make_clerk().username]
+    race_row = make_race(code="PRES")
+    stations = [(s.id, s.code) for s in (make_station(code=f"S-{n}") for n in range(ROUNDS))]
+    race_id = race_row.id
+    db.session.commit()
+    (first, token1), (second, token2) = (_signed_in(app, name) for name in clerks)
+    for station_id, code in stations:
+        url = f"/results/entry/PRES/{code}"
+        outcomes = race(_poster(first, url, _form(figures(), 1, token1)),
+                        _poster(second, url, _form(figures(votes=(61, 35)), 1, token2)))
+        _one_saved_one_refused(outcomes)
+        assert len(_entries(db, race_id, station_id)) == 1
+
+
+def test_one_clerk_saving_the_same_entry_twice_at_once_stores_it_once(app, db, race):
+    clerk = make_clerk().username
+    race_id = make_race(code="PRES").id
+    stations = [(s.id, s.code) for s in (make_station(code=f"S-{n}") for n in range(ROUNDS))]
+    db.session.commit()
+    # Two tabs of one clerk, or a double press on a slow network.
+    (tab1, token1), (tab2, token2) = _signed_in(app, clerk), _signed_in(app, clerk)
+    for station_id, code in stations:
+        url = f"/results/entry/PRES/{code}"
+        outcomes = race(_poster(tab1, url, _form(figures(), 1, token1)), _poster(tab2, url, _form(figures(), 1, token2)))
+        _one_saved_one_refused(outcomes)
+        assert len(_entries(db, race_id, station_id)) == 1
+
+
+def test_two_clerks_saving_the_second_entry_at_once_store_one_and_refuse_the_other(app, db, race):
+
+    names = [make_clerk().username for _ in range(3)]
+    race_row = make_race(code="PRES")
+    stations = [make_station(code=f"S-{n}") for n in range(ROUNDS)]
+    first_clerk = db.session.scalar(select(User).where(User.username == names[0]))
+    for station in stations:
+        services.submit_entry(db.session, race_row, station, first_clerk, figures())
+    ids = [(s.id, s.code) for s in stations]
+    race_id = race_row.id
+    db.session.commit()
+    (second, token2), (third, token3) = (_signed_in(app, name) for name in names[1:])
+    for station_id, code in ids:
+        url = f"/results/entry/PRES/{code}"
+        outcomes = race(_poster(second, url, _form(figures(), 2, token2)),
+                        _poster(third, url, _form(figures(), 2, token3)))
+        assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+        assert sorted(status for status, _page in outcomes) == [302, 400]
+        refused = next(page for status, page in outcomes if status == 400)
+        assert "Another clerk saved entry 2 of this sheet a moment ago" in refused or "awaits no entry" in refused
+        assert sorted(no for no, _clerk in _entries(db, race_id, station_id)) == [1, 2]
+        # Agreed once: checked and accepted or quarantined (no roll here), never left awaiting an entry.
+        state = db.session.scalar(select(TallySheet.state).where(TallySheet.station_id == station_id))
+        assert state in ("accepted", "quarantined")
+    assert db.session.scalar(select(func.count(TallyEntry.id))) == 2 * ROUNDS
