@@ -32,7 +32,7 @@ from electoral.registration.forms import (
     SearchForm,
     TransferForm,
 )
-from electoral.registration.services import dedup, election, exports, voters
+from electoral.registration.services import dedup, election, exports, roll, voters
 from electoral.registration.services.imports import parse_date
 
 bp = Blueprint("registration", __name__, url_prefix="/registration", template_folder="templates")
@@ -67,6 +67,11 @@ ID_TYPE_LABELS = dict(ID_TYPE_CHOICES)
 @bp.app_template_filter("voter_status")
 def voter_status(value: str) -> str:
     return str(STATUS_LABELS.get(value, value))
+
+
+@bp.app_template_filter("removal_reason")
+def removal_reason_label(value: str) -> str:
+    return str(roll.REMOVAL_LABELS.get(value, value))
 
 
 @bp.app_template_filter("id_type")

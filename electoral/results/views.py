@@ -50,6 +50,7 @@ home.register(_l("Result checks"), "results.check_settings", (Role.ADMINISTRATOR
 @bp.context_processor
 def helpers():
     return {"state_label": services.state_label, "level_label": services.level_label,
+            "event_label": services.event_label,
             "field_labels": services.field_labels(), "FIELDS": FIELDS}
 
 

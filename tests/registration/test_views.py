@@ -250,3 +250,7 @@ def test_supervisor_removes_a_deceased_voter_from_the_frozen_roll(client, db, lo
                                 {"reason": "deceased", "note": "Death certificate 4411"}, follow_redirects=True)
     assert f"Voter {voter.voter_number} removed." in response.get_data(as_text=True)
     assert db.session.query(RollChange).one().reason == "deceased: Death certificate 4411"
+    page = client.get(f"/registration/voters/{voter.voter_number}").get_data(as_text=True)
+    assert "removed · deceased" in page.lower()
+    from flask import current_app
+    assert current_app.jinja_env.filters["removal_reason"]("court_order") == "court order"

@@ -137,6 +137,8 @@ def test_supervisor_accepts_a_quarantined_sheet_with_a_reason(db, client, login_
     client.post_form(f"/results/sheets/{sheet.id}", {"decision": "accept", "reason": "Recounted: correct"})
     _db.session.expire_all()
     assert _db.session.get(type(sheet), sheet.id).state == "accepted"
+    history = client.get(f"/results/sheets/{sheet.id}").get_data(as_text=True)
+    assert "accepted after audit" in history and "Recounted: correct" in history
 
 
 def test_administrator_switches_a_check_off(db, client, login_as):

@@ -80,7 +80,8 @@ def build(doc, params):
         doc.paragraph(template.name, bold=True)
         doc.paragraph(_("Type the checklist code, your accreditation number, then each question's code "
                         "followed by your answer, separated by spaces:"))
-        doc.paragraph(f"{template.code} <{_('your number')}> {_('CODE')}{_('answer')} …", bold=True, size=12)
+        # One message, so that a translator sees the whole pattern and may reorder it.
+        doc.paragraph(_("%(code)s <your number> CODEanswer …", code=template.code), bold=True, size=12)
         doc.paragraph(_("For example: %(example)s", example=_example(template)))
         rows = []
         for question in template.questions:

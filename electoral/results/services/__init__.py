@@ -32,6 +32,7 @@ from electoral.results.services.entry import (  # noqa: F401
     resolve,
     sheet_list_query,
     start_audit,
+    event_label,
     state_label,
     submit_entry,
 )

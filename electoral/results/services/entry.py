@@ -25,9 +25,10 @@ from electoral.results.models import (
     TallySheet,
 )
 from electoral.results.services.races import ballots_received, contested_at, registered_voters
+from electoral.results.services.totals import PENDING, tracking
 
 OPEN_FOR_ENTRY = ("not_received", "first_entry")
-PENDING_AUDIT = ("quarantined", "under_audit")
+PENDING_AUDIT = PENDING
 
 
 def field_labels() -> dict[str, str]:
@@ -174,6 +175,11 @@ def figures_hash(figures: dict) -> str:
 
 def agree(session: Session, sheet: TallySheet, figures: dict) -> list[checks.Outcome]:
     """Write the agreed figures on the sheet, run the checks; accepted, or quarantined if any fails."""
+    with tracking(session, sheet):
+        return _agree(session, sheet, figures)
+
+
+def _agree(session: Session, sheet: TallySheet, figures: dict) -> list[checks.Outcome]:
     station_ids = [sheet.station_id]
     sheet.registered_voters = registered_voters(session, station_ids)[sheet.station_id]
     from_logistics = ballots_received(session, station_ids)[sheet.station_id]
@@ -279,7 +285,8 @@ def start_audit(session: Session, sheet: TallySheet, supervisor: User) -> None:
     _require_supervisor(supervisor)
     if sheet.state != "quarantined":
         raise ValidationFailed(_("Only a quarantined sheet can be taken for audit."))
-    sheet.state = "under_audit"
+    with tracking(session, sheet):  # quarantined and under audit are both pending: nothing moves
+        sheet.state = "under_audit"
     session.add(SheetEvent(sheet_id=sheet.id, action="audit", reason="", user_id=supervisor.id))
     session.flush()
 
@@ -295,19 +302,20 @@ def decide(session: Session, sheet: TallySheet, supervisor: User, decision: str,
     if sheet.state not in allowed[decision]:
         raise ValidationFailed(_("This decision does not apply to a sheet that is %(state)s.",
                                  state=state_label(sheet.state)))
-    if decision == "accept":
-        sheet.state = "accepted"
-    elif decision == "cancel":
-        sheet.state = "cancelled"
-    else:
-        for entry in _current_entries(session, sheet).values():
-            entry.superseded = True
-        sheet.round += 1
-        sheet.state = "not_received"
-        for name in FIELDS:
-            setattr(sheet, name, None)
-        sheet.figures_hash, sheet.failed_checks = None, ""
-        sheet.votes = []
+    with tracking(session, sheet):
+        if decision == "accept":
+            sheet.state = "accepted"
+        elif decision == "cancel":
+            sheet.state = "cancelled"
+        else:
+            for entry in _current_entries(session, sheet).values():
+                entry.superseded = True
+            sheet.round += 1
+            sheet.state = "not_received"
+            for name in FIELDS:
+                setattr(sheet, name, None)
+            sheet.figures_hash, sheet.failed_checks = None, ""
+            sheet.votes = []
     session.add(SheetEvent(sheet_id=sheet.id, action=decision, reason=reason, user_id=supervisor.id))
     session.flush()
 
@@ -318,6 +326,13 @@ def state_label(state: str) -> str:
             "second_entry": _("second entry done"), "in_correction": _("in correction"),
             "quarantined": _("quarantined"), "under_audit": _("under audit"), "accepted": _("accepted"),
             "cancelled": _("cancelled")}[state]
+
+
+def event_label(action: str) -> str:
+    """The translated name of a step in a sheet's history."""
+    return {"resolved": _("differences settled by the supervisor"), "audit": _("audit started"),
+            "accept": _("accepted after audit"), "re_enter": _("sent back for a new double entry"),
+            "cancel": _("cancelled after audit")}.get(action, action)
 
 
 @dataclass
