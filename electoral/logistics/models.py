@@ -11,11 +11,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -260,7 +262,12 @@ class CustodyEvent(Audited, db.Model):
     """One hand-over or finding in the chain of custody; append-only."""
 
     __tablename__ = "logistics_custody_event"
-    __table_args__ = (CheckConstraint(_in("kind", EVENT_KINDS), name="known_kind"),)
+    __table_args__ = (
+        CheckConstraint(_in("kind", EVENT_KINDS), name="known_kind"),
+        # A consignment is received once; a second receipt would count its stock twice.
+        Index("uq_logistics_custody_event_one_receipt", "consignment_id", unique=True,
+              postgresql_where=text("kind = 'received'"), sqlite_where=text("kind = 'received'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consignment_id: Mapped[int] = mapped_column(ForeignKey("logistics_consignment.id"), index=True)

@@ -271,6 +271,8 @@ class Receipt:
 
 def receive(session: Session, consignment: Consignment, receipt: Receipt, user=None) -> list[Discrepancy]:
     """Confirm receipt item by item and seal by seal; every difference becomes an open discrepancy."""
+    # Two storekeepers confirming at once: the second waits here and then finds it received.
+    session.refresh(consignment, with_for_update=True)
     if consignment.status != "dispatched":
         _require_draft(consignment)
         raise ValidationFailed(_("Consignment %(code)s has not been dispatched yet.", code=consignment.code))

@@ -1,0 +1,65 @@
+"""A consignment received twice at the same moment: one receipt, stock counted once."""
+
+from sqlalchemy import func, select
+
+from electoral.core.errors import ValidationFailed
+from electoral.extensions import db as _db
+from electoral.logistics import services
+from electoral.logistics.models import Consignment, CustodyEvent, Discrepancy
+from tests.concurrency.conftest import ROUNDS
+from tests.logistics.factories import (
+    make_item,
+    make_warehouse,
+    packed_consignment,
+    stocked_warehouse,
+)
+
+
+def _receiver(consignment_id: int, found: int):
+    """A storekeeper confirming the receipt, counting ``found`` units on every line."""
+
+    def work():
+        consignment = _db.session.get(Consignment, consignment_id)
+        receipt = services.Receipt({line.id: found for line in consignment.lines},
+                                   {seal.id: "intact" for seal in consignment.seals}, [])
+        try:
+            problems = services.receive(_db.session, consignment, receipt)
+        except ValidationFailed as refused:
+            _db.session.rollback()
+            return str(refused)
+        _db.session.commit()
+        return len(problems)
+
+    return work
+
+
+def test_a_consignment_received_twice_at_once_is_received_and_counted_once(db, race):
+    item = make_item()
+    origin = stocked_warehouse(item, 10_000)
+    store = make_warehouse("district")
+    ids = []
+    for _ in range(ROUNDS):
+        consignment = packed_consignment(origin=origin, destination=store, item=item, quantity=100)
+        services.dispatch(db.session, consignment)
+        ids.append(consignment.id)
+    store_id = store.id
+    db.session.commit()
+    for consignment_id in ids:
+        # The two storekeepers counted differently: whichever receipt stands must stand whole.
+        outcomes = race(_receiver(consignment_id, 100), _receiver(consignment_id, 97))
+        refused = [o for o in outcomes if isinstance(o, str)]
+        assert len(refused) == 1 and "was received and cannot be changed" in refused[0], outcomes
+        shortages = [o for o in outcomes if isinstance(o, int)]
+        db.session.commit()
+        received = db.session.scalars(select(CustodyEvent.kind).where(
+            CustodyEvent.consignment_id == consignment_id, CustodyEvent.kind == "received")).all()
+        assert len(received) == 1
+        discrepancies = db.session.scalar(select(func.count(Discrepancy.id)).where(
+            Discrepancy.consignment_id == consignment_id))
+        assert discrepancies == shortages[0]
+        line = db.session.get(Consignment, consignment_id).lines[0]
+        assert line.received_quantity == (100 if shortages == [0] else 97)
+    db.session.expire_all()
+    stock = services.on_hand(db.session, db.session.get(type(store), store_id))
+    lines = db.session.scalars(select(Consignment).where(Consignment.id.in_(ids))).all()
+    assert stock == {item.id: sum(c.lines[0].received_quantity for c in lines)}
