@@ -7,11 +7,18 @@ Spanish). Every import goes through here so all of them accept the same files.
 
 import csv
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import gettext as _
+
+# Text a spreadsheet would run as a formula (OWASP "CSV injection"); tab and CR too,
+# which some spreadsheets drop before reading the = that follows.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters XLSX (XML 1.0) cannot hold; openpyxl refuses a cell with one.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class TabularError(ValueError):
@@ -90,4 +97,35 @@ def read_table(data: bytes, filename: str, required: list[str], optional: list[s
     for line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
-        yield Row(line, {c: (cells[i].strip() if i < len(cells) else "") for c, i in index.items()})
+        yield Row(line, {c: (_unquote(cells[i].strip()) if i < len(cells) else "") for c, i in index.items()})
+
+
+def _unquote(text: str) -> str:
+    # A file exported here and edited comes back with safe_cell's quote: take it off again.
+    return text[1:] if text.startswith("'") and text[1:2] and text[1] in _FORMULA_START else text
+
+
+def safe_cell(value):
+    """A cell a spreadsheet shows as text and never runs: a formula gets a leading quote.
+
+    Control characters an XLSX cannot hold are dropped. Numbers pass unchanged.
+    """
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+    return value
+
+
+class SafeCsvWriter:
+    """csv.writer whose every cell goes through safe_cell: what every export writes with."""
+
+    def __init__(self, stream, **kwargs):
+        self._writer = csv.writer(stream, **kwargs)
+
+    def writerow(self, row: Iterable):
+        return self._writer.writerow(["" if v is None else safe_cell(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)

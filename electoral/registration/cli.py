@@ -1,6 +1,5 @@
 """`electoral election ...` and `electoral voters ...`"""
 
-import csv
 import time
 from datetime import date
 
@@ -9,7 +8,7 @@ from flask.cli import with_appcontext
 
 from electoral.core.audit import current_actor
 from electoral.core.errors import ImportFailed, ValidationFailed
-from electoral.core.tabular import TabularError
+from electoral.core.tabular import SafeCsvWriter, TabularError
 from electoral.extensions import db
 from electoral.registration.services import adjudication, assignment, election, exports, imports
 
@@ -101,7 +100,7 @@ def import_command(file, skip_invalid, rejects, batch_size):
     if summary.rejected:
         rejects = rejects or f"{file}.rejects.csv"
         with open(rejects, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
+            writer = SafeCsvWriter(out)
             writer.writerow(["line", *imports.ALL_COLUMNS, "reason"])
             for row in summary.rejected:
                 writer.writerow([row.line, *(row.values.get(c, "") for c in imports.ALL_COLUMNS), row.reason])

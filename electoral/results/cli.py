@@ -1,6 +1,5 @@
 """`electoral results ...`: races, tally sheet figures from the field, exports."""
 
-import csv
 
 import click
 from flask.cli import with_appcontext
@@ -9,7 +8,7 @@ from sqlalchemy import select
 from electoral.accounts.models import User
 from electoral.core.audit import Actor, acting_as
 from electoral.core.errors import ImportFailed, ValidationFailed
-from electoral.core.tabular import TabularError
+from electoral.core.tabular import SafeCsvWriter, TabularError
 from electoral.extensions import db
 from electoral.geography.services import read_file
 from electoral.results import services
@@ -103,7 +102,7 @@ def export(file, race_code, level):
         raise SystemExit(1)
     header, rows = services.export_rows(db.session, race, level)
     with open(file, "w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
+        writer = SafeCsvWriter(out)
         writer.writerow(header)
         writer.writerows(rows)
     click.echo(f"Wrote {len(rows)} rows to {file}.")

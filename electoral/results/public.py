@@ -4,12 +4,12 @@ The pages, the CSV and the JSON are all fed by ``services.summary`` and
 ``services.station_rows``, the same functions the PDF and the exports use.
 """
 
-import csv
 import io
 
 from flask import Response, abort, jsonify, render_template, request
 
 from electoral.core.auth import public
+from electoral.core.tabular import SafeCsvWriter
 from electoral.extensions import db
 from electoral.results import services
 from electoral.results.views import area_or_404, bp
@@ -50,9 +50,9 @@ def public_csv(code: str):
     race = _race_or_404(code)
     header, rows = _open_data(race)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header)
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = SafeCsvWriter(out)
+    writer.writerow(header)
+    writer.writerows([row.get(h) for h in header] for row in rows)
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=results-{race.code}-stations.csv"})
 

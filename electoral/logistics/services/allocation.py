@@ -1,6 +1,5 @@
 """Voter counts from the roll, stations from the roll, and the allocation of materials at every level."""
 
-import csv
 import io
 from dataclasses import dataclass, field
 
@@ -9,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from electoral.core.audit import current_actor
+from electoral.core.tabular import SafeCsvWriter
 from electoral.geography.models import (
     DEFAULT_STATION_CAPACITY,
     District,
@@ -246,7 +246,7 @@ def export_csv(allocation: Allocation, level: str, stream) -> int:
     """Write one level of the allocation as CSV; return the number of rows."""
     if level not in LEVELS:
         raise ValueError(level)
-    writer = csv.writer(stream)
+    writer = SafeCsvWriter(stream)
     writer.writerow(allocation.header(level))
     rows = allocation.level(level)
     writer.writerows(rows)

@@ -8,19 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from electoral.core.tabular import safe_cell
 from electoral.geography.models import PollingStation
 from electoral.observation.models import ChecklistTemplate, Incident, Observer, Submission
 from electoral.observation.services.checklists import latest, text_in
 from electoral.observation.services.observers import station_ids_query
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @ gets a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def submission_table(session: Session, template_code: str, lang: str, header_labels: dict[str, str],

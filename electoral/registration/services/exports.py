@@ -1,6 +1,5 @@
 """Search, CSV exports and figures of the roll."""
 
-import csv
 import io
 from collections.abc import Iterator
 from datetime import date
@@ -8,6 +7,7 @@ from datetime import date
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from electoral.core.tabular import SafeCsvWriter
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
 from electoral.registration.models import DuplicatePair, Voter
 from electoral.registration.services import dedup, numbers
@@ -83,7 +83,7 @@ def pair_rows(session: Session) -> Iterator[list]:
 
 
 def write_csv(rows: Iterator[list], header: list[str], stream) -> int:
-    writer = csv.writer(stream)
+    writer = SafeCsvWriter(stream)
     writer.writerow(header)
     count = 0
     for row in rows:

@@ -1,6 +1,5 @@
 """Coverage: officials needed per district from its stations and the staffing template, against those certified."""
 
-import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -8,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from electoral.core.tabular import SafeCsvWriter
 from electoral.geography.models import District, PollingCentre, PollingStation
 from electoral.training.models import (
     Certificate,
@@ -104,7 +104,7 @@ def coverage(session: Session, scope=None) -> list[DistrictCoverage]:
 def coverage_csv(rows: list[DistrictCoverage]) -> str:
     """The coverage figures as CSV text (shares as decimals, 0..1)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         writer.writerow([r.code, r.name, r.stations, r.needed, r.certified, r.gap,
