@@ -1,0 +1,42 @@
+"""An offline observer's phone retrying one checklist: the retries race each other on the API."""
+
+from sqlalchemy import func, select
+
+from electoral.observation import services
+from electoral.observation.models import Submission
+from tests.concurrency.conftest import ROUNDS
+from tests.observation.factories import OPENING_OK, make_observer, make_opening_checklist
+
+RETRIES = 4
+
+
+def _sender(client, body: dict, token: str):
+    def work():
+        response = client.post("/api/v1/submissions", json=body, headers={"Authorization": f"Bearer {token}"})
+        return response.status_code, response.get_json()
+    return work
+
+
+def test_retries_of_one_filing_racing_each_other_store_it_once(app, db, race):
+    template = make_opening_checklist()
+    observer = make_observer()
+    token = services.create_token(db.session, observer.user)
+    station_code, version = observer.station.code, template.version
+    db.session.commit()
+    # A phone's retries come on separate connections, so separate clients here.
+    clients = [app.test_client() for _ in range(RETRIES)]
+    for n in range(ROUNDS):
+        body = {"client_id": f"phone-0001-{n:04d}", "template": "OPEN", "version": version,
+                "station_code": station_code, "answers": OPENING_OK, "submitted_at": "2026-11-25T07:05:00Z"}
+        outcomes = race(*(_sender(c, body, token) for c in clients))
+        assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+        assert sorted(status for status, _body in outcomes) == [200] * (RETRIES - 1) + [201]
+        # Every retry is told of the same, single filing.
+        assert len({answer["id"] for _status, answer in outcomes}) == 1
+        db.session.commit()
+        assert db.session.scalar(select(func.count(Submission.id)).where(
+            Submission.client_id == body["client_id"])) == 1
+    # Each round was a new filing of the same checklist: revisions, exactly one of them current.
+    revisions = db.session.execute(select(Submission.revision, Submission.current).order_by(Submission.revision)).all()
+    assert [r for r, _c in revisions] == list(range(1, ROUNDS + 1))
+    assert [c for _r, c in revisions].count(True) == 1
