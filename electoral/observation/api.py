@@ -10,16 +10,13 @@ import functools
 from flask import Blueprint, g, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from electoral.core.auth import Role, public
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import csrf, db
-from electoral.geography.models import PollingStation
 from electoral.observation import services
-from electoral.observation.models import ChecklistTemplate, Submission
+from electoral.observation.models import Submission
 
 api_bp = Blueprint("observation_api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)
@@ -34,7 +31,7 @@ def token_access(*roles: Role):
         def wrapper(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-            user = services.user_for_token(db.session, token)
+            user = services.token_user(db.session, token)
             if user is None:
                 return jsonify(error=_("A valid bearer token is required.")), 401
             if not user.has_any_role(allowed):
@@ -55,10 +52,13 @@ def token_access(*roles: Role):
     return decorator
 
 
-def submission_json(submission: Submission) -> dict:
+def submission_json(submission: Submission, template_code: str | None = None, version: int | None = None,
+                    station_code: str | None = None) -> dict:
+    """The filing as the API answers it; the codes, when the caller has them, spare loading the rows."""
     return {
-        "id": submission.id, "client_id": submission.client_id, "template": submission.template.code,
-        "version": submission.template.version, "station_code": submission.station.code,
+        "id": submission.id, "client_id": submission.client_id,
+        "template": template_code or submission.template.code,
+        "version": version or submission.template.version, "station_code": station_code or submission.station.code,
         "revision": submission.revision, "critical": submission.critical, "answers": submission.answers,
         "submitted_at": _utc(submission.submitted_at).isoformat(),
     }
@@ -69,33 +69,43 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def _earlier(user, client_id: str) -> tuple[dict, int] | None:
+    """The answer to a client id already filed: the first filing, or a refusal if another account's."""
+    existing = services.find_submission(db.session, client_id) if client_id else None
+    return None if existing is None else _answer_for(user, existing)
+
+
+def _answer_for(user, existing: Submission) -> tuple[dict, int]:
+    if existing.user_id != user.id:
+        return {"errors": {"client_id": [_("This client id was used by another account.")]}}, 422
+    return submission_json(existing), 200
+
+
 def file_json(user, body) -> tuple[dict, int]:
-    """Validate and file a JSON submission for ``user``; the answer body and HTTP status."""
+    """Validate and file a JSON submission for ``user``; the answer body and HTTP status.
+
+    The hot path of polling day: one query reads the observer, station and template
+    version (the version's questions come from the in-process cache); the filing then
+    looks for a retry of the same client id and the filing it corrects in one more.
+    """
     if not isinstance(body, dict):
         return {"errors": {"": [_("The body must be a JSON object.")]}}, 422
     errors: dict[str, list[str]] = {}
     client_id = str(body.get("client_id") or "")
-    existing = services.find_submission(db.session, client_id) if client_id else None
-    if existing is not None:
-        if existing.user_id != user.id:
-            return {"errors": {"client_id": [_("This client id was used by another account.")]}}, 422
-        return submission_json(existing), 200
-    template = None
+    template_code = str(body.get("template") or "")
     try:
         version = int(body.get("version"))
     except (TypeError, ValueError):
+        version = None
         errors["version"] = [_("Give the checklist's version number.")]
-    else:
-        template = db.session.scalar(select(ChecklistTemplate).options(
-            selectinload(ChecklistTemplate.questions)).where(
-            ChecklistTemplate.code == str(body.get("template") or ""), ChecklistTemplate.version == version))
-        if template is None:
-            errors["template"] = [_("No checklist has this code and version.")]
-    station = db.session.scalar(select(PollingStation).where(PollingStation.code == str(body.get("station_code") or "")))
-    observer = services.observer_for_user(db.session, user)
+    context = services.filing_context(db.session, user.id, str(body.get("station_code") or ""), template_code,
+                                      version)
+    template, station, observer = context.template, context.station, context.observer
+    if version is not None and template is None:
+        errors["template"] = [_("No checklist has this code and version.")]
     if station is None:
         errors["station_code"] = [_("No polling station has this code.")]
-    elif (reason := services.may_file(observer, station)) is not None:
+    elif (reason := services.refusal(observer, station.code, context.deployed)) is not None:
         errors["station_code"] = [reason]
     submitted_at = services.parse_moment(body.get("submitted_at")) if body.get("submitted_at") else None
     if body.get("submitted_at") and submitted_at is None:
@@ -113,22 +123,29 @@ def file_json(user, body) -> tuple[dict, int]:
     if template is not None and not errors:
         try:
             submission, created = services.submit(db.session, template, station, answers, client_id, observer,
-                                                  user, submitted_at, known_new=True)
+                                                  user, submitted_at)
+            if not created:
+                answer_and_status = _answer_for(user, submission)
+                db.session.rollback()
+                return answer_and_status
             # Made before the commit, which would expire what it reads.
-            answer = submission_json(submission)
+            answer = submission_json(submission, template.code, template.version, station.code)
             db.session.commit()
         except ValidationFailed as failure:
             errors.update(failure.errors)
         except IntegrityError:
             # The same client id filed a moment ago by a retry racing this one: that filing stands.
             db.session.rollback()
-            existing = services.find_submission(db.session, client_id)
-            if existing is None:
+            earlier = _earlier(user, client_id)
+            if earlier is None:
                 raise
-            return submission_json(existing), 200
+            return earlier
         else:
-            return answer, 201 if created else 200
+            return answer, 201
     db.session.rollback()
+    # A retry of a filing that went through answers with that filing, whatever changed since.
+    if client_id and (earlier := _earlier(user, client_id)) is not None:
+        return earlier
     return {"errors": {k: [str(m) for m in v] for k, v in errors.items()}}, 422
 
 

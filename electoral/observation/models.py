@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from electoral.accounts.models import User
-from electoral.core.models import Audited
+from electoral.core.models import Audited, utcnow
 from electoral.extensions import db
 from electoral.geography.models import PollingCentre, PollingStation
 
@@ -127,7 +127,10 @@ class ChecklistTemplate(Audited, db.Model):
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     # Superseded by a later published version: kept for the submissions made with it.
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Set here to the microsecond (SQLite's now() keeps whole seconds): with the id it keys the
+    # in-process cache of published versions, which must tell a re-created row from the old one.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 default=utcnow)
 
     sections: Mapped[list["Section"]] = relationship(
         back_populates="template", order_by="Section.position", cascade="all, delete-orphan")

@@ -1,16 +1,19 @@
 """Validating and filing checklists (idempotent by client id, revisions), incidents, alerts, API tokens."""
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
 import secrets
+import threading
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import and_, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from electoral.accounts.models import User
+from electoral.accounts.models import User, UserRole
+from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
 from electoral.geography.models import PollingStation
@@ -23,6 +26,7 @@ from electoral.observation.models import (
     ChecklistTemplate,
     Incident,
     Observer,
+    ObserverCentre,
     Question,
     Submission,
 )
@@ -121,17 +125,127 @@ def critical_questions(template: ChecklistTemplate, answers: dict[str, Any]) -> 
 
 def may_file(observer: Observer | None, station: PollingStation) -> str | None:
     """Why this observer may not file for this station, or None when they may."""
+    deployed = observer is not None and station.id in {s.id for s in stations_of(observer)}
+    return refusal(observer, station.code, deployed)
+
+
+def refusal(observer: Observer | None, station_code: str, deployed: bool) -> str | None:
+    """Why this observer may not file for the station, told whether they are deployed there."""
     if observer is None:
         return _("Your account is not linked to an observer.")
     if not observer.accredited:
         return _("Only accredited observers can file checklists.")
-    if station.id not in {s.id for s in stations_of(observer)}:
-        return _("You are not deployed to polling station %(code)s.", code=station.code)
+    if not deployed:
+        return _("You are not deployed to polling station %(code)s.", code=station_code)
     return None
 
 
 def find_submission(session: Session, client_id: str) -> Submission | None:
     return session.scalar(select(Submission).where(Submission.client_id == client_id))
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class QuestionRule:
+    """What validating, alerting and storing an answer read of a question (the names of Question's columns)."""
+
+    id: int
+    code: str
+    type: str
+    texts: dict[str, str]
+    choices: list[dict[str, Any]]
+    minimum: float | None
+    maximum: float | None
+    required: bool
+    relevance: str
+    critical: str
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Definition:
+    """A published checklist version as filing reads it, in place of the ORM template and its questions."""
+
+    id: int
+    code: str
+    version: int
+    questions: tuple[QuestionRule, ...]
+    published: bool = True
+
+    def question(self, code: str) -> QuestionRule | None:
+        return next((q for q in self.questions if q.code == code), None)
+
+
+# A published version never changes (editing makes a new version), so its definition is read
+# once per process. The key holds the row's creation time as well as its id: a database
+# emptied and filled again (tests, a restored backup) reuses ids, not creation times.
+_definitions: dict[tuple, Definition] = {}
+_definitions_lock = threading.Lock()
+
+
+def published_definition(session: Session, template_id: int, code: str, version: int,
+                         created_at: dt.datetime) -> Definition:
+    """The definition of a published template version, read from the database the first time only."""
+    key = (session.get_bind().url, template_id, created_at)
+    found = _definitions.get(key)
+    if found is not None:
+        return found
+    rows = session.execute(select(
+        Question.id, Question.code, Question.type, Question.texts, Question.choices, Question.minimum,
+        Question.maximum, Question.required, Question.relevance, Question.critical,
+    ).where(Question.template_id == template_id).order_by(Question.position)).all()
+    definition = Definition(template_id, code, version, tuple(QuestionRule(*row) for row in rows))
+    with _definitions_lock:
+        if len(_definitions) > 500:
+            _definitions.clear()
+        _definitions[key] = definition
+    return definition
+
+
+def definition_of(session: Session, template: ChecklistTemplate) -> ChecklistTemplate | Definition:
+    """The cached definition of a published template; a draft as it is (it may still change)."""
+    if not template.published:
+        return template
+    return published_definition(session, template.id, template.code, template.version, template.created_at)
+
+
+@dataclasses.dataclass(frozen=True)
+class StationRef:
+    """A polling station as filing needs it."""
+
+    id: int
+    code: str
+
+
+@dataclasses.dataclass
+class FilingContext:
+    observer: Observer | None
+    station: StationRef | None
+    deployed: bool
+    template: Definition | ChecklistTemplate | None
+
+
+def filing_context(session: Session, user_id: int, station_code: str, template_code: str,
+                   version: int | None) -> FilingContext:
+    """The account's observer, the station by code (and whether the observer is deployed there) and the
+    template version, read in one query: the API's hot path."""
+    one = select(literal(1).label("one")).subquery("one")
+    deployed = or_(PollingStation.id == Observer.station_id, exists().where(
+        ObserverCentre.observer_id == Observer.id, ObserverCentre.centre_id == PollingStation.centre_id))
+    row = session.execute(
+        select(Observer, PollingStation.id, PollingStation.code, deployed,
+               ChecklistTemplate.id, ChecklistTemplate.published, ChecklistTemplate.created_at)
+        .select_from(one)
+        .outerjoin(Observer, Observer.user_id == user_id)
+        .outerjoin(PollingStation, PollingStation.code == station_code)
+        .outerjoin(ChecklistTemplate, and_(ChecklistTemplate.code == template_code,
+                                           ChecklistTemplate.version == version))
+    ).one()
+    observer, station_id, code, is_deployed, template_id, published, created_at = row
+    template = None
+    if template_id is not None:
+        template = (published_definition(session, template_id, template_code, version, created_at) if published
+                    else session.get(ChecklistTemplate, template_id))
+    return FilingContext(observer, StationRef(station_id, code) if station_id is not None else None,
+                         bool(is_deployed), template)
 
 
 def parse_moment(value: Any) -> dt.datetime | None:
@@ -146,9 +260,10 @@ def parse_moment(value: Any) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def submit(session: Session, template: ChecklistTemplate, station: PollingStation, raw: dict[str, Any],
-           client_id: str, observer: Observer | None = None, user: User | None = None,
-           submitted_at: dt.datetime | None = None, known_new: bool = False) -> tuple[Submission, bool]:
+def submit(session: Session, template: ChecklistTemplate | Definition, station: PollingStation | StationRef,
+           raw: dict[str, Any], client_id: str, observer: Observer | None = None, user: User | None = None,
+           submitted_at: dt.datetime | None = None, known_new: bool = False,
+           channel: str = "web") -> tuple[Submission, bool]:
     """File a checklist; the same client id again returns the first filing (created False).
 
     A filing by the same observer for the same station and checklist after an
@@ -157,9 +272,8 @@ def submit(session: Session, template: ChecklistTemplate, station: PollingStatio
     second (IntegrityError at flush or commit); the caller rolls back and returns
     the first, as the API does. ``known_new`` skips the look-up the caller made.
     """
-    existing = None if known_new else find_submission(session, client_id)
-    if existing is not None:
-        return existing, False
+    if isinstance(template, ChecklistTemplate):
+        template = definition_of(session, template)
     errors: dict[str, list[str]] = {}
     if not CLIENT_ID.match(client_id or ""):
         errors["client_id"] = [_("The client id must have 8 to 64 letters, digits, dashes or colons.")]
@@ -168,15 +282,27 @@ def submit(session: Session, template: ChecklistTemplate, station: PollingStatio
     clean, answer_errors = validate_answers(template, raw or {})
     errors.update({f"answers.{code}": msgs for code, msgs in answer_errors.items()})
     if errors:
+        existing = None if known_new or not client_id else find_submission(session, client_id)
+        if existing is not None:
+            return existing, False
         raise ValidationFailed(errors)
-    previous = session.scalar(select(Submission).join(ChecklistTemplate).where(
-        Submission.current.is_(True), Submission.station_id == station.id,
-        Submission.observer_id == (observer.id if observer else None),
-        ChecklistTemplate.code == template.code).with_for_update(of=Submission))
+    observer_id = observer.id if observer else None
+    # One query finds both a filing with this client id (a retry) and the current filing it corrects.
+    found = session.scalars(select(Submission).where(or_(
+        Submission.client_id == client_id,
+        and_(Submission.current.is_(True), Submission.station_id == station.id,
+             Submission.observer_id == observer_id,
+             Submission.template_id.in_(select(ChecklistTemplate.id).where(
+                 ChecklistTemplate.code == template.code))))).with_for_update()).all()
+    existing = next((f for f in found if f.client_id == client_id), None)
+    if existing is not None:
+        return existing, False
+    previous = next((f for f in found if f.current), None)
+    now = utcnow()
     submission = Submission(
-        client_id=client_id, template=template, station=station, observer=observer,
-        user_id=user.id if user else None, submitted_at=submitted_at or utcnow(), received_at=utcnow(),
-        revision=previous.revision + 1 if previous else 1, current=True, answers=clean,
+        client_id=client_id, template_id=template.id, station_id=station.id, observer_id=observer_id,
+        user_id=user.id if user else None, submitted_at=submitted_at or now, received_at=now,
+        revision=previous.revision + 1 if previous else 1, current=True, answers=clean, channel=channel,
         # The first revision leaves it empty; corrections point to the first.
         original_id=(previous.original_id or previous.id) if previous else None)
     critical = critical_questions(template, clean)
@@ -186,9 +312,9 @@ def submit(session: Session, template: ChecklistTemplate, station: PollingStatio
     session.add(submission)
     # Alerts go in the same flush as the submission: one audit append for both.
     for question in critical:
-        session.add(Alert(station=station, submission=submission, question_code=question.code, status="open",
-                          summary=f"{question.code}: {text_in(question.texts, 'en')} = {_show(clean[question.code])}",
-                          note=""))
+        session.add(Alert(station_id=station.id, submission=submission, question_code=question.code,
+                          status="open", note="",
+                          summary=f"{question.code}: {text_in(question.texts, 'en')} = {_show(clean[question.code])}"))
     session.flush()
     if previous is not None:
         session.execute(update(Answer).where(Answer.submission_id == previous.id).values(current=False))
@@ -202,7 +328,7 @@ def _show(value: Any) -> str:
     return ", ".join(value) if isinstance(value, list) else str(value)
 
 
-def _answer_rows(template: ChecklistTemplate, submission_id: int, answers: dict[str, Any]) -> list[dict]:
+def _answer_rows(template: ChecklistTemplate | Definition, submission_id: int, answers: dict[str, Any]) -> list[dict]:
     rows = []
     for question in template.questions:
         if question.code not in answers:
@@ -294,3 +420,29 @@ def user_for_token(session: Session, token: str) -> User | None:
     user = session.scalar(select(User).join(ApiToken, ApiToken.user_id == User.id).where(
         ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False)))
     return user if user is not None and user.active else None
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenUser:
+    """The account behind an API token, as the API needs it (no ORM object, no second query for roles)."""
+
+    id: int
+    username: str
+    roles: frozenset[Role]
+
+    def has_any_role(self, roles) -> bool:
+        return bool(self.roles & set(roles))
+
+
+def token_user(session: Session, token: str) -> TokenUser | None:
+    """The active account an unrevoked token belongs to, with its roles, in one query; or None."""
+    if not token:
+        return None
+    rows = session.execute(
+        select(User.id, User.username, User.active, UserRole.role)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .outerjoin(UserRole, UserRole.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False))).all()
+    if not rows or not rows[0].active:
+        return None
+    return TokenUser(rows[0].id, rows[0].username, frozenset(Role(r.role) for r in rows if r.role))
