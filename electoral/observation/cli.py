@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from electoral.accounts.models import User
+from electoral.core.audit import record_export
 from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.tabular import TabularError
 from electoral.extensions import db
@@ -80,6 +81,8 @@ def export(file, code, lang):
     rows = list(rows)
     data = services.to_xlsx(header, rows, code) if file.lower().endswith(".xlsx") else services.to_csv(header, rows)
     Path(file).write_bytes(data)
+    record_export(db.session, "Observer submissions", Path(file).name, {"template": code, "rows": len(rows)})
+    db.session.commit()
     click.echo(f"Wrote {len(rows)} submissions to {file}.")
 
 

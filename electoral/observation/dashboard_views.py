@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from electoral.core.audit import record_export
 from electoral.core.auth import Role, access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
@@ -177,10 +178,14 @@ def export(kind: str, fmt: str):
     else:
         header, rows = services.incident_table(db.session, _labels(), current_user.scope)
         name = "incidents"
+    rows = list(rows)
     if fmt == "csv":
         body, mimetype = services.to_csv(header, rows), "text/csv; charset=utf-8"
     else:
         body = services.to_xlsx(header, rows, name)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # Observers' names and reports leave the system: the trail says who took them.
+    record_export(db.session, "Observation export", f"{name}.{fmt}", {"kind": kind, "rows": len(rows)})
+    db.session.commit()
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})

@@ -2,11 +2,12 @@
 
 import time
 from datetime import date
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
-from electoral.core.audit import current_actor
+from electoral.core.audit import current_actor, record_export
 from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.tabular import SafeCsvWriter, TabularError
 from electoral.extensions import db
@@ -149,6 +150,9 @@ def duplicates_export(file):
 def export_command(file):
     with open(file, "w", newline="", encoding="utf-8") as out:
         count = exports.write_csv(exports.roll_rows(db.session), exports.ROLL_COLUMNS, out)
+    # Every voter's date of birth, ID number and phone left the system: say who took them.
+    record_export(db.session, "Voter roll", Path(file).name, {"voters": count, "columns": exports.ROLL_COLUMNS})
+    db.session.commit()
     click.echo(f"{count} voters written to {file}.")
 
 

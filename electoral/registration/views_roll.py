@@ -4,6 +4,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from electoral.core.audit import record_export
 from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
@@ -52,6 +53,9 @@ def duplicates():
 @access(SUPERVISOR)
 def decide_pair(pair_id: int):
     pair = db.session.get(DuplicatePair, pair_id) or abort(404)
+    # Both records must lie in the supervisor's area: deciding removes one of them.
+    if not (current_user.can_act_in(pair.voter_a.centre) and current_user.can_act_in(pair.voter_b.centre)):
+        abort(403)
     form = DecisionForm()
     if not form.validate_on_submit():
         flash(_("Choose a decision."), "error")
@@ -180,7 +184,7 @@ def new_inclusion():
 
 
 @bp.route("/cases/<int:case_id>", methods=["POST"])
-@access(SUPERVISOR)
+@access(SUPERVISOR, area=lambda case_id: (db.session.get(RollCase, case_id) or abort(404)).centre)
 def decide_case(case_id: int):
     case = db.session.get(RollCase, case_id) or abort(404)
     form = CaseDecisionForm()
@@ -243,6 +247,17 @@ def figures_csv():
     text = exports.csv_text(([r[h] for h in header] for r in rows), header)
     return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=registered-voters-{level}.csv"})
+
+
+@bp.route("/roll/voters.csv")
+@access(ADMIN)
+def roll_csv():
+    """The whole roll with personal data, for the administrator only, and noted in the audit trail."""
+    rows = list(exports.roll_rows(db.session))
+    text = exports.csv_text(rows, exports.ROLL_COLUMNS)
+    record_export(db.session, "Voter roll", "voters.csv", {"voters": len(rows), "columns": exports.ROLL_COLUMNS})
+    db.session.commit()
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=voters.csv"})
 
 
 @bp.route("/roll/assign", methods=["POST"])
