@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from electoral.core import home
@@ -69,8 +70,10 @@ def audit_verify():
 
     count, problems = verify_chain(db.session)
     if problems:
-        flash(_("The audit trail is broken in %(n)d places: %(first)s",
-                n=len(problems), first=f"#{problems[0].seq} {problems[0].message}"), "error")
+        flash(ngettext("The audit trail is broken in %(num)d place: %(first)s",
+                       "The audit trail is broken in %(num)d places: %(first)s", len(problems),
+                       first=f"#{problems[0].seq} {problems[0].message}"), "error")
     else:
-        flash(_("All %(count)s entries of the audit trail are intact.", count=count), "success")
+        flash(ngettext("The audit trail's only entry is intact.",
+                       "All %(num)d entries of the audit trail are intact.", count), "success")
     return redirect(url_for("core.audit_trail"))

@@ -4,6 +4,7 @@ import re
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from electoral.core.auth import access
@@ -228,8 +229,9 @@ def consignment_receive(code: str):
         else:
             db.session.commit()
             if problems:
-                flash(_("Received with %(count)s discrepancies; they stay open until a supervisor resolves them.",
-                        count=len(problems)), "error")
+                flash(ngettext("Received with %(num)d discrepancy; it stays open until a supervisor resolves it.",
+                               "Received with %(num)d discrepancies; they stay open until a supervisor resolves them.",
+                               len(problems)), "error")
             else:
                 flash(_("Consignment %(code)s received in full.", code=consignment.code), "success")
             return redirect(url_for("logistics.consignment", code=consignment.code))
@@ -248,12 +250,18 @@ def discrepancies():
                            form=ResolveForm(prefix="resolve"))
 
 
-@bp.route("/discrepancies/<int:discrepancy_id>/resolve", methods=["POST"])
-@access(*OFFICERS)
-def discrepancy_resolve(discrepancy_id: int):
+def _discrepancy_area(discrepancy_id: int):
     problem = db.session.get(Discrepancy, discrepancy_id)
     if problem is None:
         abort(404)
+    # Resolved by those who may act where the consignment went, like its receipt.
+    return services.destination_area(problem.consignment)
+
+
+@bp.route("/discrepancies/<int:discrepancy_id>/resolve", methods=["POST"])
+@access(*OFFICERS, area=_discrepancy_area)
+def discrepancy_resolve(discrepancy_id: int):
+    problem = db.session.get(Discrepancy, discrepancy_id)
     if not services.is_supervisor(current_user):
         abort(403)
     form = ResolveForm(prefix="resolve")

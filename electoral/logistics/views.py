@@ -4,7 +4,7 @@ Consignment pages (packing, dispatch, receipt, discrepancies) are in ``consignme
 """
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -94,7 +94,7 @@ def catalogue_seed():
     if ConfirmForm().validate_on_submit():
         added = services.seed_catalogue(db.session)
         db.session.commit()
-        flash(_("Added %(count)s items to the catalogue.", count=added), "success")
+        flash(ngettext("Added %(num)d item to the catalogue.", "Added %(num)d items to the catalogue.", added), "success")
     return redirect(url_for("logistics.catalogue"))
 
 
@@ -187,7 +187,7 @@ def stations():
         if form.validate_on_submit() and roll:
             created = services.create_missing_stations(db.session, capacity)
             db.session.commit()
-            flash(_("Created %(count)s polling stations.", count=created), "success")
+            flash(ngettext("Created %(num)d polling station.", "Created %(num)d polling stations.", created), "success")
             return redirect(url_for("logistics.stations", capacity=capacity))
     proposals = [p for p in services.propose_stations(db.session, capacity) if p.missing] if roll else []
     return render_template("logistics/stations.html", form=form, roll=roll, proposals=proposals,
@@ -228,6 +228,9 @@ def warehouse_or_404(code: str):
 @access(*OFFICERS)
 def warehouse(code: str):
     warehouse = warehouse_or_404(code)
+    # A hub or district store outside the user's scope stays closed; the central one is read by all officers.
+    if warehouse.area is not None and not current_user.can_act_in(warehouse.area):
+        abort(403)
     form = StockForm()
     form.item_code.choices = [(i.code, f"{i.code} · {i.name}") for i in services.list_items(db.session)]
     if form.validate_on_submit():
@@ -307,7 +310,8 @@ def staffing_fill(district_code: str):
             flash(str(failure), "error")
         else:
             db.session.commit()
-            flash(_("%(count)s officials deployed in %(district)s.", count=added, district=district.code), "success")
+            flash(ngettext("%(num)d official deployed in %(district)s.", "%(num)d officials deployed in %(district)s.", added,
+                           district=district.code), "success")
     return redirect(url_for("logistics.staffing_overview"))
 
 

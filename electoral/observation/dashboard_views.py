@@ -13,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -136,7 +136,7 @@ def quick_count():
         seed = int(form.seed.data) if (form.seed.data or "").isdigit() else None
         count = services.draw_sample(db.session, int(form.size.data), seed)
         db.session.commit()
-        flash(_("%(n)d stations drawn into the sample.", n=count), "success")
+        flash(ngettext("%(num)d station drawn into the sample.", "%(num)d stations drawn into the sample.", count), "success")
         return redirect(url_for("observation.quick_count"))
     from electoral.observation.models import QuickCountSample
     from electoral.results.services.races import all_races

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -249,7 +249,7 @@ def _scope_check(ts) -> bool:
 def attendance_import():
     def run(data: bytes, filename: str) -> str:
         count = services.import_attendance(db.session, data, filename, scope_check=_scope_check)
-        return _("%(count)d attendance lines recorded.", count=count)
+        return ngettext("%(num)d attendance line recorded.", "%(num)d attendance lines recorded.", count)
 
     return import_result(ImportForm(), run, "training.session_list", "training/import.html",
                          title=_("Import attendance"), columns=services.ATTENDANCE_COLUMNS, optional=[])
@@ -260,7 +260,7 @@ def attendance_import():
 def scores_import():
     def run(data: bytes, filename: str) -> str:
         count = services.import_scores(db.session, data, filename, scope_check=_scope_check)
-        return _("%(count)d score lines recorded.", count=count)
+        return ngettext("%(num)d score line recorded.", "%(num)d score lines recorded.", count)
 
     return import_result(ImportForm(), run, "training.session_list", "training/import.html",
                          title=_("Import test scores"), columns=services.SCORE_COLUMNS, optional=[])

@@ -72,7 +72,7 @@ def test_district_officer_confirms_receipt_with_a_broken_seal(client, login_as, 
     response = client.post_form(url, {f"count-{line.id}": str(line.quantity), f"seal-{first.id}": "intact",
                                       f"seal-{second.id}": "broken"}, follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "Received with 1 discrepancies" in page
+    assert "Received with 1 discrepancy; it stays open" in page
     assert "Seal SL-2 is broken." in page
     assert "Open until a supervisor resolves it." in page
     assert db.session.scalar(db.select(Discrepancy.kind)) == "broken_seal"

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -93,7 +94,8 @@ def save_session(session: Session, *, course: Course | None, district: District 
     if capacity is None or capacity < 1:
         errors["capacity"] = [_("The capacity must be a positive number.")]
     elif training_session is not None and capacity < len(training_session.enrolments):
-        errors["capacity"] = [_("%(count)d participants are already enrolled.", count=len(training_session.enrolments))]
+        errors["capacity"] = [ngettext("%(num)d participant is already enrolled.", "%(num)d participants are already enrolled.",
+                                         len(training_session.enrolments))]
     if errors:
         raise ValidationFailed(errors)
     training_session = training_session or TrainingSession()
@@ -208,6 +210,7 @@ def withdraw(session: Session, enrolment: Enrolment) -> None:
     """Take a participant off a session, unless a certificate was issued from it."""
     if session.scalar(select(Certificate.id).where(Certificate.enrolment_id == enrolment.id)):
         raise ValidationFailed(_("A certificate was issued from this enrolment; revoke it instead."))
-    enrolment.session.enrolments.remove(enrolment)
+    ts = enrolment.session
     session.delete(enrolment)
     session.flush()
+    session.expire(ts, ["enrolments"])
