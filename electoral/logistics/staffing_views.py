@@ -34,7 +34,7 @@ def station_staff(code: str):
     if form.validate_on_submit():
         from electoral.training.models import Official
 
-        official = db.session.get(Official, int(form.official.data)) if form.official.data.isdigit() else None
+        official = db.session.get(Official, int(form.official.data)) if (form.official.data or "").isdigit() else None
         try:
             staffing.assign(db.session, station, form.position.data, official, day)
         except ValidationFailed as failure:

@@ -193,7 +193,7 @@ def official_detail(official_id: int):
 
 
 @bp.route("/officials/<int:official_id>/master-trainer", methods=["POST"])
-@access(*ADMINISTRATORS)
+@access(*ADMINISTRATORS, area=lambda official_id: official_or_404(official_id).district)
 def official_master_trainer(official_id: int):
     official = official_or_404(official_id)
     if ConfirmForm().validate_on_submit():
