@@ -11,7 +11,11 @@ def election(db):
     """One station of each domain's records, so every page and form has something to show."""
     from electoral.observation import services as observation
     from tests.logistics.factories import make_item, packed_consignment
-    from tests.observation.factories import make_counting_checklist, make_observer, make_opening_checklist
+    from tests.observation.factories import (
+        make_counting_checklist,
+        make_observer,
+        make_opening_checklist,
+    )
     from tests.registration.factories import make_election, make_voter
     from tests.results.factories import enter_twice, figures, make_race
     from tests.training.factories import make_course, make_official, make_position, make_session
@@ -34,7 +38,7 @@ def election(db):
     everyone = make_user(*Role, username="hostile")
     observation.link_user(db.session, observer, everyone.username)
     db.session.commit()
-    return {"station": station, "centre": centre, "race": race, "user": everyone}
+    return {"station": station, "centre": centre, "race": race, "user": everyone, "observer_phone": observer.phone}
 
 
 @pytest.fixture

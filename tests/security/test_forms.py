@@ -42,34 +42,40 @@ def _problem(response) -> str | None:
     return None
 
 
+def _fuzz(app, client, form, csrf, problems, statuses) -> None:
+    """Post EXAMPLES hostile fillings of ``form``; note its first problem in ``problems``."""
+
+    @quick(EXAMPLES)
+    @given(st.data())
+    def post(data):
+        sent = {field.name: _value(data.draw, field, csrf) for field in form.fields if field.kind != "file"}
+        for field in form.files:
+            name, content = data.draw(st.sampled_from(FILES))
+            sent[field.name] = (io.BytesIO(content), name)
+        try:
+            response = client.post(form.action, data=sent, content_type="multipart/form-data")
+            problem = _problem(response)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        except Exception as exc:  # the test client re-raises what would be a 500
+            problem = f"{type(exc).__name__}: {exc}"
+        if problem:
+            app.extensions["sqlalchemy"].session.rollback()
+            values = {k: v[:60] for k, v in sent.items() if isinstance(v, str) and not k.endswith("csrf_token")}
+            problems.setdefault(str(form), f"{problem} <- {values}")
+
+    post()
+
+
 def test_every_form_refuses_hostile_values_without_a_server_error(app, everyone, election):
     own_page = f"/users/{election['user'].id}"  # editing oneself could take the run's roles away
     pages, forms = crawl(app, everyone, start=("/", f"/results/entry/{election['race'].code}/"
                                                     f"{election['station'].code}"), skip=(own_page,))
     assert len(forms) > 50, [str(f) for f in forms]
     csrf = everyone.csrf_token()
-    problems = {}  # every form's first problem, so one run reports them all
+    problems: dict[str, str] = {}  # every form's first problem, so one run reports them all
     statuses: dict[int, int] = {}
     for form in forms:
-        @quick(EXAMPLES)
-        @given(st.data())
-        def post(data):
-            sent = {field.name: _value(data.draw, field, csrf) for field in form.fields if field.kind != "file"}
-            for field in form.files:
-                name, content = data.draw(st.sampled_from(FILES))
-                sent[field.name] = (io.BytesIO(content), name)
-            try:
-                response = everyone.post(form.action, data=sent, content_type="multipart/form-data")
-                problem = _problem(response)
-                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-            except Exception as exc:  # the test client re-raises what would be a 500
-                problem = f"{type(exc).__name__}: {exc}"
-            if problem:
-                app.extensions["sqlalchemy"].session.rollback()
-                values = {k: v[:60] for k, v in sent.items() if isinstance(v, str) and not k.endswith("csrf_token")}
-                problems.setdefault(str(form), f"{problem} <- {values}")
-
-        post()
+        _fuzz(app, everyone, form, csrf, problems, statuses)
     assert problems == {}
     # Some hostile posts were taken (and are escaped below), most refused with a message.
     assert statuses.get(302, 0) > 10 and statuses.get(200, 0) > 50 and statuses.get(400, 0) > 10, statuses
