@@ -48,4 +48,21 @@ def list_users():
         state = "active" if user.active else "inactive"
         scope = user.scope.code if user.scope else "national"
         click.echo(f"{user.username}\t{state}\t{scope}\t{','.join(sorted(r.value for r in user.roles))}")
-commands = [users]
+@click.command("access-matrix", help="Print the access matrix (routes by roles) as Markdown, or write it to FILE.")
+@click.argument("output", type=click.Path(dir_okay=False, writable=True), required=False)
+@with_appcontext
+def access_matrix(output):
+    from flask import current_app
+
+    from electoral.core.auth import access_matrix as matrix
+
+    text = matrix(current_app)
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        click.echo(f"Wrote {output}.")
+    else:
+        click.echo(text, nl=False)
+
+
+commands = [users, access_matrix]

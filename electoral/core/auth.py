@@ -90,6 +90,7 @@ def access(*roles: Role, area: Callable[..., Any] | None = None):
 
         wrapper.access_roles = allowed
         wrapper.access_public = False
+        wrapper.access_area = area is not None
         return wrapper
 
     return decorator
@@ -100,3 +101,48 @@ def public(view):
     view.access_roles = frozenset()
     view.access_public = True
     return view
+
+
+# Short column heads for the printed matrix, in the order of ``Role``.
+MATRIX_HEADS = {
+    Role.ADMINISTRATOR: "ADM", Role.REGISTRATION_CLERK: "RCL", Role.REGISTRATION_SUPERVISOR: "RSU",
+    Role.LOGISTICS_OFFICER: "LOG", Role.TRAINING_COORDINATOR: "TRN", Role.OBSERVER: "OBS",
+    Role.OBSERVER_COORDINATOR: "OCO", Role.RESULTS_CLERK: "XCL", Role.RESULTS_SUPERVISOR: "XSU",
+}
+
+
+def access_matrix(app) -> str:
+    """The access matrix as Markdown, read from every route's declaration and every report's roles."""
+    from electoral.reports import registry
+
+    heads = " | ".join(MATRIX_HEADS[r] for r in Role)
+    lines = [
+        "# Access matrix",
+        "",
+        "Generated from the application by `electoral access-matrix`; do not edit by hand",
+        "(`tests/core/test_access_matrix.py` fails when this file is stale, and checks every",
+        "cell below against the running application).",
+        "",
+        "Legend: " + ", ".join(f"{MATRIX_HEADS[r]} {r.value}" for r in Role) + ".",
+        "`x` the role may use the route; `public` anyone, signed in or not; `area` the record the",
+        "route acts on must lie inside the user's scope (others get 403). JSON API routes",
+        "(`/api/`) take a bearer token instead of the session cookie.",
+        "",
+        f"| Route | Methods | Endpoint | Area | {heads} |",
+        "|---|---|---|---|" + "---|" * len(Role),
+    ]
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, sorted(r.methods))):
+        view = app.view_functions[rule.endpoint]
+        methods = ", ".join(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+        if getattr(view, "access_public", False):
+            cells = " | ".join("public" for _r in Role)
+        else:
+            cells = " | ".join("x" if r in view.access_roles else "" for r in Role)
+        area = "area" if getattr(view, "access_area", False) else ""
+        lines.append(f"| `{rule.rule}` | {methods} | {rule.endpoint} | {area} | {cells} |")
+    lines += ["", "## Reports", "",
+              "`/reports/<name>` is open to every role; each report then admits only its own roles.", "",
+              f"| Report | {heads} |", "|---|" + "---|" * len(Role)]
+    for spec in registry.all_reports():
+        lines.append(f"| {spec.name} | " + " | ".join("x" if r in spec.roles else "" for r in Role) + " |")
+    return "\n".join(lines) + "\n"

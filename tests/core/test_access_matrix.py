@@ -272,3 +272,18 @@ def test_a_user_of_another_region_never_gets_a_record_of_this_one(app, db, failu
         if status not in (403, 404):
             wrong.append(f"{method} {url} ({endpoint}): {status}, expected 403 or 404")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_printed_access_matrix_is_current(app):
+    from pathlib import Path
+
+    from electoral.core.auth import access_matrix
+
+    committed = (Path(__file__).resolve().parents[2] / "docs" / "access-matrix.md").read_text(encoding="utf-8")
+    assert committed == access_matrix(app), "docs/access-matrix.md is stale: run `electoral access-matrix docs/access-matrix.md`"
+
+
+def test_the_access_matrix_command_prints_every_route(app, runner):
+    result = runner.invoke(args=["access-matrix"])
+    assert result.exit_code == 0
+    assert "| `/users/<int:user_id>` | GET, POST | accounts.user_edit |  | x |" in result.output
