@@ -1,15 +1,19 @@
 """Observation on polling day: a burst of checklist submissions, and the dashboard over 100,000.
 
-1. Builds its own PostgreSQL database ``electoral_observation_bench`` (created and
-   dropped; the test database is left alone) with --stations polling stations,
-   one accredited observer with an API token on each of --observers of them, and
-   a published opening checklist.
-2. Runs the application under gunicorn (2 workers) on loopback and sends
-   --submissions checklists from --concurrency threads (keep-alive HTTP, stdlib
-   only), each to POST /api/v1/submissions with a bearer token; --repeat of
-   them are sent twice with the same client id, as a phone retrying after a lost
-   answer would. Prints submissions/s, p50/p95/max latency, and the count back in
-   the database (each client id exactly once: none lost, none doubled).
+1. Builds its own PostgreSQL database (--database, created and dropped through
+   bench/scratch.py; the test database is left alone) with --stations polling
+   stations, one accredited observer with an API token on each of --observers of
+   them, and a published opening checklist.
+2. Runs the application under gunicorn (--workers 2; --worker-class gthread with
+   --threads, or sync) on loopback and sends --submissions checklists over
+   --concurrency keep-alive connections from a lean asyncio client
+   (bench/loadgen.py: every request encoded before the clock starts), each to
+   POST /api/v1/submissions with a bearer token and the body a phone sends;
+   --repeat of them are sent twice with the same client id, as a phone retrying
+   after a lost answer would. Every answer is checked (201 or 200 carrying the
+   request's client id). Prints submissions/s, p50/p95/max latency, the load
+   average, and the count back in the database (each client id exactly once:
+   none lost, none doubled).
 3. Loads --dashboard-submissions submissions (one row per answer, as the
    application stores them) and times GET /observation/dashboard (median of 5)
    as a national coordinator, and the same drilled down to one region.
@@ -17,7 +21,9 @@
 Goals (issue 8): at least 300 submissions/s with p95 under 200 ms, none lost or
 doubled; the dashboard over 100,000 submissions in under 300 ms.
 
-    .venv/bin/python bench/observation_load.py [--submissions 5000] [--concurrency 32]
+    .venv/bin/python bench/observation_load.py [--submissions 5000] [--concurrency 32] [--port 8101]
+
+The API has no rate limit of its own (sign-in has one); nothing here is switched off.
 """
 
 import argparse
@@ -30,7 +36,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -39,34 +44,16 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import loadgen  # noqa: E402
+from scratch import scratch_postgres  # noqa: E402
 
 from electoral import create_app  # noqa: E402
 from electoral.config import testing_config  # noqa: E402
 from electoral.extensions import db  # noqa: E402
 
-PG_ADMIN = os.environ.get("ELECTORAL_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-PG_DATABASE = "electoral_observation_bench"
 PASSWORD = "bench-password-123"
-
-
-def _admin_engine():
-    return sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-
-
-def recreate_database() -> str:
-    engine = _admin_engine()
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{PG_DATABASE}"'))
-    engine.dispose()
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_DATABASE
-
-
-def drop_database() -> None:
-    engine = _admin_engine()
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def seed(app, stations: int, observers: int) -> tuple[list[tuple[str, str]], int]:
@@ -145,15 +132,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, threads: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret-not-for-production",
-           "ELECTORAL_INSTANCE": str(ROOT / "instance")}
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--worker-class", "gthread", "--threads", str(threads),
-         "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "electoral:create_app()"],
-        cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.monotonic() + 30
+def start_gunicorn(url: str, port: int, workers: int, worker_class: str, threads: int,
+                   env: dict | None = None) -> subprocess.Popen:
+    """The application as deployed: gunicorn on ``port``, configured from the environment only."""
+    env = {**os.environ, **(env or {}), "DATABASE_URL": url, "SECRET_KEY": "bench-secret-not-for-production",
+           "ELECTORAL_INSTANCE": os.environ.get("ELECTORAL_INSTANCE", str(ROOT / "instance"))}
+    command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--worker-class", worker_class,
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "electoral:create_app()"]
+    if worker_class == "gthread":
+        command[3:3] = ["--threads", str(threads)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -166,8 +155,77 @@ def start_gunicorn(url: str, port: int, threads: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def describe_server(args) -> str:
+    kind = f"gthread, {args.threads} threads each" if args.worker_class == "gthread" else args.worker_class
+    return f"gunicorn: {args.workers} workers ({kind}) on port {args.port}; {os.cpu_count()} CPUs shared with " \
+           f"PostgreSQL and the load generator"
+
+
+def load_average() -> str:
+    return "load average " + ", ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def latency_line(seconds: list[float]) -> str:
+    return (f"latency p50 {statistics.median(seconds) * 1000:.0f} ms, "
+            f"p95 {loadgen.percentile(seconds, 0.95) * 1000:.0f} ms, max {max(seconds) * 1000:.0f} ms")
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in path.read_text().split():
+            found += [int(child), *_children(int(child))]
+    return found
+
+
+class CpuMeter:
+    """CPU time spent during the burst by gunicorn, by the PostgreSQL backends of the benchmark's database,
+    and by this process (the load generator): what a request costs, whatever else the machine runs."""
+
+    def __init__(self, app, server: subprocess.Popen):
+        self.app, self.server = app, server
+        self.start = self._sample()
+
+    def _backends(self) -> list[int]:
+        with self.app.app_context():
+            pids = list(db.session.scalars(sa.text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")))
+            db.session.rollback()
+        return pids
+
+    def _sample(self) -> dict:
+        server = [self.server.pid, *_children(self.server.pid)]
+        return {"app": {p: _cpu_seconds(p) for p in server}, "db": {p: _cpu_seconds(p) for p in self._backends()},
+                "generator": time.process_time()}
+
+    def report(self, requests: int, wall: float) -> str:
+        end = self._sample()
+        used = {part: sum(v - self.start[part].get(p, 0.0) for p, v in end[part].items()) for part in ("app", "db")}
+        used["generator"] = end["generator"] - self.start["generator"]
+        total = sum(used.values())
+        per = {part: seconds / requests * 1000 for part, seconds in used.items()}
+        cores = os.cpu_count() or 1
+        return (f"  CPU per request: application {per['app']:.2f} ms, PostgreSQL backends {per['db']:.2f} ms, "
+                f"load generator {per['generator']:.2f} ms; {total / wall:.2f} of {cores} cores used by the bench "
+                f"(the rest went to other programs); on {cores} idle cores that would be about "
+                f"{requests / total * cores:,.0f} requests/s")
+
+
 def burst(port: int, pairs, version: int, submissions: int, concurrency: int, repeat: int):
-    """Send the burst; returns latencies (s), statuses, the set of client ids sent, wall time."""
+    """Send the burst; returns the run, the client id of each request, and the set of client ids sent."""
     rng = random.Random(8)
     jobs = []
     for n in range(submissions):
@@ -177,47 +235,15 @@ def burst(port: int, pairs, version: int, submissions: int, concurrency: int, re
                    "Q5": rng.choice(["none", "short", "long"])}
         if q1 == "no":
             answers["Q2"] = rng.randint(5, 120)
-        body = {"client_id": str(uuid.uuid4()), "template": "OPEN", "version": version, "station_code": station,
+        client_id = str(uuid.uuid4())
+        body = {"client_id": client_id, "template": "OPEN", "version": version, "station_code": station,
                 "answers": answers, "submitted_at": "2026-11-25T07:00:00Z"}
-        jobs.append((token, json.dumps(body)))
+        jobs.append((client_id, loadgen.post("/api/v1/submissions", json.dumps(body).encode(), "application/json",
+                                             {"Authorization": f"Bearer {token}"})))
     jobs += [jobs[i] for i in rng.sample(range(len(jobs)), min(repeat, len(jobs)))]
     rng.shuffle(jobs)
-    latencies, statuses, lock = [], {}, threading.Lock()
-    queue = iter(jobs)
-
-    def worker():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while True:
-            with lock:
-                job = next(queue, None)
-            if job is None:
-                return
-            token, body = job
-            start = time.perf_counter()
-            try:
-                connection.request("POST", "/api/v1/submissions", body=body, headers={
-                    "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                status = "error"
-            elapsed = time.perf_counter() - start
-            with lock:
-                latencies.append(elapsed)
-                statuses[status] = statuses.get(status, 0) + 1
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    sent_ids = {json.loads(body)["client_id"] for _t, body in jobs}
-    return latencies, statuses, sent_ids, wall
+    run = loadgen.run(port, [request for _cid, request in jobs], concurrency)
+    return run, [cid for cid, _request in jobs]
 
 
 def load_submissions(app, count: int) -> None:
@@ -293,65 +319,95 @@ def time_dashboard(port: int, path: str, runs: int = 5) -> list[float]:
     return timings
 
 
+def server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--worker-class", choices=("gthread", "sync"), default="gthread")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--port", type=int, default=0, help="port for gunicorn (default: any free one)")
+    parser.add_argument("--keep", action="store_true", help="keep gunicorn running and wait (Ctrl-C ends)")
+
+
+def check_answers(run, client_ids: list[str]) -> tuple[dict, int]:
+    """Statuses, and how many 200/201 answers did not carry the request's own client id."""
+    statuses: dict = {}
+    wrong = 0
+    for result, client_id in zip(run.results, client_ids, strict=True):
+        statuses[result.status] = statuses.get(result.status, 0) + 1
+        if result.status in (200, 201) and json.loads(result.body).get("client_id") != client_id:
+            wrong += 1
+    return statuses, wrong
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stations", type=int, default=30_000)
     parser.add_argument("--observers", type=int, default=2_000)
     parser.add_argument("--submissions", type=int, default=5_000)
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--concurrency", type=int, default=32, help="keep-alive connections")
     parser.add_argument("--repeat", type=int, default=250, help="submissions sent a second time (retries)")
     parser.add_argument("--dashboard-submissions", type=int, default=100_000)
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--database", default="electoral_observation_bench")
+    server_options(parser)
     args = parser.parse_args()
 
-    url = recreate_database()
-    app = create_app({**testing_config(url), "TESTING": False})
-    process = None
-    try:
-        started = time.perf_counter()
-        pairs, version = seed(app, args.stations, args.observers)
-        print(f"seeded {args.stations:,} stations and {args.observers:,} accredited observers with tokens "
-              f"in {time.perf_counter() - started:.1f} s")
-        port = _free_port()
-        process = start_gunicorn(url, port, args.threads)
-        print(f"gunicorn: 2 workers, {args.threads} threads each")
-        latencies, statuses, sent_ids, wall = burst(port, pairs, version, args.submissions, args.concurrency,
-                                                    args.repeat)
-        ordered = sorted(latencies)
-        print(f"burst: {len(latencies):,} requests ({args.submissions:,} submissions + {args.repeat:,} retries "
-              f"of the same client id) from {args.concurrency} threads in {wall:.2f} s")
-        print(f"  {len(latencies) / wall:,.0f} requests/s; latency p50 {statistics.median(ordered) * 1000:.0f} ms, "
-              f"p95 {ordered[int(len(ordered) * 0.95) - 1] * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms")
-        print(f"  statuses: {dict(sorted(statuses.items(), key=str))}")
-        with app.app_context():
-            stored = set(db.session.scalars(sa.text("SELECT client_id FROM observation_submission")))
-            rows = db.session.scalar(sa.text("SELECT count(*) FROM observation_submission"))
-        lost, extra = sent_ids - stored, rows - len(stored)
-        print(f"  count back: {rows:,} submissions stored for {len(sent_ids):,} client ids; "
-              f"lost {len(lost)}, doubled {extra}")
+    with scratch_postgres(args.database) as url:
+        if url is None:
+            return
+        app = create_app({**testing_config(url), "TESTING": False})
+        process = None
+        try:
+            started = time.perf_counter()
+            pairs, version = seed(app, args.stations, args.observers)
+            print(f"seeded {args.stations:,} stations and {args.observers:,} accredited observers with tokens "
+                  f"in {time.perf_counter() - started:.1f} s")
+            args.port = args.port or _free_port()
+            process = start_gunicorn(url, args.port, args.workers, args.worker_class, args.threads)
+            print(describe_server(args))
+            meter = CpuMeter(app, process)
+            run, client_ids = burst(args.port, pairs, version, args.submissions, args.concurrency, args.repeat)
+            after = load_average()
+            cpu = meter.report(len(client_ids), run.wall)
+            statuses, wrong = check_answers(run, client_ids)
+            print(f"burst: {len(client_ids):,} requests ({args.submissions:,} submissions + {args.repeat:,} retries "
+                  f"of the same client id) over {args.concurrency} connections in {run.wall:.2f} s; {after}")
+            print(f"  {len(client_ids) / run.wall:,.0f} requests/s; {latency_line([r.seconds for r in run.results])}")
+            print(f"  statuses: {dict(sorted(statuses.items(), key=str))}; answers not carrying their own client id: "
+                  f"{wrong}; sent again after a dropped connection: {run.resent}")
+            print(cpu)
+            with app.app_context():
+                stored = set(db.session.scalars(sa.text("SELECT client_id FROM observation_submission")))
+                rows = db.session.scalar(sa.text("SELECT count(*) FROM observation_submission"))
+            sent = set(client_ids)
+            lost, extra = sent - stored, rows - len(stored)
+            print(f"  count back: {rows:,} submissions stored for {len(sent):,} client ids; "
+                  f"lost {len(lost)}, doubled {extra}, unknown {len(stored - sent)}")
 
-        load_started = time.perf_counter()
-        load_submissions(app, args.dashboard_submissions)
-        with app.app_context():
-            total = db.session.scalar(sa.text("SELECT count(*) FROM observation_submission"))
-            answers = db.session.scalar(sa.text("SELECT count(*) FROM observation_answer"))
-        print(f"loaded {args.dashboard_submissions:,} more submissions in {time.perf_counter() - load_started:.1f} s: "
-              f"{total:,} submissions, {answers:,} answer rows")
-        for label, path in (("national", "/observation/dashboard?phase=opening&template=OPEN"),
-                            ("one region", "/observation/dashboard?phase=opening&template=OPEN&area=region:R03")):
-            timings = time_dashboard(port, path)
-            print(f"dashboard ({label}) over {total:,} submissions: median {statistics.median(timings) * 1000:.0f} ms, "
-                  f"best {min(timings) * 1000:.0f} ms, worst {max(timings) * 1000:.0f} ms")
-    finally:
-        if process is not None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if not args.keep:
-            drop_database()
+            if args.dashboard_submissions:
+                load_started = time.perf_counter()
+                load_submissions(app, args.dashboard_submissions)
+                with app.app_context():
+                    total = db.session.scalar(sa.text("SELECT count(*) FROM observation_submission"))
+                    answers = db.session.scalar(sa.text("SELECT count(*) FROM observation_answer"))
+                print(f"loaded {args.dashboard_submissions:,} more submissions in "
+                      f"{time.perf_counter() - load_started:.1f} s: {total:,} submissions, {answers:,} answer rows")
+                for label, path in (
+                        ("national", "/observation/dashboard?phase=opening&template=OPEN"),
+                        ("one region", "/observation/dashboard?phase=opening&template=OPEN&area=region:R03")):
+                    timings = time_dashboard(args.port, path)
+                    print(f"dashboard ({label}) over {total:,} submissions: median "
+                          f"{statistics.median(timings) * 1000:.0f} ms, best {min(timings) * 1000:.0f} ms, "
+                          f"worst {max(timings) * 1000:.0f} ms")
+            if args.keep:
+                print(f"gunicorn keeps running on port {args.port}; Ctrl-C ends")
+                process.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if process is not None:
+                stop_gunicorn(process)
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 if __name__ == "__main__":
