@@ -13,15 +13,15 @@ different father's name or place of birth, or a different number on the same kin
 of identity document, pulls the score well below the threshold.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
 from rapidfuzz import fuzz
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from electoral.core import locks
 from electoral.registration.models import Voter
 from electoral.registration.services.names import (
     Token,
@@ -260,29 +260,19 @@ def candidates(session: Session, person: Person) -> list[Voter]:
     return list(session.scalars(select(Voter).where(Voter.id.in_(ids))))
 
 
-def _lock_id(key: str) -> int:
-    """A signed 64-bit advisory lock id for a blocking key, the same in every process."""
-    return int.from_bytes(hashlib.blake2b(f"dedup:{key}".encode(), digest_size=8).digest(), "big", signed=True)
-
-
 def serialise(session: Session, person: Person) -> None:
     """Hold, until the transaction ends, a lock shared with everyone who could match ``person``.
 
     Two clerks registering one person at the same moment would each check, find
     nobody, and both save. Every pair the check can find shares one of these keys
     (see ``candidates``), so the second check waits for the first save and sees it.
-    Sorted, so two registrations take shared locks in one order and never deadlock.
-    SQLite needs none: it lets one write transaction run at a time.
     """
-    if session.get_bind().dialect.name != "postgresql":
-        return
     key_names, key_given, key_family = keys(person.given_names, person.family_name, person.sex)
     year = person.date_of_birth.year
-    lock_keys = [key_names, f"{key_given}|{year}", f"{key_family}|{year}"]
+    lock_keys = [f"dedup:{key_names}", f"dedup:{key_given}|{year}", f"dedup:{key_family}|{year}"]
     if person.id_number:
-        lock_keys.append(f"id|{person.id_number.strip()}")
-    for lock in sorted({_lock_id(k) for k in lock_keys}):
-        session.execute(select(func.pg_advisory_xact_lock(lock)))
+        lock_keys.append(f"dedup:id|{normalise_id(person.id_number)}")
+    locks.hold(session, *lock_keys)
 
 
 def check(session: Session, person: Person, limit: int = 10) -> list[Match]:

@@ -1,0 +1,25 @@
+"""Transaction-scoped advisory locks: serialise a check and the write that depends on it."""
+
+import hashlib
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+
+def lock_id(key: str) -> int:
+    """A signed 64-bit lock id for ``key``, the same in every process."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def hold(session: Session, *keys: str) -> None:
+    """Wait for and hold, until the transaction ends, a lock on each key.
+
+    A check that finds no row cannot lock the row, so two transactions checking at
+    once both find nothing and both write; a lock on what they would both write
+    serialises them. Taken in sorted order, so two holders of shared keys never
+    deadlock. PostgreSQL only: SQLite runs one write transaction at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for lock in sorted({lock_id(key) for key in keys}):
+        session.execute(select(func.pg_advisory_xact_lock(lock)))
