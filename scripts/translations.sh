@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
 POT=${POT:-translations/messages.pot}
-"$PYBABEL" extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-wrap --sort-by-file \
+"$PYBABEL" extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 --no-wrap --sort-by-file \
     --project electoral -o "$POT" . >/dev/null
 for lang in ${LANGS:-fr ar es pt}; do
     "$PYBABEL" update -i "$POT" -d translations -l "$lang" --no-wrap --no-fuzzy-matching --ignore-obsolete >/dev/null

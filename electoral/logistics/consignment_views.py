@@ -4,7 +4,7 @@ import re
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user
 
 from electoral.core.auth import access
@@ -44,7 +44,7 @@ def _find_place(code: str):
 
 
 def _status_labels():
-    return {"draft": _("Being packed"), "dispatched": _("On its way"), "received": _("Received")}
+    return {"draft": _("Being packed"), "dispatched": _("On its way"), "received": pgettext("consignment state", "Received")}
 
 
 @bp.route("/consignments")

@@ -1,6 +1,7 @@
 """Forms of the observation pages; labels through lazy_gettext."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -15,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from electoral.config import LANGUAGES
+from electoral.core.uploads import PictureFile
 
 PHASE_LABELS = {
     "opening": _l("Arrival and opening"), "voting": _l("Voting"), "closing": _l("Closing"),
@@ -25,7 +27,7 @@ TYPE_LABELS = {
     "single_choice": _l("One choice"), "multiple_choice": _l("Several choices"), "text": _l("Text"),
     "time": _l("Time"),
 }
-TALLY_LABELS = {"": _l("None"), "registered": _l("Registered voters"), "cast": _l("Ballots cast"),
+TALLY_LABELS = {"": lazy_pgettext("quick-count role", "None"), "registered": _l("Registered voters"), "cast": _l("Ballots cast"),
                 "invalid": _l("Invalid ballots"), "votes": _l("Votes for a candidate")}
 STATUS_LABELS = {"none": _l("Not requested"), "requested": _l("Requested"), "approved": _l("Accredited"),
                  "refused": _l("Refused")}
@@ -51,7 +53,7 @@ class ObserverForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=40)])
     languages = StringField(_l("Languages (codes such as en fr ar)"), validators=[Optional(), Length(max=100)])
     photo = FileField(_l("Photo (JPEG or PNG)"), validators=[
-        FileAllowed(["jpg", "jpeg", "png"], _l("Only JPEG and PNG photos."))])
+        FileAllowed(["jpg", "jpeg", "png"], _l("Only JPEG and PNG photos.")), PictureFile()])
 
 
 class UploadForm(FlaskForm):
@@ -122,7 +124,7 @@ class IncidentForm(FlaskForm):
     severity = SelectField(_l("Severity"), choices=list(SEVERITY_LABELS.items()))
     description = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=2000)])
     photo = FileField(_l("Photo (optional)"), validators=[
-        FileAllowed(["jpg", "jpeg", "png"], _l("Only JPEG and PNG photos."))])
+        FileAllowed(["jpg", "jpeg", "png"], _l("Only JPEG and PNG photos.")), PictureFile()])
 
 
 class SampleForm(FlaskForm):

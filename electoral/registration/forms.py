@@ -14,6 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from electoral.core.uploads import PictureFile
+
 SEX_CHOICES = [("", _l("Choose")), ("F", _l("Female")), ("M", _l("Male"))]
 ID_TYPE_CHOICES = [
     ("", _l("Choose")), ("national_id", _l("National ID card")), ("passport", _l("Passport")),
@@ -40,7 +42,8 @@ class RegistrationForm(FlaskForm):
     attesting_1 = StringField(_l("First attesting voter's number"), validators=[Optional(), Length(max=16)])
     attesting_2 = StringField(_l("Second attesting voter's number"), validators=[Optional(), Length(max=16)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
-    photo = FileField(_l("Photo"), validators=[FileAllowed(["jpg", "jpeg", "png"], _l("Only JPEG or PNG pictures."))])
+    photo = FileField(_l("Photo"), validators=[FileAllowed(["jpg", "jpeg", "png"], _l("Only JPEG or PNG pictures.")),
+                                               PictureFile()])
     photo_token = HiddenField()
 
 

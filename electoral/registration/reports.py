@@ -2,6 +2,7 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 
 from electoral.core.auth import Role
@@ -116,7 +117,7 @@ def exhibition_list(doc, params):
 
 @report("registration-figures", title=_l("Registration figures"),
         roles=[Role.REGISTRATION_SUPERVISOR, Role.ADMINISTRATOR],
-        params=[Param("level", _l("By"), kind="choice", default="region", choices=[
+        params=[Param("level", lazy_pgettext("figures grouped", "By"), kind="choice", default="region", choices=[
             ("region", _l("Region")), ("district", _l("District")), ("centre", _l("Polling centre")),
             ("station", _l("Polling station"))])])
 def figures(doc, params):

@@ -1,6 +1,7 @@
 """The print form: language, paper, watermark, then the report's own parameters."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import AnyOf
@@ -19,7 +20,7 @@ def print_form(spec: ReportSpec, default_lang: str) -> FlaskForm:
                            validators=[AnyOf(list(LANGUAGES))])
         paper = SelectField(_l("Paper"), choices=[("A4", _l("A4")), ("Letter", _l("Letter"))], default="A4",
                             validators=[AnyOf(list(PAPERS))])
-        watermark = SelectField(_l("Watermark"), choices=[("", _l("None")), ("provisional", _l("Provisional")),
+        watermark = SelectField(_l("Watermark"), choices=[("", lazy_pgettext("watermark", "None")), ("provisional", _l("Provisional")),
                                                           ("draft", _l("Draft"))], default="")
 
     for param in spec.params:

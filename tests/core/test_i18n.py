@@ -12,15 +12,16 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ["fr", "ar", "es", "pt"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2)}
+            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 
 
-def _source_messages() -> set[str]:
+def _source_messages() -> set[tuple[str | None, str]]:
+    """(context, message) pairs: one English word may need two translations."""
     method_map = [("electoral/**.py", "python"), ("electoral/**/templates/**.html", "jinja2")]
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, keywords=KEYWORDS, options_map={}):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add((context, message[0] if isinstance(message, tuple) else message))
     return found
 
 
@@ -39,13 +40,13 @@ def test_catalogue_translates_every_message(lang, source_messages):
     for message in catalog:
         if not message.id:
             continue
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        key = (message.context, message.id[0] if isinstance(message.id, tuple) else message.id)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.fuzzy:
             fuzzy.append(key)
         if all(strings):
             translated[key] = strings
-    missing = sorted(source_messages - set(translated))
+    missing = sorted(source_messages - set(translated), key=lambda pair: (pair[0] or "", pair[1]))
     assert fuzzy == [], f"{lang}: fuzzy entries {fuzzy[:10]}"
     assert missing == [], f"{lang}: {len(missing)} untranslated, e.g. {missing[:10]}"
 

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import Select, select
 
 from electoral.geography.models import District, PollingCentre, Region
@@ -57,8 +58,8 @@ def parse_flag(raw: str) -> bool:
     raise ValueError(_("\"%(value)s\" is neither yes nor no", value=raw))
 
 
-STATUS_LABELS = {"applicant": _l("Applicant"), "selected": _l("Selected"), "rejected": _l("Rejected"),
+STATUS_LABELS = {"applicant": _l("Applicant"), "selected": _l("Selected"), "rejected": lazy_pgettext("applicant", "Rejected"),
                  "withdrawn": _l("Withdrawn")}
 SEX_LABELS = {"F": _l("Female"), "M": _l("Male")}
-EDUCATION_LABELS = {"none": _l("None"), "primary": _l("Primary"), "secondary": _l("Secondary"),
+EDUCATION_LABELS = {"none": lazy_pgettext("education level", "None"), "primary": _l("Primary"), "secondary": _l("Secondary"),
                     "tertiary": _l("Tertiary")}
