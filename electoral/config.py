@@ -56,7 +56,8 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("ELECTORAL_HTTPS", "") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        # The largest request (a whole file upload) accepted; beyond it the translated 413 page.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("ELECTORAL_MAX_UPLOAD_MB", "64")) * 1024 * 1024,
         "COMMISSION_NAME": os.environ.get("ELECTORAL_COMMISSION_NAME", "National Electoral Commission"),
         "PAGE_SIZE": 50,
         # Failed sign-ins allowed per account before a pause is imposed.

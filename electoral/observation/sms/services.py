@@ -6,6 +6,7 @@ observation's own (``validate_answers`` through ``submit``, ``may_file``,
 """
 
 import dataclasses
+import functools
 import hashlib
 import re
 import uuid
@@ -14,15 +15,22 @@ import phonenumbers
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import Session, joinedload
 
+from electoral.accounts.models import User
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
 from electoral.geography.models import PollingStation
 from electoral.observation.models import ChecklistTemplate, Observer
 from electoral.observation.services.observers import stations_of
-from electoral.observation.services.submissions import may_file, report_incident, submit
+from electoral.observation.services.submissions import (
+    Definition,
+    may_file,
+    published_definition,
+    report_incident,
+    submit,
+)
 from electoral.observation.sms import parser
 from electoral.observation.sms.models import SmsMessage
 
@@ -32,9 +40,14 @@ REPLY_LIMIT = 300
 
 def normalise(number: str, region: str | None = None) -> str | None:
     """A phone number in E.164 (+231770000001), or None when it cannot be read."""
-    region = region or current_app.config.get("SMS_DEFAULT_REGION", "LR")
+    return _e164((number or "").strip(), region or current_app.config.get("SMS_DEFAULT_REGION", "LR"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _e164(number: str, region: str) -> str | None:
+    # Parsing costs more than the rest of a message's checks; the same phones write all day.
     try:
-        parsed = phonenumbers.parse((number or "").strip(), region)
+        parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_possible_number(parsed):
@@ -46,10 +59,14 @@ def _same_phone(observer: Observer, sender: str) -> bool:
     return normalise(observer.phone) == sender
 
 
-def observer_for(session: Session, sender: str, number: str | None) -> Observer | None:
-    """The accredited, deployed observer who owns this phone (the number in the message first)."""
+def observer_for(session: Session, sender: str, number: str | None,
+                 by_number: Observer | None | bool = False) -> Observer | None:
+    """The accredited, deployed observer who owns this phone (the number in the message first).
+
+    ``by_number``: the observer with the message's number, when the caller has read it already.
+    """
     if number:
-        observer = _by_number(session, number)
+        observer = _by_number(session, number) if by_number is False else by_number
         if observer is not None and _same_phone(observer, sender):
             return observer if observer.accredited and stations_of(observer) else None
     # A slip in the accreditation number: tell the observer apart from a stranger. Phones
@@ -63,8 +80,13 @@ def observer_for(session: Session, sender: str, number: str | None) -> Observer 
     return None
 
 
+def _observer_options():
+    # The account is read for its language and id; its roles are not needed here.
+    return joinedload(Observer.station), joinedload(Observer.user).lazyload(User.role_links)
+
+
 def _by_number(session: Session, number: str) -> Observer | None:
-    return session.scalar(select(Observer).options(joinedload(Observer.station), joinedload(Observer.user))
+    return session.scalar(select(Observer).options(*_observer_options())
                           .where(Observer.accreditation_number.in_(parser.accreditation_numbers(number.upper())))
                           .limit(1))
 
@@ -81,11 +103,18 @@ def language_of(observer: Observer | None) -> str:
     return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
 
 
-def find_template(session: Session, keyword: str) -> ChecklistTemplate | None:
+def _newest_published(keyword: str):
+    return (select(ChecklistTemplate.id).where(func.upper(ChecklistTemplate.code) == keyword.upper(),
+                                               ChecklistTemplate.published.is_(True))
+            .order_by(ChecklistTemplate.version.desc()).limit(1).scalar_subquery())
+
+
+def find_template(session: Session, keyword: str) -> Definition | None:
     """The newest published version of the checklist whose code the message starts with."""
-    return session.scalar(select(ChecklistTemplate).options(selectinload(ChecklistTemplate.questions)).where(
-        func.upper(ChecklistTemplate.code) == keyword.upper(), ChecklistTemplate.published.is_(True))
-        .order_by(ChecklistTemplate.version.desc()).limit(1))
+    template = session.execute(select(
+        ChecklistTemplate.id, ChecklistTemplate.code, ChecklistTemplate.version, ChecklistTemplate.created_at)
+        .where(ChecklistTemplate.id == _newest_published(keyword))).first()
+    return published_definition(session, *template) if template else None
 
 
 @dataclasses.dataclass
@@ -94,13 +123,49 @@ class Outcome:
     created: bool  # False for a repeat of a message already received
 
 
-def receive(session: Session, gateway: str, gateway_id: str, sender: str, text: str) -> Outcome:
-    """Store an inbound message, act on it, and set the reply (the caller sends it)."""
+@dataclasses.dataclass
+class _Context:
+    """What acting on a message reads, fetched in one query."""
+
+    first_id: int | None  # the message with the same gateway id received before
+    by_number: Observer | None  # the observer with the accreditation number in the message
+    template: Definition | None  # the newest published checklist the keyword names
+
+
+def _context(session: Session, gateway: str, gateway_id: str, header: parser.Header | None) -> _Context:
+    one = select(literal(1).label("one")).subquery("one")
+    first = (select(SmsMessage.id).where(SmsMessage.gateway == gateway, SmsMessage.gateway_id == gateway_id,
+                                         SmsMessage.status != "duplicate").limit(1).scalar_subquery()
+             if gateway_id else literal(None))
+    numbers = parser.accreditation_numbers(header.number.upper()) if header else []
+    keyword = header.keyword if header and header.keyword not in parser.INCIDENT_KEYWORDS else ""
+    row = session.execute(
+        select(first, Observer, ChecklistTemplate.id, ChecklistTemplate.code, ChecklistTemplate.version,
+               ChecklistTemplate.created_at)
+        .select_from(one)
+        .outerjoin(Observer, Observer.accreditation_number.in_(numbers) if numbers else literal(False))
+        .outerjoin(ChecklistTemplate, ChecklistTemplate.id == _newest_published(keyword))
+        .options(*_observer_options()).limit(1)).first()
+    first_id, observer, template_id, code, version, created_at = row
+    template = published_definition(session, template_id, code, version, created_at) if template_id else None
+    return _Context(first_id, observer, template)
+
+
+def receive(session: Session, gateway: str, gateway_id: str, sender: str, text: str,
+            reply_status: str = "none") -> Outcome:
+    """Store an inbound message, act on it, and set the reply (the caller sends it).
+
+    ``reply_status``: how the reply of a new message goes out (in the webhook's response, or
+    queued for the gateway's send API), set before the one INSERT.
+    """
     gateway_id = (gateway_id or "").strip()[:120]
-    first = session.scalar(select(SmsMessage).where(
-        SmsMessage.gateway == gateway, SmsMessage.gateway_id == gateway_id,
-        SmsMessage.status != "duplicate")) if gateway_id else None
-    if first is not None:
+    try:
+        header, errors = parser.read_header(text or ""), []
+    except parser.SmsFormatError as failure:
+        header, errors = None, failure.errors
+    context = _context(session, gateway, gateway_id, header)
+    if context.first_id is not None:
+        first = session.get(SmsMessage, context.first_id)
         repeat = SmsMessage(gateway=gateway, gateway_id=gateway_id, sender=first.sender, body=text or "",
                             received_at=utcnow(), status="duplicate", error="", reply=first.reply,
                             reply_status="none", observer_id=first.observer_id)
@@ -112,7 +177,9 @@ def receive(session: Session, gateway: str, gateway_id: str, sender: str, text: 
                          sender=normalise(sender) or (sender or "")[:40], body=(text or "")[:2000],
                          received_at=utcnow(), status="rejected", error="", reply="", reply_status="none")
     # Added once acted on: one INSERT (and one audit entry) with its outcome, not an insert then an update.
-    process(session, message)
+    process(session, message, header, errors, context)
+    if message.reply:
+        message.reply_status = reply_status
     session.add(message)
     session.flush()
     return Outcome(message, True)
@@ -133,13 +200,10 @@ def _short(text: str) -> str:
     return text if len(text) <= REPLY_LIMIT else text[:REPLY_LIMIT - 1] + "…"
 
 
-def process(session: Session, message: SmsMessage) -> None:
-    """Parse, check and file one stored message, setting its status and reply."""
-    try:
-        header = parser.read_header(message.body)
-    except parser.SmsFormatError as failure:
-        header, errors = None, failure.errors
-    observer = observer_for(session, message.sender, header.number if header else None)
+def process(session: Session, message: SmsMessage, header: parser.Header | None, errors: list[str],
+            context: _Context) -> None:
+    """Check and file one message (its header read, its context fetched), setting its status and reply."""
+    observer = observer_for(session, message.sender, header.number if header else None, context.by_number)
     message.observer = observer
     if observer is not None and len(stations_of(observer)) == 1:
         # Even a malformed message is placed, so the log's area scope and region figures see it.
@@ -157,7 +221,7 @@ def process(session: Session, message: SmsMessage) -> None:
             return _fail(message, [_("%(number)s is not your accreditation number.", number=header.number)])
         if header.keyword in parser.INCIDENT_KEYWORDS:
             return _incident(session, message, observer, header)
-        _checklist(session, message, observer, header)
+        _checklist(session, message, observer, header, context.template)
 
 
 def _station(observer: Observer, words: list[str]) -> tuple[PollingStation | None, list[str], str | None]:
@@ -193,8 +257,8 @@ def _incident(session: Session, message: SmsMessage, observer: Observer, header:
     message.reply = _short(_("Incident received for %(station)s. Thank you.", station=station.code))
 
 
-def _checklist(session: Session, message: SmsMessage, observer: Observer, header: parser.Header) -> None:
-    template = find_template(session, header.keyword)
+def _checklist(session: Session, message: SmsMessage, observer: Observer, header: parser.Header,
+               template: Definition | None) -> None:
     if template is None:
         return _fail(message, [_("%(code)s is not a checklist.", code=header.keyword)])
     station, words, problem = _station(observer, header.tokens)
@@ -211,14 +275,14 @@ def _checklist(session: Session, message: SmsMessage, observer: Observer, header
     file_answers(session, message, template, station, observer, answers.raw, answers.typed)
 
 
-def file_answers(session: Session, message: SmsMessage, template: ChecklistTemplate, station: PollingStation,
+def file_answers(session: Session, message: SmsMessage, template: Definition, station: PollingStation,
                  observer: Observer, raw: dict, typed: dict | None = None) -> None:
     """File the answers through observation's submit(); the reply says what was wrong, if anything."""
     typed = typed or {}
     try:
         # submit() checks everything before it adds anything: a refusal leaves the session clean.
         submission, _created = submit(session, template, station, raw, client_id(message),
-                                      observer=observer, user=observer.user)
+                                      observer=observer, user=observer.user, channel="sms")
     except ValidationFailed as failure:
         errors = []
         for key, msgs in failure.errors.items():
@@ -226,7 +290,6 @@ def file_answers(session: Session, message: SmsMessage, template: ChecklistTempl
             shown = f"{code}: {typed[code]}" if code in typed else code
             errors += [f"{shown}: {m}" for m in msgs]
         return _fail(message, errors)
-    submission.channel = "sms"
     message.status = "processed" if message.status != "fixed_by_hand" else "fixed_by_hand"
     message.error = "" if message.status == "processed" else message.error
     message.submission, message.station = submission, station

@@ -5,6 +5,8 @@ gateway's secret, and stores nothing from it: a call without the secret is not
 from our gateway, so there is no observer's message to lose.
 """
 
+import dataclasses
+
 from flask import (
     Blueprint,
     abort,
@@ -67,7 +69,7 @@ def inbound(gateway_name: str):
         # The same message id arriving twice at once: the second is the repeat.
         db.session.rollback()
         outcome = _receive(gateway_name, message, in_response)
-    stored = outcome.message
+    stored = outcome  # read before the commit, which would expire the message and cost a query
     if not in_response:
         if stored.reply_status == "queued":
             send_reply(stored.id)
@@ -79,14 +81,23 @@ def inbound(gateway_name: str):
     return response
 
 
-def _receive(gateway_name: str, message: gateways.Inbound, in_response: bool) -> services.Outcome:
+@dataclasses.dataclass(frozen=True)
+class _Stored:
+    id: int
+    status: str
+    reply: str
+    reply_status: str
+
+
+def _receive(gateway_name: str, message: gateways.Inbound, in_response: bool) -> _Stored:
     """Store and act on the message, in one commit with its reply's state."""
-    outcome = services.receive(db.session, gateway_name, message.gateway_id, message.sender, message.text)
-    if outcome.message.reply and outcome.created:
-        # A repeat gets the first answer again in the response, but no second SMS through the API.
-        outcome.message.reply_status = "in_response" if in_response else "queued"
+    # A repeat gets the first answer again in the response, but no second SMS through the API.
+    outcome = services.receive(db.session, gateway_name, message.gateway_id, message.sender, message.text,
+                               reply_status="in_response" if in_response else "queued")
+    stored = outcome.message
+    kept = _Stored(stored.id, stored.status, stored.reply, stored.reply_status)
     db.session.commit()
-    return outcome
+    return kept
 
 
 def _region_choices():
