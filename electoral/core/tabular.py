@@ -5,6 +5,7 @@ comma in locales whose decimal separator is a comma (French, Portuguese,
 Spanish). Every import goes through here so all of them accept the same files.
 """
 
+import codecs
 import csv
 import io
 import re
@@ -32,6 +33,16 @@ class Row:
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" and some phones' exports are UTF-16 with a byte-order mark.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" in data[:65536] or data.startswith(b"PK\x03\x04"):
+        # NUL bytes are never in text: a spreadsheet, a picture or a program renamed .csv.
+        raise TabularError(_("The file is not CSV text. Save it from your spreadsheet as \"CSV UTF-8\" "
+                             "or as an Excel workbook (.xlsx) and try again."))
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -43,7 +54,7 @@ def _decode(data: bytes) -> str:
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for cells in reader:
@@ -52,17 +63,34 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise TabularError(_("Line %(line)d cannot be read: %(reason)s", line=reader.line_num, reason=exc)) from exc
 
 
+def _damaged() -> TabularError:
+    return TabularError(_("The spreadsheet is damaged and cannot be opened. Save it again from your "
+                          "spreadsheet and try once more."))
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    if not data.startswith(b"PK\x03\x04"):  # every XLSX is a ZIP archive
+        raise TabularError(_("The file is not an XLSX spreadsheet. Save it from your spreadsheet as an "
+                             "Excel workbook (.xlsx) or as \"CSV UTF-8\" and try again."))
+    # openpyxl raises many types for a damaged file, on opening or rows later.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise TabularError(_("The spreadsheet cannot be opened: %(reason)s", reason=exc)) from exc
-    sheet = workbook.worksheets[0]
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, ["" if c is None else _cell_text(c) for c in cells]
-    workbook.close()
+        rows = enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
+    except Exception as exc:
+        raise _damaged() from exc
+    try:
+        while True:
+            try:
+                number, cells = next(rows)
+            except StopIteration:
+                break
+            except Exception as exc:
+                raise _damaged() from exc
+            yield number, ["" if c is None else _cell_text(c) for c in cells]
+    finally:
+        workbook.close()
 
 
 def _cell_text(value) -> str:

@@ -1,16 +1,53 @@
-"""The one way a page imports an uploaded file: all rows or none, every bad line shown."""
+"""The one way a page imports an uploaded file: all rows or none, every bad line shown.
 
+And the check every picture upload makes: a file is a photo when Pillow reads it as
+one, not when its name ends in .jpg.
+"""
+
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from wtforms.validators import ValidationError
 
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.tabular import TabularError
 from electoral.extensions import db
+
+# Beyond this a photo is a decompression bomb or a scan, not an ID photo (a 12-megapixel phone gives 12 M).
+MAX_PICTURE_PIXELS = 50_000_000
+
+
+class PictureFile:
+    """WTForms validator: an uploaded file, when there is one, must be a JPEG or PNG picture by its content."""
+
+    def __init__(self, formats=("JPEG", "PNG"), message=None):
+        self.formats = formats
+        self.message = message
+
+    def __call__(self, form, upload_field):
+        upload = upload_field.data
+        if not upload or not getattr(upload, "filename", ""):
+            return
+        data = upload.read()
+        upload.seek(0)
+        from PIL import Image
+
+        try:
+            with Image.open(io.BytesIO(data)) as picture:
+                kind, (width, height) = picture.format, picture.size
+                picture.verify()
+        except Exception as exc:  # Pillow raises many types for a file that is not a picture
+            raise ValidationError(self.message or _l("The file is not a JPEG or PNG picture.")) from exc
+        if kind not in self.formats:
+            raise ValidationError(self.message or _l("The file is not a JPEG or PNG picture."))
+        if width * height > MAX_PICTURE_PIXELS:
+            raise ValidationError(_l("The picture is too large; send one of at most 50 megapixels."))
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Request plumbing shared by every page: sign-in, audit actor, errors, headers, template helpers."""
 
-from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Request, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,7 +13,22 @@ from electoral.core.i18n import direction
 from electoral.extensions import db, login_manager
 
 
+class HardenedRequest(Request):
+    """A request whose JSON body, however hostile, is refused rather than crashing the server."""
+
+    def get_json(self, force=False, silent=False, cache=True):
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:  # thousands of nested brackets exhaust the parser's stack
+            if silent:
+                return None
+            from werkzeug.exceptions import BadRequest
+
+            raise BadRequest() from None
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = HardenedRequest
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to open that page.")
     login_manager.login_message_category = "info"
