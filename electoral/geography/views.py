@@ -23,6 +23,13 @@ LEVEL_TITLES = {
     "centre": (_l("Polling centre"), _l("Polling centres")),
     "station": (_l("Polling station"), _l("Polling stations")),
 }
+# Whole sentences per level: the level's gender changes the sentence in French, Spanish and Portuguese.
+CREATED = {"region": _l("Region %(code)s created."), "district": _l("District %(code)s created."),
+           "centre": _l("Polling centre %(code)s created."), "station": _l("Polling station %(code)s created.")}
+SAVED = {"region": _l("Region %(code)s saved."), "district": _l("District %(code)s saved."),
+         "centre": _l("Polling centre %(code)s saved."), "station": _l("Polling station %(code)s saved.")}
+NO_PARENT = {"region": _l("No region has the code %(code)s."), "district": _l("No district has the code %(code)s."),
+             "centre": _l("No polling centre has the code %(code)s.")}
 PARENT_LEVEL = {"district": "region", "centre": "district", "station": "centre"}
 CHILD_LEVEL = {"region": "district", "district": "centre", "centre": "station"}
 
@@ -91,9 +98,7 @@ def _parent_for(level: str, form):
         return None
     parent = services.find_by_code(db.session, PARENT_LEVEL[level], form.parent_code.data)
     if parent is None:
-        raise ValidationFailed({"parent_code": [_("No %(level)s has the code %(code)s.",
-                                                  level=LEVEL_TITLES[PARENT_LEVEL[level]][0],
-                                                  code=form.parent_code.data)]})
+        raise ValidationFailed({"parent_code": [str(NO_PARENT[PARENT_LEVEL[level]]) % {"code": form.parent_code.data}]})
     if not current_user.can_act_in(parent):
         raise ValidationFailed({"parent_code": [_("%(code)s is outside your area.", code=parent.code)]})
     return parent
@@ -127,7 +132,7 @@ def area_create(level: str):
             show_errors(form, failure)
         else:
             db.session.commit()
-            flash(_("%(level)s %(code)s created.", level=LEVEL_TITLES[level][0], code=area.code), "success")
+            flash(str(CREATED[level]) % {"code": area.code}, "success")
             return redirect(url_for("geography.area_detail", level=level, code=area.code))
     return render_template("geography/form.html", form=form, level=level, area=None)
 
@@ -147,7 +152,7 @@ def area_edit(level: str, code: str):
             show_errors(form, failure)
         else:
             db.session.commit()
-            flash(_("%(level)s %(code)s saved.", level=LEVEL_TITLES[level][0], code=area.code), "success")
+            flash(str(SAVED[level]) % {"code": area.code}, "success")
             return redirect(url_for("geography.area_detail", level=level, code=area.code))
     return render_template("geography/form.html", form=form, level=level, area=area)
 

@@ -111,7 +111,7 @@ def alert_handle(alert_id: int):
             show_errors(form, failure, aliases={"note": "", "status": ""})
         else:
             db.session.commit()
-            flash(_("Alert %(status)s.", status=forms.ALERT_LABELS[alert.status]), "success")
+            flash(_("Alert acknowledged.") if alert.status == "acknowledged" else _("Alert resolved."), "success")
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
                     else url_for("observation.dashboard"))
 
