@@ -229,3 +229,46 @@ class Certification(Audited, db.Model):
     area_id: Mapped[int] = mapped_column(Integer)  # 0 for the national level
     certified_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     certified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# The levels whose running totals are kept; a station's figures are its sheet.
+TOTAL_LEVELS = ("centre", "district", "region", "national")
+
+
+class ResultTotal(db.Model):
+    """Running totals of a race in one area, moved in the same transaction as any sheet that enters or
+    leaves the counted (accepted) or pending (quarantined, under audit) states.
+
+    Derived from the sheets, whose audit trail covers every change; ``electoral results rebuild-totals``
+    recomputes them from the sheets.
+    """
+
+    __tablename__ = "result_total"
+    # SQLite keeps the rows in key order (no rowid): a level's totals are one range read.
+    __table_args__ = (CheckConstraint(_in("level", TOTAL_LEVELS), name="known_level"), {"sqlite_with_rowid": False})
+
+    race_id: Mapped[int] = mapped_column(ForeignKey("race.id"), primary_key=True)
+    level: Mapped[str] = mapped_column(String(10), primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 for the national level
+    counted: Mapped[int] = mapped_column(Integer, default=0)  # accepted sheets
+    registered_voters: Mapped[int] = mapped_column(Integer, default=0)
+    ballots_cast: Mapped[int] = mapped_column(Integer, default=0)
+    valid: Mapped[int] = mapped_column(Integer, default=0)
+    invalid: Mapped[int] = mapped_column(Integer, default=0)
+    pending_sheets: Mapped[int] = mapped_column(Integer, default=0)  # quarantined or under audit
+    pending_votes: Mapped[int] = mapped_column(Integer, default=0)  # their valid votes
+    # When the counted or pending figures of the area last moved: the time of the figures.
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ResultTotalVote(db.Model):
+    """A candidate's running total of votes in one area, on the accepted sheets (see ResultTotal)."""
+
+    __tablename__ = "result_total_vote"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    race_id: Mapped[int] = mapped_column(ForeignKey("race.id"), primary_key=True)
+    level: Mapped[str] = mapped_column(String(10), primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), primary_key=True)
+    votes: Mapped[int] = mapped_column(Integer, default=0)
