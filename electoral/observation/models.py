@@ -217,6 +217,12 @@ class Submission(Audited, db.Model):
     observer: Mapped[Observer | None] = relationship()
 
 
+# One current filing of a checklist version per observer and station: a correction retires the one before.
+Index("uq_observation_submission_one_current", Submission.template_id, Submission.station_id,
+      Submission.observer_id, unique=True, postgresql_where=Submission.current.is_(True),
+      sqlite_where=Submission.current.is_(True))
+
+
 class Answer(db.Model):
     """One answer (one chosen option for multiple choice) in typed columns, for SQL aggregates.
 

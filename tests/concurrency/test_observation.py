@@ -40,3 +40,24 @@ def test_retries_of_one_filing_racing_each_other_store_it_once(app, db, race):
     revisions = db.session.execute(select(Submission.revision, Submission.current).order_by(Submission.revision)).all()
     assert [r for r, _c in revisions] == list(range(1, ROUNDS + 1))
     assert [c for _r, c in revisions].count(True) == 1
+
+
+def test_two_different_filings_of_one_checklist_at_once_leave_one_current(app, db, race):
+    template = make_opening_checklist()
+    observer = make_observer()
+    token = services.create_token(db.session, observer.user)
+    station_code, version = observer.station.code, template.version
+    db.session.commit()
+    # Two phones of one observer (or a correction sent while the first is still on its way).
+    clients = [app.test_client() for _ in range(2)]
+    for n in range(ROUNDS):
+        bodies = [{"client_id": f"phone-{phone}-{n:04d}", "template": "OPEN", "version": version,
+                   "station_code": station_code, "answers": {**OPENING_OK, "Q4": phone + 1},
+                   "submitted_at": "2026-11-25T07:05:00Z"} for phone in (1, 2)]
+        outcomes = race(*(_sender(c, b, token) for c, b in zip(clients, bodies, strict=True)))
+        assert [status for status, _body in outcomes] == [201, 201], outcomes
+    db.session.commit()
+    revisions = db.session.execute(select(Submission.revision, Submission.current).order_by(Submission.revision)).all()
+    # Each filing corrects the one before it: a chain of revisions, exactly one of them current.
+    assert [r for r, _c in revisions] == list(range(1, 2 * ROUNDS + 1))
+    assert [c for _r, c in revisions].count(True) == 1

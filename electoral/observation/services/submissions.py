@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -9,10 +10,11 @@ import threading
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from electoral.accounts.models import User, UserRole
+from electoral.core import locks
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
@@ -223,22 +225,46 @@ class FilingContext:
     template: Definition | ChecklistTemplate | None
 
 
+# The hot path's statements are built once: building them costs more than running them from the cache.
+@functools.cache
+def _filing_context_query():
+    one = select(literal(1).label("one")).subquery("one")
+    deployed = or_(PollingStation.id == Observer.station_id, exists().where(
+        ObserverCentre.observer_id == Observer.id, ObserverCentre.centre_id == PollingStation.centre_id))
+    return (select(Observer, PollingStation.id, PollingStation.code, deployed,
+                   ChecklistTemplate.id, ChecklistTemplate.published, ChecklistTemplate.created_at)
+            .select_from(one)
+            .outerjoin(Observer, Observer.user_id == bindparam("user_id"))
+            .outerjoin(PollingStation, PollingStation.code == bindparam("station_code"))
+            .outerjoin(ChecklistTemplate, and_(ChecklistTemplate.code == bindparam("template_code"),
+                                               ChecklistTemplate.version == bindparam("version"))))
+
+
+@functools.cache
+def _retry_or_previous_query():
+    # A filing with this client id (a retry), and the current filing of the same checklist it corrects.
+    return select(Submission).where(or_(
+        Submission.client_id == bindparam("client_id"),
+        and_(Submission.current.is_(True), Submission.station_id == bindparam("station_id"),
+             Submission.observer_id == bindparam("observer_id"),
+             Submission.template_id.in_(select(ChecklistTemplate.id).where(
+                 ChecklistTemplate.code == bindparam("code")))))).with_for_update()
+
+
+@functools.cache
+def _token_user_query():
+    return (select(User.id, User.username, User.active, UserRole.role)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .outerjoin(UserRole, UserRole.user_id == User.id)
+            .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False)))
+
+
 def filing_context(session: Session, user_id: int, station_code: str, template_code: str,
                    version: int | None) -> FilingContext:
     """The account's observer, the station by code (and whether the observer is deployed there) and the
     template version, read in one query: the API's hot path."""
-    one = select(literal(1).label("one")).subquery("one")
-    deployed = or_(PollingStation.id == Observer.station_id, exists().where(
-        ObserverCentre.observer_id == Observer.id, ObserverCentre.centre_id == PollingStation.centre_id))
-    row = session.execute(
-        select(Observer, PollingStation.id, PollingStation.code, deployed,
-               ChecklistTemplate.id, ChecklistTemplate.published, ChecklistTemplate.created_at)
-        .select_from(one)
-        .outerjoin(Observer, Observer.user_id == user_id)
-        .outerjoin(PollingStation, PollingStation.code == station_code)
-        .outerjoin(ChecklistTemplate, and_(ChecklistTemplate.code == template_code,
-                                           ChecklistTemplate.version == version))
-    ).one()
+    row = session.execute(_filing_context_query(), {"user_id": user_id, "station_code": station_code,
+                                                    "template_code": template_code, "version": version}).one()
     observer, station_id, code, is_deployed, template_id, published, created_at = row
     template = None
     if template_id is not None:
@@ -287,13 +313,20 @@ def submit(session: Session, template: ChecklistTemplate | Definition, station: 
             return existing, False
         raise ValidationFailed(errors)
     observer_id = observer.id if observer else None
+    # Two filings of one checklist at once would each find no current filing to correct (or
+    # the same one) and both become current: the second waits here for the first.
+    locks.hold(session, f"filing:{station.id}:{observer_id}:{template.code}")
     # One query finds both a filing with this client id (a retry) and the current filing it corrects.
-    found = session.scalars(select(Submission).where(or_(
-        Submission.client_id == client_id,
-        and_(Submission.current.is_(True), Submission.station_id == station.id,
-             Submission.observer_id == observer_id,
-             Submission.template_id.in_(select(ChecklistTemplate.id).where(
-                 ChecklistTemplate.code == template.code))))).with_for_update()).all()
+    if observer_id is None:
+        found = session.scalars(select(Submission).where(or_(
+            Submission.client_id == client_id,
+            and_(Submission.current.is_(True), Submission.station_id == station.id,
+                 Submission.observer_id.is_(None), Submission.template_id.in_(select(ChecklistTemplate.id).where(
+                     ChecklistTemplate.code == template.code))))).with_for_update()).all()
+    else:
+        found = session.scalars(_retry_or_previous_query(), {
+            "client_id": client_id, "station_id": station.id, "observer_id": observer_id,
+            "code": template.code}).all()
     existing = next((f for f in found if f.client_id == client_id), None)
     if existing is not None:
         return existing, False
@@ -320,8 +353,13 @@ def submit(session: Session, template: ChecklistTemplate | Definition, station: 
         session.execute(update(Answer).where(Answer.submission_id == previous.id).values(current=False))
     rows = _answer_rows(template, submission.id, clean)
     if rows:
-        session.execute(insert(Answer).execution_options(render_nulls=True), rows)
+        session.execute(_insert_answers(), rows)
     return submission, True
+
+
+@functools.cache
+def _insert_answers():
+    return insert(Answer).execution_options(render_nulls=True)
 
 
 def _show(value: Any) -> str:
@@ -438,11 +476,7 @@ def token_user(session: Session, token: str) -> TokenUser | None:
     """The active account an unrevoked token belongs to, with its roles, in one query; or None."""
     if not token:
         return None
-    rows = session.execute(
-        select(User.id, User.username, User.active, UserRole.role)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .outerjoin(UserRole, UserRole.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False))).all()
+    rows = session.execute(_token_user_query(), {"token_hash": _digest(token)}).all()
     if not rows or not rows[0].active:
         return None
     return TokenUser(rows[0].id, rows[0].username, frozenset(Role(r.role) for r in rows if r.role))
