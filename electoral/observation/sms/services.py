@@ -15,7 +15,7 @@ import phonenumbers
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session, joinedload
 
 from electoral.accounts.models import User
@@ -103,8 +103,9 @@ def language_of(observer: Observer | None) -> str:
     return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
 
 
-def _newest_published(keyword: str):
-    return (select(ChecklistTemplate.id).where(func.upper(ChecklistTemplate.code) == keyword.upper(),
+def _newest_published(keyword):
+    """The newest published version's id of the checklist ``keyword`` (upper case) names."""
+    return (select(ChecklistTemplate.id).where(func.upper(ChecklistTemplate.code) == keyword,
                                                ChecklistTemplate.published.is_(True))
             .order_by(ChecklistTemplate.version.desc()).limit(1).scalar_subquery())
 
@@ -113,7 +114,7 @@ def find_template(session: Session, keyword: str) -> Definition | None:
     """The newest published version of the checklist whose code the message starts with."""
     template = session.execute(select(
         ChecklistTemplate.id, ChecklistTemplate.code, ChecklistTemplate.version, ChecklistTemplate.created_at)
-        .where(ChecklistTemplate.id == _newest_published(keyword))).first()
+        .where(ChecklistTemplate.id == _newest_published(keyword.upper()))).first()
     return published_definition(session, *template) if template else None
 
 
@@ -132,20 +133,26 @@ class _Context:
     template: Definition | None  # the newest published checklist the keyword names
 
 
-def _context(session: Session, gateway: str, gateway_id: str, header: parser.Header | None) -> _Context:
+@functools.cache
+def _context_query():
+    # Built once: building the statement costs more than running it from the compiled cache.
     one = select(literal(1).label("one")).subquery("one")
-    first = (select(SmsMessage.id).where(SmsMessage.gateway == gateway, SmsMessage.gateway_id == gateway_id,
-                                         SmsMessage.status != "duplicate").limit(1).scalar_subquery()
-             if gateway_id else literal(None))
+    first = (select(SmsMessage.id).where(SmsMessage.gateway == bindparam("gateway"),
+                                         SmsMessage.gateway_id == bindparam("gateway_id"),
+                                         SmsMessage.status != "duplicate").limit(1).scalar_subquery())
+    return (select(first, Observer, ChecklistTemplate.id, ChecklistTemplate.code, ChecklistTemplate.version,
+                   ChecklistTemplate.created_at)
+            .select_from(one)
+            .outerjoin(Observer, Observer.accreditation_number.in_(bindparam("numbers", expanding=True)))
+            .outerjoin(ChecklistTemplate, ChecklistTemplate.id == _newest_published(bindparam("keyword")))
+            .options(*_observer_options()).limit(1))
+
+
+def _context(session: Session, gateway: str, gateway_id: str, header: parser.Header | None) -> _Context:
     numbers = parser.accreditation_numbers(header.number.upper()) if header else []
-    keyword = header.keyword if header and header.keyword not in parser.INCIDENT_KEYWORDS else ""
-    row = session.execute(
-        select(first, Observer, ChecklistTemplate.id, ChecklistTemplate.code, ChecklistTemplate.version,
-               ChecklistTemplate.created_at)
-        .select_from(one)
-        .outerjoin(Observer, Observer.accreditation_number.in_(numbers) if numbers else literal(False))
-        .outerjoin(ChecklistTemplate, ChecklistTemplate.id == _newest_published(keyword))
-        .options(*_observer_options()).limit(1)).first()
+    keyword = header.keyword.upper() if header and header.keyword not in parser.INCIDENT_KEYWORDS else ""
+    row = session.execute(_context_query(), {"gateway": gateway, "gateway_id": gateway_id, "numbers": numbers,
+                                             "keyword": keyword}).first()
     first_id, observer, template_id, code, version, created_at = row
     template = published_definition(session, template_id, code, version, created_at) if template_id else None
     return _Context(first_id, observer, template)
