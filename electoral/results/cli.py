@@ -108,4 +108,24 @@ def export(file, race_code, level):
     click.echo(f"Wrote {len(rows)} rows to {file}.")
 
 
+@results.command("rebuild-totals", help="Recompute the running totals of every race (or one) from its tally "
+                                       "sheets, after a bulk load or to check them. Run it while no sheet is "
+                                       "being entered.")
+@click.option("--race", "race_code", help="Race code; every race when left out.")
+@with_appcontext
+def rebuild_totals(race_code):
+    if race_code:
+        race = services.find_race(db.session, race_code)
+        if race is None:
+            click.echo(f"Error: no race {race_code}.", err=True)
+            raise SystemExit(1)
+        races = [race]
+    else:
+        races = services.all_races(db.session)
+    for race in races:
+        sheets = services.rebuild_totals(db.session, race)
+        db.session.commit()
+        click.echo(f"{race.code}: totals rebuilt from {sheets} counted or held sheets.")
+
+
 commands = [results]

@@ -24,6 +24,7 @@ from electoral.results.services.entry import (  # noqa: F401
     current_entries,
     decide,
     differences,
+    event_label,
     explain,
     field_labels,
     figure,
@@ -32,7 +33,6 @@ from electoral.results.services.entry import (  # noqa: F401
     resolve,
     sheet_list_query,
     start_audit,
-    event_label,
     state_label,
     submit_entry,
 )
@@ -49,3 +49,4 @@ from electoral.results.services.races import (  # noqa: F401
     registered_voters,
     stations_query,
 )
+from electoral.results.services.totals import rebuild as rebuild_totals  # noqa: F401
