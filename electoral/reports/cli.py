@@ -85,4 +85,47 @@ def print_command(name, lang, pairs, username, paper, watermark, output):
     click.echo(f"Wrote {output} ({len(data):,} bytes).")
 
 
+@reports.command("run", help="Print a background job now, in the foreground; a failed or interrupted one is "
+                             "queued again as a new job first.")
+@click.argument("job_id", type=int)
+@with_appcontext
+def run_command(job_id):
+    from electoral.accounts.models import User
+    from electoral.reports import services
+    from electoral.reports.models import ReportJob
+
+    services.fail_interrupted_jobs(db.session)
+    db.session.commit()
+    job = db.session.get(ReportJob, job_id)
+    if job is None:
+        click.echo(f"Error: no report job {job_id}.", err=True)
+        sys.exit(2)
+    if job.state == "done":
+        click.echo(f"Job {job.id} is already printed: {job.file_path}.")
+        return
+    if job.state == "running":
+        click.echo(f"Error: job {job.id} is still running (last progress "
+                   f"{(job.heartbeat_at or job.created_at):%Y-%m-%d %H:%M:%S}).", err=True)
+        sys.exit(1)
+    if job.state == "failed":
+        user = db.session.get(User, job.user_id) if job.user_id else None
+        if user is None:
+            click.echo(f"Error: job {job.id} failed and the user who asked for it no longer exists.", err=True)
+            sys.exit(1)
+        previous = job
+        try:
+            job = services.print_again(db.session, previous, user)
+        except (ValueError, registry.NotAllowed, ValidationFailed) as failure:
+            db.session.rollback()
+            click.echo(f"Error: job {previous.id} cannot be printed again: {failure}", err=True)
+            sys.exit(1)
+        db.session.commit()
+        click.echo(f"Job {previous.id} failed ({previous.error}); printing it again as job {job.id}.")
+    job = services.run_job(db.session, job.id)
+    if job.state != "done":
+        click.echo(f"Error: job {job.id} failed: {job.error}", err=True)
+        sys.exit(1)
+    click.echo(f"Job {job.id} printed: {job.file_path} ({job.total} items).")
+
+
 commands = [reports]

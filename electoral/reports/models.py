@@ -37,6 +37,9 @@ class ReportJob(Audited, db.Model):
     file_path: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Written with every state or progress change: a running job whose worker died
+    # (killed, machine restarted) stops beating and is then seen as interrupted.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def finished(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import secrets
@@ -10,8 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from electoral.core.auth import Role
@@ -55,8 +58,36 @@ def create_job(session: Session, user, spec: registry.ReportSpec, params: dict[s
 def _set(session: Session, job_id: int, **values) -> None:
     # A plain UPDATE: progress is not a change worth an audit entry, and it is committed
     # at once so the job page, read by another process, sees it.
-    session.execute(update(ReportJob).where(ReportJob.id == job_id).values(**values))
+    session.execute(update(ReportJob).where(ReportJob.id == job_id).values(heartbeat_at=utcnow(), **values))
     session.commit()
+
+
+def stale_after() -> dt.timedelta:
+    """How long a running job may go without a progress write before it counts as interrupted."""
+    return dt.timedelta(seconds=current_app.config.get("REPORT_JOB_STALE_AFTER", 600))
+
+
+def fail_interrupted_jobs(session: Session, now: dt.datetime | None = None) -> int:
+    """Mark as failed the running jobs whose worker stopped beating; return how many."""
+    limit = (now or utcnow()) - stale_after()
+    result = session.execute(
+        update(ReportJob)
+        .where(ReportJob.state == "running",
+               func.coalesce(ReportJob.heartbeat_at, ReportJob.created_at) < limit)
+        .values(state="failed", finished_at=now or utcnow(),
+                error="interrupted: the printing stopped (worker killed or restarted); print it again"))
+    return result.rowcount
+
+
+def print_again(session: Session, job: ReportJob, user) -> ReportJob:
+    """A new queued job with the same report, parameters and language as a failed one."""
+    if job.state != "failed":
+        raise ValueError(_("Only a failed print can be printed again."))
+    spec = registry.get(job.report)
+    if spec is None:
+        raise ValueError(_("This report no longer exists."))
+    return create_job(session, user, spec, dict(job.params or {}), job.lang, paper=job.paper,
+                      watermark=job.watermark)
 
 
 def _write(data: bytes, job_id: int) -> str:

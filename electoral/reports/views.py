@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from electoral.core import home
 from electoral.core.auth import ANY_ROLE, access
@@ -82,8 +83,34 @@ def print_report(name: str):
 @bp.route("/jobs/<int:job_id>")
 @access(*ANY_ROLE)
 def job(job_id: int):
+    # A job whose worker was killed would otherwise say "running" for ever.
+    if services.fail_interrupted_jobs(db.session):
+        db.session.commit()
     job = _job_or_404(job_id)
-    return render_template("reports/job.html", job=job, spec=registry.get(job.report))
+    return render_template("reports/job.html", job=job, spec=registry.get(job.report), form=FlaskForm())
+
+
+@bp.route("/jobs/<int:job_id>/again", methods=["POST"])
+@access(*ANY_ROLE)
+def print_again(job_id: int):
+    job = _job_or_404(job_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        again = services.print_again(db.session, job, current_user)
+    except registry.NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except (ValueError, ValidationFailed) as failure:
+        db.session.rollback()
+        flash(str(failure) if isinstance(failure, ValueError) else _("The report's parameters are no longer valid."),
+              "error")
+        return redirect(url_for("reports.job", job_id=job.id))
+    db.session.commit()
+    from electoral.reports.tasks import print_job
+
+    print_job(again.id)
+    return redirect(url_for("reports.job", job_id=again.id))
 
 
 @bp.route("/jobs/<int:job_id>/download")
