@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from electoral.accounts.models import User
+from electoral.extensions import db as _db
 from electoral.results import services
 from electoral.results.models import TallyEntry, TallySheet
 from tests.concurrency.conftest import ROUNDS
@@ -101,3 +102,53 @@ def test_two_clerks_saving_the_second_entry_at_once_store_one_and_refuse_the_oth
         state = db.session.scalar(select(TallySheet.state).where(TallySheet.station_id == station_id))
         assert state in ("accepted", "quarantined")
     assert db.session.scalar(select(func.count(TallyEntry.id))) == 2 * ROUNDS
+
+
+def _consistent(votes: tuple[int, int]) -> dict:
+    return figures(votes=votes, cast=sum(votes) + 4, received=sum(votes) + 60)
+
+
+def test_sheets_agreed_at_once_all_reach_the_running_totals(app, db, race):
+    # Many second entries in one district at once move the same centre, district, region and
+    # national totals: none of the moves may be lost, and no two may deadlock.
+    from tests.factories import make_centre
+
+    race_row = make_race(code="PRES")
+    centre = make_centre()
+    first, second = make_clerk(), make_clerk()
+    stations = [make_station(centre=centre if n % 2 else make_centre(district=centre.district))
+                for n in range(3 * ROUNDS)]
+    rng_votes = [(50 + n, 30 + 2 * n) for n in range(len(stations))]
+    for station, votes in zip(stations, rng_votes, strict=True):
+        services.submit_entry(db.session, race_row, station, first, _consistent(votes))
+    race_id, second_id = race_row.id, second.id
+    station_ids = [s.id for s in stations]
+    db.session.commit()
+
+    def agree(station_id, votes):
+        def work():
+            from electoral.geography.models import PollingStation
+            from electoral.results.models import Race as RaceModel
+
+            clerk = _db.session.get(User, second_id)
+            entry = services.submit_entry(_db.session, _db.session.get(RaceModel, race_id),
+                                          _db.session.get(PollingStation, station_id), clerk,
+                                          _consistent(votes))
+            state = entry.sheet.state
+            _db.session.commit()
+            return state
+        return work
+
+    for start in range(0, len(station_ids), 6):
+        batch = list(zip(station_ids, rng_votes, strict=True))[start:start + 6]
+        outcomes = race(*(agree(station_id, votes) for station_id, votes in batch))
+        assert all(o in ("accepted", "quarantined") for o in outcomes), outcomes
+    db.session.commit()
+    db.session.expire_all()
+    summary = services.summary(db.session, db.session.get(type(race_row), race_id))
+    accepted = db.session.execute(select(func.count(TallySheet.id), func.coalesce(func.sum(TallySheet.valid), 0))
+                                  .where(TallySheet.state == "accepted")).one()
+    pending = db.session.scalar(select(func.count(TallySheet.id)).where(
+        TallySheet.state.in_(("quarantined", "under_audit"))))
+    assert (summary.total.counted, summary.total.valid, summary.pending_sheets) == (*accepted, pending)
+    assert accepted[0] > 0
