@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 # Text a spreadsheet would run as a formula (OWASP "CSV injection"); tab and CR too,
 # which some spreadsheets drop before reading the = that follows.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# No column of any import holds more (a note or description is a few hundred characters).
+MAX_CELL = 2000
 # Control characters XLSX (XML 1.0) cannot hold; openpyxl refuses a cell with one.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -125,6 +127,8 @@ def read_table(data: bytes, filename: str, required: list[str], optional: list[s
     for line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
+        if any(len(cells[i]) > MAX_CELL for i in index.values() if i < len(cells)):
+            raise TabularError(_("Line %(line)d has a value longer than %(max)d characters.", line=line, max=MAX_CELL))
         yield Row(line, {c: (_unquote(cells[i].strip()) if i < len(cells) else "") for c, i in index.items()})
 
 

@@ -13,12 +13,15 @@ from typing import Any
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from sqlalchemy.exc import DataError
 from wtforms.validators import ValidationError
 
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.tabular import TabularError
 from electoral.extensions import db
 
+VALUE_TOO_LONG = _l("A value in the file is longer than its column allows, or a number is out of range. "
+                    "Nothing was imported; check the file's values and try again.")
 # Beyond this a photo is a decompression bomb or a scan, not an ID photo (a 12-megapixel phone gives 12 M).
 MAX_PICTURE_PIXELS = 50_000_000
 
@@ -74,6 +77,7 @@ def run_upload(form, importer: Callable[[bytes, str], Any]) -> UploadOutcome:
     upload = form.file.data
     try:
         result = importer(upload.read(), upload.filename or "upload.csv")
+        db.session.flush()  # so a value the database refuses is caught here, not at the commit
     except ImportFailed as failure:
         db.session.rollback()
         flash(ngettext("The file has %(num)d bad line. Nothing was imported.",
@@ -82,6 +86,10 @@ def run_upload(form, importer: Callable[[bytes, str], Any]) -> UploadOutcome:
     except (TabularError, ValidationFailed) as failure:  # the whole file is refused
         db.session.rollback()
         form.file.errors = [str(failure)]
+        return UploadOutcome()
+    except DataError:  # a value the importer let through but the database column cannot hold
+        db.session.rollback()
+        form.file.errors = [str(VALUE_TOO_LONG)]
         return UploadOutcome()
     db.session.commit()
     return UploadOutcome(done=True, result=result)
@@ -109,6 +117,10 @@ def import_from_command_line(file: str, label: str, importer: Callable[[bytes, s
     except TabularError as failure:
         db.session.rollback()
         click.echo(f"Error: {failure}", err=True)
+        raise SystemExit(1) from None
+    except DataError:
+        db.session.rollback()
+        click.echo(f"Error: {VALUE_TOO_LONG}", err=True)
         raise SystemExit(1) from None
     db.session.commit()
     return result
