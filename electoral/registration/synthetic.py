@@ -2,30 +2,57 @@
 
 For benchmarks and tests, never for real use. A third of the people carry Arabic
 names, written in Arabic script or in one of their Latin spellings; the others carry
-West African names. Planted duplicates re-register a person with one variation of
-a known kind; hard negatives are different people sharing a common name and birth
-year (with different fathers and places of birth), or named محمد and محمود.
+West African names (Sierra Leone, Liberia, Guinea, Cote d'Ivoire). Names, fathers'
+names and places of birth are drawn from pools of realistic size with a few very
+common entries (Mohamed, Kamara, Freetown) and a long tail, as on real rolls: two
+different people then share a name and a birth year often, but rarely every field.
+
+Planted duplicates re-register a person with one variation of a known kind. Hard
+negatives are different people that must not be flagged: a common name and birth
+year shared by people with different fathers and places of birth, the same with one
+date year-only, and محمد against محمود written in Arabic or in Latin ("Mahmud").
 """
 
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-# (Arabic script, Latin spellings)
+# (Arabic script, Latin spellings), commonest first: the order sets the weights.
 ARABIC_MALE = [
     ("محمد", ["Mohamed", "Mohammed", "Muhammad", "Mohamad"]), ("أحمد", ["Ahmed", "Ahmad"]),
-    ("محمود", ["Mahmoud", "Mahmud"]), ("عبد الله", ["Abdallah", "Abdullah", "Abd Allah"]),
-    ("عبد الرحمن", ["Abdelrahman", "Abdul Rahman", "Abdurrahman"]), ("علي", ["Ali"]),
-    ("حسن", ["Hassan", "Hasan"]), ("حسين", ["Hussein", "Husein"]), ("يوسف", ["Youssef", "Yusuf", "Yousef"]),
-    ("إبراهيم", ["Ibrahim", "Ebrahim"]), ("عمر", ["Omar", "Umar"]), ("خالد", ["Khaled", "Khalid"]),
-    ("سعيد", ["Said", "Saeed"]), ("مصطفى", ["Mustafa", "Moustafa"]), ("طارق", ["Tarek", "Tariq"]),
-    ("صالح", ["Saleh", "Salih"]), ("عثمان", ["Othman", "Osman"]), ("كريم", ["Karim", "Kareem"]),
+    ("علي", ["Ali"]), ("عبد الله", ["Abdallah", "Abdullah", "Abd Allah"]), ("محمود", ["Mahmoud", "Mahmud"]),
+    ("مصطفى", ["Mustafa", "Moustafa"]), ("عمر", ["Omar", "Umar"]), ("إبراهيم", ["Ibrahim", "Ebrahim"]),
+    ("خالد", ["Khaled", "Khalid"]), ("يوسف", ["Youssef", "Yusuf", "Yousef"]), ("حسن", ["Hassan", "Hasan"]),
+    ("عبد الرحمن", ["Abdelrahman", "Abdul Rahman", "Abdurrahman"]), ("حسين", ["Hussein", "Husein"]),
+    ("سالم", ["Salem", "Salim"]), ("صالح", ["Saleh", "Salih"]), ("سعيد", ["Said", "Saeed"]),
+    ("عبد السلام", ["Abdelsalam", "Abdul Salam", "Abdessalam"]), ("فرج", ["Faraj", "Farag"]),
+    ("عثمان", ["Othman", "Osman"]), ("طارق", ["Tarek", "Tariq"]), ("كريم", ["Karim", "Kareem"]),
+    ("عادل", ["Adel", "Adil"]), ("ميلاد", ["Milad", "Meelad"]), ("مفتاح", ["Miftah", "Muftah"]),
+    ("جمعة", ["Jumaa", "Jumah"]), ("رمضان", ["Ramadan", "Ramadhan"]),
+    ("نوري", ["Nouri", "Nuri"]),
+    ("عبد الكريم", ["Abdelkarim", "Abdul Karim"]), ("عبد العزيز", ["Abdelaziz", "Abdul Aziz"]),
+    ("منصور", ["Mansour", "Mansur"]), ("مختار", ["Mukhtar", "Mokhtar"]), ("بشير", ["Bashir", "Bachir"]),
+    ("جمال", ["Jamal", "Gamal"]), ("ناصر", ["Nasser", "Naser"]), ("هشام", ["Hisham", "Hicham"]),
+    ("وليد", ["Walid", "Waleed"]), ("مراد", ["Murad", "Mourad"]), ("أسامة", ["Osama", "Usama"]),
+    ("إسماعيل", ["Ismail"]), ("موسى", ["Musa", "Moussa"]), ("عيسى", ["Issa", "Isa"]),
+    ("سليمان", ["Suleiman", "Sulaiman"]), ("حمزة", ["Hamza", "Hamzah"]), ("أنور", ["Anwar", "Anouar"]),
+    ("رضا", ["Rida", "Reda"]), ("سامي", ["Sami", "Samy"]), ("نبيل", ["Nabil", "Nabeel"]),
+    ("فيصل", ["Faisal", "Faysal"]), ("زياد", ["Ziad", "Ziyad"]), ("ماهر", ["Maher", "Mahir"]),
+    ("عماد", ["Imad", "Emad"]), ("أيمن", ["Ayman", "Aymen"]), ("بلال", ["Bilal", "Belal"]),
 ]
 ARABIC_FEMALE = [
     ("فاطمة", ["Fatima", "Fatma", "Fatimah"]), ("عائشة", ["Aisha", "Aicha"]), ("مريم", ["Maryam", "Mariam"]),
-    ("زينب", ["Zainab", "Zeinab"]), ("خديجة", ["Khadija", "Khadidja"]), ("سارة", ["Sara", "Sarah"]),
-    ("نور", ["Nour", "Nur"]), ("أمينة", ["Amina", "Aminah"]), ("حليمة", ["Halima", "Halimah"]),
-    ("سلمى", ["Salma", "Selma"]), ("ليلى", ["Layla", "Leila"]), ("هدى", ["Huda", "Houda"]),
+    ("خديجة", ["Khadija", "Khadidja"]), ("زينب", ["Zainab", "Zeinab"]), ("أمينة", ["Amina", "Aminah"]),
+     ("حليمة", ["Halima", "Halimah"]), ("نور", ["Nour", "Nur"]),
+    ("سارة", ["Sara", "Sarah"]), ("سلمى", ["Salma", "Selma"]), ("ليلى", ["Layla", "Leila"]),
+    ("هدى", ["Huda", "Houda"]),  ("سعاد", ["Suad", "Souad"]),
+    ("حنان", ["Hanan"]), ("ابتسام", ["Ibtisam", "Ebtisam"]), ("منى", ["Mona", "Muna"]),
+    ("رحمة", ["Rahma", "Rahmah"]), ("صفية", ["Safia", "Safiya"]), ("نادية", ["Nadia", "Nadiya"]),
+    ("سميرة", ["Samira", "Samirah"]), ("جميلة", ["Jamila", "Gamila"]), ("كريمة", ["Karima", "Kareema"]),
+    ("آمنة", ["Amna"]), ("مبروكة", ["Mabruka", "Mabrouka"]), ("نعيمة", ["Naima", "Naeema"]),
+    ("وفاء", ["Wafa", "Wafaa"]), ("أسماء", ["Asma", "Asmaa"]), ("هاجر", ["Hajar", "Hager"]),
+    ("رقية", ["Ruqaya", "Roqaya"]), ("إيمان", ["Iman"]), ("سهام", ["Siham", "Seham"]),
 ]
 ARABIC_FAMILY = [
     ("الترهوني", ["Al-Tarhouni", "Tarhouni"]), ("المصراتي", ["Al-Misrati", "Misrati"]),
@@ -35,25 +62,84 @@ ARABIC_FAMILY = [
     ("المقريف", ["Al-Magariaf", "Magariaf"]), ("الشريف", ["Al-Sharif", "Sharif"]),
     ("بوشناق", ["Bushnaq", "Boushnak"]), ("الطرابلسي", ["Al-Trabelsi", "Trabelsi"]),
     ("حمودة", ["Hamouda", "Hammouda"]), ("الغرياني", ["Al-Gheriani", "Gheriani"]),
+     ("الزنتاني", ["Al-Zintani", "Zintani"]), ("المجبري", ["Al-Majbri", "Majbri"]),
+    ("الفرجاني", ["Al-Ferjani", "Ferjani"]),
+    ("العريبي", ["Al-Oraibi", "Oraibi"]), ("المنفي", ["Al-Menfi", "Menfi"]), ("الدباشي", ["Al-Dabbashi", "Dabbashi"]),
+    ("الحاسي", ["Al-Hassi", "Hassi"]), ("المسماري", ["Al-Mismari", "Mismari"]), ("الجهاني", ["Al-Juhani", "Juhani"]),
+    ("الشاعري", ["Al-Shaeri", "Shaeri"]), ("الكبتي", ["Al-Kabti", "Kabti"]), ("الساعدي", ["Al-Saadi", "Saadi"]),
+    ("البدري", ["Al-Badri", "Badri"]), ("الحضيري", ["Al-Hudairi", "Hudairi"]), ("الصويعي", ["Al-Suwai", "Suwai"]),
+    ("بن عمران", ["Ben Omran", "Bin Imran"]), ("بن حليم", ["Ben Halim", "Bin Halim"]),
+    ("أبو زيد", ["Abu Zaid", "Abou Zaid"]), ("أبو بكر", ["Abu Bakr", "Abou Bakr"]),
+    ("الأحمر", ["Al-Ahmar", "Ahmar"]), ("الجروشي", ["Al-Jaroushi", "Jaroushi"]), ("القماطي", ["Al-Gamati", "Gamati"]),
+    ("الرياني", ["Al-Riyani", "Riyani"]), ("الطاهر", ["Al-Taher", "Taher"]), ("الهوني", ["Al-Houni", "Houni"]),
+    ("المهدوي", ["Al-Mahdawi", "Mahdawi"]), ("الفاخري", ["Al-Fakhri", "Fakhri"]), ("العقوري", ["Al-Agouri", "Agouri"]),
+     ("الكاديكي", ["Al-Kadiki", "Kadiki"]), ("الشيباني", ["Al-Shaibani", "Shaibani"]),
+    ("النعاس", ["Al-Naas", "Naas"]), ("المبروك", ["Al-Mabrouk", "Mabrouk"]), ("الزليتني", ["Al-Zliteni", "Zliteni"]),
 ]
-WEST_MALE = ["Mohamed", "Ibrahim", "Sorie", "Abu", "Momodu", "Joseph", "Emmanuel", "Samuel", "Musa", "Sahr",
-             "Foday", "Prince", "Augustine", "Amadu", "Lamin", "Kouame", "Yao", "Kofi", "Kwame", "Jean-Baptiste",
-             "Alusine", "Osman", "Bockarie", "Tamba", "Francis", "Patrick", "Moses", "Daniel", "Mamadou", "Seydou",
-             "Boubacar", "Ousmane", "Alpha", "Saidu", "Christian", "Varney", "Morris", "Jallah", "Sekou", "Yusufu"]
-WEST_FEMALE = ["Fatu", "Aminata", "Mariama", "Isatu", "Hawa", "Kadiatu", "Musu", "Comfort", "Esther", "Marie",
-               "Adjoa", "Aya", "Awa", "Fanta", "Binta", "Jeneba", "Salamatu", "Yei", "Korto", "Satta", "Bendu",
-               "Massa", "Finda", "Agnes", "Grace", "Victoria", "Oumou", "Kadija", "Ramatu", "Sia"]
-WEST_FAMILY = ["Kamara", "Sesay", "Conteh", "Bangura", "Koroma", "Turay", "Jalloh", "Kargbo", "Mansaray",
-               "Kollie", "Flomo", "Dolo", "Kpoto", "Tarpeh", "N'Guessan", "Kouassi", "Kouadio", "Kone", "Traore",
-               "Diallo", "Bah", "Barry", "Sow", "Camara", "Toure", "Cisse", "Ouattara", "Yeboah", "Mensah",
-               "Asante", "Owusu", "Kanneh", "Fofanah", "Sankoh", "Kallon", "Lahai", "Massaquoi", "Gbessay",
-               "Sirleaf", "Johnson", "Weah", "Zinnah", "Mulbah", "Boakai", "Nyumah", "Keita", "Dumbuya", "Samura"]
-TOWNS = ["Kenema", "Bo", "Makeni", "Kono", "Freetown", "Gbarnga", "Ganta", "Kakata", "Voinjama", "Buchanan",
-         "Zwedru", "Harper", "Kailahun", "Port Loko", "Kabala", "Pujehun", "Moyamba", "Bonthe", "Tripoli",
-         "Benghazi", "Misrata", "Sabha", "Zawiya", "Sirte", "Abidjan", "Bouake", "Daloa", "Korhogo"]
+WEST_MALE = """Mohamed Ibrahim Abu Alhaji Momodu Sorie Foday Abdul Musa Lansana Alusine Sahr Tamba Fallah Joseph
+John James Emmanuel Samuel Daniel Moses David Peter Paul Francis Patrick Augustine Prince George Thomas Michael
+Charles Edward Henry Albert Alfred Philip Stephen Solomon Isaac Abraham Jacob Benjamin Matthew Mark Luke Andrew
+Simon Anthony Christopher Richard Robert William Arthur Ernest Victor Vincent Lawrence Sheku Saidu Bockarie Brima
+Komba Aiah Amara Kai Lahai Momoh Bai Santigie Kabba Kemoh Osman Yusufu Amadu Alpha Sekou Mamadou Seydou Boubacar
+Ousmane Lamin Kouame Kouassi Yao Kofi Kwame Kwabena Kwaku Kojo Jean-Baptiste Jean-Pierre Koffi Konan Drissa
+Souleymane Adama Bakary Siaka Yaya Issa Idrissa Karamo Sidiki Mustapha Umaru Unisa Amidu Sulaiman Kalilu Morlai
+Tejan Ansu Varney Morris Jallah Sumo Sackie Togba Saah Dauda Jusu Vandi Joe Nathaniel Ezekiel Elijah Gabriel
+Josiah Jonathan Timothy Titus Cephas Harrison Jeremiah Isaiah Amos Othello Winston Edwin Sylvester Benedict Cyril
+Kpakolo Gbessie Nyumah Sumaila Mohamed-Lamin Abdulai Abubakarr Ishmael Hindolo Sahr-Francis Mambu Tommy Kekura""".split()
+WEST_FEMALE = """Fatu Aminata Mariama Isatu Hawa Kadiatu Musu Comfort Esther Marie Adjoa Aya Awa Fanta Binta Jeneba
+Salamatu Yei Korto Satta Bendu Massa Finda Agnes Grace Victoria Oumou Kadija Ramatu Sia Yatta Mamie Hannah Mary
+Elizabeth Sarah Ruth Rebecca Rachel Deborah Martha Christiana Josephine Theresa Patience Mercy Gift Blessing
+Beatrice Florence Margaret Janet Rose Juliana Alice Cecilia Dorcas Edna Eunice Famata Jestina Kumba Tenneh Zainab
+Adama Aminatta Haja Fatmata Umu Memuna Nancy Regina Veronica Gladys Irene Lucy Annie Betty Princess Massah Mawata
+Mabinty Yabom Sallay Isha Tiangay Nenneh Jebbeh Kebbeh Ellen Edith Monica Sophie Angela Felicia Amie Konah
+Decontee Youngor Wokie Yamah Lorpu Oretha Siah Aissata Safiatou Mariatou Kadiatou Djeneba Fatoumata Assetou
+Rokia Affoue Amenan Akissi Ahou Adjoua Amoin Marie-Claire Ya-Fatu Kpana Matilda Hawanatu""".split()
+WEST_FAMILY = """Kamara Sesay Conteh Bangura Koroma Turay Jalloh Kargbo Mansaray Kollie Flomo Dolo Kpoto Tarpeh
+N'Guessan Kouassi Kouadio Kone Traore Diallo Bah Barry Sow Camara Toure Cisse Ouattara Yeboah Mensah Asante
+Owusu Kanneh Fofanah Sankoh Kallon Lahai Massaquoi Gbessay Sirleaf Johnson Weah Zinnah Mulbah Boakai Nyumah Keita
+Dumbuya Samura Kanu Kabia Kamanda Kpaka Marah Bundu Fullah Tarawallie Jabbie Koker Cole Macauley Williams Thomas
+Davies Taylor Wright George Nicol Pratt Campbell Decker Browne Carew Coker Roberts Jones Smith Brown Harris King
+Tucker Caulker Kaikai Sannoh Swaray Vandi Jusu Sheriff Kemokai Ngobeh Gbla Bockarie Moiwo Saffa Sandy Fomba
+Sumana Kabba Bangali Sillah Jaward Deen Barrie Fornah Tejan Kakay Bayoh Jah Dabo Senesie Sama Moseray Yillah
+Kallay Doe Tubman Tolbert Kpadeh Kromah Dukuly Konneh Sherif Freeman Cooper Gray Dennis Barclay Harmon Tweh Togba
+Saye Gaye Zeon Kieh Gbowee Karnga Cassell Nyenswah Korvah Gono Pewee Quaye Sackor Zayzay Kerkula Fahnbulleh
+Massaley Varfee Kiazolu Kpan Sumo Nimely Wleh Toe Dahn Saylee Mator Gbatu Kouakou Koffi Konan Kra Brou Aka Assi
+Bamba Coulibaly Dosso Fofana Sangare Sylla Soro Tuo Yeo Silue Zadi Gnahore Dje Tape Gueu Ble Kacou N'Dri Ehui Ake
+Amani Adou Anoh Kamara-Taylor Lamina Koroma-Bangura Mustapha Kabbah Margai Stevens Momoh Bio Koinange Sowa Gbao
+Kondeh Foray Kamaray Magona Thulla Kuyateh Suma Jawara Darboe Ceesay Touray Njie Mendy Gomez Mane Badjie Sanneh
+Bojang Jammeh Colley Jobe Faye Ndiaye Diop Fall Gueye Sarr Ba Sy Diouf Kourouma Conde Soumah Sylla-Bah Bangoura""".split()
+TOWNS = """Freetown Bo Kenema Makeni Koidu Port-Loko Lunsar Kabala Kailahun Magburaka Waterloo Pujehun Moyamba Bonthe
+Kambia Mile-91 Segbwema Daru Pendembu Yengema Tongo Kamakwie Rokupr Mattru Bumpe Gerihun Blama Hangha Panguma
+Tikonko Jaiama Motema Tombodu Kayima Bumbuna Binkolo Masiaka Yele Mano Njala Rotifunk Sumbuya Zimmi Potoru Gbinti
+Kukuna Fadugu Alikalia Bendugu Monrovia Gbarnga Ganta Kakata Voinjama Buchanan Zwedru Harper Tubmanburg Robertsport
+Sanniquellie Greenville Barclayville Fish-Town Cestos Bopolu Foya Kolahun Zorzor Salayea Saclepea Karnplay Tappita
+Yekepa Bensonville Careysburg Todee Totota Suakoko Palala Belefanai Weala Bong-Mines Kle Bomi-Hills Klay Gbah Zleh
+Tripoli Benghazi Misrata Zawiya Sabha Sirte Bayda Tobruk Derna Zliten Khoms Gharyan Zuwara Ajdabiya Marj Ghat Ubari
+Murzuq Kufra Yafran Nalut Jadu Zintan Bani-Walid Tarhuna Sabratha Surman Ghadames Brak Hun Waddan Sokna Awjila Jalu
+Shahat Susa Qubba Tocra Abidjan Bouake Daloa Korhogo Yamoussoukro Man Gagnoa Divo Abengourou Odienne Touba Seguela
+Bondoukou Danane Guiglo Duekoue Soubre Sassandra Agboville Adzope Dimbokro Bouafle Katiola Ferkessedougou Boundiali
+Conakry Kankan Nzerekore Gueckedou Macenta Kissidougou Faranah Kindia Labe Mamou Boke Siguiri Beyla Lola Yomou""".split()
+
+
+def _zipf(count: int, exponent: float) -> list[float]:
+    """Cumulative weights where the n-th entry is 1/n**exponent as common as the first."""
+    total, cumulative = 0.0, []
+    for rank in range(1, count + 1):
+        total += rank ** -exponent
+        cumulative.append(total)
+    return cumulative
+
+
+# Given and family names are top-heavy (a tenth of the men of Sierra Leone are called
+# Mohamed); places of birth less so.
+_NAME_SKEW, _PLACE_SKEW = 0.9, 0.7
+_WEIGHTS = {id(pool): _zipf(len(pool), _NAME_SKEW)
+            for pool in (ARABIC_MALE, ARABIC_FEMALE, ARABIC_FAMILY, WEST_MALE, WEST_FEMALE, WEST_FAMILY)}
+_TOWN_WEIGHTS = _zipf(len(TOWNS), _PLACE_SKEW)
 
 KINDS = ["spelling", "script", "swapped", "middle_missing", "apostrophe_hyphen", "typo", "year_only", "jan1",
          "day_month_swapped", "year_apart", "same_id"]
+NEGATIVE_KINDS = ["common_name", "mohamed_mahmoud", "common_name_year_only", "mahmud_latin_arabic"]
 COLUMNS = ["family_name", "given_names", "father_name", "sex", "date_of_birth", "place_of_birth", "centre_code",
            "id_type", "id_number", "phone"]
 
@@ -118,20 +204,26 @@ class Generator:
         prefix = {"national_id": "NI", "passport": "P", "birth_certificate": "BC", "old_voter_card": "VC"}[kind]
         return f"{prefix}{self.next_id:08d}"
 
+    def pick(self, pool: list):
+        return self.rng.choices(pool, cum_weights=_WEIGHTS[id(pool)])[0]
+
     def person(self, origin: str | None = None, sex: str | None = None) -> _Person:
         rng = self.rng
         origin = origin or rng.choices(["west", "arabic", "latin-arabic"], [66, 17, 17])[0]
         sex = sex or rng.choice("FM")
         if origin == "west":
             pool = WEST_FEMALE if sex == "F" else WEST_MALE
-            given = [rng.choice(pool)] + ([rng.choice(pool)] if rng.random() < 0.25 else [])
-            family = rng.choice(WEST_FAMILY)
-            father = rng.choice(WEST_MALE) if rng.random() < 0.5 else None
+            given = [self.pick(pool)] + ([self.pick(pool)] if rng.random() < 0.3 else [])
+            family = self.pick(WEST_FAMILY)
+            # The form asks for the father's name; a few people leave it blank.
+            father = self.pick(WEST_MALE) if rng.random() < 0.9 else None
         else:
             pool = ARABIC_FEMALE if sex == "F" else ARABIC_MALE
-            given = [rng.choice(pool)] + ([rng.choice(ARABIC_MALE)] if rng.random() < 0.3 else [])
-            family = rng.choice(ARABIC_FAMILY)
-            father = rng.choice(ARABIC_MALE)
+            given = [self.pick(pool)] + ([self.pick(ARABIC_MALE)] if rng.random() < 0.3 else [])
+            family = self.pick(ARABIC_FAMILY)
+            father = self.pick(ARABIC_MALE)
+        if len(given) == 2 and given[0] == given[1]:
+            given.pop()
         # At least 19 so that a planted date one year later still leaves the person of age.
         born = self.today - timedelta(days=rng.randint(19 * 366, 80 * 365))
         year_only = rng.random() < 0.07
@@ -140,7 +232,8 @@ class Generator:
         elif rng.random() < 0.03:
             born = date(born.year, 1, 1)
         id_type = rng.choices(["national_id", "passport", "birth_certificate", "old_voter_card"], [70, 10, 10, 10])[0]
-        person = _Person(origin, sex, given, family, father, born, year_only, rng.choice(TOWNS), id_type,
+        place = rng.choices(TOWNS, cum_weights=_TOWN_WEIGHTS)[0]
+        person = _Person(origin, sex, given, family, father, born, year_only, place, id_type,
                          self.id_number(id_type), rng.choice(self.centres))
         for name in [*given, family, father]:
             if name and not isinstance(name, str):
@@ -188,7 +281,10 @@ class Generator:
             name = row["family_name"]
             if len(name) < 6 or person.origin == "arabic":
                 return None
-            positions = [p for p in range(2, len(name) - 1) if name[p].isalpha() and name[p - 1].isalpha()]
+            # Inside a word of five letters or more: in a shorter one a letter changes the
+            # name (Ali, Ari), which the matcher rightly does not take for a slip.
+            words = [(m.start(), m.end()) for m in re.finditer(r"[^\W\d_]{5,}", name)]
+            positions = [p for start, end in words for p in range(start + 1, end - 1)]
             if not positions:
                 return None
             position = rng.choice(positions)
@@ -239,21 +335,31 @@ def generate(size: int, centres: list[str], duplicate_share: float = 0.02, negat
         kind_index += 1
         roll.duplicates.append((index, len(roll.rows), kind))
         roll.rows.append(row)
+    mohamed, mahmoud = ARABIC_MALE[0], ARABIC_MALE[4]  # محمد, محمود
     for n in range(wanted_negatives):
-        if n % 2:
-            # Two different men named Mohamed Kamara born the same year, other father and place.
+        kind = NEGATIVE_KINDS[n % len(NEGATIVE_KINDS)]
+        if kind.startswith("common_name"):
+            # Two different men called Mohamed Kamara born the same year, with other fathers.
             a, b = generator.person("west", "M"), generator.person("west", "M")
             a.given, b.given = ["Mohamed"], ["Mohamed"]
             a.family = b.family = "Kamara"
-            b.born = date(a.born.year, rng.randint(1, 12), rng.randint(1, 28))
-            a.father, b.father = rng.sample(WEST_MALE, 2)
-            a.place, b.place = rng.sample(TOWNS, 2)
-            kind = "common_name"
+            a.father, b.father = rng.sample(WEST_MALE[:20], 2)
+            if kind == "common_name":
+                b.born = date(a.born.year, rng.randint(1, 12), rng.randint(1, 28))
+                b.year_only = a.year_only = False
+                a.place, b.place = rng.sample(TOWNS[:20], 2)
+            else:
+                # One knows only the year; both were born in the same big town.
+                a.year_only, a.born = True, date(a.born.year, 7, 1)
+                b.year_only, b.born = False, date(a.born.year, rng.randint(1, 12), rng.randint(1, 28))
+                b.place = a.place = TOWNS[0]
         else:
             a, b = generator.person("arabic", "M"), generator.person("arabic", "M")
-            a.given, b.given = [ARABIC_MALE[0]], [ARABIC_MALE[2]]  # محمد, محمود
-            b.family, b.father, b.born, b.place = a.family, a.father, a.born, a.place
-            kind = "mohamed_mahmoud"
+            a.given, b.given = [mohamed], [mahmoud]
+            b.family, b.father, b.born, b.year_only, b.place = a.family, a.father, a.born, a.year_only, a.place
+            if kind == "mahmud_latin_arabic":
+                # محمد in Arabic script against "Mahmud" in Latin: the Latin u is the و of محمود.
+                b.origin, b.spelling = "latin-arabic", {**a.spelling, mahmoud[0]: "Mahmud"}
         roll.negatives.append((len(roll.rows), len(roll.rows) + 1, kind))
         roll.rows.extend([_row(a), _row(b)])
     return roll

@@ -100,3 +100,33 @@ def test_common_name_same_year_different_days_is_not_flagged(db):
 
 def test_different_sex_is_not_flagged(db):
     assert compare(person("Sam", "Kollie", sex="M"), person("Sam", "Kollie", 2, sex="F")) is None
+
+
+def test_latin_mahmud_matches_arabic_mahmoud_not_muhammad(db):
+    assert compare(person("محمد", "حسن"), person("Mahmud", "Hassan", 2)) is None
+    assert compare(person("محمود", "حسن"), person("Mahmud", "Hassan", 2)) is not None
+
+
+def test_a_short_u_in_the_last_syllable_still_matches_where_arabic_writes_a_long_vowel(db):
+    assert compare(person("يوسف", "حسن"), person("Yusuf", "Hassan", 2)) is not None
+
+
+def test_year_only_date_among_many_namesakes_needs_the_same_father(db):
+    a = person("Mohamed", "Kamara", father_name=None, date_of_birth=date(1990, 7, 1), birth_year_only=True)
+    b = person("Mohamed", "Kamara", 2, father_name=None)
+    assert compare(a, b, namesakes=2) is not None
+    assert compare(a, b, namesakes=40) is None
+    with_father = person("Mohamed", "Kamara", 3, father_name="Ibrahim", date_of_birth=date(1990, 7, 1),
+                         birth_year_only=True)
+    assert "same father's name" in " | ".join(describe(compare(with_father, person("Mohamed", "Kamara", 4),
+                                                               namesakes=40).reasons))
+
+
+def test_two_first_of_january_defaults_a_year_apart_are_not_flagged(db):
+    assert compare(person("Mohamed", "Kamara", date_of_birth=date(1990, 1, 1)),
+                   person("Mohamed", "Kamara", 2, date_of_birth=date(1991, 1, 1))) is None
+
+
+def test_year_only_date_a_year_away_is_not_flagged(db):
+    assert compare(person("Mohamed", "Kamara", date_of_birth=date(1990, 7, 1), birth_year_only=True),
+                   person("Mohamed", "Kamara", 2, date_of_birth=date(1991, 3, 9))) is None

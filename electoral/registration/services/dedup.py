@@ -13,8 +13,10 @@ different father's name or place of birth, or a different number on the same kin
 of identity document, pulls the score well below the threshold.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from rapidfuzz import fuzz
@@ -74,8 +76,12 @@ def keys(given_names: str, family_name: str, sex: str) -> tuple[str, str, str]:
     return f"{sex}:" + "|".join(sorted((given, family))), f"{sex}:{given}", f"{sex}:{family}"
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def normalise_id(number: str | None) -> str:
-    return "".join(c for c in (number or "").upper() if c.isalnum())
+    """An ID number without spaces, dashes or case: "LR-123" and "lr 123" are one number."""
+    return _NOT_ALNUM.sub("", number).upper() if number else ""
 
 
 # ---- names -----------------------------------------------------------------
@@ -103,7 +109,14 @@ def _pair_tokens(short: tuple[Token, ...], long: tuple[Token, ...]):
 
 def compare_names(a: Person, b: Person) -> tuple[int, list[list]] | None:
     """Score and reasons for the names of two people, or None when they are different names."""
-    ga, fa, gb, fb = tokens(a.given_names), tokens(a.family_name), tokens(b.given_names), tokens(b.family_name)
+    return _compare_name_texts(a.given_names, a.family_name, b.given_names, b.family_name)
+
+
+# Common names meet each other again and again in a scan: each pair of written names
+# is worked out once.
+@lru_cache(maxsize=500_000)
+def _compare_name_texts(given_a: str, family_a: str, given_b: str, family_b: str):
+    ga, fa, gb, fb = tokens(given_a), tokens(family_a), tokens(given_b), tokens(family_b)
     all_a, all_b = ga + fa, gb + fb
     if not all_a or not all_b:
         return None
@@ -127,7 +140,7 @@ def compare_names(a: Person, b: Person) -> tuple[int, list[list]] | None:
         reasons.append(["swapped", {}])
     elif not any(j >= long_given_count for j in landed):
         return None
-    text_a, text_b = f"{a.given_names} {a.family_name}", f"{b.given_names} {b.family_name}"
+    text_a, text_b = f"{given_a} {family_a}", f"{given_b} {family_b}"
     if "script" in kinds:
         reasons.append(["names_script", {"a": text_a, "b": text_b}])
     elif "typo" in kinds:
@@ -149,10 +162,9 @@ def compare_dates(a: Person, b: Person) -> tuple[int, list]:
     """Score and reason for two dates of birth; (0, []) when they do not look like one date."""
     da, db = a.date_of_birth, b.date_of_birth
     if a.birth_year_only or b.birth_year_only:
+        # A year-only date a year away from another fits some 700 birthdays: no evidence.
         if da.year == db.year:
             return 25, ["dob_year_only", {}]
-        if abs(da.year - db.year) == 1:
-            return 10, ["dob_year_apart", {}]
         return 0, []
     if da == db:
         return 35, ["dob_same", {}]
@@ -161,11 +173,14 @@ def compare_dates(a: Person, b: Person) -> tuple[int, list]:
         return 25, ["dob_jan1", {}]
     if da.year == db.year and (da.day, da.month) == (db.month, db.day):
         return 25, ["dob_swapped", {}]
-    if (da.month, da.day) == (db.month, db.day) and abs(da.year - db.year) == 1:
+    # The same day and month a year apart is a slip on the year, but only when the day
+    # and month were really known: two 1 January defaults a year apart are no evidence.
+    if (da.month, da.day) == (db.month, db.day) != (1, 1) and abs(da.year - db.year) == 1:
         return 20, ["dob_year_apart", {}]
     return 0, []
 
 
+@lru_cache(maxsize=200_000)
 def _same_text(a: str | None, b: str | None) -> bool | None:
     """Whether two free-text fields (father's name, place) agree; None when one is missing."""
     if not a or not b:
@@ -176,8 +191,19 @@ def _same_text(a: str | None, b: str | None) -> bool | None:
     return fuzz.ratio(display_fold(a), display_fold(b)) >= 85
 
 
-def compare(a: Person, b: Person) -> Match | None:
-    """The match between two people with its score and reasons, or None below the threshold."""
+# Dates that say only the year (year-only, or 1 January, the usual default).
+_VAGUE_DATES = {"dob_year_only", "dob_jan1"}
+# More people than this sharing the names (and sex) born within a year of each other
+# make a crowd: see ``compare``.
+CROWD = 3
+
+
+def compare(a: Person, b: Person, namesakes: int = 0) -> Match | None:
+    """The match between two people with its score and reasons, or None below the threshold.
+
+    ``namesakes``: how many people on the roll share these names and sex and were born
+    within a year (the larger count of the two people's).
+    """
     same_id = bool(a.id_number and b.id_number and a.id_type == b.id_type
                    and normalise_id(a.id_number) == normalise_id(b.id_number))
     score, reasons = 0, []
@@ -204,6 +230,11 @@ def compare(a: Person, b: Person) -> Match | None:
         reasons.append(["father_same", {}])
     elif father is False:
         score -= 40
+    if date_reason and date_reason[0] in _VAGUE_DATES and namesakes > CROWD and father is not True and not same_id:
+        # A vague date fits any of the namesakes born that year: with a common name the
+        # names and the year cannot tell which of them is the same person (the main
+        # source of false alarms on a national roll), so the father's name must agree.
+        return None
     place = _same_text(a.place_of_birth, b.place_of_birth)
     if place is True:
         score += 5
@@ -240,8 +271,8 @@ def describe(reasons: list[list]) -> list[str]:
 
 # ---- checking one registration -----------------------------------------------
 
-def candidates(session: Session, person: Person) -> list[Voter]:
-    """Voters sharing a blocking key (or the ID number) with ``person``."""
+def candidates(session: Session, person: Person) -> tuple[list[Voter], int]:
+    """Voters sharing a blocking key (or the ID number) with ``person``, and how many share its names."""
     key_names, key_given, key_family = keys(person.given_names, person.family_name, person.sex)
     year = person.date_of_birth.year
     conditions = [
@@ -251,13 +282,17 @@ def candidates(session: Session, person: Person) -> list[Voter]:
     ]
     if person.id_number:
         conditions.append(Voter.id_number == person.id_number.strip())
-    ids = set()
-    for condition in conditions:
-        ids.update(session.scalars(select(Voter.id).where(condition, Voter.status != "removed")))
+    ids: set[int] = set()
+    namesakes = 1  # the person
+    for n, condition in enumerate(conditions):
+        found = set(session.scalars(select(Voter.id).where(condition, Voter.status != "removed")))
+        if n == 0:
+            namesakes += len(found - {person.id})
+        ids |= found
     ids.discard(person.id)
     if not ids:
-        return []
-    return list(session.scalars(select(Voter).where(Voter.id.in_(ids))))
+        return [], namesakes
+    return list(session.scalars(select(Voter).where(Voter.id.in_(ids)))), namesakes
 
 
 def serialise(session: Session, person: Person) -> None:
@@ -277,6 +312,7 @@ def serialise(session: Session, person: Person) -> None:
 
 def check(session: Session, person: Person, limit: int = 10) -> list[Match]:
     """The likely duplicates of ``person`` already on the roll, best first."""
-    matches = [m for m in (compare(person, Person.of(v)) for v in candidates(session, person)) if m]
+    voters, namesakes = candidates(session, person)
+    matches = [m for m in (compare(person, Person.of(v), namesakes) for v in voters) if m]
     matches.sort(key=lambda m: -m.score)
     return matches[:limit]

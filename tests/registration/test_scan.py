@@ -1,0 +1,100 @@
+"""The batch duplicate scan and the synthetic roll it is measured on."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from electoral.core.models import AuditEntry
+from electoral.registration.models import DuplicatePair, Voter
+from electoral.registration.services import adjudication, dedup
+from electoral.registration.services.imports import parse_date
+from electoral.registration.synthetic import KINDS, NEGATIVE_KINDS, generate
+from tests.factories import make_centre
+from tests.registration.factories import make_election, make_voter
+
+
+def _pairs(session):
+    return {(a, b) for a, b in session.execute(select(DuplicatePair.voter_a_id, DuplicatePair.voter_b_id))}
+
+
+def test_scan_finds_a_typo_in_the_family_name_among_many_namesakes(db):
+    make_election()
+    centre = make_centre()
+    born = date(1990, 5, 14)
+    original = make_voter(centre, given_names="Mohamed", family_name="Mansaray", sex="M", date_of_birth=born)
+    typo = make_voter(centre, given_names="Mohamed", family_name="Manbaray", sex="M", date_of_birth=born,
+                      id_type="passport")
+    for n, family in enumerate(["Kamara", "Sesay", "Conteh", "Bangura", "Koroma"]):
+        make_voter(centre, given_names="Mohamed", family_name=family, sex="M", date_of_birth=date(1990, 5, 14 + n))
+    assert adjudication.scan(db.session) == 1
+    assert _pairs(db.session) == {(original.id, typo.id)}
+
+
+def test_scan_in_two_processes_queues_the_same_pairs_as_in_one(db, monkeypatch):
+    make_election()
+    centre = make_centre()
+    expected = set()
+    for n, (given, family) in enumerate([("Fatu", "Sesay"), ("Hawa", "Kamara"), ("Musu", "Kollie")]):
+        born = date(1980 + n, 3, 9)
+        first = make_voter(centre, given_names=given, family_name=family, date_of_birth=born)
+        second = make_voter(centre, given_names=family, family_name=given, date_of_birth=born,  # swapped
+                            id_type="passport")
+        expected.add((first.id, second.id))
+    monkeypatch.setattr(adjudication, "_CHUNK", 2)  # several chunks, so both processes get work
+    assert adjudication.scan(db.session, workers=2) == 3
+    assert _pairs(db.session) == expected
+    assert db.session.get(Voter, min(expected)[0]).status == "possible_duplicate"
+
+
+def test_scan_records_its_pairs_in_the_audit_trail(db):
+    make_election()
+    first = make_voter(given_names="Fatu", family_name="Sesay", id_number="X1")
+    second = make_voter(given_names="Fatu", family_name="Sesay", id_number="X1")
+    adjudication.scan(db.session)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "DuplicateScan")).one()
+    assert entry.after["pairs"] == [[first.id, second.id]]
+    assert entry.after["marked_possible_duplicate"] == [first.id, second.id]
+
+
+def test_scan_progress_ends_at_the_number_of_voters(db):
+    make_election()
+    for _ in range(3):
+        make_voter()
+    seen = []
+    adjudication.scan(db.session, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (3, 3)
+
+
+# ---- the synthetic roll -------------------------------------------------------------
+
+def _person(index, row):
+    born, year_only = parse_date(row["date_of_birth"])
+    return dedup.Person(index, row["family_name"], row["given_names"], row["father_name"] or None, row["sex"],
+                        born, year_only, row["place_of_birth"], row["id_type"], row["id_number"])
+
+
+@pytest.fixture(scope="module")
+def synthetic_roll():
+    return generate(6000, ["C00001"], duplicate_share=0.05, negatives=200, seed=7)
+
+
+def test_synthetic_roll_plants_every_kind_and_every_hard_negative(synthetic_roll):
+    assert {kind for *_pair, kind in synthetic_roll.duplicates} == set(KINDS)
+    assert {kind for *_pair, kind in synthetic_roll.negatives} == set(NEGATIVE_KINDS)
+
+
+def test_planted_duplicates_of_every_kind_are_matched(app, synthetic_roll):
+    rows = synthetic_roll.rows
+    with app.test_request_context():
+        missed = [kind for i, j, kind in synthetic_roll.duplicates
+                  if dedup.compare(_person(i, rows[i]), _person(j, rows[j])) is None]
+    assert len(missed) <= 0.02 * len(synthetic_roll.duplicates), missed
+
+
+def test_hard_negatives_are_never_matched(app, synthetic_roll):
+    rows = synthetic_roll.rows
+    with app.test_request_context():
+        flagged = [kind for i, j, kind in synthetic_roll.negatives
+                   if dedup.compare(_person(i, rows[i]), _person(j, rows[j]), namesakes=50)]
+    assert flagged == []
