@@ -63,3 +63,44 @@ def test_a_consignment_received_twice_at_once_is_received_and_counted_once(db, r
     stock = services.on_hand(db.session, db.session.get(type(store), store_id))
     lines = db.session.scalars(select(Consignment).where(Consignment.id.in_(ids))).all()
     assert stock == {item.id: sum(c.lines[0].received_quantity for c in lines)}
+
+
+def _dispatcher(consignment_id: int):
+    def work():
+        consignment = _db.session.get(Consignment, consignment_id)
+        try:
+            services.dispatch(_db.session, consignment)
+        except ValidationFailed as refused:
+            _db.session.rollback()
+            return str(refused)
+        _db.session.commit()
+        return "dispatched"
+    return work
+
+
+def test_one_consignment_dispatched_twice_at_once_leaves_once(db, race):
+    item = make_item()
+    origin = stocked_warehouse(item, 10_000)
+    ids = [packed_consignment(origin=origin, item=item, quantity=10).id for _ in range(ROUNDS)]
+    db.session.commit()
+    for consignment_id in ids:
+        outcomes = race(_dispatcher(consignment_id), _dispatcher(consignment_id))
+        refused = [o for o in outcomes if o != "dispatched"]
+        assert len(refused) == 1 and "is on its way and cannot be changed" in refused[0], outcomes
+        db.session.commit()
+        assert db.session.scalar(select(func.count(CustodyEvent.id)).where(
+            CustodyEvent.consignment_id == consignment_id, CustodyEvent.kind == "dispatched")) == 1
+
+
+def test_two_consignments_from_one_store_at_once_never_send_more_than_it_holds(db, race):
+    item = make_item()
+    for _ in range(ROUNDS):
+        origin = stocked_warehouse(item, 150)
+        first, second = (packed_consignment(origin=origin, item=item, quantity=100).id for _ in range(2))
+        origin_id = origin.id
+        db.session.commit()
+        outcomes = race(_dispatcher(first), _dispatcher(second))
+        refused = [o for o in outcomes if o != "dispatched"]
+        assert len(refused) == 1 and "Only 50" in refused[0], outcomes
+        db.session.expire_all()
+        assert services.on_hand(db.session, db.session.get(type(origin), origin_id)) == {item.id: 50}

@@ -226,8 +226,19 @@ def _event(session: Session, consignment: Consignment, kind: str, place, note: s
     return event
 
 
+def _lock(session: Session, row) -> None:
+    """Wait for other transactions changing ``row``, then hold it and read it afresh."""
+    session.flush()
+    session.refresh(row, with_for_update=True)
+
+
 def dispatch(session: Session, consignment: Consignment) -> None:
     """Hand the consignment to its driver: packing list, seals, vehicle and driver must be complete."""
+    # The same consignment dispatched twice at once leaves once; two leaving one store at once
+    # take turns, so the second sees what the first took and the stock never goes below zero.
+    _lock(session, consignment)
+    if isinstance(consignment.origin, Warehouse):
+        _lock(session, consignment.origin)
     _require_draft(consignment)
     errors = []
     if not consignment.lines:
@@ -272,7 +283,7 @@ class Receipt:
 def receive(session: Session, consignment: Consignment, receipt: Receipt, user=None) -> list[Discrepancy]:
     """Confirm receipt item by item and seal by seal; every difference becomes an open discrepancy."""
     # Two storekeepers confirming at once: the second waits here and then finds it received.
-    session.refresh(consignment, with_for_update=True)
+    _lock(session, consignment)
     if consignment.status != "dispatched":
         _require_draft(consignment)
         raise ValidationFailed(_("Consignment %(code)s has not been dispatched yet.", code=consignment.code))
