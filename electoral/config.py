@@ -39,9 +39,15 @@ def database_url(instance_path: Path) -> str:
     return url
 
 
+def _number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
+
+
 def from_environment(instance_path: Path) -> dict:
     """The configuration a deployed application runs with."""
     redis_url = os.environ.get("REDIS_URL")
+    https = os.environ.get("ELECTORAL_HTTPS", "") == "1"
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -54,8 +60,22 @@ def from_environment(instance_path: Path) -> dict:
         "HUEY_IMMEDIATE": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("ELECTORAL_HTTPS", "") == "1",
+        # ELECTORAL_HTTPS=1 when served over HTTPS: cookies only travel encrypted, and browsers are told to stay on HTTPS.
+        "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "HTTPS": https,
+        # Reverse proxies in front of the application (nginx: 1); their X-Forwarded-* headers are trusted.
+        "PROXY_COUNT": _number("ELECTORAL_PROXY_COUNT", 0),
+        # A session ends after this long without a request, and this long after signing in, whatever happens.
+        "SESSION_IDLE_MINUTES": _number("ELECTORAL_SESSION_IDLE_MINUTES", 30),
+        "SESSION_MAX_HOURS": _number("ELECTORAL_SESSION_MAX_HOURS", 12),
+        # Failed sign-ins in a row that lock an account until an administrator unlocks it (0: never).
+        "LOCKOUT_AFTER": _number("ELECTORAL_LOCKOUT_AFTER", 10),
+        # Requests allowed per API token (per address when no token is given).
+        "API_RATE_LIMIT": os.environ.get("ELECTORAL_API_LIMIT", "120 per minute;3000 per hour"),
         # The largest request (a whole file upload) accepted; beyond it the translated 413 page.
         "MAX_CONTENT_LENGTH": int(os.environ.get("ELECTORAL_MAX_UPLOAD_MB", "64")) * 1024 * 1024,
         "COMMISSION_NAME": os.environ.get("ELECTORAL_COMMISSION_NAME", "National Electoral Commission"),

@@ -187,10 +187,16 @@ def runner(app):
 @pytest.fixture
 def login_as(app, client, db):
     """Sign the client in as a new user holding ``role`` (and ``scope``); return the user."""
+    from electoral.core.auth import Role
     from tests.factories import PASSWORD, make_user
 
     def sign_in(*roles, scope=None, username=None):
         user = make_user(*roles, scope=scope, username=username)
+        if set(roles) == {Role.OBSERVER}:
+            # An observer signs in only while accredited: give the account its accreditation.
+            from tests.observation.factories import make_observer
+
+            make_observer(user=False).user = user
         db.session.commit()
         response = client.post_form("/login", {"username": user.username, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)

@@ -78,3 +78,7 @@ class UserFilterForm(FlaskForm):
 
     q = StringField(_l("Search"), validators=[Optional()])
     role = SelectField(_l("Role"), choices=lambda: [("", _l("Any"))] + role_choices(), validators=[Optional()])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

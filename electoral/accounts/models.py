@@ -41,6 +41,9 @@ class User(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # Bumped on password change or deactivation: every existing session stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Failed sign-ins in a row; at the configured limit the account is locked until an administrator unlocks it.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     scope_region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     scope_district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     scope_centre_id: Mapped[int | None] = mapped_column(ForeignKey("polling_centre.id"))
@@ -89,6 +92,10 @@ class User(Audited, db.Model):
         from electoral.geography.services import contains
 
         return contains(scope, area)
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -1,9 +1,13 @@
-"""Sign-in, sign-out, profile, and the administrator's user pages."""
+"""Sign-in, sign-out, session limits, profile, and the administrator's user pages."""
+
+import time
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -16,6 +20,7 @@ from flask_login import current_user, login_user, logout_user
 
 from electoral.accounts import services
 from electoral.accounts.forms import (
+    ConfirmForm,
     LoginForm,
     PasswordForm,
     ProfileForm,
@@ -38,6 +43,34 @@ home.register(_l("Users and roles"), "accounts.users", [Role.ADMINISTRATOR],
               _l("Create accounts, give roles and scope, deactivate."), order=10)
 
 
+def now() -> float:
+    """Seconds since the epoch; a function so tests can move the clock."""
+    return time.time()
+
+
+@bp.before_app_request
+def end_expired_session():
+    """End a session idle too long or open too long, before anything reads the user."""
+    if "_user_id" not in session:
+        return None
+    moment = now()
+    started, seen = session.get("signed_in_at"), session.get("seen_at", 0)
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    lifetime = current_app.config["SESSION_MAX_HOURS"] * 3600
+    if started is None or moment - started > lifetime or moment - seen > idle:
+        logout_user()
+        session.clear()
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            return jsonify(error=_("Your session has ended. Sign in again.")), 401
+        flash(_("Your session has ended after a long time or a long pause. Sign in again."), "info")
+        if request.method == "GET":
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("accounts.login"))
+    if moment - seen > 60:  # at most one cookie update a minute
+        session["seen_at"] = moment
+    return None
+
+
 def _login_key() -> str:
     # Throttle per account, not per address: a whole registration office often
     # shares one public address, and one clerk's typos must not lock out the rest.
@@ -53,12 +86,16 @@ def login():
         return redirect(url_for("core.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(db.session, form.username.data, form.password.data)
-        if user is None:
-            form.password.errors = [_("Wrong username or password, or the account is deactivated.")]
+        try:
+            user = services.sign_in(db.session, form.username.data, form.password.data,
+                                    lock_after=current_app.config["LOCKOUT_AFTER"])
+        except services.SignInRefused as refusal:
+            db.session.commit()  # the failure counts, and a lock holds
+            form.password.errors = [refusal.message]
         else:
             session.clear()  # no session fixation: a fresh session after sign-in
             login_user(user)
+            session["signed_in_at"] = session["seen_at"] = now()
             if user.locale:
                 session["lang"] = user.locale
             db.session.commit()
@@ -76,6 +113,19 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
+@bp.route("/profile/sign-out-everywhere", methods=["POST"])
+@access(*ANY_ROLE)
+def sign_out_everywhere():
+    if ConfirmForm().validate_on_submit():
+        services.end_all_sessions(current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("You are signed out on every device, this one too."), "info")
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.profile"))
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 @access(*ANY_ROLE)
 def profile():
@@ -88,7 +138,8 @@ def profile():
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, password_form=password_form)
+    return render_template("accounts/profile.html", form=form, password_form=password_form,
+                           confirm_form=ConfirmForm())
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -107,9 +158,11 @@ def change_password():
             else:
                 db.session.commit()
                 login_user(current_user._get_current_object())  # stay signed in here; other sessions end
+                session["signed_in_at"] = session["seen_at"] = now()
                 flash(_("Your password is changed. Other sessions were signed out."), "success")
                 return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, password_form=password_form), 400
+    return render_template("accounts/profile.html", form=form, password_form=password_form,
+                           confirm_form=ConfirmForm()), 400
 
 
 @bp.route("/users")
@@ -138,7 +191,7 @@ def user_create():
             db.session.commit()
             flash(_("User %(name)s created.", name=user.username), "success")
             return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=None)
+    return render_template("accounts/user_form.html", form=form, user=None, confirm_form=ConfirmForm())
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -167,4 +220,16 @@ def user_edit(user_id: int):
             db.session.commit()
             flash(_("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=user)
+    return render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm())
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@access(Role.ADMINISTRATOR)
+def user_unlock(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.unlock(user)
+    db.session.commit()  # the audit trail keeps who unlocked whom, and when
+    flash(_("User %(name)s is unlocked and may sign in again.", name=user.username), "success")
+    return redirect(url_for("accounts.user_edit", user_id=user.id))

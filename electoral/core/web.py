@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from electoral.config import LANGUAGES
 from electoral.core import audit, home
 from electoral.core.i18n import direction
-from electoral.extensions import db, login_manager
+from electoral.extensions import db, limiter, login_manager
 
 
 class HardenedRequest(Request):
@@ -29,6 +29,14 @@ class HardenedRequest(Request):
 
 def init_app(app: Flask) -> None:
     app.request_class = HardenedRequest
+    if app.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy the client's address and scheme come from its X-Forwarded-* headers
+        # (rate limits per address, Secure cookies, https links); trusted only when configured.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
+    _limit_json_api(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to open that page.")
     login_manager.login_message_category = "info"
@@ -65,6 +73,10 @@ def init_app(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
         )
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+        if app.config.get("HTTPS"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if request.endpoint and request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
@@ -131,6 +143,24 @@ def init_app(app: Flask) -> None:
 
     public(app.view_functions["healthz"])
     public(app.view_functions["static"])
+
+
+def _api_key() -> str:
+    """Throttle the JSON API per bearer token (a digest, never the token), else per address."""
+    import hashlib
+
+    from flask_limiter.util import get_remote_address
+
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer ") and header[7:].strip():
+        return "api-token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    return "api-address:" + get_remote_address()
+
+
+def _limit_json_api(app: Flask) -> None:
+    for blueprint in app.blueprints.values():
+        if (blueprint.url_prefix or "").startswith("/api/"):
+            limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=_api_key)(blueprint)
 
 
 def _login_form():

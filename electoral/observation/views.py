@@ -19,7 +19,7 @@ from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.uploads import run_upload
 from electoral.extensions import INSTANCE_PATH, db, limiter
-from electoral.observation import forms, services
+from electoral.observation import forms, services, signin  # noqa: F401  (signin: observers sign in only while accredited)
 from electoral.observation.models import Observer, Organisation
 
 blueprint = Blueprint("observation", __name__, url_prefix="/observation", template_folder="templates")

@@ -19,7 +19,14 @@ from electoral.core.auth import Role
 from electoral.extensions import db
 from electoral.observation import services as observation
 from electoral.reports import registry
-from tests.factories import PASSWORD, make_centre, make_district, make_region, make_station, make_user
+from tests.factories import (
+    PASSWORD,
+    make_centre,
+    make_district,
+    make_region,
+    make_station,
+    make_user,
+)
 
 # URL variables that name a record lying inside one area: asked for by a user
 # scoped to another region, they must be refused or not found.
@@ -31,6 +38,8 @@ AREA_BOUND = {
 # Endpoints whose ``code`` names a record inside an area (elsewhere ``code`` is a race, an item, a certificate).
 AREA_BOUND_CODE = ("geography.area_", "logistics.consignment", "logistics.station_staff", "logistics.warehouse")
 NOT_AREA_BOUND = {"observation.verify", "training.verify"}
+# Requested last: they end the caller's session.
+SIGN_OUTS = {"accounts.logout", "accounts.sign_out_everywhere"}
 
 
 def _token_endpoint(app, endpoint: str) -> bool:
@@ -92,8 +101,8 @@ class World:
         db.session.flush()
 
         from electoral.logistics import services as logistics
-        from electoral.logistics.services import staffing
         from electoral.logistics.models import Discrepancy
+        from electoral.logistics.services import staffing
         from electoral.observation.models import Alert
         from electoral.observation.sms import services as sms
         from electoral.observation.sms.models import SmsMessage
@@ -177,7 +186,7 @@ def _is_area_bound(endpoint: str, arguments, role: Role) -> bool:
 
 
 def _requests(app, world):
-    """(endpoint, method, url, allowed roles or None for public), sign-out last."""
+    """(endpoint, method, url, allowed roles or None for public, URL variables), sign-outs last."""
     found = []
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
@@ -191,7 +200,7 @@ def _requests(app, world):
                 continue
             found.append((rule.endpoint, method, _url(rule, world.values(rule.endpoint, rule.arguments)), allowed,
                           rule.arguments))
-    return sorted(found, key=lambda r: (r[0] == "accounts.logout", r[0], r[1]))
+    return sorted(found, key=lambda r: (r[0] in SIGN_OUTS, r[0], r[1]))
 
 
 class Caller:

@@ -50,7 +50,7 @@ def test_users_create_prompts_for_the_password(runner, db, monkeypatch):
 def test_users_create_refuses_a_weak_password_and_unknown_scope(runner, db, monkeypatch):
     monkeypatch.setenv("ELECTORAL_PASSWORD", "short")
     result = runner.invoke(args=["users", "create", "amara", "--role", "administrator"])
-    assert result.exit_code == 1 and "at least 10 characters" in result.output
+    assert result.exit_code == 1 and "at least 12 characters" in result.output
     monkeypatch.setenv("ELECTORAL_PASSWORD", "a-strong-password")
     result = runner.invoke(args=["users", "create", "amara", "--role", "observer", "--scope", "ZZ"])
     assert result.exit_code == 1 and "ZZ" in result.output

@@ -1,5 +1,6 @@
 """The observation pages: phone filing, permissions, builder, accreditation, dashboard, exports."""
 
+import datetime as dt
 import io
 import re
 
@@ -35,11 +36,21 @@ def test_observer_sees_their_station_and_the_checklists_due(client, db):
     assert "/observation/my/fill/MO-01-001-1/OPEN" in page and "Due" in page
 
 
-def test_unaccredited_observer_cannot_open_the_filing_pages(client, db):
-    make_opening_checklist()
+def test_unaccredited_observer_cannot_sign_in(client, db):
     observer = make_observer(accredited=False)
     db.session.commit()
+    response = client.post_form("/login", {"username": observer.user.username, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Your observer accreditation is not approved, or it has expired" in response.get_data(as_text=True)
+
+
+def test_observer_whose_accreditation_expires_cannot_open_the_filing_pages(client, db):
+    make_opening_checklist()
+    observer = make_observer()
+    db.session.commit()
     _sign_in(client, observer.user)
+    observer.valid_until = dt.date.today() - dt.timedelta(days=1)
+    db.session.commit()
     response = client.get("/observation/my")
     assert response.status_code == 403
     assert "Only observers accredited by the commission" in response.get_data(as_text=True)
