@@ -23,3 +23,27 @@ def hold(session: Session, *keys: str) -> None:
         return
     for lock in sorted({lock_id(key) for key in keys}):
         session.execute(select(func.pg_advisory_xact_lock(lock)))
+
+
+def insert_once(session: Session, row, refusal: str) -> None:
+    """Insert ``row``; when a unique constraint refuses it (a concurrent save won), raise ValidationFailed(refusal).
+
+    On PostgreSQL the insert runs in a savepoint, so the caller's transaction stays
+    usable. pysqlite commits at RELEASE SAVEPOINT when no BEGIN preceded it, so on
+    SQLite there is none: the caller rolls the whole session back on ValidationFailed,
+    as views and commands do.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from electoral.core.errors import ValidationFailed
+
+    try:
+        if session.get_bind().dialect.name == "sqlite":
+            session.add(row)
+            session.flush()
+            return
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise ValidationFailed(refusal) from None

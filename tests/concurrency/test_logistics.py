@@ -1,18 +1,23 @@
-"""A consignment received twice at the same moment: one receipt, stock counted once."""
+"""Logistics at the same moment: a consignment received or dispatched twice, one store emptied twice, one
+official or one position booked twice."""
 
 from sqlalchemy import func, select
 
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import db as _db
 from electoral.logistics import services
-from electoral.logistics.models import Consignment, CustodyEvent, Discrepancy
+from electoral.logistics.models import Consignment, CustodyEvent, Discrepancy, StaffAssignment
+from electoral.logistics.services import staffing
 from tests.concurrency.conftest import ROUNDS
+from tests.factories import make_station
 from tests.logistics.factories import (
     make_item,
     make_warehouse,
     packed_consignment,
     stocked_warehouse,
 )
+from tests.registration.factories import POLLING_DAY, make_election
+from tests.training.factories import certify, make_official, make_position
 
 
 def _receiver(consignment_id: int, found: int):
@@ -104,3 +109,53 @@ def test_two_consignments_from_one_store_at_once_never_send_more_than_it_holds(d
         assert len(refused) == 1 and "Only 50" in refused[0], outcomes
         db.session.expire_all()
         assert services.on_hand(db.session, db.session.get(type(origin), origin_id)) == {item.id: 50}
+
+
+def _deployer(station_id: int, official_id: int):
+    def work():
+        from electoral.geography.models import PollingStation
+        from electoral.training.models import Official
+
+        try:
+            staffing.assign(_db.session, _db.session.get(PollingStation, station_id), "PO",
+                            _db.session.get(Official, official_id), POLLING_DAY)
+        except ValidationFailed as refused:
+            _db.session.rollback()
+            return str(refused)
+        _db.session.commit()
+        return "deployed"
+    return work
+
+
+def test_one_official_deployed_to_two_stations_at_once_is_deployed_once(db, race):
+    make_election()
+    position = make_position(code="PO", per_station=1)
+    for _ in range(ROUNDS):
+        station = make_station()
+        other = make_station(station.centre)
+        official = make_official(position=position, district=station.centre.district)
+        certify(official)
+        ids = station.id, other.id, official.id
+        db.session.commit()
+        outcomes = race(_deployer(ids[0], ids[2]), _deployer(ids[1], ids[2]))
+        refused = [o for o in outcomes if o != "deployed"]
+        assert len(refused) == 1 and "a moment ago" in refused[0], outcomes
+        assert db.session.scalar(select(func.count(StaffAssignment.id)).where(
+            StaffAssignment.official_id == ids[2])) == 1
+
+
+def test_two_officials_deployed_to_one_position_at_once_fill_it_once(db, race):
+    make_election()
+    position = make_position(code="PO", per_station=1)
+    for _ in range(ROUNDS):
+        station = make_station()
+        officials = [make_official(position=position, district=station.centre.district) for _ in range(2)]
+        for official in officials:
+            certify(official)
+        station_id, official_ids = station.id, [o.id for o in officials]
+        db.session.commit()
+        outcomes = race(*(_deployer(station_id, official_id) for official_id in official_ids))
+        refused = [o for o in outcomes if o != "deployed"]
+        assert len(refused) == 1 and "a moment ago" in refused[0], outcomes
+        assert db.session.scalar(select(func.count(StaffAssignment.id)).where(
+            StaffAssignment.station_id == station_id)) == 1

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from electoral.core import locks
 from electoral.core.audit import current_actor
 from electoral.core.errors import ValidationFailed
 from electoral.geography.models import District, PollingCentre, PollingStation
@@ -67,8 +68,10 @@ def assign(session: Session, station: PollingStation, position_code: str, offici
                                                position=position_code, station=station.code)]})
     assignment = StaffAssignment(station=station, position_code=position_code, slot=free[0],
                                  official_id=official.id, polling_day=day, assigned_by=current_actor().username)
-    session.add(assignment)
-    session.flush()
+    # Checked above, but another officer may have deployed the official or filled the slot since.
+    locks.insert_once(session, assignment, _(
+        "Another officer deployed %(name)s or filled this %(position)s position a moment ago. Nothing was saved; "
+        "look at the station again.", name=official.full_name, position=position_code))
     return assignment
 
 
