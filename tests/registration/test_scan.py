@@ -98,3 +98,22 @@ def test_hard_negatives_are_never_matched(app, synthetic_roll):
         flagged = [kind for i, j, kind in synthetic_roll.negatives
                    if dedup.compare(_person(i, rows[i]), _person(j, rows[j]), namesakes=50)]
     assert flagged == []
+
+
+def _year_only_newcomer():
+    return dedup.Person(None, "Kamara", "Mohamed", None, "M", date(1990, 7, 1), True, "Freetown", "passport", "P1")
+
+
+def test_check_flags_a_year_only_registration_with_one_namesake_born_there(db):
+    make_election()
+    voter = make_voter(given_names="Mohamed", family_name="Kamara", sex="M", date_of_birth=date(1990, 3, 9),
+                       place_of_birth="Freetown")
+    assert [m.other.id for m in dedup.check(db.session, _year_only_newcomer())] == [voter.id]
+
+
+def test_check_does_not_flag_a_year_only_registration_among_many_namesakes_born_there(db):
+    make_election()
+    for day in range(1, 6):
+        make_voter(given_names="Mohamed", family_name="Kamara", sex="M", date_of_birth=date(1990, 3, day),
+                   place_of_birth="Freetown")
+    assert dedup.check(db.session, _year_only_newcomer()) == []

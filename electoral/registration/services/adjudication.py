@@ -209,7 +209,7 @@ class _Snapshot:
     given_skeleton: list[str] = field(default_factory=list)
     family_skeleton: list[str] = field(default_factory=list)
     names_keys: list[str] = field(default_factory=list)
-    namesakes: list[int] = field(default_factory=list)  # same names key, born within a year (dedup.compare)
+    namesakes: list[int] = field(default_factory=list)  # same names, born within a year in one place (dedup.compare)
     # (kind, key, year) -> member indexes; kind "n" names, "g" given name, "f" family name, "i" ID
     blocks: dict[tuple[str, str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
     neighbours: dict[str, set[str]] = field(default_factory=dict)  # written first names one edit apart
@@ -227,7 +227,8 @@ def _read_roll(session: Session, batch_size: int) -> _Snapshot:
         select(*_COLUMNS).where(Voter.status != "removed").order_by(Voter.id))
     Person = dedup.Person
     names_keys = snap.names_keys
-    per_year: Counter[tuple[str, int]] = Counter()
+    places: list[str] = []
+    per_year: Counter[tuple[str, int, str]] = Counter()
     for (voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type, id_number,
          voter_number, key_names, key_given, key_family, year) in result:
         index = len(people)
@@ -238,7 +239,9 @@ def _read_roll(session: Session, batch_size: int) -> _Snapshot:
                           else _date_signature(person))
         years.append(year)
         names_keys.append(key_names)
-        per_year[(key_names, year)] += 1
+        born_in = dedup.place_key(place)
+        places.append(born_in)
+        per_year[(key_names, year, born_in)] += 1
         given.append(_typo_key(given_names))
         family.append(_typo_key(family_name))
         snap.given_skeleton.append(key_given[2:])  # the key is "<sex>:<skeleton>"
@@ -251,8 +254,8 @@ def _read_roll(session: Session, batch_size: int) -> _Snapshot:
         blocks[("f", key_family, year)].append(index)
         if id_number:
             blocks[("i", f"{id_type}:{dedup.normalise_id(id_number)}", 0)].append(index)
-    snap.namesakes = [per_year[(key, year - 1)] + per_year[(key, year)] + per_year[(key, year + 1)]
-                      for key, year in zip(names_keys, years, strict=True)]
+    snap.namesakes = [per_year[(key, year - 1, place)] + per_year[(key, year, place)] + per_year[(key, year + 1, place)]
+                      for key, year, place in zip(names_keys, years, places, strict=True)]
     snap.blocks = {key: members for key, members in blocks.items() if len(members) > 1}
     snap.neighbours = _one_edit_neighbours(set(given) | set(family))
     snap.skeleton_neighbours = _one_edit_neighbours(set(snap.given_skeleton) | set(snap.family_skeleton))

@@ -193,16 +193,21 @@ def _same_text(a: str | None, b: str | None) -> bool | None:
 
 # Dates that say only the year (year-only, or 1 January, the usual default).
 _VAGUE_DATES = {"dob_year_only", "dob_jan1"}
-# More people than this sharing the names (and sex) born within a year of each other
-# make a crowd: see ``compare``.
+# More people than this sharing the names and sex, born within a year of each other in
+# the same place, make a crowd: see ``compare``.
 CROWD = 3
+
+
+def place_key(place: str | None) -> str:
+    """The place of birth as namesakes are counted by (case and spaces do not matter)."""
+    return " ".join((place or "").lower().split())
 
 
 def compare(a: Person, b: Person, namesakes: int = 0) -> Match | None:
     """The match between two people with its score and reasons, or None below the threshold.
 
     ``namesakes``: how many people on the roll share these names and sex and were born
-    within a year (the larger count of the two people's).
+    within a year in the same place (the larger count of the two people's).
     """
     same_id = bool(a.id_number and b.id_number and a.id_type == b.id_type
                    and normalise_id(a.id_number) == normalise_id(b.id_number))
@@ -231,9 +236,10 @@ def compare(a: Person, b: Person, namesakes: int = 0) -> Match | None:
     elif father is False:
         score -= 40
     if date_reason and date_reason[0] in _VAGUE_DATES and namesakes > CROWD and father is not True and not same_id:
-        # A vague date fits any of the namesakes born that year: with a common name the
-        # names and the year cannot tell which of them is the same person (the main
-        # source of false alarms on a national roll), so the father's name must agree.
+        # A vague date fits any of the namesakes born that year in that place: with a
+        # common name (Mohamed Kamara, Freetown) names, year and place cannot tell which
+        # of them is the same person (the main source of false alarms on a national
+        # roll), so the father's name must agree.
         return None
     place = _same_text(a.place_of_birth, b.place_of_birth)
     if place is True:
@@ -283,16 +289,19 @@ def candidates(session: Session, person: Person) -> tuple[list[Voter], int]:
     if person.id_number:
         conditions.append(Voter.id_number == person.id_number.strip())
     ids: set[int] = set()
-    namesakes = 1  # the person
+    same_names: set[int] = set()
     for n, condition in enumerate(conditions):
         found = set(session.scalars(select(Voter.id).where(condition, Voter.status != "removed")))
         if n == 0:
-            namesakes += len(found - {person.id})
+            same_names = found
         ids |= found
     ids.discard(person.id)
     if not ids:
-        return [], namesakes
-    return list(session.scalars(select(Voter).where(Voter.id.in_(ids)))), namesakes
+        return [], 1
+    voters = list(session.scalars(select(Voter).where(Voter.id.in_(ids))))
+    place = place_key(person.place_of_birth)
+    namesakes = 1 + sum(1 for v in voters if v.id in same_names and place_key(v.place_of_birth) == place)
+    return voters, namesakes
 
 
 def serialise(session: Session, person: Person) -> None:
