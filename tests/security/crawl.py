@@ -12,7 +12,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from werkzeug.exceptions import HTTPException
 
 # Links and forms a hostile-input run must not follow: signing out ends the run's session.
-SKIP_PATHS = ("/logout", "/static/")
+SKIP_PATHS = ("/logout", "/profile/sign-out-everywhere", "/static/")
 
 
 @dataclasses.dataclass
