@@ -80,6 +80,8 @@ def from_environment(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("ELECTORAL_MAX_UPLOAD_MB", "64")) * 1024 * 1024,
         "COMMISSION_NAME": os.environ.get("ELECTORAL_COMMISSION_NAME", "National Electoral Commission"),
         "PAGE_SIZE": 50,
+        # Seconds a running report job may go without progress before it counts as interrupted.
+        "REPORT_JOB_STALE_AFTER": int(os.environ.get("ELECTORAL_REPORT_JOB_STALE_AFTER", "600")),
         # Failed sign-ins allowed per account before a pause is imposed.
         "LOGIN_FAILURE_LIMIT": os.environ.get("ELECTORAL_LOGIN_LIMIT", "5 per minute;20 per hour"),
     }
