@@ -89,8 +89,21 @@ def load_demo(session: Session, seed: int = 2026) -> dict[str, int]:
     for username, full_name, roles, scope in DEMO_USERS:
         accounts.create_user(session, username, DEMO_PASSWORD, roles, full_name=full_name, scope_code=scope)
         counts["users"] += 1
+    _accredit_demo_observer(session)
     counts["voters"] = _load_roll(session, seed)
     return counts
+
+
+def _accredit_demo_observer(session: Session) -> None:
+    """The demo observer, accredited and deployed, so the account can sign in and file checklists."""
+    from electoral.observation import services as observation
+
+    group = observation.save_organisation(session, "ELWI", "Election Watch Initiative")
+    observer = observation.save_observer(session, group, "Kamara", "Mohammed", "M", "+231 770 000 001", "en")
+    observer.station = session.scalar(select(PollingStation).order_by(PollingStation.code))
+    observation.request_accreditation(session, observer)
+    observation.decide_accreditation(session, observer, True, valid_until=dt.date.today() + dt.timedelta(days=180))
+    observation.link_user(session, observer, "observer")
 
 
 def _load_roll(session: Session, seed: int) -> int:

@@ -273,3 +273,14 @@ def test_sign_in_checks_run_only_after_the_password_is_right(app, client, db):
     db.session.commit()
     page = _sign_in(client, "fatu", "not-the-password").get_data(as_text=True)
     assert "Wrong username or password" in page and "accreditation" not in page
+
+
+def test_the_demo_observer_is_accredited_and_signs_in(client, db):
+    from electoral import demo
+    from tests.factories import make_station
+
+    make_station()
+    make_user(Role.OBSERVER, username="observer")
+    demo._accredit_demo_observer(db.session)
+    db.session.commit()
+    assert client.post_form("/login", {"username": "observer", "password": PASSWORD}).status_code == 302
