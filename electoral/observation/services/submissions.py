@@ -7,6 +7,7 @@ import hashlib
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -289,7 +290,7 @@ def parse_moment(value: Any) -> dt.datetime | None:
 def submit(session: Session, template: ChecklistTemplate | Definition, station: PollingStation | StationRef,
            raw: dict[str, Any], client_id: str, observer: Observer | None = None, user: User | None = None,
            submitted_at: dt.datetime | None = None, known_new: bool = False,
-           channel: str = "web") -> tuple[Submission, bool]:
+           channel: str = "web", on_filing: Callable[[Submission], None] | None = None) -> tuple[Submission, bool]:
     """File a checklist; the same client id again returns the first filing (created False).
 
     A filing by the same observer for the same station and checklist after an
@@ -297,6 +298,8 @@ def submit(session: Session, template: ChecklistTemplate | Definition, station: 
     Two requests racing with one client id: the unique constraint refuses the
     second (IntegrityError at flush or commit); the caller rolls back and returns
     the first, as the API does. ``known_new`` skips the look-up the caller made.
+    ``on_filing`` is called with a new filing before it is written, so that a record
+    pointing to it (the SMS that carried it) goes in the same flush and audit append.
     """
     if isinstance(template, ChecklistTemplate):
         template = definition_of(session, template)
@@ -348,6 +351,8 @@ def submit(session: Session, template: ChecklistTemplate | Definition, station: 
         session.add(Alert(station_id=station.id, submission=submission, question_code=question.code,
                           status="open", note="",
                           summary=f"{question.code}: {text_in(question.texts, 'en')} = {_show(clean[question.code])}"))
+    if on_filing is not None:
+        on_filing(submission)
     session.flush()
     if previous is not None:
         session.execute(update(Answer).where(Answer.submission_id == previous.id).values(current=False))

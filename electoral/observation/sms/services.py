@@ -184,9 +184,11 @@ def receive(session: Session, gateway: str, gateway_id: str, sender: str, text: 
                          sender=normalise(sender) or (sender or "")[:40], body=(text or "")[:2000],
                          received_at=utcnow(), status="rejected", error="", reply="", reply_status="none")
     # Added once acted on: one INSERT (and one audit entry) with its outcome, not an insert then an update.
+    # Every message acted on gets a reply, set before the filing's flush may write the message.
+    message.reply_status = reply_status
     process(session, message, header, errors, context)
-    if message.reply:
-        message.reply_status = reply_status
+    if not message.reply:
+        message.reply_status = "none"
     session.add(message)
     session.flush()
     return Outcome(message, True)
@@ -286,10 +288,21 @@ def file_answers(session: Session, message: SmsMessage, template: Definition, st
                  observer: Observer, raw: dict, typed: dict | None = None) -> None:
     """File the answers through observation's submit(); the reply says what was wrong, if anything."""
     typed = typed or {}
+
+    def filed(submission) -> None:
+        message.status = "processed" if message.status != "fixed_by_hand" else "fixed_by_hand"
+        message.error = "" if message.status == "processed" else message.error
+        message.submission, message.station = submission, station
+        note = _(" (correction %(n)d)", n=submission.revision) if submission.revision > 1 else ""
+        message.reply = _short(_("%(code)s received for %(station)s%(note)s. Thank you.",
+                                 code=template.code, station=station.code, note=note))
+        # Written in the filing's own flush: one INSERT batch and one audit append for both.
+        session.add(message)
+
     try:
         # submit() checks everything before it adds anything: a refusal leaves the session clean.
-        submission, _created = submit(session, template, station, raw, client_id(message),
-                                      observer=observer, user=observer.user, channel="sms")
+        submission, created = submit(session, template, station, raw, client_id(message),
+                                     observer=observer, user=observer.user, channel="sms", on_filing=filed)
     except ValidationFailed as failure:
         errors = []
         for key, msgs in failure.errors.items():
@@ -297,12 +310,8 @@ def file_answers(session: Session, message: SmsMessage, template: Definition, st
             shown = f"{code}: {typed[code]}" if code in typed else code
             errors += [f"{shown}: {m}" for m in msgs]
         return _fail(message, errors)
-    message.status = "processed" if message.status != "fixed_by_hand" else "fixed_by_hand"
-    message.error = "" if message.status == "processed" else message.error
-    message.submission, message.station = submission, station
-    note = _(" (correction %(n)d)", n=submission.revision) if submission.revision > 1 else ""
-    message.reply = _short(_("%(code)s received for %(station)s%(note)s. Thank you.",
-                             code=template.code, station=station.code, note=note))
+    if not created:
+        filed(submission)
 
 
 def fix_by_hand(session: Session, message: SmsMessage, text: str, username: str) -> None:
