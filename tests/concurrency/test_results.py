@@ -3,12 +3,13 @@
 from sqlalchemy import func, select
 
 from electoral.accounts.models import User
+from electoral.core.errors import ValidationFailed
 from electoral.extensions import db as _db
 from electoral.results import services
-from electoral.results.models import TallyEntry, TallySheet
+from electoral.results.models import Race, TallyEntry, TallySheet
 from tests.concurrency.conftest import ROUNDS
 from tests.factories import PASSWORD, make_station
-from tests.results.factories import figures, make_clerk, make_race
+from tests.results.factories import figures, make_clerk, make_race, make_supervisor
 
 
 def _form(raw: dict, entry_no: int, token: str) -> dict:
@@ -152,3 +153,53 @@ def test_sheets_agreed_at_once_all_reach_the_running_totals(app, db, race):
         TallySheet.state.in_(("quarantined", "under_audit"))))
     assert (summary.total.counted, summary.total.valid, summary.pending_sheets) == (*accepted, pending)
     assert accepted[0] > 0
+
+
+def _quarantined_sheets(count: int):
+    race_row = make_race(code="PRES")
+    first, second = make_clerk(), make_clerk()
+    sheets = []
+    for _ in range(count):
+        station = make_station()
+        # The entries agree, but the ballots cast do not reconcile with the votes: quarantined.
+        raw = figures(cast=140, received=200)
+        services.submit_entry(_db.session, race_row, station, first, raw)
+        entry = services.submit_entry(_db.session, race_row, station, second, raw)
+        assert entry.sheet.state == "quarantined"
+        sheets.append(entry.sheet.id)
+    return race_row.id, sheets
+
+
+def _decider(sheet_id: int, supervisor_id: int, decision: str):
+    def work():
+        sheet = _db.session.get(TallySheet, sheet_id)
+        try:
+            services.decide(_db.session, sheet, _db.session.get(User, supervisor_id), decision, "Checked the paper")
+        except ValidationFailed as refused:
+            _db.session.rollback()
+            return str(refused)
+        _db.session.commit()
+        return decision
+    return work
+
+
+def test_two_supervisors_deciding_one_sheet_at_once_move_the_totals_once(app, db, race):
+    race_id, sheet_ids = _quarantined_sheets(ROUNDS)
+    supervisors = [make_supervisor().id, make_supervisor().id]
+    db.session.commit()
+    for n, sheet_id in enumerate(sheet_ids):
+        # Both accept: the second is refused. One accepts as the other cancels: they take turns (a
+        # cancel may follow an accept, not the reverse), and the totals follow whichever order it was.
+        decisions = ("accept", "accept") if n % 2 else ("accept", "cancel")
+        outcomes = race(*(_decider(sheet_id, s, d) for s, d in zip(supervisors, decisions, strict=True)))
+        refused = [o for o in outcomes if o not in decisions]
+        if decisions == ("accept", "accept"):
+            assert len(refused) == 1 and "does not apply to a sheet that is accepted" in refused[0], outcomes
+        else:
+            assert refused == [] or (len(refused) == 1 and "does not apply" in refused[0]), outcomes
+    db.session.commit()
+    db.session.expire_all()
+    summary = services.summary(db.session, db.session.get(Race, race_id))
+    accepted = db.session.execute(select(func.count(TallySheet.id), func.coalesce(func.sum(TallySheet.valid), 0))
+                                  .where(TallySheet.state == "accepted")).one()
+    assert (summary.total.counted, summary.total.valid, summary.pending_sheets) == (*accepted, 0)

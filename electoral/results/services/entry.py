@@ -231,6 +231,13 @@ def current_entries(session: Session, sheet: TallySheet) -> dict[int, TallyEntry
     return _current_entries(session, sheet)
 
 
+def _lock_sheet(session: Session, sheet: TallySheet) -> None:
+    """Hold the sheet and read its state afresh: two supervisors deciding at once take turns,
+    so the second sees the first's decision and the totals move once."""
+    session.flush()
+    session.refresh(sheet, with_for_update=True)
+
+
 def _require_supervisor(user: User) -> None:
     if not user.has_any_role({Role.RESULTS_SUPERVISOR}):
         raise ValidationFailed(_("Only a results supervisor may do this."))
@@ -246,6 +253,7 @@ def _require_reason(reason: str) -> str:
 def resolve(session: Session, sheet: TallySheet, supervisor: User, chosen: dict, reason: str) -> TallyEntry:
     """Settle a mismatch: the correct figure of each differing field; the error goes to the clerk who typed it."""
     _require_supervisor(supervisor)
+    _lock_sheet(session, sheet)
     reason = _require_reason(reason)
     if sheet.state != "in_correction":
         raise ValidationFailed(_("This sheet has no mismatch to resolve."))
@@ -283,6 +291,7 @@ def resolve(session: Session, sheet: TallySheet, supervisor: User, chosen: dict,
 def start_audit(session: Session, sheet: TallySheet, supervisor: User) -> None:
     """A supervisor takes a quarantined sheet for audit."""
     _require_supervisor(supervisor)
+    _lock_sheet(session, sheet)
     if sheet.state != "quarantined":
         raise ValidationFailed(_("Only a quarantined sheet can be taken for audit."))
     with tracking(session, sheet):  # quarantined and under audit are both pending: nothing moves
@@ -294,6 +303,7 @@ def start_audit(session: Session, sheet: TallySheet, supervisor: User) -> None:
 def decide(session: Session, sheet: TallySheet, supervisor: User, decision: str, reason: str) -> None:
     """The audit's decision: accept (votes counted), re_enter (a new round of two entries) or cancel."""
     _require_supervisor(supervisor)
+    _lock_sheet(session, sheet)
     reason = _require_reason(reason)
     allowed = {"accept": PENDING_AUDIT, "cancel": (*PENDING_AUDIT, "accepted", "in_correction"),
                "re_enter": (*PENDING_AUDIT, "cancelled", "in_correction", "accepted")}
