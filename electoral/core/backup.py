@@ -113,7 +113,7 @@ def _decoder(column: sa.Column) -> Callable[[Any], Any] | None:
 
 
 def _row_decoder(columns: list[sa.Column]) -> Callable[[list[Any]], dict[str, Any]]:
-    decoders = [(column.key, _decoder(column)) for column in columns]
+    decoders = [(column.name, _decoder(column)) for column in columns]
 
     def decode(values: list[Any]) -> dict[str, Any]:
         return {key: (fn(value) if fn is not None and value is not None else value)
@@ -198,12 +198,16 @@ def backup(engine: Engine, target: Path, progress: Progress | None = None) -> di
                     raise BackupError(_("The table %(table)s is missing: upgrade the database first "
                                         "(flask db upgrade).", table=table.name))
                 total = _count(connection, table)
-                columns = [column.name for column in table.columns]
+                # The database's columns, not the models': a backup of a database a migration
+                # behind the code still takes everything the database holds.
+                present = {column["name"] for column in sa.inspect(connection).get_columns(table.name)}
+                selected = [column for column in table.columns if column.name in present]
+                columns = [column.name for column in selected]
                 written = 0
                 progress(table.name, 0, total)
                 with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as raw, \
                         io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as out:
-                    result = connection.execute(sa.select(*table.columns).order_by(*_order(table))
+                    result = connection.execute(sa.select(*selected).order_by(*_order(table))
                                                 .execution_options(yield_per=BATCH_SIZE))
                     for rows in result.partitions():
                         out.writelines(json.dumps([_encode(v) for v in row], ensure_ascii=False,
@@ -260,7 +264,7 @@ def _tables_with_rows(connection: Connection) -> list[str]:
             and connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first()]
 
 
-def _prepare_schema(engine: Engine, revision: str | None) -> None:
+def _prepare_schema(engine: Engine, revision: str | None, names: list[str]) -> None:
     """Refuse a database with data; otherwise bring its schema to the backup's revision."""
     with engine.connect() as connection:
         full = _tables_with_rows(connection)
@@ -277,7 +281,8 @@ def _prepare_schema(engine: Engine, revision: str | None) -> None:
         # The backup came from a schema made by create_all (a test or a fresh demo).
         db.metadata.create_all(engine, checkfirst=True)
     with engine.connect() as connection:
-        missing = [table.name for table in _tables() if table.name not in set(sa.inspect(connection).get_table_names())]
+        present = set(sa.inspect(connection).get_table_names())
+    missing = [name for name in names if name not in present]
     if missing:
         raise BackupError(_("After the upgrade, tables are still missing: %(tables)s.", tables=", ".join(missing)))
 
@@ -311,7 +316,7 @@ def restore(engine: Engine, source: Path, progress: Progress | None = None) -> d
     progress = progress or (lambda what, done, total: None)
     with zipfile.ZipFile(source) as archive:
         manifest = read_manifest(archive)
-        _prepare_schema(engine, manifest.get("revision"))
+        _prepare_schema(engine, manifest.get("revision"), [entry["name"] for entry in manifest["tables"]])
         by_name = {table.name: table for table in _tables()}
         unknown = [entry["name"] for entry in manifest["tables"] if entry["name"] not in by_name]
         if unknown:
@@ -340,8 +345,11 @@ def _load_table(connection: Connection, archive: zipfile.ZipFile, entry: dict[st
                             table=table.name, columns=", ".join(missing)))
     columns = [table.c[name] for name in entry["columns"]]
     decode = _row_decoder(columns)
-    later_keys = [column.key for column in deferred]
-    pk = [column.key for column in table.primary_key.columns]
+    # Only the backup's columns, without the models' Python-side defaults: the schema is
+    # the backup's revision, which may lack columns this version of the code added.
+    target = sa.table(table.name, *[sa.column(c.name, c.type) for c in columns])
+    later_keys = [column.name for column in deferred if column.name in entry["columns"]]
+    pk = [column.name for column in table.primary_key.columns]
     later: list[dict[str, Any]] = []
     total, done = entry["rows"], 0
     progress(table.name, 0, total)
@@ -350,7 +358,7 @@ def _load_table(connection: Connection, archive: zipfile.ZipFile, entry: dict[st
     def flush() -> None:
         nonlocal done
         if batch:
-            connection.execute(table.insert(), batch)
+            connection.execute(target.insert(), batch)
             done += len(batch)
             batch.clear()
             progress(table.name, done, total)
@@ -366,8 +374,8 @@ def _load_table(connection: Connection, archive: zipfile.ZipFile, entry: dict[st
                 flush()
     flush()
     if later:
-        statement = (sa.update(table)
-                     .where(*[table.c[k] == sa.bindparam(f"pk_{k}") for k in pk])
+        statement = (sa.update(target)
+                     .where(*[target.c[k] == sa.bindparam(f"pk_{k}") for k in pk])
                      .values({k: sa.bindparam(f"v_{k}") for k in later_keys}))
         for start in range(0, len(later), BATCH_SIZE):
             connection.execute(statement, later[start:start + BATCH_SIZE])

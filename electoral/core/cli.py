@@ -99,6 +99,9 @@ def restore_command(file):
     rows = sum(table["rows"] for table in manifest["tables"])
     click.echo(f"Restored and checked: {len(manifest['tables'])} tables, {rows:,} rows, "
                f"{len(manifest['files'])} files. Run `electoral audit verify` to check the trail.")
+    if manifest["revision"]:
+        click.echo(f"The schema is at the backup's revision {manifest['revision']}: run `electoral db upgrade` "
+                   "if this version of electoral is newer.")
 
 
 commands = [audit_group, demo, backup_command, restore_command]
