@@ -130,3 +130,8 @@ def test_two_first_of_january_defaults_a_year_apart_are_not_flagged(db):
 def test_year_only_date_a_year_away_is_not_flagged(db):
     assert compare(person("Mohamed", "Kamara", date_of_birth=date(1990, 7, 1), birth_year_only=True),
                    person("Mohamed", "Kamara", 2, date_of_birth=date(1991, 3, 9))) is None
+
+
+def test_namesakes_with_one_date_and_father_born_in_other_towns_are_not_flagged(db):
+    assert compare(person("Mohamed", "Kamara", place_of_birth="Kenema"),
+                   person("Mohamed", "Kamara", 2, place_of_birth="Makeni")) is None

@@ -194,8 +194,8 @@ def _same_text(a: str | None, b: str | None) -> bool | None:
 # Dates that say only the year (year-only, or 1 January, the usual default).
 _VAGUE_DATES = {"dob_year_only", "dob_jan1"}
 # More people than this sharing the names and sex, born within a year of each other in
-# the same place, make a crowd: see ``compare``.
-CROWD = 3
+# the same place, make a crowd: anyone besides the two compared (see ``compare``).
+CROWD = 2
 
 
 def place_key(place: str | None) -> str:
@@ -246,7 +246,8 @@ def compare(a: Person, b: Person, namesakes: int = 0) -> Match | None:
         score += 5
         reasons.append(["place_same", {}])
     elif place is False:
-        score -= 25
+        # Enough to keep namesakes with the same date and father apart (50 + 35 + 10 - 30).
+        score -= 30
     if score < THRESHOLD:
         return None
     return Match(b, min(score, 100), reasons)
