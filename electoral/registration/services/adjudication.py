@@ -223,8 +223,10 @@ def _read_roll(session: Session, batch_size: int) -> _Snapshot:
     blocks = snap.blocks
     # A Core select on the session's connection: the ORM's row handling would cost
     # more than everything else done per voter here.
-    result = session.connection().execution_options(yield_per=batch_size).execute(
-        select(*_COLUMNS).where(Voter.status != "removed").order_by(Voter.id))
+    # yield_per on the statement, not the connection: on the connection it would stay set and turn the
+    # scan's later UPDATE into a server-side cursor, which PostgreSQL refuses.
+    result = session.connection().execute(
+        select(*_COLUMNS).where(Voter.status != "removed").order_by(Voter.id).execution_options(yield_per=batch_size))
     Person = dedup.Person
     names_keys = snap.names_keys
     places: list[str] = []
