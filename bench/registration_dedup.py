@@ -71,7 +71,8 @@ def run(args, database_url):
         db.session.commit()
         scan_time = time.perf_counter() - started
         print(f"batch scan: {found:,} pairs in {scan_time:.1f} s; peak memory {peak_memory_mib():,.0f} MiB "
-              f"(before the scan {memory_before:,.0f} MiB)")
+              f"(before the scan {memory_before:,.0f} MiB; largest worker process {peak_memory_mib(children=True):,.0f} "
+              f"MiB, most of it pages shared with the first)")
 
         flagged = {(a, b) for a, b in db.session.execute(select(DuplicatePair.voter_a_id, DuplicatePair.voter_b_id))}
         planted = {tuple(sorted((ids[i], ids[j]))): kind for i, j, kind in roll.duplicates}

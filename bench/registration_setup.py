@@ -47,7 +47,8 @@ def load_geography(centres: int = 1000, stations_per_centre: int = 3) -> list[st
     return [f"C{c:05d}" for c in range(1, centres + 1)]
 
 
-def peak_memory_mib() -> float:
+def peak_memory_mib(children: bool = False) -> float:
+    """Peak resident memory of this process (or of the largest of its finished child processes)."""
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF).ru_maxrss / 1024

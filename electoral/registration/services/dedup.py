@@ -278,8 +278,17 @@ def describe(reasons: list[list]) -> list[str]:
 
 # ---- checking one registration -----------------------------------------------
 
-def candidates(session: Session, person: Person) -> tuple[list[Voter], int]:
-    """Voters sharing a blocking key (or the ID number) with ``person``, and how many share its names."""
+_PERSON_COLUMNS = (Voter.id, Voter.family_name, Voter.given_names, Voter.father_name, Voter.sex,
+                   Voter.date_of_birth, Voter.birth_year_only, Voter.place_of_birth, Voter.id_type,
+                   Voter.id_number, Voter.voter_number)
+
+
+def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
+    """People on the roll sharing a blocking key (or the ID number) with ``person``, and its namesakes.
+
+    The namesakes are those sharing the names key born within a year in the same place
+    (see ``compare``), counting ``person``.
+    """
     key_names, key_given, key_family = keys(person.given_names, person.family_name, person.sex)
     year = person.date_of_birth.year
     conditions = [
@@ -289,20 +298,19 @@ def candidates(session: Session, person: Person) -> tuple[list[Voter], int]:
     ]
     if person.id_number:
         conditions.append(Voter.id_number == person.id_number.strip())
-    ids: set[int] = set()
+    # Plain rows, not ORM objects: a common name brings a thousand candidates on a
+    # national roll, and only the few that match are ever looked at again.
+    found: dict[int, Person] = {}
     same_names: set[int] = set()
     for n, condition in enumerate(conditions):
-        found = set(session.scalars(select(Voter.id).where(condition, Voter.status != "removed")))
-        if n == 0:
-            same_names = found
-        ids |= found
-    ids.discard(person.id)
-    if not ids:
-        return [], 1
-    voters = list(session.scalars(select(Voter).where(Voter.id.in_(ids))))
+        for row in session.execute(select(*_PERSON_COLUMNS).where(condition, Voter.status != "removed")):
+            if row[0] != person.id:
+                found.setdefault(row[0], Person(*row))
+                if n == 0:
+                    same_names.add(row[0])
     place = place_key(person.place_of_birth)
-    namesakes = 1 + sum(1 for v in voters if v.id in same_names and place_key(v.place_of_birth) == place)
-    return voters, namesakes
+    namesakes = 1 + sum(1 for voter_id in same_names if place_key(found[voter_id].place_of_birth) == place)
+    return list(found.values()), namesakes
 
 
 def serialise(session: Session, person: Person) -> None:
@@ -322,7 +330,7 @@ def serialise(session: Session, person: Person) -> None:
 
 def check(session: Session, person: Person, limit: int = 10) -> list[Match]:
     """The likely duplicates of ``person`` already on the roll, best first."""
-    voters, namesakes = candidates(session, person)
-    matches = [m for m in (compare(person, Person.of(v), namesakes) for v in voters) if m]
+    others, namesakes = candidates(session, person)
+    matches = [m for m in (compare(person, other, namesakes) for other in others) if m]
     matches.sort(key=lambda m: -m.score)
     return matches[:limit]
