@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from electoral.accounts.models import User, UserRole
+from electoral.core import locks
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.geography import services as geography
@@ -74,10 +75,10 @@ def create_user(session: Session, username: str, password: str, roles: list[Role
     check_password_policy(password, username, full_name)
     user = User(username=username, full_name=full_name.strip(), password_hash=hash_password(password),
                 locale=locale, active=True, session_version=1)
-    session.add(user)
     set_roles(user, roles)
     set_scope(session, user, scope_code)
-    session.flush()
+    # Checked above, but another administrator may have taken the name since.
+    locks.insert_once(session, user, {"username": [_("The username %(name)s is taken.", name=username)]})
     return user
 
 

@@ -25,7 +25,7 @@ def hold(session: Session, *keys: str) -> None:
         session.execute(select(func.pg_advisory_xact_lock(lock)))
 
 
-def insert_once(session: Session, row, refusal: str) -> None:
+def insert_once(session: Session, row, refusal: str | dict[str, list[str]]) -> None:
     """Insert ``row``; when a unique constraint refuses it (a concurrent save won), raise ValidationFailed(refusal).
 
     On PostgreSQL the insert runs in a savepoint, so the caller's transaction stays
