@@ -106,7 +106,7 @@ def results(session: Session, race: Race, level: str, within=None) -> list[AreaR
                 continue  # an area left with nothing counted, and no longer in the race
             row = rows[area_id] = AreaResult(level, area_id, "", "")
         row.counted, row.registered, row.cast, row.valid, row.invalid = counted, registered, cast, valid, invalid
-    for area_id, votes in _votes_by_area(connection, vote_where):
+    for area_id, votes in _votes_by_area(connection, vote_where).items():
         row = rows.get(area_id)
         if row is None:
             row = rows[area_id] = AreaResult(level, area_id, "", "")
@@ -114,31 +114,50 @@ def results(session: Session, race: Race, level: str, within=None) -> list[AreaR
     return sorted(rows.values(), key=lambda r: r.code)
 
 
-def _votes_by_area(connection, where: list) -> list[tuple[int, dict[int, int]]]:
-    """(area id, {candidate id: votes}) of the areas the conditions select.
+def _votes_by_area(connection, where: list) -> dict[int, dict[int, int]]:
+    """{area id: {candidate id: votes}} of the areas the conditions select (votes of 0 left out)."""
+    found: dict[int, dict[int, int]] = {}
+    # 500,000 candidate totals at centre level: a bare loop over the driver's tuples.
+    for area_id, candidate_id, votes in driver_rows(connection, select(
+            ResultTotalVote.area_id, ResultTotalVote.candidate_id, ResultTotalVote.votes)
+            .where(*where, ResultTotalVote.votes != 0)):
+        of_area = found.get(area_id)
+        if of_area is None:
+            of_area = found[area_id] = {}
+        of_area[candidate_id] = votes
+    return found
 
-    500,000 candidate totals at centre level: the database gathers each area's into one row
-    (ids and votes in the same order), so Python builds 25,000 rows and no object per vote.
+
+def driver_rows(connection, statement) -> list[tuple]:
+    """The rows of ``statement`` as the database driver returns them (plain tuples), in the connection's transaction.
+
+    For reads of hundreds of thousands of rows of plain integers: SQLAlchemy's Row per row would cost
+    more than the query. Only for columns that need no conversion by SQLAlchemy's types.
     """
-    total = ResultTotalVote
-    if connection.dialect.name == "postgresql":
-        ids, votes = func.array_agg(total.candidate_id), func.array_agg(total.votes)
-    else:
-        ids, votes = func.group_concat(total.candidate_id), func.group_concat(total.votes)
-    found = connection.execute(select(total.area_id, ids, votes).where(*where, total.votes != 0)
-                               .group_by(total.area_id)).all()
-    if connection.dialect.name == "postgresql":
-        return [(area_id, dict(zip(ids, votes, strict=True))) for area_id, ids, votes in found]
-    return [(area_id, dict(zip(map(int, ids.split(",")), map(int, votes.split(",")), strict=True)))
-            for area_id, ids, votes in found]
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _expected(connection, race: Race, level: str, within) -> dict[int, AreaResult]:
     """Every area of ``level`` (inside ``within``) where the race is contested, with its code, name and stations."""
-    stations = (select(PollingStation.id).select_from(PollingStation)
-                .join(PollingCentre, PollingStation.centre_id == PollingCentre.id)
-                .join(District, PollingCentre.district_id == District.id).where(station_filter(race)))
-    stations = _within(stations, within)
+    # Join only the tables the level, the area and the race's constituency name: counting stations per
+    # centre then reads one index.
+    levels = {level, within.level if within is not None else "station"}
+    levels |= {"centre" if a.centre_id else "district" if a.district_id else "region" for a in race.areas}
+    stations = select(PollingStation.id).select_from(PollingStation)
+    if levels & {"district", "region"}:
+        stations = stations.join(PollingCentre, PollingStation.centre_id == PollingCentre.id)
+    if "region" in levels:
+        stations = stations.join(District, PollingCentre.district_id == District.id)
+    stations = _within(stations.where(station_filter(race)), within)
     if level == "national":
         # Grouped by nothing: a constant key would be read as a column position by PostgreSQL.
         count = connection.execute(stations.with_only_columns(func.count(PollingStation.id))).scalar_one()
@@ -188,7 +207,7 @@ def _station_results(session: Session, race: Race, within) -> list[AreaResult]:
         row = rows.get(area_id) or rows.setdefault(area_id, AreaResult("station", area_id, "", ""))
         row.counted, row.registered, row.cast, row.valid, row.invalid = 1, registered or 0, cast, valid, invalid
     by_area = {area_id: row.votes for area_id, row in rows.items()}
-    for area_id, candidate_id, votes in connection.execute(vote_rows).all():
+    for area_id, candidate_id, votes in driver_rows(connection, vote_rows):
         votes_of = by_area.get(area_id)
         if votes_of is None:
             votes_of = by_area[area_id] = rows.setdefault(area_id, AreaResult("station", area_id, "", "")).votes
