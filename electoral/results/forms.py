@@ -6,12 +6,18 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DecimalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from electoral.core.uploads import PictureFile
 from electoral.results.models import FIELDS
 
 
 class RacesImportForm(FlaskForm):
     file = FileField(_l("Races file (CSV or XLSX)"), validators=[
         FileRequired(), FileAllowed(["csv", "xlsx", "txt"], _l("Only CSV and XLSX files can be imported."))])
+
+
+class CandidatePhotoForm(FlaskForm):
+    photo = FileField(_l("Photo or party symbol (JPEG or PNG)"), validators=[
+        FileRequired(), FileAllowed(["jpg", "jpeg", "png"], _l("Only JPEG and PNG pictures.")), PictureFile()])
 
 
 class FindSheetForm(FlaskForm):

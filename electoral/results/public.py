@@ -6,7 +6,7 @@ The pages, the CSV and the JSON are all fed by ``services.summary`` and
 
 import io
 
-from flask import Response, abort, jsonify, render_template, request
+from flask import Response, abort, jsonify, render_template, request, send_file
 
 from electoral.core.auth import public
 from electoral.core.tabular import SafeCsvWriter
@@ -36,6 +36,17 @@ def public_race(code: str):
     if area is not None and area.level == "station":
         abort(404)
     return render_template("results/public/race.html", race=race, summary=services.summary(db.session, race, area))
+
+
+@bp.route("/public/<code>/candidates/<candidate_code>/photo")
+@public
+def public_candidate_photo(code: str, candidate_code: str):
+    # A candidate's photo or party symbol is printed on the ballot paper: public, like the results.
+    candidate = services.find_candidate(_race_or_404(code), candidate_code)
+    path = services.candidate_photo_file(candidate) if candidate is not None else None
+    if path is None:
+        abort(404)
+    return send_file(path, max_age=3600)
 
 
 def _open_data(race) -> tuple[list[str], list[dict]]:

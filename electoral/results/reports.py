@@ -2,6 +2,8 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from reportlab.lib.units import mm
+from reportlab.platypus import Image
 
 from electoral.core.auth import Role
 from electoral.extensions import db
@@ -62,14 +64,36 @@ def build(doc, params) -> None:
                         "of the leading candidates.", sheets=doc.number(summary.pending_sheets),
                         votes=doc.number(summary.pending_votes)), bold=True, size=12)
     doc.heading(_("Candidates"))
-    doc.table([_("No."), _("Candidate"), _("Party"), _("Votes"), _("Share")],
-              [[s.candidate.ballot_order, s.candidate.name, s.candidate.party, s.votes, doc.percent(s.share)]
-               for s in summary.standings],
-              [0.08, 0.36, 0.28, 0.14, 0.14], align=["end", "start", "start", "end", "end"])
+    pictures = _pictures(summary.standings)
+    if pictures:
+        doc.table([_("No."), "", _("Candidate"), _("Party"), _("Votes"), _("Share")],
+                  [[s.candidate.ballot_order, pictures.get(s.candidate.id, ""), s.candidate.name, s.candidate.party,
+                    s.votes, doc.percent(s.share)] for s in summary.standings],
+                  [0.08, 0.1, 0.3, 0.24, 0.14, 0.14], align=["end", "start", "start", "start", "end", "end"])
+    else:
+        doc.table([_("No."), _("Candidate"), _("Party"), _("Votes"), _("Share")],
+                  [[s.candidate.ballot_order, s.candidate.name, s.candidate.party, s.votes, doc.percent(s.share)]
+                   for s in summary.standings],
+                  [0.08, 0.36, 0.28, 0.14, 0.14], align=["end", "start", "start", "end", "end"])
     doc.bar_chart({s.candidate.name: s.votes for s in summary.standings}, title=_("Votes per candidate"))
     if summary.sub_areas:
         _sub_area_table(doc, summary)
     doc.signatures([_("Results supervisor"), _("Chair of the commission")])
+
+
+# A candidate's photo or party symbol in the candidates table: recognisable, and the row stays short.
+PICTURE_MM = 12
+
+
+def _pictures(standings) -> dict[int, Image]:
+    """Each candidate's photo or symbol as a table cell; empty when no candidate has one (no empty column)."""
+    cells = {}
+    for standing in standings:
+        path = services.candidate_photo_file(standing.candidate)
+        if path is not None:
+            cells[standing.candidate.id] = Image(str(path), width=PICTURE_MM * mm, height=PICTURE_MM * mm,
+                                                 kind="proportional")
+    return cells
 
 
 def _sub_area_table(doc, summary) -> None:

@@ -16,6 +16,7 @@ from electoral.geography.models import PollingStation
 from electoral.geography.services import find_any_by_code
 from electoral.results import checks, services
 from electoral.results.forms import (
+    CandidatePhotoForm,
     CheckSettingForm,
     DecisionForm,
     EmptyForm,
@@ -118,7 +119,34 @@ def race(code: str):
         abort(404)
     summary = services.summary(db.session, race, area)
     return render_template("results/race.html", race=race, summary=summary, form=EmptyForm(),
-                           can_certify=current_user.has_any_role(SUPERVISOR))
+                           can_certify=current_user.has_any_role(SUPERVISOR),
+                           photo_form=CandidatePhotoForm() if current_user.has_any_role((Role.ADMINISTRATOR,))
+                           and area is None else None)
+
+
+@bp.route("/races/<code>/candidates/<candidate_code>/photo", methods=["POST"])
+@access(Role.ADMINISTRATOR)
+def candidate_photo(code: str, candidate_code: str):
+    race = _race_or_404(code)
+    candidate = services.find_candidate(race, candidate_code)
+    if candidate is None:
+        abort(404)
+    form = CandidatePhotoForm()
+    if form.validate_on_submit():
+        try:
+            services.save_candidate_photo(db.session, candidate, form.photo.data.read())
+        except ValidationFailed as failure:
+            db.session.rollback()
+            for messages in failure.errors.values():
+                for message in messages:
+                    flash(message, "error")
+        else:
+            db.session.commit()
+            flash(_("Picture of %(name)s saved.", name=candidate.name), "success")
+    else:
+        for message in form.photo.errors:
+            flash(message, "error")
+    return redirect(url_for("results.race", code=race.code))
 
 
 @bp.route("/races/<code>/certify", methods=["POST"])

@@ -42,11 +42,14 @@ from electoral.results.services.races import (  # noqa: F401
     RACE_OPTIONAL,
     all_races,
     ballots_received,
+    candidate_photo_file,
     contested_at,
+    find_candidate,
     find_race,
     import_races,
     races_at,
     registered_voters,
+    save_candidate_photo,
     stations_query,
 )
 from electoral.results.services.totals import rebuild as rebuild_totals  # noqa: F401

@@ -1,13 +1,17 @@
 """Races, their areas and candidates; the stations a race is contested at; the roll's figures."""
 
+import io
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from electoral.core.errors import ImportFailed, LineError
+from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.tabular import read_table
+from electoral.extensions import INSTANCE_PATH
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
 from electoral.results.models import RACE_KINDS, Candidate, Race, RaceArea
 
@@ -75,6 +79,51 @@ def ballots_received(session: Session, station_ids: list[int]) -> dict[int, int 
     clerks' figure from the tally sheet is then the one checked.
     """
     return dict.fromkeys(station_ids)
+
+
+# ---- candidate photos and party symbols ------------------------------------
+
+CANDIDATE_PHOTO_DIR = "candidate_photos"
+# Large enough for a ballot-paper symbol to be recognised on a page, small enough for a table row.
+CANDIDATE_PHOTO_SIZE = (400, 400)
+
+
+def find_candidate(race: Race, code: str) -> Candidate | None:
+    """The candidate of ``race`` with that code, or None."""
+    code = (code or "").strip().upper()
+    return next((c for c in race.candidates if c.code == code), None)
+
+
+def save_candidate_photo(session: Session, candidate: Candidate, data: bytes) -> str:
+    """Store a photo or party symbol (scaled down, as PNG so a symbol keeps its transparency) under the
+    instance folder, outside the database, and point the candidate at it; returns the relative path."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            picture = ImageOps.exif_transpose(picture)
+            picture.thumbnail(CANDIDATE_PHOTO_SIZE)
+            buffer = io.BytesIO()
+            picture.convert("RGBA").save(buffer, "PNG", optimize=True)
+    except Exception as exc:  # Pillow raises many types for a file that is not a picture
+        raise ValidationFailed({"photo": [_("The file cannot be read as a picture.")]}) from exc
+    folder = INSTANCE_PATH / CANDIDATE_PHOTO_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    # A new name each time: a page or PDF cached with the old picture never shows the new one by mistake.
+    name = f"{CANDIDATE_PHOTO_DIR}/{uuid.uuid4().hex}.png"
+    (INSTANCE_PATH / name).write_bytes(buffer.getvalue())
+    candidate.photo_path = name
+    session.flush()
+    return name
+
+
+def candidate_photo_file(candidate: Candidate) -> Path | None:
+    """The candidate's picture on disk, or None when there is none (or the path leads outside the instance)."""
+    if not candidate.photo_path:
+        return None
+    root = INSTANCE_PATH.resolve()
+    path = (root / candidate.photo_path).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
 
 
 # ---- import --------------------------------------------------------------
