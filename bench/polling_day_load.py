@@ -53,6 +53,7 @@ PASSWORD = "bench-password-123"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 RACES = ("PRES", "LEG")
 CANDIDATES = ("C1", "C2", "C3")
+SERVER_NAME = "polling-day-load"  # the application_name of the served application's connections
 
 
 # ---- the election ---------------------------------------------------------------
@@ -130,7 +131,9 @@ def seed(app, observers: int, clerks: int) -> dict:
 
 def start_gunicorn(url: str, port: int, threads: int) -> subprocess.Popen:
     instance = Path("/tmp/polling-day-load-instance")
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret-not-for-production",
+    served = sa.make_url(url).update_query_dict({"application_name": SERVER_NAME})
+    env = {**os.environ, "DATABASE_URL": served.render_as_string(hide_password=False),
+           "SECRET_KEY": "bench-secret-not-for-production",
            "ELECTORAL_INSTANCE": str(instance)}
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--worker-class", "gthread", "--threads", str(threads),
@@ -148,6 +151,39 @@ def start_gunicorn(url: str, port: int, threads: int) -> subprocess.Popen:
             time.sleep(0.3)
     os.killpg(process.pid, signal.SIGTERM)
     raise SystemExit(f"gunicorn did not answer on port {port}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children, from /proc; 0.0 where there is none."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0
+        for process in (pid, *map(int, children)):
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def database_cpu_seconds(url: str) -> float:
+    """CPU time of the PostgreSQL processes serving the application's connections (local server only)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            pids = list(connection.scalars(sa.text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = :name"),
+                {"name": SERVER_NAME}))
+    finally:
+        engine.dispose()
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 # ---- the people -----------------------------------------------------------------
@@ -454,17 +490,27 @@ def main() -> None:
             print(f"gunicorn: 2 workers x {args.threads} threads on 127.0.0.1:{args.port}; {args.observer_phones} "
                   f"observers, {args.coordinators} coordinators, {args.clerks} clerks, {args.public} readers "
                   f"for {args.seconds:.0f} s")
+            server_before, own_before = cpu_seconds(process.pid), time.process_time()
             begun = time.perf_counter()
             for person in people:
                 person.start()
             for person in people:
                 person.join()
             wall = time.perf_counter() - begun
+            server_cpu, own_cpu = cpu_seconds(process.pid) - server_before, time.process_time() - own_before
+            # The server's connections are still open: their CPU since they started is this run's.
+            database_cpu = database_cpu_seconds(url)
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
         load = os.getloadavg()
         report(tally, wall)
+        requests = sum(len(samples) for samples in tally.latencies.values())
+        if requests and server_cpu:
+            # On a shared machine the latencies depend on the neighbours; CPU per request does not.
+            print(f"\nCPU per request: gunicorn {server_cpu / requests * 1000:.1f} ms, PostgreSQL "
+                  f"{database_cpu / requests * 1000:.1f} ms (its connections' processes), this generator "
+                  f"{own_cpu / requests * 1000:.1f} ms; gunicorn used {server_cpu / wall:.2f} of a core")
         print(f"\nload average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
         whole = count_back(app, tally)
         with app.app_context():
