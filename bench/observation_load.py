@@ -322,7 +322,7 @@ def time_dashboard(port: int, path: str, runs: int = 5) -> list[float]:
 def server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--worker-class", choices=("gthread", "sync"), default="gthread")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--port", type=int, default=0, help="port for gunicorn (default: any free one)")
     parser.add_argument("--keep", action="store_true", help="keep gunicorn running and wait (Ctrl-C ends)")
 
