@@ -18,6 +18,7 @@ hash-chained trail comes back byte for byte.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import decimal
 import hashlib
@@ -77,13 +78,17 @@ FILE_AREAS = (
 # --- values to and from JSON --------------------------------------------------
 
 def _encode(value: Any) -> Any:
+    """The JSON form of what json cannot write itself (called by the encoder, only for those)."""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, bytes | memoryview):
         return base64.b64encode(bytes(value)).decode()
-    return value
+    raise TypeError(f"cannot back up a value of type {type(value).__name__}")
+
+
+_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_encode).encode
 
 
 def _decoder(column: sa.Column) -> Callable[[Any], Any] | None:
@@ -109,7 +114,11 @@ def _decoder(column: sa.Column) -> Callable[[Any], Any] | None:
         return decimal.Decimal if kind.asdecimal else float
     if isinstance(kind, sa.LargeBinary):
         return base64.b64decode
-    return None
+    return None  # JSON columns travel as their text and go back as it
+
+
+def _bind_type(column: sa.Column) -> sa.types.TypeEngine:
+    return sa.Text() if isinstance(column.type, sa.JSON) else column.type
 
 
 def _row_decoder(columns: list[sa.Column]) -> Callable[[list[Any]], dict[str, Any]]:
@@ -181,7 +190,7 @@ def backup(engine: Engine, target: Path, progress: Progress | None = None) -> di
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive, \
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive, \
                 _snapshot(engine) as connection, connection.begin():
             manifest = {
                 "format": FORMAT,
@@ -201,8 +210,12 @@ def backup(engine: Engine, target: Path, progress: Progress | None = None) -> di
                 # The database's columns, not the models': a backup of a database a migration
                 # behind the code still takes everything the database holds.
                 present = {column["name"] for column in sa.inspect(connection).get_columns(table.name)}
-                selected = [column for column in table.columns if column.name in present]
-                columns = [column.name for column in selected]
+                kept = [column for column in table.columns if column.name in present]
+                columns = [column.name for column in kept]
+                # JSON as the database's own text: a JSON null stays a JSON null and SQL NULL
+                # stays NULL, which parsed values would not tell apart.
+                selected = [sa.cast(column, sa.Text).label(column.name) if isinstance(column.type, sa.JSON)
+                            else column for column in kept]
                 written = 0
                 progress(table.name, 0, total)
                 with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as raw, \
@@ -210,8 +223,7 @@ def backup(engine: Engine, target: Path, progress: Progress | None = None) -> di
                     result = connection.execute(sa.select(*selected).order_by(*_order(table))
                                                 .execution_options(yield_per=BATCH_SIZE))
                     for rows in result.partitions():
-                        out.writelines(json.dumps([_encode(v) for v in row], ensure_ascii=False,
-                                                  separators=(",", ":")) + "\n" for row in rows)
+                        out.writelines(_line(tuple(row)) + "\n" for row in rows)
                         written += len(rows)
                         progress(table.name, written, total)
                 if written != total:  # the snapshot makes this impossible; say so loudly if not
@@ -347,7 +359,8 @@ def _load_table(connection: Connection, archive: zipfile.ZipFile, entry: dict[st
     decode = _row_decoder(columns)
     # Only the backup's columns, without the models' Python-side defaults: the schema is
     # the backup's revision, which may lack columns this version of the code added.
-    target = sa.table(table.name, *[sa.column(c.name, c.type) for c in columns])
+    target = sa.table(table.name, *[sa.column(c.name, _bind_type(c)) for c in columns])
+    names = [c.name for c in columns]
     later_keys = [column.name for column in deferred if column.name in entry["columns"]]
     pk = [column.name for column in table.primary_key.columns]
     later: list[dict[str, Any]] = []
@@ -355,24 +368,37 @@ def _load_table(connection: Connection, archive: zipfile.ZipFile, entry: dict[st
     progress(table.name, 0, total)
     batch: list[dict[str, Any]] = []
 
-    def flush() -> None:
-        nonlocal done
-        if batch:
-            connection.execute(target.insert(), batch)
-            done += len(batch)
-            batch.clear()
-            progress(table.name, done, total)
+    with contextlib.ExitStack() as stack:
+        copy = None
+        if connection.dialect.name == "postgresql":
+            # COPY: several times faster than INSERTs, and it reads JSON columns from their text.
+            quote = connection.dialect.identifier_preparer.quote
+            cursor = stack.enter_context(connection.connection.driver_connection.cursor())
+            copy = stack.enter_context(cursor.copy(
+                f"COPY {quote(table.name)} ({', '.join(quote(name) for name in names)}) FROM STDIN"))
 
-    with archive.open(f"tables/{table.name}.jsonl") as raw:
-        for line in io.TextIOWrapper(raw, encoding="utf-8"):
-            row = decode(json.loads(line))
-            if later_keys and any(row[key] is not None for key in later_keys):
-                later.append({**{f"pk_{k}": row[k] for k in pk}, **{f"v_{k}": row[k] for k in later_keys}})
-                row.update(dict.fromkeys(later_keys))
-            batch.append(row)
-            if len(batch) >= BATCH_SIZE:
-                flush()
-    flush()
+        def flush() -> None:
+            nonlocal done
+            if batch:
+                if copy is not None:
+                    for row in batch:
+                        copy.write_row([row[name] for name in names])
+                else:
+                    connection.execute(target.insert(), batch)
+                done += len(batch)
+                batch.clear()
+                progress(table.name, done, total)
+
+        with archive.open(f"tables/{table.name}.jsonl") as raw:
+            for line in io.TextIOWrapper(raw, encoding="utf-8"):
+                row = decode(json.loads(line))
+                if later_keys and any(row[key] is not None for key in later_keys):
+                    later.append({**{f"pk_{k}": row[k] for k in pk}, **{f"v_{k}": row[k] for k in later_keys}})
+                    row.update(dict.fromkeys(later_keys))
+                batch.append(row)
+                if len(batch) >= BATCH_SIZE:
+                    flush()
+        flush()
     if later:
         statement = (sa.update(target)
                      .where(*[target.c[k] == sa.bindparam(f"pk_{k}") for k in pk])

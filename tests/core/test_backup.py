@@ -60,6 +60,13 @@ def table_rows(url: str) -> dict[str, list[tuple]]:
         rows = {table.name: [tuple(same(v) for v in row) for row in connection.execute(
                     sa.select(table).order_by(*(table.primary_key.columns or table.columns)))]
                 for table in db.metadata.sorted_tables}
+        # A JSON null and an SQL NULL both read as None: compare which is which too.
+        for table in db.metadata.sorted_tables:
+            json_columns = [c for c in table.columns if isinstance(c.type, sa.JSON)]
+            if json_columns:
+                rows[f"{table.name} (SQL NULLs)"] = connection.execute(
+                    sa.select(*table.primary_key.columns, *[c.is_(None) for c in json_columns])
+                    .order_by(*table.primary_key.columns)).all()
     engine.dispose()
     return rows
 
@@ -114,6 +121,7 @@ def restore_and_check(source, archive: Path, target_url: str, instance: Path) ->
     assert restored.returncode == 0, restored.stderr
     assert "voter: 6,000 rows" in restored.stdout
     after = table_rows(target_url)
+    assert after.keys() == source["rows"].keys()
     for name, rows in source["rows"].items():
         assert after[name] == rows, f"table {name} differs after the round trip"
     assert instance_files(instance) == instance_files(source["instance"])
