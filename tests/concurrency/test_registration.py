@@ -1,13 +1,14 @@
-"""Two clerks registering the same person at once; voter numbers taken at once."""
+"""Two clerks registering the same person at once; two supervisors deciding one pair; voter numbers."""
 
 import itertools
 from datetime import date
 
 from sqlalchemy import func, select
 
+from electoral.core.errors import ValidationFailed
 from electoral.extensions import db as _db
 from electoral.registration.models import DuplicatePair, Voter
-from electoral.registration.services import numbers, voters
+from electoral.registration.services import adjudication, numbers, voters
 from tests.concurrency.conftest import ROUNDS
 from tests.factories import make_centre
 from tests.registration.factories import make_election, registration
@@ -118,3 +119,39 @@ def test_voter_numbers_taken_at_once_never_collide(db, race):
         assert all(numbers.is_valid(n) for n in every)
         db.session.commit()
         assert numbers.last_taken(db.session) == len(every)
+
+
+def _supervisor(pair_id: int, is_duplicate: bool, keep_id: int | None):
+    def work():
+        pair = _db.session.get(DuplicatePair, pair_id)
+        try:
+            adjudication.decide(_db.session, pair, is_duplicate, "supervisor",
+                                keep=_db.session.get(Voter, keep_id) if keep_id else None)
+        except ValidationFailed as refused:
+            _db.session.rollback()
+            return str(refused)
+        _db.session.commit()
+        return "decided"
+    return work
+
+
+def test_two_supervisors_deciding_one_pair_at_once_keep_one_record(db, race):
+    make_election()
+    centre = make_centre()
+    pairs = []
+    for n in range(ROUNDS):
+        person = _person(next(_people))
+        first = voters.register(db.session, registration(centre, **person), "clerk")
+        second = voters.register(db.session, registration(centre, **person), "clerk", save_as_duplicate=True)
+        pairs.append((db.session.scalar(select(DuplicatePair.id).where(DuplicatePair.voter_b_id == second.id)),
+                      first.id, second.id, n))
+    db.session.commit()
+    for pair_id, first_id, second_id, n in pairs:
+        # Each keeps a different record, or one says duplicate and the other not: one decision stands.
+        other = _supervisor(pair_id, True, second_id) if n % 2 else _supervisor(pair_id, False, None)
+        outcomes = race(_supervisor(pair_id, True, first_id), other)
+        refused = [o for o in outcomes if o != "decided"]
+        assert refused == ["This pair was already decided."], outcomes
+        db.session.commit()
+        statuses = sorted(db.session.scalars(select(Voter.status).where(Voter.id.in_((first_id, second_id)))))
+        assert statuses in (["active", "removed"], ["active", "active"]), statuses

@@ -33,6 +33,12 @@ def _settle_status(session: Session, voter: Voter) -> None:
 def decide(session: Session, pair: DuplicatePair, is_duplicate: bool, username: str,
            keep: Voter | None = None) -> DuplicatePair:
     """Record the supervisor's decision; a duplicate removes the record not kept."""
+    # Two supervisors deciding one pair (or two pairs sharing a voter) at once take turns on
+    # the voters, in id order, then the pair; the second then sees the first's decision.
+    session.flush()
+    for voter in sorted((pair.voter_a, pair.voter_b), key=lambda v: v.id):
+        session.refresh(voter, with_for_update=True)
+    session.refresh(pair, with_for_update=True)
     if pair.status != "open":
         raise ValidationFailed(_("This pair was already decided."))
     pair.decided_by, pair.decided_at = username, utcnow()
