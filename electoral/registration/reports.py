@@ -3,6 +3,8 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
+from reportlab.lib.units import mm
+from reportlab.platypus import Image
 from sqlalchemy import select
 
 from electoral.core.auth import Role
@@ -47,6 +49,22 @@ def _photo(voter: Voter):
     return path if path.is_file() else None
 
 
+# A list's photo: large enough to recognise a face at the polling table, small enough
+# that a row stays short (the stored photo is embedded as it is, never re-encoded).
+LIST_PHOTO_MM = (11, 13.75)
+
+
+def _photos(rows: list[Voter]) -> dict[int, Image] | None:
+    """Each voter's photo as a table cell, or None when nobody on the list has one (no empty column)."""
+    cells = {}
+    for voter in rows:
+        path = _photo(voter)
+        if path is not None:
+            cells[voter.id] = Image(str(path), width=LIST_PHOTO_MM[0] * mm, height=LIST_PHOTO_MM[1] * mm,
+                                    kind="proportional")
+    return cells or None
+
+
 @report("voter-list", title=_l("Voter list for polling day"), roles=STAFF,
         params=[Param("station", _l("Polling station code"), required=True, check=_station_code)])
 def voter_list(doc, params):
@@ -58,12 +76,22 @@ def voter_list(doc, params):
     doc.title(_("Voter list · polling station %(station)s", station=station.code))
     doc.paragraph(_("%(n)s voters. Each voter signs or puts a thumbprint in the last column.",
                     n=doc.number(len(rows))), size=9)
+    photos = _photos(rows)
+    if photos is None:
+        doc.table(
+            [_("No."), _("Voter number"), _("Name"), _("Sex"), _("Year of birth"), _("Signature or thumbprint")],
+            [[index, v.voter_number, f"{v.family_name}, {v.given_names}", str(SEX_SHORT[v.sex]), str(v.birth_year),
+              ""] for index, v in enumerate(rows, start=1)],
+            col_widths=[0.06, 0.16, 0.38, 0.06, 0.1, 0.24], align=["end", "start", "start", "center", "center", "start"],
+            font_size=9)
+        return
     doc.table(
-        [_("No."), _("Voter number"), _("Name"), _("Sex"), _("Year of birth"), _("Signature or thumbprint")],
-        [[index, v.voter_number, f"{v.family_name}, {v.given_names}", str(SEX_SHORT[v.sex]), str(v.birth_year), ""]
-         for index, v in enumerate(rows, start=1)],
-        col_widths=[0.06, 0.16, 0.38, 0.06, 0.1, 0.24], align=["end", "start", "start", "center", "center", "start"],
-        font_size=9)
+        [_("No."), _("Photo"), _("Voter number"), _("Name"), _("Sex"), _("Year of birth"),
+         _("Signature or thumbprint")],
+        [[index, photos.get(v.id, ""), v.voter_number, f"{v.family_name}, {v.given_names}", str(SEX_SHORT[v.sex]),
+          str(v.birth_year), ""] for index, v in enumerate(rows, start=1)],
+        col_widths=[0.06, 0.08, 0.15, 0.33, 0.06, 0.09, 0.23],
+        align=["end", "center", "start", "start", "center", "center", "start"], font_size=9)
 
 
 @report("voter-cards", title=_l("Voter cards"), roles=STAFF, background=True,
@@ -109,10 +137,17 @@ def exhibition_list(doc, params):
                     "should not be on it: tell the registration clerk during the exhibition period."), size=9)
     # Public paper: name, sex, year of birth and voter number only; never the full date
     # of birth, identity document or phone.
-    doc.table([_("Voter number"), _("Name"), _("Sex"), _("Year of birth")],
-              [[v.voter_number, f"{v.family_name}, {v.given_names}", str(SEX_SHORT[v.sex]), str(v.birth_year)]
-               for v in rows],
-              col_widths=[0.2, 0.5, 0.1, 0.2], align=["start", "start", "center", "center"])
+    photos = _photos(rows)
+    if photos is None:
+        doc.table([_("Voter number"), _("Name"), _("Sex"), _("Year of birth")],
+                  [[v.voter_number, f"{v.family_name}, {v.given_names}", str(SEX_SHORT[v.sex]), str(v.birth_year)]
+                   for v in rows],
+                  col_widths=[0.2, 0.5, 0.1, 0.2], align=["start", "start", "center", "center"])
+        return
+    doc.table([_("Photo"), _("Voter number"), _("Name"), _("Sex"), _("Year of birth")],
+              [[photos.get(v.id, ""), v.voter_number, f"{v.family_name}, {v.given_names}", str(SEX_SHORT[v.sex]),
+                str(v.birth_year)] for v in rows],
+              col_widths=[0.1, 0.2, 0.44, 0.1, 0.16], align=["center", "start", "start", "center", "center"])
 
 
 @report("registration-figures", title=_l("Registration figures"),

@@ -25,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     Image,
     NextPageTemplate,
@@ -153,7 +154,8 @@ class ReportDocument:
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[Any]], col_widths: Sequence[float] | None = None,
               *, align: Sequence[str] | None = None, font_size: float = 9) -> None:
         """A table whose header repeats on every page; columns run right to left in Arabic."""
-        rows = [[value if isinstance(value, str) else self.format(value) for value in row] for row in rows]
+        # A flowable (a voter's photo) is drawn as it is; anything else is formatted as text.
+        rows = [[value if isinstance(value, str | Flowable) else self.format(value) for value in row] for row in rows]
         ncols = len(headers)
         fractions = list(col_widths) if col_widths else [1 / ncols] * ncols
         scale = sum(fractions)
@@ -166,7 +168,8 @@ class ReportDocument:
         bold = fonts.ARABIC_BOLD if self.rtl else fonts.LATIN_BOLD
         header = [cell(str(h), w - 2 * padding, font_size, leading, self.rtl, True, bold, a)
                   for h, w, a in zip(headers, widths, align, strict=True)]
-        body = [[cell(value, w - 2 * padding, font_size, leading, self.rtl, False, base, a)
+        body = [[value if isinstance(value, Flowable) else cell(value, w - 2 * padding, font_size, leading, self.rtl,
+                                                                 False, base, a)
                  for value, w, a in zip(row, widths, align, strict=True)] for row in rows]
         sides = [side(a, self.rtl).upper() for a in align]
         if self.rtl:

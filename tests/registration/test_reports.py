@@ -87,3 +87,46 @@ def test_figures_report_totals_by_sex(db):
     _station_with_voters(4)
     text = pdf_text(_print("registration-figures", {"level": "district"}))
     assert "Registered voters" in text and "Women" in text
+
+
+def _with_photo(app, tmp_path, voter):
+    """Store a small JPEG as ``voter``'s photo, the way registration does."""
+    import io
+
+    from PIL import Image
+
+    app.config["PHOTO_DIR"] = str(tmp_path)
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 50), (200, 30, 30)).save(buffer, "JPEG")
+    voter.photo_path = f"{voter.voter_number}.jpg"
+    (tmp_path / voter.photo_path).write_bytes(buffer.getvalue())
+    _db.session.commit()
+
+
+def _images_per_page(data):
+    import io
+
+    from pypdf import PdfReader
+
+    return [len(page.images) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.mark.parametrize(("report", "param"), [("voter-list", "station"), ("exhibition-list", "centre")])
+def test_lists_show_the_photo_of_a_voter_who_has_one(app, db, tmp_path, report, param):
+    station = _station_with_voters(3)
+    voter = make_voter(station.centre, station=station, family_name="Gbessay")
+    _with_photo(app, tmp_path, voter)
+    try:
+        data = _print(report, {param: station.code if param == "station" else station.centre.code})
+    finally:
+        app.config.pop("PHOTO_DIR")
+    # One picture on the page: the voter's; the others have none and get an empty cell.
+    assert _images_per_page(data) == [1]
+    assert "Photo" in pdf_text(data) and "Gbessay" in pdf_text(data)
+
+
+def test_voter_list_without_photos_has_no_photo_column(db):
+    station = _station_with_voters(3)
+    data = _print("voter-list", {"station": station.code})
+    assert _images_per_page(data) == [0]
+    assert "Photo" not in pdf_text(data)
