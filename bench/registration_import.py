@@ -1,93 +1,145 @@
 """Import rate of a synthetic roll, and of a plain executemany insert of the same rows.
 
-    .venv/bin/python bench/registration_import.py [--rows 1000000] [--database URL]
+    .venv/bin/python bench/registration_import.py [--rows 1000000] [--engines sqlite,postgresql]
 
 Goal on the 2-core machine: at least 60,000 rows/s on SQLite for 1,000,000 voters.
-Prints the time of each phase (reading and checking every row, writing the batches
-with their audit entries, the duplicate scan of the imported rows) and, in the same
-run, the rate of a bare executemany of the same rows into a copy of the voter table.
+For each engine (SQLite in a new file; PostgreSQL in a scratch database of its own)
+it prints the time of each phase: reading and checking every row, the import
+itself (checking, writing the batches with their numbers and audit entries), the
+duplicate scan of the imported rows that the import ends with, and a re-run of the
+same file. In the same run it inserts the same converted rows with a bare
+executemany, once into a copy of the voter table with all its indexes and once into
+a copy with only its primary key, so the import's own overhead is seen.
 """
 
 import argparse
 import csv
 import io
+import os
 import time
 
 from registration_setup import load_geography, make_app, peak_memory_mib
-from sqlalchemy import Table, select
+from scratch import scratch_postgres
+from sqlalchemy import select
 
 from electoral.extensions import db
 from electoral.registration.models import Voter
-from electoral.registration.services import imports, voters
+from electoral.registration.services import adjudication, imports, numbers
 from electoral.registration.synthetic import COLUMNS, generate
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def plain_insert(rows: list[tuple], columns: tuple[str, ...], engine_name: str, indexes: bool) -> float:
+    """Seconds to executemany ``rows`` into a fresh copy of the voter table, in one transaction."""
+    name = "voter_plain_indexed" if indexes else "voter_plain"
+    # In the application's metadata, so the foreign keys (checked on every insert) resolve.
+    copy = Voter.__table__.to_metadata(db.metadata, name=name)
+    for index in list(copy.indexes):
+        if indexes:
+            index.name = f"{name}_{index.name}"
+        else:
+            copy.indexes.discard(index)
+    if not indexes:
+        for column in copy.columns:
+            column.unique = column.index = False
+        copy.constraints = {c for c in copy.constraints if not c.__class__.__name__ == "UniqueConstraint"}
+    copy.create(db.engine)
+    mark = "?" if engine_name == "sqlite" else "%s"
+    sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"  # noqa: S608 (our own column names)
+    started = time.perf_counter()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(sql, rows)
+    elapsed = time.perf_counter() - started
+    copy.drop(db.engine)
+    db.metadata.remove(copy)
+    return elapsed
+
+
+def run(engine_label: str, database_url: str | None, data: bytes, centres: int, batch_size: int, scan: bool):
+    app = make_app(database_url)
+    with app.app_context():
+        engine_name = db.engine.dialect.name
+        tag = f"[{engine_name}]"
+        load_geography(centres=centres)
+
+        started = time.perf_counter()
+        good, bad = imports.read_rows(db.session, data, "roll.csv")
+        checked = time.perf_counter() - started
+        print(f"{tag} read and checked {len(good):,} good, {len(bad):,} bad rows in {checked:.1f} s "
+              f"({len(good) / checked:,.0f} rows/s)")
+        db.session.rollback()
+
+        print(f"{tag} load average before the import: {load_average()}")
+        started = time.perf_counter()
+        summary = imports.import_voters(db.session, data, "roll.csv", "bench", batch_size=batch_size,
+                                        end_batch=db.session.commit, scan=False, skip_invalid=True)
+        db.session.commit()
+        written = time.perf_counter() - started
+        print(f"{tag} IMPORT (read, check, write with numbers and audit, {batch_size:,}-row batches): "
+              f"{summary.imported:,} rows in {written:.1f} s = {summary.imported / written:,.0f} rows/s")
+
+        scanned = 0.0
+        if scan:
+            started = time.perf_counter()
+            ids = set(db.session.scalars(select(Voter.id)))
+            pairs = adjudication.scan(db.session, involving=ids)
+            db.session.commit()
+            scanned = time.perf_counter() - started
+            print(f"{tag} duplicate scan of the imported rows (the import's last step): {pairs:,} pairs queued "
+                  f"in {scanned:.1f} s; import with it: {summary.imported / (written + scanned):,.0f} rows/s")
+
+        started = time.perf_counter()
+        again = imports.import_voters(db.session, data, "roll.csv", "bench", batch_size=batch_size,
+                                      end_batch=db.session.commit, scan=False, skip_invalid=True)
+        print(f"{tag} re-run of the same file: {again.imported} imported, {again.already_imported:,} recognised "
+              f"as already imported, in {time.perf_counter() - started:.1f} s")
+
+        # The same rows, already converted, with numbers of their own, through a bare executemany.
+        columns = (*imports.ROW_COLUMNS, *imports.BATCH_COLUMNS)
+        date_of_birth = Voter.__table__.c.date_of_birth.type.bind_processor(db.engine.dialect) or (lambda v: v)
+        born = imports.ROW_COLUMNS.index("date_of_birth")
+        now = "2026-06-01 00:00:00.000000" if engine_name == "sqlite" else "2026-06-01T00:00:00+00:00"
+        rows = [(*row.values[:born], date_of_birth(row.values[born]), *row.values[born + 1:],
+                 numbers.format_number(n), "active", "bench", now) for n, row in enumerate(good, start=1)]
+        full = plain_insert(rows, columns, engine_name, indexes=True)
+        bare = plain_insert(rows, columns, engine_name, indexes=False)
+        print(f"{tag} plain executemany of the same {len(rows):,} converted rows, one transaction, no checks, "
+              f"no audit: into a copy with every index of the voter table {full:.1f} s = {len(rows) / full:,.0f} "
+              f"rows/s; into a copy with none {bare:.1f} s = {len(rows) / bare:,.0f} rows/s")
+        print(f"{tag} import / plain executemany with the same indexes: {full / written:.2f}; "
+              f"load average now: {load_average()}; peak memory {peak_memory_mib():,.0f} MiB")
+        db.session.remove()
+        db.engine.dispose()
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--database")
+    parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--no-scan", action="store_true", help="skip the duplicate scan after the import")
     args = parser.parse_args()
-    app = make_app(args.database)
-    with app.app_context():
-        engine_name = db.engine.dialect.name
-        centres = load_geography(centres=max(args.rows // 1000, 10))
-        started = time.perf_counter()
-        roll = generate(args.rows, centres)
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(roll.rows)
-        data = buffer.getvalue().encode()
-        print(f"generated {len(roll.rows):,} rows ({len(data) / 2**20:.0f} MiB CSV) in {time.perf_counter() - started:.1f} s")
-
-        started = time.perf_counter()
-        good, bad = imports.read_rows(db.session, data, "roll.csv")
-        checked = time.perf_counter() - started
-        print(f"read and checked: {len(good):,} good, {len(bad):,} bad in {checked:.1f} s ({len(good) / checked:,.0f} rows/s)")
-
-        started = time.perf_counter()
-        summary = imports.import_voters(db.session, data, "roll.csv", "bench", batch_size=args.batch_size,
-                                        end_batch=db.session.commit, scan=False, skip_invalid=True)
-        db.session.commit()
-        whole = time.perf_counter() - started
-        print(f"[{engine_name}] import (read, check, write with audit, {args.batch_size}-row batches): "
-              f"{summary.imported:,} rows in {whole:.1f} s = {summary.imported / whole:,.0f} rows/s")
-
-        started = time.perf_counter()
-        summary_again = imports.import_voters(db.session, data, "roll.csv", "bench", batch_size=args.batch_size,
-                                              end_batch=db.session.commit, scan=False, skip_invalid=True)
-        print(f"re-run of the same file: {summary_again.imported} imported, {summary_again.already_imported:,} "
-              f"recognised as already imported, in {time.perf_counter() - started:.1f} s")
-
-        started = time.perf_counter()
-        new_ids = set(db.session.scalars(select(Voter.id)))
-        from electoral.registration.services import adjudication
-
-        pairs = adjudication.scan(db.session, involving=new_ids)
-        db.session.commit()
-        print(f"duplicate scan of the imported rows: {pairs:,} pairs queued in {time.perf_counter() - started:.1f} s")
-
-        # The same rows, already converted, through a bare executemany into a copy of the table.
-        plain = Table("voter_plain", Voter.__table__.metadata, *[c._copy() for c in Voter.__table__.columns],
-                      extend_existing=True)
-        plain.create(db.engine)
-        rows = []
-        for (_line, key, registration), number in zip(good, range(1, len(good) + 1), strict=True):
-            row = voters.voter_values(registration, f"{number:011d}", "bench")
-            row["import_key"] = key
-            rows.append(row)
-        columns = list(rows[0])
-        placeholders = ", ".join("?" if engine_name == "sqlite" else "%s" for _ in columns)
-        sql = f"INSERT INTO voter_plain ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608 (our own column names)
-        tuples = [tuple(row[c] for c in columns) for row in rows]
-        started = time.perf_counter()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql(sql, tuples)
-        plain_time = time.perf_counter() - started
-        print(f"plain executemany of the same {len(tuples):,} converted rows (one transaction, no checks, "
-              f"no audit, no secondary indexes): {plain_time:.1f} s = {len(tuples) / plain_time:,.0f} rows/s")
-        print(f"peak memory: {peak_memory_mib():,.0f} MiB")
+    centres = max(args.rows // 1000, 10)
+    started = time.perf_counter()
+    roll = generate(args.rows, [f"C{c:05d}" for c in range(1, centres + 1)])
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(roll.rows)
+    data = buffer.getvalue().encode()
+    del roll, buffer
+    print(f"generated {args.rows:,} rows ({len(data) / 2**20:.0f} MiB CSV) in {time.perf_counter() - started:.1f} s; "
+          f"load average {load_average()}")
+    for engine in args.engines.split(","):
+        if engine == "sqlite":
+            run(engine, None, data, centres, args.batch_size, not args.no_scan)
+        else:
+            with scratch_postgres("bench_registration_import") as url:
+                if url:
+                    run(engine, url, data, centres, args.batch_size, not args.no_scan)
 
 
 if __name__ == "__main__":

@@ -81,14 +81,22 @@ def voters():
 def import_command(file, skip_invalid, rejects, batch_size):
     with open(file, "rb") as fh:
         data = fh.read()
-    started = time.perf_counter()
     approx = max(data.count(b"\n") - 1, 1)
     try:
-        with click.progressbar(length=approx, label="Voters", show_pos=True, show_percent=True,
-                               item_show_func=lambda _x: _rate(started, bar)) as bar:
+        # Checking every row comes first (nothing is written if one is bad), then the batches.
+        with click.progressbar(length=approx, label="Checking", show_pos=True, show_percent=True,
+                               item_show_func=lambda _x: _rate(bar)) as bar:
+            bar.started = time.perf_counter()
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage == "writing" and bar.label != "Writing":
+                    bar.label, bar.pos, bar.finished, bar.started = "Writing", 0, False, time.perf_counter()
+                bar.length = max(total, bar.pos, 1)
+                bar.update(done - bar.pos)
+
             summary = imports.import_voters(db.session, data, file, current_actor().username,
                                             skip_invalid=skip_invalid, batch_size=batch_size,
-                                            progress=bar.update, end_batch=db.session.commit)
+                                            progress=progress, end_batch=db.session.commit)
     except ImportFailed as failure:
         db.session.rollback()
         for error in failure.errors:
@@ -111,8 +119,8 @@ def import_command(file, skip_invalid, rejects, batch_size):
                f"{summary.pairs_queued} possible duplicate pairs queued.")
 
 
-def _rate(started, bar) -> str:
-    elapsed = time.perf_counter() - started
+def _rate(bar) -> str:
+    elapsed = time.perf_counter() - bar.started
     return f"{bar.pos / elapsed:,.0f} rows/s" if elapsed > 0 and bar.pos else ""
 
 

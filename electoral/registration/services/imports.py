@@ -1,17 +1,26 @@
-"""Bulk import of registrations made offline: validate every line, then write in batches.
+"""Bulk import of registrations made offline: check every line, then write in batches.
 
 Every row is checked before anything is written, so a file with a bad line imports
-nothing (unless the caller asks to skip bad lines). Rows are then written in
-batches, one transaction each, with a bare executemany (an ORM object per row would
-be many times slower) and an audit entry for the batch appended in the same
-transaction. Each row carries a hash of its content and of how many identical
-rows came before it in the file: a re-run of a killed import skips the rows
-already written, and no one is imported twice.
+nothing (unless the caller asks to skip bad lines). Checking a row builds the very
+tuple the voter table receives (blocking and sorting keys included), with the
+lookups done once per file: polling centres by code, the user's scope per centre,
+the keys of each distinct name. Rows are then written in batches, one transaction
+each, with a bare executemany (an ORM object per row would cost many times the
+insert), voter numbers taken for the whole batch at once, and one audit entry for
+the batch in the same transaction.
+
+Each row carries a hash of its content and of how many identical rows came before
+it in the file (``import_key``): a re-run of a killed import skips the rows already
+written, and no one is imported twice. The duplicate scan at the end compares every
+row of the file, the ones written before a kill included, with the roll and with
+each other, so a re-run also queues the pairs a killed run did not reach; the queue
+skips pairs raised before, so scanning them again adds nothing twice.
 """
 
 import hashlib
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -24,8 +33,8 @@ from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.tabular import read_table
 from electoral.geography.models import PollingCentre
 from electoral.registration.models import ID_TYPES, Voter
-from electoral.registration.services import adjudication, election, numbers
-from electoral.registration.services.voters import YEAR_ONLY_DAY, Registration, age_on, voter_values
+from electoral.registration.services import adjudication, dedup, election, numbers
+from electoral.registration.services.voters import YEAR_ONLY_DAY, age_on, sort_key
 
 IMPORT_COLUMNS = ["family_name", "given_names", "sex", "date_of_birth", "centre_code", "id_type"]
 IMPORT_OPTIONAL = ["father_name", "place_of_birth", "id_number", "phone"]
@@ -33,6 +42,13 @@ ALL_COLUMNS = ["family_name", "given_names", "father_name", "sex", "date_of_birt
                "centre_code", "id_type", "id_number", "phone"]
 SEX_WORDS = {"f": "F", "female": "F", "femme": "F", "feminin": "F", "m": "M", "male": "M", "homme": "M",
              "masculin": "M", "ذكر": "M", "أنثى": "F", "انثى": "F"}
+DOCUMENT_TYPES = tuple(t for t in ID_TYPES if t != "attestation")
+# The voter table's columns in the order the checked rows carry them; the rest are set per batch.
+ROW_COLUMNS = ("family_name", "given_names", "father_name", "sex", "date_of_birth", "birth_year_only",
+               "birth_year", "place_of_birth", "centre_id", "id_type", "id_number", "phone",
+               "key_names", "key_given", "key_family", "sort_key", "import_key")
+BATCH_COLUMNS = ("voter_number", "status", "registered_by", "registered_at")
+PROGRESS_EVERY = 20_000  # rows between two progress reports while checking
 
 
 @dataclass
@@ -43,12 +59,27 @@ class Rejected:
 
 
 @dataclass
+class CheckedRow:
+    """A good row: its line, and the values the voter table receives (in ``ROW_COLUMNS`` order)."""
+
+    line: int
+    values: tuple
+
+    @property
+    def import_key(self) -> str:
+        return self.values[-1]
+
+
+@dataclass
 class ImportSummary:
     rows: int = 0
     imported: int = 0
     already_imported: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     pairs_queued: int = 0
+
+
+Progress = Callable[[str, int, int], None]  # (stage "checking" or "writing", rows done, rows in all)
 
 
 def parse_date(text: str) -> tuple[date, bool]:
@@ -69,123 +100,167 @@ def parse_date(text: str) -> tuple[date, bool]:
     raise ValueError(text)
 
 
-def _row_key(content: str, occurrence: int) -> str:
-    return hashlib.sha256(f"{content}\x1e{occurrence}".encode()).hexdigest()
+class RowChecker:
+    """Checks rows against the rules, with every lookup a rule needs done once per file."""
 
+    def __init__(self, session: Session, user=None, today: date | None = None):
+        settings = election.require(session)
+        self.polling_day, self.minimum_age = settings.polling_day, settings.minimum_age
+        self.today = today or date.today()
+        self.user = user
+        self.centres = {c.code: c for c in session.scalars(select(PollingCentre))}
+        self._in_scope: dict[int, bool] = {}
+        self._names: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
+        self._seen: Counter[str] = Counter()
 
-def validate_row(values: dict[str, str], centres: dict[str, PollingCentre], polling_day: date,
-                 minimum_age: int, today: date, user=None) -> Registration:
-    """The registration a row describes; ValueError with the reason when it breaks a rule."""
-    problems = []
-    for column in ("family_name", "given_names"):
-        if not values.get(column):
-            problems.append(_("%(column)s is empty", column=column))
-    sex = SEX_WORDS.get(values.get("sex", "").strip().lower())
-    if sex is None:
-        problems.append(_("sex must be F or M, not \"%(value)s\"", value=values.get("sex", "")))
-    born, year_only = None, False
-    try:
-        born, year_only = parse_date(values.get("date_of_birth", ""))
-    except ValueError:
-        problems.append(_("date_of_birth \"%(value)s\" is not a date (YYYY-MM-DD, DD/MM/YYYY or YYYY)",
-                          value=values.get("date_of_birth", "")))
-    if born is not None:
-        if born > today:
-            problems.append(_("date of birth is in the future"))
-        elif age_on(born, polling_day) < minimum_age:
-            problems.append(_("under %(min)d on polling day", min=minimum_age))
-    centre = centres.get(values.get("centre_code", "").strip())
-    if centre is None:
-        problems.append(_("no polling centre has the code \"%(code)s\"", code=values.get("centre_code", "")))
-    elif user is not None and not user.can_act_in(centre):
-        problems.append(_("polling centre %(code)s is outside your area", code=centre.code))
-    id_type = values.get("id_type", "").strip().lower()
-    if id_type not in ID_TYPES or id_type == "attestation":
-        problems.append(_("id_type must be one of %(types)s", types=", ".join(t for t in ID_TYPES if t != "attestation")))
-    elif not values.get("id_number"):
-        problems.append(_("id_number is empty"))
-    if problems:
-        raise ValueError("; ".join(problems))
-    return Registration(
-        family_name=values["family_name"], given_names=values["given_names"], sex=sex, date_of_birth=born,
-        centre=centre, id_type=id_type, id_number=values.get("id_number"), father_name=values.get("father_name"),
-        birth_year_only=year_only, place_of_birth=values.get("place_of_birth"), phone=values.get("phone"),
-    )
+    def _allowed(self, centre: PollingCentre) -> bool:
+        allowed = self._in_scope.get(centre.id)
+        if allowed is None:
+            allowed = self._in_scope[centre.id] = self.user is None or self.user.can_act_in(centre)
+        return allowed
 
+    def _name_keys(self, given: str, family: str, sex: str) -> tuple[str, str, str, str]:
+        # The same names come back thousands of times in a roll: work their keys out once.
+        found = self._names.get((given, family, sex))
+        if found is None:
+            found = self._names[(given, family, sex)] = (*dedup.keys(given, family, sex), sort_key(family, given))
+        return found
 
-def read_rows(session: Session, data: bytes, filename: str, user=None, today: date | None = None):
-    """Every row of the file checked: (good rows as (line, key, Registration), rejected rows)."""
-    settings = election.require(session)
-    today = today or date.today()
-    centres = {c.code: c for c in session.scalars(select(PollingCentre))}
-    seen: Counter[str] = Counter()
-    good, bad = [], []
-    for row in read_table(data, filename, IMPORT_COLUMNS, IMPORT_OPTIONAL):
-        content = "\x1f".join(row.values.get(c, "") for c in ALL_COLUMNS)
-        occurrence = seen[content]
-        seen[content] += 1
+    def check(self, values: dict[str, str]) -> tuple:
+        """The voter table's values for a row (``ROW_COLUMNS``); ValueError with every reason it breaks a rule."""
+        get = values.get
+        family, given = get("family_name", ""), get("given_names", "")
+        problems = []
+        if not family:
+            problems.append(_("%(column)s is empty", column="family_name"))
+        if not given:
+            problems.append(_("%(column)s is empty", column="given_names"))
+        sex = SEX_WORDS.get(get("sex", "").lower())
+        if sex is None:
+            problems.append(_("sex must be F or M, not \"%(value)s\"", value=get("sex", "")))
+        born, year_only = None, False
         try:
-            registration = validate_row(row.values, centres, settings.polling_day, settings.minimum_age, today, user)
+            born, year_only = parse_date(get("date_of_birth", ""))
+        except ValueError:
+            problems.append(_("date_of_birth \"%(value)s\" is not a date (YYYY-MM-DD, DD/MM/YYYY or YYYY)",
+                              value=get("date_of_birth", "")))
+        if born is not None:
+            if born > self.today:
+                problems.append(_("date of birth is in the future"))
+            elif age_on(born, self.polling_day) < self.minimum_age:
+                problems.append(_("under %(min)d on polling day", min=self.minimum_age))
+        centre = self.centres.get(get("centre_code", ""))
+        if centre is None:
+            problems.append(_("no polling centre has the code \"%(code)s\"", code=get("centre_code", "")))
+        elif not self._allowed(centre):
+            problems.append(_("polling centre %(code)s is outside your area", code=centre.code))
+        id_type = get("id_type", "").lower()
+        id_number = get("id_number", "")
+        if id_type not in DOCUMENT_TYPES:
+            problems.append(_("id_type must be one of %(types)s", types=", ".join(DOCUMENT_TYPES)))
+        elif not id_number:
+            problems.append(_("id_number is empty"))
+        if problems:
+            raise ValueError("; ".join(problems))
+        content = "\x1f".join([family, given, get("father_name", ""), get("sex", ""), get("date_of_birth", ""),
+                               get("place_of_birth", ""), get("centre_code", ""), get("id_type", ""), id_number,
+                               get("phone", "")])
+        occurrence = self._seen[content]
+        self._seen[content] = occurrence + 1
+        key = hashlib.sha256(f"{content}\x1e{occurrence}".encode()).hexdigest()
+        key_names, key_given, key_family, sorting = self._name_keys(given, family, sex)
+        return (family, given, get("father_name") or None, sex, born, year_only, born.year,
+                get("place_of_birth") or None, centre.id, id_type, id_number, get("phone") or None,
+                key_names, key_given, key_family, sorting, key)
+
+
+def read_rows(session: Session, data: bytes, filename: str, user=None, today: date | None = None,
+              progress: Progress | None = None) -> tuple[list[CheckedRow], list[Rejected]]:
+    """Every row of the file checked: (good rows, rejected rows with their reasons)."""
+    checker = RowChecker(session, user=user, today=today)
+    good, bad = [], []
+    approx = max(data.count(b"\n") - 1, 1)
+    for row in read_table(data, filename, IMPORT_COLUMNS, IMPORT_OPTIONAL):
+        try:
+            good.append(CheckedRow(row.line, checker.check(row.values)))
         except ValueError as problem:
             bad.append(Rejected(row.line, row.values, str(problem)))
-            continue
-        good.append((row.line, _row_key(content, occurrence), registration))
+        if progress and (len(good) + len(bad)) % PROGRESS_EVERY == 0:
+            progress("checking", len(good) + len(bad), approx)
+    if progress:
+        progress("checking", len(good) + len(bad), len(good) + len(bad))
     return good, bad
+
+
+@contextmanager
+def _large_sqlite_cache(session: Session):
+    """On SQLite, a page cache large enough for the voter table's indexes, put back afterwards.
+
+    Inserting into the voter table's indexes at a million rows thrashes SQLite's
+    default 2 MiB page cache: every batch would read back the pages it touches.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    cache = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
+    connection.exec_driver_sql("PRAGMA cache_size = -524288")  # 512 MiB
+    try:
+        yield
+    finally:
+        session.connection().exec_driver_sql(f"PRAGMA cache_size = {cache}")
 
 
 def import_voters(session: Session, data: bytes, filename: str, registered_by: str, user=None,
                   skip_invalid: bool = False, batch_size: int = 5000,
-                  progress: Callable[[int], None] | None = None,
+                  progress: Progress | None = None,
                   end_batch: Callable[[], None] | None = None, scan: bool = True) -> ImportSummary:
     """Import a file of registrations; ``end_batch`` (the caller's commit) runs after each batch."""
     if election.is_frozen(session):
         raise ValidationFailed(_("The roll is frozen: new voters can no longer be registered."))
-    good, bad = read_rows(session, data, filename, user=user)
+    good, bad = read_rows(session, data, filename, user=user, progress=progress)
     if bad and not skip_invalid:
         raise ImportFailed([LineError(r.line, r.reason) for r in bad])
     summary = ImportSummary(rows=len(good) + len(bad), rejected=bad)
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        # Inserting into the voter table's indexes at a million rows thrashes SQLite's
-        # default 2 MiB page cache; 256 MiB keeps the indexes' hot pages in memory.
-        connection.exec_driver_sql("PRAGMA cache_size = -262144")
-    new_ids: set[int] = set()
-    for start in range(0, len(good), batch_size):
-        batch = good[start:start + batch_size]
-        keys = [key for _line, key, _reg in batch]
-        done = set(session.scalars(select(Voter.import_key).where(Voter.import_key.in_(keys))))
-        todo = [(key, reg) for _line, key, reg in batch if key not in done]
-        summary.already_imported += len(batch) - len(todo)
-        if todo:
-            new_ids.update(_write_batch(session, todo, registered_by))
-            summary.imported += len(todo)
-        if end_batch:
-            end_batch()
-        if progress:
-            progress(len(batch))
-    if scan and new_ids:
-        summary.pairs_queued = adjudication.scan(session, involving=new_ids)
+    file_ids: set[int] = set()
+    with _large_sqlite_cache(session):
+        for start in range(0, len(good), batch_size):
+            batch = good[start:start + batch_size]
+            done = dict(session.execute(select(Voter.import_key, Voter.id).where(
+                Voter.import_key.in_([row.import_key for row in batch]))).all())
+            file_ids.update(done.values())
+            todo = [row for row in batch if row.import_key not in done]
+            summary.already_imported += len(batch) - len(todo)
+            if todo:
+                file_ids.update(_write_batch(session, todo, registered_by))
+                summary.imported += len(todo)
+            if progress:
+                progress("writing", start + len(batch), len(good))
+            if end_batch:
+                end_batch()
+    if scan and file_ids:
+        summary.pairs_queued = adjudication.scan(session, involving=file_ids)
         if end_batch:
             end_batch()
     return summary
 
 
-def _write_batch(session: Session, todo: list[tuple[str, Registration]], registered_by: str) -> list[int]:
+def _write_batch(session: Session, todo: list[CheckedRow], registered_by: str) -> list[int]:
+    """Insert one batch with its numbers and its audit entry; return the new voters' ids."""
     numbers_taken = numbers.take(session, len(todo))
     connection = session.connection()
     table = Voter.__table__
-    columns = [c.key for c in table.columns if c.key != "id"]
-    date_of_birth = table.c.date_of_birth.type.bind_processor(connection.dialect) or (lambda v: v)
-    registered_at = table.c.registered_at.type.bind_processor(connection.dialect) or (lambda v: v)
-    now = registered_at(datetime.now(UTC))
-    extra = {"station_id": None, "photo_path": None, "removal_reason": None, "kept_voter_id": None,
-             "registered_at": now}
-    rows = []
-    for (key, registration), number in zip(todo, numbers_taken, strict=True):
-        row = voter_values(registration, number, registered_by)
-        row.update(extra, import_key=key, date_of_birth=date_of_birth(row["date_of_birth"]))
-        rows.append(tuple(row[c] for c in columns))
-    # A bare executemany: SQLAlchemy's per-row parameter handling would cost more than the insert.
+    date_of_birth = table.c.date_of_birth.type.bind_processor(connection.dialect)
+    registered_at = table.c.registered_at.type.bind_processor(connection.dialect)
+    now = datetime.now(UTC)
+    tail = ("active", registered_by, registered_at(now) if registered_at else now)
+    columns = (*ROW_COLUMNS, *BATCH_COLUMNS)
+    born = ROW_COLUMNS.index("date_of_birth")
+    if date_of_birth:  # SQLite keeps dates as text: convert here, as SQLAlchemy would
+        rows = [(*v[:born], date_of_birth(v[born]), *v[born + 1:], number, *tail)
+                for v, number in zip((row.values for row in todo), numbers_taken, strict=True)]
+    else:
+        rows = [(*row.values, number, *tail) for row, number in zip(todo, numbers_taken, strict=True)]
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"  # noqa: S608 (the table's own column names, no input)
     connection.exec_driver_sql(statement, rows)
@@ -194,7 +269,7 @@ def _write_batch(session: Session, todo: list[tuple[str, Registration]], registe
     # One audit entry per batch, not per voter: it names the voters written and carries a
     # digest of every row's content (the row hashes kept in import_key), so the trail
     # proves what was imported at a fraction of the cost of 5,000 entries.
-    digest = hashlib.sha256("".join(key for key, _registration in todo).encode()).hexdigest()
+    digest = hashlib.sha256("".join(row.import_key for row in todo).encode()).hexdigest()
     append_entries(session, [{
         "action": "create", "entity_type": "VoterImport", "entity_id": f"{ids[0]}-{ids[-1]}", "before": None,
         "after": {"voters": len(ids), "first_number": numbers_taken[0], "last_number": numbers_taken[-1],
