@@ -205,7 +205,7 @@ def backup(engine: Engine, target: Path, progress: Progress | None = None) -> di
             for table in _tables():
                 if table.name not in existing:
                     raise BackupError(_("The table %(table)s is missing: upgrade the database first "
-                                        "(flask db upgrade).", table=table.name))
+                                        "(electoral db upgrade).", table=table.name))
                 total = _count(connection, table)
                 # The database's columns, not the models': a backup of a database a migration
                 # behind the code still takes everything the database holds.
