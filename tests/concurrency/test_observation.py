@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from electoral.observation import services
-from electoral.observation.models import Submission
+from electoral.observation.models import Alert, Incident, Submission
 from tests.concurrency.conftest import ROUNDS
 from tests.observation.factories import OPENING_OK, make_observer, make_opening_checklist
 
@@ -61,3 +61,32 @@ def test_two_different_filings_of_one_checklist_at_once_leave_one_current(app, d
     # Each filing corrects the one before it: a chain of revisions, exactly one of them current.
     assert [r for r, _c in revisions] == list(range(1, 2 * ROUNDS + 1))
     assert [c for _r, c in revisions].count(True) == 1
+
+
+def test_retries_of_one_incident_report_racing_each_other_store_it_once(app, db, race):
+    from tests.factories import PASSWORD
+
+    observer = make_observer()
+    username, station_code = observer.user.username, observer.station.code
+    db.session.commit()
+    phones = []
+    for _ in range(RETRIES):
+        client = app.test_client()
+        assert client.post_form("/login", {"username": username, "password": PASSWORD}).status_code == 302
+        phones.append((client, client.get("/observation/my/csrf").get_json()["csrf_token"]))
+
+    def send(client, token, body):
+        def work():
+            response = client.post("/observation/my/incidents.json", json=body, headers={"X-CSRFToken": token})
+            return response.status_code, response.get_json()
+        return work
+
+    for n in range(ROUNDS):
+        body = {"client_id": f"incident-{n:04d}-abcd", "station_code": station_code, "category": "violence",
+                "severity": "high", "description": "Party agents fighting at the door"}
+        outcomes = race(*(send(client, token, body) for client, token in phones))
+        assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+        assert sorted(status for status, _body in outcomes) == [200] * (RETRIES - 1) + [201], outcomes
+        db.session.commit()
+        assert db.session.scalar(select(func.count(Incident.id)).where(Incident.client_id == body["client_id"])) == 1
+    assert db.session.scalar(select(func.count(Alert.id)).where(Alert.incident_id.isnot(None))) == ROUNDS

@@ -409,6 +409,8 @@ def report_incident(session: Session, observer: Observer | None, station: Pollin
                     description: str, severity: str, client_id: str, occurred_at: dt.datetime | None = None,
                     photo_path: str | None = None) -> tuple[Incident, bool]:
     """File an incident report (idempotent by client id); it raises an alert."""
+    # A phone's retries racing each other: the second waits here, then finds the first.
+    locks.hold(session, f"incident:{client_id}")
     existing = session.scalar(select(Incident).where(Incident.client_id == client_id))
     if existing is not None:
         return existing, False
