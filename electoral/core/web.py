@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
 
 from electoral.config import LANGUAGES
 from electoral.core import audit, home
@@ -13,12 +15,35 @@ from electoral.core.i18n import direction
 from electoral.extensions import db, limiter, login_manager
 
 
+def _without_nul(value):
+    """``value`` (text, or lists and dicts of it) without NUL characters, which PostgreSQL text refuses."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list | tuple):
+        return type(value)(_without_nul(v) for v in value)
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
 class HardenedRequest(Request):
-    """A request whose JSON body, however hostile, is refused rather than crashing the server."""
+    """A request whose input, however hostile, is refused or cleaned rather than crashing the server.
+
+    NUL characters never mean anything in a name, a code or a note; they are dropped from
+    the query, the form and JSON bodies, so no value with one reaches the database.
+    """
+
+    @cached_property
+    def args(self):
+        return ImmutableMultiDict(_without_nul(list(super().args.items(multi=True))))
+
+    def _load_form_data(self):
+        super()._load_form_data()
+        self.form = ImmutableMultiDict(_without_nul(list(self.form.items(multi=True))))
 
     def get_json(self, force=False, silent=False, cache=True):
         try:
-            return super().get_json(force=force, silent=silent, cache=cache)
+            return _without_nul(super().get_json(force=force, silent=silent, cache=cache))
         except RecursionError:  # thousands of nested brackets exhaust the parser's stack
             if silent:
                 return None
