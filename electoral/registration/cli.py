@@ -89,8 +89,8 @@ def import_command(file, skip_invalid, rejects, batch_size):
             bar.started = time.perf_counter()
 
             def progress(stage: str, done: int, total: int) -> None:
-                if stage == "writing" and bar.label != "Writing":
-                    bar.label, bar.pos, bar.finished, bar.started = "Writing", 0, False, time.perf_counter()
+                if stage.capitalize() != bar.label:  # a new stage: checking, writing, then scanning
+                    bar.label, bar.pos, bar.finished, bar.started = stage.capitalize(), 0, False, time.perf_counter()
                 bar.length = max(total, bar.pos, 1)
                 bar.update(done - bar.pos)
 

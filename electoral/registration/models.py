@@ -197,3 +197,42 @@ class ScanJob(db.Model):
     started_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+IMPORT_STATES = ("queued", "checking", "writing", "scanning", "finished", "refused", "failed")
+
+
+class ImportJob(db.Model):
+    """A file of registrations imported in the background, with its progress and its result.
+
+    Progress is written with plain UPDATEs (the voters it imports are audited batch by
+    batch); the uploaded file is kept under the instance folder until the job ends.
+    """
+
+    __tablename__ = "voter_import_job"
+    __table_args__ = (CheckConstraint(_in("status", IMPORT_STATES), name="known_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    filename: Mapped[str] = mapped_column(String(200))
+    # Relative to the instance folder; None once the job has ended and the file is deleted.
+    file_path: Mapped[str | None] = mapped_column(String(300))
+    skip_invalid: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    started_by: Mapped[str] = mapped_column(String(80))
+    done: Mapped[int] = mapped_column(Integer, default=0)  # rows of the current stage
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    already_imported: Mapped[int] = mapped_column(Integer, default=0)
+    pairs_queued: Mapped[int] = mapped_column(Integer, default=0)
+    # Every bad line as [line, reason]: skipped (skip_invalid) or the reason nothing was imported.
+    bad_lines: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    message: Mapped[str | None] = mapped_column(String(500))  # a whole-file problem, or why it failed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    stage_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("finished", "refused", "failed")

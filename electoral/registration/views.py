@@ -74,6 +74,16 @@ def removal_reason_label(value: str) -> str:
     return str(roll.REMOVAL_LABELS.get(value, value))
 
 
+IMPORT_STATUS_LABELS = {"queued": _l("Waiting"), "checking": _l("Checking the rows"), "writing": _l("Writing"),
+                        "scanning": _l("Looking for duplicates"), "finished": _l("Finished"),
+                        "refused": _l("Refused: nothing imported"), "failed": _l("Failed")}
+
+
+@bp.app_template_filter("import_status")
+def import_status(value: str) -> str:
+    return str(IMPORT_STATUS_LABELS.get(value, value))
+
+
 @bp.app_template_filter("id_type")
 def id_type_label(value: str) -> str:
     return str(ID_TYPE_LABELS.get(value, value))

@@ -8,7 +8,7 @@ from electoral.core.audit import record_export
 from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
-from electoral.core.uploads import run_upload
+from electoral.core.tabular import TabularError
 from electoral.extensions import db
 from electoral.geography.services import find_by_code
 from electoral.registration.forms import (
@@ -23,7 +23,7 @@ from electoral.registration.forms import (
     RemovalForm,
     TransferForm,
 )
-from electoral.registration.models import DuplicatePair, RollCase, ScanJob
+from electoral.registration.models import DuplicatePair, ImportJob, RollCase, ScanJob
 from electoral.registration.services import (
     adjudication,
     assignment,
@@ -208,16 +208,35 @@ def decide_case(case_id: int):
 @access(CLERK, SUPERVISOR)
 def import_file():
     form = ImportForm()
-    outcome = run_upload(form, lambda data, name: imports.import_voters(
-        db.session, data, name, current_user.username, user=current_user,
-        skip_invalid=form.skip_invalid.data, end_batch=db.session.commit))
-    summary = outcome.result
-    if outcome.done:
-        flash(_("Imported %(imported)d voters (%(already)d were already imported); %(pairs)d possible "
-                "duplicate pairs queued.", imported=summary.imported, already=summary.already_imported,
-                pairs=summary.pairs_queued), "success")
-    return render_template("registration/import.html", form=form, errors=outcome.errors, summary=summary,
-                           columns=imports.IMPORT_COLUMNS, optional=imports.IMPORT_OPTIONAL), outcome.status
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            job = jobs.start_import(db.session, current_user, upload.read(), upload.filename or "upload.csv",
+                                    bool(form.skip_invalid.data))
+        except (TabularError, ValidationFailed) as failure:  # the whole file is refused at once
+            db.session.rollback()
+            form.file.errors = [str(failure)]
+        else:
+            db.session.commit()
+            from electoral.registration.tasks import import_file as import_task
+
+            import_task(job.id)
+            return redirect(url_for("registration.import_progress", job_id=job.id))
+    recent = db.session.scalars(db.select(ImportJob).where(ImportJob.user_id == current_user.id)
+                                .order_by(ImportJob.id.desc()).limit(5)).all()
+    return render_template("registration/import.html", form=form, recent=recent,
+                           columns=imports.IMPORT_COLUMNS, optional=imports.IMPORT_OPTIONAL), \
+        (400 if form.errors else 200)
+
+
+@bp.route("/import/<int:job_id>")
+@access(CLERK, SUPERVISOR)
+def import_progress(job_id: int):
+    job = db.session.get(ImportJob, job_id) or abort(404)
+    # A clerk's file holds personal data: its result is for who uploaded it, and supervisors.
+    if job.user_id != current_user.id and SUPERVISOR not in current_user.roles:
+        abort(403)
+    return render_template("registration/import_job.html", job=job, rate=jobs.import_rate(job))
 
 
 # ---- the roll: figures, assignment, freezing ---------------------------------

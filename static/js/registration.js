@@ -1,4 +1,4 @@
-// Reload the duplicate scan's page until the scan has finished (CSP forbids inline scripts).
+// Reload a background job's page (duplicate scan, import) until it has finished (CSP forbids inline scripts).
 (function () {
   var box = document.querySelector("[data-refresh]");
   if (box) {

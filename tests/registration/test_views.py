@@ -3,6 +3,8 @@
 import io
 from datetime import date
 
+import pytest
+
 from electoral.core.auth import Role
 from electoral.registration.models import DuplicatePair, Election, RollCase, Voter
 from tests.factories import make_centre, make_district
@@ -187,7 +189,16 @@ def test_clerk_records_objection_and_supervisor_upholds_it(client, db, login_as)
     assert db.session.get(Voter, voter.id).status == "removed"
 
 
-def test_upload_with_a_bad_line_imports_nothing_and_names_the_line(client, db, login_as):
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    """An instance folder of the test's own for the uploaded files."""
+    from electoral.registration.services import jobs
+
+    monkeypatch.setattr(jobs, "INSTANCE_PATH", tmp_path)
+    return tmp_path
+
+
+def test_upload_with_a_bad_line_imports_nothing_and_names_the_line(client, db, login_as, instance):
     make_election()
     make_centre(code="MO-01-001")
     db.session.commit()
@@ -196,9 +207,10 @@ def test_upload_with_a_bad_line_imports_nothing_and_names_the_line(client, db, l
             b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
             b"Flomo,Esther,X,1991-01-02,MO-01-001,national_id,N2\n")
     response = client.post_form("/registration/import", {"file": (io.BytesIO(data), "voters.csv")},
-                                content_type="multipart/form-data")
-    assert response.status_code == 400
-    assert "sex must be F or M" in response.get_data(as_text=True)
+                                content_type="multipart/form-data", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "The file has 1 bad line. Nothing was imported." in text
+    assert "<td>3</td><td>sex must be F or M" in text
     assert db.session.query(Voter).count() == 0
 
 
@@ -209,7 +221,7 @@ def test_supervisor_menu_links_to_duplicates_claims_and_the_roll(client, db, log
         assert f'href="{href}"' in page
 
 
-def test_upload_with_skip_invalid_imports_good_rows_and_lists_the_bad(client, db, login_as):
+def test_upload_with_skip_invalid_imports_good_rows_and_lists_the_bad(client, db, login_as, instance):
     make_election()
     make_centre(code="MO-01-001")
     db.session.commit()
@@ -218,10 +230,70 @@ def test_upload_with_skip_invalid_imports_good_rows_and_lists_the_bad(client, db
             b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
             b"Flomo,Esther,F,1991-01-02,NOWHERE,national_id,N2\n")
     response = client.post_form("/registration/import", {"file": (io.BytesIO(data), "voters.csv"), "skip_invalid": "y"},
-                                content_type="multipart/form-data")
+                                content_type="multipart/form-data", follow_redirects=True)
     text = response.get_data(as_text=True)
-    assert "Imported 1 voters" in text and 'no polling centre has the code &#34;NOWHERE&#34;' in text
+    assert "Finished: 1 voters imported, 0 were already imported" in text
+    assert "1 line was not imported" in text and 'no polling centre has the code &#34;NOWHERE&#34;' in text
     assert db.session.query(Voter).count() == 1
+
+
+def test_upload_runs_as_a_background_job_and_deletes_the_file_when_done(client, db, login_as, instance):
+    from electoral.registration.models import ImportJob
+
+    make_election()
+    make_centre(code="MO-01-001")
+    db.session.commit()
+    clerk = login_as(Role.REGISTRATION_CLERK)
+    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
+            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
+            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n")
+    response = client.post_form("/registration/import", {"file": (io.BytesIO(data), "kit-7.csv")},
+                                content_type="multipart/form-data")
+    job = db.session.query(ImportJob).one()
+    assert response.status_code == 302 and response.location.endswith(f"/registration/import/{job.id}")
+    assert (job.status, job.imported, job.pairs_queued, job.started_by) == ("finished", 2, 1, clerk.username)
+    assert job.file_path is None and list((instance / "imports").iterdir()) == []
+    page = client.get(f"/registration/import/{job.id}").get_data(as_text=True)
+    assert "Import of kit-7.csv" in page and "1 possible duplicate pairs queued" in page
+    assert "rows a second" in page and "data-refresh" not in page
+
+
+def test_import_page_of_a_running_job_shows_rows_and_reloads_itself_without_inline_script(client, db, login_as):
+    from electoral.core.models import utcnow
+    from electoral.registration.models import ImportJob
+
+    clerk = login_as(Role.REGISTRATION_CLERK)
+    job = ImportJob(status="writing", filename="big.csv", user_id=clerk.id, started_by=clerk.username,
+                    done=40_000, total=100_000, stage_started_at=utcnow(), bad_lines=[])
+    db.session.add(job)
+    db.session.commit()
+    page = client.get(f"/registration/import/{job.id}").get_data(as_text=True)
+    assert "Writing: 40,000 of 100,000 rows." in page and "rows a second" in page
+    assert 'data-refresh="2"' in page and "js/registration.js" in page
+    assert "<script>" not in page
+
+
+def test_unreadable_upload_is_refused_at_once_without_a_job(client, db, login_as, instance):
+    from electoral.registration.models import ImportJob
+
+    make_election()
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK)
+    response = client.post_form("/registration/import", {"file": (io.BytesIO(b"name,town\nKollie,Bo\n"), "x.csv")},
+                                content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Missing columns: family_name" in response.get_data(as_text=True)
+    assert db.session.query(ImportJob).count() == 0
+
+
+def test_another_clerk_cannot_see_an_import_result(client, db, login_as):
+    from electoral.registration.models import ImportJob
+
+    job = ImportJob(status="finished", filename="kit.csv", user_id=None, started_by="someone", bad_lines=[])
+    db.session.add(job)
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK)
+    assert client.get(f"/registration/import/{job.id}").status_code == 403
 
 
 def test_roll_figures_by_station_count_assigned_voters(client, db, login_as):

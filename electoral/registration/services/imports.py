@@ -77,9 +77,11 @@ class ImportSummary:
     already_imported: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     pairs_queued: int = 0
+    # Every voter of the file, written now or by an earlier run: the duplicate scan's subjects.
+    voter_ids: set[int] = field(default_factory=set, repr=False)
 
 
-Progress = Callable[[str, int, int], None]  # (stage "checking" or "writing", rows done, rows in all)
+Progress = Callable[[str, int, int], None]  # (stage "checking", "writing" or "scanning", rows done, rows in all)
 
 
 def parse_date(text: str) -> tuple[date, bool]:
@@ -222,7 +224,7 @@ def import_voters(session: Session, data: bytes, filename: str, registered_by: s
     if bad and not skip_invalid:
         raise ImportFailed([LineError(r.line, r.reason) for r in bad])
     summary = ImportSummary(rows=len(good) + len(bad), rejected=bad)
-    file_ids: set[int] = set()
+    file_ids = summary.voter_ids
     with _large_sqlite_cache(session):
         for start in range(0, len(good), batch_size):
             batch = good[start:start + batch_size]
@@ -238,11 +240,20 @@ def import_voters(session: Session, data: bytes, filename: str, registered_by: s
                 progress("writing", start + len(batch), len(good))
             if end_batch:
                 end_batch()
-    if scan and file_ids:
-        summary.pairs_queued = adjudication.scan(session, involving=file_ids)
+    if scan:
+        if progress:
+            progress("scanning", 0, len(file_ids))
+        summary.pairs_queued = queue_duplicates(session, summary)
         if end_batch:
             end_batch()
     return summary
+
+
+def queue_duplicates(session: Session, summary: ImportSummary) -> int:
+    """Queue the pairs the file's voters make with the roll and with each other; return how many are new."""
+    if not summary.voter_ids:
+        return 0
+    return adjudication.scan(session, involving=summary.voter_ids)
 
 
 def _write_batch(session: Session, todo: list[CheckedRow], registered_by: str) -> list[int]:
