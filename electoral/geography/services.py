@@ -101,6 +101,11 @@ def _ids_within(model: type, area: Area):
     return select(model.id).where(parent_key[model].in_(parents))
 
 
+def ids_within(model: type, area: Area):
+    """A SELECT of the ids of ``model`` rows (districts, centres or stations) inside ``area``."""
+    return _ids_within(model, area)
+
+
 def _within(query: Select, model: type, area: Area) -> Select:
     """Restrict a query on ``model`` to rows inside ``area`` (or ``area`` itself)."""
     ids = _ids_within(model, area)

@@ -43,7 +43,7 @@ def duplicates():
     status = request.args.get("status", "open")
     if status not in ("open", "not_duplicate", "duplicate"):
         status = "open"
-    page = db.paginate(adjudication.queue_query(status), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(adjudication.queue_query(status, current_user.scope), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     last_job = db.session.scalar(db.select(ScanJob).order_by(ScanJob.id.desc()).limit(1))
     return render_template("registration/duplicates.html", page=page, status=status, form=DecisionForm(),
                            scan_form=ConfirmForm(), counts=adjudication.counts(db.session), last_job=last_job)
@@ -105,7 +105,8 @@ def scan_progress(job_id: int):
 def cases():
     status = request.args.get("status", "open")
     centre = current_user.scope_centre
-    page = db.paginate(roll.cases_query(status if status in ("open", "upheld", "rejected") else "open", centre),
+    page = db.paginate(roll.cases_query(status if status in ("open", "upheld", "rejected") else "open", centre,
+                                        current_user.scope),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("registration/cases.html", page=page, status=status,
                            in_exhibition=election.in_exhibition(db.session), decision_form=CaseDecisionForm(),
@@ -272,7 +273,7 @@ def figures_csv():
 @access(ADMIN)
 def roll_csv():
     """The whole roll with personal data, for the administrator only, and noted in the audit trail."""
-    rows = list(exports.roll_rows(db.session))
+    rows = list(exports.roll_rows(db.session, current_user.scope))
     text = exports.csv_text(rows, exports.ROLL_COLUMNS)
     record_export(db.session, "Voter roll", "voters.csv", {"voters": len(rows), "columns": exports.ROLL_COLUMNS})
     db.session.commit()

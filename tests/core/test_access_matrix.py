@@ -296,3 +296,23 @@ def test_the_access_matrix_command_prints_every_route(app, runner):
     result = runner.invoke(args=["access-matrix"])
     assert result.exit_code == 0
     assert "| `/users/<int:user_id>` | GET, POST | accounts.user_edit |  | x |" in result.output
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.OBSERVER], ids=lambda r: r.value)
+def test_lists_shown_to_a_user_of_another_region_hold_no_record_of_this_one(app, db, failures, role):
+    world = World()
+    user = _user_for(role, world, scope=world.other_region)
+    # What names one person or one shipment of the first region, never shown outside it.
+    secrets = {"voter": world.voter.voter_number, "official": world.official.reference,
+               "consignment": world.consignment.code,
+               "observer": world.observer.accreditation_number}
+    db.session.commit()
+    caller = Caller(app, user)
+    wrong = []
+    for endpoint, method, url, allowed, args in _requests(app, world):
+        if method != "GET" or args or allowed is None or role not in allowed or _token_endpoint(app, endpoint):
+            continue
+        page = caller.call(app, endpoint, method, url).get_data(as_text=True)
+        wrong += [f"GET {url} ({endpoint}) shows the {kind} {value}" for kind, value in secrets.items()
+                  if value in page]
+    assert not wrong, "\n".join(wrong)

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from electoral.core.audit import append_entries
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
+from electoral.geography import services as geography
+from electoral.geography.models import PollingCentre
 from electoral.registration.models import DuplicatePair, Voter
 from electoral.registration.services import dedup, roll
 from electoral.registration.services.names import tokens
@@ -68,9 +70,12 @@ def decide(session: Session, pair: DuplicatePair, is_duplicate: bool, username: 
     return pair
 
 
-def queue_query(status: str = "open"):
-    """The select for the adjudication queue page, highest scores first."""
+def queue_query(status: str = "open", scope=None):
+    """The select for the adjudication queue page, highest scores first; within ``scope``, pairs wholly inside it."""
     query = select(DuplicatePair).order_by(DuplicatePair.score.desc(), DuplicatePair.id)
+    if scope is not None:
+        inside = select(Voter.id).where(Voter.centre_id.in_(geography.ids_within(PollingCentre, scope)))
+        query = query.where(DuplicatePair.voter_a_id.in_(inside), DuplicatePair.voter_b_id.in_(inside))
     return query.where(DuplicatePair.status == status) if status else query
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from electoral.core.tabular import SafeCsvWriter
+from electoral.geography import services as geography
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
 from electoral.registration.models import DuplicatePair, Voter
 from electoral.registration.services import dedup, numbers
@@ -56,14 +57,15 @@ def _in_scope(query: Select, scope) -> Select:
     return query.join(District, District.id == PollingCentre.district_id).where(District.region_id == scope.id)
 
 
-def roll_rows(session: Session) -> Iterator[list]:
-    """The roll as export rows (ROLL_COLUMNS), streamed."""
+def roll_rows(session: Session, scope=None) -> Iterator[list]:
+    """The roll as export rows (ROLL_COLUMNS), streamed; only the voters inside ``scope`` when given."""
     station = aliased(PollingStation)
-    result = session.execute(
-        select(Voter, PollingCentre.code, station.code)
-        .join(PollingCentre, PollingCentre.id == Voter.centre_id)
-        .outerjoin(station, station.id == Voter.station_id)
-        .order_by(Voter.id).execution_options(yield_per=10_000))
+    query = (select(Voter, PollingCentre.code, station.code)
+             .join(PollingCentre, PollingCentre.id == Voter.centre_id)
+             .outerjoin(station, station.id == Voter.station_id))
+    if scope is not None:
+        query = query.where(Voter.centre_id.in_(geography.ids_within(PollingCentre, scope)))
+    result = session.execute(query.order_by(Voter.id).execution_options(yield_per=10_000))
     for voter, centre_code, station_code in result:
         born = str(voter.birth_year) if voter.birth_year_only else voter.date_of_birth.isoformat()
         yield [voter.voter_number, voter.family_name, voter.given_names, voter.father_name or "", voter.sex, born,

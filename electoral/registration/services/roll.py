@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from electoral.core.errors import ValidationFailed
+from electoral.geography import services as geography
 from electoral.geography.models import PollingCentre
 from electoral.registration.models import (
     OBJECTION_GROUNDS,
@@ -171,10 +172,13 @@ def _include(session: Session, case: RollCase, username: str) -> None:
     case.voter_id = voter.id
 
 
-def cases_query(status: str = "open", centre: PollingCentre | None = None):
+def cases_query(status: str = "open", centre: PollingCentre | None = None, scope=None):
+    """Cases by status, at one centre or inside a user's scope (a region, district or centre)."""
     query = select(RollCase).order_by(RollCase.lodged_at, RollCase.id)
     if status:
         query = query.where(RollCase.status == status)
     if centre is not None:
         query = query.where(RollCase.centre_id == centre.id)
+    if scope is not None:
+        query = query.where(RollCase.centre_id.in_(geography.ids_within(PollingCentre, scope)))
     return query
