@@ -139,7 +139,8 @@ def test_one_official_deployed_to_two_stations_at_once_is_deployed_once(db, race
         db.session.commit()
         outcomes = race(_deployer(ids[0], ids[2]), _deployer(ids[1], ids[2]))
         refused = [o for o in outcomes if o != "deployed"]
-        assert len(refused) == 1 and "a moment ago" in refused[0], outcomes
+        # Refused by the database (the race was close) or by the check (the first had committed).
+        assert len(refused) == 1 and ("a moment ago" in refused[0] or "already deployed" in refused[0]), outcomes
         assert db.session.scalar(select(func.count(StaffAssignment.id)).where(
             StaffAssignment.official_id == ids[2])) == 1
 
@@ -156,6 +157,6 @@ def test_two_officials_deployed_to_one_position_at_once_fill_it_once(db, race):
         db.session.commit()
         outcomes = race(*(_deployer(station_id, official_id) for official_id in official_ids))
         refused = [o for o in outcomes if o != "deployed"]
-        assert len(refused) == 1 and "a moment ago" in refused[0], outcomes
+        assert len(refused) == 1 and ("a moment ago" in refused[0] or "is filled" in refused[0]), outcomes
         assert db.session.scalar(select(func.count(StaffAssignment.id)).where(
             StaffAssignment.station_id == station_id)) == 1

@@ -95,8 +95,11 @@ def test_two_clerks_saving_the_second_entry_at_once_store_one_and_refuse_the_oth
         outcomes = race(_poster(second, url, _form(figures(), 2, token2)),
                         _poster(third, url, _form(figures(), 2, token3)))
         assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
-        assert sorted(status for status, _page in outcomes) == [302, 400]
-        refused = next(page for status, page in outcomes if status == 400)
+        # The later clerk is refused by the database (400), or, if the first had committed before the
+        # page was read, shown the sheet that awaits no entry (200); either way nothing is saved.
+        statuses = sorted(status for status, _page in outcomes)
+        assert statuses in ([302, 400], [200, 302]), statuses
+        refused = next(page for status, page in outcomes if status != 302)
         assert "Another clerk saved entry 2 of this sheet a moment ago" in refused or "awaits no entry" in refused
         assert sorted(no for no, _clerk in _entries(db, race_id, station_id)) == [1, 2]
         # Agreed once: checked and accepted or quarantined (no roll here), never left awaiting an entry.
