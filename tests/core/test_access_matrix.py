@@ -316,3 +316,23 @@ def test_lists_shown_to_a_user_of_another_region_hold_no_record_of_this_one(app,
         wrong += [f"GET {url} ({endpoint}) shows the {kind} {value}" for kind, value in secrets.items()
                   if value in page]
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_a_report_printed_by_someone_else_is_theirs_and_the_administrators(app, db, role):
+    from electoral.reports.models import ReportJob
+
+    owner = make_user(Role.REGISTRATION_SUPERVISOR, username="owner")
+    job = ReportJob(user_id=owner.id, printed_by="Owner", report="voter-list", params={}, lang="en")
+    db.session.add(job)
+    if role is Role.OBSERVER:
+        from tests.observation.factories import make_observer
+
+        user = make_observer().user
+    else:
+        user = make_user(role)
+    caller = Caller(app, user)
+    expected = 403 if role is not Role.ADMINISTRATOR else 200
+    assert caller.client.get(f"/reports/jobs/{job.id}").status_code == expected
+    assert caller.client.get(f"/reports/jobs/{job.id}/download").status_code in (
+        (403,) if role is not Role.ADMINISTRATOR else (302,))
