@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, or_, select, update
@@ -243,7 +244,7 @@ def _read_roll(session: Session, batch_size: int) -> _Snapshot:
     places: list[str] = []
     per_year: Counter[tuple[str, int, str]] = Counter()
     for (voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type, id_number,
-         voter_number, key_names, key_given, key_family, year) in result:
+         voter_number, key_names, key_given, key_family, year) in chain.from_iterable(result.partitions()):
         index = len(people)
         person = Person(voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type,
                         id_number, voter_number)

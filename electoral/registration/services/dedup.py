@@ -81,7 +81,9 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 
 def normalise_id(number: str | None) -> str:
     """An ID number without spaces, dashes or case: "LR-123" and "lr 123" are one number."""
-    return _NOT_ALNUM.sub("", number).upper() if number else ""
+    if not number:
+        return ""
+    return number.upper() if number.isalnum() else _NOT_ALNUM.sub("", number).upper()
 
 
 # ---- names -----------------------------------------------------------------
@@ -198,6 +200,7 @@ _VAGUE_DATES = {"dob_year_only", "dob_jan1"}
 CROWD = 2
 
 
+@lru_cache(maxsize=100_000)
 def place_key(place: str | None) -> str:
     """The place of birth as namesakes are counted by (case and spaces do not matter)."""
     return " ".join((place or "").lower().split())
