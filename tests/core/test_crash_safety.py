@@ -29,7 +29,7 @@ from tests.factories import make_centre, make_district, make_station, make_user
 from tests.registration.factories import make_election, make_voter
 
 VOTERS = 12_000
-BATCH = 300
+BATCH = 100
 CARDS = 300
 
 
