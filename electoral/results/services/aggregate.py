@@ -1,5 +1,6 @@
 """Totals per race at every level, in SQL: the one source for pages, exports and the PDF."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -128,11 +129,12 @@ def _votes_by_area(connection, where: list) -> dict[int, dict[int, int]]:
     return found
 
 
-def driver_rows(connection, statement) -> list[tuple]:
-    """The rows of ``statement`` as the database driver returns them (plain tuples), in the connection's transaction.
+def driver_rows(connection, statement) -> Iterator[tuple]:
+    """The rows of ``statement`` as the database driver yields them (plain tuples), in the connection's transaction.
 
     For reads of hundreds of thousands of rows of plain integers: SQLAlchemy's Row per row would cost
-    more than the query. Only for columns that need no conversion by SQLAlchemy's types.
+    more than the query, and a list of them all would keep the garbage collector busy; each tuple here
+    is gone once read. Only for columns that need no conversion by SQLAlchemy's types.
     """
     compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.params
@@ -141,7 +143,9 @@ def driver_rows(connection, statement) -> list[tuple]:
     cursor = connection.connection.dbapi_connection.cursor()
     try:
         cursor.execute(compiled.string, params)
-        return cursor.fetchall()
+        # In batches: one driver call per batch (psycopg's row-by-row iteration is Python code).
+        while batch := cursor.fetchmany(10_000):
+            yield from batch
     finally:
         cursor.close()
 
