@@ -78,7 +78,8 @@ def import_xlsform(session: Session, data: bytes, phase: str = "") -> ChecklistT
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ValidationFailed({"file": [_("The spreadsheet cannot be opened: %(reason)s", reason=exc)]}) from exc
+        raise ValidationFailed({"file": [_("The spreadsheet is damaged and cannot be opened. Save it again from your "
+                                           "spreadsheet and try once more.")]}) from exc
     if "survey" not in workbook.sheetnames:
         raise ValidationFailed({"file": [_("An XLSForm needs a sheet called survey.")]})
     problems = _pyxform_errors(data)
