@@ -224,6 +224,16 @@ class CpuMeter:
                 f"{requests / total * cores:,.0f} requests/s")
 
 
+def audit_line(app) -> str:
+    """The audit trail after the burst, walked as ``electoral audit verify`` does."""
+    from electoral.core import audit
+
+    with app.app_context():
+        count, problems = audit.verify_chain(db.session)
+        db.session.rollback()
+    return f"  audit trail: {count:,} entries, " + ("chain intact" if not problems else f"{len(problems)} BREAKS")
+
+
 def burst(port: int, pairs, version: int, submissions: int, concurrency: int, repeat: int):
     """Send the burst; returns the run, the client id of each request, and the set of client ids sent."""
     rng = random.Random(8)
@@ -381,6 +391,7 @@ def main() -> None:
             lost, extra = sent - stored, rows - len(stored)
             print(f"  count back: {rows:,} submissions stored for {len(sent):,} client ids; "
                   f"lost {len(lost)}, doubled {extra}, unknown {len(stored - sent)}")
+            print(audit_line(app))
 
             if args.dashboard_submissions:
                 load_started = time.perf_counter()

@@ -151,6 +151,7 @@ def main() -> None:
             ok = (len(jobs) <= stored <= len(jobs) + run.resent and firsts == distinct == args.messages
                   and subs == args.messages - args.malformed and not doubled and not unanswered and not wrong)
             print("none lost, none doubled" if ok else "MISMATCH: see the counts above")
+            print(base.audit_line(app))
             if args.keep:
                 print(f"gunicorn keeps running on port {args.port}; Ctrl-C ends")
                 process.wait()
