@@ -5,7 +5,6 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import chain
 
 from flask_babel import gettext as _
@@ -19,7 +18,6 @@ from electoral.geography import services as geography
 from electoral.geography.models import PollingCentre
 from electoral.registration.models import DuplicatePair, Voter
 from electoral.registration.services import dedup, roll
-from electoral.registration.services.names import tokens
 
 
 def _settle_status(session: Session, voter: Voter) -> None:
@@ -178,15 +176,6 @@ def _pairs_across(left: list[int], right: list[int], signatures: list[str]):
             yield first, second
 
 
-@lru_cache(maxsize=500_000)
-def _typo_key(text: str) -> str:
-    """The first word of a name in the form a one-letter typo is judged on (names.tokens_match)."""
-    found = tokens(text)
-    if not found:
-        return ""
-    return found[0].form if found[0].arabic else found[0].fold
-
-
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
@@ -216,7 +205,7 @@ class _Snapshot:
     people: list[dedup.Person] = field(default_factory=list)
     signatures: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
-    given: list[str] = field(default_factory=list)  # first given name as written (see _typo_key)
+    given: list[str] = field(default_factory=list)  # first given name as written (see dedup.typo_word)
     family: list[str] = field(default_factory=list)  # first family name as written
     given_skeleton: list[str] = field(default_factory=list)
     family_skeleton: list[str] = field(default_factory=list)
@@ -256,8 +245,8 @@ def _read_roll(session: Session, batch_size: int) -> _Snapshot:
         born_in = dedup.place_key(place)
         places.append(born_in)
         per_year[(key_names, year, born_in)] += 1
-        given.append(_typo_key(given_names))
-        family.append(_typo_key(family_name))
+        given.append(dedup.typo_word(given_names))
+        family.append(dedup.typo_word(family_name))
         snap.given_skeleton.append(key_given[2:])  # the key is "<sex>:<skeleton>"
         snap.family_skeleton.append(key_family[2:])
         # The names key is blocked across a year's margin by putting each voter in

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
@@ -286,6 +287,27 @@ _PERSON_COLUMNS = (Voter.id, Voter.family_name, Voter.given_names, Voter.father_
                    Voter.id_number, Voter.voter_number)
 
 
+@lru_cache(maxsize=500_000)
+def typo_word(text: str) -> str:
+    """The first word of a name in the form a one-letter typo is judged on (names.tokens_match)."""
+    found = tokens(text)
+    if not found:
+        return ""
+    return found[0].form if found[0].arabic else found[0].fold
+
+
+def near(name_a: str, name_b: str, skeleton_a: str, skeleton_b: str) -> bool:
+    """Whether two first names could be one name with a typo (or one sound apart across scripts).
+
+    Words one edit apart as written, or skeletons one edit apart (القذافي / Gaddafi: ق
+    is written g). What people sharing only the other name must have to be compared.
+    """
+    apart = Levenshtein.distance(skeleton_a, skeleton_b, score_cutoff=2)
+    # A typo moves a skeleton by two edits at most (a vowel made a consonant): the
+    # words themselves, dearer to work out, are compared only then.
+    return apart <= 1 or (apart == 2 and Levenshtein.distance(typo_word(name_a), typo_word(name_b), score_cutoff=1) <= 1)
+
+
 def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
     """People on the roll sharing a blocking key (or the ID number) with ``person``, and its namesakes.
 
@@ -301,16 +323,27 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
     ]
     if person.id_number:
         conditions.append(Voter.id_number == person.id_number.strip())
-    # Plain rows, not ORM objects: a common name brings a thousand candidates on a
-    # national roll, and only the few that match are ever looked at again.
+    # Plain rows, not ORM objects: a common name brings a thousand people sharing only
+    # a first name on a national roll. Of those, as in the batch scan, only the ones
+    # whose other name could be a typo of this one's are kept.
+    given_skeleton, family_skeleton = key_given[2:], key_family[2:]
     found: dict[int, Person] = {}
     same_names: set[int] = set()
+    connection = session.connection()
     for n, condition in enumerate(conditions):
-        for row in session.execute(select(*_PERSON_COLUMNS).where(condition, Voter.status != "removed")):
-            if row[0] != person.id:
-                found.setdefault(row[0], Person(*row))
-                if n == 0:
-                    same_names.add(row[0])
+        rows = connection.execute(select(*_PERSON_COLUMNS, Voter.key_given, Voter.key_family)
+                                  .where(condition, Voter.status != "removed"))
+        for row in rows:
+            voter_id = row[0]
+            if voter_id == person.id or voter_id in found:
+                continue
+            if n == 1 and not near(person.family_name, row.family_name, family_skeleton, row.key_family[2:]):
+                continue
+            if n == 2 and not near(person.given_names, row.given_names, given_skeleton, row.key_given[2:]):
+                continue
+            found[voter_id] = Person(*row[:len(_PERSON_COLUMNS)])
+            if n == 0:
+                same_names.add(voter_id)
     place = place_key(person.place_of_birth)
     namesakes = 1 + sum(1 for voter_id in same_names if place_key(found[voter_id].place_of_birth) == place)
     return list(found.values()), namesakes
