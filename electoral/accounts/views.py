@@ -60,7 +60,9 @@ def end_expired_session():
     if started is None or moment - started > lifetime or moment - seen > idle:
         logout_user()
         session.clear()
-        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        if request.path.startswith("/api/"):
+            return None  # the API goes by its bearer token, not by the cookie
+        if request.accept_mimetypes.best == "application/json":
             return jsonify(error=_("Your session has ended. Sign in again.")), 401
         flash(_("Your session has ended after a long time or a long pause. Sign in again."), "info")
         if request.method == "GET":

@@ -284,3 +284,11 @@ def test_the_demo_observer_is_accredited_and_signs_in(client, db):
     demo._accredit_demo_observer(db.session)
     db.session.commit()
     assert client.post_form("/login", {"username": "observer", "password": PASSWORD}).status_code == 302
+
+
+def test_an_expired_cookie_does_not_stop_a_valid_api_token(client, db, login_as, clock):
+    user = login_as(Role.OBSERVER_COORDINATOR)
+    token = observation.create_token(db.session, user)
+    db.session.commit()
+    clock.now += 3600
+    assert client.get("/api/v1/templates", headers={"Authorization": f"Bearer {token}"}).status_code == 200
