@@ -261,20 +261,30 @@ def _write_batch(session: Session, todo: list[CheckedRow], registered_by: str) -
     numbers_taken = numbers.take(session, len(todo))
     connection = session.connection()
     table = Voter.__table__
-    date_of_birth = table.c.date_of_birth.type.bind_processor(connection.dialect)
-    registered_at = table.c.registered_at.type.bind_processor(connection.dialect)
+    dialect = connection.dialect
+    # The dialect's own conversions (SQLite keeps dates and times as text), as SQLAlchemy would apply them.
+    date_of_birth = table.c.date_of_birth.type.dialect_impl(dialect).bind_processor(dialect)
+    registered_at = table.c.registered_at.type.dialect_impl(dialect).bind_processor(dialect)
     now = datetime.now(UTC)
     tail = ("active", registered_by, registered_at(now) if registered_at else now)
     columns = (*ROW_COLUMNS, *BATCH_COLUMNS)
     born = ROW_COLUMNS.index("date_of_birth")
-    if date_of_birth:  # SQLite keeps dates as text: convert here, as SQLAlchemy would
+    if date_of_birth:
         rows = [(*v[:born], date_of_birth(v[born]), *v[born + 1:], number, *tail)
                 for v, number in zip((row.values for row in todo), numbers_taken, strict=True)]
     else:
         rows = [(*row.values, number, *tail) for row, number in zip(todo, numbers_taken, strict=True)]
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"  # noqa: S608 (the table's own column names, no input)
-    connection.exec_driver_sql(statement, rows)
+    if dialect.name == "postgresql":
+        # COPY, on the session's own connection and transaction: several times an executemany's rate.
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(
+                f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        # A bare executemany: SQLAlchemy's per-row parameter handling would cost more than the insert.
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"  # noqa: S608 (the table's own column names, no input)
+        connection.exec_driver_sql(statement, rows)
     ids = list(connection.execute(select(Voter.id).where(
         Voter.voter_number.between(numbers_taken[0], numbers_taken[-1])).order_by(Voter.id)).scalars())
     # One audit entry per batch, not per voter: it names the voters written and carries a
