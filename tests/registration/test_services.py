@@ -330,3 +330,28 @@ def test_inclusion_claim_upheld_after_the_registration_period_still_registers(db
     case = roll.lodge_inclusion(db.session, make_centre(), person, "Registration slip", "clerk")
     roll.decide_case(db.session, case, True, "Slip is genuine", "sup")
     assert case.voter is not None
+
+
+def test_rerun_of_a_killed_import_queues_the_pairs_of_rows_written_before_the_kill(db):
+    from electoral.registration.services import imports
+
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    lines = ["family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number",
+             "Kollie,Amara,F,1990-01-02,MO-001,national_id,N1",
+             "Kollie,Amara,F,1990-01-02,MO-001,national_id,N1",  # the same person twice, in the first batch
+             "Flomo,Esther,F,1979-03-14,MO-001,passport,P2"]
+    data = "\n".join(lines).encode()
+
+    def commit_then_die():
+        db.session.commit()
+        raise KeyboardInterrupt  # killed after the first batch, before the duplicate scan
+
+    with pytest.raises(KeyboardInterrupt):
+        imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=2, end_batch=commit_then_die)
+    db.session.rollback()
+    assert db.session.query(DuplicatePair).count() == 0
+    summary = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=2, end_batch=db.session.commit)
+    assert (summary.imported, summary.already_imported, summary.pairs_queued) == (1, 2, 1)
+    assert db.session.query(DuplicatePair).count() == 1
