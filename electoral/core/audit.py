@@ -271,13 +271,28 @@ def _chain_unchained(session: Session) -> None:
         prev_hash = _entry_hash(fields)
         updates.append({"row_id": row["id"], "new_seq": seq, "new_prev": fields["prev_hash"],
                         "new_hash": prev_hash})
-    if updates:
+    if updates and connection.dialect.name == "postgresql":
+        _update_postgresql(connection, updates)
+    elif updates:
         table = AuditEntry.__table__
         connection.execute(
             update(table).where(table.c.id == bindparam("row_id"))
             .values(seq=bindparam("new_seq"), prev_hash=bindparam("new_prev"), hash=bindparam("new_hash")),
             updates,
         )
+
+
+def _update_postgresql(connection, updates: list[dict[str, Any]]) -> None:
+    """Chain the entries with one UPDATE through the driver, on the same connection: done under the lock."""
+    values = ", ".join(["(%s::integer, %s::integer, %s, %s)"] * len(updates))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(
+            "UPDATE audit_entry SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "  # noqa: S608 (placeholders only)
+            f"FROM (VALUES {values}) AS v (id, seq, prev_hash, hash) WHERE audit_entry.id = v.id",
+            [value for u in updates for value in (u["row_id"], u["new_seq"], u["new_prev"], u["new_hash"])])
+    finally:
+        cursor.close()
 
 
 @event.listens_for(Mapper, "mapper_configured")
