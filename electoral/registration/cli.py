@@ -84,9 +84,9 @@ def import_command(file, skip_invalid, rejects, batch_size):
     approx = max(data.count(b"\n") - 1, 1)
     try:
         # Checking every row comes first (nothing is written if one is bad), then the batches.
-        with click.progressbar(length=approx, label="Checking", show_pos=True, show_percent=True,
-                               item_show_func=lambda _x: _rate(bar)) as bar:
+        with click.progressbar(length=approx, label="Checking", show_pos=True, show_percent=True) as bar:
             bar.started = time.perf_counter()
+            bar.item_show_func = lambda _item: _rate(bar)  # set once ``bar`` exists: a terminal draws at once
 
             def progress(stage: str, done: int, total: int) -> None:
                 if stage.capitalize() != bar.label:  # a new stage: checking, writing, then scanning
@@ -121,7 +121,7 @@ def import_command(file, skip_invalid, rejects, batch_size):
 
 def _rate(bar) -> str:
     elapsed = time.perf_counter() - bar.started
-    return f"{bar.pos / elapsed:,.0f} rows/s" if elapsed > 0 and bar.pos else ""
+    return f"{bar.pos / elapsed:,.0f} rows/s" if elapsed > 0.5 and bar.pos else ""  # a rate worth reading
 
 
 @voters.command("dedup", help="Scan the whole roll for duplicates; pairs go to the adjudication queue.")
