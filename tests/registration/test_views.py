@@ -326,3 +326,19 @@ def test_supervisor_removes_a_deceased_voter_from_the_frozen_roll(client, db, lo
     assert "removed · deceased" in page.lower()
     from flask import current_app
     assert current_app.jinja_env.filters["removal_reason"]("court_order") == "court order"
+
+
+def test_upload_naming_a_centre_outside_the_clerks_area_imports_nothing(client, db, login_as, instance):
+    make_election()
+    home = make_district()
+    make_centre(code="HOME-001", district=home)
+    make_centre(code="FAR-001")
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK, scope=home)
+    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
+            b"Kollie,Amara,F,1990-01-02,HOME-001,national_id,N1\n"
+            b"Flomo,Esther,F,1991-01-02,FAR-001,national_id,N2\n")
+    text = client.post_form("/registration/import", {"file": (io.BytesIO(data), "voters.csv")},
+                            content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "<td>3</td><td>polling centre FAR-001 is outside your area</td>" in text
+    assert db.session.query(Voter).count() == 0

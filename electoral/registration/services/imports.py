@@ -110,15 +110,17 @@ class RowChecker:
         self.polling_day, self.minimum_age = settings.polling_day, settings.minimum_age
         self.today = today or date.today()
         self.user = user
-        self.centres = {c.code: c for c in session.scalars(select(PollingCentre))}
+        # Plain ids by code: the caller may commit while rows are checked (a job's progress),
+        # and an expired centre object would be read again from the database at each use.
+        self.centres = {c.code: (c.id, c) for c in session.scalars(select(PollingCentre))}
         self._in_scope: dict[int, bool] = {}
         self._names: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
         self._seen: Counter[str] = Counter()
 
-    def _allowed(self, centre: PollingCentre) -> bool:
-        allowed = self._in_scope.get(centre.id)
+    def _allowed(self, centre_id: int, centre: PollingCentre) -> bool:
+        allowed = self._in_scope.get(centre_id)
         if allowed is None:
-            allowed = self._in_scope[centre.id] = self.user is None or self.user.can_act_in(centre)
+            allowed = self._in_scope[centre_id] = self.user is None or self.user.can_act_in(centre)
         return allowed
 
     def _name_keys(self, given: str, family: str, sex: str) -> tuple[str, str, str, str]:
@@ -151,11 +153,11 @@ class RowChecker:
                 problems.append(_("date of birth is in the future"))
             elif age_on(born, self.polling_day) < self.minimum_age:
                 problems.append(_("under %(min)d on polling day", min=self.minimum_age))
-        centre = self.centres.get(get("centre_code", ""))
-        if centre is None:
+        centre_id, centre = self.centres.get(get("centre_code", ""), (None, None))
+        if centre_id is None:
             problems.append(_("no polling centre has the code \"%(code)s\"", code=get("centre_code", "")))
-        elif not self._allowed(centre):
-            problems.append(_("polling centre %(code)s is outside your area", code=centre.code))
+        elif not self._allowed(centre_id, centre):
+            problems.append(_("polling centre %(code)s is outside your area", code=get("centre_code", "")))
         id_type = get("id_type", "").lower()
         id_number = get("id_number", "")
         if id_type not in DOCUMENT_TYPES:
@@ -172,7 +174,7 @@ class RowChecker:
         key = hashlib.sha256(f"{content}\x1e{occurrence}".encode()).hexdigest()
         key_names, key_given, key_family, sorting = self._name_keys(given, family, sex)
         return (family, given, get("father_name") or None, sex, born, year_only, born.year,
-                get("place_of_birth") or None, centre.id, id_type, id_number, get("phone") or None,
+                get("place_of_birth") or None, centre_id, id_type, id_number, get("phone") or None,
                 key_names, key_given, key_family, sorting, key)
 
 
