@@ -98,9 +98,9 @@ def results(session: Session, race: Race, level: str, within=None) -> list[AreaR
     if within is not None:
         where.append(ResultTotal.area_id.in_(_area_ids(level, within)))
         vote_where.append(ResultTotalVote.area_id.in_(_area_ids(level, within)))
-    for area_id, counted, registered, cast, valid, invalid in connection.execute(
-            select(ResultTotal.area_id, ResultTotal.counted, ResultTotal.registered_voters,
-                   ResultTotal.ballots_cast, ResultTotal.valid, ResultTotal.invalid).where(*where)).all():
+    for area_id, counted, registered, cast, valid, invalid in driver_rows(connection, select(
+            ResultTotal.area_id, ResultTotal.counted, ResultTotal.registered_voters, ResultTotal.ballots_cast,
+            ResultTotal.valid, ResultTotal.invalid).where(*where)):
         row = rows.get(area_id)
         if row is None:
             if not counted:
@@ -171,8 +171,8 @@ def _expected(connection, race: Race, level: str, within) -> dict[int, AreaResul
               .group_by(LEVEL_COLUMN[level]).subquery())
     model = MODELS[level]
     return {area_id: AreaResult(level, area_id, code, name, stations=count)
-            for area_id, code, name, count in connection.execute(
-                select(model.id, model.code, model.name, counts.c.n).join(counts, counts.c.key == model.id)).all()}
+            for area_id, code, name, count in driver_rows(
+                connection, select(model.id, model.code, model.name, counts.c.n).join(counts, counts.c.key == model.id))}
 
 
 def _area_ids(level: str, within):
