@@ -23,7 +23,8 @@ doubled; the dashboard over 100,000 submissions in under 300 ms.
 
     .venv/bin/python bench/observation_load.py [--submissions 5000] [--concurrency 32] [--port 8101]
 
-The API has no rate limit of its own (sign-in has one); nothing here is switched off.
+The API is limited per token (ELECTORAL_API_LIMIT, 120 a minute by default); each observer
+here sends two or three filings, as on polling day, so the limit is active but never reached.
 """
 
 import argparse

@@ -55,6 +55,9 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     huey.immediate = bool(app.config.get("HUEY_IMMEDIATE"))
+    from electoral.core.audit import configure_seal
+
+    configure_seal(app.config["SECRET_KEY"])
 
     from electoral.core import i18n
 

@@ -4,6 +4,13 @@ Every flush that creates, updates or deletes an ``Audited`` record appends one
 entry per record. Each entry's hash covers its own content and the hash of the
 entry before it, so altering, inserting or removing an entry breaks the chain,
 and ``verify_chain`` names where.
+
+An entry is written *sealed* (an HMAC of its content under a key derived from
+the application's secret) and takes its place in the chain at a commit: its own
+transaction's if the chain's lock is free, otherwise the next writer's, the
+minute sweep's, or ``verify_chain``'s. Writers thus never queue behind one
+another's commits on polling day, and an entry slipped into the table by hand,
+which cannot carry a valid seal, is never adopted into the chain.
 """
 
 import contextvars
@@ -11,6 +18,7 @@ import datetime as dt
 import decimal
 import enum
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -84,8 +92,27 @@ def _iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
+_seal_key: bytes | None = None
+
+
+def configure_seal(secret_key: str) -> None:
+    """Derive the key that seals entries from the application's secret (called by create_app)."""
+    global _seal_key
+    _seal_key = hashlib.sha256(b"electoral audit seal\0" + secret_key.encode()).digest()
+
+
+def _seal(fields: dict[str, Any]) -> str:
+    if _seal_key is None:
+        raise RuntimeError("the audit trail's seal key is not configured: create the application first")
+    return hmac.new(_seal_key, _canonical({**fields, "seq": None, "prev_hash": None}), hashlib.sha256).hexdigest()
+
+
 def _entry_hash(fields: dict[str, Any]) -> str:
-    canonical = json.dumps(
+    return hashlib.sha256(_canonical(fields)).hexdigest()
+
+
+def _canonical(fields: dict[str, Any]) -> bytes:
+    return json.dumps(
         [
             fields["seq"],
             _iso(fields["created_at"]),
@@ -101,8 +128,7 @@ def _entry_hash(fields: dict[str, Any]) -> str:
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    ).encode()
 
 
 def _column_values(obj: Audited) -> dict[str, Any]:
@@ -208,10 +234,11 @@ def record_export(session: Session, what: str, name: str, details: dict[str, Any
 
 
 # ORM changes are written at each flush (the only moment the old values are
-# known), unchained, and chained just before the commit. Chaining takes the
-# chain's lock; doing it at the last moment keeps the lock short, so parallel
-# writers (observers filing on polling day) wait on each other only for one
-# UPDATE. Rows of a rolled-back transaction or savepoint vanish with it.
+# known), sealed but unchained, and chained just before the commit if the
+# chain's lock is free. On PostgreSQL the lock is held until the commit is on
+# disk, so waiting for it would queue every writer behind every other's commit;
+# a writer that finds it taken leaves its entries to the next one that gets it.
+# Rows of a rolled-back transaction or savepoint vanish with it.
 _UNCHAINED = "audit_unchained"
 
 
@@ -219,7 +246,8 @@ def _record_unchained(session: Session, entries: list[dict[str, Any]]) -> None:
     if entries:
         rows = _entry_rows(entries)
         for row in rows:
-            row.update(seq=None, prev_hash=None, hash=None)
+            row.update(seq=None, prev_hash=None)
+            row["hash"] = _seal(row)
         session.connection().execute(insert(AuditEntry), rows)
         session.info[_UNCHAINED] = True
 
@@ -253,10 +281,15 @@ def _lock_and_read_postgresql(connection) -> tuple[int, str, list[dict[str, Any]
     return seq, prev_hash, rows
 
 
-def _chain_unchained(session: Session) -> None:
-    """Give this transaction's unchained entries their place in the chain."""
+_TRY_LOCK = f"SELECT pg_try_advisory_xact_lock({int(_CHAIN_LOCK_KEY)})"
+
+
+def _chain_unchained(session: Session, wait: bool = True) -> None:
+    """Give every sealed entry not yet in the chain its place; without ``wait``, only if the lock is free."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
+        if not wait and not connection.exec_driver_sql(_TRY_LOCK).scalar():
+            return  # another writer is chaining; it or the next one takes these entries too
         seq, prev_hash, rows = _lock_and_read_postgresql(connection)
     else:
         seq, prev_hash = _lock_chain(connection)
@@ -266,6 +299,8 @@ def _chain_unchained(session: Session) -> None:
         ).mappings().all()
     updates = []
     for row in rows:
+        if not hmac.compare_digest(row["hash"] or "", _seal(row)):
+            continue  # not written by the application: left outside, where verify_chain reports it
         seq += 1
         fields = {**row, "seq": seq, "prev_hash": prev_hash}
         prev_hash = _entry_hash(fields)
@@ -327,7 +362,12 @@ def _audit_after_flush(session: Session, flush_context) -> None:
 def _chain_before_commit(session: Session) -> None:
     session.flush()  # the last changes, so their entries are written too
     if session.info.pop(_UNCHAINED, False):
-        _chain_unchained(session)
+        _chain_unchained(session, wait=False)
+
+
+def chain_pending(session: Session) -> None:
+    """Chain the sealed entries other writers left waiting (the minute sweep, verify, backup)."""
+    _chain_unchained(session, wait=True)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -343,7 +383,12 @@ class ChainProblem:
 
 
 def verify_chain(session: Session, batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
-    """Walk the whole trail; return how many entries were read and every break found."""
+    """Walk the whole trail; return how many entries were read and every break found.
+
+    Sealed entries still waiting for their place are chained first (the caller
+    commits, or the next writer redoes it); an entry without a valid seal stays out.
+    """
+    chain_pending(session)
     problems: list[ChainProblem] = []
     expected_prev, expected_seq, count = GENESIS, 1, 0
     for entry_id in session.scalars(select(AuditEntry.id).where(AuditEntry.seq.is_(None))):

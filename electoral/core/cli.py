@@ -18,6 +18,7 @@ def audit_group():
 @with_appcontext
 def verify():
     count, problems = verify_chain(db.session)
+    db.session.commit()  # keep the places given to entries that were waiting for one
     for problem in problems:
         click.echo(f"entry #{problem.seq} (id {problem.entry_id}): {problem.message}", err=True)
     if problems:
@@ -65,9 +66,13 @@ class _TableProgress:
 @with_appcontext
 def backup_command(file):
     from electoral.core import backup
-    from electoral.core.audit import record_export
+    from electoral.core.audit import chain_pending, record_export
 
     click.echo(f"Backing up {db.engine.url.render_as_string(hide_password=True)} to {file}")
+    # Entries still waiting for their place carry this instance's seal; chain
+    # them now so the backup restores under any other secret key.
+    chain_pending(db.session)
+    db.session.commit()
     try:
         manifest = backup.backup(db.engine, file, progress=_TableProgress())
     except backup.BackupError as exc:

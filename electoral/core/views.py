@@ -69,6 +69,7 @@ def audit_verify():
     from electoral.core.audit import verify_chain
 
     count, problems = verify_chain(db.session)
+    db.session.commit()  # keep the places given to entries that were waiting for one
     if problems:
         flash(ngettext("The audit trail is broken in %(num)d place: %(first)s",
                        "The audit trail is broken in %(num)d places: %(first)s", len(problems),

@@ -156,8 +156,8 @@ def test_changes_undone_by_a_savepoint_leave_no_entry(db):
 def test_entries_are_chained_at_commit_in_the_order_of_the_changes(db):
     make_region(code="FIRST")
     make_region(code="SECOND")
-    # Written at once, in the same transaction, but chained only at the commit.
-    assert [(e.seq, e.hash) for e in _entries(db)] == [(None, None), (None, None)]
+    # Written at once, sealed, in the same transaction, but chained only at the commit.
+    assert [(e.seq, e.prev_hash, len(e.hash)) for e in _entries(db)] == [(None, None, 64), (None, None, 64)]
     db.session.commit()
     assert [e.after["code"] for e in _entries(db)] == ["FIRST", "SECOND"]
     assert verify_chain(db.session)[1] == []
@@ -201,3 +201,40 @@ def test_parallel_writers_keep_one_unbroken_chain(app, db):
     assert errors == []
     count, problems = verify_chain(db.session)
     assert (count, problems) == (80, [])
+
+
+def test_a_forged_entry_is_never_adopted_into_the_chain(db):
+    make_region(code="A")
+    db.session.commit()
+    _tamper(db, "INSERT INTO audit_entry (created_at, username, action, entity_type, entity_id, hash) "
+                "VALUES (CURRENT_TIMESTAMP, 'intruder', 'delete', 'Region', '1', :hash)", hash="f" * 64)
+    make_region(code="B")  # the next writer chains what is waiting, but not this
+    db.session.commit()
+    _count, problems = verify_chain(db.session)
+    assert len(problems) == 1 and "outside the chain" in problems[0].message
+    assert [e.after["code"] for e in _entries(db, entity_type="Region", action="create")] == ["A", "B"]
+
+
+def test_a_writer_that_finds_the_chain_busy_leaves_its_entries_to_the_next(app, db):
+    from sqlalchemy.orm import Session
+
+    from electoral.core.audit import _CHAIN_LOCK_KEY
+
+    if db.engine.dialect.name != "postgresql":
+        import pytest
+
+        pytest.skip("the chain's lock is PostgreSQL's; SQLite has one writer at a time")
+    with db.engine.connect() as holder:
+        holder.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+        with Session(db.engine) as session:  # commits at once instead of waiting for the lock
+            session.add(Region(code="BUSY", name="Written while the chain was busy"))
+            session.commit()
+        holder.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _CHAIN_LOCK_KEY})
+        holder.commit()
+    waiting = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.seq.is_(None))).all()
+    assert [e.entity_id for e in waiting] != [] and all(e.hash for e in waiting)
+    make_region(code="NEXT")
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.seq.is_(None))) == 0
+    assert [e.after["code"] for e in _entries(db, entity_type="Region")] == ["BUSY", "NEXT"]
+    assert verify_chain(db.session) == (2, [])
