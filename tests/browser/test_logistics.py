@@ -59,4 +59,4 @@ def test_officer_dispatches_and_district_officer_receives_with_a_broken_seal(db,
     page.wait_for_selector("text=Seal SL-102 is broken.")
     assert page.inner_text(".consignment-state") == "Received"
     assert "Open until a supervisor resolves it." in page.inner_text("ul.alerts")
-    assert "1 discrepancies" in page.inner_text(".flashes")
+    assert "1 discrepancy;" in page.inner_text(".flashes")
