@@ -8,7 +8,7 @@ and ``verify_chain`` names where.
 An entry is written *sealed* (an HMAC of its content under a key derived from
 the application's secret) and takes its place in the chain at a commit: its own
 transaction's if the chain's lock is free, otherwise the next writer's, the
-minute sweep's, or ``verify_chain``'s. Writers thus never queue behind one
+minute sweep's, or the verify command's. Writers thus never queue behind one
 another's commits on polling day, and an entry slipped into the table by hand,
 which cannot carry a valid seal, is never adopted into the chain.
 """
@@ -366,7 +366,10 @@ def _chain_before_commit(session: Session) -> None:
 
 
 def chain_pending(session: Session) -> None:
-    """Chain the sealed entries other writers left waiting (the minute sweep, verify, backup)."""
+    """Chain the sealed entries other writers left waiting (the minute sweep, the verify command, backup).
+
+    Waits for the chain's lock and holds it until the caller's transaction ends: commit soon.
+    """
     _chain_unchained(session, wait=True)
 
 
@@ -385,14 +388,14 @@ class ChainProblem:
 def verify_chain(session: Session, batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
     """Walk the whole trail; return how many entries were read and every break found.
 
-    Sealed entries still waiting for their place are chained first (the caller
-    commits, or the next writer redoes it); an entry without a valid seal stays out.
+    Read-only and lock-free. An entry still waiting for its place in the chain is
+    sound if its seal is; one without a valid seal was put there by hand.
     """
-    chain_pending(session)
     problems: list[ChainProblem] = []
     expected_prev, expected_seq, count = GENESIS, 1, 0
-    for entry_id in session.scalars(select(AuditEntry.id).where(AuditEntry.seq.is_(None))):
-        problems.append(ChainProblem(0, entry_id, _("inserted outside the chain: it has no place in it")))
+    for row in session.execute(select(AuditEntry.__table__).where(AuditEntry.seq.is_(None))).mappings():
+        if not hmac.compare_digest(row["hash"] or "", _seal(row)):
+            problems.append(ChainProblem(0, row["id"], _("inserted outside the chain: it has no place in it")))
     rows = session.execute(
         select(AuditEntry).where(AuditEntry.seq.is_not(None))
         .order_by(AuditEntry.seq).execution_options(yield_per=batch_size)

@@ -66,10 +66,11 @@ def audit_trail():
 @bp.route("/audit/verify", methods=["POST"])
 @access(Role.ADMINISTRATOR)
 def audit_verify():
-    from electoral.core.audit import verify_chain
+    from electoral.core.audit import chain_pending, verify_chain
 
+    chain_pending(db.session)  # first give waiting entries their place, in a transaction of its own
+    db.session.commit()
     count, problems = verify_chain(db.session)
-    db.session.commit()  # keep the places given to entries that were waiting for one
     if problems:
         flash(ngettext("The audit trail is broken in %(num)d place: %(first)s",
                        "The audit trail is broken in %(num)d places: %(first)s", len(problems),
