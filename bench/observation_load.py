@@ -52,6 +52,9 @@ from scratch import scratch_postgres  # noqa: E402
 
 from electoral import create_app  # noqa: E402
 from electoral.config import testing_config  # noqa: E402
+
+# The server and this script share the secret: it also keys the audit trail's seals.
+BENCH_SECRET_KEY = "bench-secret-not-for-production"
 from electoral.extensions import db  # noqa: E402
 
 PASSWORD = "bench-password-123"
@@ -136,7 +139,7 @@ def _free_port() -> int:
 def start_gunicorn(url: str, port: int, workers: int, worker_class: str, threads: int,
                    env: dict | None = None) -> subprocess.Popen:
     """The application as deployed: gunicorn on ``port``, configured from the environment only."""
-    env = {**os.environ, **(env or {}), "DATABASE_URL": url, "SECRET_KEY": "bench-secret-not-for-production",
+    env = {**os.environ, **(env or {}), "DATABASE_URL": url, "SECRET_KEY": BENCH_SECRET_KEY,
            "ELECTORAL_INSTANCE": os.environ.get("ELECTORAL_INSTANCE", str(ROOT / "instance"))}
     command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--worker-class", worker_class,
                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "electoral:create_app()"]
@@ -232,7 +235,8 @@ def audit_line(app) -> str:
     with app.app_context():
         count, problems = audit.verify_chain(db.session)
         db.session.rollback()
-    return f"  audit trail: {count:,} entries, " + ("chain intact" if not problems else f"{len(problems)} BREAKS")
+    return f"  audit trail: {count:,} entries, " + ("chain intact" if not problems else f"{len(problems)} BREAKS, "
+                                                    f"first: #{problems[0].seq} {problems[0].message}")
 
 
 def burst(port: int, pairs, version: int, submissions: int, concurrency: int, repeat: int):
@@ -364,7 +368,7 @@ def main() -> None:
     with scratch_postgres(args.database) as url:
         if url is None:
             return
-        app = create_app({**testing_config(url), "TESTING": False})
+        app = create_app({**testing_config(url), "TESTING": False, "SECRET_KEY": BENCH_SECRET_KEY})
         process = None
         try:
             started = time.perf_counter()

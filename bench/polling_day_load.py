@@ -47,6 +47,9 @@ from scratch import scratch_postgres  # noqa: E402  (bench/ is on sys.path when 
 
 from electoral import create_app  # noqa: E402
 from electoral.config import testing_config  # noqa: E402
+
+# The server and this script share the secret: it also keys the audit trail's seals.
+BENCH_SECRET_KEY = "bench-secret-not-for-production"
 from electoral.extensions import db  # noqa: E402
 
 PASSWORD = "bench-password-123"
@@ -133,12 +136,12 @@ def start_gunicorn(url: str, port: int, threads: int) -> subprocess.Popen:
     instance = Path("/tmp/polling-day-load-instance")
     served = sa.make_url(url).update_query_dict({"application_name": SERVER_NAME})
     env = {**os.environ, "DATABASE_URL": served.render_as_string(hide_password=False),
-           "SECRET_KEY": "bench-secret-not-for-production",
+           "SECRET_KEY": BENCH_SECRET_KEY,
            "ELECTORAL_INSTANCE": str(instance)}
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--worker-class", "gthread", "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "electoral:create_app({'RATELIMIT_ENABLED': False})"],
+         "electoral:create_app()"],
         cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -466,7 +469,7 @@ def main() -> None:
     with scratch_postgres("electoral_polling_day_load") as url:
         if url is None:
             return
-        app = create_app({**testing_config(url), "TESTING": False})
+        app = create_app({**testing_config(url), "TESTING": False, "SECRET_KEY": BENCH_SECRET_KEY})
         started = time.perf_counter()
         setup = seed(app, args.observers, max(args.clerks, 2))
         print(f"seeded the demo election, 2 races on {len(setup['sheets']) // 2} stations, {args.observers} "
