@@ -125,3 +125,11 @@ class StationsForm(FlaskForm):
 class AssignForm(FlaskForm):
     position = SelectField(_l("Position"), validate_choice=False)
     official = SelectField(_l("Certified official"), validate_choice=False)
+
+
+class StationIssueForm(FlaskForm):
+    item = SelectField(_l("Item"), coerce=int, validate_choice=False)
+    quantity = IntegerField(_l("Quantity handed over"), validators=[InputRequired(), NumberRange(min=1, max=1_000_000)])
+    serial_from = IntegerField(_l("First serial number"), validators=[Optional(), NumberRange(min=0)])
+    serial_to = IntegerField(_l("Last serial number"), validators=[Optional(), NumberRange(min=0)])
+    received_by = StringField(_l("Presiding officer who signed"), validators=[DataRequired(), Length(max=200)])

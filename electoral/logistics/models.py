@@ -308,3 +308,33 @@ class StaffAssignment(Audited, db.Model):
 
     station: Mapped[PollingStation] = relationship()
     official: Mapped[Official] = relationship()
+
+
+class StationIssue(Audited, db.Model):
+    """Materials handed at the polling centre to one of its stations' presiding officers.
+
+    The quantity of ballot papers a station received: the results' tally sheet shows
+    it instead of asking the clerk to type it.
+    """
+
+    __tablename__ = "logistics_station_issue"
+    __table_args__ = (
+        UniqueConstraint("station_id", "item_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("(serial_from IS NULL) = (serial_to IS NULL)", name="both_serials"),
+        CheckConstraint("serial_from IS NULL OR serial_to >= serial_from", name="serial_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("polling_station.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("logistics_item.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    serial_from: Mapped[int | None] = mapped_column(Integer)
+    serial_to: Mapped[int | None] = mapped_column(Integer)
+    # The presiding officer who signed for the materials, as written on the hand-over form.
+    received_by: Mapped[str] = mapped_column(String(200))
+    issued_by: Mapped[str] = mapped_column(String(80))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    station: Mapped[PollingStation] = relationship()
+    item: Mapped[Item] = relationship()

@@ -6,10 +6,12 @@ from flask_login import current_user
 
 from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
+from electoral.core.forms import show_errors
 from electoral.extensions import db
 from electoral.geography import services as geography
-from electoral.logistics.forms import AssignForm, ConfirmForm
-from electoral.logistics.models import StaffAssignment
+from electoral.logistics import services
+from electoral.logistics.forms import AssignForm, ConfirmForm, StationIssueForm
+from electoral.logistics.models import Item, StaffAssignment
 from electoral.logistics.services import staffing
 from electoral.logistics.views import OFFICERS, bp
 
@@ -69,3 +71,27 @@ def assignment_remove(assignment_id: int):
         db.session.commit()
         flash(_("Official withdrawn from %(station)s.", station=code), "success")
     return redirect(url_for("logistics.station_staff", code=code))
+
+
+@bp.route("/stations/<code>/hand-over", methods=["GET", "POST"])
+@access(*OFFICERS, area=lambda code: _station(code))
+def station_issue(code: str):
+    """At the centre, the materials each station's presiding officer signs for (ballots above all)."""
+    station = _station(code)
+    form = StationIssueForm()
+    items = db.session.scalars(db.select(Item).where(Item.active.is_(True)).order_by(Item.code)).all()
+    form.item.choices = [(i.id, f"{i.code} · {i.name}") for i in items]
+    if form.validate_on_submit():
+        try:
+            services.issue_to_station(db.session, station, db.session.get(Item, form.item.data), form.quantity.data,
+                                      form.received_by.data, current_user.username, form.serial_from.data,
+                                      form.serial_to.data)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(_("Hand-over to polling station %(station)s recorded.", station=station.code), "success")
+            return redirect(url_for("logistics.station_issue", code=station.code))
+    return render_template("logistics/station_issue.html", station=station, form=form,
+                           issues=services.station_issues(db.session, station))

@@ -226,8 +226,10 @@ def enter(race_code: str, station_code: str):
                   else "error")
             return redirect(url_for("results.find_sheet"))
     registered = services.registered_voters(db.session, [station.id])[station.id]
+    received = services.ballots_received(db.session, race, [station.id])[station.id]
     return render_template("results/enter.html", race=race, station=station, sheet=sheet, number=number,
-                           form=form, registered=registered), 400 if failed or form.errors else 200
+                           form=form, registered=registered, received=received), \
+        400 if failed or form.errors else 200
 
 
 # ---- supervision ----------------------------------------------------------

@@ -160,3 +160,24 @@ def test_race_is_refused_at_a_station_outside_its_areas(db):
     race = make_race(areas=[inside.centre.district])
     with pytest.raises(ValidationFailed, match="not contested"):
         services.submit_entry(db.session, race, outside, make_clerk(), figures())
+
+
+def test_ballots_handed_over_by_logistics_are_the_sheets_figure_not_the_typed_one(db):
+    from electoral.logistics import services as logistics
+    from tests.logistics.factories import full_receipt, make_item, packed_consignment
+
+    race = make_race(code="PRES")
+    station = make_station()
+    item = make_item(code="BALLOT-PRES", name="Presidential ballot papers", sensitive=True)
+    consignment = packed_consignment(destination=station.centre, item=item, quantity=500)
+    logistics.dispatch(db.session, consignment)
+    logistics.receive(db.session, consignment, full_receipt(consignment))
+    logistics.issue_to_station(db.session, station, item, 150, "Musu Sirleaf", "logistics")
+    # Both clerks typed 999 by mistake: logistics' 150 is what the sheet holds and what the checks see.
+    sheet = enter_twice(race, station, raw=figures(ballots_received=999))
+    assert (sheet.state, sheet.ballots_received) == ("accepted", 150)
+
+
+def test_without_a_hand_over_the_typed_ballots_received_are_checked(db):
+    sheet = enter_twice(make_race(code="PRES"), raw=figures(unused=40))
+    assert sheet.state == "quarantined" and sheet.ballots_received == 150

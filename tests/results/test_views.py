@@ -52,6 +52,25 @@ def test_clerk_enters_first_entry_and_sees_the_roll_figure(db, client, login_as)
     assert "First entry saved" in client.get("/results/entry").get_data(as_text=True)
 
 
+def test_ballots_handed_over_are_shown_not_typed_on_the_entry_form(db, client, login_as):
+    from electoral.logistics import services as logistics
+    from tests.logistics.factories import full_receipt, make_item, packed_consignment
+
+    make_race(code="PRES")
+    station = make_station(code="S-1")
+    item = make_item(code="BALLOT-PRES", name="Presidential ballot papers")
+    consignment = packed_consignment(destination=station.centre, item=item, quantity=500)
+    logistics.dispatch(db.session, consignment)
+    logistics.receive(db.session, consignment, full_receipt(consignment))
+    logistics.issue_to_station(db.session, station, item, 150, "Musu Sirleaf", "logistics")
+    db.session.commit()
+    login_as(Role.RESULTS_CLERK)
+    page = client.get("/results/entry/PRES/S-1").get_data(as_text=True)
+    assert "Ballots received (handed over by logistics)" in page and 'name="ballots_received"' not in page
+    values = {k: v for k, v in _form(figures()).items() if k != "ballots_received"}
+    assert client.post_form("/results/entry/PRES/S-1", {**values, "entry_no": "1"}).status_code == 302
+
+
 def test_second_entry_page_does_not_show_the_first_entrys_figures(db, client, login_as):
     race, station = make_race(code="PRES"), make_station(code="S-1")
     services.submit_entry(db.session, race, station, make_clerk(), figures(votes=(4321, 1234), cast=5559,

@@ -140,3 +140,9 @@ __all__ = [
     "stock_rows",
     "update_details",
 ]
+from electoral.logistics.services.issues import (  # noqa: E402,F401
+    issue_to_station,
+    issued_to_stations,
+    received_at_centre,
+    station_issues,
+)

@@ -93,6 +93,10 @@ def submit_entry(session: Session, race: Race, station: PollingStation, clerk: U
     if not contested_at(session, race, station):
         raise ValidationFailed(_("Race %(race)s is not contested at station %(station)s.",
                                  race=race.code, station=station.code))
+    # Ballots handed to the station are logistics' figure, shown on the form and not typed.
+    from_logistics = ballots_received(session, race, [station.id])[station.id]
+    if from_logistics is not None:
+        raw = {**raw, "ballots_received": from_logistics}
     figures = clean_figures(race, raw)
     sheet = find_sheet(session, race, station)
     expected = next_entry_number(session, sheet)
@@ -182,7 +186,7 @@ def agree(session: Session, sheet: TallySheet, figures: dict) -> list[checks.Out
 def _agree(session: Session, sheet: TallySheet, figures: dict) -> list[checks.Outcome]:
     station_ids = [sheet.station_id]
     sheet.registered_voters = registered_voters(session, station_ids)[sheet.station_id]
-    from_logistics = ballots_received(session, station_ids)[sheet.station_id]
+    from_logistics = ballots_received(session, sheet.race, station_ids)[sheet.station_id]
     for name in FIELDS:
         setattr(sheet, name, figures[name])
     if from_logistics is not None:

@@ -72,13 +72,18 @@ def registered_voters(session: Session, station_ids: list[int]) -> dict[int, int
     return {station_id: counts.get(station_id) for station_id in station_ids}
 
 
-def ballots_received(session: Session, station_ids: list[int]) -> dict[int, int | None]:
-    """Ballots logistics delivered per station; None where logistics has no figure, so the sheet's own is used.
+def ballot_item_code(race: Race) -> str:
+    """The logistics catalogue's code for this race's ballot paper: BALLOT-<race code>."""
+    return f"BALLOT-{race.code}"
 
-    The logistics domain does not record ballots delivered per station yet; the
-    clerks' figure from the tally sheet is then the one checked.
-    """
-    return dict.fromkeys(station_ids)
+
+def ballots_received(session: Session, race: Race, station_ids: list[int]) -> dict[int, int | None]:
+    """Ballots of the race that each station's presiding officer signed for at the centre (logistics'
+    hand-over); None where no hand-over is recorded, and the clerks' figure from the sheet is used."""
+    from electoral.logistics.services import issued_to_stations
+
+    issued = issued_to_stations(session, ballot_item_code(race), station_ids)
+    return {station_id: issued.get(station_id) for station_id in station_ids}
 
 
 # ---- candidate photos and party symbols ------------------------------------
