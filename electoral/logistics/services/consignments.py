@@ -128,6 +128,16 @@ def update_details(session: Session, consignment: Consignment, vehicle: str, dri
     session.flush()
 
 
+def serial_range_problem(quantity: int | None, serial_from: int | None, serial_to: int | None) -> str | None:
+    """What is wrong with a serial range given for ``quantity`` numbered units, or None."""
+    if (serial_from is None) != (serial_to is None):
+        return _("Give both the first and the last serial number, or neither.")
+    if serial_from is not None and quantity and serial_to - serial_from + 1 != quantity:
+        return _("Serials %(first)s to %(last)s are %(count)s numbers, not %(quantity)s.",
+                 first=serial_from, last=serial_to, count=serial_to - serial_from + 1, quantity=quantity)
+    return None
+
+
 def add_line(session: Session, consignment: Consignment, item: Item | None, quantity: int,
              serial_from: int | None = None, serial_to: int | None = None,
              condition: str | None = None) -> ConsignmentLine:
@@ -138,12 +148,8 @@ def add_line(session: Session, consignment: Consignment, item: Item | None, quan
         errors["item_code"] = [_("No item has that code.")]
     if quantity is None or quantity < 1:
         errors["quantity"] = [_("Give a quantity of at least 1.")]
-    if (serial_from is None) != (serial_to is None):
-        errors["serial_to"] = [_("Give both the first and the last serial number, or neither.")]
-    elif serial_from is not None and quantity and serial_to - serial_from + 1 != quantity:
-        errors["serial_to"] = [_("Serials %(first)s to %(last)s are %(count)s numbers, not %(quantity)s.",
-                                 first=serial_from, last=serial_to, count=serial_to - serial_from + 1,
-                                 quantity=quantity)]
+    if problem := serial_range_problem(quantity, serial_from, serial_to):
+        errors["serial_to"] = [problem]
     if condition and consignment.kind != "return":
         errors["condition"] = [_("Only returned materials are marked used, unused or spoilt.")]
     if not errors and isinstance(consignment.origin, Warehouse):

@@ -8,6 +8,7 @@ from electoral.core import locks
 from electoral.core.errors import ValidationFailed
 from electoral.geography.models import PollingStation
 from electoral.logistics.models import Consignment, ConsignmentLine, Item, StationIssue
+from electoral.logistics.services.consignments import serial_range_problem
 
 
 def received_at_centre(session: Session, centre_id: int, item_id: int) -> int:
@@ -40,16 +41,12 @@ def issue_to_station(session: Session, station: PollingStation, item: Item | Non
     errors: dict[str, list[str]] = {}
     if item is None:
         errors["item"] = [_("Choose an item of the catalogue.")]
-    if quantity is None or quantity <= 0:
-        errors["quantity"] = [_("Enter a whole number above 0.")]
+    if quantity is None or quantity < 1:
+        errors["quantity"] = [_("Give a quantity of at least 1.")]
     if not (received_by or "").strip():
         errors["received_by"] = [_("Write the name of the presiding officer who signed.")]
-    if (serial_from is None) != (serial_to is None):
-        errors["serial_to"] = [_("Give both the first and the last serial number, or neither.")]
-    elif serial_from is not None and quantity and serial_to - serial_from + 1 != quantity:
-        errors["serial_to"] = [_("Serials %(first)s to %(last)s are %(count)s numbers, not %(quantity)s.",
-                                 first=serial_from, last=serial_to, count=serial_to - serial_from + 1,
-                                 quantity=quantity)]
+    if problem := serial_range_problem(quantity, serial_from, serial_to):
+        errors["serial_to"] = [problem]
     if errors:
         raise ValidationFailed(errors)
     # Two officers handing over at one centre at once would each see the other's ballots still there.
