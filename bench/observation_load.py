@@ -52,10 +52,10 @@ from scratch import scratch_postgres  # noqa: E402
 
 from electoral import create_app  # noqa: E402
 from electoral.config import testing_config  # noqa: E402
-
-# The server and this script share the secret: it also keys the audit trail's seals.
-BENCH_SECRET_KEY = "bench-secret-not-for-production"
 from electoral.extensions import db  # noqa: E402
+
+# The served application and the bench's own share the secret: it also keys the audit trail's seals.
+BENCH_SECRET_KEY = "bench-secret-not-for-production"
 
 PASSWORD = "bench-password-123"
 
@@ -136,11 +136,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def bench_app(url: str):
+    """The bench's own application on ``url``: it seeds the data and reads the count back."""
+    return create_app({**testing_config(url), "TESTING": False, "SECRET_KEY": BENCH_SECRET_KEY})
+
+
 def start_gunicorn(url: str, port: int, workers: int, worker_class: str, threads: int,
                    env: dict | None = None) -> subprocess.Popen:
     """The application as deployed: gunicorn on ``port``, configured from the environment only."""
-    env = {**os.environ, **(env or {}), "DATABASE_URL": url, "SECRET_KEY": BENCH_SECRET_KEY,
-           "ELECTORAL_INSTANCE": os.environ.get("ELECTORAL_INSTANCE", str(ROOT / "instance"))}
+    env = {**os.environ, "ELECTORAL_INSTANCE": os.environ.get("ELECTORAL_INSTANCE", str(ROOT / "instance")),
+           **(env or {}), "DATABASE_URL": url, "SECRET_KEY": BENCH_SECRET_KEY}
     command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--worker-class", worker_class,
                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "electoral:create_app()"]
     if worker_class == "gthread":
@@ -193,6 +198,11 @@ def _children(pid: int) -> list[int]:
         for child in path.read_text().split():
             found += [int(child), *_children(int(child))]
     return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants, from /proc."""
+    return sum(_cpu_seconds(p) for p in (pid, *_children(pid)))
 
 
 class CpuMeter:
@@ -368,7 +378,7 @@ def main() -> None:
     with scratch_postgres(args.database) as url:
         if url is None:
             return
-        app = create_app({**testing_config(url), "TESTING": False, "SECRET_KEY": BENCH_SECRET_KEY})
+        app = bench_app(url)
         process = None
         try:
             started = time.perf_counter()

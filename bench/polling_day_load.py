@@ -28,7 +28,6 @@ import json
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -43,13 +42,9 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scratch import scratch_postgres  # noqa: E402  (bench/ is on sys.path when run as a script)
+import observation_load as base  # noqa: E402  (bench/ is on sys.path when run as a script)
+from scratch import scratch_postgres  # noqa: E402
 
-from electoral import create_app  # noqa: E402
-from electoral.config import testing_config  # noqa: E402
-
-# The server and this script share the secret: it also keys the audit trail's seals.
-BENCH_SECRET_KEY = "bench-secret-not-for-production"
 from electoral.extensions import db  # noqa: E402
 
 PASSWORD = "bench-password-123"
@@ -133,40 +128,10 @@ def seed(app, observers: int, clerks: int) -> dict:
 # ---- the server -----------------------------------------------------------------
 
 def start_gunicorn(url: str, port: int, threads: int) -> subprocess.Popen:
-    instance = Path("/tmp/polling-day-load-instance")
+    # The served application's connections carry a name of their own, so their CPU is counted apart.
     served = sa.make_url(url).update_query_dict({"application_name": SERVER_NAME})
-    env = {**os.environ, "DATABASE_URL": served.render_as_string(hide_password=False),
-           "SECRET_KEY": BENCH_SECRET_KEY,
-           "ELECTORAL_INSTANCE": str(instance)}
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--worker-class", "gthread", "--threads", str(threads),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "electoral:create_app()"],
-        cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(process.pid, signal.SIGTERM)
-    raise SystemExit(f"gunicorn did not answer on port {port}")
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its children, from /proc; 0.0 where there is none."""
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        total = 0
-        for process in (pid, *map(int, children)):
-            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
-        return total / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
+    return base.start_gunicorn(served.render_as_string(hide_password=False), port, 2, "gthread", threads,
+                               {"ELECTORAL_INSTANCE": "/tmp/polling-day-load-instance"})
 
 
 def database_cpu_seconds(url: str) -> float:
@@ -469,7 +434,7 @@ def main() -> None:
     with scratch_postgres("electoral_polling_day_load") as url:
         if url is None:
             return
-        app = create_app({**testing_config(url), "TESTING": False, "SECRET_KEY": BENCH_SECRET_KEY})
+        app = base.bench_app(url)
         started = time.perf_counter()
         setup = seed(app, args.observers, max(args.clerks, 2))
         print(f"seeded the demo election, 2 races on {len(setup['sheets']) // 2} stations, {args.observers} "
@@ -493,19 +458,18 @@ def main() -> None:
             print(f"gunicorn: 2 workers x {args.threads} threads on 127.0.0.1:{args.port}; {args.observer_phones} "
                   f"observers, {args.coordinators} coordinators, {args.clerks} clerks, {args.public} readers "
                   f"for {args.seconds:.0f} s")
-            server_before, own_before = cpu_seconds(process.pid), time.process_time()
+            server_before, own_before = base.tree_cpu_seconds(process.pid), time.process_time()
             begun = time.perf_counter()
             for person in people:
                 person.start()
             for person in people:
                 person.join()
             wall = time.perf_counter() - begun
-            server_cpu, own_cpu = cpu_seconds(process.pid) - server_before, time.process_time() - own_before
+            server_cpu, own_cpu = base.tree_cpu_seconds(process.pid) - server_before, time.process_time() - own_before
             # The server's connections are still open: their CPU since they started is this run's.
             database_cpu = database_cpu_seconds(url)
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
+            base.stop_gunicorn(process)
         load = os.getloadavg()
         report(tally, wall)
         requests = sum(len(samples) for samples in tally.latencies.values())

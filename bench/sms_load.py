@@ -40,11 +40,6 @@ import loadgen  # noqa: E402
 import observation_load as base  # noqa: E402
 from scratch import scratch_postgres  # noqa: E402
 
-from electoral import create_app  # noqa: E402
-from electoral.config import testing_config  # noqa: E402
-
-# The server and this script share the secret: it also keys the audit trail's seals.
-BENCH_SECRET_KEY = "bench-secret-not-for-production"
 from electoral.extensions import db  # noqa: E402
 
 SECRET = "bench-gateway-secret"
@@ -110,7 +105,7 @@ def main() -> None:
     with scratch_postgres(args.database) as url:
         if url is None:
             return
-        app = create_app({**testing_config(url), "TESTING": False, "SECRET_KEY": BENCH_SECRET_KEY})
+        app = base.bench_app(url)
         process = None
         try:
             started = time.perf_counter()
