@@ -143,6 +143,5 @@ __all__ = [
 from electoral.logistics.services.issues import (  # noqa: E402,F401
     issue_to_station,
     issued_to_stations,
-    received_at_centre,
     station_issues,
 )

@@ -118,17 +118,22 @@ class Reconciliation:
         return self.missing == 0
 
 
+def received_at_centre(session: Session, centre_id: int) -> dict[int, int]:
+    """What the centre confirmed receiving, item id by item id, over every outbound consignment."""
+    return {item_id: int(quantity or 0) for item_id, quantity in session.execute(
+        select(ConsignmentLine.item_id, func.sum(func.coalesce(ConsignmentLine.received_quantity, 0)))
+        .join(Consignment).where(Consignment.kind == "outbound", Consignment.destination_centre_id == centre_id,
+                                 Consignment.status == "received")
+        .group_by(ConsignmentLine.item_id))}
+
+
 def reconcile(session: Session, centre: PollingCentre) -> list[Reconciliation]:
     """Returnable materials sent to a centre against what came back from it, item by item.
 
     Sent counts what the centre confirmed receiving; returned counts what the
     receiving store confirmed, or what was packed while the return is on its way.
     """
-    sent = dict(session.execute(
-        select(ConsignmentLine.item_id, func.sum(func.coalesce(ConsignmentLine.received_quantity, 0)))
-        .join(Consignment).where(Consignment.kind == "outbound", Consignment.destination_centre_id == centre.id,
-                                 Consignment.status == "received")
-        .group_by(ConsignmentLine.item_id)).all())
+    sent = received_at_centre(session, centre.id)
     returned: dict[int, dict[str, int]] = {}
     rows = session.execute(
         select(ConsignmentLine.item_id, ConsignmentLine.condition,

@@ -7,16 +7,9 @@ from sqlalchemy.orm import Session
 from electoral.core import locks
 from electoral.core.errors import ValidationFailed
 from electoral.geography.models import PollingStation
-from electoral.logistics.models import Consignment, ConsignmentLine, Item, StationIssue
+from electoral.logistics.models import Item, StationIssue
 from electoral.logistics.services.consignments import serial_range_problem
-
-
-def received_at_centre(session: Session, centre_id: int, item_id: int) -> int:
-    """What the centre confirmed receiving of an item, over every outbound consignment."""
-    return int(session.scalar(
-        select(func.coalesce(func.sum(ConsignmentLine.received_quantity), 0)).join(Consignment)
-        .where(Consignment.kind == "outbound", Consignment.status == "received",
-               Consignment.destination_centre_id == centre_id, ConsignmentLine.item_id == item_id)) or 0)
+from electoral.logistics.services.custody import received_at_centre
 
 
 def issued_at_centre(session: Session, centre_id: int, item_id: int, but_station_id: int | None = None) -> int:
@@ -51,7 +44,7 @@ def issue_to_station(session: Session, station: PollingStation, item: Item | Non
         raise ValidationFailed(errors)
     # Two officers handing over at one centre at once would each see the other's ballots still there.
     locks.hold(session, f"station-issue:{station.centre_id}:{item.id}")
-    received = received_at_centre(session, station.centre_id, item.id)
+    received = received_at_centre(session, station.centre_id).get(item.id, 0)
     others = issued_at_centre(session, station.centre_id, item.id, but_station_id=station.id)
     if others + quantity > received:
         raise ValidationFailed({"quantity": [_(
