@@ -112,37 +112,25 @@ def _organisation_choices(form) -> None:
 @blueprint.route("/observers/new", methods=["GET", "POST"])
 @access(*COORDINATORS)
 def observer_new():
-    form = forms.ObserverForm()
+    return _observer_form(None)
+
+
+@blueprint.route("/observers/<int:observer_id>/edit", methods=["GET", "POST"])
+@access(*COORDINATORS, area=_scoped_area)
+def observer_edit(observer_id: int):
+    return _observer_form(_observer_or_404(observer_id))
+
+
+def _observer_form(observer: Observer | None):
+    """Create an observer, or edit one: a new photo replaces the old one, no upload keeps it."""
+    form = forms.ObserverForm(obj=observer, organisation=observer.organisation_id if observer else None)
     _organisation_choices(form)
     if form.validate_on_submit():
         try:
             observer = services.save_observer(
                 db.session, db.session.get(Organisation, form.organisation.data), form.family_name.data,
                 form.given_names.data, form.sex.data, form.phone.data, form.languages.data or "",
-                save_photo(form.photo.data) or "")
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("Observer %(name)s saved.", name=observer.name), "success")
-            return redirect(url_for("observation.observer_detail", observer_id=observer.id))
-    return render_template("observation/observer_form.html", form=form)
-
-
-@blueprint.route("/observers/<int:observer_id>/edit", methods=["GET", "POST"])
-@access(*COORDINATORS, area=_scoped_area)
-def observer_edit(observer_id: int):
-    observer = _observer_or_404(observer_id)
-    form = forms.ObserverForm(obj=observer, organisation=observer.organisation_id)
-    _organisation_choices(form)
-    if form.validate_on_submit():
-        try:
-            # A new photo replaces the old one; no upload keeps it.
-            services.save_observer(
-                db.session, db.session.get(Organisation, form.organisation.data), form.family_name.data,
-                form.given_names.data, form.sex.data, form.phone.data, form.languages.data or "",
-                save_photo(form.photo.data) or observer.photo_path or "", observer=observer)
+                save_photo(form.photo.data) or (observer.photo_path if observer else "") or "", observer=observer)
         except ValidationFailed as failure:
             db.session.rollback()
             show_errors(form, failure)
