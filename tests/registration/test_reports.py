@@ -3,9 +3,11 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from electoral.core.auth import Role
 from electoral.extensions import db as _db
+from electoral.registration.models import Voter
 from electoral.reports.registry import NotAllowed, render
 from tests.factories import make_centre, make_district, make_station, make_user
 from tests.registration.factories import make_election, make_voter
@@ -33,7 +35,10 @@ def test_voter_list_shows_arabic_and_latin_names_station_and_page_numbers_on_eve
     pages = page_count(data)
     assert pages >= 3
     text = pdf_text(data)
-    assert "Kollie" in text or "Flomo" in text
+    # The factory's names depend on how many voters earlier tests made, so ask the roll.
+    latin = {name for name in _db.session.scalars(select(Voter.family_name).where(Voter.station_id == station.id))
+             if name.isascii()}
+    assert latin and all(name in text for name in latin)
     assert "كمارا" in " ".join(w["logical"] for p in range(pages) for w in words(data, p))
     for page in range(pages):
         footer = " ".join(footer_words(data, page))
