@@ -147,7 +147,8 @@ def start_gunicorn(url: str, port: int, workers: int, worker_class: str, threads
     env = {**os.environ, "ELECTORAL_INSTANCE": os.environ.get("ELECTORAL_INSTANCE", str(ROOT / "instance")),
            **(env or {}), "DATABASE_URL": url, "SECRET_KEY": BENCH_SECRET_KEY}
     command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--worker-class", worker_class,
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "electoral:create_app()"]
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "-c", "python:electoral.gunicorn_conf",
+               "electoral:create_app()"]
     if worker_class == "gthread":
         command[3:3] = ["--threads", str(threads)]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)

@@ -55,9 +55,10 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     huey.immediate = bool(app.config.get("HUEY_IMMEDIATE"))
-    from electoral.core.audit import configure_seal
+    from electoral.core.audit import configure_chaining, configure_seal
 
     configure_seal(app.config["SECRET_KEY"])
+    configure_chaining(app.config["AUDIT_CHAIN_INTERVAL"])
 
     from electoral.core import i18n
 

@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from flask_babel import Babel
@@ -14,6 +15,8 @@ from flask_wtf import CSRFProtect
 from huey import RedisHuey, SqliteHuey
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import Pool
 from sqlalchemy.orm import DeclarativeBase
 
 # One naming convention so that Alembic names every constraint the same way on
@@ -76,3 +79,28 @@ def _sqlite_connection(dbapi_connection, _record) -> None:
 def _sqlite_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
+
+
+# A pooled connection idle for longer than this is tested before use: the server may have
+# restarted or a firewall dropped it. One in steady use is not, which spares every request of a
+# busy hour a round trip (what pool_pre_ping would cost); a connection lost mid-use is discarded
+# by SQLAlchemy all the same.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+@event.listens_for(Pool, "checkin")
+def _note_idle_since(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+    except Exception as exc:  # any failure: the pool replaces the connection and tries again
+        raise DisconnectionError("the pooled connection is gone") from exc

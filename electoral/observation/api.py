@@ -22,8 +22,12 @@ api_bp = Blueprint("observation_api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)
 
 
-def token_access(*roles: Role):
-    """Allow requests whose bearer token belongs to an active user holding one of ``roles``."""
+def token_access(*roles: Role, read_by_view: bool = False):
+    """Allow requests whose bearer token belongs to an active user holding one of ``roles``.
+
+    ``read_by_view``: the view reads the token's account in its own first query (the filing
+    hot path) and answers through ``authorised``; here only a request without a token is refused.
+    """
     allowed = frozenset(roles)
 
     def decorator(view):
@@ -31,25 +35,39 @@ def token_access(*roles: Role):
         def wrapper(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-            user = services.token_user(db.session, token)
-            if user is None:
-                return jsonify(error=_("A valid bearer token is required.")), 401
-            if not user.has_any_role(allowed):
-                return jsonify(error=_("This token's user may not do this.")), 403
-            g.api_user = user
-            from electoral.core import audit
-
-            token_ = audit.set_actor(audit.Actor(user.id, user.username))
-            try:
+            if read_by_view:
+                if not token:
+                    return _unauthorised()
+                g.api_token = token
                 return view(*args, **kwargs)
-            finally:
-                audit._actor.reset(token_)
+            user = services.token_user(db.session, token)
+            return authorised(user, allowed, lambda: view(*args, **kwargs))
 
         wrapper.access_roles = allowed
         wrapper.access_public = False
         return wrapper
 
     return decorator
+
+
+def _unauthorised():
+    return jsonify(error=_("A valid bearer token is required.")), 401
+
+
+def authorised(user, allowed: frozenset[Role], answer):
+    """401 without an account, 403 without one of the roles ``allowed``; otherwise ``answer()``, as that user."""
+    if user is None:
+        return _unauthorised()
+    if not user.has_any_role(allowed):
+        return jsonify(error=_("This token's user may not do this.")), 403
+    g.api_user = user
+    from electoral.core import audit
+
+    token_ = audit.set_actor(audit.Actor(user.id, user.username))
+    try:
+        return answer()
+    finally:
+        audit._actor.reset(token_)
 
 
 def submission_json(submission: Submission, template_code: str | None = None, version: int | None = None,
@@ -81,25 +99,34 @@ def _answer_for(user, existing: Submission) -> tuple[dict, int]:
     return submission_json(existing), 200
 
 
-def file_json(user, body) -> tuple[dict, int]:
+def filing_keys(body) -> tuple[str, str, int | None]:
+    """Station code, template code and version of a JSON filing, as filing_context reads them."""
+    if not isinstance(body, dict):
+        return "", "", None
+    try:
+        version = int(body.get("version"))
+    except (TypeError, ValueError):
+        version = None
+    return str(body.get("station_code") or ""), str(body.get("template") or ""), version
+
+
+def file_json(user, body, context: services.FilingContext | None = None) -> tuple[dict, int]:
     """Validate and file a JSON submission for ``user``; the answer body and HTTP status.
 
-    The hot path of polling day: one query reads the observer, station and template
-    version (the version's questions come from the in-process cache); the filing then
-    looks for a retry of the same client id and the filing it corrects in one more.
+    The hot path of polling day: one query reads the account, observer, station and
+    template version and takes the filing lock (``context``, read by the caller with the
+    token; the version's questions come from the in-process cache); the filing then looks
+    for a retry of the same client id and the filing it corrects in one more.
     """
     if not isinstance(body, dict):
         return {"errors": {"": [_("The body must be a JSON object.")]}}, 422
     errors: dict[str, list[str]] = {}
     client_id = str(body.get("client_id") or "")
-    template_code = str(body.get("template") or "")
-    try:
-        version = int(body.get("version"))
-    except (TypeError, ValueError):
-        version = None
+    station_code, template_code, version = filing_keys(body)
+    if version is None:
         errors["version"] = [_("Give the checklist's version number.")]
-    context = services.filing_context(db.session, user.id, str(body.get("station_code") or ""), template_code,
-                                      version)
+    if context is None:
+        context = services.filing_context(db.session, user.id, station_code, template_code, version)
     template, station, observer = context.template, context.station, context.observer
     if version is not None and template is None:
         errors["template"] = [_("No checklist has this code and version.")]
@@ -123,7 +150,7 @@ def file_json(user, body) -> tuple[dict, int]:
     if template is not None and not errors:
         try:
             submission, created = services.submit(db.session, template, station, answers, client_id, observer,
-                                                  user, submitted_at)
+                                                  user, submitted_at, locked=context.locked)
             if not created:
                 answer_and_status = _answer_for(user, submission)
                 db.session.rollback()
@@ -149,11 +176,20 @@ def file_json(user, body) -> tuple[dict, int]:
     return {"errors": {k: [str(m) for m in v] for k, v in errors.items()}}, 422
 
 
+FILERS = frozenset({Role.OBSERVER})
+
+
 @api_bp.route("/submissions", methods=["POST"])
-@token_access(Role.OBSERVER)
+@token_access(*FILERS, read_by_view=True)
 def submissions():
-    body, status = file_json(g.api_user, request.get_json(silent=True))
-    return jsonify(body), status
+    body = request.get_json(silent=True)
+    user, context = services.filing_context_for_token(db.session, g.api_token, *filing_keys(body))
+
+    def answer():
+        answer_body, status = file_json(user, body, context)
+        return jsonify(answer_body), status
+
+    return authorised(user, FILERS, answer)
 
 
 @api_bp.route("/templates")

@@ -243,3 +243,24 @@ def test_a_writer_that_finds_the_chain_busy_leaves_its_entries_to_the_next(app, 
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.seq.is_(None))) == 0
     assert [e.after["code"] for e in _entries(db, entity_type="Region")] == ["BUSY", "NEXT"]
     assert verify_chain(db.session) == (2, [])
+
+
+def test_commits_within_the_chaining_interval_leave_their_sealed_entries_to_the_next_attempt(db, monkeypatch):
+    from electoral.core import audit
+
+    audit.configure_chaining(3600)  # as in a burst: one attempt for the whole hour
+    try:
+        make_region(code="FIRST")
+        db.session.commit()  # the first attempt of the interval chains
+        make_region(code="SECOND")
+        db.session.commit()  # within the interval: left waiting, sealed
+        waiting = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.seq.is_(None))).all()
+        assert [e.after["code"] for e in waiting] == ["SECOND"] and len(waiting[0].hash) == 64
+        assert verify_chain(db.session) == (1, [])  # the waiting entry is sound, not yet placed
+        monkeypatch.setattr(audit.time, "monotonic", lambda: audit._last_chain_attempt + 3600)
+        make_region(code="THIRD")
+        db.session.commit()  # the interval is over: this commit chains what waited, in order
+    finally:
+        audit.configure_chaining(0)
+    assert [e.after["code"] for e in _entries(db, entity_type="Region")] == ["FIRST", "SECOND", "THIRD"]
+    assert verify_chain(db.session) == (3, [])
