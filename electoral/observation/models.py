@@ -48,6 +48,11 @@ class Organisation(Audited, db.Model):
     observers: Mapped[list["Observer"]] = relationship(back_populates="organisation")
 
 
+def is_accredited(accreditation: str, valid_until: date | None) -> bool:
+    """Approved, and not past the accreditation's validity."""
+    return accreditation == "approved" and (valid_until is None or valid_until >= date.today())
+
+
 class Observer(Audited, db.Model):
     __tablename__ = "observer"
     __table_args__ = (
@@ -89,8 +94,7 @@ class Observer(Audited, db.Model):
 
     @property
     def accredited(self) -> bool:
-        return self.accreditation == "approved" and (
-            self.valid_until is None or self.valid_until >= date.today())
+        return is_accredited(self.accreditation, self.valid_until)
 
     @property
     def centres(self) -> list[PollingCentre]:

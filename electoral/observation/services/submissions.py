@@ -32,6 +32,7 @@ from electoral.observation.models import (
     ObserverCentre,
     Question,
     Submission,
+    is_accredited,
 )
 from electoral.observation.services.checklists import text_in
 from electoral.observation.services.observers import stations_of
@@ -126,13 +127,26 @@ def critical_questions(template: ChecklistTemplate, answers: dict[str, Any]) -> 
             if q.code in answers and conditions.evaluate(conditions.parse(q.critical), answers, default=False)]
 
 
+@dataclasses.dataclass(frozen=True)
+class ObserverRef:
+    """An observer as filing needs it (who, and whether accredited), read without the whole row."""
+
+    id: int
+    accreditation: str
+    valid_until: dt.date | None
+
+    @property
+    def accredited(self) -> bool:
+        return is_accredited(self.accreditation, self.valid_until)
+
+
 def may_file(observer: Observer | None, station: PollingStation) -> str | None:
     """Why this observer may not file for this station, or None when they may."""
     deployed = observer is not None and station.id in {s.id for s in stations_of(observer)}
     return refusal(observer, station.code, deployed)
 
 
-def refusal(observer: Observer | None, station_code: str, deployed: bool) -> str | None:
+def refusal(observer: Observer | ObserverRef | None, station_code: str, deployed: bool) -> str | None:
     """Why this observer may not file for the station, told whether they are deployed there."""
     if observer is None:
         return _("Your account is not linked to an observer.")
@@ -232,7 +246,7 @@ class TokenUser:
 
 @dataclasses.dataclass
 class FilingContext:
-    observer: Observer | None
+    observer: ObserverRef | None
     station: StationRef | None
     deployed: bool
     template: Definition | ChecklistTemplate | None
@@ -252,7 +266,8 @@ def _filing_context_query(dialect: str, by_token: bool):
     one = select(literal(1).label("one")).subquery("one")
     deployed = or_(PollingStation.id == Observer.station_id, exists().where(
         ObserverCentre.observer_id == Observer.id, ObserverCentre.centre_id == PollingStation.centre_id))
-    columns = [Observer, PollingStation.id, PollingStation.code, deployed,
+    columns = [Observer.id, Observer.accreditation, Observer.valid_until, PollingStation.id, PollingStation.code,
+               deployed,
                ChecklistTemplate.id, ChecklistTemplate.published, ChecklistTemplate.created_at]
     if dialect == "postgresql":
         columns.append(case((and_(PollingStation.id.is_not(None), Observer.id.is_not(None)),
@@ -317,7 +332,8 @@ def filing_context_for_token(session: Session, token: str, station_code: str, te
 
 
 def _context(session: Session, row, template_code: str, version: int | None) -> FilingContext:
-    observer, station_id, code, is_deployed, template_id, published, created_at = row[:7]
+    observer_id, accreditation, valid_until, station_id, code, is_deployed, template_id, published, created_at = row[:9]
+    observer = ObserverRef(observer_id, accreditation, valid_until) if observer_id is not None else None
     template = None
     if template_id is not None:
         template = (published_definition(session, template_id, template_code, version, created_at) if published
@@ -340,7 +356,7 @@ def parse_moment(value: Any) -> dt.datetime | None:
 
 
 def submit(session: Session, template: ChecklistTemplate | Definition, station: PollingStation | StationRef,
-           raw: dict[str, Any], client_id: str, observer: Observer | None = None, user: User | None = None,
+           raw: dict[str, Any], client_id: str, observer: Observer | ObserverRef | None = None, user: User | None = None,
            submitted_at: dt.datetime | None = None, known_new: bool = False,
            channel: str = "web", on_filing: Callable[[Submission], None] | None = None,
            locked: bool = False) -> tuple[Submission, bool]:
