@@ -51,6 +51,9 @@ def from_environment(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        # Connections kept open per process: one for each gunicorn thread (8, see gunicorn_conf)
+        # and a few more. With fewer, the surplus threads open and close a connection per request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": _number("ELECTORAL_DB_POOL_SIZE", 10), "max_overflow": 5},
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("ELECTORAL_TIMEZONE", "UTC"),
         "LANGUAGES": LANGUAGES,
