@@ -7,14 +7,15 @@ from electoral import extensions
 
 
 def _drop_idle_connection(db) -> int:
-    """Return this session's connection to the pool, then drop it server-side, as a restart would."""
+    """Return this session's connection to the pool, then drop every pooled one server-side, as a restart would."""
     db.session.commit()
     pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
     db.session.commit()
     db.session.close()
     killer_engine = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
     with killer_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as killer:
-        killer.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        killer.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
     killer_engine.dispose()
     return pid
 
@@ -23,7 +24,9 @@ def _drop_idle_connection(db) -> int:
 def postgresql(db):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs a server that can drop a connection (PostgreSQL)")
-    return db
+    yield db
+    db.session.remove()
+    db.engine.dispose()  # no dropped connection left in the pool for the tests that follow
 
 
 def test_a_connection_dropped_while_idle_is_replaced_before_use(postgresql, monkeypatch):
