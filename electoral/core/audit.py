@@ -17,21 +17,19 @@ import contextvars
 import datetime as dt
 import decimal
 import enum
-import functools
 import hashlib
 import hmac
 import json
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, event, insert, inspect, select, text, update
-from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Mapper, Session
 
 from electoral.core.models import Audited, AuditEntry, utcnow
 
@@ -251,51 +249,6 @@ def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
         row.update(seq=seq, prev_hash=prev_hash)
         row["hash"] = prev_hash = _entry_hash(row)
     connection.execute(insert(AuditEntry), rows)
-
-
-def insert_audited(session: Session, obj: Audited,
-                   updates: Sequence[tuple[Audited, dict[str, Any]]] = ()) -> None:
-    """INSERT a new ``obj`` in one statement, after applying ``updates`` (each an object already
-    in the database and the values to set on it), and record it all, sealed, as a flush would.
-
-    For a hot path (a filing on polling day): the unit of work costs twice the statements.
-    Every column is written as set on ``obj`` (unset ones as NULL, no column defaults);
-    ``obj`` comes back persistent with its id, nothing pending, so later changes and
-    objects pointing to it go through the ORM as usual.
-    """
-    connection = session.connection()
-    entries = []
-    for target, values in updates:
-        mapper = inspect(target).mapper
-        before = {key: _jsonable(getattr(target, key)) for key in values}
-        after = {key: _jsonable(value) for key, value in values.items()}
-        changed = [key for key in values if before[key] != after[key]]
-        if not changed:
-            continue
-        (key_column,) = mapper.primary_key
-        table = mapper.local_table
-        connection.execute(update(table).where(key_column == getattr(target, key_column.key))
-                           .values({mapper.get_property(key).columns[0].name: values[key] for key in changed}))
-        for key in changed:
-            set_committed_value(target, key, values[key])
-        entries.append({"action": "update", "entity_type": type(target).__name__, "entity_id": _entity_id(target),
-                        "before": {key: before[key] for key in changed}, "after": {key: after[key] for key in changed}})
-    mapper = inspect(obj).mapper
-    (key_column,) = mapper.primary_key
-    values = {attr.columns[0].name: getattr(obj, attr.key) for attr in mapper.column_attrs
-              if attr.columns[0] is not key_column}
-    new_id = connection.execute(_insert_returning(mapper.local_table, key_column), values).scalar_one()
-    setattr(obj, mapper.get_property_by_column(key_column).key, new_id)
-    make_transient_to_detached(obj)
-    session.add(obj)
-    entries.append({"action": "create", "entity_type": type(obj).__name__, "entity_id": _entity_id(obj),
-                    "before": None, "after": _column_values(obj)})
-    _record_unchained(session, entries)
-
-
-@functools.cache
-def _insert_returning(table, key):
-    return insert(table).returning(key)
 
 
 def record_export(session: Session, what: str, name: str, details: dict[str, Any]) -> None:

@@ -265,23 +265,3 @@ def test_commits_within_the_chaining_interval_leave_their_sealed_entries_to_the_
     assert [e.after["code"] for e in _entries(db, entity_type="Region")] == ["FIRST", "SECOND", "THIRD"]
     assert verify_chain(db.session) == (3, [])
 
-
-def test_insert_audited_records_what_a_flush_would_and_leaves_the_objects_clean(db):
-    from electoral.core.audit import insert_audited
-
-    flushed = Region(code="ORM", name="Written by a flush")
-    db.session.add(flushed)
-    db.session.commit()
-    direct = Region(code="CORE", name="Written by one INSERT")
-    insert_audited(db.session, direct, [(flushed, {"name": "Renamed on the way"}), (flushed, {"code": "ORM"})])
-    assert direct.id is not None and direct not in db.session.new and not db.session.dirty
-    db.session.commit()
-    created = {e.entity_id: e for e in _entries(db, entity_type="Region", action="create")}
-    assert created[str(direct.id)].after == {**created[str(flushed.id)].after, "id": direct.id, "code": "CORE",
-                                             "name": "Written by one INSERT"}
-    (renamed,) = _entries(db, entity_type="Region", action="update")  # the unchanged code makes no entry
-    assert (renamed.before, renamed.after) == ({"name": "Written by a flush"}, {"name": "Renamed on the way"})
-    db.session.expire_all()
-    assert db.session.get(Region, flushed.id).name == "Renamed on the way"
-    assert db.session.get(Region, direct.id).code == "CORE"
-    assert verify_chain(db.session) == (3, [])
