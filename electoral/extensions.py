@@ -16,8 +16,8 @@ from huey import RedisHuey, SqliteHuey
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.pool import Pool
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import Pool
 
 # One naming convention so that Alembic names every constraint the same way on
 # SQLite and PostgreSQL, and migrations stay deterministic.

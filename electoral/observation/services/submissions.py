@@ -310,10 +310,10 @@ def filing_context(session: Session, user_id: int, station_code: str, template_c
                    version: int | None) -> FilingContext:
     """The account's observer, the station by code (and whether the observer is deployed there) and the
     template version, read in one query that also takes the filing lock."""
-    query = _filing_context_query(session.get_bind().dialect.name, False)
-    row = session.execute(query, {"user_id": user_id, "station_code": station_code,
-                                  "template_code": template_code, "version": version}).one()
-    return _context(session, row, template_code, version)
+    dialect = session.get_bind().dialect.name
+    row = session.execute(_filing_context_query(dialect, False), {
+        "user_id": user_id, "station_code": station_code, "template_code": template_code, "version": version}).one()
+    return _context(session, dialect, row, template_code, version)
 
 
 def filing_context_for_token(session: Session, token: str, station_code: str, template_code: str,
@@ -323,22 +323,24 @@ def filing_context_for_token(session: Session, token: str, station_code: str, te
     The account is None unless the token is unrevoked and its account active; its roles are
     only the one filing needs (observer), when it holds it.
     """
-    query = _filing_context_query(session.get_bind().dialect.name, True)
-    row = session.execute(query, {"token_hash": _digest(token), "station_code": station_code,
-                                  "template_code": template_code, "version": version}).one()
+    dialect = session.get_bind().dialect.name
+    row = session.execute(_filing_context_query(dialect, True), {
+        "token_hash": _digest(token), "station_code": station_code, "template_code": template_code,
+        "version": version}).one()
     user_id, username, active, observer_role = row[-4:]
     user = TokenUser(user_id, username, frozenset({Role.OBSERVER} if observer_role else ())) if active else None
-    return user, _context(session, row, template_code, version)
+    return user, _context(session, dialect, row, template_code, version)
 
 
-def _context(session: Session, row, template_code: str, version: int | None) -> FilingContext:
+def _context(session: Session, dialect: str, row, template_code: str, version: int | None) -> FilingContext:
     observer_id, accreditation, valid_until, station_id, code, is_deployed, template_id, published, created_at = row[:9]
     observer = ObserverRef(observer_id, accreditation, valid_until) if observer_id is not None else None
     template = None
     if template_id is not None:
         template = (published_definition(session, template_id, template_code, version, created_at) if published
                     else session.get(ChecklistTemplate, template_id))
-    locked = session.get_bind().dialect.name == "postgresql" and station_id is not None and observer is not None
+    # The query's lock column took the lock exactly when both were found (PostgreSQL).
+    locked = dialect == "postgresql" and station_id is not None and observer is not None
     return FilingContext(observer, StationRef(station_id, code) if station_id is not None else None,
                          bool(is_deployed), template, locked)
 
