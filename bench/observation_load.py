@@ -28,6 +28,7 @@ here sends two or three filings, as on polling day, so the limit is active but n
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -38,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import time
+import types
 import uuid
 from pathlib import Path
 
@@ -168,6 +170,27 @@ def start_gunicorn(url: str, port: int, workers: int, worker_class: str, threads
 def stop_gunicorn(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def serving(app, args):
+    """A bench's run around gunicorn (set ``.process`` once started): with --keep it serves on until
+    Ctrl-C, which ends the run quietly; gunicorn is stopped and the bench's own connections closed
+    whatever happens."""
+    served = types.SimpleNamespace(process=None)
+    try:
+        yield served
+        if args.keep and served.process is not None:
+            print(f"gunicorn keeps running on port {args.port}; Ctrl-C ends")
+            served.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if served.process is not None:
+            stop_gunicorn(served.process)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def describe_server(args) -> str:
@@ -380,14 +403,14 @@ def main() -> None:
         if url is None:
             return
         app = bench_app(url)
-        process = None
-        try:
+        with serving(app, args) as served:
             started = time.perf_counter()
             pairs, version = seed(app, args.stations, args.observers)
             print(f"seeded {args.stations:,} stations and {args.observers:,} accredited observers with tokens "
                   f"in {time.perf_counter() - started:.1f} s")
             args.port = args.port or _free_port()
-            process = start_gunicorn(url, args.port, args.workers, args.worker_class, args.threads)
+            process = served.process = start_gunicorn(url, args.port, args.workers, args.worker_class,
+                                                      args.threads)
             print(describe_server(args))
             meter = CpuMeter(app, process)
             run, client_ids = burst(args.port, pairs, version, args.submissions, args.concurrency, args.repeat)
@@ -424,17 +447,6 @@ def main() -> None:
                     print(f"dashboard ({label}) over {total:,} submissions: median "
                           f"{statistics.median(timings) * 1000:.0f} ms, best {min(timings) * 1000:.0f} ms, "
                           f"worst {max(timings) * 1000:.0f} ms")
-            if args.keep:
-                print(f"gunicorn keeps running on port {args.port}; Ctrl-C ends")
-                process.wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            if process is not None:
-                stop_gunicorn(process)
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
 
 
 if __name__ == "__main__":

@@ -106,15 +106,14 @@ def main() -> None:
         if url is None:
             return
         app = base.bench_app(url)
-        process = None
-        try:
+        with base.serving(app, args) as served:
             started = time.perf_counter()
             base.seed(app, args.stations, args.observers)
             print(f"seeded {args.stations:,} stations and {args.observers:,} accredited observers "
                   f"in {time.perf_counter() - started:.1f} s")
             args.port = args.port or base._free_port()
-            process = base.start_gunicorn(url, args.port, args.workers, args.worker_class, args.threads,
-                                          {"ELECTORAL_SMS_GATEWAYS": gateways})
+            process = served.process = base.start_gunicorn(url, args.port, args.workers, args.worker_class,
+                                                           args.threads, {"ELECTORAL_SMS_GATEWAYS": gateways})
             print(base.describe_server(args))
             jobs = messages(args.messages, args.observers, args.malformed, args.repeat)
             meter = base.CpuMeter(app, process)
@@ -150,17 +149,6 @@ def main() -> None:
                   and subs == args.messages - args.malformed and not doubled and not unanswered and not wrong)
             print("none lost, none doubled" if ok else "MISMATCH: see the counts above")
             print(base.audit_line(app))
-            if args.keep:
-                print(f"gunicorn keeps running on port {args.port}; Ctrl-C ends")
-                process.wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            if process is not None:
-                base.stop_gunicorn(process)
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
 
 
 if __name__ == "__main__":
