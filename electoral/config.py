@@ -57,7 +57,7 @@ def from_environment(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("ELECTORAL_TIMEZONE", "UTC"),
         "LANGUAGES": LANGUAGES,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_URI": redis_url or "electoral-memory://",
         "REDIS_URL": redis_url,
         "HUEY_IMMEDIATE": False,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -98,7 +98,7 @@ def testing_config(database_uri: str) -> dict:
         "TESTING": True,
         "SECRET_KEY": "test-only-not-secret",
         "SQLALCHEMY_DATABASE_URI": database_uri,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "electoral-memory://",
         "HUEY_IMMEDIATE": True,
         # Every commit chains its entries, so tests read the trail complete; tests/core covers the interval.
         "AUDIT_CHAIN_INTERVAL": 0,

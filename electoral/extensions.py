@@ -19,6 +19,8 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import Pool
 
+from electoral.core import ratelimit  # noqa: F401 (registers the electoral-memory:// storage scheme)
+
 # One naming convention so that Alembic names every constraint the same way on
 # SQLite and PostgreSQL, and migrations stay deterministic.
 NAMING_CONVENTION = {
