@@ -70,6 +70,9 @@ class Voter(Audited, db.Model):
         Index("ix_voter_key_names_year", "key_names", "birth_year"),
         Index("ix_voter_key_given_year", "key_given", "birth_year"),
         Index("ix_voter_key_family_year", "key_family", "birth_year"),
+        # A unique index, not a UNIQUE constraint: SQLite can drop and rebuild an index
+        # around a bulk load (imports._bulk), never a constraint's own index.
+        Index("ix_voter_import_key", "import_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +101,7 @@ class Voter(Audited, db.Model):
     key_family: Mapped[str] = mapped_column(String(40))
     sort_key: Mapped[str] = mapped_column(String(200), default="")
     # A hash of the imported line: a re-run import recognises rows it already wrote.
-    import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    import_key: Mapped[str | None] = mapped_column(String(64))
     registered_by: Mapped[str] = mapped_column(String(80))
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

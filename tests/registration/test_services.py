@@ -355,3 +355,85 @@ def test_rerun_of_a_killed_import_queues_the_pairs_of_rows_written_before_the_ki
     summary = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=2, end_batch=db.session.commit)
     assert (summary.imported, summary.already_imported, summary.pairs_queued) == (1, 2, 1)
     assert db.session.query(DuplicatePair).count() == 1
+
+
+def _voter_indexes() -> set[str]:
+    from sqlalchemy import inspect
+
+    from electoral.extensions import db
+
+    return {index["name"] for index in inspect(db.session.connection()).get_indexes("voter")}
+
+
+def _bulk_file(rows: int) -> bytes:
+    lines = ["family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number"]
+    lines += [f"Family{n},Given{n},{'FM'[n % 2]},19{50 + n % 40}-0{1 + n % 9}-1{n % 10},MO-001,national_id,B{n}"
+              for n in range(rows)]
+    return "\n".join(lines).encode()
+
+
+def test_a_bulk_load_killed_midway_leaves_the_roll_and_its_indexes_as_they_were(db, monkeypatch):
+    from electoral.registration.services import imports
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("bulk loads are SQLite's; PostgreSQL writes in batches by COPY")
+    monkeypatch.setattr(imports, "BULK_FROM", 10)
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    indexes = _voter_indexes()
+    assert {"ix_voter_import_key", "ix_voter_key_names_year"} <= indexes
+    data = _bulk_file(30)
+    commits = []
+    seen = []
+
+    def die_in_the_second_batch(stage, done, total):
+        seen.append(stage)
+        if stage == "writing" and done > 10:
+            assert _voter_indexes() < indexes  # dropped while the rows go in
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=10, progress=die_in_the_second_batch,
+                              end_batch=lambda: commits.append(db.session.commit()))
+    assert not commits  # one transaction: nothing committed batch by batch
+    db.session.rollback()
+    assert db.session.query(Voter).count() == 0
+    assert _voter_indexes() == indexes
+
+    summary = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=10,
+                                    end_batch=db.session.commit)
+    assert (summary.imported, summary.already_imported) == (30, 0)
+    assert _voter_indexes() == indexes
+    db.session.rollback()
+    assert db.session.query(Voter).count() == 30
+    again = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=10, end_batch=db.session.commit)
+    assert (again.imported, again.already_imported) == (0, 30)
+    assert db.session.query(Voter).count() == 30
+
+
+def test_a_bulk_load_writes_what_batches_would(db, monkeypatch):
+    """The same file through both paths gives voters with the same keys, numbers in file order, one audit entry a batch."""
+    from electoral.registration.services import imports
+
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    data = _bulk_file(25)
+    monkeypatch.setattr(imports, "BULK_FROM", 10**9)
+    imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=10, end_batch=db.session.commit)
+    columns = ("family_name", "given_names", "sex", "date_of_birth", "key_names", "key_given", "key_family",
+               "sort_key", "import_key")
+    batched = [tuple(getattr(v, c) for c in columns) for v in db.session.query(Voter).order_by(Voter.id)]
+    entries = db.session.query(AuditEntry).filter_by(entity_type="VoterImport").count()
+    db.session.query(Voter).delete()
+    db.session.commit()
+    monkeypatch.setattr(imports, "BULK_FROM", 10)
+    summary = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=10, end_batch=db.session.commit)
+    assert summary.imported == 25
+    voters = db.session.query(Voter).order_by(Voter.id).all()
+    assert [tuple(getattr(v, c) for c in columns) for v in voters] == batched
+    assert [v.family_name for v in voters] == [f"Family{n}" for n in range(25)]
+    assert all(numbers.is_valid(v.voter_number) for v in voters)
+    assert [v.voter_number for v in voters] == sorted(v.voter_number for v in voters)
+    assert db.session.query(AuditEntry).filter_by(entity_type="VoterImport").count() == entries + 3

@@ -72,9 +72,13 @@ def keys(given_names: str, family_name: str, sex: str) -> tuple[str, str, str]:
     """(key_names, key_given, key_family) for the voter table's indexed columns."""
     # First tokens of each: a swapped name then gives the same pair, and a dropped
     # middle name leaves both in place.
-    given = block_skeleton(given_names)
-    family = block_skeleton(family_name)
-    return f"{sex}:" + "|".join(sorted((given, family))), f"{sex}:{given}", f"{sex}:{family}"
+    return keys_of_skeletons(block_skeleton(given_names), block_skeleton(family_name), sex)
+
+
+def keys_of_skeletons(given: str, family: str, sex: str) -> tuple[str, str, str]:
+    """``keys`` from the names' skeletons (``block_skeleton``), worked out once per name by an import."""
+    low, high = (given, family) if given <= family else (family, given)
+    return f"{sex}:{low}|{high}", f"{sex}:{given}", f"{sex}:{family}"
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")

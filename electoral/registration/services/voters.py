@@ -173,7 +173,12 @@ def sort_key(family_name: str, given_names: str) -> str:
     rolls (Arabic names among Latin ones by their transliteration); the original
     names break ties so the order is total and stable.
     """
-    return f"{display_fold(family_name)}\x01{display_fold(given_names)}"[:200]
+    return sort_key_of_folds(display_fold(family_name), display_fold(given_names))
+
+
+def sort_key_of_folds(family_fold: str, given_fold: str) -> str:
+    """``sort_key`` from the names' folded forms (``display_fold``)."""
+    return f"{family_fold}\x01{given_fold}"[:200]
 
 
 def queue_pair(session: Session, a_id: int, b_id: int, score: int, reasons: list, found_by: str) -> bool:
