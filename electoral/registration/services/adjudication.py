@@ -2,10 +2,10 @@
 
 import multiprocessing
 import os
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, or_, select, update
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from electoral.core.audit import append_entries
 from electoral.core.errors import ValidationFailed
+from electoral.core.memory import paused_gc
 from electoral.core.models import utcnow
 from electoral.geography import services as geography
 from electoral.geography.models import PollingCentre
@@ -218,22 +219,45 @@ class _Snapshot:
     involving: set[int] | None = None
 
 
+def _roll_rows(session: Session, batch_size: int):
+    """The roll's voters (``_COLUMNS``) as the driver's plain tuples, in id order.
+
+    Straight from the driver's cursor, on the session's connection and transaction:
+    SQLAlchemy's rows and type conversions cost more than everything else the scan
+    does per voter while it reads. On PostgreSQL a named (server-side) cursor streams
+    the roll; SQLite's cursor steps through it. SQLite's dates come as ISO text.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    statement = select(*_COLUMNS).where(Voter.status != "removed").order_by(Voter.id)
+    sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    driver = connection.connection.driver_connection
+    cursor = driver.cursor(name="roll_scan") if dialect.name == "postgresql" else driver.cursor()
+    born_at = _COLUMNS.index(Voter.date_of_birth)
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(batch_size):
+            if dialect.name == "sqlite":
+                for row in rows:
+                    yield (*row[:born_at], date.fromisoformat(row[born_at]), *row[born_at + 1:])
+            else:
+                yield from rows
+    finally:
+        cursor.close()
+
+
 def _read_roll(session: Session, batch_size: int) -> _Snapshot:
     snap = _Snapshot()
     people, signatures, years, given, family = snap.people, snap.signatures, snap.years, snap.given, snap.family
+    given_skeleton, family_skeleton = snap.given_skeleton, snap.family_skeleton
     blocks = snap.blocks
-    # A Core select on the session's connection: the ORM's row handling would cost
-    # more than everything else done per voter here.
-    # yield_per on the statement, not the connection: on the connection it would stay set and turn the
-    # scan's later UPDATE into a server-side cursor, which PostgreSQL refuses.
-    result = session.connection().execute(
-        select(*_COLUMNS).where(Voter.status != "removed").order_by(Voter.id).execution_options(yield_per=batch_size))
     Person = dedup.Person
     names_keys = snap.names_keys
     places: list[str] = []
-    per_year: Counter[tuple[str, int, str]] = Counter()
+    per_year: dict[tuple[str, int, str], int] = {}
+    place_key, typo_word, normalise_id = dedup.place_key, dedup.typo_word, dedup.normalise_id
     for (voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type, id_number,
-         voter_number, key_names, key_given, key_family, year) in chain.from_iterable(result.partitions()):
+         voter_number, key_names, key_given, key_family, year) in _roll_rows(session, batch_size):
         index = len(people)
         person = Person(voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type,
                         id_number, voter_number)
@@ -242,13 +266,14 @@ def _read_roll(session: Session, batch_size: int) -> _Snapshot:
                           else _date_signature(person))
         years.append(year)
         names_keys.append(key_names)
-        born_in = dedup.place_key(place)
+        born_in = place_key(place)
         places.append(born_in)
-        per_year[(key_names, year, born_in)] += 1
-        given.append(dedup.typo_word(given_names))
-        family.append(dedup.typo_word(family_name))
-        snap.given_skeleton.append(key_given[2:])  # the key is "<sex>:<skeleton>"
-        snap.family_skeleton.append(key_family[2:])
+        counted = (key_names, year, born_in)
+        per_year[counted] = per_year.get(counted, 0) + 1
+        given.append(typo_word(given_names))
+        family.append(typo_word(family_name))
+        given_skeleton.append(key_given[2:])  # the key is "<sex>:<skeleton>"
+        family_skeleton.append(key_family[2:])
         # The names key is blocked across a year's margin by putting each voter in
         # its own year and the next; the single-name keys stay within one year.
         blocks[("n", key_names, year)].append(index)
@@ -256,8 +281,9 @@ def _read_roll(session: Session, batch_size: int) -> _Snapshot:
         blocks[("g", key_given, year)].append(index)
         blocks[("f", key_family, year)].append(index)
         if id_number:
-            blocks[("i", f"{id_type}:{dedup.normalise_id(id_number)}", 0)].append(index)
-    snap.namesakes = [per_year[(key, year - 1, place)] + per_year[(key, year, place)] + per_year[(key, year + 1, place)]
+            blocks[("i", f"{id_type}:{normalise_id(id_number)}", 0)].append(index)
+    count = per_year.get
+    snap.namesakes = [count((key, year - 1, place), 0) + count((key, year, place), 0) + count((key, year + 1, place), 0)
                       for key, year, place in zip(names_keys, years, places, strict=True)]
     snap.blocks = {key: members for key, members in blocks.items() if len(members) > 1}
     snap.neighbours = _one_edit_neighbours(set(given) | set(family))
@@ -340,6 +366,12 @@ def scan(session: Session, progress: Callable[[int, int], None] | None = None, b
     ``involving`` limits the pairs to those with at least one of these voters (an import).
     ``workers`` processes share the blocks (default: one per core on a large roll).
     """
+    with paused_gc():  # in the workers too: they are forked with it paused
+        return _scan(session, progress, batch_size, involving, workers)
+
+
+def _scan(session: Session, progress: Callable[[int, int], None] | None, batch_size: int,
+          involving: set[int] | None, workers: int | None) -> int:
     global _SHARED
     snap = _read_roll(session, batch_size)
     if involving is not None:

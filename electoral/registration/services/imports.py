@@ -20,7 +20,6 @@ skips pairs raised before, so scanning them again adds nothing twice.
 """
 
 import calendar
-import gc
 import hashlib
 from collections import Counter
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from electoral.core.audit import append_entries
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
+from electoral.core.memory import paused_gc
 from electoral.core.tabular import read_columns
 from electoral.geography.models import PollingCentre
 from electoral.registration.models import ID_TYPES, Voter
@@ -255,7 +255,7 @@ def import_voters(session: Session, data: bytes, filename: str, registered_by: s
     """
     if election.is_frozen(session):
         raise ValidationFailed(_("The roll is frozen: new voters can no longer be registered."))
-    with _paused_gc():
+    with paused_gc():
         good, bad = read_rows(session, data, filename, user=user, progress=progress)
     if bad and not skip_invalid:
         raise ImportFailed([LineError(r.line, r.reason) for r in bad])
@@ -274,22 +274,6 @@ def import_voters(session: Session, data: bytes, filename: str, registered_by: s
         if end_batch:
             end_batch()
     return summary
-
-
-@contextmanager
-def _paused_gc():
-    """The cyclic garbage collector paused while a file's rows are built.
-
-    A million rows are a few million new tuples and strings, none of them in a cycle:
-    the collector's passes over a growing heap took a third of the checking time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _in_batches(session: Session, good: list[CheckedRow], registered_by: str, summary: ImportSummary,
