@@ -101,14 +101,10 @@ def run(engine_label: str, database_url: str | None, data: bytes, centres: int, 
         print(f"{tag} re-run of the same file: {again.imported} imported, {again.already_imported:,} recognised "
               f"as already imported, in {time.perf_counter() - started:.1f} s")
 
-        # The same rows, already converted, with numbers of their own, through a bare executemany.
+        # The same rows, as the driver takes them, with numbers of their own, through a bare executemany.
         columns = (*imports.ROW_COLUMNS, *imports.BATCH_COLUMNS)
-        dialect = db.engine.dialect
-        date_of_birth = Voter.__table__.c.date_of_birth.type.dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
-        born = imports.ROW_COLUMNS.index("date_of_birth")
         now = "2026-06-01 00:00:00.000000" if engine_name == "sqlite" else "2026-06-01T00:00:00+00:00"
-        rows = [(*row.values[:born], date_of_birth(row.values[born]), *row.values[born + 1:],
-                 numbers.format_number(n), "active", "bench", now) for n, row in enumerate(good, start=1)]
+        rows = [(*row.values, numbers.format_number(n), "active", "bench", now) for n, row in enumerate(good, start=1)]
         full = plain_insert(rows, columns, engine_name, indexes=True)
         bare = plain_insert(rows, columns, engine_name, indexes=False)
         print(f"{tag} plain executemany of the same {len(rows):,} converted rows, one transaction, no checks, "

@@ -101,7 +101,7 @@ class Voter(Audited, db.Model):
     key_family: Mapped[str] = mapped_column(String(40))
     sort_key: Mapped[str] = mapped_column(String(200), default="")
     # A hash of the imported line: a re-run import recognises rows it already wrote.
-    import_key: Mapped[str | None] = mapped_column(String(64))
+    import_key: Mapped[str | None] = mapped_column(String(32))
     registered_by: Mapped[str] = mapped_column(String(80))
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

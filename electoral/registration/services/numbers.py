@@ -20,8 +20,8 @@ def check_digits(body: str) -> str:
 
 
 def format_number(sequence: int) -> str:
-    body = f"{sequence:0{BODY_DIGITS}d}"
-    return body + check_digits(body)
+    # check_digits of the body, from the integer itself: a bulk load numbers a million rows.
+    return f"{sequence:0{BODY_DIGITS}d}{98 - (sequence * 100) % 97:02d}"
 
 
 def is_valid(number: str) -> bool:
