@@ -22,11 +22,13 @@ skips pairs raised before, so scanning them again adds nothing twice.
 import calendar
 import hashlib
 import marshal
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import repeat
 
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
@@ -407,31 +409,19 @@ def queue_duplicates(session: Session, summary: ImportSummary) -> int:
     return adjudication.scan(session, involving=summary.voter_ids)
 
 
-def _registered_now(session: Session) -> tuple:
-    """The columns every row of a batch shares after its number (``BATCH_COLUMNS``), as the driver takes them."""
-    dialect = session.get_bind().dialect
-    # The dialect's own conversion of the time (SQLite keeps it as text), as SQLAlchemy would apply it.
-    convert = Voter.__table__.c.registered_at.type.dialect_impl(dialect).bind_processor(dialect)
-    now = datetime.now(UTC)
-    return "active", convert(now) if convert else now
-
-
 def _write_batch(session: Session, todo: list[tuple], registered_by: str) -> list[int]:
     """Insert one batch (checked values) with its numbers and its audit entry; return the new voters' ids."""
-    status, registered_at = _registered_now(session)
-    rows = [(*values, number, status, registered_by, registered_at)
-            for values, number in zip(todo, numbers.take(session, len(todo)), strict=True)]
-    return _insert_rows(session, rows, registered_by)
-
-
-NUMBER_AT = len(ROW_COLUMNS)  # where a row to insert holds its voter number
-
-
-def _insert_rows(session: Session, rows: list[tuple], registered_by: str) -> list[int]:
-    """Insert rows (``ROW_COLUMNS`` then ``BATCH_COLUMNS``) with one audit entry; return their ids."""
     connection = session.connection()
     table = Voter.__table__
     dialect = connection.dialect
+    numbers_taken = numbers.take(session, len(todo))
+    # The dialect's own conversion of the time (SQLite keeps it as text), as SQLAlchemy would apply it.
+    convert = table.c.registered_at.type.dialect_impl(dialect).bind_processor(dialect)
+    now = datetime.now(UTC)
+    # Each row is its checked values and BATCH_COLUMNS, joined by C-level calls (map, zip,
+    # repeat): a loop in Python over a million rows cost a tenth of the bulk load.
+    rows = map(operator.add, todo, zip(numbers_taken, repeat("active"), repeat(registered_by),
+                                       repeat(convert(now) if convert else now)))
     columns = (*ROW_COLUMNS, *BATCH_COLUMNS)
     if dialect.name == "postgresql":
         # COPY, on the session's own connection and transaction: several times an executemany's rate.
@@ -440,18 +430,22 @@ def _insert_rows(session: Session, rows: list[tuple], registered_by: str) -> lis
             for row in rows:
                 copy.write_row(row)
     else:
-        # A bare executemany: SQLAlchemy's per-row parameter handling would cost more than the insert.
+        # The driver's own executemany, on the session's connection and transaction:
+        # SQLAlchemy's per-row parameter handling would cost more than the insert.
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"  # noqa: S608 (the table's own column names, no input)
-        connection.exec_driver_sql(statement, rows)
-    first, last = rows[0][NUMBER_AT], rows[-1][NUMBER_AT]
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.executemany(statement, rows)
+        finally:
+            cursor.close()
+    first, last = numbers_taken[0], numbers_taken[-1]
     ids = list(connection.execute(select(Voter.id).where(
         Voter.voter_number.between(first, last)).order_by(Voter.id)).scalars())
     # One audit entry per batch, not per voter: it names the voters written and carries a
     # digest of every row's content (the row hashes kept in import_key), so the trail
     # proves what was imported at a fraction of the cost of 5,000 entries.
-    key = len(ROW_COLUMNS) - 1
-    digest = hashlib.sha256("".join(row[key] for row in rows).encode()).hexdigest()
+    digest = hashlib.sha256("".join(values[-1] for values in todo).encode()).hexdigest()
     append_entries(session, [{
         "action": "create", "entity_type": "VoterImport", "entity_id": f"{ids[0]}-{ids[-1]}", "before": None,
         "after": {"voters": len(ids), "first_number": first, "last_number": last,
