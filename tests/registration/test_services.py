@@ -437,3 +437,29 @@ def test_a_bulk_load_writes_what_batches_would(db, monkeypatch):
     assert all(numbers.is_valid(v.voter_number) for v in voters)
     assert [v.voter_number for v in voters] == sorted(v.voter_number for v in voters)
     assert db.session.query(AuditEntry).filter_by(entity_type="VoterImport").count() == entries + 3
+
+
+def test_a_bad_line_late_in_a_bulk_load_undoes_the_batches_written_before_it(db, monkeypatch):
+    from electoral.core.errors import ImportFailed
+    from electoral.registration.services import imports
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("bulk loads are SQLite's")
+    monkeypatch.setattr(imports, "BULK_FROM", 10)
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    indexes = _voter_indexes()
+    lines = _bulk_file(30).decode().split("\n")
+    lines[26] = lines[26].replace("MO-001", "NOWHERE")  # line 27 of the file, after two batches of ten
+    lines[29] = lines[29].replace(",F,", ",X,").replace(",M,", ",X,")
+    written = []
+    with pytest.raises(ImportFailed) as failure:
+        imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", "clerk", batch_size=10,
+                              progress=lambda stage, done, total: written.append(done))
+    assert written == [10, 20]  # two batches went in before the bad line came
+    assert [(error.line, error.message[:14]) for error in failure.value.errors] == [
+        (27, "no polling cen"), (30, "sex must be F ")]
+    db.session.rollback()
+    assert db.session.query(Voter).count() == 0
+    assert _voter_indexes() == indexes

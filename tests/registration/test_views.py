@@ -342,3 +342,34 @@ def test_upload_naming_a_centre_outside_the_clerks_area_imports_nothing(client, 
                             content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "<td>3</td><td>polling centre FAR-001 is outside your area</td>" in text
     assert db.session.query(Voter).count() == 0
+
+
+@pytest.mark.parametrize("skip_invalid", [False, True])
+def test_upload_of_a_file_larger_than_the_roll_loads_in_bulk_through_the_page(client, db, login_as, instance,
+                                                                              monkeypatch, skip_invalid):
+    """A file past the bulk threshold goes the one-transaction way; the page reports it as any other."""
+    from electoral.registration.services import imports
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("bulk loads are SQLite's")
+    monkeypatch.setattr(imports, "BULK_FROM", 2)
+    make_election()
+    make_centre(code="MO-01-001")
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
+            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
+            b"Flomo,Esther,F,1991-01-02,NOWHERE,national_id,N2\n"
+            b"Dolo,Musu,F,1985-02-03,MO-01-001,passport,P3\n")
+    assert imports._loads_in_bulk(db.session, data, "roll.csv")
+    form = {"file": (io.BytesIO(data), "roll.csv")} | ({"skip_invalid": "y"} if skip_invalid else {})
+    text = client.post_form("/registration/import", form, content_type="multipart/form-data",
+                            follow_redirects=True).get_data(as_text=True)
+    if skip_invalid:
+        assert "Finished: 2 voters imported, 0 were already imported" in text
+        assert 'no polling centre has the code &#34;NOWHERE&#34;' in text
+        assert sorted(v.family_name for v in db.session.query(Voter)) == ["Dolo", "Kollie"]
+    else:
+        assert "The file has 1 bad line. Nothing was imported." in text
+        assert "<td>3</td><td>no polling centre has the code" in text
+        assert db.session.query(Voter).count() == 0
