@@ -372,7 +372,9 @@ def _bulk_file(rows: int) -> bytes:
     return "\n".join(lines).encode()
 
 
-def test_a_bulk_load_killed_midway_leaves_the_roll_and_its_indexes_as_they_were(db, monkeypatch):
+@pytest.fixture
+def bulk(db, monkeypatch):
+    """On SQLite, with bulk loads from ten rows, an election and polling centre MO-001: the imports module."""
     from electoral.registration.services import imports
 
     if db.engine.dialect.name != "sqlite":
@@ -381,6 +383,11 @@ def test_a_bulk_load_killed_midway_leaves_the_roll_and_its_indexes_as_they_were(
     make_election()
     make_centre(code="MO-001")
     db.session.commit()
+    return imports
+
+
+def test_a_bulk_load_killed_midway_leaves_the_roll_and_its_indexes_as_they_were(db, bulk):
+    imports = bulk
     indexes = _voter_indexes()
     assert {"ix_voter_import_key", "ix_voter_key_names_year"} <= indexes
     data = _bulk_file(30)
@@ -439,16 +446,10 @@ def test_a_bulk_load_writes_what_batches_would(db, monkeypatch):
     assert db.session.query(AuditEntry).filter_by(entity_type="VoterImport").count() == entries + 3
 
 
-def test_a_bad_line_late_in_a_bulk_load_undoes_the_batches_written_before_it(db, monkeypatch):
+def test_a_bad_line_late_in_a_bulk_load_undoes_the_batches_written_before_it(db, bulk):
     from electoral.core.errors import ImportFailed
-    from electoral.registration.services import imports
 
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("bulk loads are SQLite's")
-    monkeypatch.setattr(imports, "BULK_FROM", 10)
-    make_election()
-    make_centre(code="MO-001")
-    db.session.commit()
+    imports = bulk
     indexes = _voter_indexes()
     lines = _bulk_file(30).decode().split("\n")
     lines[26] = lines[26].replace("MO-001", "NOWHERE")  # line 27 of the file, after two batches of ten
