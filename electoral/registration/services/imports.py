@@ -291,6 +291,10 @@ def import_voters(session: Session, data: bytes, filename: str, registered_by: s
     if election.is_frozen(session):
         raise ValidationFailed(_("The roll is frozen: new voters can no longer be registered."))
     if _loads_in_bulk(session, data, filename):
+        if progress:
+            # Reported before the load's one transaction begins, so that a job's page (which
+            # commits the stage it is told) shows the load started; its counts come at the end.
+            progress("checking", 0, data.count(b"\n"))
         summary = _bulk(session, data, filename, registered_by, user, skip_invalid, batch_size, progress)
         if end_batch:
             end_batch()
