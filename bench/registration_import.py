@@ -113,7 +113,7 @@ def run(engine_label: str, database_url: str | None, data: bytes, centres: int, 
         db.session.rollback()
         columns = (*imports.ROW_COLUMNS, *imports.BATCH_COLUMNS)
         now = "2026-06-01 00:00:00.000000" if engine_name == "sqlite" else "2026-06-01T00:00:00+00:00"
-        rows = [(*row.values, numbers.format_number(n), "active", "bench", now) for n, row in enumerate(good, start=1)]
+        rows = [(*values, numbers.format_number(n), "active", "bench", now) for n, values in enumerate(good, start=1)]
         full = plain_insert(rows, columns, engine_name, indexes=True)
         bare = plain_insert(rows, columns, engine_name, indexes=False)
         print(f"{tag} plain executemany of the same {len(rows):,} converted rows, one transaction, no checks, "

@@ -71,18 +71,6 @@ class Rejected:
     reason: str
 
 
-@dataclass(slots=True)
-class CheckedRow:
-    """A good row: its line, and the values the voter table receives (in ``ROW_COLUMNS`` order)."""
-
-    line: int
-    values: tuple
-
-    @property
-    def import_key(self) -> str:
-        return self.values[-1]
-
-
 @dataclass
 class ImportSummary:
     rows: int = 0
@@ -235,18 +223,15 @@ def checked_batches(checker: RowChecker, data: bytes, filename: str,
 
 
 def read_rows(session: Session, data: bytes, filename: str, user=None, today: date | None = None,
-              progress: Progress | None = None) -> tuple[list[CheckedRow], list[Rejected]]:
-    """Every row of the file checked: (good rows, rejected rows with their reasons)."""
+              progress: Progress | None = None) -> tuple[list[tuple], list[Rejected]]:
+    """Every row of the file checked: (good rows' values, in ``ROW_COLUMNS`` order; rejected rows with reasons)."""
     checker = RowChecker(session, user=user, today=today)
     good, bad = [], []
     approx = max(data.count(b"\n") - 1, 1)
-    check = checker.check
-    for line, values in read_columns(data, filename, ALL_COLUMNS, IMPORT_COLUMNS):
-        try:
-            good.append(CheckedRow(line, check(values)))
-        except ValueError as problem:
-            bad.append(Rejected(line, dict(zip(ALL_COLUMNS, values, strict=True)), str(problem)))
-        if progress and (len(good) + len(bad)) % PROGRESS_EVERY == 0:
+    for batch, rejected in checked_batches(checker, data, filename, PROGRESS_EVERY):
+        good.extend(batch)
+        bad.extend(rejected)
+        if progress:
             progress("checking", len(good) + len(bad), approx)
     if progress:
         progress("checking", len(good) + len(bad), len(good) + len(bad))
@@ -315,11 +300,11 @@ def import_voters(session: Session, data: bytes, filename: str, registered_by: s
     return summary
 
 
-def _in_batches(session: Session, good: list[CheckedRow], registered_by: str, summary: ImportSummary,
+def _in_batches(session: Session, good: list[tuple], registered_by: str, summary: ImportSummary,
                 batch_size: int, progress: Progress | None, end_batch: Callable[[], None] | None) -> None:
     """Write the rows in batches of one transaction each (``end_batch`` commits); skip rows written before."""
     for start in range(0, len(good), batch_size):
-        batch = [row.values for row in good[start:start + batch_size]]
+        batch = good[start:start + batch_size]
         done = dict(session.execute(select(Voter.import_key, Voter.id).where(
             Voter.import_key.in_([values[-1] for values in batch]))).all())
         _write_new(session, batch, done, registered_by, summary)
