@@ -83,7 +83,7 @@ def run(engine_label: str, database_url: str | None, data: bytes, centres: int, 
 
         print(f"{tag} load average before the import: {load_average()}")
         how = ("in bulk: one transaction, rows checked in a forked process, indexes rebuilt after"
-               if imports._loads_in_bulk(db.session, data, "roll.csv") else f"{batch_size:,}-row batches")
+               if imports._loads_in_bulk(db.session, data.count(b"\n"), "roll.csv") else f"{batch_size:,}-row batches")
         started = time.perf_counter()
         summary = imports.import_voters(db.session, data, "roll.csv", "bench", batch_size=batch_size,
                                         end_batch=db.session.commit, scan=False, skip_invalid=True)

@@ -275,12 +275,9 @@ def import_voters(session: Session, data: bytes, filename: str, registered_by: s
     """
     if election.is_frozen(session):
         raise ValidationFailed(_("The roll is frozen: new voters can no longer be registered."))
-    if _loads_in_bulk(session, data, filename):
-        if progress:
-            # Reported before the load's one transaction begins, so that a job's page (which
-            # commits the stage it is told) shows the load started; its counts come at the end.
-            progress("checking", 0, data.count(b"\n"))
-        summary = _bulk(session, data, filename, registered_by, user, skip_invalid, batch_size, progress)
+    lines = data.count(b"\n")
+    if _loads_in_bulk(session, lines, filename):
+        summary = _bulk(session, data, lines, filename, registered_by, user, skip_invalid, batch_size, progress)
         if end_batch:
             end_batch()
     else:
@@ -314,15 +311,14 @@ def _in_batches(session: Session, good: list[tuple], registered_by: str, summary
             end_batch()
 
 
-def _loads_in_bulk(session: Session, data: bytes, filename: str) -> bool:
+def _loads_in_bulk(session: Session, lines: int, filename: str) -> bool:
     """Whether to load in bulk: on SQLite, a large CSV file with at least as many lines as the roll has voters."""
     if session.get_bind().dialect.name != "sqlite" or not filename.lower().endswith((".csv", ".txt")):
         return False
-    lines = data.count(b"\n")
     return lines >= BULK_FROM and session.scalar(select(func.count()).select_from(Voter)) <= lines
 
 
-def _bulk(session: Session, data: bytes, filename: str, registered_by: str, user, skip_invalid: bool,
+def _bulk(session: Session, data: bytes, lines: int, filename: str, registered_by: str, user, skip_invalid: bool,
           batch_size: int, progress: Progress | None) -> ImportSummary:
     """Load the file in one transaction, the voter table's indexes dropped first and built again after.
 
@@ -340,12 +336,15 @@ def _bulk(session: Session, data: bytes, filename: str, registered_by: str, user
     bad line stops the writing (unless ``skip_invalid``); the checking goes on, so
     every bad line is reported, then the transaction is rolled back.
     """
+    if progress:
+        # Reported before the load's one transaction begins, so that a job's page (which
+        # commits the stage it is told) shows the load started; its counts come at the end.
+        progress("checking", 0, lines)
     summary = ImportSummary()
     checker = RowChecker(session, user=user)
     checker.settle()
     # Rows an earlier run wrote: looked up once here, the roll being no larger than the file.
     done = dict(session.execute(select(Voter.import_key, Voter.id).where(Voter.import_key.is_not(None))).all())
-    lines = max(data.count(b"\n"), 1)
     table = Voter.__table__
     with paused_gc(), _large_sqlite_cache(session), streamed_from_fork(
             lambda: _marshalled_batches(checker, data, filename, batch_size)) as batches, session.begin_nested():
@@ -362,7 +361,7 @@ def _bulk(session: Session, data: bytes, filename: str, registered_by: str, user
                 continue  # nothing more is written, but every bad line is reported
             _write_new(session, good, done, registered_by, summary)
             if progress:
-                progress("writing", summary.rows, lines)
+                progress("writing", summary.rows, max(lines, 1))
         if summary.rejected and not skip_invalid:
             raise ImportFailed([LineError(r.line, r.reason) for r in summary.rejected])
         for index in indexes:
