@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from electoral.extensions import db
 from electoral.registration.models import DuplicatePair, Voter
-from electoral.registration.services import adjudication, dedup, imports
+from electoral.registration.services import adjudication, dedup, import_rows, imports
 from electoral.registration.services.voters import Registration, register
 from electoral.registration.synthetic import Generator, _row, generate
 
@@ -122,7 +122,7 @@ def run(args, database_url):
             else:
                 original = roll.rows[generator.rng.randrange(len(roll.rows))]
                 row = dict(original)
-            born, year_only = imports.parse_date(row["date_of_birth"])
+            born, year_only = import_rows.parse_date(row["date_of_birth"])
             if row["centre_code"] not in centre_objects:
                 from electoral.geography.services import find_by_code
 

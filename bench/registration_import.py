@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from electoral.extensions import db
 from electoral.registration.models import Voter
-from electoral.registration.services import adjudication, imports, numbers
+from electoral.registration.services import adjudication, import_rows, imports, numbers
 from electoral.registration.synthetic import COLUMNS, generate
 
 
@@ -71,7 +71,7 @@ def run(engine_label: str, database_url: str | None, data: bytes, centres: int, 
         load_geography(centres=centres)
 
         started = time.perf_counter()
-        good, bad = imports.read_rows(db.session, data, "roll.csv")
+        good, bad = import_rows.read_rows(db.session, data, "roll.csv")
         checked = time.perf_counter() - started
         print(f"{tag} read and checked {len(good):,} good, {len(bad):,} bad rows in {checked:.1f} s "
               f"({len(good) / checked:,.0f} rows/s)")
@@ -109,9 +109,9 @@ def run(engine_label: str, database_url: str | None, data: bytes, centres: int, 
               f"as already imported, in {time.perf_counter() - started:.1f} s")
 
         # The same rows, as the driver takes them, with numbers of their own, through a bare executemany.
-        good, _bad = imports.read_rows(db.session, data, "roll.csv")
+        good, _bad = import_rows.read_rows(db.session, data, "roll.csv")
         db.session.rollback()
-        columns = (*imports.ROW_COLUMNS, *imports.BATCH_COLUMNS)
+        columns = (*import_rows.ROW_COLUMNS, *imports.BATCH_COLUMNS)
         now = "2026-06-01 00:00:00.000000" if engine_name == "sqlite" else "2026-06-01T00:00:00+00:00"
         rows = [(*values, numbers.format_number(n), "active", "bench", now) for n, values in enumerate(good, start=1)]
         full = plain_insert(rows, columns, engine_name, indexes=True)

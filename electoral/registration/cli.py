@@ -11,7 +11,14 @@ from electoral.core.audit import current_actor, record_export
 from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.tabular import SafeCsvWriter, TabularError
 from electoral.extensions import db
-from electoral.registration.services import adjudication, assignment, election, exports, imports
+from electoral.registration.services import (
+    adjudication,
+    assignment,
+    election,
+    exports,
+    import_rows,
+    imports,
+)
 
 
 def _date(value):
@@ -110,9 +117,9 @@ def import_command(file, skip_invalid, rejects, batch_size):
         rejects = rejects or f"{file}.rejects.csv"
         with open(rejects, "w", newline="", encoding="utf-8") as out:
             writer = SafeCsvWriter(out)
-            writer.writerow(["line", *imports.ALL_COLUMNS, "reason"])
+            writer.writerow(["line", *import_rows.ALL_COLUMNS, "reason"])
             for row in summary.rejected:
-                writer.writerow([row.line, *(row.values.get(c, "") for c in imports.ALL_COLUMNS), row.reason])
+                writer.writerow([row.line, *(row.values.get(c, "") for c in import_rows.ALL_COLUMNS), row.reason])
         click.echo(f"{len(summary.rejected)} bad lines written to {rejects}.", err=True)
     click.echo(f"Read {summary.rows} rows: imported {summary.imported}, already imported "
                f"{summary.already_imported}, rejected {len(summary.rejected)}; "

@@ -33,7 +33,7 @@ from electoral.registration.forms import (
     TransferForm,
 )
 from electoral.registration.services import dedup, election, exports, roll, voters
-from electoral.registration.services.imports import parse_date
+from electoral.registration.services.import_rows import parse_date
 
 bp = Blueprint("registration", __name__, url_prefix="/registration", template_folder="templates")
 

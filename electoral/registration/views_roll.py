@@ -29,7 +29,7 @@ from electoral.registration.services import (
     assignment,
     election,
     exports,
-    imports,
+    import_rows,
     jobs,
     roll,
 )
@@ -226,7 +226,7 @@ def import_file():
     recent = db.session.scalars(db.select(ImportJob).where(ImportJob.user_id == current_user.id)
                                 .order_by(ImportJob.id.desc()).limit(5)).all()
     return render_template("registration/import.html", form=form, recent=recent,
-                           columns=imports.IMPORT_COLUMNS, optional=imports.IMPORT_OPTIONAL), \
+                           columns=import_rows.IMPORT_COLUMNS, optional=import_rows.IMPORT_OPTIONAL), \
         (400 if form.errors else 200)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from electoral.core.models import AuditEntry
 from electoral.registration.models import DuplicatePair, Voter
 from electoral.registration.services import adjudication, dedup
-from electoral.registration.services.imports import parse_date
+from electoral.registration.services.import_rows import parse_date
 from electoral.registration.synthetic import KINDS, NEGATIVE_KINDS, generate
 from tests.factories import make_centre
 from tests.registration.factories import make_election, make_voter

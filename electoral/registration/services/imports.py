@@ -1,36 +1,30 @@
 """Bulk import of registrations made offline: check every line, then write in batches.
 
-Every row is checked before anything is written, so a file with a bad line imports
-nothing (unless the caller asks to skip bad lines). Checking a row builds the very
-tuple the voter table receives (blocking and sorting keys included), with the
-lookups done once per file: polling centres by code, the user's scope per centre,
-the keys of each distinct name. Rows are then written in batches, one transaction
-each, with a bare executemany (an ORM object per row would cost many times the
-insert), voter numbers taken for the whole batch at once, and one audit entry for
-the batch in the same transaction. On SQLite a large file at least the size of the
-roll (a first national load, a big kit) goes in one transaction instead, with the
-voter table's indexes built again after the rows rather than row by row (``_bulk``).
+Every row is checked before anything is written (see import_rows.py), so a file
+with a bad line imports nothing (unless the caller asks to skip bad lines). Rows are
+then written in batches, one transaction each, with a bare executemany (an ORM
+object per row would cost many times the insert), voter numbers taken for the whole
+batch at once, and one audit entry for the batch in the same transaction. On SQLite
+a large file at least the size of the roll (a first national load, a big kit) goes
+in one transaction instead, with the voter table's indexes built again after the
+rows rather than row by row (``_bulk``).
 
-Each row carries a hash of its content and of how many identical rows came before
-it in the file (``import_key``): a re-run of a killed import skips the rows already
-written, and no one is imported twice. The duplicate scan at the end compares every
-row of the file, the ones written before a kill included, with the roll and with
-each other, so a re-run also queues the pairs a killed run did not reach; the queue
-skips pairs raised before, so scanning them again adds nothing twice.
+A re-run of a killed import skips the rows already written, recognised by their
+``import_key``, and no one is imported twice. The duplicate scan at the end compares
+every row of the file, the ones written before a kill included, with the roll and
+with each other, so a re-run also queues the pairs a killed run did not reach; the
+queue skips pairs raised before, so scanning them again adds nothing twice.
 """
 
-import calendar
 import hashlib
 import marshal
 import operator
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from itertools import repeat
 
-from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -39,36 +33,23 @@ from electoral.core.audit import append_entries
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.forked import streamed_from_fork
 from electoral.core.memory import paused_gc
-from electoral.core.tabular import read_columns
-from electoral.geography.models import PollingCentre
-from electoral.registration.models import ID_TYPES, Voter
-from electoral.registration.services import adjudication, dedup, election, names, numbers
-from electoral.registration.services.voters import YEAR_ONLY_DAY, sort_key_of_folds
+from electoral.registration.models import Voter
+from electoral.registration.services import adjudication, election, numbers
+from electoral.registration.services.import_rows import (
+    ALL_COLUMNS,
+    ROW_COLUMNS,
+    Progress,
+    Rejected,
+    RowChecker,
+    checked_batches,
+    read_rows,
+)
 
-IMPORT_COLUMNS = ["family_name", "given_names", "sex", "date_of_birth", "centre_code", "id_type"]
-IMPORT_OPTIONAL = ["father_name", "place_of_birth", "id_number", "phone"]
-ALL_COLUMNS = ["family_name", "given_names", "father_name", "sex", "date_of_birth", "place_of_birth",
-               "centre_code", "id_type", "id_number", "phone"]
-SEX_WORDS = {"f": "F", "female": "F", "femme": "F", "feminin": "F", "m": "M", "male": "M", "homme": "M",
-             "masculin": "M", "ذكر": "M", "أنثى": "F", "انثى": "F"}
-DOCUMENT_TYPES = tuple(t for t in ID_TYPES if t != "attestation")
-# The voter table's columns in the order the checked rows carry them; the rest are set per batch.
-ROW_COLUMNS = ("family_name", "given_names", "father_name", "sex", "date_of_birth", "birth_year_only",
-               "birth_year", "place_of_birth", "centre_id", "id_type", "id_number", "phone",
-               "key_names", "key_given", "key_family", "sort_key", "import_key")
+# The voter table's columns set per batch, after the checked values (ROW_COLUMNS).
 BATCH_COLUMNS = ("voter_number", "status", "registered_by", "registered_at")
-IMPORT_KEY_LENGTH = 32  # hex digits of SHA-256 kept (Voter.import_key)
-PROGRESS_EVERY = 20_000  # rows between two progress reports while checking
 # Smaller files go in batches, a commit each: a few seconds' work at most, and clerks
 # registering meanwhile wait for one batch, never for the whole file (see _bulk).
 BULK_FROM = 20_000
-
-
-@dataclass
-class Rejected:
-    line: int
-    values: dict[str, str]
-    reason: str
 
 
 @dataclass
@@ -80,162 +61,6 @@ class ImportSummary:
     pairs_queued: int = 0
     # Every voter of the file, written now or by an earlier run: the duplicate scan's subjects.
     voter_ids: set[int] = field(default_factory=set, repr=False)
-
-
-Progress = Callable[[str, int, int], None]  # (stage "checking", "writing" or "scanning", rows done, rows in all)
-
-
-def parse_date(text: str) -> tuple[date, bool]:
-    """A date of birth as people write it: 1990-05-14, 14/05/1990, or only the year 1990."""
-    text = text.strip()
-    if len(text) == 4 and text.isdigit():
-        return date(int(text), *YEAR_ONLY_DAY), True
-    if len(text) == 10 and text[4] == "-":
-        try:
-            return date.fromisoformat(text), False
-        except ValueError:
-            pass
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text, pattern).date(), False
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-class RowChecker:
-    """Checks rows against the rules, with every lookup a rule needs done once per file."""
-
-    def __init__(self, session: Session, user=None, today: date | None = None):
-        settings = election.require(session)
-        self.polling_day, self.minimum_age = settings.polling_day, settings.minimum_age
-        self.today = today or date.today()
-        # Old enough on polling day means born on or before this day (28 February when the
-        # polling day is 29 February and that year, minimum_age earlier, has none).
-        day, year = self.polling_day, self.polling_day.year - self.minimum_age
-        leap_day_missing = (day.month, day.day) == (2, 29) and not calendar.isleap(year)
-        self.born_by = date(year, 2, 28) if leap_day_missing else day.replace(year=year)
-        self.user = user
-        # Plain ids by code: the caller may commit while rows are checked (a job's progress),
-        # and an expired centre object would be read again from the database at each use.
-        self.centres = {c.code: (c.id, c) for c in session.scalars(select(PollingCentre))}
-        self._in_scope: dict[int, bool] = {}
-        self._names: dict[str, tuple[str, str]] = {}
-        # SQLite keeps dates as ISO text: rows carry it ready, as SQLAlchemy would convert it.
-        self._dates_as_text = session.get_bind().dialect.name == "sqlite"
-        self._seen: Counter[bytes] = Counter()
-
-    def settle(self) -> None:
-        """Look up now what checking rows would look up later: a forked checker must not query."""
-        for centre_id, centre in self.centres.values():
-            self._allowed(centre_id, centre)
-        get_locale()
-        get_translations()
-
-    def _allowed(self, centre_id: int, centre: PollingCentre) -> bool:
-        allowed = self._in_scope.get(centre_id)
-        if allowed is None:
-            allowed = self._in_scope[centre_id] = self.user is None or self.user.can_act_in(centre)
-        return allowed
-
-    def _name(self, text: str) -> tuple[str, str]:
-        # The same names come back thousands of times in a roll (whole given names far less
-        # often than each name alone): work out each name's skeleton and folded form once.
-        found = self._names.get(text)
-        if found is None:
-            found = self._names[text] = (names.block_skeleton(text), names.display_fold(text))
-        return found
-
-    def _name_keys(self, given: str, family: str, sex: str) -> tuple[str, str, str, str]:
-        given_skeleton, given_fold = self._name(given)
-        family_skeleton, family_fold = self._name(family)
-        return (*dedup.keys_of_skeletons(given_skeleton, family_skeleton, sex),
-                sort_key_of_folds(family_fold, given_fold))
-
-    def check(self, values: tuple[str, ...]) -> tuple:
-        """The voter table's values for a row read in ``ALL_COLUMNS`` order (``ROW_COLUMNS``).
-
-        ValueError with every reason the row breaks a rule.
-        """
-        family, given, father, sex_text, born_text, place, centre_code, id_type_text, id_number, phone = values
-        problems = []
-        if not family:
-            problems.append(_("%(column)s is empty", column="family_name"))
-        if not given:
-            problems.append(_("%(column)s is empty", column="given_names"))
-        sex = SEX_WORDS.get(sex_text.lower())
-        if sex is None:
-            problems.append(_("sex must be F or M, not \"%(value)s\"", value=sex_text))
-        born, year_only = None, False
-        try:
-            born, year_only = parse_date(born_text)
-        except ValueError:
-            problems.append(_("date_of_birth \"%(value)s\" is not a date (YYYY-MM-DD, DD/MM/YYYY or YYYY)",
-                              value=born_text))
-        if born is not None:
-            if born > self.today:
-                problems.append(_("date of birth is in the future"))
-            elif born > self.born_by:
-                problems.append(_("under %(min)d on polling day", min=self.minimum_age))
-        centre_id, centre = self.centres.get(centre_code, (None, None))
-        if centre_id is None:
-            problems.append(_("no polling centre has the code \"%(code)s\"", code=centre_code))
-        elif not self._allowed(centre_id, centre):
-            problems.append(_("polling centre %(code)s is outside your area", code=centre_code))
-        id_type = id_type_text.lower()
-        if id_type not in DOCUMENT_TYPES:
-            problems.append(_("id_type must be one of %(types)s", types=", ".join(DOCUMENT_TYPES)))
-        elif not id_number:
-            problems.append(_("id_number is empty"))
-        if problems:
-            raise ValueError("; ".join(problems))
-        # The row's content, as read: with how many identical rows came before it, its import key.
-        content = "\x1f".join(values)
-        # 128 bits of SHA-256: no two rows of a national roll collide, and the key's index
-        # is half the size of a whole digest's.
-        first = hashlib.sha256(f"{content}\x1e0".encode()).digest()[:16]
-        # Counted by the first copy's digest, not by the text: a million rows' texts held
-        # until the end would slow the whole check down.
-        occurrence = self._seen[first]
-        self._seen[first] = occurrence + 1
-        key = first.hex() if not occurrence else \
-            hashlib.sha256(f"{content}\x1e{occurrence}".encode()).hexdigest()[:IMPORT_KEY_LENGTH]
-        key_names, key_given, key_family, sorting = self._name_keys(given, family, sex)
-        return (family, given, father or None, sex, born.isoformat() if self._dates_as_text else born, year_only,
-                born.year, place or None, centre_id, id_type, id_number, phone or None, key_names, key_given,
-                key_family, sorting, key)
-
-
-def checked_batches(checker: RowChecker, data: bytes, filename: str,
-                    batch_size: int) -> Iterator[tuple[list[tuple], list[Rejected]]]:
-    """The file's rows checked, in batches: (values of ``batch_size`` good rows, the rows rejected meanwhile)."""
-    good, bad = [], []
-    check = checker.check
-    for line, values in read_columns(data, filename, ALL_COLUMNS, IMPORT_COLUMNS):
-        try:
-            good.append(check(values))
-        except ValueError as problem:
-            bad.append(Rejected(line, dict(zip(ALL_COLUMNS, values, strict=True)), str(problem)))
-        if len(good) == batch_size:
-            yield good, bad
-            good, bad = [], []
-    yield good, bad
-
-
-def read_rows(session: Session, data: bytes, filename: str, user=None, today: date | None = None,
-              progress: Progress | None = None) -> tuple[list[tuple], list[Rejected]]:
-    """Every row of the file checked: (good rows' values, in ``ROW_COLUMNS`` order; rejected rows with reasons)."""
-    checker = RowChecker(session, user=user, today=today)
-    good, bad = [], []
-    approx = max(data.count(b"\n") - 1, 1)
-    for batch, rejected in checked_batches(checker, data, filename, PROGRESS_EVERY):
-        good.extend(batch)
-        bad.extend(rejected)
-        if progress:
-            progress("checking", len(good) + len(bad), approx)
-    if progress:
-        progress("checking", len(good) + len(bad), len(good) + len(bad))
-    return good, bad
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from electoral.core.models import utcnow
 from electoral.core.tabular import TabularError, read_table
 from electoral.extensions import INSTANCE_PATH
 from electoral.registration.models import ImportJob, ScanJob
-from electoral.registration.services import adjudication, election, imports
+from electoral.registration.services import adjudication, election, import_rows, imports
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def imports_dir() -> Path:
 
 def precheck(data: bytes, filename: str) -> None:
     """Raise TabularError now for a file that cannot be read (type, encoding, header, first rows)."""
-    for number, _row in enumerate(read_table(data, filename, imports.IMPORT_COLUMNS, imports.IMPORT_OPTIONAL)):
+    for number, _row in enumerate(read_table(data, filename, import_rows.IMPORT_COLUMNS, import_rows.IMPORT_OPTIONAL)):
         if number >= PRECHECK_ROWS:
             break
 
