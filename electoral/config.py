@@ -1,7 +1,9 @@
 """Settings from the environment, with safe defaults for one laptop."""
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 LANGUAGES = {
@@ -21,10 +23,18 @@ def _secret_key(instance_path: Path) -> str:
     key_file = instance_path / "secret_key"
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
-        # Written with 0600 so other local users cannot forge sessions.
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
+        # Written whole to a file of this process's own (0600, so other local users cannot
+        # forge sessions), then linked into place: processes starting together (gunicorn or
+        # test workers on a fresh instance) all try, the first link wins, and none reads a
+        # key half written or finds the file already there and fails.
+        fd, own = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+            with contextlib.suppress(FileExistsError):
+                os.link(own, key_file)
+        finally:
+            os.unlink(own)
     return key_file.read_text().strip()
 
 
