@@ -1,5 +1,6 @@
 """The registration pages as clerks, supervisors, administrators and others see them."""
 
+import functools
 import io
 from datetime import date
 
@@ -342,6 +343,48 @@ def test_upload_naming_a_centre_outside_the_clerks_area_imports_nothing(client, 
                             content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "<td>3</td><td>polling centre FAR-001 is outside your area</td>" in text
     assert db.session.query(Voter).count() == 0
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_an_upload_that_fails_while_writing_says_to_upload_it_again_and_the_rerun_adds_nobody_twice(
+        client, db, login_as, instance, monkeypatch, bulk):
+    """Batches written before a failure stay, a bulk load leaves nothing: the same advice holds for both."""
+    from electoral.registration.models import ImportJob
+    from electoral.registration.services import imports
+
+    if bulk and db.engine.dialect.name != "sqlite":
+        pytest.skip("bulk loads are SQLite's")
+    monkeypatch.setattr(imports, "BULK_FROM", 2 if bulk else 10**9)
+    monkeypatch.setattr(imports, "import_voters", functools.partial(imports.import_voters, batch_size=2))
+    write_batch, calls = imports._write_batch, []
+
+    def write_failing_the_second_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("No space left on device")
+        return write_batch(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "_write_batch", write_failing_the_second_batch)
+    make_election()
+    make_centre(code="MO-01-001")
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    data = b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n" + b"".join(
+        b"%s,Amara,F,1990-01-0%d,MO-01-001,national_id,N%d\n" % (name, day, day)
+        for day, name in enumerate((b"Kollie", b"Flomo", b"Dolo", b"Weah", b"Sirleaf"), start=1))
+
+    def upload() -> str:
+        return client.post_form("/registration/import", {"file": (io.BytesIO(data), "kit-9.csv")},
+                                content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+
+    text = upload()
+    assert db.session.query(ImportJob).one().status == "failed"
+    assert "The import failed. Import the same file again: rows already written are recognised" in text
+    written = db.session.query(Voter).count()
+    assert written == (0 if bulk else 2)
+    text = upload()
+    assert f"Finished: {5 - written} voters imported, {written} were already imported" in text
+    assert db.session.query(Voter).count() == 5
 
 
 @pytest.mark.parametrize("skip_invalid", [False, True])
