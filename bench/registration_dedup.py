@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from electoral.extensions import db
 from electoral.registration.models import DuplicatePair, Voter
-from electoral.registration.services import adjudication, dedup, import_rows, imports
+from electoral.registration.services import dedup, duplicate_scan, import_rows, imports
 from electoral.registration.services.voters import Registration, register
 from electoral.registration.synthetic import Generator, _row, generate
 
@@ -68,7 +68,7 @@ def run(args, database_url):
         memory_before = peak_memory_mib()
         cpu_before = cpu_seconds()
         started = time.perf_counter()
-        found = adjudication.scan(db.session, workers=args.workers)
+        found = duplicate_scan.scan(db.session, workers=args.workers)
         db.session.commit()
         scan_time = time.perf_counter() - started
         own_cpu, workers_cpu = (after - before for after, before in zip(cpu_seconds(), cpu_before, strict=True))

@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from electoral.extensions import db
 from electoral.registration.models import Voter
-from electoral.registration.services import adjudication, import_rows, imports, numbers
+from electoral.registration.services import duplicate_scan, import_rows, imports, numbers
 from electoral.registration.synthetic import COLUMNS, generate
 
 
@@ -96,7 +96,7 @@ def run(engine_label: str, database_url: str | None, data: bytes, centres: int, 
         if scan:
             started = time.perf_counter()
             ids = set(db.session.scalars(select(Voter.id)))
-            pairs = adjudication.scan(db.session, involving=ids)
+            pairs = duplicate_scan.scan(db.session, involving=ids)
             db.session.commit()
             scanned = time.perf_counter() - started
             print(f"{tag} duplicate scan of the imported rows (the import's last step): {pairs:,} pairs queued "

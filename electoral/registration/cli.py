@@ -12,8 +12,8 @@ from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.tabular import SafeCsvWriter, TabularError
 from electoral.extensions import db
 from electoral.registration.services import (
-    adjudication,
     assignment,
+    duplicate_scan,
     election,
     exports,
     import_rows,
@@ -139,7 +139,7 @@ def dedup_command():
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
-        found = adjudication.scan(db.session, progress=progress)
+        found = duplicate_scan.scan(db.session, progress=progress)
     db.session.commit()
     click.echo(f"{found} new possible duplicate pairs queued.")
 

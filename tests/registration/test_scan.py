@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from electoral.core.models import AuditEntry
 from electoral.registration.models import DuplicatePair, Voter
-from electoral.registration.services import adjudication, dedup
+from electoral.registration.services import dedup, duplicate_scan
 from electoral.registration.services.import_rows import parse_date
 from electoral.registration.synthetic import KINDS, NEGATIVE_KINDS, generate
 from tests.factories import make_centre
@@ -27,7 +27,7 @@ def test_scan_finds_a_typo_in_the_family_name_among_many_namesakes(db):
                       id_type="passport")
     for n, family in enumerate(["Kamara", "Sesay", "Conteh", "Bangura", "Koroma"]):
         make_voter(centre, given_names="Mohamed", family_name=family, sex="M", date_of_birth=date(1990, 5, 14 + n))
-    assert adjudication.scan(db.session) == 1
+    assert duplicate_scan.scan(db.session) == 1
     assert _pairs(db.session) == {(original.id, typo.id)}
 
 
@@ -41,8 +41,8 @@ def test_scan_in_two_processes_queues_the_same_pairs_as_in_one(db, monkeypatch):
         second = make_voter(centre, given_names=family, family_name=given, date_of_birth=born,  # swapped
                             id_type="passport")
         expected.add((first.id, second.id))
-    monkeypatch.setattr(adjudication, "_CHUNK", 2)  # several chunks, so both processes get work
-    assert adjudication.scan(db.session, workers=2) == 3
+    monkeypatch.setattr(duplicate_scan, "_CHUNK", 2)  # several chunks, so both processes get work
+    assert duplicate_scan.scan(db.session, workers=2) == 3
     assert _pairs(db.session) == expected
     assert db.session.get(Voter, min(expected)[0]).status == "possible_duplicate"
 
@@ -51,7 +51,7 @@ def test_scan_records_its_pairs_in_the_audit_trail(db):
     make_election()
     first = make_voter(given_names="Fatu", family_name="Sesay", id_number="X1")
     second = make_voter(given_names="Fatu", family_name="Sesay", id_number="X1")
-    adjudication.scan(db.session)
+    duplicate_scan.scan(db.session)
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "DuplicateScan")).one()
     assert entry.after["pairs"] == [[first.id, second.id]]
     assert entry.after["marked_possible_duplicate"] == [first.id, second.id]
@@ -62,7 +62,7 @@ def test_scan_progress_ends_at_the_number_of_voters(db):
     for _ in range(3):
         make_voter()
     seen = []
-    adjudication.scan(db.session, progress=lambda done, total: seen.append((done, total)))
+    duplicate_scan.scan(db.session, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (3, 3)
 
 

@@ -7,7 +7,14 @@ import pytest
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import AuditEntry
 from electoral.registration.models import DuplicatePair, RollChange, Voter
-from electoral.registration.services import adjudication, assignment, election, numbers, roll
+from electoral.registration.services import (
+    adjudication,
+    assignment,
+    duplicate_scan,
+    election,
+    numbers,
+    roll,
+)
 from electoral.registration.services.voters import PossibleDuplicates, register
 from tests.factories import make_centre, make_district, make_station, make_user
 from tests.registration.factories import make_election, make_voter, registration
@@ -146,7 +153,7 @@ def test_pair_decided_not_duplicate_restores_both_and_is_not_raised_again(db):
     pair = db.session.query(DuplicatePair).one()
     adjudication.decide(db.session, pair, False, "sup")
     assert first.status == second.status == "active"
-    assert adjudication.scan(db.session) == 0
+    assert duplicate_scan.scan(db.session) == 0
     assert db.session.query(DuplicatePair).count() == 1
 
 
@@ -168,7 +175,7 @@ def test_batch_scan_queues_planted_duplicates_only(db):
     original = make_voter(centre, family_name="Sesay", given_names="Fatu", sex="F", id_number="X1")
     make_voter(centre, family_name="Fatu", given_names="Sesay", sex="F", id_number="X1")  # swapped names
     make_voter(centre, family_name="Sesay", given_names="Aminata", sex="F", id_number="X9")
-    assert adjudication.scan(db.session) == 1
+    assert duplicate_scan.scan(db.session) == 1
     assert db.session.query(DuplicatePair).one().voter_a_id == original.id
 
 

@@ -34,7 +34,7 @@ from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.forked import streamed_from_fork
 from electoral.core.memory import paused_gc
 from electoral.registration.models import Voter
-from electoral.registration.services import adjudication, election, numbers
+from electoral.registration.services import duplicate_scan, election, numbers
 from electoral.registration.services.import_rows import (
     ALL_COLUMNS,
     ROW_COLUMNS,
@@ -219,7 +219,7 @@ def queue_duplicates(session: Session, summary: ImportSummary) -> int:
     """Queue the pairs the file's voters make with the roll and with each other; return how many are new."""
     if not summary.voter_ids:
         return 0
-    return adjudication.scan(session, involving=summary.voter_ids)
+    return duplicate_scan.scan(session, involving=summary.voter_ids)
 
 
 def _write_batch(session: Session, todo: list[tuple], registered_by: str) -> list[int]:

@@ -15,7 +15,7 @@ from electoral.core.models import utcnow
 from electoral.core.tabular import TabularError, read_table
 from electoral.extensions import INSTANCE_PATH
 from electoral.registration.models import ImportJob, ScanJob
-from electoral.registration.services import adjudication, election, import_rows, imports
+from electoral.registration.services import duplicate_scan, election, import_rows, imports
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def run_scan(session: Session, job_id: int) -> None:
     # "running" until the end; PostgreSQL shows the count as it goes.
     sqlite = engine.dialect.name == "sqlite"
     try:
-        found = adjudication.scan(session, progress=None if sqlite else progress)
+        found = duplicate_scan.scan(session, progress=None if sqlite else progress)
     except Exception:
         session.rollback()
         job = session.get(ScanJob, job_id)

@@ -1,0 +1,372 @@
+"""The batch duplicate scan: the whole roll compared block by block, new pairs queued for a supervisor."""
+
+import multiprocessing
+import os
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from electoral.core.audit import append_entries
+from electoral.core.memory import paused_gc
+from electoral.registration.models import DuplicatePair, Voter
+from electoral.registration.services import dedup
+
+# The scan compares only pairs that could be one person, found without comparing
+# every pair of a block:
+#
+# * names blocks (both first name skeletons, sex, birth year and the next): every
+#   spelling, script, swap, middle-name and date variant lands here; within a block
+#   only birthdays that can be one date are paired (see _date_signature);
+# * given-name and family-name blocks (sex, one first-name skeleton, birth year) are
+#   there for a one-letter typo in the other name, which can move its skeleton (a
+#   typo in a vowel adds a consonant). Only pairs whose other first names are one
+#   edit apart as written (two words one edit apart share a one-deletion variant)
+#   are compared: that leaves out the thousands of people per block who merely
+#   share a common first name. Pairs whose other first names' skeletons are one
+#   edit apart are compared too: across scripts a skeleton can differ by one sound
+#   (القذافي / Gaddafi: ق is written g; عثمان / Osman: ث is written s);
+# * ID blocks: the same document number.
+#
+# Blocks are independent, so they are shared out between processes (forked after
+# the roll is read, so the roll is read once); each returns the matches it found.
+
+_COLUMNS = (Voter.id, Voter.family_name, Voter.given_names, Voter.father_name, Voter.sex,
+            Voter.date_of_birth, Voter.birth_year_only, Voter.place_of_birth, Voter.id_type,
+            Voter.id_number, Voter.voter_number, Voter.key_names, Voter.key_given, Voter.key_family,
+            Voter.birth_year)
+PARALLEL_FROM = 100_000  # below this many voters, starting processes costs more than it saves
+_CHUNK = 20_000  # block members per piece of work handed to a process
+
+
+def _quick_date_link(a: dedup.Person, b: dedup.Person) -> bool:
+    """A cheap filter before the full comparison: could these two dates be one birthday?"""
+    da, db = a.date_of_birth, b.date_of_birth
+    if abs(da.year - db.year) > 1:
+        return False
+    if a.birth_year_only or b.birth_year_only or da == db:
+        return True
+    if da.year == db.year:
+        return (da.month, da.day) in ((1, 1), (db.day, db.month)) or (db.month, db.day) == (1, 1)
+    return (da.month, da.day) == (db.month, db.day)
+
+
+def _date_signature(person: dedup.Person) -> str:
+    """Birthdays that can be one person's share a signature: the day and month in either order.
+
+    A year-only date, or 1 January (the usual default), can be anyone's birthday in
+    that year: "*" marks them to be compared with the whole block.
+    """
+    born = person.date_of_birth
+    if person.birth_year_only or (born.month, born.day) == (1, 1):
+        return "*"
+    low, high = sorted((born.month, born.day))
+    return f"{low}-{high}"
+
+
+def _by_signature(members: list[int], signatures: list[str]) -> dict[str, list[int]]:
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for index in members:
+        buckets[signatures[index]].append(index)
+    return buckets
+
+
+def _pairs_within(members: list[int], signatures: list[str]):
+    """Index pairs worth comparing within one block: same date signature, or one of them a wildcard."""
+    buckets = _by_signature(members, signatures)
+    wild = buckets.pop("*", [])
+    for bucket in buckets.values():
+        for i, first in enumerate(bucket):
+            for second in bucket[i + 1:]:
+                yield first, second
+    for i, first in enumerate(wild):
+        for second in wild[i + 1:]:
+            yield first, second
+        for bucket in buckets.values():
+            for second in bucket:
+                yield first, second
+
+
+def _pairs_across(left: list[int], right: list[int], signatures: list[str]):
+    """Pairs of one member of ``left`` and one of ``right`` whose dates can be one birthday."""
+    buckets = _by_signature(right, signatures)
+    wild = buckets.get("*", [])
+    everyone = [index for bucket in buckets.values() for index in bucket]
+    for first in left:
+        signature = signatures[first]
+        if signature == "*":
+            yield from ((first, second) for second in everyone)
+            continue
+        for second in buckets.get(signature, ()):
+            yield first, second
+        for second in wild:
+            yield first, second
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _one_edit_neighbours(words: set[str]) -> dict[str, set[str]]:
+    """For each word, the others at most one edit away (they share a one-deletion variant)."""
+    variants: dict[str, set[str]] = defaultdict(set)
+    for word in words:
+        variants[word].add(word)
+        for variant in _deletions(word):
+            variants[variant].add(word)
+    neighbours: dict[str, set[str]] = {}
+    for word in words:
+        found = set(variants[word])
+        for variant in _deletions(word):
+            found |= variants.get(variant, set())
+        found.discard(word)
+        if found:
+            neighbours[word] = found
+    return neighbours
+
+
+@dataclass
+class _Snapshot:
+    """The roll as the scan holds it in memory, with its blocks."""
+
+    people: list[dedup.Person] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    given: list[str] = field(default_factory=list)  # first given name as written (see dedup.typo_word)
+    family: list[str] = field(default_factory=list)  # first family name as written
+    given_skeleton: list[str] = field(default_factory=list)
+    family_skeleton: list[str] = field(default_factory=list)
+    names_keys: list[str] = field(default_factory=list)
+    namesakes: list[int] = field(default_factory=list)  # same names, born within a year in one place (dedup.compare)
+    # (kind, key, year) -> member indexes; kind "n" names, "g" given name, "f" family name, "i" ID
+    blocks: dict[tuple[str, str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
+    neighbours: dict[str, set[str]] = field(default_factory=dict)  # written first names one edit apart
+    skeleton_neighbours: dict[str, set[str]] = field(default_factory=dict)
+    involving: set[int] | None = None
+
+
+def _roll_rows(session: Session, batch_size: int):
+    """The roll's voters (``_COLUMNS``) as the driver's plain tuples, in id order.
+
+    Straight from the driver's cursor, on the session's connection and transaction:
+    SQLAlchemy's rows and type conversions cost more than everything else the scan
+    does per voter while it reads. On PostgreSQL a named (server-side) cursor streams
+    the roll; SQLite's cursor steps through it. SQLite's dates come as ISO text.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    statement = select(*_COLUMNS).where(Voter.status != "removed").order_by(Voter.id)
+    sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    driver = connection.connection.driver_connection
+    cursor = driver.cursor(name="roll_scan") if dialect.name == "postgresql" else driver.cursor()
+    born_at = _COLUMNS.index(Voter.date_of_birth)
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(batch_size):
+            if dialect.name == "sqlite":
+                for row in rows:
+                    yield (*row[:born_at], date.fromisoformat(row[born_at]), *row[born_at + 1:])
+            else:
+                yield from rows
+    finally:
+        cursor.close()
+
+
+def _read_roll(session: Session, batch_size: int) -> _Snapshot:
+    snap = _Snapshot()
+    people, signatures, years, given, family = snap.people, snap.signatures, snap.years, snap.given, snap.family
+    given_skeleton, family_skeleton = snap.given_skeleton, snap.family_skeleton
+    blocks = snap.blocks
+    Person = dedup.Person
+    names_keys = snap.names_keys
+    places: list[str] = []
+    per_year: dict[tuple[str, int, str], int] = {}
+    place_key, typo_word, normalise_id = dedup.place_key, dedup.typo_word, dedup.normalise_id
+    for (voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type, id_number,
+         voter_number, key_names, key_given, key_family, year) in _roll_rows(session, batch_size):
+        index = len(people)
+        person = Person(voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type,
+                        id_number, voter_number)
+        people.append(person)
+        signatures.append("*" if year_only or (born.month == 1 and born.day == 1)
+                          else _date_signature(person))
+        years.append(year)
+        names_keys.append(key_names)
+        born_in = place_key(place)
+        places.append(born_in)
+        counted = (key_names, year, born_in)
+        per_year[counted] = per_year.get(counted, 0) + 1
+        given.append(typo_word(given_names))
+        family.append(typo_word(family_name))
+        given_skeleton.append(key_given[2:])  # the key is "<sex>:<skeleton>"
+        family_skeleton.append(key_family[2:])
+        # The names key is blocked across a year's margin by putting each voter in
+        # its own year and the next; the single-name keys stay within one year.
+        blocks[("n", key_names, year)].append(index)
+        blocks[("n", key_names, year + 1)].append(index)
+        blocks[("g", key_given, year)].append(index)
+        blocks[("f", key_family, year)].append(index)
+        if id_number:
+            blocks[("i", f"{id_type}:{normalise_id(id_number)}", 0)].append(index)
+    count = per_year.get
+    snap.namesakes = [count((key, year - 1, place), 0) + count((key, year, place), 0) + count((key, year + 1, place), 0)
+                      for key, year, place in zip(names_keys, years, places, strict=True)]
+    snap.blocks = {key: members for key, members in blocks.items() if len(members) > 1}
+    snap.neighbours = _one_edit_neighbours(set(given) | set(family))
+    snap.skeleton_neighbours = _one_edit_neighbours(set(snap.given_skeleton) | set(snap.family_skeleton))
+    return snap
+
+
+def _block_pairs(snap: _Snapshot, kind: str, year: int, members: list[int]):
+    """The pairs of one block worth a full comparison."""
+    if kind == "i":
+        yield from ((first, second) for i, first in enumerate(members) for second in members[i + 1:])
+        return
+    if kind == "n":
+        # A pair born in the same year is in two names blocks (its year and the next):
+        # it is compared in the later one only.
+        years = snap.years
+        yield from ((a, b) for a, b in _pairs_within(members, snap.signatures) if max(years[a], years[b]) == year)
+        return
+    # Single-name blocks: group by the other first name and pair only groups one edit
+    # apart, unless the names key is the same (then a names block compares them).
+    names_keys = snap.names_keys
+    for other, neighbours in ((snap.family if kind == "g" else snap.given, snap.neighbours),
+                              (snap.family_skeleton if kind == "g" else snap.given_skeleton, snap.skeleton_neighbours)):
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index in members:
+            groups[other[index]].append(index)
+        yield from ((a, b) for word, left in groups.items()
+                    for near in neighbours.get(word, ()) if near > word and near in groups
+                    for a, b in _pairs_across(left, groups[near], snap.signatures) if names_keys[a] != names_keys[b])
+
+
+def _scan_blocks(snap: _Snapshot, keys: list[tuple[str, str, int]]) -> dict[tuple[int, int], dedup.Match]:
+    found: dict[tuple[int, int], dedup.Match] = {}
+    people, involving = snap.people, snap.involving
+    for kind, key, year in keys:
+        for first, second in _block_pairs(snap, kind, year, snap.blocks[(kind, key, year)]):
+            if first > second:  # the older record first, whichever block found the pair
+                first, second = second, first
+            a, b = people[first], people[second]
+            if involving is not None and a.id not in involving and b.id not in involving:
+                continue
+            if kind != "i" and not _quick_date_link(a, b):
+                continue
+            pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+            if pair in found:
+                continue
+            match = dedup.compare(a, b, max(snap.namesakes[first], snap.namesakes[second]))
+            if match:
+                found[pair] = match
+    return found
+
+
+_SHARED: _Snapshot | None = None  # the roll a forked worker reads (inherited, never pickled)
+
+
+def _scan_shared(keys: list[tuple[str, str, int]]) -> tuple[int, list[tuple[int, int, int, list]]]:
+    found = _scan_blocks(_SHARED, keys)
+    work = sum(len(_SHARED.blocks[key]) for key in keys)
+    return work, [(low, high, match.score, match.reasons) for (low, high), match in found.items()]
+
+
+def _chunks(snap: _Snapshot, size: int) -> list[list[tuple[str, str, int]]]:
+    """The blocks in chunks of about ``size`` members, the ID blocks first."""
+    chunks, current, weight = [], [], 0
+    for key in sorted(snap.blocks, key=lambda k: k[0] != "i"):
+        current.append(key)
+        weight += len(snap.blocks[key])
+        if weight >= size:
+            chunks.append(current)
+            current, weight = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def scan(session: Session, progress: Callable[[int, int], None] | None = None, batch_size: int = 50_000,
+         involving: set[int] | None = None, workers: int | None = None) -> int:
+    """Compare the whole roll block by block; queue every new pair; return how many were queued.
+
+    ``involving`` limits the pairs to those with at least one of these voters (an import).
+    ``workers`` processes share the blocks (default: one per core on a large roll).
+    """
+    with paused_gc():  # in the workers too: they are forked with it paused
+        return _scan(session, progress, batch_size, involving, workers)
+
+
+def _scan(session: Session, progress: Callable[[int, int], None] | None, batch_size: int,
+          involving: set[int] | None, workers: int | None) -> int:
+    global _SHARED
+    snap = _read_roll(session, batch_size)
+    if involving is not None:
+        # Only blocks holding one of these voters can yield a pair with one of them.
+        people = snap.people
+        snap.blocks = {key: members for key, members in snap.blocks.items()
+                       if any(people[index].id in involving for index in members)}
+        snap.involving = involving
+    total = len(snap.people)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
+    chunks = _chunks(snap, _CHUNK)
+    work_total = sum(len(members) for members in snap.blocks.values()) or 1
+    results: list[tuple[int, int, int, list]] = []
+    done = 0
+    _SHARED = snap
+    try:
+        if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                outcomes = pool.imap_unordered(_scan_shared, chunks)
+                for work, found in outcomes:
+                    results.extend(found)
+                    done += work
+                    if progress:
+                        progress(total * done // work_total, total)
+        else:
+            for chunk in chunks:
+                work, found = _scan_shared(chunk)
+                results.extend(found)
+                done += work
+                if progress:
+                    progress(total * done // work_total, total)
+    finally:
+        _SHARED = None
+    del snap
+    if progress:
+        progress(total, total)
+    return _queue_found(session, results)
+
+
+def _queue_found(session: Session, results: list[tuple[int, int, int, list]]) -> int:
+    """Insert the new pairs in bulk (a pair raised or decided before is skipped) and mark their voters."""
+    known = {(a, b) for a, b in session.execute(select(DuplicatePair.voter_a_id, DuplicatePair.voter_b_id))}
+    pairs: dict[tuple[int, int], tuple[int, list]] = {}
+    for low, high, score, reasons in results:
+        if (low, high) not in known:
+            pairs.setdefault((low, high), (score, reasons))
+    if not pairs:
+        return 0
+    rows = [{"voter_a_id": low, "voter_b_id": high, "score": score, "reasons": reasons, "status": "open",
+             "found_by": "scan"} for (low, high), (score, reasons) in sorted(pairs.items())]
+    session.execute(insert(DuplicatePair), rows)
+    flagged = sorted({voter_id for pair in pairs for voter_id in pair})
+    marked = []
+    for start in range(0, len(flagged), 5000):
+        chunk = flagged[start:start + 5000]
+        ids = list(session.scalars(select(Voter.id).where(Voter.id.in_(chunk), Voter.status == "active")))
+        if ids:
+            session.execute(update(Voter).where(Voter.id.in_(ids)).values(status="possible_duplicate")
+                            .execution_options(synchronize_session=False))
+            marked.extend(ids)
+    # Bulk writes bypass the ORM's per-row audit, so the scan records one entry naming
+    # every pair it queued and every voter it marked, in the same transaction.
+    append_entries(session, [{
+        "action": "create", "entity_type": "DuplicateScan", "entity_id": f"{len(rows)} pairs", "before": None,
+        "after": {"pairs": [[low, high] for low, high in sorted(pairs)], "marked_possible_duplicate": marked},
+    }])
+    session.expire_all()
+    return len(rows)
