@@ -4,6 +4,9 @@ from electoral.observation.services.checklists import *  # noqa: F403
 from electoral.observation.services.checklists import import_xlsform, text_in  # noqa: F401
 from electoral.observation.services.dashboard import *  # noqa: F403,E402
 from electoral.observation.services.exports import *  # noqa: F403,E402
+from electoral.observation.services.filing import *  # noqa: F403
+from electoral.observation.services.incidents import *  # noqa: F403
 from electoral.observation.services.observers import *  # noqa: F403
 from electoral.observation.services.quickcount import *  # noqa: F403,E402
 from electoral.observation.services.submissions import *  # noqa: F403
+from electoral.observation.services.tokens import *  # noqa: F403

@@ -26,7 +26,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from electoral.observation.models import ChecklistTemplate, Question
-from electoral.observation.services.submissions import INCIDENT_CATEGORIES
+from electoral.observation.services.incidents import INCIDENT_CATEGORIES
 
 INCIDENT_KEYWORDS = ("INC", "INCIDENT")
 NUMBER_PREFIX = "OBS"

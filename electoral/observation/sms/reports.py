@@ -7,7 +7,7 @@ from electoral.core.auth import Role
 from electoral.observation.forms import CATEGORY_LABELS
 from electoral.observation.models import ChecklistTemplate
 from electoral.observation.services.checklists import published_templates, text_in
-from electoral.observation.services.submissions import INCIDENT_CATEGORIES
+from electoral.observation.services.incidents import INCIDENT_CATEGORIES
 from electoral.reports.registry import Param, report
 
 ROLES = [Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR, Role.OBSERVER]

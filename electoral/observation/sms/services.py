@@ -23,14 +23,10 @@ from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
 from electoral.geography.models import PollingStation
 from electoral.observation.models import ChecklistTemplate, Observer
+from electoral.observation.services.filing import Definition, may_file, published_definition
+from electoral.observation.services.incidents import report_incident
 from electoral.observation.services.observers import stations_of
-from electoral.observation.services.submissions import (
-    Definition,
-    may_file,
-    published_definition,
-    report_incident,
-    submit,
-)
+from electoral.observation.services.submissions import submit
 from electoral.observation.sms import parser
 from electoral.observation.sms.models import SmsMessage
 
