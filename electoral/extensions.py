@@ -57,6 +57,11 @@ def _make_huey():
 huey = _make_huey()
 
 
+# How long a statement waits for SQLite's one writer lock (another request's transaction, or
+# a bulk import, which holds it for its whole load) before the request is answered "busy".
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_connection(dbapi_connection, _record) -> None:
     """Make SQLite behave like the database the rules were written for.
@@ -71,7 +76,7 @@ def _sqlite_connection(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 10000")
+        cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_MS)}")
         if cursor.execute("PRAGMA journal_mode").fetchone()[0] not in ("memory", "wal"):
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()

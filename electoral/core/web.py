@@ -1,11 +1,14 @@
 """Request plumbing shared by every page: sign-in, audit actor, errors, headers, template helpers."""
 
+import sqlite3
+
 from flask import Flask, Request, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import cached_property
 
@@ -24,6 +27,14 @@ def _without_nul(value):
     if isinstance(value, dict):
         return {_without_nul(k): _without_nul(v) for k, v in value.items()}
     return value
+
+
+def waited_too_long_for_a_lock(error: OperationalError) -> bool:
+    """Whether the database gave up waiting for another transaction's lock: sent again later, the
+    same request can succeed (SQLite's busy timeout; PostgreSQL's lock timeout or a deadlock)."""
+    if isinstance(error.orig, sqlite3.OperationalError):
+        return str(error.orig).startswith(("database is locked", "database table is locked"))
+    return getattr(error.orig, "sqlstate", None) in ("55P03", "40P01")  # lock_not_available, deadlock_detected
 
 
 class HardenedRequest(Request):
@@ -152,6 +163,18 @@ def init_app(app: Flask) -> None:
     def csrf_error(_e):
         return error_page(400, _("Form expired"), _(
             "The form was open too long or was sent twice. Go back, reload the page and send it again."))
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        if not waited_too_long_for_a_lock(error):
+            raise error  # a lost connection or the like: logged, and answered as any other failure
+        db.session.rollback()
+        app.logger.warning("database busy, %s %s not done: %s", request.method, request.path, error.orig)
+        body, status = error_page(503, _("The database is busy"), _(
+            "The database is busy with other work, such as a large import, and this request waited too long. "
+            "Nothing was saved. Go back and send it again in a minute."))
+        # Phones keep an unanswered filing in their outbox and send it again; browsers show the page.
+        return body, status, {"Retry-After": "30"}
 
     @app.errorhandler(500)
     def server_error(_e):
