@@ -10,11 +10,10 @@ import sqlalchemy as sa
 from electoral import extensions
 from electoral.core.auth import Role
 from electoral.core.web import waited_too_long_for_a_lock
-from electoral.observation import services as observation
 from electoral.observation.models import Submission
 from electoral.registration.models import Voter
 from tests.factories import make_centre
-from tests.observation.factories import OPENING_OK, make_observer, make_opening_checklist
+from tests.observation.factories import make_api_filing
 from tests.registration.factories import make_election
 
 FORM = {"family_name": "Kamara", "given_names": "Mohamed", "sex": "M", "date_of_birth": "1990-05-14",
@@ -52,13 +51,19 @@ def writer_lock(db):
         fresh_connections(patience)
 
 
-def test_a_registration_saved_while_an_import_holds_the_database_is_answered_busy_and_saves_nothing(
-        client, db, login_as, writer_lock):
+@pytest.fixture
+def registration_form(client, db, login_as) -> dict:
+    """A clerk signed in, and a registration form filled in, CSRF token included, ready to send."""
     make_election()
     centre = make_centre(code="MO-01-001")
     db.session.commit()
     login_as(Role.REGISTRATION_CLERK, scope=centre.district)
-    form = {**FORM, "csrf_token": client.csrf_token()}
+    return {**FORM, "csrf_token": client.csrf_token()}
+
+
+def test_a_registration_saved_while_an_import_holds_the_database_is_answered_busy_and_saves_nothing(
+        client, db, registration_form, writer_lock):
+    form = registration_form
     with writer_lock():
         response = client.post("/registration/register", data=form)
     page = response.get_data(as_text=True)
@@ -73,13 +78,8 @@ def test_a_registration_saved_while_an_import_holds_the_database_is_answered_bus
 
 def test_a_phone_filing_while_the_database_is_held_gets_a_json_busy_answer_and_files_when_sent_again(
         client, db, writer_lock):
-    template = make_opening_checklist()
-    observer = make_observer()
-    token = observation.create_token(db.session, observer.user)
-    db.session.commit()
-    body = {"client_id": "phone-busy-0001", "template": "OPEN", "version": template.version,
-            "station_code": observer.station.code, "answers": OPENING_OK, "submitted_at": "2026-11-25T07:05:00Z"}
-    headers = {"Authorization": f"Bearer {token}"}
+    filing = make_api_filing()
+    body, headers = filing["body"], filing["headers"]
     with writer_lock():
         response = client.post("/api/v1/submissions", json=body, headers=headers)
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
@@ -89,14 +89,9 @@ def test_a_phone_filing_while_the_database_is_held_gets_a_json_busy_answer_and_f
     assert db.session.query(Submission).count() == 1
 
 
-def test_a_busy_page_is_in_the_users_language(client, db, login_as, writer_lock):
-    make_election()
-    centre = make_centre(code="MO-01-001")
-    db.session.commit()
-    login_as(Role.REGISTRATION_CLERK, scope=centre.district)
-    form = {**FORM, "csrf_token": client.csrf_token()}
+def test_a_busy_page_is_in_the_users_language(client, db, registration_form, writer_lock):
     with writer_lock():
-        page = client.post("/registration/register", data=form,
+        page = client.post("/registration/register", data=registration_form,
                            headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "La base de données est occupée" in page
 

@@ -66,3 +66,14 @@ def make_counting_checklist(code="COUNT", candidates=("A", "B")):
 
 
 OPENING_OK = {"Q1": "yes", "Q3": "yes", "Q4": 5}
+
+
+def make_api_filing(client_id="phone-0001-abcd") -> dict:
+    """An accredited observer with an API token, and an opening checklist ready to post as they would."""
+    template = make_opening_checklist()
+    observer = make_observer()
+    token = services.create_token(db.session, observer.user)
+    db.session.commit()
+    body = {"client_id": client_id, "template": "OPEN", "version": template.version,
+            "station_code": observer.station.code, "answers": OPENING_OK, "submitted_at": "2026-11-25T07:05:00Z"}
+    return {"headers": {"Authorization": f"Bearer {token}"}, "body": body, "observer": observer}

@@ -6,18 +6,17 @@ from electoral.core.auth import Role
 from electoral.observation import services
 from electoral.observation.models import ApiToken, Submission
 from tests.factories import make_user
-from tests.observation.factories import OPENING_OK, make_observer, make_opening_checklist
+from tests.observation.factories import (
+    OPENING_OK,
+    make_api_filing,
+    make_observer,
+    make_opening_checklist,
+)
 
 
 @pytest.fixture
 def filing(db):
-    template = make_opening_checklist()
-    observer = make_observer()
-    token = services.create_token(db.session, observer.user)
-    db.session.commit()
-    body = {"client_id": "phone-0001-abcd", "template": "OPEN", "version": template.version,
-            "station_code": observer.station.code, "answers": OPENING_OK, "submitted_at": "2026-11-25T07:05:00Z"}
-    return {"headers": {"Authorization": f"Bearer {token}"}, "body": body, "observer": observer}
+    return make_api_filing()
 
 
 def _count(db) -> int:
