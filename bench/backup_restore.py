@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
+from machine import speed_reported
 from registration_setup import load_geography, make_app
 from scratch import scratch_postgres
 
@@ -94,4 +95,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with speed_reported():
+        main()

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from machine import speed_reported  # noqa: E402  (bench/ is on sys.path when run as a script)
 from scratch import scratch_postgres  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 from electoral import create_app  # noqa: E402
@@ -173,4 +174,5 @@ def main() -> None:
             run(url, "PostgreSQL", args.roll_voters, args.packing_lists)
 
 if __name__ == "__main__":
-    main()
+    with speed_reported():
+        main()

@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import observation_load as base  # noqa: E402  (bench/ is on sys.path when run as a script)
+from machine import speed_reported  # noqa: E402  (bench/ is on sys.path when run as a script)
 from scratch import scratch_postgres  # noqa: E402
 
 from electoral.extensions import db  # noqa: E402
@@ -488,4 +489,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with speed_reported():
+        main()

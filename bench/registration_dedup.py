@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from datetime import date
 
+from machine import speed_reported
 from registration_setup import cpu_seconds, load_geography, make_app, peak_memory_mib
 from sqlalchemy import select
 
@@ -147,4 +148,5 @@ def run(args, database_url):
 
 
 if __name__ == "__main__":
-    main()
+    with speed_reported():
+        main()

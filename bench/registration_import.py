@@ -19,6 +19,7 @@ import io
 import os
 import time
 
+from machine import speed_reported
 from registration_setup import load_geography, make_app, peak_memory_mib
 from scratch import scratch_postgres
 from sqlalchemy import select
@@ -153,4 +154,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    with speed_reported():
+        main()

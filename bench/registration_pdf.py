@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import speed_reported
 from registration_setup import load_geography, make_app
 from sqlalchemy import select
 
@@ -77,4 +78,5 @@ def give_everyone_a_photo(app) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with speed_reported():
+        main()

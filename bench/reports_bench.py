@@ -13,6 +13,7 @@ import random
 import time
 
 from flask_babel import force_locale
+from machine import speed_reported
 
 from electoral import create_app
 from electoral.reports import text as kit_text
@@ -81,4 +82,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with speed_reported():
+        main()

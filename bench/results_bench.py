@@ -27,6 +27,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from machine import speed_reported  # noqa: E402  (bench/ is on sys.path when run as a script)
 from scratch import scratch_postgres  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 from electoral import create_app  # noqa: E402
@@ -221,4 +222,5 @@ def main() -> None:
             run(url, "PostgreSQL", args.sheets, args.entries)
 
 if __name__ == "__main__":
-    main()
+    with speed_reported():
+        main()

@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import loadgen  # noqa: E402
 import observation_load as base  # noqa: E402
+from machine import speed_reported  # noqa: E402  (bench/ is on sys.path when run as a script)
 from scratch import scratch_postgres  # noqa: E402
 
 from electoral.extensions import db  # noqa: E402
@@ -152,4 +153,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with speed_reported():
+        main()

@@ -24,6 +24,8 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from machine import speed_reported  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 from electoral import create_app  # noqa: E402
 from electoral.config import testing_config  # noqa: E402
 from electoral.core.auth import Role  # noqa: E402
@@ -184,4 +186,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with speed_reported():
+        main()
