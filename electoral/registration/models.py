@@ -202,7 +202,8 @@ class ScanJob(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-IMPORT_STATES = ("queued", "checking", "writing", "scanning", "finished", "refused", "failed")
+# "loading": a bulk load (see services/imports._bulk), checked and written in one transaction.
+IMPORT_STATES = ("queued", "checking", "loading", "writing", "scanning", "finished", "refused", "failed")
 
 
 class ImportJob(db.Model):

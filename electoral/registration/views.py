@@ -74,7 +74,8 @@ def removal_reason_label(value: str) -> str:
     return str(roll.REMOVAL_LABELS.get(value, value))
 
 
-IMPORT_STATUS_LABELS = {"queued": _l("Waiting"), "checking": _l("Checking the rows"), "writing": _l("Writing"),
+IMPORT_STATUS_LABELS = {"queued": _l("Waiting"), "checking": _l("Checking the rows"),
+                        "loading": _l("Loading in one transaction"), "writing": _l("Writing"),
                         "scanning": _l("Looking for duplicates"), "finished": _l("Finished"),
                         "refused": _l("Refused: nothing imported"), "failed": _l("Failed")}
 

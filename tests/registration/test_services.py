@@ -411,7 +411,7 @@ def test_a_bulk_load_killed_midway_leaves_the_roll_and_its_indexes_as_they_were(
         imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=10, progress=die_in_the_second_batch,
                               end_batch=lambda: commits.append(db.session.commit()))
     assert not commits  # one transaction: nothing committed batch by batch
-    assert seen == ["checking", "writing", "writing"]  # the start is reported before the transaction
+    assert seen == ["loading", "writing", "writing"]  # the start is reported before the transaction
     db.session.rollback()
     assert db.session.query(Voter).count() == 0
     assert _voter_indexes() == indexes
@@ -466,7 +466,7 @@ def test_a_bad_line_late_in_a_bulk_load_undoes_the_batches_written_before_it(db,
     with pytest.raises(ImportFailed) as failure:
         imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", "clerk", batch_size=10,
                               progress=lambda stage, done, total: written.append((stage, done)))
-    assert written == [("checking", 0), ("writing", 10), ("writing", 20)]  # two batches before the bad line
+    assert written == [("loading", 0), ("writing", 10), ("writing", 20)]  # two batches before the bad line
     assert [(error.line, error.message[:14]) for error in failure.value.errors] == [
         (27, "no polling cen"), (30, "sex must be F ")]
     db.session.rollback()

@@ -274,6 +274,23 @@ def test_import_page_of_a_running_job_shows_rows_and_reloads_itself_without_inli
     assert "<script>" not in page
 
 
+def test_import_page_of_a_bulk_load_says_the_counts_come_at_the_end(client, db, login_as):
+    """A bulk load writes its progress inside its one transaction: the page says why it shows no count."""
+    from electoral.core.models import utcnow
+    from electoral.registration.models import ImportJob
+
+    clerk = login_as(Role.REGISTRATION_CLERK)
+    job = ImportJob(status="loading", filename="roll.csv", user_id=clerk.id, started_by=clerk.username,
+                    done=0, total=1_000_000, stage_started_at=utcnow(), bad_lines=[])
+    db.session.add(job)
+    db.session.commit()
+    page = client.get(f"/registration/import/{job.id}").get_data(as_text=True)
+    assert "Loading the whole file, about 1,000,000 rows, in one transaction" in page
+    assert "The counts appear when it has finished." in page and 'data-refresh="2"' in page
+    listing = client.get("/registration/import").get_data(as_text=True)
+    assert "Loading in one transaction" in listing
+
+
 def test_unreadable_upload_is_refused_at_once_without_a_job(client, db, login_as, instance):
     from electoral.registration.models import ImportJob
 

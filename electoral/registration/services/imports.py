@@ -163,8 +163,8 @@ def _bulk(session: Session, data: bytes, lines: int, filename: str, registered_b
     """
     if progress:
         # Reported before the load's one transaction begins, so that a job's page (which
-        # commits the stage it is told) shows the load started; its counts come at the end.
-        progress("checking", 0, lines)
+        # commits the stage it is told) shows the load started and says its counts come at the end.
+        progress("loading", 0, lines)
     summary = ImportSummary()
     checker = RowChecker(session, user=user)
     checker.settle()
