@@ -259,15 +259,19 @@ def test_upload_runs_as_a_background_job_and_deletes_the_file_when_done(client, 
     assert "rows a second" in page and "data-refresh" not in page
 
 
-def test_import_page_of_a_running_job_shows_rows_and_reloads_itself_without_inline_script(client, db, login_as):
+def _running_job(db, clerk, status: str, done: int, total: int):
     from electoral.core.models import utcnow
     from electoral.registration.models import ImportJob
 
-    clerk = login_as(Role.REGISTRATION_CLERK)
-    job = ImportJob(status="writing", filename="big.csv", user_id=clerk.id, started_by=clerk.username,
-                    done=40_000, total=100_000, stage_started_at=utcnow(), bad_lines=[])
+    job = ImportJob(status=status, filename="big.csv", user_id=clerk.id, started_by=clerk.username,
+                    done=done, total=total, stage_started_at=utcnow(), bad_lines=[])
     db.session.add(job)
     db.session.commit()
+    return job
+
+
+def test_import_page_of_a_running_job_shows_rows_and_reloads_itself_without_inline_script(client, db, login_as):
+    job = _running_job(db, login_as(Role.REGISTRATION_CLERK), "writing", 40_000, 100_000)
     page = client.get(f"/registration/import/{job.id}").get_data(as_text=True)
     assert "Writing: 40,000 of 100,000 rows." in page and "rows a second" in page
     assert 'data-refresh="2"' in page and "js/registration.js" in page
@@ -276,14 +280,7 @@ def test_import_page_of_a_running_job_shows_rows_and_reloads_itself_without_inli
 
 def test_import_page_of_a_bulk_load_says_the_counts_come_at_the_end(client, db, login_as):
     """A bulk load writes its progress inside its one transaction: the page says why it shows no count."""
-    from electoral.core.models import utcnow
-    from electoral.registration.models import ImportJob
-
-    clerk = login_as(Role.REGISTRATION_CLERK)
-    job = ImportJob(status="loading", filename="roll.csv", user_id=clerk.id, started_by=clerk.username,
-                    done=0, total=1_000_000, stage_started_at=utcnow(), bad_lines=[])
-    db.session.add(job)
-    db.session.commit()
+    job = _running_job(db, login_as(Role.REGISTRATION_CLERK), "loading", 0, 1_000_000)
     page = client.get(f"/registration/import/{job.id}").get_data(as_text=True)
     assert "Loading the whole file, about 1,000,000 rows, in one transaction" in page
     assert "The counts appear when it has finished." in page and 'data-refresh="2"' in page
