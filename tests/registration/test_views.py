@@ -401,6 +401,38 @@ def test_an_upload_that_fails_while_writing_says_to_upload_it_again_and_the_reru
     assert db.session.query(Voter).count() == 5
 
 
+def test_a_bulk_load_shows_as_loading_to_other_readers_while_it_runs(client, db, login_as, instance, monkeypatch):
+    """The stage is committed before the load's one transaction begins, so the job's page, read on
+    another connection, shows the load under way rather than still waiting."""
+    import sqlalchemy as sa
+
+    from electoral.registration.models import ImportJob
+    from electoral.registration.services import imports
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("bulk loads are SQLite's")
+    monkeypatch.setattr(imports, "BULK_FROM", 2)
+    write_new, seen = imports._write_new, []
+
+    def look_then_write(*args, **kwargs):
+        with db.engine.connect() as reader:
+            seen.append(reader.scalar(sa.select(ImportJob.status)))
+        return write_new(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "_write_new", look_then_write)
+    make_election()
+    make_centre(code="MO-01-001")
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
+            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
+            b"Dolo,Musu,F,1985-02-03,MO-01-001,passport,P3\n")
+    client.post_form("/registration/import", {"file": (io.BytesIO(data), "roll.csv")},
+                     content_type="multipart/form-data")
+    assert seen == ["loading"]
+    assert db.session.query(ImportJob).one().status == "finished"
+
+
 @pytest.mark.parametrize("skip_invalid", [False, True])
 def test_upload_of_a_file_larger_than_the_roll_loads_in_bulk_through_the_page(client, db, login_as, instance,
                                                                               monkeypatch, skip_invalid):

@@ -116,7 +116,9 @@ def run_import(session: Session, job_id: int) -> ImportJob | None:
             stage["name"] = name
             values.update(status=name, stage_started_at=utcnow())
         _set(session, job_id, **values)
-        if name == "checking":  # nothing else is pending then; batches commit their own progress
+        # Both are reported before anything is written, so nothing else is pending; batches
+        # commit their own progress, and a bulk load's shows only when the load commits.
+        if name in ("checking", "loading"):
             session.commit()
 
     try:
