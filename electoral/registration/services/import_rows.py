@@ -47,7 +47,8 @@ class Rejected:
     reason: str
 
 
-Progress = Callable[[str, int, int], None]  # (stage "checking", "writing" or "scanning", rows done, rows in all)
+# (stage "checking", "loading" (a bulk load), "writing" or "scanning", rows done, rows in all)
+Progress = Callable[[str, int, int], None]
 
 
 def parse_date(text: str) -> tuple[date, bool]:
@@ -188,11 +189,14 @@ def checked_batches(checker: RowChecker, data: bytes, filename: str,
 
 
 def read_rows(session: Session, data: bytes, filename: str, user=None, today: date | None = None,
-              progress: Progress | None = None) -> tuple[list[tuple], list[Rejected]]:
-    """Every row of the file checked: (good rows' values, in ``ROW_COLUMNS`` order; rejected rows with reasons)."""
+              progress: Progress | None = None, lines: int | None = None) -> tuple[list[tuple], list[Rejected]]:
+    """Every row of the file checked: (good rows' values, in ``ROW_COLUMNS`` order; rejected rows with reasons).
+
+    ``lines``: the file's newlines, when the caller has counted them already.
+    """
     checker = RowChecker(session, user=user, today=today)
     good, bad = [], []
-    approx = max(data.count(b"\n") - 1, 1)
+    approx = max((data.count(b"\n") if lines is None else lines) - 1, 1)
     for batch, rejected in checked_batches(checker, data, filename, PROGRESS_EVERY):
         good.extend(batch)
         bad.extend(rejected)

@@ -107,7 +107,7 @@ def import_voters(session: Session, data: bytes, filename: str, registered_by: s
             end_batch()
     else:
         with paused_gc():
-            good, bad = read_rows(session, data, filename, user=user, progress=progress)
+            good, bad = read_rows(session, data, filename, user=user, progress=progress, lines=lines)
         if bad and not skip_invalid:
             raise ImportFailed([LineError(r.line, r.reason) for r in bad])
         summary = ImportSummary(rows=len(good) + len(bad), rejected=bad)
