@@ -14,13 +14,9 @@ COUNTER = "voter_number"
 BODY_DIGITS = 9
 
 
-def check_digits(body: str) -> str:
-    """The two ISO 7064 mod 97-10 check digits for a string of digits."""
-    return f"{98 - (int(body) * 100) % 97:02d}"
-
-
 def format_number(sequence: int) -> str:
-    # check_digits of the body, from the integer itself: a bulk load numbers a million rows.
+    """The sequence's voter number: its digits, then the two ISO 7064 mod 97-10 check digits,
+    which make the whole number leave 1 modulo 97 (see ``is_valid``)."""
     return f"{sequence:0{BODY_DIGITS}d}{98 - (sequence * 100) % 97:02d}"
 
 
