@@ -199,16 +199,27 @@ def instance(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_upload_with_a_bad_line_imports_nothing_and_names_the_line(client, db, login_as, instance):
+IMPORT_HEADER = b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
+
+
+@pytest.fixture
+def import_centre(db):
+    """An election and polling centre MO-01-001, committed: what the upload tests import into."""
     make_election()
     make_centre(code="MO-01-001")
     db.session.commit()
+
+
+def _upload(client, rows: bytes, filename: str, follow_redirects: bool = True, **fields):
+    """Send an import file (IMPORT_HEADER, then ``rows``) through the upload page."""
+    return client.post_form("/registration/import", {"file": (io.BytesIO(IMPORT_HEADER + rows), filename), **fields},
+                            content_type="multipart/form-data", follow_redirects=follow_redirects)
+
+
+def test_upload_with_a_bad_line_imports_nothing_and_names_the_line(client, db, login_as, instance, import_centre):
     login_as(Role.REGISTRATION_SUPERVISOR)
-    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
-            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
-            b"Flomo,Esther,X,1991-01-02,MO-01-001,national_id,N2\n")
-    response = client.post_form("/registration/import", {"file": (io.BytesIO(data), "voters.csv")},
-                                content_type="multipart/form-data", follow_redirects=True)
+    response = _upload(client, b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
+                               b"Flomo,Esther,X,1991-01-02,MO-01-001,national_id,N2\n", "voters.csv")
     text = response.get_data(as_text=True)
     assert "The file has 1 bad line. Nothing was imported." in text
     assert "<td>3</td><td>sex must be F or M" in text
@@ -222,34 +233,23 @@ def test_supervisor_menu_links_to_duplicates_claims_and_the_roll(client, db, log
         assert f'href="{href}"' in page
 
 
-def test_upload_with_skip_invalid_imports_good_rows_and_lists_the_bad(client, db, login_as, instance):
-    make_election()
-    make_centre(code="MO-01-001")
-    db.session.commit()
+def test_upload_with_skip_invalid_imports_good_rows_and_lists_the_bad(client, db, login_as, instance, import_centre):
     login_as(Role.REGISTRATION_CLERK)
-    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
-            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
-            b"Flomo,Esther,F,1991-01-02,NOWHERE,national_id,N2\n")
-    response = client.post_form("/registration/import", {"file": (io.BytesIO(data), "voters.csv"), "skip_invalid": "y"},
-                                content_type="multipart/form-data", follow_redirects=True)
+    response = _upload(client, b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
+                               b"Flomo,Esther,F,1991-01-02,NOWHERE,national_id,N2\n", "voters.csv", skip_invalid="y")
     text = response.get_data(as_text=True)
     assert "Finished: 1 voters imported, 0 were already imported" in text
     assert "1 line was not imported" in text and 'no polling centre has the code &#34;NOWHERE&#34;' in text
     assert db.session.query(Voter).count() == 1
 
 
-def test_upload_runs_as_a_background_job_and_deletes_the_file_when_done(client, db, login_as, instance):
+def test_upload_runs_as_a_background_job_and_deletes_the_file_when_done(client, db, login_as, instance,
+                                                                        import_centre):
     from electoral.registration.models import ImportJob
 
-    make_election()
-    make_centre(code="MO-01-001")
-    db.session.commit()
     clerk = login_as(Role.REGISTRATION_CLERK)
-    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
-            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
-            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n")
-    response = client.post_form("/registration/import", {"file": (io.BytesIO(data), "kit-7.csv")},
-                                content_type="multipart/form-data")
+    response = _upload(client, b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n" * 2, "kit-7.csv",
+                       follow_redirects=False)
     job = db.session.query(ImportJob).one()
     assert response.status_code == 302 and response.location.endswith(f"/registration/import/{job.id}")
     assert (job.status, job.imported, job.pairs_queued, job.started_by) == ("finished", 2, 1, clerk.username)
@@ -350,18 +350,15 @@ def test_upload_naming_a_centre_outside_the_clerks_area_imports_nothing(client, 
     make_centre(code="FAR-001")
     db.session.commit()
     login_as(Role.REGISTRATION_CLERK, scope=home)
-    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
-            b"Kollie,Amara,F,1990-01-02,HOME-001,national_id,N1\n"
-            b"Flomo,Esther,F,1991-01-02,FAR-001,national_id,N2\n")
-    text = client.post_form("/registration/import", {"file": (io.BytesIO(data), "voters.csv")},
-                            content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    text = _upload(client, b"Kollie,Amara,F,1990-01-02,HOME-001,national_id,N1\n"
+                           b"Flomo,Esther,F,1991-01-02,FAR-001,national_id,N2\n", "voters.csv").get_data(as_text=True)
     assert "<td>3</td><td>polling centre FAR-001 is outside your area</td>" in text
     assert db.session.query(Voter).count() == 0
 
 
 @pytest.mark.parametrize("bulk", [False, True])
 def test_an_upload_that_fails_while_writing_says_to_upload_it_again_and_the_rerun_adds_nobody_twice(
-        client, db, login_as, instance, monkeypatch, bulk):
+        client, db, login_as, instance, import_centre, monkeypatch, bulk):
     """Batches written before a failure stay, a bulk load leaves nothing: the same advice holds for both."""
     from electoral.registration.models import ImportJob
     from electoral.registration.services import imports
@@ -379,17 +376,12 @@ def test_an_upload_that_fails_while_writing_says_to_upload_it_again_and_the_reru
         return write_batch(*args, **kwargs)
 
     monkeypatch.setattr(imports, "_write_batch", write_failing_the_second_batch)
-    make_election()
-    make_centre(code="MO-01-001")
-    db.session.commit()
     login_as(Role.REGISTRATION_SUPERVISOR)
-    data = b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n" + b"".join(
-        b"%s,Amara,F,1990-01-0%d,MO-01-001,national_id,N%d\n" % (name, day, day)
-        for day, name in enumerate((b"Kollie", b"Flomo", b"Dolo", b"Weah", b"Sirleaf"), start=1))
+    rows = b"".join(b"%s,Amara,F,1990-01-0%d,MO-01-001,national_id,N%d\n" % (name, day, day)
+                    for day, name in enumerate((b"Kollie", b"Flomo", b"Dolo", b"Weah", b"Sirleaf"), start=1))
 
     def upload() -> str:
-        return client.post_form("/registration/import", {"file": (io.BytesIO(data), "kit-9.csv")},
-                                content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+        return _upload(client, rows, "kit-9.csv").get_data(as_text=True)
 
     text = upload()
     assert db.session.query(ImportJob).one().status == "failed"
@@ -401,7 +393,8 @@ def test_an_upload_that_fails_while_writing_says_to_upload_it_again_and_the_reru
     assert db.session.query(Voter).count() == 5
 
 
-def test_a_bulk_load_shows_as_loading_to_other_readers_while_it_runs(client, db, login_as, instance, monkeypatch):
+def test_a_bulk_load_shows_as_loading_to_other_readers_while_it_runs(client, db, login_as, instance, import_centre,
+                                                                     monkeypatch):
     """The stage is committed before the load's one transaction begins, so the job's page, read on
     another connection, shows the load under way rather than still waiting."""
     import sqlalchemy as sa
@@ -420,40 +413,28 @@ def test_a_bulk_load_shows_as_loading_to_other_readers_while_it_runs(client, db,
         return write_new(*args, **kwargs)
 
     monkeypatch.setattr(imports, "_write_new", look_then_write)
-    make_election()
-    make_centre(code="MO-01-001")
-    db.session.commit()
     login_as(Role.REGISTRATION_SUPERVISOR)
-    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
-            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
-            b"Dolo,Musu,F,1985-02-03,MO-01-001,passport,P3\n")
-    client.post_form("/registration/import", {"file": (io.BytesIO(data), "roll.csv")},
-                     content_type="multipart/form-data")
+    _upload(client, b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
+                    b"Dolo,Musu,F,1985-02-03,MO-01-001,passport,P3\n", "roll.csv", follow_redirects=False)
     assert seen == ["loading"]
     assert db.session.query(ImportJob).one().status == "finished"
 
 
 @pytest.mark.parametrize("skip_invalid", [False, True])
 def test_upload_of_a_file_larger_than_the_roll_loads_in_bulk_through_the_page(client, db, login_as, instance,
-                                                                              monkeypatch, skip_invalid):
+                                                                              import_centre, monkeypatch, skip_invalid):
     """A file past the bulk threshold goes the one-transaction way; the page reports it as any other."""
     from electoral.registration.services import imports
 
     if db.engine.dialect.name != "sqlite":
         pytest.skip("bulk loads are SQLite's")
     monkeypatch.setattr(imports, "BULK_FROM", 2)
-    make_election()
-    make_centre(code="MO-01-001")
-    db.session.commit()
     login_as(Role.REGISTRATION_SUPERVISOR)
-    data = (b"family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number\n"
-            b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
+    rows = (b"Kollie,Amara,F,1990-01-02,MO-01-001,national_id,N1\n"
             b"Flomo,Esther,F,1991-01-02,NOWHERE,national_id,N2\n"
             b"Dolo,Musu,F,1985-02-03,MO-01-001,passport,P3\n")
-    assert imports._loads_in_bulk(db.session, data.count(b"\n"), "roll.csv")
-    form = {"file": (io.BytesIO(data), "roll.csv")} | ({"skip_invalid": "y"} if skip_invalid else {})
-    text = client.post_form("/registration/import", form, content_type="multipart/form-data",
-                            follow_redirects=True).get_data(as_text=True)
+    assert imports._loads_in_bulk(db.session, (IMPORT_HEADER + rows).count(b"\n"), "roll.csv")
+    text = _upload(client, rows, "roll.csv", **({"skip_invalid": "y"} if skip_invalid else {})).get_data(as_text=True)
     if skip_invalid:
         assert "Finished: 2 voters imported, 0 were already imported" in text
         assert 'no polling centre has the code &#34;NOWHERE&#34;' in text
