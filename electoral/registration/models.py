@@ -16,6 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from electoral.core.models import Audited
@@ -107,6 +108,16 @@ class Voter(Audited, db.Model):
 
     centre: Mapped[PollingCentre] = relationship()
     station: Mapped[PollingStation | None] = relationship()
+
+    @hybrid_property
+    def registered(self) -> bool:
+        """The one definition of a registered voter: on the roll unless removed.
+
+        A possible duplicate awaiting a supervisor's decision is registered: the person
+        is on the voter list and can vote there, so the tally sheet's registered figure,
+        the kits and the turnout base count them; deciding the pair removes one record.
+        """
+        return self.status != "removed"
 
     @property
     def full_name(self) -> str:

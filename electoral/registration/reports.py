@@ -38,7 +38,7 @@ def _in_scope(doc, area, name: str):
 
 
 def _on_roll(query):
-    return query.where(Voter.status != "removed").order_by(Voter.sort_key, Voter.family_name, Voter.given_names,
+    return query.where(Voter.registered).order_by(Voter.sort_key, Voter.family_name, Voter.given_names,
                                                           Voter.id)
 
 

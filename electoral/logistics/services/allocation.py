@@ -18,6 +18,12 @@ from electoral.geography.models import (
 )
 from electoral.logistics.models import AllocationRun, Item, StockReceipt
 from electoral.logistics.services.catalogue import Rule, quantities, quantity
+from electoral.registration.services.counts import (
+    registered_voters_by_centre,
+    registered_voters_by_station,
+    roll_has_voters,
+    unassigned_voters,
+)
 
 LEVELS = ("station", "centre", "district", "region", "national")
 
@@ -25,23 +31,20 @@ LEVELS = ("station", "centre", "district", "region", "national")
 # ---- the one place logistics reads the roll ------------------------------
 
 def roll_exists(session: Session) -> bool:
-    """True once the election is configured and has at least one active voter."""
-    from electoral.registration.models import Voter
+    """True once the election is configured and has at least one registered voter."""
     from electoral.registration.services import election
 
-    return election.current(session) is not None and session.scalar(
-        select(Voter.id).where(Voter.status == "active").limit(1)) is not None
+    return election.current(session) is not None and roll_has_voters(session)
 
 
 def roll_state(session: Session) -> tuple[bool, bool]:
     """(a roll exists, it is frozen) in one look at the election."""
-    from electoral.registration.models import Voter
     from electoral.registration.services import election
 
     current = election.current(session)
     if current is None:
         return False, False
-    exists = session.scalar(select(Voter.id).where(Voter.status == "active").limit(1)) is not None
+    exists = roll_has_voters(session)
     return exists, exists and current.roll_frozen_at is not None
 
 
@@ -49,25 +52,6 @@ def roll_frozen(session: Session) -> bool:
     from electoral.registration.services import election
 
     return election.is_frozen(session)
-
-
-def registered_voters_by_station(session: Session, centre_id: int | None = None) -> dict[int, int]:
-    """Active voters per polling station id (voters not yet split into a station are left out)."""
-    from electoral.registration.models import Voter
-
-    query = (select(Voter.station_id, func.count()).where(Voter.status == "active", Voter.station_id.is_not(None))
-             .group_by(Voter.station_id))
-    if centre_id is not None:
-        query = query.where(Voter.centre_id == centre_id)
-    return dict(session.execute(query).all())
-
-
-def registered_voters_by_centre(session: Session) -> dict[int, int]:
-    """Active voters per polling centre id, whether or not they are split into stations yet."""
-    from electoral.registration.models import Voter
-
-    return dict(session.execute(
-        select(Voter.centre_id, func.count()).where(Voter.status == "active").group_by(Voter.centre_id)).all())
 
 
 # ---- stations from the roll ----------------------------------------------
@@ -215,13 +199,7 @@ def compute_allocation(session: Session, station_counts: dict[int, int] | None =
     for region in allocation.regions.values():
         _sum_into(allocation.national, region[1:], 0)
     if station_counts is None and count_unassigned:
-        from electoral.registration.models import Voter
-
-        unassigned = select(func.count()).select_from(Voter).where(Voter.status == "active",
-                                                                   Voter.station_id.is_(None))
-        if centre_id is not None:
-            unassigned = unassigned.where(Voter.centre_id == centre_id)
-        allocation.unassigned_voters = session.scalar(unassigned) or 0
+        allocation.unassigned_voters = unassigned_voters(session, centre_id)
     return allocation
 
 

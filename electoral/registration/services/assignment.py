@@ -40,7 +40,7 @@ def assign_centre(session: Session, centre: PollingCentre) -> CentreSplit:
     stations = list(session.scalars(select(PollingStation).where(PollingStation.centre_id == centre.id)
                                     .order_by(PollingStation.code)))
     voters = list(session.scalars(
-        select(Voter).where(Voter.centre_id == centre.id, Voter.status != "removed")
+        select(Voter).where(Voter.centre_id == centre.id, Voter.registered)
         .order_by(Voter.sort_key, Voter.family_name, Voter.given_names, Voter.id)))
     capacity = sum(s.capacity for s in stations)
     room = {s.id: s.capacity for s in stations}

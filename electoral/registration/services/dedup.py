@@ -336,7 +336,7 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
     connection = session.connection()
     for n, condition in enumerate(conditions):
         rows = connection.execute(select(*_PERSON_COLUMNS, Voter.key_given, Voter.key_family)
-                                  .where(condition, Voter.status != "removed"))
+                                  .where(condition, Voter.registered))
         for row in rows:
             voter_id = row[0]
             if voter_id == person.id or voter_id in found:

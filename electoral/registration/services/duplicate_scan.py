@@ -158,7 +158,7 @@ def _roll_rows(session: Session, batch_size: int):
     """
     connection = session.connection()
     dialect = connection.dialect
-    statement = select(*_COLUMNS).where(Voter.status != "removed").order_by(Voter.id)
+    statement = select(*_COLUMNS).where(Voter.registered).order_by(Voter.id)
     sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     driver = connection.connection.driver_connection
     cursor = driver.cursor(name="roll_scan") if dialect.name == "postgresql" else driver.cursor()

@@ -119,7 +119,7 @@ def figures(session: Session, level: str, polling_day: date) -> list[dict]:
              .join(PollingCentre, PollingCentre.id == Voter.centre_id)
              .join(District, District.id == PollingCentre.district_id)
              .join(Region, Region.id == District.region_id)
-             .where(Voter.status != "removed"))
+             .where(Voter.registered))
     if level == "station":
         query = query.join(PollingStation, PollingStation.id == Voter.station_id)
     query = query.group_by(*columns, Voter.sex, band).order_by(columns[0])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
@@ -63,12 +63,10 @@ def races_at(session: Session, station: PollingStation) -> list[Race]:
 
 
 def registered_voters(session: Session, station_ids: list[int]) -> dict[int, int | None]:
-    """Active voters on the roll per station; None where no voter is assigned to the station (no roll to read)."""
-    from electoral.registration.models import Voter
+    """Registered voters per station; None where no voter is assigned to the station (no roll to read)."""
+    from electoral.registration.services.counts import registered_voters_by_station
 
-    counts = dict(session.execute(
-        select(Voter.station_id, func.count()).where(Voter.station_id.in_(station_ids), Voter.status == "active")
-        .group_by(Voter.station_id)).all()) if station_ids else {}
+    counts = registered_voters_by_station(session, station_ids=station_ids) if station_ids else {}
     return {station_id: counts.get(station_id) for station_id in station_ids}
 
 
