@@ -18,8 +18,20 @@ from electoral.core.auth import ROLE_LABELS
 
 
 class MultiCheckboxField(SelectMultipleField):
+    """Ticks for a choice of several.
+
+    A browser reads `required` on a checkbox as "this box must be ticked", so a required
+    field would make every option compulsory: the options never carry it, and "at least
+    one" is checked on the server by the field's DataRequired.
+    """
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __iter__(self):
+        for option in super().__iter__():
+            option.flags.required = False
+            yield option
 
 
 def role_choices():
@@ -39,7 +51,8 @@ class UserCreateForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
                              render_kw={"autocomplete": "new-password"})
-    roles = MultiCheckboxField(_l("Roles"), choices=role_choices, validators=[DataRequired()])
+    roles = MultiCheckboxField(_l("Roles"), choices=role_choices,
+                               validators=[DataRequired(message=_l("Tick at least one role."))])
     scope = StringField(_l("Scope (region, district or polling centre code; empty for national)"),
                         validators=[Optional(), Length(max=32)])
     locale = SelectField(_l("Language"), choices=[("", _l("Browser's choice"))] + list(LANGUAGES.items()),
@@ -48,7 +61,8 @@ class UserCreateForm(FlaskForm):
 
 class UserEditForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
-    roles = MultiCheckboxField(_l("Roles"), choices=role_choices, validators=[DataRequired()])
+    roles = MultiCheckboxField(_l("Roles"), choices=role_choices,
+                               validators=[DataRequired(message=_l("Tick at least one role."))])
     scope = StringField(_l("Scope (region, district or polling centre code; empty for national)"),
                         validators=[Optional(), Length(max=32)])
     active = BooleanField(_l("Active (may sign in)"))

@@ -1,5 +1,7 @@
 """Sign-in, sign-out, throttling, profile and the administrator's user pages."""
 
+import re
+
 from electoral.accounts.models import User
 from electoral.core.auth import Role
 from electoral.core.models import AuditEntry
@@ -89,6 +91,33 @@ def test_admin_creates_user_with_roles_and_scope(client, db, login_as):
     assert user.scope_district_id == district.id
     created = db.session.query(AuditEntry).filter_by(entity_type="User", action="create", entity_id=str(user.id)).one()
     assert created.after["password_hash"] == "***"
+
+
+def _role_checkboxes(page: str) -> list[str]:
+    return re.findall(r'<input[^>]*name="roles"[^>]*>', page)
+
+
+def test_role_checkboxes_are_not_each_required_in_the_browser(client, db, login_as):
+    admin = login_as(Role.ADMINISTRATOR)
+    for url in ("/users/new", f"/users/{admin.id}"):
+        boxes = _role_checkboxes(client.get(url).get_data(as_text=True))
+        assert len(boxes) == len(Role)
+        assert not [box for box in boxes if "required" in box]
+
+
+def test_admin_creates_user_with_one_role(client, db, login_as):
+    login_as(Role.ADMINISTRATOR)
+    response = client.post_form("/users/new", {
+        "username": "observer9", "password": "long-enough-pw", "roles": ["observer"]})
+    assert response.status_code == 302
+    assert db.session.query(User).filter_by(username="observer9").one().roles == {Role.OBSERVER}
+
+
+def test_user_without_any_role_is_refused_beside_the_roles(client, db, login_as):
+    login_as(Role.ADMINISTRATOR)
+    response = client.post_form("/users/new", {"username": "nobody", "password": "long-enough-pw"})
+    assert "Tick at least one role." in response.get_data(as_text=True)
+    assert db.session.query(User).filter_by(username="nobody").count() == 0
 
 
 def test_user_form_shows_errors_beside_fields(client, db, login_as):
