@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from electoral.core.models import Audited, utcnow
@@ -212,6 +214,12 @@ class Certificate(Audited, db.Model):
     course: Mapped[Course] = relationship()
     enrolment: Mapped[Enrolment] = relationship()
 
-    @property
+    @hybrid_property
     def valid(self) -> bool:
+        """The one definition of a valid certificate: issued and not revoked."""
         return self.revoked_at is None
+
+    @valid.inplace.expression
+    @classmethod
+    def _valid_expression(cls) -> ColumnElement[bool]:
+        return cls.revoked_at.is_(None)

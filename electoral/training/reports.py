@@ -46,7 +46,7 @@ def qr_png(data: str) -> bytes:
 
 def _official_with_certificate(value: int) -> int:
     has_one = db.session.scalar(select(Certificate.id).where(
-        Certificate.official_id == value, Certificate.revoked_at.is_(None)).limit(1))
+        Certificate.official_id == value, Certificate.valid).limit(1))
     if has_one is None:
         raise ValueError(_("This official holds no valid certificate."))
     return value

@@ -122,7 +122,7 @@ def index():
         select(func.count(Official.id)), Official.district_id, scope))
     certified = db.session.scalar(services.within_scope(
         select(func.count(func.distinct(Certificate.official_id))).join(Official, Official.id == Certificate.official_id)
-        .where(Certificate.revoked_at.is_(None)), Official.district_id, scope))
+        .where(Certificate.valid), Official.district_id, scope))
     sessions = db.session.scalar(services.within_scope(
         select(func.count(TrainingSession.id)), TrainingSession.district_id, scope))
     return render_template("training/index.html", officials=officials, certified=certified, sessions=sessions,

@@ -110,7 +110,7 @@ def save_session(session: Session, *, course: Course | None, district: District 
 def certified_at_level(session: Session, official: Official, level: int) -> bool:
     """True when ``official`` holds a valid certificate from a course of cascade ``level``."""
     return bool(session.scalar(select(exists().where(
-        Certificate.official_id == official.id, Certificate.revoked_at.is_(None),
+        Certificate.official_id == official.id, Certificate.valid,
         Certificate.course_id == Course.id, Course.level == level))))
 
 
@@ -189,7 +189,7 @@ def enrol(session: Session, ts: TrainingSession, official: Official) -> Enrolmen
         refuse(_("The session is full (%(capacity)d places).", capacity=ts.capacity))
     certified = session.scalar(select(Certificate.id).where(
         Certificate.official_id == official.id, Certificate.course_id == ts.course_id,
-        Certificate.revoked_at.is_(None)))
+        Certificate.valid))
     if certified:
         refuse(_("%(name)s is already certified by this course.", name=official.full_name))
     attempts = session.scalar(select(func.count(Enrolment.id)).join(TrainingSession).where(

@@ -69,7 +69,7 @@ def coverage(session: Session, scope=None) -> list[DistrictCoverage]:
         .select_from(Certificate)
         .join(Official, Official.id == Certificate.official_id)
         .join(Position, Position.id == Certificate.position_id)
-        .where(Certificate.revoked_at.is_(None), Position.per_station > 0,
+        .where(Certificate.valid, Position.per_station > 0,
                Official.status.not_in(UNAVAILABLE))
         .group_by(Official.district_id, Position.code))
     counts: dict[int, dict[str, tuple[int, int]]] = {}

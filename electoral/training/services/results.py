@@ -192,7 +192,7 @@ def certified_officials(session: Session, position_code: str, district: District
     Logistics calls this to staff polling stations; nobody else decides who is deployable.
     """
     holders = (select(Certificate.official_id).join(Position, Position.id == Certificate.position_id)
-               .where(Position.code == position_code, Certificate.revoked_at.is_(None)))
+               .where(Position.code == position_code, Certificate.valid))
     return list(session.scalars(select(Official).where(
         Official.district_id == district.id, Official.status == "selected", Official.id.in_(holders))
         .order_by(Official.full_name, Official.id)))
