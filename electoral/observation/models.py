@@ -76,6 +76,9 @@ class Observer(Audited, db.Model):
     accreditation_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who asked and who decided: never the same person (electoral/core/duties.py).
+    requested_by: Mapped[str | None] = mapped_column(String(80))
+    decided_by: Mapped[str | None] = mapped_column(String(80))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     valid_until: Mapped[date | None] = mapped_column(Date)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)

@@ -218,10 +218,18 @@ class CheckSetting(Audited, db.Model):
 
 
 class Certification(Audited, db.Model):
-    """A supervisor's certification of a race's results at one area: final, no longer provisional."""
+    """A supervisor's certification of a race's results at one area: final, no longer provisional.
+
+    While it stands, the area's sheets are closed to entry and to every decision. A de-certification
+    keeps the row (who, when, why) and reopens them; certifying again overwrites it, the audit trail
+    keeping each version.
+    """
 
     __tablename__ = "results_certification"
-    __table_args__ = (UniqueConstraint("race_id", "level", "area_id"),)
+    __table_args__ = (
+        UniqueConstraint("race_id", "level", "area_id"),
+        CheckConstraint("(decertified_at IS NULL) = (decertify_reason IS NULL)", name="decertified_with_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     race_id: Mapped[int] = mapped_column(ForeignKey("race.id"))
@@ -229,6 +237,16 @@ class Certification(Audited, db.Model):
     area_id: Mapped[int] = mapped_column(Integer)  # 0 for the national level
     certified_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     certified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # What the certification covered: the area's stations, and how many of them were excused (cancelled).
+    stations: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    excused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    decertified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decertified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decertify_reason: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def standing(self) -> bool:
+        return self.decertified_at is None
 
 
 # The levels whose running totals are kept; a station's figures are its sheet.
