@@ -9,8 +9,9 @@ scores each candidate.
 
 Scoring adds evidence for and against. Evidence against matters as much: common
 names shared with the same birth year are the main source of false alarms, so a
-different father's name or place of birth, or a different number on the same kind
-of identity document, pulls the score well below the threshold.
+different father's name or place of birth pulls the score well below the threshold.
+A different number on the same kind of identity document is weak evidence only: a
+person who registers twice brings whatever paper they have at hand that day.
 """
 
 import re
@@ -36,6 +37,9 @@ from electoral.registration.services.names import (
 
 THRESHOLD = 70
 NAME_BASE = 50
+# What two different numbers on one kind of document take off a match: never enough to
+# hide it (compare keeps the score at the threshold at least), only to rank it lower.
+DIFFERENT_DOCUMENT = 5
 
 
 @dataclass(slots=True)
@@ -225,8 +229,7 @@ def compare(a: Person, b: Person, namesakes: int = 0) -> Match | None:
         reasons.append(["same_id", {}])
     elif a.sex != b.sex:
         return None
-    elif a.id_number and b.id_number and a.id_type == b.id_type:
-        score -= 30  # two different documents of the same kind: two people
+    different_document = bool(not same_id and a.id_number and b.id_number and a.id_type == b.id_type)
     names = compare_names(a, b)
     if names is None and not same_id:
         return None
@@ -258,11 +261,16 @@ def compare(a: Person, b: Person, namesakes: int = 0) -> Match | None:
         score -= 30
     if score < THRESHOLD:
         return None
+    if different_document:
+        # Weak evidence against, never a veto: the supervisor sees it and decides.
+        score = max(score - DIFFERENT_DOCUMENT, THRESHOLD)
+        reasons.append(["id_different", {}])
     return Match(b, min(score, 100), reasons)
 
 
 REASON_TEXTS = {
     "same_id": lambda p: _("same ID number"),
+    "id_different": lambda p: _("different numbers on the same kind of identity document"),
     "names_same": lambda p: _("same names"),
     "names_variant": lambda p: _("names spelt differently: %(a)s ~ %(b)s", **p),
     "names_script": lambda p: _("names match across scripts: %(a)s ~ %(b)s", **p),
