@@ -10,6 +10,7 @@ from flask_login import current_user
 from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
+from electoral.core.params import bounded_int
 from electoral.extensions import db
 from electoral.geography import services as geography
 from electoral.logistics import services
@@ -215,8 +216,8 @@ def consignment_receive(code: str):
         for line in consignment.lines:
             raw = request.form.get(f"count-{line.id}", "").strip()
             values["counts"][line.id] = raw
-            if raw.isdigit():
-                counts[line.id] = int(raw)
+            if (count := bounded_int(raw)) is not None:
+                counts[line.id] = count
         states = {s.id: request.form.get(f"seal-{s.id}", "") for s in consignment.seals}
         values["seals"] = states
         others = re.split(r"[\s,;]+", form.other_seals.data or "")

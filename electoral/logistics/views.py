@@ -13,6 +13,7 @@ from electoral.core import home
 from electoral.core.auth import Role, access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
+from electoral.core.params import query_int
 from electoral.extensions import db
 from electoral.geography import services as geography
 from electoral.logistics import services
@@ -179,7 +180,7 @@ def allocation_export():
 def stations():
     form = StationsForm()
     if request.method == "GET":
-        form.capacity.data = request.args.get("capacity", 600, type=int)
+        form.capacity.data = query_int("capacity", 600, minimum=1, maximum=100_000)
     capacity = form.capacity.data if (form.capacity.data or 0) > 0 else 600
     roll = services.roll_exists(db.session)
     if request.method == "POST":

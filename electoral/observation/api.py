@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from electoral.core.auth import Role, public
 from electoral.core.errors import ValidationFailed
+from electoral.core.params import bounded_int
 from electoral.extensions import csrf, db
 from electoral.observation import services
 from electoral.observation.models import Submission
@@ -103,10 +104,7 @@ def filing_keys(body) -> tuple[str, str, int | None]:
     """Station code, template code and version of a JSON filing, as filing_context reads them."""
     if not isinstance(body, dict):
         return "", "", None
-    try:
-        version = int(body.get("version"))
-    except (TypeError, ValueError):
-        version = None
+    version = bounded_int(body.get("version"), minimum=1)
     return str(body.get("station_code") or ""), str(body.get("template") or ""), version
 
 

@@ -3,7 +3,6 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from reportlab.lib.units import mm
 from reportlab.platypus import Image
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from electoral.geography.models import PollingStation
 from electoral.geography.services import find_by_code
 from electoral.registration.models import Voter
 from electoral.registration.services import election, exports, voters
+from electoral.reports.pictures import table_picture
 from electoral.reports.registry import NotAllowed, Param, report
 
 STAFF = [Role.REGISTRATION_CLERK, Role.REGISTRATION_SUPERVISOR, Role.ADMINISTRATOR]
@@ -58,10 +58,9 @@ def _photos(rows: list[Voter]) -> dict[int, Image] | None:
     """Each voter's photo as a table cell, or None when nobody on the list has one (no empty column)."""
     cells = {}
     for voter in rows:
-        path = _photo(voter)
-        if path is not None:
-            cells[voter.id] = Image(str(path), width=LIST_PHOTO_MM[0] * mm, height=LIST_PHOTO_MM[1] * mm,
-                                    kind="proportional")
+        picture = table_picture(_photo(voter), *LIST_PHOTO_MM)
+        if picture is not None:
+            cells[voter.id] = picture
     return cells or None
 
 

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
+from electoral.reports.pictures import decodable
 from electoral.reports.qr import draw_qr
 from electoral.reports.text import draw_line, visual_line
 
@@ -43,6 +44,8 @@ class Card:
         draw_qr(self.canvas, data, self._x(x_mm, size), self.y + self.height - y_mm * mm - size, size)
 
     def photo(self, source, x_mm: float, y_mm: float, width_mm: float, height_mm: float) -> None:
+        if decodable(source) is None:
+            return  # the card prints without an undecodable picture
         reader = ImageReader(io.BytesIO(source) if isinstance(source, bytes) else str(source))
         width, height = width_mm * mm, height_mm * mm
         self.canvas.drawImage(reader, self._x(x_mm, width), self.y + self.height - y_mm * mm - height,

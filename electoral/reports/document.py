@@ -22,7 +22,6 @@ from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -47,6 +46,7 @@ from electoral.reports.page import (
     Furniture,
     numbered_canvas,
 )
+from electoral.reports.pictures import decodable
 from electoral.reports.qr import QrCode
 
 PAPER_SIZES = {"A4": A4, "Letter": LETTER}
@@ -241,7 +241,10 @@ class ReportDocument:
         def opened():
             return io.BytesIO(source) if isinstance(source, bytes) else str(source)
 
-        w, h = ImageReader(opened()).getSize()
+        size = decodable(source)
+        if size is None:
+            return  # an undecodable picture is left out, not the whole report
+        w, h = size
         width = width_mm * mm
         image = Image(opened(), width=width, height=width * h / w, hAlign="RIGHT" if self.rtl else "LEFT")
         self.story.append(image)

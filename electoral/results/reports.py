@@ -2,12 +2,12 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from reportlab.lib.units import mm
 from reportlab.platypus import Image
 
 from electoral.core.auth import Role
 from electoral.extensions import db
 from electoral.geography.services import find_any_by_code
+from electoral.reports.pictures import table_picture
 from electoral.reports.registry import Param, report
 from electoral.results import services
 
@@ -89,10 +89,9 @@ def _pictures(standings) -> dict[int, Image]:
     """Each candidate's photo or symbol as a table cell; empty when no candidate has one (no empty column)."""
     cells = {}
     for standing in standings:
-        path = services.candidate_photo_file(standing.candidate)
-        if path is not None:
-            cells[standing.candidate.id] = Image(str(path), width=PICTURE_MM * mm, height=PICTURE_MM * mm,
-                                                 kind="proportional")
+        picture = table_picture(services.candidate_photo_file(standing.candidate), PICTURE_MM, PICTURE_MM)
+        if picture is not None:
+            cells[standing.candidate.id] = picture
     return cells
 
 

@@ -10,6 +10,7 @@ from electoral.core import home
 from electoral.core.auth import Role, access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
+from electoral.core.params import form_int
 from electoral.core.uploads import run_upload
 from electoral.extensions import db
 from electoral.geography.models import PollingStation
@@ -208,7 +209,9 @@ def enter(race_code: str, station_code: str):
     if number is not None and form.validate_on_submit():
         try:
             entry = services.submit_entry(db.session, race, station, current_user, entry_values(form, race),
-                                          entry_no=int(request.form.get("entry_no", number)))
+                                          # Unreadable is 0, which the service refuses as the wrong entry.
+                                          entry_no=form_int("entry_no", 0 if "entry_no" in request.form
+                                                            else number, minimum=1, maximum=2))
         except ValidationFailed as failure:
             db.session.rollback()
             show_errors(form, failure)

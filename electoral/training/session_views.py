@@ -12,6 +12,7 @@ from sqlalchemy import select
 from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
+from electoral.core.params import form_ints, query_int
 from electoral.extensions import db
 from electoral.training import services
 from electoral.training.forms import (
@@ -45,7 +46,7 @@ def _back(ts):
 @bp.route("/sessions")
 @access(*COORDINATORS)
 def session_list():
-    course_id = request.args.get("course", type=int)
+    course_id = query_int("course", minimum=1)
     query = services.sessions_query(current_user.scope, course_id)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("training/sessions.html", page=page, courses=services.list_courses(db.session),
@@ -186,7 +187,7 @@ def session_attendance(session_id: int, day: str):
     date = _day_or_404(ts, day)
     form = ConfirmForm()
     if form.validate_on_submit():
-        absent = {int(v) for v in request.form.getlist("absent") if v.isdigit()}
+        absent = form_ints("absent", minimum=1)
         services.mark_attendance(db.session, ts, date, absent)
         db.session.commit()
         flash(_("Attendance of %(day)s saved: %(present)d present, %(absent)d absent.", day=format_date(date),

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -48,6 +49,9 @@ def _coerce(question: Question, raw: Any) -> tuple[Any, str | None]:
         raw = raw.strip()
     if raw is None or raw == "":
         return None, None
+    if isinstance(raw, (dict, list)):
+        # A nested object where one value is expected: refused, never turned into text.
+        return None, _("Give one value, not a list or an object.")
     if kind == "yes_no":
         value = {"yes": "yes", "no": "no", "true": "yes", "false": "no", True: "yes", False: "no"}.get(
             raw.lower() if isinstance(raw, str) else raw)
@@ -57,11 +61,13 @@ def _coerce(question: Question, raw: Any) -> tuple[Any, str | None]:
             if isinstance(raw, bool):
                 raise ValueError
             value = float(raw)
+            if not math.isfinite(value):
+                raise ValueError
             if kind == "integer":
                 if not value.is_integer():
                     raise ValueError
                 value = int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None, _("Give a whole number.") if kind == "integer" else _("Give a number.")
         if question.minimum is not None and value < question.minimum:
             return None, _("At least %(n)s.", n=_plain(question.minimum))

@@ -31,6 +31,7 @@ from electoral.core import home
 from electoral.core.auth import Role, access, public
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
+from electoral.core.params import query_int
 from electoral.extensions import csrf, db
 from electoral.geography.models import Region
 from electoral.observation.models import Observer
@@ -111,8 +112,8 @@ def _region_choices():
 def messages():
     status = request.args.get("status", "")
     status = status if status in SMS_STATES else ""
-    region_id = request.args.get("region", type=int)
-    observer_id = request.args.get("observer", type=int)
+    region_id = query_int("region", minimum=1)
+    observer_id = query_int("observer", minimum=1)
     q = request.args.get("q", "").strip()
     query = log.message_query(q, status, region_id, observer_id, current_user.scope)
     page = db.paginate(query, per_page=50)
