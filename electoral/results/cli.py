@@ -22,7 +22,8 @@ Columns: {", ".join(services.RACE_COLUMNS)}; optional: {", ".join(services.RACE_
   area_codes    region, district or centre codes the race covers, separated by spaces;
                 empty for the whole country (a constituency lists its districts or centres)
   ballot_order  1 for the first candidate on the ballot paper, then 2, 3...
-  photo         path of the candidate's photo or party symbol (optional)
+  photo         must be empty: a file cannot name a picture on disk; upload each
+                candidate's photo or party symbol on the race's page
 Race name, kind and areas repeat on every row of the race. A file with any bad line imports nothing.
 """
 
@@ -127,5 +128,9 @@ def rebuild_totals(race_code):
         db.session.commit()
         click.echo(f"{race.code}: totals rebuilt from {sheets} counted or held sheets.")
 
+
+from electoral.results.seats.cli import seats  # noqa: E402  (its own module: the seat methods' command)
+
+results.add_command(seats)
 
 commands = [results]

@@ -290,3 +290,7 @@ class ResultTotalVote(db.Model):
     area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), primary_key=True)
     votes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The electoral system of each race, party lists and drawings of lots (their own module, same metadata).
+from electoral.results.seats.models import DistrictSeats, ListMember, LotDrawing, RaceSystem  # noqa: E402,F401
