@@ -52,6 +52,17 @@ STATIONS_PER_CENTRE = 3
 DEMO_VOTERS = 6000  # a synthetic roll with a few planted duplicates for the supervisor
 
 
+def users_table() -> str:
+    """The demo accounts as a plain-text table: who to sign in as for each role."""
+    rows = [("Username", "Name", "Role", "Scope")]
+    rows += [(username, full_name, ", ".join(str(role.label) for role in roles), scope or "national")
+             for username, full_name, roles, scope in DEMO_USERS]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines + ["", f"Every demo user's password is {DEMO_PASSWORD}"])
+
+
 def database_is_empty(session: Session) -> bool:
     return not (session.scalar(select(func.count(User.id))) or session.scalar(select(func.count(Region.id))))
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The two commands of the README:
-#   bash scripts/dev.sh demo   set up, migrate, load the demo election, serve on http://127.0.0.1:5000
+#   bash scripts/dev.sh demo [--port N]   set up, migrate, load the demo election, serve on
+#                              http://127.0.0.1:5000 (or N, or $PORT) with the background worker
 #   bash scripts/dev.sh test   set up, then run the whole suite on SQLite and on PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,13 +89,47 @@ run_tests() {
 
 case "${1:-}" in
     demo)
+        shift
+        port=${PORT:-5000}
+        while [ $# -gt 0 ]; do
+            case "$1" in
+                --port) port=${2:-}; shift 2 || shift ;;
+                --port=*) port=${1#--port=}; shift ;;
+                *) echo "usage: bash scripts/dev.sh demo [--port N]" >&2; exit 2 ;;
+            esac
+        done
+        case "$port" in
+            ''|*[!0-9]*) echo "The port must be a number (got '$port')." >&2; exit 2 ;;
+        esac
         setup
         export FLASK_DEBUG=${FLASK_DEBUG:-0}
         say "Preparing the database (SQLite under instance/ unless DATABASE_URL is set)"
         .venv/bin/electoral db upgrade
         .venv/bin/electoral demo load --if-empty
-        say "Serving on http://127.0.0.1:5000 (Ctrl-C stops). Sign in as admin / demo-password-2026"
-        exec .venv/bin/electoral run --host 127.0.0.1 --port 5000
+        say "Demo users"
+        .venv/bin/electoral demo users
+        # Voter cards, the duplicate scan and large imports are queued for the background
+        # worker: without it they stay "Waiting". Both run in the background, so the script
+        # (not the terminal) must stop them: without job control a background process
+        # ignores Ctrl-C, hence the explicit kill on the way out.
+        pids=()
+        stop_demo() {
+            trap - EXIT INT TERM
+            say "Stopping the web server and the background worker"
+            kill -TERM "${pids[@]}" 2>/dev/null || true
+            wait "${pids[@]}" 2>/dev/null || true
+        }
+        trap stop_demo EXIT
+        trap 'exit 130' INT TERM
+        say "Starting the background worker (huey_consumer electoral.tasks.huey)"
+        .venv/bin/huey_consumer electoral.tasks.huey --workers 2 &
+        pids+=($!)
+        say "Serving on http://127.0.0.1:$port (Ctrl-C stops both). Sign in as one of the users above"
+        .venv/bin/electoral run --host 127.0.0.1 --port "$port" &
+        pids+=($!)
+        # Either ending (the port taken, the worker failing) ends the demo and stops the other.
+        wait -n "${pids[@]}" || true
+        exit 1
         ;;
     test)
         shift
@@ -105,7 +140,7 @@ case "${1:-}" in
         run_tests "$@"
         ;;
     *)
-        echo "usage: bash scripts/dev.sh demo | test [pytest arguments]" >&2
+        echo "usage: bash scripts/dev.sh demo [--port N] | test [pytest arguments]" >&2
         exit 2
         ;;
 esac

@@ -53,6 +53,13 @@ def load(if_empty):
                + f". Every demo user's password is {DEMO_PASSWORD}")
 
 
+@demo.command("users", help="Print the demo users, their roles and password.")
+def users():
+    from electoral.demo import users_table
+
+    click.echo(users_table())
+
+
 class _TableProgress:
     """One line per table that has rows, as the backup or restore reaches its end."""
 

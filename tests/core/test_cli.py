@@ -29,6 +29,17 @@ def test_demo_refuses_a_database_that_holds_data(runner, db):
     assert runner.invoke(args=["demo", "load", "--if-empty"]).exit_code == 0
 
 
+def test_demo_users_prints_each_role_once_with_the_password(runner):
+    result = runner.invoke(args=["demo", "users"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["Username", "Name", "Role", "Scope"]
+    for role in Role:
+        assert sum(f"  {role.label}  " in line for line in lines) == 1, role
+    assert any(line.split()[:1] == ["clerk"] and line.rstrip().endswith("MO-01") for line in lines)
+    assert "demo-password-2026" in lines[-1]
+
+
 def test_users_create_reads_the_password_from_the_environment(runner, db, monkeypatch):
     make_district(code="MO-01")
     db.session.commit()
