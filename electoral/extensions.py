@@ -5,6 +5,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from flask import has_request_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import Pool
 
 from electoral.core import ratelimit  # noqa: F401 (registers the electoral-memory:// storage scheme)
+from electoral.core.params import query_int
 
 # One naming convention so that Alembic names every constraint the same way on
 # SQLite and PostgreSQL, and migrations stay deterministic.
@@ -36,7 +38,25 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class _SQLAlchemy(SQLAlchemy):
+    def paginate(self, select, *, page=None, per_page=None, max_per_page=None, error_out=True, count=True):
+        """Flask-SQLAlchemy's paginate, with the query string's page and per_page read with a range.
+
+        Its own parsing takes any integer: page=10**30 overflowed the OFFSET (a server error).
+        """
+        if has_request_context():
+            if page is None:
+                page = query_int("page", 1, minimum=1, maximum=MAX_PAGE)
+            if per_page is None:
+                per_page = query_int("per_page", 20, minimum=1, maximum=MAX_PER_PAGE)
+        max_per_page = min(max_per_page or MAX_PER_PAGE, MAX_PER_PAGE)
+        return super().paginate(select, page=page, per_page=per_page, max_per_page=max_per_page,
+                                error_out=error_out, count=count)
+
+
+# Beyond these a listing is a download, not a page.
+MAX_PAGE, MAX_PER_PAGE = 1_000_000, 500
+db = _SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

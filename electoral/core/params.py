@@ -55,3 +55,11 @@ def form_int(name: str, default: int | None = None, minimum: int = 0, maximum: i
 def form_ints(name: str, minimum: int = 0, maximum: int = MAX_ID) -> set[int]:
     """Every readable value of a repeated form field (checkboxes), as bounded ints."""
     return {n for n in (bounded_int(v, minimum, maximum) for v in request.form.getlist(name)) if n is not None}
+
+
+def coerce_id(value: Any) -> int:
+    """WTForms ``coerce`` for a choice naming a row by id: a ValueError (the field's error) when out of range."""
+    found = bounded_int(value, minimum=0)
+    if found is None:
+        raise ValueError("not an id")
+    return found

@@ -12,6 +12,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from electoral.core.params import MAX_ID, coerce_id
+
 BASIS_CHOICES = [("station", _l("per polling station")), ("voter", _l("per registered voters of the station")),
                  ("centre", _l("per polling centre"))]
 LEVEL_CHOICES = [("central", _l("Central warehouse")), ("hub", _l("Regional hub")),
@@ -36,7 +38,7 @@ class ItemForm(FlaskForm):
     returnable = BooleanField(_l("Returned after polling and reconciled"))
     serialised = BooleanField(_l("Numbered (received with serial ranges)"))
     basis = SelectField(_l("Quantity given"), choices=BASIS_CHOICES)
-    amount = IntegerField(_l("Units"), default=1, validators=[InputRequired(), NumberRange(min=1)])
+    amount = IntegerField(_l("Units"), default=1, validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     per_voters = IntegerField(_l("For every how many voters (per-voter rules only)"), default=1,
                               validators=[Optional(), NumberRange(min=1)])
     buffer_percent = DecimalField(_l("Spare, in percent"), default=0, places=None,
@@ -55,9 +57,9 @@ class WarehouseForm(FlaskForm):
 
 class StockForm(FlaskForm):
     item_code = SelectField(_l("Item"), validate_choice=False)
-    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1)])
-    serial_from = IntegerField(_l("First serial number"), validators=[Optional(), NumberRange(min=0)])
-    serial_to = IntegerField(_l("Last serial number"), validators=[Optional(), NumberRange(min=0)])
+    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
+    serial_from = IntegerField(_l("First serial number"), validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
+    serial_to = IntegerField(_l("Last serial number"), validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
     supplier = StringField(_l("Supplier"), validators=[Optional(), Length(max=200)])
 
 
@@ -72,9 +74,9 @@ class ConsignmentForm(FlaskForm):
 
 class LineForm(FlaskForm):
     item_code = SelectField(_l("Item"), validate_choice=False)
-    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1)])
-    serial_from = IntegerField(_l("First serial number"), validators=[Optional(), NumberRange(min=0)])
-    serial_to = IntegerField(_l("Last serial number"), validators=[Optional(), NumberRange(min=0)])
+    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
+    serial_from = IntegerField(_l("First serial number"), validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
+    serial_to = IntegerField(_l("Last serial number"), validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
     condition = SelectField(_l("Condition (returns)"), choices=CONDITION_CHOICES, validators=[Optional()])
 
 
@@ -128,8 +130,8 @@ class AssignForm(FlaskForm):
 
 
 class StationIssueForm(FlaskForm):
-    item = SelectField(_l("Item"), coerce=int, validate_choice=False)
+    item = SelectField(_l("Item"), coerce=coerce_id, validate_choice=False)
     quantity = IntegerField(_l("Quantity handed over"), validators=[InputRequired(), NumberRange(min=1, max=1_000_000)])
-    serial_from = IntegerField(_l("First serial number"), validators=[Optional(), NumberRange(min=0)])
-    serial_to = IntegerField(_l("Last serial number"), validators=[Optional(), NumberRange(min=0)])
+    serial_from = IntegerField(_l("First serial number"), validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
+    serial_to = IntegerField(_l("Last serial number"), validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
     received_by = StringField(_l("Presiding officer who signed"), validators=[DataRequired(), Length(max=200)])

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from electoral.config import LANGUAGES
+from electoral.core.params import coerce_id
 from electoral.core.uploads import PictureFile
 
 PHASE_LABELS = {
@@ -46,7 +47,7 @@ class OrganisationForm(FlaskForm):
 
 
 class ObserverForm(FlaskForm):
-    organisation = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
+    organisation = SelectField(_l("Organisation"), coerce=coerce_id, validators=[DataRequired()])
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=120)])
     given_names = StringField(_l("Given names"), validators=[Optional(), Length(max=200)])
     sex = SelectField(_l("Sex"), choices=list(SEX_LABELS.items()))
@@ -98,7 +99,7 @@ class SectionForm(FlaskForm):
 class QuestionForm(FlaskForm):
     code = StringField(_l("Question code"), validators=[DataRequired(), Length(max=40)])
     type = SelectField(_l("Type"), choices=list(TYPE_LABELS.items()))
-    section = SelectField(_l("Section"), coerce=int, validators=[Optional()])
+    section = SelectField(_l("Section"), coerce=coerce_id, validators=[Optional()])
     choices = TextAreaField(_l("Choices, one a line: value = label"), validators=[Optional(), Length(max=4000)])
     minimum = DecimalField(_l("Minimum"), places=None, validators=[Optional()])
     maximum = DecimalField(_l("Maximum"), places=None, validators=[Optional()])

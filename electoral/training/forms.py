@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from electoral.config import LANGUAGES
+from electoral.core.params import coerce_id
 from electoral.training.services import EDUCATION_LABELS, SEX_LABELS, STATUS_LABELS
 
 
@@ -28,8 +29,8 @@ class OfficialSearchForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     q = StringField(_l("Name, recruitment number or phone"), validators=[Optional(), Length(max=100)])
-    district = SelectField(_l("District"), coerce=int, validators=[Optional()], validate_choice=False)
-    position = SelectField(_l("Position"), coerce=int, validators=[Optional()], validate_choice=False)
+    district = SelectField(_l("District"), coerce=coerce_id, validators=[Optional()], validate_choice=False)
+    position = SelectField(_l("Position"), coerce=coerce_id, validators=[Optional()], validate_choice=False)
     status = SelectField(_l("Status"), choices=_choices(STATUS_LABELS, _l("Any")), validators=[Optional()])
 
 
@@ -39,11 +40,11 @@ class OfficialForm(FlaskForm):
     sex = SelectField(_l("Sex"), choices=_choices(SEX_LABELS))
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
-    district = SelectField(_l("District of residence"), coerce=int, validate_choice=False)
+    district = SelectField(_l("District of residence"), coerce=coerce_id, validate_choice=False)
     languages = StringField(_l("Languages spoken"), validators=[Optional(), Length(max=200)])
     education = SelectField(_l("Education"), choices=_choices(EDUCATION_LABELS, _l("Not given")),
                             validators=[Optional()])
-    position = SelectField(_l("Recruited as"), coerce=int, validate_choice=False)
+    position = SelectField(_l("Recruited as"), coerce=coerce_id, validate_choice=False)
     status = SelectField(_l("Recruitment status"), choices=_choices(STATUS_LABELS))
     locale = SelectField(_l("Language of the certificate"), choices=list(LANGUAGES.items()))
 
@@ -59,7 +60,7 @@ class PositionForm(FlaskForm):
 class CourseForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    position = SelectField(_l("Trains officials recruited as"), coerce=int, validate_choice=False)
+    position = SelectField(_l("Trains officials recruited as"), coerce=coerce_id, validate_choice=False)
     level = IntegerField(_l("Cascade level (1 = master trainers)"), default=3,
                          validators=[DataRequired(), NumberRange(min=1, max=9)])
     modules = TextAreaField(_l("Modules (one a line)"), validators=[Optional(), Length(max=5000)])
@@ -72,8 +73,8 @@ class CourseForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    course = SelectField(_l("Course"), coerce=int, validate_choice=False)
-    district = SelectField(_l("District"), coerce=int, validate_choice=False)
+    course = SelectField(_l("Course"), coerce=coerce_id, validate_choice=False)
+    district = SelectField(_l("District"), coerce=coerce_id, validate_choice=False)
     venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
     start_date = DateField(_l("First day"), validators=[DataRequired()])
     end_date = DateField(_l("Last day"), validators=[DataRequired()])

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from electoral.core.params import bounded_int
 from electoral.geography.models import PollingCentre
 from electoral.logistics.models import (
     Consignment,
@@ -17,6 +18,7 @@ from electoral.logistics.models import (
     Item,
     StockReceipt,
 )
+from electoral.logistics.services.consignments import dispatch_note
 
 
 def event_label(kind: str) -> str:
@@ -56,34 +58,78 @@ def history_of_consignment(session: Session, consignment: Consignment) -> list[H
     return _consignment_events(session, {consignment.id: consignment.code})
 
 
+@dataclass(frozen=True)
+class _Trail:
+    """How a reference travelled in one consignment, and so which of its events are about it."""
+
+    subject: str
+    listed: bool  # on the packing list; False for a seal found on receipt but never listed
+    seal: str | None = None
+    item_id: int | None = None
+
+
+def _is_about(event: CustodyEvent, trail: _Trail) -> bool:
+    if event.kind in ("discrepancy", "resolved"):
+        problem = event.discrepancy
+        if problem is None:  # recorded before events named their discrepancy
+            return event.seal_number == trail.seal if trail.seal else event.seal_number is None
+        return (trail.seal is not None and problem.seal_number == trail.seal) or (
+            trail.item_id is not None and problem.item_id == trail.item_id)
+    # A seal that was never on the packing list did not leave with the consignment:
+    # its history starts at the receipt that found it.
+    return trail.listed or event.kind == "received"
+
+
+def _trail_events(session: Session, trails: dict[int, _Trail]) -> list[HistoryEntry]:
+    """The events of these consignments that are about each one's reference, each naming only it."""
+    if not trails:
+        return []
+    rows = session.execute(select(CustodyEvent, Consignment).join(Consignment).where(
+        CustodyEvent.consignment_id.in_(list(trails))).order_by(CustodyEvent.at, CustodyEvent.id))
+    entries = []
+    for event, consignment in rows:
+        trail = trails[event.consignment_id]
+        if not _is_about(event, trail):
+            continue
+        note = event.note
+        if event.kind in ("dispatched", "returned"):
+            # The stored note lists every seal of the consignment; name only this one.
+            note = dispatch_note(consignment, [trail.seal] if trail.seal else [])
+        entries.append(HistoryEntry(_aware(event.at), event.kind, event.place, event.username, consignment.code,
+                                    note, trail.subject))
+    return entries
+
+
 def history(session: Session, reference: str) -> list[HistoryEntry]:
     """Every hand a seal number, a ballot serial or an item passed through, oldest first.
 
     A seal number matches the seals of consignments and seals reported on receipt;
     a whole number also matches every serial range (of any numbered item) holding it;
-    an item code matches every consignment that carried the item.
+    an item code matches every consignment that carried the item. Each event is the
+    reference's own: another seal's or item's findings in the same consignment are left out.
     """
     reference = (reference or "").strip().upper()
     if not reference:
         return []
-    subjects: dict[int, str] = {}
-    seal_hits = session.execute(select(ConsignmentSeal.consignment_id).where(ConsignmentSeal.number == reference)
-                                .union(select(Discrepancy.consignment_id).where(
-                                    Discrepancy.seal_number == reference)))
-    for (cid,) in seal_hits:
-        subjects[cid] = _("seal %(number)s", number=reference)
+    trails: dict[int, _Trail] = {}
+    seal = _("seal %(number)s", number=reference)
+    for (cid,) in session.execute(select(ConsignmentSeal.consignment_id).where(ConsignmentSeal.number == reference)):
+        trails[cid] = _Trail(seal, listed=True, seal=reference)
+    for (cid,) in session.execute(select(Discrepancy.consignment_id).where(
+            Discrepancy.seal_number == reference, Discrepancy.kind == "wrong_seal")):
+        trails.setdefault(cid, _Trail(seal, listed=False, seal=reference))
     item = session.scalar(select(Item).where(Item.code == reference))
     if item is not None:
         for (cid,) in session.execute(select(ConsignmentLine.consignment_id).where(ConsignmentLine.item_id == item.id)):
-            subjects.setdefault(cid, item.name)
+            trails.setdefault(cid, _Trail(item.name, listed=True, item_id=item.id))
     entries: list[HistoryEntry] = []
-    if reference.isdigit():
-        serial = int(reference)
+    if (serial := bounded_int(reference)) is not None:
         lines = session.execute(select(ConsignmentLine, Item.name).join(Item).where(
             ConsignmentLine.serial_from <= serial, ConsignmentLine.serial_to >= serial))
         for line, name in lines:
-            subjects.setdefault(line.consignment_id, _("%(item)s %(first)s–%(last)s", item=name,
-                                                       first=line.serial_from, last=line.serial_to))
+            trails.setdefault(line.consignment_id, _Trail(
+                _("%(item)s %(first)s–%(last)s", item=name, first=line.serial_from, last=line.serial_to),
+                listed=True, item_id=line.item_id))
         receipts = session.scalars(select(StockReceipt).where(StockReceipt.serial_from <= serial,
                                                               StockReceipt.serial_to >= serial))
         for receipt in receipts:
@@ -92,7 +138,7 @@ def history(session: Session, reference: str) -> list[HistoryEntry]:
                 receipt.received_by, "", receipt.supplier,
                 _("%(item)s %(first)s–%(last)s", item=receipt.item.name, first=receipt.serial_from,
                   last=receipt.serial_to)))
-    entries.extend(_consignment_events(session, subjects))
+    entries.extend(_trail_events(session, trails))
     return sorted(entries, key=lambda e: e.at)
 
 
