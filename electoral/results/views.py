@@ -120,7 +120,7 @@ def race(code: str):
         abort(404)
     summary = services.summary(db.session, race, area)
     return render_template("results/race.html", race=race, summary=summary, form=EmptyForm(),
-                           can_certify=current_user.has_any_role(SUPERVISOR),
+                           can_certify=current_user.has_any_role(SUPERVISOR) and current_user.can_act_in(area),
                            photo_form=CandidatePhotoForm() if current_user.has_any_role((Role.ADMINISTRATOR,))
                            and area is None else None)
 
@@ -150,22 +150,77 @@ def candidate_photo(code: str, candidate_code: str):
     return redirect(url_for("results.race", code=race.code))
 
 
-@bp.route("/races/<code>/certify", methods=["POST"])
-@access(*SUPERVISOR)
+def _area_asked():
+    """The area a certification page acts on: ``area`` of the query or form (blank: national)."""
+    return area_or_404(request.values.get("area"))
+
+
+@bp.route("/races/<code>/certify", methods=["GET", "POST"])
+@access(*SUPERVISOR, area=lambda code: _area_asked())
 def certify(code: str):
-    race = _race_or_404(code)
-    area = area_or_404(request.form.get("area"))
-    if EmptyForm().validate_on_submit():
+    """GET: what stands between the area and its certification; POST: certify it."""
+    race, area = _race_or_404(code), _area_asked()
+    form = EmptyForm()
+    if form.validate_on_submit():
         try:
             services.certify(db.session, race, area, current_user)
         except ValidationFailed as failure:
             db.session.rollback()
-            for message in failure.errors.get("", []):
-                flash(message, "error")
+            for messages in failure.errors.values():
+                for message in messages:
+                    flash(message, "error")
         else:
             db.session.commit()
-            flash(_("Results certified: they are now final for this area."), "success")
-    return redirect(url_for("results.race", code=race.code, area=area.code if area else None))
+            flash(_("Results certified: they are now final for this area, and its sheets are closed."), "success")
+            return redirect(url_for("results.race", code=race.code, area=area.code if area else None))
+    found = services.outstanding(db.session, race, area)
+    return render_template("results/certify.html", race=race, area=area, found=found, form=form,
+                           summary_line=services.describe(found), decertify_form=ReasonForm(formdata=None),
+                           certified=services.certification(db.session, race, area))
+
+
+@bp.route("/races/<code>/decertify", methods=["POST"])
+@access(*SUPERVISOR, area=lambda code: _area_asked())
+def decertify(code: str):
+    race, area = _race_or_404(code), _area_asked()
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.decertify(db.session, race, area, current_user, form.reason.data)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            for messages in failure.errors.values():
+                for message in messages:
+                    flash(message, "error")
+        else:
+            db.session.commit()
+            flash(_("Certification withdrawn: the results are provisional again and the sheets are open."),
+                  "success")
+    else:
+        flash(_("Give the reason."), "error")
+    return redirect(url_for("results.certify", code=race.code, area=area.code if area else None))
+
+
+@bp.route("/races/<code>/stations/<station_code>/excuse", methods=["GET", "POST"])
+@access(*SUPERVISOR, area=lambda code, station_code: _station_or_404(station_code))
+def excuse(code: str, station_code: str):
+    """Excuse a station whose sheet will not come (cancelled with the reason), so its area can be certified."""
+    race, station = _race_or_404(code), _station_or_404(station_code)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.excuse(db.session, race, station, current_user, form.reason.data)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(_("Station %(station)s is excused: its sheet is cancelled and not counted.",
+                    station=station.code), "success")
+            return redirect(url_for("results.certify", code=race.code, area=station.centre.district.code))
+    sheet = services.find_sheet(db.session, race, station)
+    return render_template("results/excuse.html", race=race, station=station, sheet=sheet, form=form), \
+        400 if form.errors else 200
 
 
 @bp.route("/races/<code>/progress")

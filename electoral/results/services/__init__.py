@@ -7,8 +7,6 @@ from electoral.results.services.aggregate import (  # noqa: F401
     Summary,
     all_levels,
     area_level,
-    certification,
-    certify,
     level_label,
     order_may_change,
     progress,
@@ -16,6 +14,15 @@ from electoral.results.services.aggregate import (  # noqa: F401
     station_rows,
     summary,
 )
+from electoral.results.services.certification import (  # noqa: F401
+    Outstanding,
+    certify,
+    decertify,
+    describe,
+    excuse,
+    outstanding,
+)
+from electoral.results.services.closure import certification, require_open  # noqa: F401
 from electoral.results.services.entry import (  # noqa: F401
     OPEN_FOR_ENTRY,
     PENDING_AUDIT,

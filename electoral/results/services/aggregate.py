@@ -8,9 +8,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
-from electoral.accounts.models import User
-from electoral.core.auth import Role
-from electoral.core.errors import ValidationFailed
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
 from electoral.results.models import (
     Candidate,
@@ -21,6 +18,7 @@ from electoral.results.models import (
     SheetVote,
     TallySheet,
 )
+from electoral.results.services.closure import certification
 from electoral.results.services.entry import PENDING_AUDIT
 from electoral.results.services.races import station_filter
 
@@ -303,31 +301,6 @@ def order_may_change(standings: list[Standing], pending_votes: int) -> bool:
     if len(standings) < 2 or pending_votes <= 0:
         return False
     return pending_votes >= standings[0].votes - standings[1].votes
-
-
-def certification(session: Session, race: Race, area) -> Certification | None:
-    """The certification of ``race`` at ``area`` (None: national), if a supervisor gave it."""
-    return session.scalar(select(Certification).where(
-        Certification.race_id == race.id, Certification.level == area_level(area),
-        Certification.area_id == (area.id if area is not None else 0)))
-
-
-def certify(session: Session, race: Race, area, supervisor: User) -> Certification:
-    """A supervisor certifies the race's results at ``area``: they become final there."""
-    if not supervisor.has_any_role({Role.RESULTS_SUPERVISOR}):
-        raise ValidationFailed(_("Only a results supervisor may certify results."))
-    if certification(session, race, area) is not None:
-        raise ValidationFailed(_("These results are already certified."))
-    pending = session.scalar(_within(_joined(select(func.count(TallySheet.id)).select_from(TallySheet).where(
-        TallySheet.race_id == race.id, TallySheet.state.not_in(("accepted", "cancelled")))), area))
-    if pending:
-        raise ValidationFailed(_("%(count)d sheets of this area are not yet accepted or cancelled: "
-                                 "settle them before certifying.", count=pending))
-    entry = Certification(race_id=race.id, level=area_level(area), area_id=area.id if area is not None else 0,
-                          certified_by_id=supervisor.id)
-    session.add(entry)
-    session.flush()
-    return entry
 
 
 def progress(session: Session, race: Race) -> list[dict]:

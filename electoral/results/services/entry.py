@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from electoral.accounts.models import User
+from electoral.core import duties
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.geography.models import PollingStation
@@ -24,6 +25,7 @@ from electoral.results.models import (
     TallyEntry,
     TallySheet,
 )
+from electoral.results.services.closure import require_open
 from electoral.results.services.races import ballots_received, contested_at, registered_voters
 from electoral.results.services.totals import PENDING, tracking
 
@@ -98,6 +100,7 @@ def submit_entry(session: Session, race: Race, station: PollingStation, clerk: U
     if from_logistics is not None:
         raw = {**raw, "ballots_received": from_logistics}
     figures = clean_figures(race, raw)
+    require_open(session, race.id, station.id)
     sheet = find_sheet(session, race, station)
     expected = next_entry_number(session, sheet)
     if expected is None:
@@ -111,9 +114,7 @@ def submit_entry(session: Session, race: Race, station: PollingStation, clerk: U
                                  "Set it aside for the supervisor."))
     if expected == 2:
         first = _current_entries(session, sheet).get(1)
-        if first is not None and first.clerk_id == clerk.id:
-            raise ValidationFailed(_("You made the first entry of this sheet: a different clerk must make "
-                                     "the second."))
+        duties.require_other("results_first_second_entry", [first.clerk_id if first else None], clerk.id)
     # Every refusal above comes before the first write, so a refused row of an import leaves nothing behind.
     if sheet is None:
         sheet = TallySheet(race=race, station=station, state="not_received", round=1)
@@ -242,6 +243,12 @@ def _lock_sheet(session: Session, sheet: TallySheet) -> None:
     session.refresh(sheet, with_for_update=True)
 
 
+def _round_clerks(session: Session, sheet: TallySheet) -> list[int]:
+    """The clerks who made entries 1 and 2 of the sheet's current round (superseded by a correction or not)."""
+    return list(session.scalars(select(TallyEntry.clerk_id).where(
+        TallyEntry.sheet_id == sheet.id, TallyEntry.round == sheet.round, TallyEntry.entry_no != CORRECTION)))
+
+
 def _require_supervisor(user: User) -> None:
     if not user.has_any_role({Role.RESULTS_SUPERVISOR}):
         raise ValidationFailed(_("Only a results supervisor may do this."))
@@ -259,10 +266,12 @@ def resolve(session: Session, sheet: TallySheet, supervisor: User, chosen: dict,
     _require_supervisor(supervisor)
     _lock_sheet(session, sheet)
     reason = _require_reason(reason)
+    require_open(session, sheet.race_id, sheet.station_id)
     if sheet.state != "in_correction":
         raise ValidationFailed(_("This sheet has no mismatch to resolve."))
     entries = _current_entries(session, sheet)
     first, second = entries[1], entries[2]
+    duties.require_other("results_enter_resolve", [first.clerk_id, second.clerk_id], supervisor.id)
     final = json.loads(json.dumps(first.figures))
     errors: dict[str, list[str]] = {}
     for key in differences(first.figures, second.figures):
@@ -296,8 +305,10 @@ def start_audit(session: Session, sheet: TallySheet, supervisor: User) -> None:
     """A supervisor takes a quarantined sheet for audit."""
     _require_supervisor(supervisor)
     _lock_sheet(session, sheet)
+    require_open(session, sheet.race_id, sheet.station_id)
     if sheet.state != "quarantined":
         raise ValidationFailed(_("Only a quarantined sheet can be taken for audit."))
+    duties.require_other("results_enter_audit", _round_clerks(session, sheet), supervisor.id)
     with tracking(session, sheet):  # quarantined and under audit are both pending: nothing moves
         sheet.state = "under_audit"
     session.add(SheetEvent(sheet_id=sheet.id, action="audit", reason="", user_id=supervisor.id))
@@ -313,9 +324,11 @@ def decide(session: Session, sheet: TallySheet, supervisor: User, decision: str,
                "re_enter": (*PENDING_AUDIT, "cancelled", "in_correction", "accepted")}
     if decision not in allowed:
         raise ValidationFailed({"decision": [_("Choose a decision.")]})
+    require_open(session, sheet.race_id, sheet.station_id)
     if sheet.state not in allowed[decision]:
         raise ValidationFailed(_("This decision does not apply to a sheet that is %(state)s.",
                                  state=state_label(sheet.state)))
+    duties.require_other("results_enter_audit", _round_clerks(session, sheet), supervisor.id)
     with tracking(session, sheet):
         if decision == "accept":
             sheet.state = "accepted"
@@ -346,7 +359,8 @@ def event_label(action: str) -> str:
     """The translated name of a step in a sheet's history."""
     return {"resolved": _("differences settled by the supervisor"), "audit": _("audit started"),
             "accept": _("accepted after audit"), "re_enter": _("sent back for a new double entry"),
-            "cancel": _("cancelled after audit")}.get(action, action)
+            "cancel": _("cancelled after audit"),
+            "excused": _("excused by the supervisor: not counted")}.get(action, action)
 
 
 @dataclass
