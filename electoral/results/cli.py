@@ -24,6 +24,13 @@ Columns: {", ".join(services.RACE_COLUMNS)}; optional: {", ".join(services.RACE_
   ballot_order  1 for the first candidate on the ballot paper, then 2, 3...
   photo         must be empty: a file cannot name a picture on disk; upload each
                 candidate's photo or party symbol on the race's page
+  method        plurality (default), two_round, dhondt, sainte_lague,
+                modified_sainte_lague, hare or droop; for a list method each row is
+                a party list (or, with party empty, an independent) and party names it
+  seats         seats the race elects (default 1), or DISTRICT=SEATS pairs separated
+                by spaces when each district elects its own seats
+  threshold     legal threshold, percent of valid votes (two_round: the majority, 50)
+  first_divisor first divisor of modified Sainte-Laguë, e.g. 1.4
 Race name, kind and areas repeat on every row of the race. A file with any bad line imports nothing.
 """
 
@@ -129,8 +136,9 @@ def rebuild_totals(race_code):
         click.echo(f"{race.code}: totals rebuilt from {sheets} counted or held sheets.")
 
 
-from electoral.results.seats.cli import seats  # noqa: E402  (its own module: the seat methods' command)
+from electoral.results.seats.cli import lists, seats  # noqa: E402  (their own module, with the seat methods)
 
 results.add_command(seats)
+results.add_command(lists)
 
 commands = [results]

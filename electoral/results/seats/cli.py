@@ -105,3 +105,44 @@ def _print(result, steps, names) -> None:
         click.echo("Second round: " + ", ".join(names.get(c, c) for c in result["runoff"]))
     for tie in result["ties"]:
         click.echo(f"Lots must be drawn: {', '.join(tie['contenders'])} for {tie['places']} place(s).", err=True)
+
+
+LISTS_HELP = """Import the candidates of party lists, one row per candidate: the members of each list (and district)
+the file names are replaced by the file's rows. A file with any bad line imports nothing.
+
+\b
+Columns: race_code, list_code, position, name, woman; optional: district_code, preference_votes.
+  list_code         the list's code in the race (its candidate_code in the races import)
+  position          1 for the first on the list, then 2, 3...
+  woman             yes or no: counts for the quota of women (one in every n seats)
+  district_code     the district whose seats the list stands for (races with district seats)
+  preference_votes  the candidate's preference votes, for an open list
+"""
+
+
+@click.group("lists", help="Party lists of list races.")
+def lists():
+    pass
+
+
+@lists.command("import", help=LISTS_HELP)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_lists(file):
+    from electoral.core.errors import ImportFailed
+    from electoral.core.tabular import TabularError
+    from electoral.geography.services import read_file
+    from electoral.results.seats.lists import import_lists as run
+
+    data, name = read_file(file)
+    try:
+        summary = run(db.session, data, name)
+    except (ImportFailed, TabularError) as failure:
+        db.session.rollback()
+        for error in getattr(failure, "errors", []):
+            click.echo(f"line {error.line}: {error.message}", err=True)
+        click.echo(f"Error: {failure}; nothing was imported." if isinstance(failure, TabularError)
+                   else "Nothing was imported.", err=True)
+        raise SystemExit(1) from failure
+    db.session.commit()
+    click.echo(f"Lists: {summary.lists}; candidates: {summary.members}.")

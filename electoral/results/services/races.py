@@ -1,7 +1,6 @@
 """Races, their areas and candidates; the stations a race is contested at; the roll's figures."""
 
-import io
-import uuid
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,15 +8,18 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from electoral.core.errors import ImportFailed, LineError, ValidationFailed
+from electoral.core import stored_files
+from electoral.core.errors import ImportFailed, LineError
 from electoral.core.tabular import read_table
 from electoral.extensions import INSTANCE_PATH
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
 from electoral.results.models import RACE_KINDS, Candidate, Race, RaceArea
+from electoral.results.seats.importing import SYSTEM_COLUMNS, apply_systems, read_system
 
 RACE_COLUMNS = ["race_code", "race_name", "race_kind", "area_codes", "candidate_code", "candidate_name",
                 "party", "ballot_order"]
-RACE_OPTIONAL = ["photo"]
+# The electoral system columns: see electoral/results/seats/importing.py.
+RACE_OPTIONAL = ["photo", *SYSTEM_COLUMNS]
 
 
 def find_race(session: Session, code: str) -> Race | None:
@@ -97,36 +99,25 @@ def find_candidate(race: Race, code: str) -> Candidate | None:
     return next((c for c in race.candidates if c.code == code), None)
 
 
+# The root is read at each use (tests point the module's INSTANCE_PATH elsewhere).
+CANDIDATE_PHOTOS = stored_files.register(stored_files.FileStore(
+    "candidate-photos", root=lambda: INSTANCE_PATH, prefix=f"{CANDIDATE_PHOTO_DIR}/",
+    pattern=re.compile(stored_files.HEX_NAME + r"\.png"), columns=(("candidate", "photo_path"),), area="instance"))
+
+
 def save_candidate_photo(session: Session, candidate: Candidate, data: bytes) -> str:
     """Store a photo or party symbol (scaled down, as PNG so a symbol keeps its transparency) under the
-    instance folder, outside the database, and point the candidate at it; returns the relative path."""
-    from PIL import Image, ImageOps
-
-    try:
-        with Image.open(io.BytesIO(data)) as picture:
-            picture = ImageOps.exif_transpose(picture)
-            picture.thumbnail(CANDIDATE_PHOTO_SIZE)
-            buffer = io.BytesIO()
-            picture.convert("RGBA").save(buffer, "PNG", optimize=True)
-    except Exception as exc:  # Pillow raises many types for a file that is not a picture
-        raise ValidationFailed({"photo": [_("The file cannot be read as a picture.")]}) from exc
-    folder = INSTANCE_PATH / CANDIDATE_PHOTO_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    # A new name each time: a page or PDF cached with the old picture never shows the new one by mistake.
-    name = f"{CANDIDATE_PHOTO_DIR}/{uuid.uuid4().hex}.png"
-    (INSTANCE_PATH / name).write_bytes(buffer.getvalue())
+    instance folder, outside the database, and point the candidate at it; returns the stored name."""
+    # Named by its content: a page or PDF cached with the old picture never shows the new one by mistake.
+    name = stored_files.store_picture(CANDIDATE_PHOTOS, data, size=CANDIDATE_PHOTO_SIZE, kind="PNG")
     candidate.photo_path = name
     session.flush()
     return name
 
 
 def candidate_photo_file(candidate: Candidate) -> Path | None:
-    """The candidate's picture on disk, or None when there is none (or the path leads outside the instance)."""
-    if not candidate.photo_path:
-        return None
-    root = INSTANCE_PATH.resolve()
-    path = (root / candidate.photo_path).resolve()
-    return path if path.is_relative_to(root) and path.is_file() else None
+    """The candidate's picture on disk, or None when there is none (or the row names anything but a stored picture)."""
+    return CANDIDATE_PHOTOS.resolve(candidate.photo_path)
 
 
 # ---- import --------------------------------------------------------------
@@ -175,6 +166,13 @@ def import_races(session: Session, data: bytes, filename: str) -> RaceImportSumm
             errors.append(LineError(row.line, _(
                 "race %(code)s has another name, kind or areas on line %(first)d", code=code, first=plan["line"])))
             continue
+        system, problem = read_system(v, row.line)
+        if problem is None and system is not None and plan.setdefault("system", system) != system:
+            problem = LineError(row.line, _("race %(code)s has another method, seats, threshold or first divisor on "
+                                            "line %(first)d", code=code, first=plan["line"]))
+        if problem is not None:
+            errors.append(problem)
+            continue
         candidate, order = v["candidate_code"].upper(), int(v["ballot_order"])
         if candidate in plan["candidates"]:
             errors.append(LineError(row.line, _("candidate %(code)s is already on line %(first)d",
@@ -184,9 +182,14 @@ def import_races(session: Session, data: bytes, filename: str) -> RaceImportSumm
             errors.append(LineError(row.line, _("ballot order %(order)d of race %(race)s is already on line %(first)d",
                                                 order=order, race=code, first=plan["orders"][order])))
             continue
+        if v.get("photo"):
+            # A cell never names a file on disk (it served instance/secret_key): pictures are uploads.
+            errors.append(LineError(row.line, _("the photo column cannot name a file: leave it empty and upload "
+                                                "the candidate's photo or party symbol on the race's page")))
+            continue
         plan["orders"][order] = row.line
         plan["candidates"][candidate] = {"line": row.line, "name": v["candidate_name"], "party": v.get("party", ""),
-                                         "ballot_order": order, "photo_path": v.get("photo") or None}
+                                         "ballot_order": order}
     if rows == 0 and not errors:
         raise ImportFailed([LineError(1, _("the file has a header but no rows"))])
     resolved: dict[str, list] = {}
@@ -201,7 +204,13 @@ def import_races(session: Session, data: bytes, filename: str) -> RaceImportSumm
         resolved[code] = areas
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.line))
-    return _write_races(session, races, resolved)
+    summary = _write_races(session, races, resolved)
+    # After the races exist: a refused system fails the whole file (the caller rolls the races back).
+    problems = apply_systems(session, {code: (plan["line"], plan["system"]) for code, plan in races.items()
+                                       if plan.get("system")})
+    if problems:
+        raise ImportFailed(sorted(problems, key=lambda e: e.line))
+    return summary
 
 
 def _write_races(session: Session, races: dict, resolved: dict) -> RaceImportSummary:
@@ -227,7 +236,8 @@ def _write_races(session: Session, races: dict, resolved: dict) -> RaceImportSum
             candidate.ballot_order = 100000 + offset
         session.flush()
         for candidate_code, values in plan["candidates"].items():
-            fields = {k: values[k] for k in ("name", "party", "ballot_order", "photo_path")}
+            # The photo is not the file's to set: an uploaded picture stays through a new import.
+            fields = {k: values[k] for k in ("name", "party", "ballot_order")}
             candidate = existing.get(candidate_code)
             if candidate is None:
                 race.candidates.append(Candidate(code=candidate_code, **fields))
