@@ -92,6 +92,9 @@ def from_environment(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("ELECTORAL_MAX_UPLOAD_MB", "64")) * 1024 * 1024,
         "COMMISSION_NAME": os.environ.get("ELECTORAL_COMMISSION_NAME", "National Electoral Commission"),
         "PAGE_SIZE": 50,
+        # Kilometres a polling station's GPS point may lie from its centre's (the median of its
+        # stations') before a geography import warns about it.
+        "STATION_DISTANCE_WARNING_KM": float(os.environ.get("ELECTORAL_STATION_DISTANCE_WARNING_KM", "1")),
         # Seconds between one process's attempts to chain the audit trail at commit; the entries of
         # the commits between wait, sealed, for the next attempt (or the minute sweep).
         "AUDIT_CHAIN_INTERVAL": float(os.environ.get("ELECTORAL_AUDIT_CHAIN_INTERVAL", "1")),

@@ -21,6 +21,11 @@ def import_command(file):
         file, "Stations", lambda data, name, progress: services.import_geography(db.session, data, name, progress))
     created = ", ".join(f"{n} {level}s" for level, n in summary.created.items())
     click.echo(f"Read {summary.rows} rows; created {created}; updated {sum(summary.updated.values())}.")
+    # Warnings do not stop the import (exit status 0): they name lines worth a second look.
+    for warning in summary.warnings:
+        click.echo(f"warning: line {warning.line}: {warning.message}")
+    if summary.warnings:
+        click.echo(f"{len(summary.warnings)} warnings; everything was imported.")
 
 
 commands = [geography]

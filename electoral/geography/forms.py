@@ -26,6 +26,8 @@ class StationForm(RegionForm):
     parent_code = StringField(_l("Polling centre code"), validators=[DataRequired(), Length(max=32)])
     capacity = IntegerField(_l("Capacity (most voters)"), default=600,
                             validators=[InputRequired(), NumberRange(min=1, max=100000)])
+    latitude = DecimalField(_l("Latitude"), places=None, validators=[Optional(), NumberRange(-90, 90)])
+    longitude = DecimalField(_l("Longitude"), places=None, validators=[Optional(), NumberRange(-180, 180)])
 
 
 FORMS = {"region": RegionForm, "district": DistrictForm, "centre": CentreForm, "station": StationForm}

@@ -73,15 +73,32 @@ class PollingCentre(Audited, db.Model):
 
 class PollingStation(Audited, db.Model):
     __tablename__ = "polling_station"
-    __table_args__ = (CheckConstraint("capacity > 0", name="capacity_positive"),)
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude_range"),
+        CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude_range"),
+        CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="both_coordinates"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     centre_id: Mapped[int] = mapped_column(ForeignKey("polling_centre.id"), index=True)
     capacity: Mapped[int] = mapped_column(Integer, default=DEFAULT_STATION_CAPACITY)
+    # The GPS reading field teams take at the station itself; the centre's point is derived from these.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
     centre: Mapped[PollingCentre] = relationship(back_populates="stations")
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """Where the station is: its own reading, else its centre's point, else None."""
+        if self.latitude is not None:
+            return self.latitude, self.longitude
+        if self.centre is not None and self.centre.latitude is not None:
+            return self.centre.latitude, self.centre.longitude
+        return None
 
     @property
     def level(self) -> str:

@@ -4,12 +4,14 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.tabular import Row, read_table
+from electoral.geography import points
 from electoral.geography.models import (
     DEFAULT_STATION_CAPACITY,
     District,
@@ -229,18 +231,48 @@ def save_centre(session: Session, code: str, name: str, district: District,
 
 
 def save_station(session: Session, code: str, name: str, centre: PollingCentre,
-                 capacity: int | None = None, station: PollingStation | None = None) -> PollingStation:
-    """Create a polling station in ``centre``, or update ``station``."""
+                 capacity: int | None = None, station: PollingStation | None = None,
+                 latitude: float | None = None, longitude: float | None = None) -> PollingStation:
+    """Create a polling station in ``centre``, or update ``station``; its centre's point follows its stations'."""
     code = _clean_code(code)
     _check_code_free(session, PollingStation, code, station.id if station else None)
     capacity = DEFAULT_STATION_CAPACITY if capacity is None else capacity
     if capacity <= 0:
         raise ValidationFailed({"capacity": [_("The capacity must be a positive number.")]})
+    check_coordinates(latitude, longitude)
+    old_centre = station.centre if station is not None else None
     station = station or PollingStation()
     station.code, station.name, station.centre, station.capacity = code, _clean_name(name), centre, capacity
+    station.latitude, station.longitude = latitude, longitude
     session.add(station)
     session.flush()
+    for affected in {centre, old_centre} - {None}:
+        derive_centre_point(affected)
+    session.flush()
     return station
+
+
+def derive_centre_point(centre: PollingCentre) -> bool:
+    """Set the centre's point to the median of its stations' points; True when it changed.
+
+    A centre none of whose stations has a reading keeps the point it was given.
+    """
+    point = points.median_point((s.latitude, s.longitude) for s in centre.stations if s.latitude is not None)
+    if point is None or (centre.latitude, centre.longitude) == point:
+        return False
+    centre.latitude, centre.longitude = point
+    return True
+
+
+def far_stations(centre: PollingCentre, limit_km: float | None = None,
+                 stations: Iterable[PollingStation] | None = None) -> list[tuple[PollingStation, float]]:
+    """The centre's stations farther than ``limit_km`` (the setting by default) from its point, with the distance."""
+    if centre.latitude is None:
+        return []
+    limit_km = points.warning_km() if limit_km is None else limit_km
+    stations = centre.stations if stations is None else stations
+    located = [(s, (s.latitude, s.longitude)) for s in stations if s.latitude is not None]
+    return points.far_from((centre.latitude, centre.longitude), located, limit_km)
 
 
 # ---- import --------------------------------------------------------------
@@ -250,6 +282,8 @@ class ImportSummary:
     rows: int = 0
     created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
     updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+    # Imported all the same, but worth a look (a station's GPS point far from its centre's).
+    warnings: list[LineError] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -295,15 +329,17 @@ def _plan(rows: Iterable[Row]) -> tuple[dict[str, dict[str, _Planned]], list[Lin
         if missing:
             errors.append(LineError(row.line, _("missing %(fields)s", fields=", ".join(missing))))
             continue
-        extra: dict[str, dict] = {"centre": {}, "station": {}}
+        # A row's coordinates are its station's: stations of one centre differ by a few metres,
+        # and the centre's point is worked out from them (derive_centre_point).
+        extra: dict[str, dict] = {"station": {}}
         try:
             extra["station"]["capacity"] = (
                 _parse_capacity(v["capacity"]) if v.get("capacity") else DEFAULT_STATION_CAPACITY)
             lat, lon = v.get("latitude", ""), v.get("longitude", "")
             if bool(lat) != bool(lon):
                 raise ValueError(_("give both latitude and longitude, or neither"))
-            extra["centre"]["latitude"] = _parse_coordinate(lat, _("latitude"), 90) if lat else None
-            extra["centre"]["longitude"] = _parse_coordinate(lon, _("longitude"), 180) if lon else None
+            extra["station"]["latitude"] = _parse_coordinate(lat, _("latitude"), 90) if lat else None
+            extra["station"]["longitude"] = _parse_coordinate(lon, _("longitude"), 180) if lon else None
         except ValueError as exc:
             errors.append(LineError(row.line, str(exc)))
             continue
@@ -326,9 +362,6 @@ def _plan(rows: Iterable[Row]) -> tuple[dict[str, dict[str, _Planned]], list[Lin
                 errors.append(LineError(row.line, _(
                     "%(level)s %(code)s is named \"%(name)s\" here but \"%(earlier)s\" on line %(first)d",
                     level=_level_label(level), code=code, name=name, earlier=seen.name, first=seen.line)))
-            elif level == "centre" and seen.extra != extra["centre"]:
-                errors.append(LineError(row.line, _(
-                    "centre %(code)s has other coordinates on line %(first)d", code=code, first=seen.line)))
     return planned, errors, count
 
 
@@ -363,6 +396,7 @@ def import_geography(session: Session, data: bytes, filename: str,
 
     summary = ImportSummary(rows=count)
     done = 0
+    counted: set[tuple[str, str]] = set()  # areas already counted as created or updated
     for level, model in LEVELS.items():
         for code, plan in planned[level].items():
             area = existing[level].get(code)
@@ -374,10 +408,12 @@ def import_geography(session: Session, data: bytes, filename: str,
                 session.add(area)
                 existing[level][code] = area
                 summary.created[level] += 1
+                counted.add((level, code))
             elif any(getattr(area, k) != val for k, val in values.items()):
                 for k, val in values.items():
                     setattr(area, k, val)
                 summary.updated[level] += 1
+                counted.add((level, code))
             if level == "station":
                 done += 1
                 if progress and done % 500 == 0:
@@ -385,8 +421,35 @@ def import_geography(session: Session, data: bytes, filename: str,
                     session.flush()
     if progress:
         progress(done % 500)
+    _derive_centre_points(planned, existing, summary, counted)
     session.flush()
     return summary
+
+
+def _derive_centre_points(planned: dict[str, dict[str, _Planned]], existing: dict[str, dict],
+                          summary: ImportSummary, counted: set[tuple[str, str]]) -> None:
+    """Set each centre of the file to its stations' median point; warn of stations far from it."""
+    by_centre: dict[str, list[PollingStation]] = {code: [] for code in planned["centre"]}
+    for station in existing["station"].values():
+        # Existing stations' centres are all in the identity map (loaded above): no query each.
+        if station.centre.code in by_centre:
+            by_centre[station.centre.code].append(station)
+    limit_km = points.warning_km()
+    for code, plan in planned["centre"].items():
+        centre = existing["centre"][code]
+        located = [(s.latitude, s.longitude) for s in by_centre[code] if s.latitude is not None]
+        # A file without coordinates says the centre has none, as it always did.
+        point = points.median_point(located) or (None, None)
+        if (centre.latitude, centre.longitude) != point:
+            centre.latitude, centre.longitude = point
+            if ("centre", code) not in counted:
+                summary.updated["centre"] += 1
+        for station, km in far_stations(centre, limit_km, sorted(by_centre[code], key=lambda s: s.code)):
+            line = planned["station"][station.code].line if station.code in planned["station"] else plan.line
+            summary.warnings.append(LineError(line, _(
+                "station %(code)s is %(km)s km from the other stations of centre %(centre)s: check its GPS reading",
+                code=station.code, km=format_decimal(round(km, 1)), centre=code)))
+    summary.warnings.sort(key=lambda w: w.line)
 
 
 def read_file(path) -> tuple[bytes, str]:

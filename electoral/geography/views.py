@@ -104,6 +104,11 @@ def _parent_for(level: str, form):
     return parent
 
 
+def _point(form) -> tuple[float | None, float | None]:
+    """The latitude and longitude typed in a centre's or station's form (None when left empty)."""
+    return tuple(float(f.data) if f.data is not None else None for f in (form.latitude, form.longitude))
+
+
 def _save(level: str, form, area=None):
     parent = _parent_for(level, form)
     code, name = form.code.data, form.name.data
@@ -111,11 +116,11 @@ def _save(level: str, form, area=None):
         return services.save_region(db.session, code, name, region=area)
     if level == "district":
         return services.save_district(db.session, code, name, parent, district=area)
+    lat, lon = _point(form)
     if level == "centre":
-        lat = float(form.latitude.data) if form.latitude.data is not None else None
-        lon = float(form.longitude.data) if form.longitude.data is not None else None
         return services.save_centre(db.session, code, name, parent, lat, lon, centre=area)
-    return services.save_station(db.session, code, name, parent, form.capacity.data, station=area)
+    return services.save_station(db.session, code, name, parent, form.capacity.data, station=area,
+                                 latitude=lat, longitude=lon)
 
 
 @bp.route("/<level>/new", methods=["GET", "POST"])
@@ -172,6 +177,8 @@ def import_file():
                     stations=summary.created["station"], updated=sum(summary.updated.values())), "success")
         else:
             flash(_("Read %(rows)d rows: everything was already up to date.", rows=summary.rows), "info")
-        return redirect(url_for("geography.overview"))
-    return render_template("geography/import.html", form=form, errors=outcome.errors,
+        if not summary.warnings:
+            return redirect(url_for("geography.overview"))
+    warnings = outcome.result.warnings if outcome.done else []
+    return render_template("geography/import.html", form=form, errors=outcome.errors, warnings=warnings,
                            columns=services.IMPORT_COLUMNS, optional=services.IMPORT_OPTIONAL), outcome.status
