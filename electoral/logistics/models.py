@@ -276,9 +276,13 @@ class CustodyEvent(Audited, db.Model):
     username: Mapped[str] = mapped_column(String(80))
     place: Mapped[str] = mapped_column(String(250))
     seal_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    # The discrepancy a "discrepancy" or "resolved" event is about, so a seal's or a
+    # serial's history shows its own findings and not its consignment's other ones.
+    discrepancy_id: Mapped[int | None] = mapped_column(ForeignKey("logistics_discrepancy.id"), index=True)
     note: Mapped[str] = mapped_column(String(500), default="")
 
     consignment: Mapped[Consignment] = relationship()
+    discrepancy: Mapped[Discrepancy | None] = relationship()
 
 
 @event.listens_for(Session, "before_flush")

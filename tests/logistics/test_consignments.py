@@ -150,6 +150,73 @@ def test_custody_history_of_a_seal_shows_every_hand(db):
     assert "Moses Kollie" in history[0].note
 
 
+def _received_with_findings(db):
+    """SL-001 intact, SL-002 broken, SL-999999 found though never listed, and lamps short."""
+    ballots = make_item(serialised=True, name="Ballots")
+    lamps = make_item(code="LAMPS", name="Lamps")
+    consignment = packed_consignment(origin=stocked_warehouse(ballots, 1000, serial_from=1001, serial_to=2000),
+                                     item=ballots, quantity=100, serial_from=1101, serial_to=1200)
+    services.receive_stock(db.session, consignment.origin, lamps, 50)
+    services.add_line(db.session, consignment, lamps, 10)
+    services.dispatch(db.session, consignment)
+    receipt = full_receipt(consignment, **{"SL-002": "broken"})
+    receipt.counts[consignment.lines[1].id] = 8
+    receipt.other_seals.append("sl-999999")
+    problems = services.receive(db.session, consignment, receipt)
+    services.resolve(db.session, next(p for p in problems if p.seal_number == "SL-002"),
+                     make_user(Role.LOGISTICS_OFFICER), "Resealed in the presence of the driver.")
+    return consignment
+
+
+def _events(history):
+    return [(e.kind, e.subject, e.note) for e in history]
+
+
+def test_custody_history_of_a_listed_intact_seal_holds_only_its_own_events(db):
+    consignment = _received_with_findings(db)
+    assert _events(services.history(db.session, "SL-001")) == [
+        ("dispatched", "seal SL-001", f"Vehicle LBR-4411, driver Moses Kollie, to "
+                                      f"{services.place_label(consignment.destination)}; seal SL-001."),
+        ("received", "seal SL-001", "3 discrepancies recorded."),
+    ]
+
+
+def test_custody_history_of_a_broken_seal_holds_its_finding_and_resolution_only(db):
+    _received_with_findings(db)
+    history = services.history(db.session, "SL-002")
+    assert [(e.kind, e.subject) for e in history] == [
+        ("dispatched", "seal SL-002"), ("received", "seal SL-002"),
+        ("discrepancy", "seal SL-002"), ("resolved", "seal SL-002")]
+    assert history[0].note.endswith("; seal SL-002.")
+    assert history[2].note == "Seal SL-002 is broken."
+    assert history[3].note == "Seal SL-002 is broken. Resealed in the presence of the driver."
+
+
+def test_custody_history_of_an_unlisted_seal_starts_at_the_receipt_that_found_it(db):
+    consignment = _received_with_findings(db)
+    history = services.history(db.session, "SL-999999")
+    assert [(e.kind, e.consignment) for e in history] == [
+        ("received", consignment.code), ("discrepancy", consignment.code)]
+    assert history[1].note == "Seal SL-999999 was found but is not on the packing list."
+    assert not [e for e in history if "SL-001" in e.note or "SL-002" in e.note]
+
+
+def test_custody_history_of_a_serial_leaves_out_the_seals_and_other_items(db):
+    _received_with_findings(db)
+    history = services.history(db.session, "1150")
+    assert [e.kind for e in history] == ["stock", "dispatched", "received"]
+    assert "SL-00" not in history[1].note and "Lamps" not in " ".join(e.note for e in history)
+
+
+def test_custody_history_of_an_item_holds_its_own_shortage_and_no_seal(db):
+    _received_with_findings(db)
+    history = services.history(db.session, "lamps")
+    assert [(e.kind, e.subject) for e in history] == [
+        ("dispatched", "Lamps"), ("received", "Lamps"), ("discrepancy", "Lamps")]
+    assert history[2].note == "Shortage. Lamps: 10 sent, 8 received."
+    assert not [e for e in history if "SL-" in e.note]
+
+
 def test_custody_history_of_a_ballot_serial_inside_a_range(db):
     ballots = make_item(serialised=True, name="Ballots")
     warehouse = stocked_warehouse(ballots, 1000, serial_from=1001, serial_to=2000)

@@ -4,9 +4,11 @@ import uuid
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from electoral.core import duties
 from electoral.core.audit import current_actor
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
@@ -224,10 +226,10 @@ def remove_seal(session: Session, seal: ConsignmentSeal) -> None:
 
 
 def _event(session: Session, consignment: Consignment, kind: str, place, note: str = "",
-           seal_number: str | None = None) -> CustodyEvent:
+           seal_number: str | None = None, discrepancy: Discrepancy | None = None) -> CustodyEvent:
     event = CustodyEvent(consignment=consignment, kind=kind, username=current_actor().username,
                          place=place_label(place) if not isinstance(place, str) else place,
-                         note=note[:500], seal_number=seal_number)
+                         note=note[:500], seal_number=seal_number, discrepancy=discrepancy)
     session.add(event)
     return event
 
@@ -268,13 +270,20 @@ def dispatch(session: Session, consignment: Consignment) -> None:
     consignment.status = "dispatched"
     consignment.dispatched_by = current_actor().username
     consignment.dispatched_at = utcnow()
-    note = _("Vehicle %(vehicle)s, driver %(driver)s, to %(destination)s; seals %(seals)s.",
-             vehicle=consignment.vehicle, driver=consignment.driver,
-             destination=place_label(consignment.destination),
-             seals=", ".join(s.number for s in consignment.seals))
     _event(session, consignment, "returned" if consignment.kind == "return" else "dispatched",
-           consignment.origin, note)
+           consignment.origin, dispatch_note(consignment, [s.number for s in consignment.seals]))
     session.flush()
+
+
+def dispatch_note(consignment: Consignment, seals: list[str]) -> str:
+    """The hand-over to the driver in words, naming the given seals (none: the seals are not the subject)."""
+    values = {"vehicle": consignment.vehicle, "driver": consignment.driver,
+              "destination": place_label(consignment.destination)}
+    if not seals:
+        return _("Vehicle %(vehicle)s, driver %(driver)s, to %(destination)s.", **values)
+    return ngettext("Vehicle %(vehicle)s, driver %(driver)s, to %(destination)s; seal %(seals)s.",
+                    "Vehicle %(vehicle)s, driver %(driver)s, to %(destination)s; seals %(seals)s.",
+                    len(seals), seals=", ".join(seals), **values)
 
 
 @dataclass
@@ -296,6 +305,8 @@ def receive(session: Session, consignment: Consignment, receipt: Receipt, user=N
     if user is not None and not may_act_for(user, consignment.destination):
         raise ValidationFailed(_("Consignment %(code)s is bound for a place outside your area.",
                                  code=consignment.code))
+    duties.require_other("logistics_dispatch_receive", [consignment.dispatched_by],
+                         user.username if user is not None else duties.acting_person())
     errors: dict[str, list[str]] = {}
     for line in consignment.lines:
         count = receipt.counts.get(line.id)
@@ -333,7 +344,7 @@ def receive(session: Session, consignment: Consignment, receipt: Receipt, user=N
     for problem in found:
         session.add(problem)
         _event(session, consignment, "discrepancy", consignment.destination, describe(problem),
-               seal_number=problem.seal_number)
+               seal_number=problem.seal_number, discrepancy=problem)
     session.flush()
     return found
 
@@ -361,7 +372,7 @@ def resolve(session: Session, problem: Discrepancy, user, resolution: str) -> No
     problem.status, problem.resolution = "resolved", resolution.strip()
     problem.resolved_by, problem.resolved_at = current_actor().username, utcnow()
     _event(session, problem.consignment, "resolved", place_label(problem.consignment.destination),
-           describe(problem) + " " + problem.resolution, seal_number=problem.seal_number)
+           describe(problem) + " " + problem.resolution, seal_number=problem.seal_number, discrepancy=problem)
     session.flush()
 
 
