@@ -34,6 +34,7 @@ from electoral.geography.models import PollingStation
 from electoral.observation import forms, services
 from electoral.observation.api import file_json
 from electoral.observation.models import ChecklistTemplate, Submission
+from electoral.observation.services import photos
 from electoral.observation.views import blueprint as bp
 from electoral.observation.views import save_photo
 
@@ -155,7 +156,7 @@ def incident():
         try:
             services.report_incident(db.session, observer, station, form.category.data, form.description.data,
                                      form.severity.data, form.client_id.data,
-                                     photo_path=save_photo(form.photo.data))
+                                     photo_path=save_photo(form.photo.data, photos.INCIDENT_PHOTO_SIZE))
         except ValidationFailed as failure:
             db.session.rollback()
             show_errors(form, failure)

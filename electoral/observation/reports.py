@@ -8,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from electoral.core.auth import Role
-from electoral.extensions import INSTANCE_PATH, db
+from electoral.extensions import db
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
 from electoral.observation import services
 from electoral.observation.models import PHASES, Incident, Observer
+from electoral.observation.services import photos
 from electoral.reports.registry import NotAllowed, Param, report
 
 ROLES = [Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR]
@@ -34,11 +35,9 @@ def _accredited(value: int) -> int:
 
 
 def _photo(observer: Observer) -> str | None:
-    if not observer.photo_path:
-        return None
-    path = (INSTANCE_PATH / observer.photo_path).resolve()
-    # Only files under instance/: a crafted path must not print another file.
-    return str(path) if path.is_file() and INSTANCE_PATH.resolve() in path.parents else None
+    # Only a photo the store generated: a path in the row must not print another file (a voter's photo).
+    path = photos.photo_file(observer.photo_path)
+    return str(path) if path is not None else None
 
 
 @report("badge", title=_l("Observer badge"), roles=ROLES,

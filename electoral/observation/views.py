@@ -4,8 +4,6 @@ The phone pages (phone.py), the dashboard (dashboard_views.py) and the JSON API
 (api.py, a second blueprint) live beside this module; ``bp`` lists both blueprints.
 """
 
-import uuid
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,16 +16,16 @@ from electoral.core.auth import Role, access, public
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.uploads import run_upload
-from electoral.extensions import INSTANCE_PATH, db, limiter
+from electoral.extensions import db, limiter
 from electoral.observation import forms, services, signin  # noqa: F401  (signin: observers sign in only while accredited)
 from electoral.observation.models import Observer, Organisation
+from electoral.observation.services import photos
 
 blueprint = Blueprint("observation", __name__, url_prefix="/observation", template_folder="templates")
 
 # Accreditation is the commission's act; the observer groups' coordinators ask for it.
 COMMISSION = (Role.ADMINISTRATOR,)
 COORDINATORS = (Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR)
-PHOTO_DIR = "observer_photos"
 
 home.register_nav(_l("Observation"), "observation.dashboard", COORDINATORS, order=60)
 home.register_nav(_l("My station"), "observation.my_station", [Role.OBSERVER], order=5)
@@ -62,16 +60,11 @@ def _scoped_area(observer_id: int):
     return _observer_area(observer_id)
 
 
-def save_photo(upload) -> str | None:
-    """Keep an uploaded photo under instance/ with a random name; return its relative path."""
+def save_photo(upload, size=photos.PHOTO_SIZE) -> str | None:
+    """Decode an uploaded photo and store it under its content hash; return the stored name, None without one."""
     if not upload or not getattr(upload, "filename", ""):
         return None
-    suffix = ".png" if upload.filename.lower().endswith(".png") else ".jpg"
-    folder = INSTANCE_PATH / PHOTO_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}{suffix}"
-    upload.save(folder / name)
-    return f"{PHOTO_DIR}/{name}"
+    return photos.save_photo(upload.read(), size)
 
 
 @blueprint.route("/organisations", methods=["GET", "POST"])
@@ -130,7 +123,10 @@ def _observer_form(observer: Observer | None):
             observer = services.save_observer(
                 db.session, db.session.get(Organisation, form.organisation.data), form.family_name.data,
                 form.given_names.data, form.sex.data, form.phone.data, form.languages.data or "",
-                save_photo(form.photo.data) or (observer.photo_path if observer else "") or "", observer=observer)
+                # No upload keeps the photo, unless the row names anything but a stored photo: that goes.
+                save_photo(form.photo.data)
+                or (observer.photo_path if observer and photos.is_stored_photo(observer.photo_path) else ""),
+                observer=observer)
         except ValidationFailed as failure:
             db.session.rollback()
             show_errors(form, failure)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import secrets
 import tempfile
 import time
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from electoral.core import stored_files
 from electoral.core.auth import Role
 from electoral.core.models import utcnow
 from electoral.extensions import INSTANCE_PATH
@@ -29,6 +31,12 @@ PROGRESS_INTERVAL = 1.0  # seconds between two progress writes
 
 def reports_dir() -> Path:
     return INSTANCE_PATH / "reports"
+
+
+# Printed reports, named by _write; a download serves nothing else (a restored row may name any file).
+REPORT_FILES = stored_files.register(stored_files.FileStore(
+    "printed-reports", root=lambda: INSTANCE_PATH, prefix="reports/", pattern=re.compile(r"[0-9]{1,18}-[0-9a-f]{16}\.pdf"),
+    columns=(("report_job", "file_path"),), area="instance"))
 
 
 def printed_by(user) -> str:
@@ -146,10 +154,7 @@ def may_see(user, job: ReportJob) -> bool:
 def result_file(job: ReportJob) -> Path | None:
     if job.state != "done" or not job.file_path:
         return None
-    path = (INSTANCE_PATH / job.file_path).resolve()
-    if reports_dir().resolve() not in path.parents or not path.exists():
-        return None
-    return path
+    return REPORT_FILES.resolve(job.file_path)
 
 
 def recent_jobs(session: Session, user, limit: int = 10) -> list[ReportJob]:

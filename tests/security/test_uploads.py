@@ -165,7 +165,10 @@ def test_a_real_photo_is_accepted(everyone, election, db):
         content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
     stored = db.session.scalars(select(Observer).where(Observer.family_name == "Kpoto")).one().photo_path
-    assert stored.endswith(".png")
+    # Decoded and written again under its content hash (electoral/core/stored_files.py).
+    assert stored.startswith("observer_photos/") and stored.endswith(".jpg")
+    with Image.open(INSTANCE_PATH / stored) as kept:
+        assert kept.format == "JPEG" and kept.size == (60, 80)
     (INSTANCE_PATH / stored).unlink()
 
 

@@ -16,6 +16,7 @@ from electoral.observation.models import (
     Incident,
     Observer,
 )
+from electoral.observation.services import photos
 from electoral.observation.services.submissions import CLIENT_ID, MAX_TEXT
 
 INCIDENT_CATEGORIES = ("violence", "intimidation", "materials", "procedure", "access", "other")
@@ -44,6 +45,8 @@ def report_incident(session: Session, observer: Observer | None, station: Pollin
         errors["description"] = [_("Describe what happened.")]
     if not CLIENT_ID.match(client_id or ""):
         errors["client_id"] = [_("The client id must have 8 to 64 letters, digits, dashes or colons.")]
+    if photo_path and not photos.is_stored_photo(photo_path):  # never a path from a request
+        errors["photo"] = [_("The photo must be uploaded as a picture, not named by a path.")]
     if errors:
         raise ValidationFailed(errors)
     incident = Incident(client_id=client_id, observer=observer, station=station, category=category,

@@ -9,6 +9,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from electoral.accounts.models import User
+from electoral.core import duties
 from electoral.core.auth import Role
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.models import utcnow
@@ -16,6 +17,7 @@ from electoral.core.tabular import read_table
 from electoral.geography import services as geography
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
 from electoral.observation.models import Observer, ObserverCentre, Organisation
+from electoral.observation.services import photos
 
 SEXES = ("F", "M", "X")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
@@ -58,6 +60,9 @@ def _observer_problems(values: dict, session: Session) -> dict[str, list[str]]:
     bad = [code for code in values["languages"].split() if not LANGUAGE_PATTERN.match(code)]
     if bad:
         errors["languages"] = [_("Unknown language codes: %(codes)s.", codes=", ".join(bad))]
+    if values["photo_path"] and not photos.is_stored_photo(values["photo_path"]):
+        # Only a name the photo store generated: a path would print any instance file on a badge.
+        errors["photo"] = [_("The photo must be uploaded as a picture, not named by a path.")]
     return errors
 
 
@@ -104,9 +109,12 @@ def import_observers(session: Session, data: bytes, filename: str) -> int:
         problems = []
         if organisation is None:
             problems.append(_("no organisation has the code %(code)s", code=v["organisation_code"]))
-        values = _clean(v["family_name"], v["given_names"], v["sex"], v["phone"], v.get("languages", ""),
-                        v.get("photo", ""))
+        values = _clean(v["family_name"], v["given_names"], v["sex"], v["phone"], v.get("languages", ""), "")
         problems += [m for msgs in _observer_problems(values, session).values() for m in msgs]
+        if v.get("photo"):
+            # A cell never names a file on disk (it copied any instance file into a badge): photos are uploads.
+            problems.append(_("the photo column cannot name a file: leave it empty and upload the observer's "
+                              "photo on their page"))
         station = None
         if v.get("station_code"):
             station = geography.find_by_code(session, "station", v["station_code"])
@@ -168,7 +176,7 @@ def request_accreditation(session: Session, observer: Observer) -> None:
         raise ValidationFailed(_("%(name)s is already accredited.", name=observer.name))
     observer.accreditation = "requested"
     observer.refusal_reason = None
-    observer.requested_at = utcnow()
+    observer.requested_at, observer.requested_by = utcnow(), duties.acting_person()
     session.flush()
 
 
@@ -185,7 +193,9 @@ def decide_accreditation(session: Session, observer: Observer, approve: bool, re
     """The commission approves (a number and validity) or refuses (with a reason) a request."""
     if observer.accreditation != "requested":
         raise ValidationFailed(_("No accreditation request is waiting for %(name)s.", name=observer.name))
-    observer.decided_at = utcnow()
+    deciding = duties.acting_person()
+    duties.require_other("observation_request_approve", [observer.requested_by], deciding)
+    observer.decided_at, observer.decided_by = utcnow(), deciding
     if approve:
         number = observer.accreditation_number or _next_number(session)
         observer.accreditation = "approved"

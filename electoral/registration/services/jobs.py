@@ -1,6 +1,7 @@
 """Background jobs with their progress kept in a row: the duplicate scan, and imports of a file."""
 
 import logging
+import re
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from electoral.core import stored_files
 from electoral.core.audit import Actor, acting_as
 from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.models import utcnow
@@ -69,6 +71,13 @@ def imports_dir() -> Path:
     return INSTANCE_PATH / "imports"
 
 
+# Uploaded files waiting for their import; read, then deleted, only under a name start_import generated
+# (a row naming ../electoral.db would otherwise be imported, then deleted).
+IMPORT_FILES = stored_files.register(stored_files.FileStore(
+    "voter-imports", root=lambda: INSTANCE_PATH, prefix="imports/",
+    pattern=re.compile(r"[0-9a-f]{24}\.(?:csv|xlsx|txt)"), columns=(("import_job", "file_path"),)))
+
+
 def precheck(data: bytes, filename: str) -> None:
     """Raise TabularError now for a file that cannot be read (type, encoding, header, first rows)."""
     for number, _row in enumerate(read_table(data, filename, import_rows.IMPORT_COLUMNS, import_rows.IMPORT_OPTIONAL)):
@@ -106,7 +115,7 @@ def run_import(session: Session, job_id: int) -> ImportJob | None:
     if job is None or job.status != "queued":
         return job
     user = session.get(User, job.user_id) if job.user_id else None
-    path = INSTANCE_PATH / job.file_path if job.file_path else None
+    path = IMPORT_FILES.resolve(job.file_path)
     filename, skip_invalid = job.filename, job.skip_invalid
     stage = {"name": ""}
 
@@ -124,7 +133,7 @@ def run_import(session: Session, job_id: int) -> ImportJob | None:
     try:
         if user is None or not user.is_active:
             raise ValidationFailed(_("The account that started this import can no longer import."))
-        if path is None or not path.is_file():
+        if path is None:
             raise ValidationFailed(_("The uploaded file is no longer there. Upload it again."))
         with acting_as(Actor(user.id, user.username)):
             summary = imports.import_voters(session, path.read_bytes(), filename, user.username, user=user,

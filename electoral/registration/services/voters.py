@@ -1,6 +1,6 @@
 """Registering a voter: eligibility, the duplicate check, the number, the photo."""
 
-import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from electoral.core import stored_files
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import INSTANCE_PATH
 from electoral.geography.models import PollingCentre
@@ -197,26 +198,20 @@ def photo_dir() -> Path:
     return Path(current_app.config.get("PHOTO_DIR") or INSTANCE_PATH / "photos")
 
 
+# Voters' photos: named by the voter number (older ones) or by their content; nothing else is ever read.
+VOTER_PHOTOS = stored_files.register(stored_files.FileStore(
+    "voter-photos", root=photo_dir, prefix="", pattern=re.compile(rf"(?:[0-9]{{1,30}}|{stored_files.HEX_NAME})\.jpg"),
+    columns=(("voter", "photo_path"),), area="voter-photos"))
+
+
 def save_photo(data: bytes, voter_number: str) -> str:
-    """Resize the photo and store it under instance/photos; return its file name."""
-    try:
-        from PIL import Image, ImageOps
-    except ImportError:  # Pillow missing: keep the upload as it came
-        image_bytes, suffix = data, ".jpg"
-    else:
-        try:
-            image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
-            image.thumbnail(PHOTO_SIZE)
-            buffer = io.BytesIO()
-            image.convert("RGB").save(buffer, "JPEG", quality=80)
-        except Exception as exc:  # Pillow raises many types for a file that is not a picture
-            raise ValidationFailed({"photo": [_("The photo cannot be read as a picture.")]}) from exc
-        image_bytes, suffix = buffer.getvalue(), ".jpg"
-    directory = photo_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    name = f"{voter_number}{suffix}"
-    (directory / name).write_bytes(image_bytes)
-    return name
+    """Decode the photo, scale it down and store it as JPEG under its content hash; return the stored name."""
+    return stored_files.store_picture(VOTER_PHOTOS, data, size=PHOTO_SIZE, kind="JPEG")
+
+
+def photo_file(voter: Voter) -> Path | None:
+    """The voter's photo on disk, or None (none, or the row names anything but a stored photo)."""
+    return VOTER_PHOTOS.resolve(voter.photo_path)
 
 
 def find_by_number(session: Session, number: str) -> Voter | None:
