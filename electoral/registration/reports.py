@@ -43,10 +43,7 @@ def _on_roll(query):
 
 
 def _photo(voter: Voter):
-    if not voter.photo_path:
-        return None
-    path = voters.photo_dir() / voter.photo_path
-    return path if path.is_file() else None
+    return voters.photo_file(voter)
 
 
 # A list's photo: large enough to recognise a face at the polling table, small enough

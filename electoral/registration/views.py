@@ -1,5 +1,6 @@
 """Registering voters, the duplicate check before saving, search and the voter's page."""
 
+import re
 import secrets
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from electoral.registration.forms import (
     SearchForm,
     TransferForm,
 )
-from electoral.registration.services import dedup, election, exports, roll, voters
+from electoral.registration.services import dedup, duplicate_notice, election, exports, roll, voters
 from electoral.registration.services.import_rows import parse_date
 
 bp = Blueprint("registration", __name__, url_prefix="/registration", template_folder="templates")
@@ -130,6 +131,14 @@ def _pending_dir() -> Path:
     return voters.photo_dir() / "pending"
 
 
+PENDING_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def _pending_file(token: str | None) -> Path | None:
+    """The stashed photo a form's token names: only a token _stash_photo made (the field comes from the request)."""
+    return _pending_dir() / token if token and PENDING_TOKEN.fullmatch(token) else None
+
+
 def _stash_photo(form: RegistrationForm) -> bytes | None:
     """The uploaded photo, kept under a token while the clerk looks at possible duplicates."""
     if form.photo.data and getattr(form.photo.data, "filename", ""):
@@ -139,9 +148,9 @@ def _stash_photo(form: RegistrationForm) -> bytes | None:
         (_pending_dir() / token).write_bytes(data)
         form.photo_token.data = token
         return data
-    token = form.photo_token.data or ""
-    if token and token.isalnum() and (_pending_dir() / token).exists():
-        return (_pending_dir() / token).read_bytes()
+    pending = _pending_file(form.photo_token.data)
+    if pending is not None and pending.is_file():
+        return pending.read_bytes()
     return None
 
 
@@ -160,14 +169,15 @@ def register():
                                     save_as_duplicate="1" in request.form.getlist("save_as_duplicate"))
         except voters.PossibleDuplicates as found:
             db.session.rollback()
-            matches = found.matches
+            # Only the voter numbers for a clerk: the other people's data is not theirs to see.
+            matches = duplicate_notice.notices(db.session, current_user, found.matches)
         except ValidationFailed as failure:
             db.session.rollback()
             show_errors(form, failure, aliases={"attesting_numbers": "attesting_1"})
         else:
             db.session.commit()
-            if form.photo_token.data and form.photo_token.data.isalnum():
-                (_pending_dir() / form.photo_token.data).unlink(missing_ok=True)
+            if (pending := _pending_file(form.photo_token.data)) is not None:
+                pending.unlink(missing_ok=True)
             if voter.status == "possible_duplicate":
                 flash(_("Voter %(number)s saved as a possible duplicate: a supervisor will decide.",
                         number=voter.voter_number), "warning")
@@ -204,10 +214,8 @@ def voter_detail(number: str):
 @access(*READERS, area=_voter_centre)
 def voter_photo(number: str):
     voter = voter_or_404(number)
-    if not voter.photo_path:
-        abort(404)
-    path = voters.photo_dir() / voter.photo_path
-    if not path.is_file():
+    path = voters.photo_file(voter)  # None for a row naming anything but a stored photo
+    if path is None:
         abort(404)
     return send_file(path, mimetype="image/jpeg", max_age=0)
 

@@ -26,13 +26,15 @@ def test_clerk_registers_a_voter_and_sees_the_number(client, db, login_as):
     assert f"Voter {voter.voter_number} registered." in response.get_data(as_text=True)
 
 
-def test_possible_duplicate_is_shown_with_score_and_reasons_then_saved_to_the_queue(client, db, login_as):
+def test_possible_duplicate_is_shown_to_a_supervisor_with_score_and_reasons_then_saved_to_the_queue(
+        client, db, login_as):
     make_election()
     centre = make_centre(code="MO-01-001")
     first = make_voter(centre, family_name="كمارا", given_names="محمد", father_name="إبراهيم", sex="M",
                        date_of_birth=date(1990, 5, 14), id_number="SL-5531", place_of_birth="Kenema")
     db.session.commit()
-    login_as(Role.REGISTRATION_CLERK)
+    # The details are a supervisor's to see (a clerk gets the number only: tests/security/test_duplicate_notice.py).
+    login_as(Role.REGISTRATION_CLERK, Role.REGISTRATION_SUPERVISOR)
     shown = client.post_form("/registration/register", {**FORM, "centre_code": "MO-01-001"})
     text = shown.get_data(as_text=True)
     assert shown.status_code == 409
