@@ -5,8 +5,8 @@ comma in locales whose decimal separator is a comma (French, Portuguese,
 Spanish). Every import goes through here so all of them accept the same files.
 """
 
-import codecs
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Iterator
@@ -15,6 +15,8 @@ from operator import itemgetter
 from pathlib import Path
 
 from flask_babel import gettext as _
+
+from electoral.core import encoding
 
 # Text a spreadsheet would run as a formula (OWASP "CSV injection"); tab and CR too,
 # which some spreadsheets drop before reading the = that follows.
@@ -35,27 +37,21 @@ class Row:
     values: dict[str, str]
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode text" and some phones' exports are UTF-16 with a byte-order mark.
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    elif b"\x00" in data[:65536] or data.startswith(b"PK\x03\x04"):
-        # NUL bytes are never in text: a spreadsheet, a picture or a program renamed .csv.
-        raise TabularError(_("The file is not CSV text. Save it from your spreadsheet as \"CSV UTF-8\" "
-                             "or as an Excel workbook (.xlsx) and try again."))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise TabularError(_("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again."))
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"PK\x03\x04"):
+        raise _not_text()
+    try:
+        return encoding.decode(data)
+    except ValueError:  # NUL bytes are never in text: a spreadsheet, a picture or a program renamed .csv
+        raise _not_text() from None
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    text = _decode(data)
+def _not_text() -> TabularError:
+    return TabularError(_("The file is not CSV text. Save it from your spreadsheet as \"CSV UTF-8\" "
+                          "or as an Excel workbook (.xlsx) and try again."))
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -72,15 +68,12 @@ def _damaged() -> TabularError:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
+    from electoral.core.xlsx import open_workbook
 
-    if not data.startswith(b"PK\x03\x04"):  # every XLSX is a ZIP archive
-        raise TabularError(_("The file is not an XLSX spreadsheet. Save it from your spreadsheet as an "
-                             "Excel workbook (.xlsx) or as \"CSV UTF-8\" and try again."))
+    workbook = open_workbook(data)  # size and cell count checked before anything is parsed
     # openpyxl raises many types for a damaged file, on opening or rows later.
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
+        rows = enumerate(workbook.worksheets[0].iter_rows(), start=1)
     except Exception as exc:
         raise _damaged() from exc
     try:
@@ -91,24 +84,50 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
                 break
             except Exception as exc:
                 raise _damaged() from exc
-            yield number, ["" if c is None else _cell_text(c) for c in cells]
+            yield number, [_cell_text(c.value, getattr(c, "number_format", "General")) for c in cells]
     finally:
         workbook.close()
 
 
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+# A number format of zeros only ("00000000000"): the cell shows the number padded to that width.
+_ZERO_PADDED = re.compile(r"0+")
+
+
+def _cell_text(value, number_format: str = "General") -> str:
+    """The text a spreadsheet shows for a cell: codes keep their leading zeros, dates read as ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        integral = isinstance(value, int) or value.is_integer()
+        if integral and _ZERO_PADDED.fullmatch(number_format or ""):
+            return f"{int(value):0{len(number_format)}d}"
+        return str(int(value)) if integral else str(value)
     return str(value)
 
 
-def _rows(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
+def _rows(data: bytes, filename: str) -> tuple[Iterator[tuple[int, list[str]]], str]:
+    """The file's rows and the encoding they were read in (XLSX is XML: UTF-8)."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".xlsx":
-        return _xlsx_rows(data)
+        return _xlsx_rows(data), "xlsx"
     if suffix in (".csv", ".txt", ""):
-        return _csv_rows(data)
+        text, read_as = _decode(data)
+        return _csv_rows(text), read_as
     raise TabularError(_("Only CSV and XLSX files can be imported, not %(suffix)s.", suffix=suffix))
+
+
+def encoding_of(data: bytes, filename: str) -> str | None:
+    """The name of the encoding a CSV file is read in (None for XLSX), to tell the person who imported it."""
+    if Path(filename).suffix.lower() == ".xlsx":
+        return None
+    try:
+        return encoding.label(_decode(data)[1])
+    except TabularError:
+        return None
 
 
 def _header(rows: Iterator[tuple[int, list[str]]], required: list[str]) -> list[str]:
@@ -125,7 +144,7 @@ def _header(rows: Iterator[tuple[int, list[str]]], required: list[str]) -> list[
     return names
 
 
-def _picked(rows: Iterator[tuple[int, list[str]]], positions: list[int], width: int):
+def _picked(rows: Iterator[tuple[int, list[str]]], positions: list[int], width: int, read_as: str):
     """(line, cells at ``positions``, stripped) for every non-blank row.
 
     Imports read a million rows: the common case (every cell there, none too long,
@@ -141,6 +160,11 @@ def _picked(rows: Iterator[tuple[int, list[str]]], positions: list[int], width: 
         values = tuple(map(str.strip, pick(cells)))
         if max(map(len, values)) > MAX_CELL:
             raise TabularError(_("Line %(line)d has a value longer than %(max)d characters.", line=line, max=MAX_CELL))
+        try:
+            encoding.check("\x1f".join(values))
+        except encoding.LossyText as problem:
+            raise TabularError(encoding.lossy_message(problem, line, "utf-8" if read_as == "xlsx" else read_as)) \
+                from None
         if "'" in "".join(values):
             values = tuple(_unquote(value) for value in values)
         yield line, values
@@ -151,10 +175,10 @@ def read_table(data: bytes, filename: str, required: list[str], optional: list[s
 
     Raises TabularError when the header lacks a required column.
     """
-    rows = _rows(data, filename)
+    rows, read_as = _rows(data, filename)
     names = _header(rows, required)
     wanted = [c for c in (*required, *optional) if c in names]
-    for line, values in _picked(rows, [names.index(c) for c in wanted], len(names)):
+    for line, values in _picked(rows, [names.index(c) for c in wanted], len(names), read_as):
         yield Row(line, dict(zip(wanted, values, strict=True)))
 
 
@@ -165,11 +189,11 @@ def read_columns(data: bytes, filename: str, columns: list[str],
     What a large import reads: a tuple per row, not a dict. Raises TabularError when
     the header lacks a required column.
     """
-    rows = _rows(data, filename)
+    rows, read_as = _rows(data, filename)
     names = _header(rows, required)
     # A column the file lacks is read from one empty cell past the last.
     positions = [names.index(c) if c in names else len(names) for c in columns]
-    yield from _picked(rows, positions, max(positions) + 1)
+    yield from _picked(rows, positions, max(positions) + 1, read_as)
 
 
 def _unquote(text: str) -> str:
@@ -180,23 +204,50 @@ def _unquote(text: str) -> str:
 def safe_cell(value):
     """A cell a spreadsheet shows as text and never runs: a formula gets a leading quote.
 
-    Control characters an XLSX cannot hold are dropped. Numbers pass unchanged.
+    Only text a spreadsheet would evaluate as a formula is guarded: a number written
+    with its sign, and so a phone number in E.164 (+231...), is left as it is, since a
+    spreadsheet reads it as a number at worst and an apostrophe would show in every
+    tool. Control characters an XLSX cannot hold are dropped. Numbers pass unchanged.
     """
     if isinstance(value, str):
         value = _ILLEGAL.sub("", value)
-        if value.startswith(_FORMULA_START):
+        if value.startswith(_FORMULA_START) and not _SIGNED_NUMBER.fullmatch(value):
             return "'" + value
     return value
 
 
-class SafeCsvWriter:
-    """csv.writer whose every cell goes through safe_cell: what every export writes with."""
+# A plain number with its sign (-3, +1.5, +231770123456): evaluated, it is only itself.
+_SIGNED_NUMBER = re.compile(r"[+-](\d+([.,]\d+)?|[.,]\d+)")
+# A cell holding one of these is quoted. The semicolon too: French, Spanish and Portuguese
+# spreadsheets split CSV on it, and an unquoted one would cut a cell in two.
+_QUOTE = re.compile(r'[,;"\r\n]')
+_ROW_NEEDS_QUOTES = re.compile(r'[;"\r\n]')
 
-    def __init__(self, stream, **kwargs):
-        self._writer = csv.writer(stream, **kwargs)
+
+def _csv_field(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if _QUOTE.search(text) else text
+
+
+class SafeCsvWriter:
+    """What every CSV export writes with: UTF-8 text with a BOM, every cell through safe_cell.
+
+    The BOM makes Excel and LibreOffice open the file as UTF-8 (Arabic names, accents)
+    on a double click. Lines end in CRLF (RFC 4180); cells with a comma, semicolon, quote
+    or line break are quoted.
+    """
+
+    def __init__(self, stream, bom: bool = True):
+        self._stream = stream
+        if bom:
+            stream.write("\ufeff")
 
     def writerow(self, row: Iterable):
-        return self._writer.writerow(["" if v is None else safe_cell(v) for v in row])
+        cells = ["" if v is None else str(safe_cell(v)) for v in row]
+        line = ",".join(cells)
+        # Most rows need no quotes: found with two C-level scans, not a look at every cell.
+        if _ROW_NEEDS_QUOTES.search(line) or line.count(",") != len(cells) - 1:
+            line = ",".join(map(_csv_field, cells))
+        self._stream.write(line + "\r\n")
 
     def writerows(self, rows: Iterable[Iterable]) -> None:
         for row in rows:

@@ -3,6 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
+from electoral.core import spreadsheet
 from electoral.extensions import db
 from electoral.geography.models import DEFAULT_STATION_CAPACITY
 from electoral.logistics import services
@@ -91,15 +92,14 @@ def allocation():
     pass
 
 
-@allocation.command("export", help="Write the allocation at one level to a CSV file.")
+@allocation.command("export", help="Write the allocation at one level to a CSV file (XLSX when FILE ends in .xlsx).")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @click.option("--level", type=click.Choice(services.LEVELS), default="station", show_default=True)
 @with_appcontext
 def export(file, level):
     _require_roll()
     result = services.compute_allocation(db.session)
-    with open(file, "w", newline="", encoding="utf-8") as stream:
-        rows = services.export_csv(result, level, stream)
+    rows = spreadsheet.write_file(file, result.header(level), result.level(level), f"allocation {level}")
     click.echo(f"Wrote {rows} {level} rows to {file}.")
 
 

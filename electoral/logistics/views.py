@@ -3,13 +3,13 @@
 Consignment pages (packing, dispatch, receipt, discrepancies) are in ``consignment_views``.
 """
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from electoral.core import home
+from electoral.core import home, spreadsheet
 from electoral.core.auth import Role, access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
@@ -164,15 +164,15 @@ def allocation_recompute():
     return redirect(url_for("logistics.allocation"))
 
 
-@bp.route("/allocation.csv")
+@bp.route("/allocation.csv", defaults={"fmt": "csv"})
+@bp.route("/allocation.xlsx", defaults={"fmt": "xlsx"})
 @access(*OFFICERS)
-def allocation_export():
+def allocation_export(fmt: str):
     level = request.args.get("level", "station")
     if level not in services.LEVELS or not services.roll_exists(db.session):
         abort(404)
-    text = services.export_text(services.compute_allocation(db.session), level)
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=allocation-{level}.csv"})
+    allocation = services.compute_allocation(db.session)
+    return spreadsheet.download(fmt, allocation.header(level), allocation.level(level), f"allocation-{level}")
 
 
 @bp.route("/stations", methods=["GET", "POST"])

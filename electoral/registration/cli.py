@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from electoral.core import spreadsheet
 from electoral.core.audit import current_actor, record_export
 from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.tabular import SafeCsvWriter, TabularError
@@ -149,22 +150,20 @@ def duplicates():
     pass
 
 
-@duplicates.command("export", help="Write every pair of the queue to a CSV file.")
+@duplicates.command("export", help="Write every pair of the queue to a CSV file (XLSX when FILE ends in .xlsx).")
 @click.argument("file", type=click.Path(dir_okay=False))
 @with_appcontext
 def duplicates_export(file):
-    with open(file, "w", newline="", encoding="utf-8") as out:
-        count = exports.write_csv(exports.pair_rows(db.session),
-                                  ["voter_number_a", "voter_number_b", "score", "reasons", "status"], out)
+    count = spreadsheet.write_file(file, ["voter_number_a", "voter_number_b", "score", "reasons", "status"],
+                                   exports.pair_rows(db.session), "duplicates")
     click.echo(f"{count} pairs written to {file}.")
 
 
-@voters.command("export", help="Write the roll to a CSV file.")
+@voters.command("export", help="Write the roll to a CSV file (XLSX when FILE ends in .xlsx).")
 @click.argument("file", type=click.Path(dir_okay=False))
 @with_appcontext
 def export_command(file):
-    with open(file, "w", newline="", encoding="utf-8") as out:
-        count = exports.write_csv(exports.roll_rows(db.session), exports.ROLL_COLUMNS, out)
+    count = spreadsheet.write_file(file, exports.ROLL_COLUMNS, exports.roll_rows(db.session), "roll")
     # Every voter's date of birth, ID number and phone left the system: say who took them.
     record_export(db.session, "Voter roll", Path(file).name, {"voters": count, "columns": exports.ROLL_COLUMNS})
     db.session.commit()
@@ -227,7 +226,7 @@ def transfer_command(number, centre_code, reason):
     click.echo(f"Voter {voter.voter_number} transferred to {centre.code}; run `electoral voters assign` for a station.")
 
 
-@voters.command("figures", help="Registered voters by area, sex and age band, as CSV.")
+@voters.command("figures", help="Registered voters by area, sex and age band, as CSV (XLSX when FILE ends in .xlsx).")
 @click.option("--level", type=click.Choice(["region", "district", "centre", "station"]), default="region")
 @click.argument("file", type=click.Path(dir_okay=False))
 @with_appcontext
@@ -236,8 +235,7 @@ def figures_command(level, file):
     polling_day = settings.polling_day if settings else date.today()
     rows = exports.figures(db.session, level, polling_day)
     header = ["code", "name", "total", "F", "M", *exports.band_labels()]
-    with open(file, "w", newline="", encoding="utf-8") as out:
-        exports.write_csv(([r[h] for h in header] for r in rows), header, out)
+    spreadsheet.write_file(file, header, ([r[h] for h in header] for r in rows), f"voters by {level}")
     click.echo(f"{len(rows)} {level} rows written to {file}.")
 
 

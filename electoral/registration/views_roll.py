@@ -1,9 +1,10 @@
 """Supervisors' and administrators' pages: duplicates, claims and objections, import, the roll, settings."""
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from electoral.core import spreadsheet
 from electoral.core.audit import record_export
 from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
@@ -255,29 +256,28 @@ def roll_overview():
                            form=ConfirmForm())
 
 
-@bp.route("/roll/figures.csv")
+@bp.route("/roll/figures.csv", defaults={"fmt": "csv"})
+@bp.route("/roll/figures.xlsx", defaults={"fmt": "xlsx"})
 @access(SUPERVISOR, ADMIN)
-def figures_csv():
+def figures_csv(fmt: str):
     level = request.args.get("level", "region")
     if level not in ("region", "district", "centre", "station"):
         abort(404)
     settings = election.current(db.session)
     rows = exports.figures(db.session, level, settings.polling_day) if settings else []
     header = ["code", "name", "total", "F", "M", *exports.band_labels()]
-    text = exports.csv_text(([r[h] for h in header] for r in rows), header)
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=registered-voters-{level}.csv"})
+    return spreadsheet.download(fmt, header, ([r[h] for h in header] for r in rows), f"registered-voters-{level}")
 
 
-@bp.route("/roll/voters.csv")
+@bp.route("/roll/voters.csv", defaults={"fmt": "csv"})
+@bp.route("/roll/voters.xlsx", defaults={"fmt": "xlsx"})
 @access(ADMIN)
-def roll_csv():
+def roll_csv(fmt: str):
     """The whole roll with personal data, for the administrator only, and noted in the audit trail."""
     rows = list(exports.roll_rows(db.session, current_user.scope))
-    text = exports.csv_text(rows, exports.ROLL_COLUMNS)
-    record_export(db.session, "Voter roll", "voters.csv", {"voters": len(rows), "columns": exports.ROLL_COLUMNS})
+    record_export(db.session, "Voter roll", f"voters.{fmt}", {"voters": len(rows), "columns": exports.ROLL_COLUMNS})
     db.session.commit()
-    return Response(text, mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=voters.csv"})
+    return spreadsheet.download(fmt, exports.ROLL_COLUMNS, rows, "voters")
 
 
 @bp.route("/roll/assign", methods=["POST"])

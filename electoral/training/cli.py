@@ -1,10 +1,10 @@
 """`electoral training ...`: imports of officials, attendance and scores; coverage export."""
 
-from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from electoral.core import spreadsheet
 from electoral.core.uploads import import_from_command_line
 from electoral.extensions import db
 from electoral.training import services
@@ -76,12 +76,12 @@ def scores_import(file):
     _run_import(file, "Scores", run)
 
 
-@coverage.command("export", help="Write the coverage of every district to a CSV file.")
+@coverage.command("export", help="Write the coverage of every district to a CSV file (XLSX when FILE ends in .xlsx).")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
 def coverage_export(file):
     rows = services.coverage(db.session)
-    Path(file).write_text(services.coverage_csv(rows), encoding="utf-8")
+    spreadsheet.write_file(file, services.CSV_COLUMNS, services.coverage_rows(rows), "training coverage")
     click.echo(f"{len(rows)} districts written to {file}.")
 
 

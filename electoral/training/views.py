@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -22,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from electoral.core import home
+from electoral.core import home, spreadsheet
 from electoral.core.auth import Role, access, public
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
@@ -322,12 +321,12 @@ def coverage_page():
                            totals=totals, template=services.staffing_template(db.session), confirm=ConfirmForm())
 
 
-@bp.route("/coverage.csv")
+@bp.route("/coverage.csv", defaults={"fmt": "csv"})
+@bp.route("/coverage.xlsx", defaults={"fmt": "xlsx"})
 @access(*COORDINATORS)
-def coverage_csv():
-    text = services.coverage_csv(services.coverage(db.session, current_user.scope))
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=training-coverage.csv"})
+def coverage_csv(fmt: str):
+    rows = services.coverage_rows(services.coverage(db.session, current_user.scope))
+    return spreadsheet.download(fmt, services.CSV_COLUMNS, rows, "training-coverage")
 
 
 # ---- public verification ----------------------------------------------------------

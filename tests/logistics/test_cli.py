@@ -63,7 +63,7 @@ def test_allocation_export_at_region_level(runner, db, tmp_path):
     result = runner.invoke(args=["logistics", "allocation", "export", str(target), "--level", "region"])
     assert result.exit_code == 0, result.output
     region = station.centre.district.region.code
-    assert target.read_text().splitlines() == ["region_code,stations,voters,BOXES", f"{region},1,3,2"]
+    assert target.read_text(encoding="utf-8-sig").splitlines() == ["region_code,stations,voters,BOXES", f"{region},1,3,2"]
 
 
 def test_custody_prints_the_history_of_a_seal(runner, db):

@@ -57,7 +57,7 @@ def test_skip_invalid_imports_good_rows_and_writes_rejects(runner, db, tmp_path)
                                  "--rejects", str(rejects)])
     assert result.exit_code == 0, result.output
     assert db.session.query(Voter).count() == 3
-    rows = list(csv.DictReader(rejects.open(encoding="utf-8")))
+    rows = list(csv.DictReader(rejects.open(encoding="utf-8-sig")))
     assert [(r["line"], r["family_name"], r["reason"]) for r in rows] == [("5", "Dolo", "under 18 on polling day")]
 
 
@@ -101,7 +101,7 @@ def test_dedup_then_duplicates_export(runner, db, tmp_path):
     assert "1 new possible duplicate pairs queued" in result.output
     out = tmp_path / "pairs.csv"
     runner.invoke(args=["voters", "duplicates", "export", str(out)])
-    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    row = next(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert (row["voter_number_a"], row["voter_number_b"]) == (a.voter_number, b.voter_number)
     assert "same ID number" in row["reasons"] and "given and family names swapped" in row["reasons"]
 
@@ -113,7 +113,7 @@ def test_export_writes_the_roll_with_station(runner, db, tmp_path):
     db.session.commit()
     out = tmp_path / "roll.csv"
     runner.invoke(args=["voters", "export", str(out)])
-    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    row = next(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert (row["voter_number"], row["station_code"], row["status"]) == (voter.voter_number, "ST-9", "active")
 
 

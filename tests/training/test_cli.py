@@ -104,7 +104,7 @@ def test_coverage_export_writes_one_line_per_district(runner, db, tmp_path):
     out = tmp_path / "coverage.csv"
     result = runner.invoke(args=["training", "coverage", "export", str(out)])
     assert result.exit_code == 0, result.output
-    assert [line.split(",")[0] for line in out.read_text().splitlines()] == ["district_code", "D-A", "D-B"]
+    assert [line.split(",")[0] for line in out.read_text(encoding="utf-8-sig").splitlines()] == ["district_code", "D-A", "D-B"]
 
 
 def test_positions_defaults_adds_the_usual_staffing(runner, db):

@@ -235,7 +235,7 @@ def test_coverage_csv_has_a_line_per_district(client, login_as, db):
     make_district(code="D-B")
     db.session.commit()
     login_as(Role.TRAINING_COORDINATOR)
-    lines = client.get("/training/coverage.csv").get_data(as_text=True).splitlines()
+    lines = client.get("/training/coverage.csv").get_data().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("district_code,district_name,stations,needed,certified,gap")
     assert [line.split(",")[0] for line in lines[1:]] == ["D-A", "D-B"]
 

@@ -1,14 +1,12 @@
 """Submissions, incidents and coverage as CSV or XLSX, safe to open in a spreadsheet."""
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from electoral.core.tabular import safe_cell
+from electoral.core import spreadsheet
 from electoral.geography.models import PollingStation
 from electoral.observation.models import ChecklistTemplate, Incident, Observer, Submission
 from electoral.observation.services.checklists import latest, text_in
@@ -57,26 +55,11 @@ def incident_table(session: Session, header_labels: dict[str, str],
 
 
 def to_csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    # With a BOM, Excel opens UTF-8 (Arabic names, accents) correctly.
-    return ("\ufeff" + out.getvalue()).encode()
+    return spreadsheet.csv_bytes(header, rows)
 
 
 def to_xlsx(header: list[str], rows: Iterable[list[Any]], title: str = "Export") -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append([safe_cell(h) for h in header])
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return spreadsheet.xlsx_bytes(header, rows, title)
 
 
 def coverage_table(session: Session, header_labels: dict[str, str], phase_labels: dict[str, str],

@@ -24,6 +24,7 @@ from electoral.training.services.coverage import (
     DistrictCoverage,
     coverage,
     coverage_csv,
+    coverage_rows,
 )
 from electoral.training.services.imports import (
     ATTENDANCE_COLUMNS,
@@ -64,7 +65,7 @@ from electoral.training.services.results import (
 
 __all__ = [
     "add_default_positions", "add_trainer", "ATTENDANCE_COLUMNS", "attendance_for_day", "certificates_of",
-    "certified_at_level", "certified_officials", "certify_session", "coverage", "coverage_csv", "CSV_COLUMNS",
+    "certified_at_level", "certified_officials", "certify_session", "coverage", "coverage_csv", "coverage_rows", "CSV_COLUMNS",
     "DEFAULT_POSITIONS", "DistrictCoverage", "EDUCATION_LABELS", "enrol", "find_certificate", "find_official", "history",
     "import_attendance", "IMPORT_COLUMNS", "import_officials", "IMPORT_OPTIONAL", "import_scores",
     "list_courses", "list_positions", "mark_attendance", "MAX_ATTEMPTS", "may_lead", "OfficialData",

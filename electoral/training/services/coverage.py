@@ -101,13 +101,17 @@ def coverage(session: Session, scope=None) -> list[DistrictCoverage]:
     return list(rows.values())
 
 
+def coverage_rows(rows: list[DistrictCoverage]) -> list[list]:
+    """The coverage figures as export rows in CSV_COLUMNS order (shares as decimals, 0..1)."""
+    return [[r.code, r.name, r.stations, r.needed, r.certified, r.gap,
+             None if r.women_share is None else round(r.women_share, 3),
+             None if r.improvement is None else float(round(Decimal(r.improvement), 3))] for r in rows]
+
+
 def coverage_csv(rows: list[DistrictCoverage]) -> str:
     """The coverage figures as CSV text (shares as decimals, 0..1)."""
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     writer.writerow(CSV_COLUMNS)
-    for r in rows:
-        writer.writerow([r.code, r.name, r.stations, r.needed, r.certified, r.gap,
-                         "" if r.women_share is None else f"{r.women_share:.3f}",
-                         "" if r.improvement is None else f"{Decimal(r.improvement):.3f}"])
+    writer.writerows(coverage_rows(rows))
     return out.getvalue()

@@ -1,0 +1,155 @@
+"""Which encoding an office's CSV file is in, and whether its names survived the saving.
+
+Excel saves "CSV" in the computer's ANSI code page (Windows-1252 in Western
+locales, Windows-1256 in Arabic ones), "CSV UTF-8" with a BOM, and "Unicode text"
+as UTF-16 with tabs. A file in the wrong code page still decodes, into mojibake
+(``ÇáÝíÊæÑí``); a cp1252 save of Arabic names has already turned them into ``????``.
+Both are refused by name here rather than imported as garbage.
+"""
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# The code pages an office spreadsheet saves "CSV" in. charset-normalizer is asked to
+# choose among these only: on a few short names, a wider choice picks Central
+# European or Mac encodings that decode the same bytes into other letters.
+OFFICE_CODE_PAGES = ["cp1252", "cp1256"]
+# Enough text for the choice; the whole file is then decoded with the encoding chosen.
+SAMPLE = 256 * 1024
+
+LABELS = {
+    "utf-8": _l("UTF-8"),
+    "utf-8-sig": _l("UTF-8 with BOM"),
+    "utf-16": _l("UTF-16 (Unicode text)"),
+    "utf-16-le": _l("UTF-16 (Unicode text)"),
+    "utf-16-be": _l("UTF-16 (Unicode text)"),
+    "cp1252": _l("Windows-1252 (Western European)"),
+    "cp1256": _l("Windows-1256 (Arabic)"),
+}
+
+# A word of two or more question marks: letters the saving encoding could not hold.
+_QUESTION_RUN = re.compile(r"(?<![^\s,;])\?{2,}(?=[\s,;]|$)")
+_LATIN1_LETTER = re.compile(r"[\u00c0-\u00ff]")
+_WORD = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+
+
+class LossyText(ValueError):
+    """Names that came out as question marks or as mojibake; ``likely`` names the encoding to blame."""
+
+    def __init__(self, sample: str, likely: str | None, question_marks: bool):
+        super().__init__(sample)
+        self.sample, self.likely, self.question_marks = sample, likely, question_marks
+
+
+def label(encoding: str) -> str:
+    """The encoding's name as an office user knows it."""
+    return str(LABELS.get(encoding, encoding))
+
+
+def save_as_utf8_hint() -> str:
+    return _("In Excel choose File > Save As > \"CSV UTF-8 (comma delimited)\"; in LibreOffice tick "
+             "\"Edit filter settings\" and choose the character set \"Unicode (UTF-8)\". Then import again.")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a CSV file's bytes; ValueError when it is no text at all.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are recognised by their bytes;
+    anything else is one of the office code pages, chosen by charset-normalizer and
+    then by which of them gives no mojibake.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:65536]:
+        # UTF-16 without a BOM puts a NUL beside every ASCII character, always on the same side.
+        head = data[:4096]
+        for encoding, nuls in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+            if nuls and nuls.count(0) > 0.9 * len(nuls):
+                return data.decode(encoding), encoding
+        raise ValueError("binary")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    sample = data[:SAMPLE]
+    matches = [m.encoding for m in from_bytes(sample, cp_isolation=OFFICE_CODE_PAGES)] or OFFICE_CODE_PAGES
+    candidates = [*matches, *(e for e in OFFICE_CODE_PAGES if e not in matches)]
+    chosen = next((e for e in candidates if _clean(sample.decode(e, errors="replace"))), candidates[0])
+    try:
+        return data.decode(chosen), chosen
+    except UnicodeDecodeError:  # cp1252 leaves five bytes undefined; cp1256 defines all 256
+        return data.decode("cp1256"), "cp1256"
+
+
+def _clean(text: str) -> bool:
+    try:
+        check(text)
+    except LossyText:
+        return False
+    return True
+
+
+def check(text: str) -> None:
+    """Raise LossyText when ``text`` holds a run of question marks or a mojibake word.
+
+    Cheap on clean text (a few C-level scans); only suspicious text is looked at word by word.
+    """
+    if "??" in text:
+        found = _QUESTION_RUN.search(text)
+        if found:
+            raise LossyText(found.group(), None, question_marks=True)
+    if _LATIN1_LETTER.search(text):
+        for word in _WORD.findall(text):
+            likely = _mojibake_source(word)
+            if likely:
+                raise LossyText(word, likely, question_marks=False)
+    if _ARABIC.search(text) and _LATIN.search(text):
+        for word in _WORD.findall(text):
+            if _ARABIC.search(word) and _LATIN.search(word):
+                # Latin letters and Arabic ones in one word: a Western file read as Arabic.
+                raise LossyText(word, "cp1252", question_marks=False)
+
+
+def _mojibake_source(word: str) -> str | None:
+    """The encoding the word's bytes were really in, when ``word`` is mojibake read as Windows-1252."""
+    accented = len(_LATIN1_LETTER.findall(word))
+    try:
+        raw = word.encode("cp1252")
+    except UnicodeEncodeError:
+        return None
+    try:
+        # UTF-8 read as Windows-1252 turns every accented letter into two signs (é -> Ã©).
+        if raw.decode("utf-8") != word:
+            return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Real Latin names carry an accent or two among plain letters (Kollié, Müller, Lefèvre);
+    # Arabic read as Windows-1252 is accented letters through and through (ÇáÝíÊæÑí).
+    if len(word) >= 3 and accented * 2 > len(word):
+        arabic = raw.decode("cp1256", errors="replace")
+        if len(_ARABIC_LETTER.findall(arabic)) * 2 > len(arabic):
+            return "cp1256"
+    return None
+
+
+def lossy_message(problem: LossyText, line: int | None, read_as: str) -> str:
+    """What a person is told about a file whose names did not survive its encoding."""
+    where = _("Line %(line)d: ", line=line) if line else ""
+    if problem.question_marks:
+        what = _("the names came out as question marks (%(sample)s): the file was saved in an encoding that "
+                 "cannot hold their letters, most likely Windows-1252 (Excel's plain \"CSV\"). The letters are "
+                 "lost in this file; save it again from the original as UTF-8.", sample=problem.sample)
+    else:
+        what = _("the names came out garbled (%(sample)s): the file was read as %(read)s but is most likely "
+                 "in %(likely)s. Save it as UTF-8.", sample=problem.sample, read=label(read_as),
+                 likely=label(problem.likely or "utf-8"))
+    return f"{where}{what} {save_as_utf8_hint()}"
