@@ -33,7 +33,7 @@ from electoral.core import home
 from electoral.core.auth import ANY_ROLE, Role, access, public
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
-from electoral.core.web import redirect_back
+from electoral.core.redirects import local_target, redirect_back
 from electoral.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -86,7 +86,7 @@ def _login_key() -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
-    form = LoginForm(next=request.args.get("next", ""))
+    form = LoginForm(next=local_target(request.args.get("next")) or "")
     if form.validate_on_submit():
         try:
             user = services.sign_in(db.session, form.username.data, form.password.data,

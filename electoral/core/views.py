@@ -18,8 +18,8 @@ from flask_login import current_user
 from electoral.core import home
 from electoral.core.auth import ANY_ROLE, Role, access, public
 from electoral.core.forms import AuditFilterForm, LanguageForm
+from electoral.core.redirects import redirect_back
 from electoral.core.services import audit_query, entity_types
-from electoral.core.web import redirect_back
 from electoral.extensions import db
 
 bp = Blueprint("core", __name__, template_folder="templates")

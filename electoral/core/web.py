@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from flask import Flask, Request, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Request, flash, g, jsonify, render_template, request
 from flask_babel import format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -215,11 +215,3 @@ def _login_form():
     from electoral.accounts.forms import LoginForm
 
     return LoginForm()
-
-
-def redirect_back(default: str):
-    """Redirect to a same-site ``next`` parameter, or to ``default``."""
-    target = request.args.get("next") or request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for(default)
-    return redirect(target)

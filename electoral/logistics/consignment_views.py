@@ -11,6 +11,7 @@ from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.params import bounded_int
+from electoral.core.redirects import redirect_back
 from electoral.extensions import db
 from electoral.geography import services as geography
 from electoral.logistics import services
@@ -277,6 +278,4 @@ def discrepancy_resolve(discrepancy_id: int):
             flash(_("Discrepancy resolved."), "success")
     else:
         flash(_("Say how it was resolved."), "error")
-    target = request.form.get("next", "")
-    # Only back to one of our own pages, never to another site.
-    return redirect(target if target.startswith("/logistics/") else url_for("logistics.discrepancies"))
+    return redirect_back("logistics.discrepancies")

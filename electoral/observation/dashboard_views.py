@@ -22,6 +22,7 @@ from electoral.core.audit import record_export
 from electoral.core.auth import Role, access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
+from electoral.core.redirects import referrer_target
 from electoral.extensions import db
 from electoral.geography import services as geography
 from electoral.observation import forms, services
@@ -112,8 +113,7 @@ def alert_handle(alert_id: int):
         else:
             db.session.commit()
             flash(_("Alert acknowledged.") if alert.status == "acknowledged" else _("Alert resolved."), "success")
-    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
-                    else url_for("observation.dashboard"))
+    return redirect(referrer_target() or url_for("observation.dashboard"))
 
 
 @bp.route("/alerts")
