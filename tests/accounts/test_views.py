@@ -22,6 +22,22 @@ def test_sign_in_with_right_password_opens_home(client, db):
     assert "What you can do next" in response.get_data(as_text=True)
 
 
+def test_home_after_sign_in_greets_once(client, db):
+    make_user(Role.REGISTRATION_CLERK, username="fatu").full_name = "Fatu Sirleaf"
+    db.session.commit()
+    page = client.post_form("/login", {"username": "fatu", "password": PASSWORD}, follow_redirects=True)
+    assert page.get_data(as_text=True).count("Welcome, Fatu Sirleaf") == 1
+
+
+def test_sign_in_to_another_page_greets_there(client, db):
+    make_user(Role.ADMINISTRATOR, username="amara").full_name = "Amara Kollie"
+    db.session.commit()
+    page = client.post_form("/login?next=/users", {"username": "amara", "password": PASSWORD, "next": "/users"},
+                            follow_redirects=True)
+    assert page.request.path == "/users"
+    assert page.get_data(as_text=True).count("Welcome, Amara Kollie.") == 1
+
+
 def test_wrong_password_is_refused_with_a_message(client, db):
     make_user(username="fatu")
     db.session.commit()
