@@ -88,6 +88,10 @@ def from_environment(instance_path: Path) -> dict:
         "LOCKOUT_AFTER": _number("ELECTORAL_LOCKOUT_AFTER", 10),
         # Requests allowed per API token (per address when no token is given).
         "API_RATE_LIMIT": os.environ.get("ELECTORAL_API_LIMIT", "120 per minute;3000 per hour"),
+        # Requests allowed per client address, whatever the token (phones behind one mobile network share one).
+        "API_CLIENT_RATE_LIMIT": os.environ.get("ELECTORAL_API_CLIENT_LIMIT", "1200 per minute"),
+        # Requests refused for a missing or unknown token allowed per address: guessing tokens stops here.
+        "API_BAD_TOKEN_LIMIT": os.environ.get("ELECTORAL_API_BAD_TOKEN_LIMIT", "20 per minute;100 per hour"),
         # The largest request (a whole file upload) accepted; beyond it the translated 413 page.
         "MAX_CONTENT_LENGTH": int(os.environ.get("ELECTORAL_MAX_UPLOAD_MB", "64")) * 1024 * 1024,
         "COMMISSION_NAME": os.environ.get("ELECTORAL_COMMISSION_NAME", "National Electoral Commission"),

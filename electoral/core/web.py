@@ -205,10 +205,31 @@ def _api_key() -> str:
     return "api-address:" + get_remote_address()
 
 
+def _api_client_key() -> str:
+    from flask_limiter.util import get_remote_address
+
+    return "api-client:" + get_remote_address()
+
+
+def _api_bad_token_key() -> str:
+    from flask_limiter.util import get_remote_address
+
+    return "api-bad-token:" + get_remote_address()
+
+
 def _limit_json_api(app: Flask) -> None:
+    """Three limits, all checked before the view looks the token up.
+
+    Per token alone, every made-up token would start a fresh count: so each address also
+    has a (generous: phones on one mobile network share an address) limit on all its
+    requests, and a strict one on the requests refused for a missing or unknown token.
+    """
     for blueprint in app.blueprints.values():
         if (blueprint.url_prefix or "").startswith("/api/"):
             limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=_api_key)(blueprint)
+            limiter.limit(lambda: app.config["API_CLIENT_RATE_LIMIT"], key_func=_api_client_key)(blueprint)
+            limiter.limit(lambda: app.config["API_BAD_TOKEN_LIMIT"], key_func=_api_bad_token_key,
+                          deduct_when=lambda response: response.status_code == 401)(blueprint)
 
 
 def _login_form():

@@ -109,6 +109,35 @@ def test_json_api_is_throttled_per_token(app, db, monkeypatch):
     assert templates(second).status_code == 200
 
 
+def test_made_up_tokens_are_throttled_per_address_before_the_lookup(app, db, monkeypatch):
+    import secrets
+
+    monkeypatch.setitem(app.config, "API_BAD_TOKEN_LIMIT", "5 per minute")
+    valid = observation.create_token(db.session, make_user(Role.OBSERVER_COORDINATOR))
+    db.session.commit()
+    client = app.test_client()
+
+    def templates(token, address="192.0.2.7"):
+        return client.get("/api/v1/templates", headers={"Authorization": f"Bearer {token}"},
+                          environ_base={"REMOTE_ADDR": address})
+
+    answers = [templates(secrets.token_urlsafe(24)).status_code for _ in range(8)]
+    assert answers == [401] * 5 + [429] * 3
+    # Refused before the token is looked up: from that address even a valid token waits.
+    assert templates(valid).status_code == 429
+    assert templates(valid, address="192.0.2.8").status_code == 200
+
+
+def test_every_request_of_an_address_counts_whatever_its_token(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "API_CLIENT_RATE_LIMIT", "3 per minute")
+    tokens = [observation.create_token(db.session, make_user(Role.OBSERVER_COORDINATOR)) for _ in range(4)]
+    db.session.commit()
+    client = app.test_client()
+    answers = [client.get("/api/v1/templates", headers={"Authorization": f"Bearer {token}"}).status_code
+               for token in tokens]
+    assert answers == [200, 200, 200, 429]
+
+
 # ---- lock-out ----------------------------------------------------------------
 
 @pytest.fixture
