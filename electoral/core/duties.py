@@ -46,9 +46,9 @@ DUTIES: dict[str, Duty] = {duty.code: duty for duty in (
     Duty("results_enter_resolve", _l("entry of a tally sheet"), _l("settling the sheet's mismatch"),
          frozenset({CLERK}), frozenset({SUPERVISOR}),
          _l("You made one of this sheet's entries: a different supervisor must settle its differences.")),
-    Duty("results_enter_audit", _l("entry or correction of a tally sheet"), _l("audit decision on the sheet"),
+    Duty("results_enter_audit", _l("entry of a tally sheet"), _l("audit of the sheet and its decision"),
          frozenset({CLERK}), frozenset({SUPERVISOR}),
-         _l("You entered or corrected this sheet's figures: a different supervisor must audit it.")),
+         _l("You made one of this sheet's entries: a different supervisor must audit it.")),
     Duty("registration_register_adjudicate", _l("registration of a voter"),
          _l("deciding whether the voter is a duplicate"),
          frozenset({Role.REGISTRATION_CLERK}), frozenset({Role.REGISTRATION_SUPERVISOR}),
@@ -78,3 +78,15 @@ def pairs_for_roles(roles: Iterable[Role | str]) -> list[Duty]:
     held = {Role(r) for r in roles}
     return [duty for duty in DUTIES.values()
             if duty.by_role and held & duty.first_roles and held & duty.second_roles]
+
+
+def acting_person() -> str | None:
+    """The username of the person acting now (request, job or command run for a user); None for the system.
+
+    Acts of the system (imports run without a user, the minute sweep) are no person's: the
+    pairs compare people, so such an act neither blocks nor is blocked.
+    """
+    from electoral.core.audit import current_actor
+
+    actor = current_actor()
+    return actor.username if actor.user_id is not None else None

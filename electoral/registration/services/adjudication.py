@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from electoral.core import duties
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
 from electoral.geography import services as geography
@@ -35,6 +36,8 @@ def decide(session: Session, pair: DuplicatePair, is_duplicate: bool, username: 
     session.refresh(pair, with_for_update=True)
     if pair.status != "open":
         raise ValidationFailed(_("This pair was already decided."))
+    duties.require_other("registration_register_adjudicate",
+                         [pair.voter_a.registered_by, pair.voter_b.registered_by], username)
     pair.decided_by, pair.decided_at = username, utcnow()
     if not is_duplicate:
         pair.status = "not_duplicate"

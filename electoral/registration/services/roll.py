@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from electoral.core import duties
 from electoral.core.errors import ValidationFailed
 from electoral.geography import services as geography
 from electoral.geography.models import PollingCentre
@@ -127,6 +128,7 @@ def decide_case(session: Session, case: RollCase, upheld: bool, reason: str, use
     """The supervisor's decision; an upheld case changes the roll (audited like every change)."""
     if case.status != "open":
         raise ValidationFailed(_("This case was already decided."))
+    duties.require_other("registration_lodge_decide", [case.lodged_by], username)
     if not reason.strip():
         raise ValidationFailed({"reason": [_("Give the reason for the decision.")]})
     if election.is_frozen(session):
