@@ -29,7 +29,7 @@ from electoral.accounts.forms import (
     UserFilterForm,
 )
 from electoral.accounts.models import User
-from electoral.core import home
+from electoral.core import duties, home
 from electoral.core.auth import ANY_ROLE, Role, access, public
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
@@ -194,8 +194,10 @@ def user_create():
         else:
             db.session.commit()
             flash(_("User %(name)s created.", name=user.username), "success")
+            _warn_of_duties(form.roles.data)
             return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=None, confirm_form=ConfirmForm())
+    return render_template("accounts/user_form.html", form=form, user=None, confirm_form=ConfirmForm(),
+                           duty_pairs=duties.pairs_for_roles(form.roles.data or []))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -223,8 +225,18 @@ def user_edit(user_id: int):
         else:
             db.session.commit()
             flash(_("User %(name)s saved.", name=user.username), "success")
+            _warn_of_duties(form.roles.data)
             return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm())
+    return render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm(),
+                           duty_pairs=duties.pairs_for_roles(form.roles.data or []))
+
+
+def _warn_of_duties(roles) -> None:
+    """A warning, not a refusal: roles that let one account do both acts of a pair (electoral/core/duties.py)."""
+    for duty in duties.pairs_for_roles(roles or []):
+        flash(_("This account may do both the %(first)s and the %(second)s: the application refuses one "
+                "person doing both on the same record, but these roles are better given to different people.",
+                first=duty.first, second=duty.second), "warning")
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
