@@ -3,8 +3,8 @@
 A backup is a zip file:
 
 - ``manifest.json``: format version, Alembic revision, database dialect, and per
-  table (in foreign-key order) its columns and row count; per stored file its
-  size and SHA-256;
+  table (in foreign-key order) its columns, row count and SHA-256; per stored file
+  its size and SHA-256;
 - ``tables/<table>.jsonl``: one JSON array per row, in the manifest's column order;
 - ``files/<area>/<path>``: photos and printed reports the rows refer to.
 
@@ -13,6 +13,10 @@ ONLY DEFERRABLE on PostgreSQL, one read transaction on SQLite in WAL mode), so
 clerks writing during the backup never tear it. Restore writes every row in one
 transaction through Core inserts, not the ORM, so nothing is re-audited and the
 hash-chained trail comes back byte for byte.
+
+A restore writes only what the manifest lists (backup_check.py): any other member,
+a file name its store would not generate (the secret key, the database, a path), or
+a checksum that differs refuses it, and a refused restore leaves no row and no file.
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +39,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.engine import Connection, Engine
 
-from electoral.extensions import INSTANCE_PATH, db
+from electoral.core import backup_check
+from electoral.core.stored_files import FileStore
+from electoral.extensions import db
 
 FORMAT = "electoral-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: every table's SHA-256 in the manifest
 BATCH_SIZE = 2000
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -47,32 +52,6 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 class BackupError(Exception):
     """A backup or restore that cannot go on; the message says why, for the operator."""
-
-
-@dataclass(frozen=True)
-class FileArea:
-    """Files kept outside the database, named by a column relative to a folder."""
-
-    name: str
-    table: str
-    column: str
-    folder: Callable[[], Path]
-
-
-def _photo_dir() -> Path:
-    from electoral.registration.services.voters import photo_dir
-
-    return photo_dir()
-
-
-# Every column that names a file; fonts and caches are rebuilt, so they are not here.
-FILE_AREAS = (
-    FileArea("voter-photos", "voter", "photo_path", _photo_dir),
-    FileArea("instance", "observer", "photo_path", lambda: INSTANCE_PATH),
-    FileArea("instance", "incident", "photo_path", lambda: INSTANCE_PATH),
-    FileArea("instance", "candidate", "photo_path", lambda: INSTANCE_PATH),
-    FileArea("instance", "report_job", "file_path", lambda: INSTANCE_PATH),
-)
 
 
 # --- values to and from JSON --------------------------------------------------
@@ -163,22 +142,17 @@ def _snapshot(engine: Engine) -> Connection:
     return connection
 
 
-def _referenced_files(connection: Connection, names: set[str]) -> Iterator[tuple[FileArea, str]]:
+def _referenced_files(connection: Connection, names: set[str]) -> Iterator[tuple[FileStore, str]]:
     metadata_tables = {table.name: table for table in _tables()}
-    for area in FILE_AREAS:
-        table = metadata_tables.get(area.table)
-        if table is None or area.table not in names:
-            continue
-        column = table.c[area.column]
-        for (path,) in connection.execute(sa.select(column).where(column.is_not(None)).distinct()):
-            if path:
-                yield area, path
-
-
-def _safe_file(folder: Path, relative: str) -> Path | None:
-    """The file under ``folder``, or None when a crafted path would leave it."""
-    path = (folder / relative).resolve()
-    return path if folder.resolve() in path.parents else None
+    for store in backup_check.load_file_stores():
+        for table_name, column_name in store.columns:
+            table = metadata_tables.get(table_name)
+            if table is None or table_name not in names:
+                continue
+            column = table.c[column_name]
+            for (path,) in connection.execute(sa.select(column).where(column.is_not(None)).distinct()):
+                if path:
+                    yield store, path
 
 
 def backup(engine: Engine, target: Path, progress: Progress | None = None) -> dict[str, Any]:
@@ -217,32 +191,36 @@ def backup(engine: Engine, target: Path, progress: Progress | None = None) -> di
                 selected = [sa.cast(column, sa.Text).label(column.name) if isinstance(column.type, sa.JSON)
                             else column for column in kept]
                 written = 0
+                digest = hashlib.sha256()
                 progress(table.name, 0, total)
-                with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as raw, \
-                        io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as out:
+                with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as out:
                     result = connection.execute(sa.select(*selected).order_by(*_order(table))
                                                 .execution_options(yield_per=BATCH_SIZE))
                     for rows in result.partitions():
-                        out.writelines(_line(tuple(row)) + "\n" for row in rows)
+                        chunk = "".join(_line(tuple(row)) + "\n" for row in rows).encode("utf-8")
+                        digest.update(chunk)
+                        out.write(chunk)
                         written += len(rows)
                         progress(table.name, written, total)
                 if written != total:  # the snapshot makes this impossible; say so loudly if not
                     raise BackupError(f"{table.name}: counted {total} rows but read {written}")
-                manifest["tables"].append({"name": table.name, "columns": columns, "rows": written})
-            referenced = sorted(set(_referenced_files(connection, existing)), key=lambda f: (f[0].name, f[1]))
+                manifest["tables"].append({"name": table.name, "columns": columns, "rows": written,
+                                           "sha256": digest.hexdigest()})
+            referenced = sorted(set(_referenced_files(connection, existing)), key=lambda f: (f[0].area, f[1]))
             missing = []
-            for number, (area, relative) in enumerate(referenced, start=1):
-                source = _safe_file(area.folder(), relative)
-                if source is None or not source.is_file():
-                    missing.append(f"{area.name}/{relative}")
+            for number, (store, relative) in enumerate(referenced, start=1):
+                # Only a name the store generated, inside its folder: a row naming secret_key stays out.
+                source = store.resolve(relative)
+                if source is None:
+                    missing.append(f"{store.area}/{relative}")
                     continue
                 digest = hashlib.sha256()
-                with source.open("rb") as src, archive.open(f"files/{area.name}/{relative}", "w",
+                with source.open("rb") as src, archive.open(f"files/{store.area}/{relative}", "w",
                                                              force_zip64=True) as dst:
                     while chunk := src.read(1 << 20):
                         digest.update(chunk)
                         dst.write(chunk)
-                manifest["files"].append({"area": area.name, "path": relative,
+                manifest["files"].append({"area": store.area, "path": relative,
                                           "size": source.stat().st_size, "sha256": digest.hexdigest()})
                 progress("files", number, len(referenced))
             manifest["missing_files"] = missing
@@ -324,31 +302,48 @@ def _reset_sequences(connection: Connection, tables: list[sa.Table]) -> None:
 
 
 def restore(engine: Engine, source: Path, progress: Progress | None = None) -> dict[str, Any]:
-    """Load the backup ``source`` into an empty database and its files into the instance; return the manifest."""
+    """Load the backup ``source`` into an empty database and its files into the instance; return the manifest.
+
+    All or nothing: a refused backup leaves the database without rows and writes no file.
+    """
     progress = progress or (lambda what, done, total: None)
     with zipfile.ZipFile(source) as archive:
         manifest = read_manifest(archive)
-        _prepare_schema(engine, manifest.get("revision"), [entry["name"] for entry in manifest["tables"]])
         by_name = {table.name: table for table in _tables()}
-        unknown = [entry["name"] for entry in manifest["tables"] if entry["name"] not in by_name]
-        if unknown:
-            raise BackupError(_("This backup holds tables this version does not know: %(tables)s.",
-                                tables=", ".join(unknown)))
+        try:
+            # Before anything is written: the archive holds exactly what the manifest lists, under safe names.
+            backup_check.check_members(archive, manifest, set(by_name))
+        except backup_check.RefusedBackup as refused:
+            raise BackupError(str(refused)) from None
+        _prepare_schema(engine, manifest.get("revision"), [entry["name"] for entry in manifest["tables"]])
         tables = [by_name[entry["name"]] for entry in manifest["tables"]]
         deferred = _deferred_columns(tables)
-        with engine.begin() as connection:
-            if connection.dialect.name == "sqlite":
-                # As the voter import does: the roll's indexes thrash SQLite's 2 MiB default page cache.
-                connection.exec_driver_sql("PRAGMA cache_size = -262144")
-            for entry, table in zip(manifest["tables"], tables, strict=True):
-                _load_table(connection, archive, entry, table, deferred.get(table.name, []), progress)
-            if connection.dialect.name == "postgresql":
-                _reset_sequences(connection, tables)
-            wrong = [f"{entry['name']} ({_count(connection, by_name[entry['name']])} ≠ {entry['rows']})"
-                     for entry in manifest["tables"] if _count(connection, by_name[entry["name"]]) != entry["rows"]]
-            if wrong:  # raising rolls every row back: nothing half-restored
-                raise BackupError(_("Row counts differ after loading: %(tables)s.", tables=", ".join(wrong)))
-        _restore_files(archive, manifest, progress)
+        # Files are unpacked (and their checksums checked) beside their place first, and put
+        # in place only once every row is loaded: a refusal at any step leaves none behind.
+        unpacked: list[tuple[Path, Path]] = []
+        try:
+            _unpack_files(archive, manifest, unpacked, progress)
+            with engine.begin() as connection:
+                if connection.dialect.name == "sqlite":
+                    # As the voter import does: the roll's indexes thrash SQLite's 2 MiB default page cache.
+                    connection.exec_driver_sql("PRAGMA cache_size = -262144")
+                for entry, table in zip(manifest["tables"], tables, strict=True):
+                    _load_table(connection, archive, entry, table, deferred.get(table.name, []), progress)
+                if connection.dialect.name == "postgresql":
+                    _reset_sequences(connection, tables)
+                wrong = [f"{entry['name']} ({_count(connection, by_name[entry['name']])} ≠ {entry['rows']})"
+                         for entry in manifest["tables"]
+                         if _count(connection, by_name[entry["name"]]) != entry["rows"]]
+                if wrong:  # raising rolls every row back: nothing half-restored
+                    raise BackupError(_("Row counts differ after loading: %(tables)s.", tables=", ".join(wrong)))
+                for temporary, target in unpacked:
+                    os.replace(temporary, target)
+                unpacked.clear()
+        except backup_check.RefusedBackup as refused:
+            raise BackupError(str(refused)) from None
+        finally:
+            for temporary, _target in unpacked:
+                temporary.unlink(missing_ok=True)
     return manifest
 
 
@@ -393,7 +388,8 @@ def _load_table(connection: Connection, archive: zipfile.ZipFile, entry: dict[st
                 progress(table.name, done, total)
 
         with archive.open(f"tables/{table.name}.jsonl") as raw:
-            for line in io.TextIOWrapper(raw, encoding="utf-8"):
+            reader = backup_check.HashingReader(raw)
+            for line in io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8"):
                 row = decode(json.loads(line))
                 if later_keys and any(row[key] is not None for key in later_keys):
                     later.append({**{f"pk_{k}": row[k] for k in pk}, **{f"v_{k}": row[k] for k in later_keys}})
@@ -401,6 +397,7 @@ def _load_table(connection: Connection, archive: zipfile.ZipFile, entry: dict[st
                 batch.append(row)
                 if len(batch) >= BATCH_SIZE:
                     flush()
+            backup_check.check_digest(reader, entry, f"tables/{table.name}.jsonl")
         flush()
     if later:
         statement = (sa.update(target)
@@ -410,25 +407,20 @@ def _load_table(connection: Connection, archive: zipfile.ZipFile, entry: dict[st
             connection.execute(statement, later[start:start + BATCH_SIZE])
 
 
-def _restore_files(archive: zipfile.ZipFile, manifest: dict[str, Any], progress: Progress) -> None:
-    folders = {area.name: area.folder for area in FILE_AREAS}
+def _unpack_files(archive: zipfile.ZipFile, manifest: dict[str, Any], unpacked: list[tuple[Path, Path]],
+                  progress: Progress) -> None:
+    """Unpack each listed file beside its place (``unpacked`` gets (temporary, target)), checking its hash."""
     files = manifest.get("files", [])
     for number, entry in enumerate(files, start=1):
-        folder = folders.get(entry["area"])
-        target = _safe_file(folder(), entry["path"]) if folder else None
-        if target is None:
-            raise BackupError(_("The backup names a file outside the instance folder: %(path)s.", path=entry["path"]))
+        store = backup_check.store_of(entry["area"], entry["path"])  # checked by check_members: never None
+        target = store.target(entry["path"])
         target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        temporary = target.with_name(f".{target.name}.restoring")
-        with archive.open(f"files/{entry['area']}/{entry['path']}") as src, temporary.open("wb") as dst:
-            while chunk := src.read(1 << 20):
-                digest.update(chunk)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=".restoring-", suffix=".tmp")
+        temporary = Path(name)
+        unpacked.append((temporary, target))
+        with archive.open(f"files/{entry['area']}/{entry['path']}") as src, os.fdopen(fd, "wb") as dst:
+            reader = backup_check.HashingReader(src)
+            while chunk := reader.read(1 << 20):
                 dst.write(chunk)
-        if digest.hexdigest() != entry["sha256"]:
-            temporary.unlink()
-            raise BackupError(_("The file %(path)s in the backup is damaged (its checksum differs).",
-                                path=entry["path"]))
-        os.replace(temporary, target)
+        backup_check.check_digest(reader, entry, entry["path"])
         progress("files", number, len(files))
-

@@ -101,9 +101,9 @@ def source(tmp_path_factory):
         (instance / "photos").mkdir(parents=True)
         (instance / "photos" / voter.photo_path).write_bytes(PHOTO)
         (instance / "reports").mkdir()
-        (instance / "reports" / "1-abc.pdf").write_bytes(PDF)
+        (instance / "reports" / "1-0123456789abcdef.pdf").write_bytes(PDF)
         db.session.add(ReportJob(printed_by="Amara Kollie", report="voter-list", params={"station": "MO-01-001-01"},
-                                 lang="ar", state="done", done=3, total=3, file_path="reports/1-abc.pdf",
+                                 lang="ar", state="done", done=3, total=3, file_path="reports/1-0123456789abcdef.pdf",
                                  finished_at=dt.datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=dt.UTC)))
         db.session.commit()
         db.session.remove()
@@ -138,7 +138,7 @@ def test_backup_shows_rows_per_table_and_holds_a_manifest(source):
         assert names.index("polling_station") < names.index("voter")  # parents before children
         assert {t["name"]: t["rows"] for t in manifest["tables"]}["voter"] == 6000
         files = sorted((f["area"], f["path"].endswith(".jpg") or f["path"]) for f in manifest["files"])
-        assert files == [("instance", "reports/1-abc.pdf"), ("voter-photos", True)]
+        assert files == [("instance", "reports/1-0123456789abcdef.pdf"), ("voter-photos", True)]
 
 
 def test_sqlite_to_sqlite_round_trip_keeps_every_row_file_and_the_audit_chain(source):

@@ -18,7 +18,7 @@ INCIDENT_PHOTO_SIZE = (1600, 1600)  # an incident's photo is evidence: kept larg
 OBSERVER_PHOTOS = stored_files.register(stored_files.FileStore(
     "observer-photos", root=lambda: extensions.INSTANCE_PATH, prefix=f"{PHOTO_DIR}/",
     pattern=re.compile(stored_files.HEX_NAME + r"\.(?:jpg|png)"),
-    columns=(("observer", "photo_path"), ("incident", "photo_path")), area="instance"))
+    columns=(("observer", "photo_path"), ("observation_incident", "photo_path")), area="instance"))
 
 
 def save_photo(data: bytes, size: tuple[int, int] = PHOTO_SIZE) -> str:
