@@ -35,6 +35,8 @@ LABELS = {
 _QUESTION_RUN = re.compile(r"(?<![^\s,;])\?{2,}(?=[\s,;]|$)")
 _LATIN1_LETTER = re.compile(r"[\u00c0-\u00ff]")
 _WORD = re.compile(r"[^\W\d_]+")
+# Mojibake spans letters and signs alike (Ã¨, Ø§Ù„): it is looked for in whole tokens.
+_TOKEN = re.compile(r"[^\s,;]+")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
@@ -108,7 +110,7 @@ def check(text: str) -> None:
         if found:
             raise LossyText(found.group(), None, question_marks=True)
     if _LATIN1_LETTER.search(text):
-        for word in _WORD.findall(text):
+        for word in _TOKEN.findall(text):
             likely = _mojibake_source(word)
             if likely:
                 raise LossyText(word, likely, question_marks=False)

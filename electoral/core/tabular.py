@@ -211,6 +211,10 @@ def safe_cell(value):
     """
     if isinstance(value, str):
         value = _ILLEGAL.sub("", value)
+        if ";" in value:
+            # A spreadsheet splitting CSV on semicolons (French, Spanish, Portuguese locales) makes
+            # each part after one a cell of its own: each such part is guarded as a cell would be.
+            value = _FORMULA_AFTER_SEMICOLON.sub(r"\1'", value)
         if value.startswith(_FORMULA_START) and not _SIGNED_NUMBER.fullmatch(value):
             return "'" + value
     return value
@@ -218,6 +222,7 @@ def safe_cell(value):
 
 # A plain number with its sign (-3, +1.5, +231770123456): evaluated, it is only itself.
 _SIGNED_NUMBER = re.compile(r"[+-](\d+([.,]\d+)?|[.,]\d+)")
+_FORMULA_AFTER_SEMICOLON = re.compile(r"(;)(?=[=+\-@\t\r])(?![+-](\d+([.,]\d+)?|[.,]\d+)(;|$))")
 # A cell holding one of these is quoted. The semicolon too: French, Spanish and Portuguese
 # spreadsheets split CSV on it, and an unquoted one would cut a cell in two.
 _QUOTE = re.compile(r'[,;"\r\n]')

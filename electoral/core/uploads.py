@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import flash
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy.exc import DataError
 from wtforms.validators import ValidationError
 
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
-from electoral.core.tabular import TabularError
+from electoral.core.tabular import TabularError, encoding_of
 from electoral.extensions import db
 
 VALUE_TOO_LONG = _l("A value in the file is longer than its column allows, or a number is out of range. "
@@ -75,8 +75,9 @@ def run_upload(form, importer: Callable[[bytes, str], Any]) -> UploadOutcome:
     if not form.validate_on_submit():
         return UploadOutcome()
     upload = form.file.data
+    data, filename = upload.read(), upload.filename or "upload.csv"
     try:
-        result = importer(upload.read(), upload.filename or "upload.csv")
+        result = importer(data, filename)
         db.session.flush()  # so a value the database refuses is caught here, not at the commit
     except ImportFailed as failure:
         db.session.rollback()
@@ -92,6 +93,9 @@ def run_upload(form, importer: Callable[[bytes, str], Any]) -> UploadOutcome:
         form.file.errors = [str(VALUE_TOO_LONG)]
         return UploadOutcome()
     db.session.commit()
+    read_as = encoding_of(data, filename)
+    if read_as:  # so a person sees which encoding their office's spreadsheet saved in
+        flash(gettext("The file was read as %(encoding)s.", encoding=read_as), "info")
     return UploadOutcome(done=True, result=result)
 
 
@@ -108,6 +112,9 @@ def import_from_command_line(file: str, label: str, importer: Callable[[bytes, s
     try:
         with click.progressbar(length=max(data.count(b"\n"), 1), label=label, show_pos=True) as bar:
             result = importer(data, path.name, bar.update)
+        read_as = encoding_of(data, path.name)
+        if read_as:
+            click.echo(f"Read as {read_as}.", err=True)
     except ImportFailed as failure:
         db.session.rollback()
         for error in failure.errors:

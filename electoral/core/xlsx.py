@@ -60,8 +60,9 @@ def _damaged() -> TabularError:
                           "spreadsheet and try once more."))
 
 
-def check_workbook(data: bytes, limits: Limits = IMPORT_LIMITS) -> None:
-    """Raise TabularError when the archive is not a workbook, or holds more than ``limits`` allow."""
+def check_workbook(data: bytes, limits: Limits | None = None) -> None:
+    """Raise TabularError when the archive is not a workbook, or holds more than ``limits`` allow (a data import's)."""
+    limits = limits or IMPORT_LIMITS
     if not data.startswith(b"PK\x03\x04"):  # every XLSX is a ZIP archive
         raise TabularError(_("The file is not an XLSX spreadsheet. Save it from your spreadsheet as an "
                              "Excel workbook (.xlsx) or as \"CSV UTF-8\" and try again."))
@@ -80,7 +81,7 @@ def check_workbook(data: bytes, limits: Limits = IMPORT_LIMITS) -> None:
         raise _too_large()
 
 
-def open_workbook(data: bytes, limits: Limits = IMPORT_LIMITS, read_only: bool = True):
+def open_workbook(data: bytes, limits: Limits | None = None, read_only: bool = True):
     """The workbook (cell values, not formulas) once ``check_workbook`` passes; TabularError otherwise."""
     from openpyxl import load_workbook
 

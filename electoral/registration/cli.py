@@ -10,12 +10,13 @@ from flask.cli import with_appcontext
 from electoral.core import spreadsheet
 from electoral.core.audit import current_actor, record_export
 from electoral.core.errors import ImportFailed, ValidationFailed
-from electoral.core.tabular import SafeCsvWriter, TabularError
+from electoral.core.tabular import SafeCsvWriter, TabularError, encoding_of
 from electoral.extensions import db
 from electoral.registration.services import (
     assignment,
     duplicate_scan,
     election,
+    evidence,
     exports,
     import_rows,
     imports,
@@ -45,20 +46,34 @@ def election_group():
 @click.option("--registration-end")
 @click.option("--exhibition-start")
 @click.option("--exhibition-end")
+@click.option("--evidence-types", "evidence_file", type=click.Path(exists=True, dir_okay=False),
+              help="CSV or XLSX, one identity evidence type a row: code, label_en (required), label_fr, "
+                   "label_ar, label_es, label_pt, number_required (yes/no), number_format (a regular "
+                   "expression), synonyms (separated by commas). Adds or updates the types it names.")
 @with_appcontext
 def configure_command(name, polling_day, minimum_age, registration_start, registration_end,
-                      exhibition_start, exhibition_end):
+                      exhibition_start, exhibition_end, evidence_file):
     try:
         settings = election.configure(
             db.session, name, _date(polling_day), minimum_age,
             registration=(_date(registration_start), _date(registration_end)),
             exhibition=(_date(exhibition_start), _date(exhibition_end)))
-    except ValueError as exc:
-        _fail(f"dates are written YYYY-MM-DD ({exc})")
+        if evidence_file:
+            added, updated = evidence.load_types(db.session, settings, Path(evidence_file).read_bytes(),
+                                                 Path(evidence_file).name)
+    except ValueError as exc:  # TabularError is one: an unreadable evidence file
+        _fail(str(exc) if isinstance(exc, TabularError) else f"dates are written YYYY-MM-DD ({exc})")
     except ValidationFailed as failure:
         _fail(str(failure))
+    except ImportFailed as failure:
+        for error in failure.errors:
+            click.echo(f"line {error.line}: {error.message}", err=True)
+        _fail(f"{len(failure.errors)} bad lines in {evidence_file}; nothing was changed.")
     db.session.commit()
     click.echo(f"{settings.name}: polling day {settings.polling_day}, minimum age {settings.minimum_age}.")
+    if evidence_file:
+        click.echo(f"Identity evidence: {added} types added, {updated} updated.")
+    click.echo("Identity evidence accepted: " + ", ".join(t.code for t in settings.evidence_types) + ".")
 
 
 election_group.name = "election"
@@ -122,6 +137,9 @@ def import_command(file, skip_invalid, rejects, batch_size):
             for row in summary.rejected:
                 writer.writerow([row.line, *(row.values.get(c, "") for c in import_rows.ALL_COLUMNS), row.reason])
         click.echo(f"{len(summary.rejected)} bad lines written to {rejects}.", err=True)
+    read_as = encoding_of(data, file)
+    if read_as:
+        click.echo(f"Read as {read_as}.", err=True)
     click.echo(f"Read {summary.rows} rows: imported {summary.imported}, already imported "
                f"{summary.already_imported}, rejected {len(summary.rejected)}; "
                f"{summary.pairs_queued} possible duplicate pairs queued.")

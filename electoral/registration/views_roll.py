@@ -9,7 +9,7 @@ from electoral.core.audit import record_export
 from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
-from electoral.core.tabular import TabularError
+from electoral.core.tabular import TabularError, encoding_of
 from electoral.extensions import db
 from electoral.geography.services import find_by_code
 from electoral.registration.forms import (
@@ -35,6 +35,7 @@ from electoral.registration.services import (
     roll,
 )
 from electoral.registration.views import ADMIN, CLERK, SUPERVISOR, bp, voter_or_404
+from electoral.registration.views_evidence import evidence_choices
 
 # ---- adjudication queue ----------------------------------------------------
 
@@ -169,6 +170,7 @@ def new_correction():
 @access(CLERK)
 def new_inclusion():
     form = InclusionForm()
+    form.id_type.choices = evidence_choices(include_attestation=False)
 
     def lodge():
         centre = find_by_code(db.session, "centre", form.centre_code.data)
@@ -212,9 +214,9 @@ def import_file():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
+        data, filename = upload.read(), upload.filename or "upload.csv"
         try:
-            job = jobs.start_import(db.session, current_user, upload.read(), upload.filename or "upload.csv",
-                                    bool(form.skip_invalid.data))
+            job = jobs.start_import(db.session, current_user, data, filename, bool(form.skip_invalid.data))
         except (TabularError, ValidationFailed) as failure:  # the whole file is refused at once
             db.session.rollback()
             form.file.errors = [str(failure)]
@@ -223,6 +225,9 @@ def import_file():
             from electoral.registration.tasks import import_file as import_task
 
             import_task(job.id)
+            read_as = encoding_of(data, filename)
+            if read_as:
+                flash(_("The file was read as %(encoding)s.", encoding=read_as), "info")
             return redirect(url_for("registration.import_progress", job_id=job.id))
     recent = db.session.scalars(db.select(ImportJob).where(ImportJob.user_id == current_user.id)
                                 .order_by(ImportJob.id.desc()).limit(5)).all()

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from electoral.config import LANGUAGES
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
+from electoral.core.tabular import TabularError
+from electoral.core.xlsx import FORM_LIMITS, open_workbook
 from electoral.observation.models import PHASES, ChecklistTemplate
 
 TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time"}
@@ -71,15 +73,13 @@ def _pyxform_errors(data: bytes) -> list[str]:
 
 def import_xlsform(session: Session, data: bytes, phase: str = "") -> ChecklistTemplate:
     """Create a draft template from an XLSForm; every problem is reported, nothing half-made."""
-    from openpyxl import load_workbook
-
     from electoral.observation.services import checklists
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ValidationFailed({"file": [_("The spreadsheet is damaged and cannot be opened. Save it again from your "
-                                           "spreadsheet and try once more.")]}) from exc
+        # A form is small: anything larger is refused before openpyxl or pyxform parse it.
+        workbook = open_workbook(data, FORM_LIMITS, read_only=False)
+    except TabularError as exc:
+        raise ValidationFailed({"file": [str(exc)]}) from exc
     if "survey" not in workbook.sheetnames:
         raise ValidationFailed({"file": [_("An XLSForm needs a sheet called survey.")]})
     problems = _pyxform_errors(data)
