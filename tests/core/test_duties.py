@@ -108,6 +108,22 @@ def logistics_dispatch_receive(person):
     return receive
 
 
+def logistics_record_resolve(person):
+    from electoral.logistics import services
+    from tests.logistics.factories import full_receipt, packed_consignment
+
+    consignment = packed_consignment()
+    services.dispatch(db.session, consignment)
+    with _as(person):
+        [problem] = services.receive(db.session, consignment, full_receipt(consignment, **{"SL-001": "broken"}),
+                                     person)
+
+    def resolve(user):
+        with _as(user):
+            services.resolve(db.session, problem, user, "Seal replaced; contents counted in front of two witnesses")
+    return resolve
+
+
 def observation_request_approve(person):
     from electoral.observation import services
     from tests.observation.factories import make_observer
@@ -124,12 +140,12 @@ def observation_request_approve(person):
 
 SCENARIOS = {f.__name__: f for f in (
     results_first_second_entry, results_enter_resolve, results_enter_audit, registration_register_adjudicate,
-    registration_lodge_decide, logistics_dispatch_receive, observation_request_approve)}
+    registration_lodge_decide, logistics_dispatch_receive, logistics_record_resolve, observation_request_approve)}
 
 
 def test_every_pair_of_the_table_has_a_scenario():
     assert set(SCENARIOS) == set(duties.DUTIES)
-    assert len(duties.DUTIES) == 7
+    assert len(duties.DUTIES) == 8
 
 
 @pytest.mark.parametrize("code", sorted(duties.DUTIES))

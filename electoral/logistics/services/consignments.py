@@ -367,6 +367,8 @@ def resolve(session: Session, problem: Discrepancy, user, resolution: str) -> No
         raise ValidationFailed(_("Only a national logistics officer or an administrator resolves discrepancies."))
     if problem.status != "open":
         raise ValidationFailed(_("This discrepancy is already resolved."))
+    # The person who found a shortage does not write it off.
+    duties.require_other("logistics_record_resolve", [problem.recorded_by], user.username)
     if not (resolution or "").strip():
         raise ValidationFailed({"resolution": [_("Say how it was resolved.")]})
     problem.status, problem.resolution = "resolved", resolution.strip()
