@@ -78,6 +78,7 @@ def dashboard():
         templates=published, chosen=chosen, coverage=services.coverage(db.session, phase, area),
         aggregates=services.aggregates(db.session, chosen, area) if chosen else [],
         alerts=alerts, alert_labels=forms.ALERT_LABELS, alert_form=forms.AlertForm(),
+        category_labels=forms.CATEGORY_LABELS, severity_labels=forms.SEVERITY_LABELS,
         late=services.late_stations(db.session, phase, deadline, dt.datetime.now(dt.UTC), area),
         deadline=deadline_text, conflicts=services.conflicts(db.session, phase, area),
         figures=services.live_figures(db.session, area), lineage=_lineage(area),
@@ -93,6 +94,12 @@ def _lineage(area) -> list:
 @access(*COORDINATORS)
 def dashboard_live():
     return jsonify(services.live_figures(db.session, _area()))
+
+
+@bp.context_processor
+def _clock():
+    # The alert lists set each filing's phone time against the server's receipt time.
+    return {"clock_gap": services.clock_gap, "clock_labels": services.CLOCK_LABELS}
 
 
 @bp.route("/alerts/<int:alert_id>", methods=["POST"])
@@ -123,7 +130,8 @@ def alerts():
     page = db.paginate(services.alerts_query(status, current_user.scope),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("observation/alerts.html", page=page, status=status, alert_labels=forms.ALERT_LABELS,
-                           alert_form=forms.AlertForm())
+                           alert_form=forms.AlertForm(), category_labels=forms.CATEGORY_LABELS,
+                           severity_labels=forms.SEVERITY_LABELS)
 
 
 @bp.route("/quick-count", methods=["GET", "POST"])
@@ -156,7 +164,8 @@ def _labels() -> dict[str, str]:
             "version": _("Version"), "revision": _("Revision"), "occurred_at": _("Time"),
             "category": _("Category"), "severity": _("Severity"), "description": _("Description"),
             "phase": _("Phase"), "area_code": _("Code"), "area": _("Area"), "reported": _("Reported"),
-            "expected": _("Expected")}
+            "expected": _("Expected"), "received_at": _("Received at"), "clock": _("Phone clock"),
+            **{f"clock_{k}": str(v) for k, v in services.CLOCK_LABELS.items()}}
 
 
 @bp.route("/export/<kind>.<fmt>")

@@ -12,6 +12,7 @@ from electoral.observation.models import Alert, Observer, Submission
 from tests.factories import PASSWORD, make_region, make_station
 from tests.observation.factories import (
     OPENING_OK,
+    make_counting_checklist,
     make_observer,
     make_opening_checklist,
     make_organisation,
@@ -171,6 +172,15 @@ def test_coordinator_builds_and_publishes_a_checklist(client, db, login_as):
     assert template.questions[0].texts == {"en": "Opened on time?", "fr": "Ouvert à l'heure ?"}
 
 
+def test_template_page_states_a_number_range_in_words(client, db, login_as):
+    counting, opening = make_counting_checklist(), make_opening_checklist(code="OPEN2")
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    page = client.get(f"/observation/templates/{counting.id}").get_data(as_text=True)
+    assert "Whole number (at least 0)" in page and "(0–)" not in page
+    assert "Whole number (0 to 600)" in client.get(f"/observation/templates/{opening.id}").get_data(as_text=True)
+
+
 def test_coordinator_edits_then_removes_a_draft_question(client, db, login_as):
     template = make_opening_checklist(publish=False)
     db.session.commit()
@@ -237,6 +247,20 @@ def test_dashboard_shows_coverage_and_the_critical_alert(client, db, login_as):
     assert "Q3: Was the ballot box sealed? = no" in page
     assert "100.0%" in page
     assert client.get("/observation/dashboard/live.json").get_json()["open_alerts"] == 1
+
+
+def test_incident_alert_shows_category_and_severity_as_labels_in_the_reader_language(client, db, login_as):
+    observer = make_observer()
+    services.report_incident(db.session, observer, observer.station, "intimidation",
+                             "Party agents threatening voters", "high", "incident-0001")
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    for url in ("/observation/dashboard", "/observation/alerts"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Intimidation (severity: High): Party agents threatening voters" in page
+        assert "intimidation (high)" not in page
+    arabic = client.get("/observation/alerts", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert "ترهيب" in arabic and "عالية" in arabic and "intimidation" not in arabic
 
 
 def test_coordinator_acknowledges_an_alert(client, db, login_as):
