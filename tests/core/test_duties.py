@@ -182,3 +182,16 @@ def test_pairs_for_roles_names_the_pairs_one_account_could_do_alone():
     assert duties.pairs_for_roles({Role.RESULTS_CLERK}) == []
     assert {d.code for d in duties.pairs_for_roles({Role.REGISTRATION_CLERK, Role.REGISTRATION_SUPERVISOR})} == {
         "registration_register_adjudicate", "registration_lodge_decide"}
+
+
+def test_a_registration_clerk_who_is_also_supervisor_cannot_clear_their_own_registration(db, client, login_as):
+    from electoral.registration.models import DuplicatePair
+
+    person = login_as(Role.REGISTRATION_CLERK, Role.REGISTRATION_SUPERVISOR)
+    registration_register_adjudicate(person)
+    pair = db.session.query(DuplicatePair).one()
+    db.session.commit()
+    response = client.post_form(f"/registration/duplicates/{pair.id}", {"decision": "not_duplicate"})
+    page = client.get(response.location).get_data(as_text=True)
+    assert "a different supervisor must decide the pair" in page
+    assert db.session.get(DuplicatePair, pair.id).status == "open"
