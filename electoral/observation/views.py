@@ -118,6 +118,7 @@ def _observer_form(observer: Observer | None):
     """Create an observer, or edit one: a new photo replaces the old one, no upload keeps it."""
     form = forms.ObserverForm(obj=observer, organisation=observer.organisation_id if observer else None)
     _organisation_choices(form)
+    was_approved = observer is not None and observer.accreditation == "approved"
     if form.validate_on_submit():
         try:
             observer = services.save_observer(
@@ -131,8 +132,12 @@ def _observer_form(observer: Observer | None):
             db.session.rollback()
             show_errors(form, failure)
         else:
+            reopened = was_approved and observer.accreditation == "requested"
             db.session.commit()
             flash(_("Observer %(name)s saved.", name=observer.name), "success")
+            if reopened:  # core/approvals.py: the edit touched what the accreditation vouches for
+                flash(_("The change touches what the accreditation covers: it goes back to the commission "
+                        "for approval, and the badge is not valid until then."), "warning")
             return redirect(url_for("observation.observer_detail", observer_id=observer.id))
     return render_template("observation/observer_form.html", form=form, observer=observer)
 
@@ -141,7 +146,8 @@ def _observer_form(observer: Observer | None):
 @access(*COORDINATORS)
 def observer_import():
     form = forms.UploadForm()
-    outcome = run_upload(form, lambda data, name: services.import_observers(db.session, data, name))
+    outcome = run_upload(form, lambda data, name: services.import_observers(db.session, data, name,
+                                                                           scope=current_user.scope))
     if outcome.done:
         flash(ngettext("Imported %(num)d observer.", "Imported %(num)d observers.", outcome.result), "success")
         return redirect(url_for("observation.observers"))
@@ -174,7 +180,8 @@ def observer_detail(observer_id: int):
                 services.link_user(db.session, observer, link.username.data)
                 message = _("Account linked.")
             else:
-                services.deploy(db.session, observer, deployment.station_code.data, deployment.centre_codes.data)
+                services.deploy(db.session, observer, deployment.station_code.data, deployment.centre_codes.data,
+                                scope=current_user.scope)
                 message = _("Deployment saved.")
         except ValidationFailed as failure:
             db.session.rollback()

@@ -288,11 +288,13 @@ def test_export_has_one_column_per_question_and_neutralises_formulas(client, db,
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][5] == "Q1 Le bureau a-t-il ouvert à l'heure ?"
-    assert rows[0][6:] == ("Q2 How many minutes late?", "Q3 Was the ballot box sealed?", "Q4 Officials present",
-                           "Q5 Problems seen")
+    assert rows[0][6:10] == ("Q2 How many minutes late?", "Q3 Was the ballot box sealed?", "Q4 Officials present",
+                             "Q5 Problems seen")
+    assert rows[0][10:] == ("Heure de réception", "Horloge du téléphone") or rows[0][10:] == (
+        "Received at", "Phone clock")  # the server's receipt time and the clock flag come last
     assert rows[1][0] == observer.station.code
     assert rows[1][1] == "'=HYPERLINK(\"http://evil\")"
-    assert rows[1][5:] == ("yes", None, "yes", 5, "ink list")
+    assert rows[1][5:10] == ("yes", None, "yes", 5, "ink list")
     csv_text = client.get("/observation/export/submissions.csv?template=OPEN").data.decode("utf-8-sig")
     assert csv_text.splitlines()[1].startswith(observer.station.code)
 
@@ -389,7 +391,9 @@ def test_coordinator_edits_an_observer_and_the_change_is_audited(client, db, log
     db.session.expire_all()
     observer = db.session.get(Observer, observer.id)
     assert observer.family_name == "كمارا" and observer.languages == "ar en"
-    assert observer.accredited  # editing the record does not withdraw the accreditation
+    # The name is what the accreditation vouches for: the edit sends it back to the commission
+    # (core/approvals.py); the languages alone would not.
+    assert observer.accreditation == "requested" and not observer.accredited
     assert db.session.scalar(db.select(AuditEntry).where(
         AuditEntry.entity_type == "Observer", AuditEntry.action == "update",
         AuditEntry.entity_id == str(observer.id)))

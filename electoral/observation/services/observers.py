@@ -97,8 +97,11 @@ def save_observer(session: Session, organisation: Organisation, family_name: str
     return observer
 
 
-def import_observers(session: Session, data: bytes, filename: str) -> int:
-    """Import observers from CSV/XLSX; any bad line imports nothing (ImportFailed lists them all)."""
+def import_observers(session: Session, data: bytes, filename: str, scope=None) -> int:
+    """Import observers from CSV/XLSX; any bad line imports nothing (ImportFailed lists them all).
+
+    A station named in the file must lie within ``scope``, the importing coordinator's area.
+    """
     organisations = {o.code: o for o in session.scalars(select(Organisation))}
     errors: list[LineError] = []
     rows = []
@@ -120,6 +123,8 @@ def import_observers(session: Session, data: bytes, filename: str) -> int:
             station = geography.find_by_code(session, "station", v["station_code"])
             if station is None:
                 problems.append(_("no polling station has the code %(code)s", code=v["station_code"]))
+            elif _outside(scope, station):
+                problems.append(_("polling station %(code)s is outside your area", code=station.code))
         key = (v["organisation_code"].upper(), values["phone"])
         if key in seen:
             problems.append(_("the same phone number as line %(line)d", line=seen[key]))
@@ -225,8 +230,16 @@ def link_user(session: Session, observer: Observer, username: str) -> None:
     session.flush()
 
 
-def deploy(session: Session, observer: Observer, station_code: str = "", centre_codes: str = "") -> None:
-    """Assign to one polling station (stationary) or to a list of centres (mobile team)."""
+def _outside(scope, area) -> bool:
+    return scope is not None and not geography.contains(scope, area)
+
+
+def deploy(session: Session, observer: Observer, station_code: str = "", centre_codes: str = "",
+           scope=None) -> None:
+    """Assign to one polling station (stationary) or to a list of centres (mobile team), within ``scope``.
+
+    ``scope`` is the deploying coordinator's area (None: national); a place outside it is refused.
+    """
     station_code, codes = (station_code or "").strip(), (centre_codes or "").replace(",", " ").split()
     if station_code and codes:
         raise ValidationFailed({"station_code": [_("Give a station or a list of centres, not both.")]})
@@ -236,10 +249,15 @@ def deploy(session: Session, observer: Observer, station_code: str = "", centre_
         if station is None:
             raise ValidationFailed({"station_code": [_("No polling station has the code %(code)s.",
                                                        code=station_code)]})
+        if _outside(scope, station):
+            raise ValidationFailed({"station_code": [_("Polling station %(code)s is outside your area.",
+                                                       code=station.code)]})
     for code in codes:
         centre = geography.find_by_code(session, "centre", code)
         if centre is None:
             errors.append(_("No polling centre has the code %(code)s.", code=code))
+        elif _outside(scope, centre):
+            errors.append(_("Polling centre %(code)s is outside your area.", code=centre.code))
         else:
             centres.append(centre)
     if errors:
