@@ -74,9 +74,10 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in domain_parts("views", "bp"):
         app.register_blueprint(blueprint)
 
-    from electoral.core import web
+    from electoral.core import logmask, web
 
     web.init_app(app)
+    logmask.install()  # SMS secrets in webhook URLs never reach a log line
 
     from electoral.cli import register_commands
 

@@ -80,6 +80,8 @@ def submission_json(submission: Submission, template_code: str | None = None, ve
         "version": version or submission.template.version, "station_code": station_code or submission.station.code,
         "revision": submission.revision, "critical": submission.critical, "answers": submission.answers,
         "submitted_at": _utc(submission.submitted_at).isoformat(),
+        # The server's time: the phone's submitted_at is kept as sent, this is what coordinators trust.
+        "received_at": _utc(submission.received_at).isoformat(),
     }
 
 
@@ -210,7 +212,8 @@ _SUBMISSION = {"type": "object", "properties": {
     "id": {"type": "integer"}, "client_id": {"type": "string"}, "template": {"type": "string"},
     "version": {"type": "integer"}, "station_code": {"type": "string"}, "revision": {"type": "integer"},
     "critical": {"type": "boolean"}, "answers": {"type": "object"},
-    "submitted_at": {"type": "string", "format": "date-time"}}}
+    "submitted_at": {"type": "string", "format": "date-time", "description": "The phone's time, as sent."},
+    "received_at": {"type": "string", "format": "date-time", "description": "The server's receipt time."}}}
 OPENAPI = {
     "openapi": "3.1.0",
     "info": {"title": "electoral observation API", "version": "1"},
@@ -242,3 +245,18 @@ OPENAPI = {
                                          "responses": {"200": {"description": "OpenAPI 3.1"}}}},
     },
 }
+
+# Answers any operation may give (core/web.py's JSON error pages): a client generated from this
+# document must expect them, not only the operation's own.
+_ERROR = {"type": "object", "properties": {"error": {"type": "string"}}}
+COMMON_ANSWERS = {
+    "403": "The token's user may not do this.",
+    "429": "Too many requests from this client or token: wait, then send again.",
+    "500": "The server could not finish the request; nothing was saved.",
+    "503": "The database is busy; nothing was saved. Send again after Retry-After seconds.",
+}
+for _operations in OPENAPI["paths"].values():
+    for _operation in _operations.values():
+        for _status, _description in COMMON_ANSWERS.items():
+            _operation["responses"].setdefault(_status, {
+                "description": _description, "content": {"application/json": {"schema": _ERROR}}})

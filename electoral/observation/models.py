@@ -258,7 +258,9 @@ class Incident(Audited, db.Model):
     station_id: Mapped[int] = mapped_column(ForeignKey("polling_station.id"), index=True)
     category: Mapped[str] = mapped_column(String(40))
     description: Mapped[str] = mapped_column(Text)
+    # The phone's time of the incident; received_at is the server's (observation/services/timing.py).
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     severity: Mapped[str] = mapped_column(String(8))
     photo_path: Mapped[str | None] = mapped_column(String(300))
 

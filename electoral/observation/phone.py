@@ -177,6 +177,10 @@ def incident_json():
     observer = services.observer_for_user(db.session, current_user)
     existing = services.find_incident(db.session, str(body.get("client_id") or ""))
     if existing is not None:
+        try:
+            services.refuse_others_key(existing, observer)
+        except ValidationFailed as failure:
+            return jsonify(errors=failure.errors), 422
         return jsonify(id=existing.id, client_id=existing.client_id), 200
     station = db.session.scalar(select(PollingStation).where(PollingStation.code == str(body.get("station_code") or "")))
     if station is None or (reason := services.may_file(observer, station)) is not None:

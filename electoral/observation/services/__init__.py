@@ -9,4 +9,5 @@ from electoral.observation.services.incidents import *  # noqa: F403
 from electoral.observation.services.observers import *  # noqa: F403
 from electoral.observation.services.quickcount import *  # noqa: F403,E402
 from electoral.observation.services.submissions import *  # noqa: F403
+from electoral.observation.services.timing import *  # noqa: F403
 from electoral.observation.services.tokens import *  # noqa: F403

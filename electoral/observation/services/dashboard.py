@@ -146,7 +146,9 @@ def submission_count(session: Session, area=None) -> int:
 def alerts_query(status: str = "", area=None) -> Select:
     """Critical alerts and incidents, newest first."""
     # The list shows each alert's station and whether it is an incident: load them with it.
-    query = select(Alert).options(joinedload(Alert.station), joinedload(Alert.incident)).order_by(
+    # With the filing, whose phone time the list sets against the receipt time.
+    query = select(Alert).options(joinedload(Alert.station), joinedload(Alert.incident),
+                                  joinedload(Alert.submission)).order_by(
         Alert.created_at.desc(), Alert.id.desc())
     if status == "unresolved":
         query = query.where(Alert.status != "resolved")

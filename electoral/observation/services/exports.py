@@ -11,6 +11,7 @@ from electoral.geography.models import PollingStation
 from electoral.observation.models import ChecklistTemplate, Incident, Observer, Submission
 from electoral.observation.services.checklists import latest, text_in
 from electoral.observation.services.observers import station_ids_query
+from electoral.observation.services.timing import CLOCK_LABELS, clock_gap, gap_limit
 
 
 def submission_table(session: Session, template_code: str, lang: str, header_labels: dict[str, str],
@@ -21,6 +22,8 @@ def submission_table(session: Session, template_code: str, lang: str, header_lab
     header = [header_labels["station"], header_labels["observer"], header_labels["submitted_at"],
               header_labels["version"], header_labels["revision"]]
     header += [f"{q.code} {text_in(q.texts, lang)}" for q in questions]
+    # Last, so the question columns keep their places: the server's receipt time and a clock flag.
+    header += [header_labels.get("received_at", "Received at"), header_labels.get("clock", "Phone clock")]
     query = (select(Submission, PollingStation.code, ChecklistTemplate.version, Observer)
              .join(PollingStation, PollingStation.id == Submission.station_id)
              .join(ChecklistTemplate, ChecklistTemplate.id == Submission.template_id)
@@ -30,6 +33,8 @@ def submission_table(session: Session, template_code: str, lang: str, header_lab
     if area is not None:
         query = query.where(Submission.station_id.in_(station_ids_query(area)))
 
+    limit, clock_labels = gap_limit(), _clock_labels(header_labels)
+
     def rows():
         for submission, station_code, version, observer in session.execute(query.execution_options(yield_per=2000)):
             line = [station_code, observer.name if observer else "", submission.submitted_at.isoformat(),
@@ -37,7 +42,7 @@ def submission_table(session: Session, template_code: str, lang: str, header_lab
             for q in questions:
                 value = submission.answers.get(q.code)
                 line.append(" ".join(value) if isinstance(value, list) else value)
-            yield line
+            yield line + _receipt(submission.submitted_at, submission.received_at, limit, clock_labels)
 
     return header, rows()
 
@@ -47,11 +52,24 @@ def incident_table(session: Session, header_labels: dict[str, str],
     """Header and rows of the incidents (within ``area``), newest first."""
     header = [header_labels[k] for k in ("station", "observer", "occurred_at", "category", "severity",
                                          "description")]
+    header += [header_labels.get("received_at", "Received at"), header_labels.get("clock", "Phone clock")]
+    limit, clock_labels = gap_limit(), _clock_labels(header_labels)
     query = select(Incident).order_by(Incident.occurred_at.desc())
     if area is not None:
         query = query.where(Incident.station_id.in_(station_ids_query(area)))
     return header, ([i.station.code, i.observer.name if i.observer else "", i.occurred_at.isoformat(),
-                     i.category, i.severity, i.description] for i in session.scalars(query))
+                     i.category, i.severity, i.description]
+                    + _receipt(i.occurred_at, i.received_at, limit, clock_labels) for i in session.scalars(query))
+
+
+def _clock_labels(header_labels: dict[str, str]) -> dict[str, str]:
+    return {k: header_labels.get(f"clock_{k}", str(v)) for k, v in CLOCK_LABELS.items()}
+
+
+def _receipt(phone_time, received_at, limit, labels: dict[str, str]) -> list[Any]:
+    """The receipt time and the phone clock's flag (empty when the phone's time is plausible)."""
+    gap = clock_gap(phone_time, received_at, limit)
+    return [received_at.isoformat() if received_at else "", labels[gap] if gap else ""]
 
 
 def to_csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:

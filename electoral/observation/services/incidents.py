@@ -27,6 +27,15 @@ def find_incident(session: Session, client_id: str) -> Incident | None:
     return session.scalar(select(Incident).where(Incident.client_id == client_id)) if client_id else None
 
 
+def refuse_others_key(existing: Incident, observer: Observer | None) -> None:
+    """A client id is the phone's retry key for its own observer: another observer's reuse is refused.
+
+    Answering it with the first report would show one observer another's incident.
+    """
+    if existing.observer_id != (observer.id if observer else None):
+        raise ValidationFailed({"client_id": [_("This client id was used by another account.")]})
+
+
 def report_incident(session: Session, observer: Observer | None, station: PollingStation, category: str,
                     description: str, severity: str, client_id: str, occurred_at: dt.datetime | None = None,
                     photo_path: str | None = None) -> tuple[Incident, bool]:
@@ -35,6 +44,7 @@ def report_incident(session: Session, observer: Observer | None, station: Pollin
     locks.hold(session, f"incident:{client_id}")
     existing = session.scalar(select(Incident).where(Incident.client_id == client_id))
     if existing is not None:
+        refuse_others_key(existing, observer)
         return existing, False
     errors: dict[str, list[str]] = {}
     if category not in INCIDENT_CATEGORIES:
@@ -49,9 +59,10 @@ def report_incident(session: Session, observer: Observer | None, station: Pollin
         errors["photo"] = [_("The photo must be uploaded as a picture, not named by a path.")]
     if errors:
         raise ValidationFailed(errors)
+    now = utcnow()
     incident = Incident(client_id=client_id, observer=observer, station=station, category=category,
                         description=description.strip()[:MAX_TEXT], severity=severity,
-                        occurred_at=occurred_at or utcnow(), photo_path=photo_path)
+                        occurred_at=occurred_at or now, received_at=now, photo_path=photo_path)
     session.add(incident)
     session.flush()
     session.add(Alert(station=station, incident=incident, status="open", note="",
@@ -64,6 +75,9 @@ def handle_alert(session: Session, alert: Alert, status: str, note: str, usernam
     """Acknowledge or resolve an alert with a note."""
     if status not in ALERT_STATES[1:]:
         raise ValidationFailed({"status": [_("Choose acknowledge or resolve.")]})
+    if alert.status == "resolved":
+        # Resolved is final: acknowledging it again would reopen it without a record of why.
+        raise ValidationFailed(_("This alert is already resolved."))
     if status == "resolved" and not (note or "").strip():
         raise ValidationFailed({"note": [_("Say how the alert was resolved.")]})
     alert.status = status
