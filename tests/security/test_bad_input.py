@@ -65,6 +65,20 @@ def test_nested_or_impossible_answers_are_refused_beside_the_question(client, db
     assert {"answers.Q1", "answers.Q4"} <= set(errors)
 
 
+@pytest.mark.parametrize("target", ["/%0A/evil.example", "/%0D%0ASet-Cookie:x=1", "/%09/evil.example"])
+def test_sign_in_with_a_control_character_in_next_is_not_a_server_error(app, db, target):
+    from tests.factories import PASSWORD, make_user
+
+    make_user(Role.ADMINISTRATOR, username="nextuser")
+    db.session.commit()
+    client = app.test_client()
+    assert client.get(f"/login?next={target}").status_code == 200
+    response = client.post_form(f"/login?next={target}", {"username": "nextuser", "password": PASSWORD,
+                                                          "next": target.replace("%0A", "\n")})
+    assert response.status_code == 302
+    assert "evil.example" not in response.headers["Location"]
+
+
 def test_results_pdf_leaves_out_a_picture_that_does_not_decode(db, tmp_path, monkeypatch):
     from electoral.reports.registry import render
     from electoral.results import services
