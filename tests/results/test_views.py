@@ -180,6 +180,17 @@ def test_race_page_shows_totals_and_certifies(db, client, login_as):
     assert "Final: certified results" in client.get("/results/races/PRES").get_data(as_text=True)
 
 
+def test_warning_of_one_quarantined_sheet_is_in_the_singular(db, client, login_as):
+    race = make_race(code="PRES")
+    enter_twice(race, raw=figures(cast=100, invalid=4, votes=(60, 36)))
+    enter_twice(race, raw=figures(cast=30, invalid=0, votes=(5, 20), valid=30))  # quarantined: 30 valid votes
+    db.session.commit()
+    login_as(Role.RESULTS_SUPERVISOR)
+    page = client.get("/results/races/PRES").get_data(as_text=True)
+    assert "Warning: 1 quarantined sheet holds 30 votes" in page
+    assert "1 quarantined sheets" not in page
+
+
 def test_races_import_page_documents_the_format(db, client, login_as):
     login_as(Role.ADMINISTRATOR)
     page = client.get("/results/races/import").get_data(as_text=True)
