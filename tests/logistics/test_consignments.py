@@ -168,6 +168,14 @@ def _received_with_findings(db):
     return consignment
 
 
+def test_one_discrepancy_is_recorded_in_the_singular(db):
+    consignment = packed_consignment()
+    services.dispatch(db.session, consignment)
+    services.receive(db.session, consignment, full_receipt(consignment, **{"SL-001": "missing"}))
+    [received] = [e for e in services.history(db.session, "SL-002") if e.kind == "received"]
+    assert received.note == "1 discrepancy recorded."
+
+
 def _events(history):
     return [(e.kind, e.subject, e.note) for e in history]
 

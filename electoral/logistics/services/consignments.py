@@ -340,7 +340,8 @@ def receive(session: Session, consignment: Consignment, receipt: Receipt, user=N
     consignment.received_by = username
     consignment.received_at = utcnow()
     _event(session, consignment, "received", consignment.destination,
-           _("%(problems)s discrepancies recorded.", problems=len(found)) if found else _("Received in full."))
+           ngettext("%(num)s discrepancy recorded.", "%(num)s discrepancies recorded.", len(found))
+           if found else _("Received in full."))
     for problem in found:
         session.add(problem)
         _event(session, consignment, "discrepancy", consignment.destination, describe(problem),
