@@ -2,6 +2,7 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from reportlab.platypus import Image
 
 from electoral.core.auth import Role
@@ -60,9 +61,12 @@ def build(doc, params) -> None:
         _("Invalid ballots"): doc.number(total.invalid),
     })
     if summary.order_may_change:
-        doc.paragraph(_("Warning: %(sheets)s quarantined sheets hold %(votes)s votes, enough to change the order "
-                        "of the leading candidates.", sheets=doc.number(summary.pending_sheets),
-                        votes=doc.number(summary.pending_votes)), bold=True, size=12)
+        doc.paragraph(ngettext("Warning: %(sheets)s quarantined sheet holds %(votes)s votes, enough to change the "
+                               "order of the leading candidates.",
+                               "Warning: %(sheets)s quarantined sheets hold %(votes)s votes, enough to change the "
+                               "order of the leading candidates.", summary.pending_sheets,
+                               sheets=doc.number(summary.pending_sheets), votes=doc.number(summary.pending_votes)),
+                      bold=True, size=12)
     doc.heading(_("Candidates"))
     pictures = _pictures(summary.standings)
     if pictures:
@@ -114,3 +118,7 @@ def _sub_area_table(doc, summary) -> None:
             rows.append([r.code, r.name, doc.percent(r.counted_share), doc.percent(r.turnout), r.valid,
                          by_id[leader[0]].name if leader else "", doc.percent(r.share(leader[0])) if leader else ""])
     doc.table(headers, rows, widths, align=["start", "start", "end", "end", "end"] + ["end"] * (len(headers) - 5))
+
+
+# The declaration of results (seats) lives beside the seat computation; imported here so the kit registers it.
+from electoral.results.seats import reports as _seats_reports  # noqa: E402,F401

@@ -424,3 +424,4 @@ def check_settings():
 
 
 from electoral.results import public  # noqa: E402,F401  (public pages on this blueprint)
+from electoral.results.seats import views as _seats_views  # noqa: E402,F401  (seat pages on this blueprint)

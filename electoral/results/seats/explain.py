@@ -5,6 +5,7 @@ a reader knows it by (the list's or candidate's name); numbers are formatted by 
 """
 
 from collections.abc import Callable
+from decimal import Decimal
 from fractions import Fraction
 
 from flask_babel import gettext as _
@@ -25,7 +26,7 @@ def method_label(method: str) -> str:
 def _figure(value, number: Callable) -> str:
     """A whole number as a whole number; a fraction to four decimals (exact comparisons were made)."""
     if isinstance(value, Fraction) and value.denominator != 1:
-        return f"{float(value):,.4f}"
+        return number((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001")).normalize())
     return number(int(value))
 
 
@@ -34,24 +35,25 @@ def sentence(step: Step, names: dict[str, str], number: Callable = lambda n: f"{
     d = step.data
     name = names.get(d.get("code", ""), d.get("code", ""))
     f = lambda v: _figure(v, number)  # noqa: E731
+    pct = lambda v: number((Decimal(v.numerator) / Decimal(v.denominator)).quantize(Decimal("0.01")))  # noqa: E731
     kind = step.kind
     if kind == "threshold":
         scope = {"race": _("in this race"), "national": _("nationally"), "district": _("in the district")}[d["scope"]]
         if d["passed"]:
             return _("%(name)s: %(votes)s of %(valid)s valid votes %(scope)s is %(share)s%%, at least the threshold "
                      "of %(threshold)s%%: it takes part in the allocation.", name=name, votes=f(d["votes"]),
-                     valid=f(d["valid"]), scope=scope, share=f"{float(d['share']):.2f}",
-                     threshold=f"{float(d['threshold']):g}")
+                     valid=f(d["valid"]), scope=scope, share=pct(d["share"]),
+                     threshold=f(d["threshold"]))
         return _("%(name)s: %(votes)s of %(valid)s valid votes %(scope)s is %(share)s%%, below the threshold of "
                  "%(threshold)s%%: it takes no seat.", name=name, votes=f(d["votes"]), valid=f(d["valid"]),
-                 scope=scope, share=f"{float(d['share']):.2f}", threshold=f"{float(d['threshold']):g}")
+                 scope=scope, share=pct(d["share"]), threshold=f(d["threshold"]))
     if kind == "quotient":
         return _("%(name)s: %(votes)s ÷ %(divisor)s = %(quotient)s.", name=name, votes=f(d["votes"]),
-                 divisor=f"{float(d['divisor']):g}", quotient=f(d["quotient"]))
+                 divisor=f(d["divisor"]), quotient=f(d["quotient"]))
     if kind == "seat":
         return _("Seat %(seat)s goes to %(name)s: its quotient %(votes)s ÷ %(divisor)s = %(quotient)s is the "
                  "largest of those not yet used.", seat=d["seat"], name=name, votes=f(d["votes"]),
-                 divisor=f"{float(d['divisor']):g}", quotient=f(d["quotient"]))
+                 divisor=f(d["divisor"]), quotient=f(d["quotient"]))
     if kind == "quota":
         return _("The quota is %(quota)s: %(votes)s votes of the lists taking part, for %(seats)s seats.",
                  quota=f(d["quota"]), votes=f(d["votes"]), seats=d["seats"])
@@ -78,11 +80,11 @@ def sentence(step: Step, names: dict[str, str], number: Callable = lambda n: f"{
     if kind == "majority":
         if d["passed"]:
             return _("%(name)s has %(votes)s of %(valid)s valid votes, %(share)s%%: more than %(threshold)s%%.",
-                     name=name, votes=f(d["votes"]), valid=f(d["valid"]), share=f"{float(d['share']):.2f}",
-                     threshold=f"{float(d['threshold']):g}")
+                     name=name, votes=f(d["votes"]), valid=f(d["valid"]), share=pct(d["share"]),
+                     threshold=f(d["threshold"]))
         return _("%(name)s has %(votes)s of %(valid)s valid votes, %(share)s%%: not more than %(threshold)s%%.",
-                 name=name, votes=f(d["votes"]), valid=f(d["valid"]), share=f"{float(d['share']):.2f}",
-                 threshold=f"{float(d['threshold']):g}")
+                 name=name, votes=f(d["votes"]), valid=f(d["valid"]), share=pct(d["share"]),
+                 threshold=f(d["threshold"]))
     if kind == "elected":
         return _("%(name)s is elected with %(votes)s votes.", name=name, votes=f(d["votes"]))
     if kind == "runoff":

@@ -7,18 +7,16 @@ from fractions import Fraction
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from electoral.core.errors import ValidationFailed
-from electoral.geography.models import District, PollingCentre, PollingStation
-from electoral.results.models import Candidate, Race, RaceArea, TallySheet
+from electoral.geography.models import District
+from electoral.results.models import Candidate, Race, RaceArea
 from electoral.results.seats.members import Member, fill_seats
 from electoral.results.seats.methods import LIST_METHODS, TWO_ROUND, Allocation, Step, Tie, allocate
 from electoral.results.seats.models import DistrictSeats, ListMember, LotDrawing, RaceSystem
 from electoral.results.services.aggregate import results
-from electoral.results.services.races import stations_query
-
-FINAL = ("accepted", "cancelled")
+from electoral.results.services.certification import outstanding
 
 
 def system_of(session: Session, race: Race) -> RaceSystem:
@@ -32,7 +30,7 @@ def system_of(session: Session, race: Race) -> RaceSystem:
 def district_seats(session: Session, race: Race) -> list[DistrictSeats]:
     """The districts that elect seats of their own in this race, by district code."""
     return list(session.scalars(select(DistrictSeats).join(District).where(DistrictSeats.race_id == race.id)
-                                .order_by(District.code)))
+                                .options(contains_eager(DistrictSeats.district)).order_by(District.code)))
 
 
 def configure(session: Session, race: Race, *, method: str, seats: int, threshold=0, threshold_scope="race",
@@ -141,15 +139,11 @@ class RaceSeats:
 
 
 def not_final(session: Session, race: Race, district: District | None = None) -> int:
-    """Stations of the race (in ``district``) whose sheet is not yet accepted or cancelled, or not yet in."""
-    stations = stations_query(race)
-    if district is not None:
-        stations = stations.where(PollingCentre.district_id == district.id)
-    expected = session.scalar(stations.with_only_columns(func.count(PollingStation.id)))
-    final = session.scalar(stations.with_only_columns(func.count(TallySheet.id))
-                           .join(TallySheet, TallySheet.station_id == PollingStation.id)
-                           .where(TallySheet.race_id == race.id, TallySheet.state.in_(FINAL)))
-    return expected - final
+    """Stations of the race (in ``district``) whose sheet is not yet accepted or excused (cancelled), or not in.
+
+    The same rule as certification's (services.certification.outstanding): one definition of "final".
+    """
+    return outstanding(session, race, district).missing
 
 
 def drawn_lots(session: Session, race: Race) -> dict[str, tuple[str, ...]]:
@@ -176,12 +170,15 @@ def compute(session: Session, race: Race, district: District | None = None) -> R
     by_id = {c.id: c for c in race.candidates}
     names = {c.code: (c.party or c.name) if system.method in LIST_METHODS else c.name for c in race.candidates}
     lots = drawn_lots(session, race)
+    sizes = _list_sizes(session, race) if system.method in LIST_METHODS else {}
     if not quotas:
         total = results(session, race, "national")[0]
         votes = {c.code: total.votes.get(c.id, 0) for c in race.candidates}
-        areas = [_allocate(session, race, system, "", _("Whole race"), system.seats, total.valid, votes, lots,
-                           None, None, None)]
-        return RaceSeats(race, system, areas, names)
+        area = _allocate(session, race, system, "", _("Whole race"), system.seats, total.valid, votes, lots,
+                         None, None, None, sizes)
+        if system.method in LIST_METHODS:
+            _fill(session, race, system, [(area, None)], sizes)
+        return RaceSeats(race, system, [area], names)
     national = results(session, race, "national")[0]
     national_votes = {by_id[i].code: v for i, v in national.votes.items() if i in by_id}
     by_district = {r.area_id: r for r in results(session, race, "district")}
@@ -192,62 +189,89 @@ def compute(session: Session, race: Race, district: District | None = None) -> R
         found = by_district.get(quota.district_id)
         votes = {c.code: (found.votes.get(c.id, 0) if found else 0) for c in race.candidates}
         use_national = system.threshold_scope == "national"
-        areas.append(_allocate(session, race, system, quota.district.code, quota.district.name, quota.seats,
-                               found.valid if found else 0, votes, lots, quota.district_id,
-                               national_votes if use_national else None, national.valid if use_national else None))
-    return RaceSeats(race, system, areas, names)
+        areas.append((_allocate(session, race, system, quota.district.code, quota.district.name, quota.seats,
+                                found.valid if found else 0, votes, lots, quota.district_id,
+                                national_votes if use_national else None,
+                                national.valid if use_national else None, sizes), quota.district_id))
+    if system.method in LIST_METHODS:
+        _fill(session, race, system, areas, sizes)
+    return RaceSeats(race, system, [area for area, _ in areas], names)
 
 
 def _allocate(session, race, system, code, name, seats, valid, votes, lots, district_id, threshold_votes,
-              threshold_valid) -> AreaSeats:
-    """One set of seats: the method's allocation, then which member of each list takes each seat."""
+              threshold_valid, list_sizes) -> AreaSeats:
+    """One set of seats by the method (the lists' members are named afterwards, by ``_fill``)."""
     method = system.method
     is_list = method in LIST_METHODS
-    members = _members(session, race, district_id) if is_list else {}
+    sizes = list_sizes.get(district_id, {}) if is_list else {}
     caps = {}
     for candidate in race.candidates:
         if not is_list:
             continue
         if not candidate.party:
             caps[candidate.code] = 1  # an independent is one person: one seat at most
-        elif candidate.code in members:
-            caps[candidate.code] = len(members[candidate.code])
+        elif candidate.code in sizes:
+            caps[candidate.code] = sizes[candidate.code]
     first_divisor = Fraction(str(system.first_divisor)) if system.first_divisor is not None else None
     allocation = allocate(method, votes, seats, valid=valid, threshold=Fraction(str(system.threshold)),
                           first_divisor=first_divisor, advance=system.advance, caps=caps, lots=lots, area=code,
                           threshold_votes=threshold_votes, threshold_valid=threshold_valid)
     area = AreaSeats(code, name, seats, valid, votes, allocation, steps=list(allocation.steps))
-    by_code = {c.code: c for c in race.candidates}
     if not is_list:
+        by_code = {c.code: c for c in race.candidates}
         area.elected = [Elected(c, by_code[c].name, code) for c in allocation.elected]
-        return area
-    for candidate in race.candidates:
-        won = allocation.seats.get(candidate.code, 0)
-        if not won:
-            continue
-        if not candidate.party:
-            area.steps.append(Step("independent", {"code": candidate.code}))
-            area.elected.append(Elected(candidate.code, candidate.name, code))
-            continue
-        if candidate.code not in members:
-            continue  # the list's candidates are not recorded: its seats are counted, nobody is named
-        chosen, steps = fill_seats(candidate.code, won, members[candidate.code], open_list=system.open_list,
-                                   women_every=system.women_every)
-        area.steps.extend(steps)
-        area.elected.extend(Elected(candidate.code, m.name, code) for m in chosen)
     return area
 
 
-def _members(session: Session, race: Race, district_id: int | None) -> dict[str, list[Member]]:
-    """Each list's members (standing in ``district_id``), by the list's code."""
-    rows = session.execute(select(Candidate.code, ListMember.name, ListMember.position, ListMember.woman,
-                                  ListMember.preference_votes).join(ListMember, ListMember.candidate_id == Candidate.id)
-                           .where(Candidate.race_id == race.id, ListMember.district_id.is_(None) if district_id is None
-                                  else ListMember.district_id == district_id))
-    found: dict[str, list[Member]] = {}
-    for code, name, position, woman, preference in rows:
-        found.setdefault(code, []).append(Member(name, position, woman, preference))
-    return found
+def _fill(session: Session, race: Race, system: RaceSystem, areas: list[tuple[AreaSeats, int | None]],
+          list_sizes: dict[int | None, dict[str, int]]) -> None:
+    """Name who takes each seat every list won, in every area; the lists' candidates read in one query."""
+    by_code = {c.code: c for c in race.candidates}
+    wanted = {(by_code[code].id, district_id) for area, district_id in areas
+              for code, won in area.allocation.seats.items()
+              if won and by_code[code].party and code in list_sizes.get(district_id, {})}
+    members: dict[tuple[int, int | None], list[Member]] = {}
+    if wanted:
+        query = select(ListMember.candidate_id, ListMember.district_id, ListMember.name, ListMember.position,
+                       ListMember.woman, ListMember.preference_votes).where(
+            ListMember.candidate_id.in_({candidate_id for candidate_id, _ in wanted}))
+        districts = {district_id for _, district_id in wanted}
+        if len(districts) == 1:
+            only = next(iter(districts))
+            query = query.where(ListMember.district_id.is_(None) if only is None else ListMember.district_id == only)
+        for candidate_id, district_id, name, position, woman, preference in session.execute(query):
+            if (candidate_id, district_id) in wanted:
+                members.setdefault((candidate_id, district_id), []).append(Member(name, position, woman, preference))
+    for area, district_id in areas:
+        for candidate in race.candidates:
+            won = area.allocation.seats.get(candidate.code, 0)
+            if not won:
+                continue
+            if not candidate.party:
+                area.steps.append(Step("independent", {"code": candidate.code}))
+                area.elected.append(Elected(candidate.code, candidate.name, area.code))
+                continue
+            found = members.get((candidate.id, district_id))
+            if found is None:
+                continue  # the list's candidates are not recorded: its seats are counted, nobody is named
+            chosen, steps = fill_seats(candidate.code, won, found, open_list=system.open_list,
+                                       women_every=system.women_every)
+            area.steps.extend(steps)
+            area.elected.extend(Elected(candidate.code, m.name, area.code) for m in chosen)
+
+
+def _list_sizes(session: Session, race: Race) -> dict[int | None, dict[str, int]]:
+    """How many candidates each list has, by district (None: the race's single lists) and list code."""
+    codes = {c.id: c.code for c in race.candidates}
+    sizes: dict[int | None, dict[str, int]] = {}
+    if not codes:
+        return sizes
+    # Grouped on the (candidate, district, position) unique index: no table read, no sort.
+    for candidate_id, district_id, count in session.execute(
+            select(ListMember.candidate_id, ListMember.district_id, func.count())
+            .where(ListMember.candidate_id.in_(codes)).group_by(ListMember.candidate_id, ListMember.district_id)):
+        sizes.setdefault(district_id, {})[codes[candidate_id]] = count
+    return sizes
 
 
 # ---- lots and second rounds -----------------------------------------------

@@ -1,0 +1,151 @@
+"""Seat pages on the results blueprint: the allocation step by step, the race's system, lots, second rounds."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from electoral.core.auth import Role, access
+from electoral.core.errors import ValidationFailed
+from electoral.extensions import db
+from electoral.geography.models import District
+from electoral.results import services
+from electoral.results.forms import EmptyForm
+from electoral.results.seats import explain, service
+from electoral.results.seats.forms import LotsForm, SystemForm, method_choices
+from electoral.results.views import bp
+
+READERS = (Role.RESULTS_SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def _race_or_404(code: str):
+    race = services.find_race(db.session, code)
+    if race is None:
+        abort(404)
+    return race
+
+
+def _district_or_404(code: str | None):
+    if not code:
+        return None
+    district = db.session.scalar(select(District).where(District.code == code.strip().upper()))
+    if district is None:
+        abort(404)
+    return district
+
+
+def _number(value) -> str:
+    """A figure in the reader's language, with the four decimals a quotient or remainder is shown with."""
+    return format_decimal(value, format="#,##0.####")
+
+
+def _flash(failure: ValidationFailed) -> None:
+    for messages in failure.errors.values():
+        for message in messages:
+            flash(message, "error")
+
+
+@bp.route("/races/<code>/seats")
+@access(*READERS)
+def seats(code: str):
+    race = _race_or_404(code)
+    district = _district_or_404(request.args.get("area"))
+    try:
+        computed = service.compute(db.session, race, district)
+    except ValidationFailed as failure:
+        return render_template("results/seats/seats.html", race=race, computed=None, refusal=str(failure),
+                               method=explain.method_label(service.system_of(db.session, race).method)), 409
+    forms = {tie.key: LotsForm(formdata=None, tie_key=tie.key, order=", ".join(tie.contenders))
+             for tie in computed.ties}
+    return render_template("results/seats/seats.html", race=race, computed=computed, refusal=None,
+                           method=explain.method_label(computed.system.method), sentence=explain.sentence,
+                           number=_number,
+                           lots_forms=forms, runoff_form=EmptyForm(), runoff=service.runoff_of(db.session, race),
+                           can_decide=current_user.has_any_role((Role.RESULTS_SUPERVISOR,)))
+
+
+@bp.route("/races/<code>/lots", methods=["POST"])
+@access(Role.RESULTS_SUPERVISOR)
+def record_lots(code: str):
+    race = _race_or_404(code)
+    form = LotsForm()
+    if form.validate_on_submit():
+        try:
+            service.record_lots(db.session, race, form.tie_key.data, form.order.data.split(","), form.drawn_by.data,
+                                form.witnesses.data, current_user)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            _flash(failure)
+        else:
+            db.session.commit()
+            flash(_("The drawing of lots is recorded; the allocation now follows it."), "success")
+    else:
+        flash(_("Give the order drawn, who drew and the witnesses."), "error")
+    return redirect(url_for("results.seats", code=race.code))
+
+
+@bp.route("/races/<code>/runoff", methods=["POST"])
+@access(Role.RESULTS_SUPERVISOR)
+def create_runoff(code: str):
+    race = _race_or_404(code)
+    if EmptyForm().validate_on_submit():
+        try:
+            runoff = service.create_runoff(db.session, race)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            _flash(failure)
+        else:
+            db.session.commit()
+            flash(_("Second round %(code)s created with the qualified candidates: its tally sheets can now be "
+                    "entered.", code=runoff.code), "success")
+            return redirect(url_for("results.race", code=runoff.code))
+    return redirect(url_for("results.seats", code=race.code))
+
+
+@bp.route("/races/<code>/system", methods=["GET", "POST"])
+@access(Role.ADMINISTRATOR)
+def race_system(code: str):
+    race = _race_or_404(code)
+    system = service.system_of(db.session, race)
+    quotas = service.district_seats(db.session, race)
+    form = SystemForm(obj=None if request.method == "POST" else system)
+    form.method.choices = method_choices()
+    if request.method == "GET":
+        form.district_seats.data = " ".join(f"{q.district.code}={q.seats}" for q in quotas)
+        if quotas:
+            form.seats.data = None
+    if form.validate_on_submit():
+        by_district = _district_text(form.district_seats.data)
+        try:
+            if by_district is None:
+                raise ValidationFailed({"district_seats": [_("Write each district as CODE=SEATS.")]})
+            service.configure(db.session, race, method=form.method.data, seats=form.seats.data or 0,
+                              threshold=form.threshold.data, threshold_scope=form.threshold_scope.data,
+                              first_divisor=form.first_divisor.data, advance=form.advance.data,
+                              open_list=form.open_list.data, women_every=form.women_every.data,
+                              seats_by_district=by_district)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            for name, messages in failure.errors.items():
+                field = getattr(form, name, None)
+                if field is not None:
+                    field.errors = list(field.errors) + messages
+                else:
+                    _flash(ValidationFailed({"": messages}))
+        else:
+            db.session.commit()
+            flash(_("Electoral system of %(race)s saved.", race=race.name), "success")
+            return redirect(url_for("results.race", code=race.code))
+    return render_template("results/seats/system.html", race=race, form=form), 400 if form.errors else 200
+
+
+def _district_text(text: str | None) -> dict[str, int] | None:
+    """{district code: seats} from "D01=5 D02=3"; None when a part is not CODE=SEATS."""
+    found = {}
+    for part in (text or "").replace(",", " ").split():
+        code, sep, count = part.partition("=")
+        if not sep or not count.isdigit():
+            return None
+        found[code.upper()] = int(count)
+    return found
