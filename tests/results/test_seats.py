@@ -212,3 +212,20 @@ def test_lists_import_names_the_candidates_of_each_list(db, runner, tmp_path):
     assert result.exit_code == 0, result.output
     computed = service.compute(db.session, race)
     assert [e.name for e in computed.elected if e.code == "C1"] == ["Moses", "Fatu"]
+
+
+def test_post_election_status_names_winner_runoff_and_defeated(db):
+    race = make_race(candidates=("Amara", "Joseph", "Fatu"))
+    service.configure(db.session, race, method="two_round", seats=1)
+    sheet = accepted(race, (40, 35, 25))
+    assert service.post_election_status(db.session, race) == {"C1": "advanced-to-runoff",
+                                                               "C2": "advanced-to-runoff", "C3": "defeated"}
+    plurality = make_race(code="PLUR")
+    accepted(plurality, (60, 36), sheet.station)
+    assert service.post_election_status(db.session, plurality) == {"C1": "winner", "C2": "defeated"}
+
+
+def test_post_election_status_is_empty_while_sheets_are_not_final(db):
+    race = make_race()
+    make_station()
+    assert service.post_election_status(db.session, race) == {}

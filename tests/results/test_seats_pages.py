@@ -132,3 +132,20 @@ def test_declaration_is_refused_before_certification(db):
     with pytest.raises(ValidationFailed, match="not certified"):
         render("seats-declaration", {"race": race.code}, lang="en", roles={Role.RESULTS_SUPERVISOR},
                printed_by="Awa Diallo")
+
+
+def test_open_data_publishes_the_seats_without_sign_in(db, client):
+    race = list_race(db, [(12000, 8000, 3000)])
+    members(db, race, "C1", ["Moses", "Joseph", "Samuel", "Kojo"])
+    db.session.commit()
+    data = client.get(f"/results/public/{race.code}/seats.json").get_json()
+    assert data["seats"] == {"C1": 4, "C2": 2, "C3": 1} and data["final"] is False
+    assert [e["name"] for e in data["elected"]] == ["Moses", "Joseph", "Samuel", "Kojo"]
+
+
+def test_open_data_says_why_seats_cannot_be_given_yet(db, client):
+    race = make_race()
+    make_station()
+    db.session.commit()
+    response = client.get(f"/results/public/{race.code}/seats.json")
+    assert response.status_code == 409 and "final figures only" in response.get_json()["error"]

@@ -332,3 +332,22 @@ def create_runoff(session: Session, race: Race) -> Race:
                            threshold_scope="race", advance=2, open_list=False, runoff_of_id=race.id))
     session.flush()
     return runoff
+
+
+# ---- open data ------------------------------------------------------------
+
+def post_election_status(session: Session, race: Race) -> dict[str, str]:
+    """Each candidate's status after the count, in the NIST CDF's words (winner, advanced-to-runoff, defeated),
+    for a race of single winners whose seats can be computed now; empty otherwise (sheets not final, lots to
+    draw, or a list race, whose winners are the lists' members, not its candidates)."""
+    if system_of(session, race).method not in ("plurality", TWO_ROUND):
+        return {}
+    try:
+        computed = compute(session, race)
+    except ValidationFailed:
+        return {}
+    if computed.ties:
+        return {}
+    elected, runoff = {e.code for e in computed.elected}, set(computed.runoff)
+    return {c.code: "winner" if c.code in elected else "advanced-to-runoff" if c.code in runoff else "defeated"
+            for c in race.candidates}

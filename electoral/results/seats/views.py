@@ -1,12 +1,12 @@
 """Seat pages on the results blueprint: the allocation step by step, the race's system, lots, second rounds."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from electoral.core.auth import Role, access
+from electoral.core.auth import Role, access, public
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import db
 from electoral.geography.models import District
@@ -149,3 +149,16 @@ def _district_text(text: str | None) -> dict[str, int] | None:
             return None
         found[code.upper()] = int(count)
     return found
+
+
+@bp.route("/public/<code>/seats.json")
+@public
+def public_seats(code: str):
+    """Open data: the seats and who is elected, as `electoral results seats --json` gives them, and whether the
+    race's results are certified; 409 with the reason while they cannot be computed."""
+    race = _race_or_404(code)
+    try:
+        computed = service.compute(db.session, race)
+    except ValidationFailed as failure:
+        return jsonify(race=race.code, error=str(failure)), 409
+    return jsonify(**computed.as_json(), final=services.certification(db.session, race, None) is not None)
