@@ -46,18 +46,20 @@ def election_group():
 @click.option("--registration-end")
 @click.option("--exhibition-start")
 @click.option("--exhibition-end")
+@click.option("--date-order", type=click.Choice(["DMY", "MDY"]),
+              help="How dates written as text in files are read: DMY (31/12/1990) or MDY (12/31/1990).")
 @click.option("--evidence-types", "evidence_file", type=click.Path(exists=True, dir_okay=False),
               help="CSV or XLSX, one identity evidence type a row: code, label_en (required), label_fr, "
                    "label_ar, label_es, label_pt, number_required (yes/no), number_format (a regular "
                    "expression), synonyms (separated by commas). Adds or updates the types it names.")
 @with_appcontext
 def configure_command(name, polling_day, minimum_age, registration_start, registration_end,
-                      exhibition_start, exhibition_end, evidence_file):
+                      exhibition_start, exhibition_end, evidence_file, date_order):
     try:
         settings = election.configure(
             db.session, name, _date(polling_day), minimum_age,
             registration=(_date(registration_start), _date(registration_end)),
-            exhibition=(_date(exhibition_start), _date(exhibition_end)))
+            exhibition=(_date(exhibition_start), _date(exhibition_end)), date_order=date_order)
         if evidence_file:
             added, updated = evidence.load_types(db.session, settings, Path(evidence_file).read_bytes(),
                                                  Path(evidence_file).name)

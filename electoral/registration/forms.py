@@ -14,6 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from electoral.config import LANGUAGES
+from electoral.core.dates import DATE_ORDERS, DAY_FIRST
 from electoral.core.uploads import PictureFile
 
 SEX_CHOICES = [("", _l("Choose")), ("F", _l("Female")), ("M", _l("Male"))]
@@ -108,6 +110,7 @@ class ElectionForm(FlaskForm):
     registration_end = DateField(_l("Registration ends"), validators=[Optional()])
     exhibition_start = DateField(_l("Exhibition starts"), validators=[Optional()])
     exhibition_end = DateField(_l("Exhibition ends"), validators=[Optional()])
+    date_order = SelectField(_l("Dates written as text in files and forms"), choices=DATE_ORDERS, default=DAY_FIRST)
 
 
 class ImportForm(FlaskForm):
@@ -133,3 +136,21 @@ class RemovalForm(FlaskForm):
 class TransferForm(FlaskForm):
     centre_code = StringField(_l("New polling centre code"), validators=[DataRequired(), Length(max=32)])
     reason = StringField(_l("Reason for the transfer"), validators=[DataRequired(), Length(max=300)])
+
+
+class EvidenceTypeForm(FlaskForm):
+    """One identity evidence type of the election; a label field per language is added below."""
+
+    code = StringField(_l("Code (as stored on the voter record)"), validators=[DataRequired(), Length(max=24)])
+    number_required = BooleanField(_l("A document number is required"), default=True)
+    number_format = StringField(_l("Format of the number (a regular expression, empty for any)"),
+                                validators=[Optional(), Length(max=200)])
+    synonyms = StringField(_l("Other words files use for it (separated by commas)"),
+                           validators=[Optional(), Length(max=1000)])
+
+
+# One label per language the application offers; lazily worded, so the page's language names the field.
+for _language, _name in LANGUAGES.items():
+    setattr(EvidenceTypeForm, f"label_{_language}", StringField(
+        _l("Label in %(language)s", language=_name),
+        validators=[DataRequired() if _language == "en" else Optional(), Length(max=200)]))

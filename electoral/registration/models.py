@@ -24,7 +24,10 @@ from electoral.extensions import db
 from electoral.geography.models import PollingCentre, PollingStation
 
 SEXES = ("F", "M")
+# The evidence types every election starts with (services/evidence.py); each election keeps its own list.
 ID_TYPES = ("national_id", "passport", "birth_certificate", "old_voter_card", "attestation")
+# The one evidence type with a rule of its own: two registered voters attest, by their voter numbers.
+ATTESTATION = "attestation"
 STATUSES = ("active", "possible_duplicate", "removed")
 REMOVAL_REASONS = ("duplicate", "deceased", "under_age", "not_citizen", "court_order", "objection")
 
@@ -37,7 +40,8 @@ class Election(Audited, db.Model):
     """The one election being prepared: its dates and the rules that depend on them."""
 
     __tablename__ = "election"
-    __table_args__ = (CheckConstraint("minimum_age BETWEEN 14 AND 30", name="minimum_age_range"),)
+    __table_args__ = (CheckConstraint("minimum_age BETWEEN 14 AND 30", name="minimum_age_range"),
+                      CheckConstraint("date_order IN ('DMY', 'MDY')", name="known_date_order"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -49,6 +53,33 @@ class Election(Audited, db.Model):
     exhibition_end: Mapped[date | None] = mapped_column(Date)
     roll_frozen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     roll_frozen_by: Mapped[str | None] = mapped_column(String(80))
+    # How imports and forms read a date written as text: 05/06/1991 is 5 June (DMY) or May 6 (MDY).
+    date_order: Mapped[str] = mapped_column(String(3), default="DMY", server_default="DMY")
+
+    evidence_types: Mapped[list["EvidenceType"]] = relationship(
+        back_populates="election", order_by="(EvidenceType.position, EvidenceType.id)")
+
+
+class EvidenceType(Audited, db.Model):
+    """A kind of identity evidence the commission accepts, with its words in each language and files."""
+
+    __tablename__ = "evidence_type"
+    __table_args__ = (UniqueConstraint("election_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("election.id"), index=True)
+    code: Mapped[str] = mapped_column(String(24))  # what Voter.id_type holds
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    labels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # language code -> label
+    # Other words files use for it (voter_card for old_voter_card); case and accents do not matter.
+    synonyms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    number_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    number_format: Mapped[str | None] = mapped_column(String(200))  # a regular expression the whole number matches
+
+    election: Mapped[Election] = relationship(back_populates="evidence_types")
+
+    def __repr__(self) -> str:
+        return f"<EvidenceType {self.code}>"
 
 
 class NumberCounter(db.Model):
@@ -65,7 +96,6 @@ class Voter(Audited, db.Model):
     __table_args__ = (
         CheckConstraint(_in("sex", SEXES), name="known_sex"),
         CheckConstraint(_in("status", STATUSES), name="known_status"),
-        CheckConstraint(_in("id_type", ID_TYPES), name="known_id_type"),
         CheckConstraint("status <> 'removed' OR removal_reason IS NOT NULL", name="removal_has_reason"),
         # Blocking keys for the duplicate check: a few indexed lookups, never a scan.
         Index("ix_voter_key_names_year", "key_names", "birth_year"),

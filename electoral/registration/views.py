@@ -26,7 +26,6 @@ from electoral.core.forms import show_errors
 from electoral.extensions import db
 from electoral.geography.services import find_by_code
 from electoral.registration.forms import (
-    ID_TYPE_CHOICES,
     STATUS_CHOICES,
     RegistrationForm,
     RemovalForm,
@@ -62,12 +61,19 @@ home.register(_l("Election settings"), "registration.election_settings", [ADMIN]
               _l("Name, polling day, minimum age, registration and exhibition periods."), order=5)
 
 STATUS_LABELS = dict(STATUS_CHOICES)
-ID_TYPE_LABELS = dict(ID_TYPE_CHOICES)
 
 
 @bp.app_template_filter("voter_status")
 def voter_status(value: str) -> str:
     return str(STATUS_LABELS.get(value, value))
+
+
+PAIR_STATUS_LABELS = {"open": _l("To decide"), "duplicate": _l("Duplicate"), "not_duplicate": _l("Not a duplicate")}
+
+
+@bp.app_template_filter("pair_status")
+def pair_status(value: str) -> str:
+    return str(PAIR_STATUS_LABELS.get(value, value))
 
 
 @bp.app_template_filter("removal_reason")
@@ -84,11 +90,6 @@ IMPORT_STATUS_LABELS = {"queued": _l("Waiting"), "checking": _l("Checking the ro
 @bp.app_template_filter("import_status")
 def import_status(value: str) -> str:
     return str(IMPORT_STATUS_LABELS.get(value, value))
-
-
-@bp.app_template_filter("id_type")
-def id_type_label(value: str) -> str:
-    return str(ID_TYPE_LABELS.get(value, value))
 
 
 @bp.app_template_filter("reasons")
@@ -110,9 +111,9 @@ def _voter_centre(number: str):
 def _registration_from(form: RegistrationForm) -> voters.Registration:
     errors: dict[str, list[str]] = {}
     try:
-        born, year_only = parse_date(form.date_of_birth.data or "")
-    except ValueError:
-        errors["date_of_birth"] = [_("Write the date as YYYY-MM-DD, or only the year as YYYY.")]
+        born, year_only = parse_date(form.date_of_birth.data or "", election.date_order(db.session))
+    except ValueError as problem:  # names the forms accepted, in the election's date order
+        errors["date_of_birth"] = [str(problem)]
         born, year_only = None, False
     centre = find_by_code(db.session, "centre", form.centre_code.data or "")
     if centre is None:
@@ -158,6 +159,7 @@ def _stash_photo(form: RegistrationForm) -> bytes | None:
 @access(CLERK)
 def register():
     form = RegistrationForm()
+    form.id_type.choices = evidence_choices()
     matches = []
     if request.method == "GET" and current_user.scope_centre is not None:
         form.centre_code.data = current_user.scope_centre.code
@@ -221,3 +223,4 @@ def voter_photo(number: str):
 
 
 from electoral.registration import views_roll  # noqa: E402,F401  (more routes on the blueprint)
+from electoral.registration.views_evidence import evidence_choices  # noqa: E402  (and the evidence types' pages)

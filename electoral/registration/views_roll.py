@@ -13,6 +13,7 @@ from electoral.core.tabular import TabularError, encoding_of
 from electoral.extensions import db
 from electoral.geography.services import find_by_code
 from electoral.registration.forms import (
+    SEX_CHOICES,
     CaseDecisionForm,
     ConfirmForm,
     CorrectionForm,
@@ -112,7 +113,8 @@ def cases():
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("registration/cases.html", page=page, status=status,
                            in_exhibition=election.in_exhibition(db.session), decision_form=CaseDecisionForm(),
-                           ground_labels=roll.GROUND_LABELS)
+                           ground_labels=roll.GROUND_LABELS, detail_labels=roll.DETAIL_LABELS,
+                           sex_labels=dict(SEX_CHOICES))
 
 
 def _lodge(form, lodge):
@@ -328,7 +330,8 @@ def election_settings():
         try:
             election.configure(db.session, form.name.data, form.polling_day.data, form.minimum_age.data,
                                registration=(form.registration_start.data, form.registration_end.data),
-                               exhibition=(form.exhibition_start.data, form.exhibition_end.data))
+                               exhibition=(form.exhibition_start.data, form.exhibition_end.data),
+                               date_order=form.date_order.data)
         except ValidationFailed as failure:
             db.session.rollback()
             show_errors(form, failure)

@@ -6,9 +6,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from electoral.core.dates import DAY_FIRST, MONTH_FIRST
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
 from electoral.registration.models import Election
+from electoral.registration.services import evidence
 
 
 def current(session: Session) -> Election | None:
@@ -18,9 +20,11 @@ def current(session: Session) -> Election | None:
 
 def configure(session: Session, name: str, polling_day: date, minimum_age: int = 18,
               registration: tuple[date | None, date | None] = (None, None),
-              exhibition: tuple[date | None, date | None] = (None, None)) -> Election:
-    """Create or change the election's settings."""
+              exhibition: tuple[date | None, date | None] = (None, None), date_order: str | None = None) -> Election:
+    """Create or change the election's settings (``date_order``: DMY or MDY, unchanged when None)."""
     errors: dict[str, list[str]] = {}
+    if date_order is not None and date_order not in (DAY_FIRST, MONTH_FIRST):
+        errors["date_order"] = [_("Dates are read day first (DMY) or month first (MDY).")]
     if not (name or "").strip():
         errors["name"] = [_("Give the election a name.")]
     if not 14 <= minimum_age <= 30:
@@ -40,9 +44,18 @@ def configure(session: Session, name: str, polling_day: date, minimum_age: int =
     election.minimum_age = minimum_age
     election.registration_start, election.registration_end = registration
     election.exhibition_start, election.exhibition_end = exhibition
+    if date_order is not None:
+        election.date_order = date_order
     session.add(election)
     session.flush()
+    evidence.seed_defaults(session, election)
     return election
+
+
+def date_order(session: Session) -> str:
+    """How text dates in files and forms are read: DMY (31/12/1990) unless the election says MDY."""
+    election = current(session)
+    return election.date_order if election is not None and election.date_order else DAY_FIRST
 
 
 def require(session: Session) -> Election:

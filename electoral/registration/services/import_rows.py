@@ -12,18 +12,19 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from electoral.core import dates
 from electoral.core.tabular import read_columns
 from electoral.geography.models import PollingCentre
-from electoral.registration.models import ID_TYPES
-from electoral.registration.services import dedup, election, names
-from electoral.registration.services.voters import YEAR_ONLY_DAY, sort_key_of_folds
+from electoral.registration.models import ATTESTATION
+from electoral.registration.services import dedup, election, evidence, names
+from electoral.registration.services.voters import sort_key_of_folds
 
 IMPORT_COLUMNS = ["family_name", "given_names", "sex", "date_of_birth", "centre_code", "id_type"]
 IMPORT_OPTIONAL = ["father_name", "place_of_birth", "id_number", "phone"]
@@ -31,7 +32,6 @@ ALL_COLUMNS = ["family_name", "given_names", "father_name", "sex", "date_of_birt
                "centre_code", "id_type", "id_number", "phone"]
 SEX_WORDS = {"f": "F", "female": "F", "femme": "F", "feminin": "F", "m": "M", "male": "M", "homme": "M",
              "masculin": "M", "ذكر": "M", "أنثى": "F", "انثى": "F"}
-DOCUMENT_TYPES = tuple(t for t in ID_TYPES if t != "attestation")
 # The voter table's columns in the order the checked rows carry them; the rest are set per batch.
 ROW_COLUMNS = ("family_name", "given_names", "father_name", "sex", "date_of_birth", "birth_year_only",
                "birth_year", "place_of_birth", "centre_id", "id_type", "id_number", "phone",
@@ -51,22 +51,9 @@ class Rejected:
 Progress = Callable[[str, int, int], None]
 
 
-def parse_date(text: str) -> tuple[date, bool]:
-    """A date of birth as people write it: 1990-05-14, 14/05/1990, or only the year 1990."""
-    text = text.strip()
-    if len(text) == 4 and text.isdigit():
-        return date(int(text), *YEAR_ONLY_DAY), True
-    if len(text) == 10 and text[4] == "-":
-        try:
-            return date.fromisoformat(text), False
-        except ValueError:
-            pass
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text, pattern).date(), False
-        except ValueError:
-            continue
-    raise ValueError(text)
+def parse_date(text: str, order: str = dates.DAY_FIRST) -> tuple[date, bool]:
+    """A date of birth as people write it: 1990-05-14, 14/05/1990 (in the election's order), or only the year."""
+    return dates.parse(text, order, year_only=True)
 
 
 class RowChecker:
@@ -75,6 +62,7 @@ class RowChecker:
     def __init__(self, session: Session, user=None, today: date | None = None):
         settings = election.require(session)
         self.polling_day, self.minimum_age = settings.polling_day, settings.minimum_age
+        self.date_order = settings.date_order or dates.DAY_FIRST
         self.today = today or date.today()
         # Old enough on polling day means born on or before this day (28 February when the
         # polling day is 29 February and that year, minimum_age earlier, has none).
@@ -90,6 +78,10 @@ class RowChecker:
         # SQLite keeps dates as ISO text: rows carry it ready, as SQLAlchemy would convert it.
         self._dates_as_text = session.get_bind().dialect.name == "sqlite"
         self._seen: Counter[bytes] = Counter()
+        # The election's evidence types by every word a file may use; an attestation needs two
+        # voters who attest in person, which a file cannot carry.
+        self.evidence = evidence.Resolver.of(session)
+        self.document_types = ", ".join(c for c in self.evidence.known if c != ATTESTATION)
 
     def settle(self) -> None:
         """Look up now what checking rows would look up later: a forked checker must not query."""
@@ -134,10 +126,9 @@ class RowChecker:
             problems.append(_("sex must be F or M, not \"%(value)s\"", value=sex_text))
         born, year_only = None, False
         try:
-            born, year_only = parse_date(born_text)
-        except ValueError:
-            problems.append(_("date_of_birth \"%(value)s\" is not a date (YYYY-MM-DD, DD/MM/YYYY or YYYY)",
-                              value=born_text))
+            born, year_only = parse_date(born_text, self.date_order)
+        except ValueError as problem:
+            problems.append(f"date_of_birth {problem}")
         if born is not None:
             if born > self.today:
                 problems.append(_("date of birth is in the future"))
@@ -148,11 +139,15 @@ class RowChecker:
             problems.append(_("no polling centre has the code \"%(code)s\"", code=centre_code))
         elif not self._allowed(centre_id, centre):
             problems.append(_("polling centre %(code)s is outside your area", code=centre_code))
-        id_type = id_type_text.lower()
-        if id_type not in DOCUMENT_TYPES:
-            problems.append(_("id_type must be one of %(types)s", types=", ".join(DOCUMENT_TYPES)))
+        rule = self.evidence.resolve(id_type_text)
+        id_type = rule.code if rule is not None else ""
+        if rule is None or id_type == ATTESTATION:
+            problems.append(_("id_type must be one of %(types)s", types=self.document_types))
         elif not id_number:
-            problems.append(_("id_number is empty"))
+            if rule.number_required:
+                problems.append(_("id_number is empty"))
+        elif problem := rule.number_problem(id_number):
+            problems.append(problem)
         if problems:
             raise ValueError("; ".join(problems))
         # The row's content, as read: with how many identical rows came before it, its import key.
@@ -168,7 +163,7 @@ class RowChecker:
             hashlib.sha256(f"{content}\x1e{occurrence}".encode()).hexdigest()[:IMPORT_KEY_LENGTH]
         key_names, key_given, key_family, sorting = self._name_keys(given, family, sex)
         return (family, given, father or None, sex, born.isoformat() if self._dates_as_text else born, year_only,
-                born.year, place or None, centre_id, id_type, id_number, phone or None, key_names, key_given,
+                born.year, place or None, centre_id, id_type, id_number or None, phone or None, key_names, key_given,
                 key_family, sorting, key)
 
 

@@ -14,8 +14,8 @@ from electoral.core import stored_files
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import INSTANCE_PATH
 from electoral.geography.models import PollingCentre
-from electoral.registration.models import ID_TYPES, SEXES, DuplicatePair, Voter
-from electoral.registration.services import dedup, election, numbers
+from electoral.registration.models import ATTESTATION, SEXES, DuplicatePair, Voter
+from electoral.registration.services import dedup, election, evidence, numbers
 from electoral.registration.services.names import display_fold
 
 # Someone who knows only their year of birth is recorded as born on 1 July of it, the
@@ -81,12 +81,16 @@ def check_eligibility(session: Session, data: Registration, user=None, today: da
         errors["date_of_birth"] = [_("Check the date of birth: the person would be over 120.")]
     if user is not None and not user.can_act_in(data.centre):
         errors["centre_code"] = [_("Polling centre %(code)s is outside your area.", code=data.centre.code)]
-    if data.id_type not in ID_TYPES:
+    rule = evidence.Resolver.of(session).rules.get(data.id_type)
+    if rule is None:
         errors["id_type"] = [_("Choose the identity evidence.")]
-    elif data.id_type == "attestation":
+    elif data.id_type == ATTESTATION:
         errors.update(_check_attestation(session, data.attesting_numbers))
     elif not (data.id_number or "").strip():
-        errors["id_number"] = [_("Enter the number of the identity document.")]
+        if rule.number_required:
+            errors["id_number"] = [_("Enter the number of the identity document.")]
+    elif problem := rule.number_problem(data.id_number):
+        errors["id_number"] = [problem]
     if errors:
         raise ValidationFailed(errors)
 
