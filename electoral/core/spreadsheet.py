@@ -140,3 +140,8 @@ def download(fmt: str, header: list[str], rows: Iterable[Iterable[Any]], name: s
     body = export_bytes(fmt, header, rows, title or name)
     return Response(body, mimetype=MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+def rows_of(records: Iterable[dict], header: list[str]) -> Iterable[list]:
+    """Rows in ``header`` order from dicts keyed by the header's names."""
+    return ([record.get(h) for h in header] for record in records)

@@ -1,17 +1,19 @@
 """`electoral results ...`: races, tally sheet figures from the field, exports."""
 
+import json
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from electoral.accounts.models import User
+from electoral.core import spreadsheet
 from electoral.core.audit import Actor, acting_as
 from electoral.core.errors import ImportFailed, ValidationFailed
-from electoral.core.tabular import SafeCsvWriter, TabularError
+from electoral.core.tabular import TabularError
 from electoral.extensions import db
 from electoral.geography.services import read_file
-from electoral.results import services
+from electoral.results import cdf, services
 from electoral.results.services.imports import ENTRY_COLUMNS
 
 RACES_HELP = f"""Import races and their candidates from a CSV or XLSX file, one row per candidate.
@@ -98,21 +100,44 @@ def import_entries(file, entry_no, username):
                + (f": {summary.matched} matched, {summary.mismatched} to correct." if entry_no == "2" else "."))
 
 
-@results.command("export", help="Export a race's counted results at one level to CSV (the figures the pages show).")
+EXPORT_HELP = """Export a race's counted results (the figures the pages show).
+
+\b
+--format csv   CSV text (UTF-8 with BOM), a row per area of --level
+--format xlsx  the same as an Excel workbook (codes keep their leading zeros)
+--format cdf   NIST SP 1500-100 Election Results Common Data Format v2 (JSON), station by station
+--long         with csv or xlsx: a row per station and candidate, with region, district and centre codes
+Without --format, the file's name decides (.xlsx, .json for cdf, otherwise csv).
+"""
+
+
+@results.command("export", help=EXPORT_HELP)
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @click.option("--race", "race_code", required=True, help="Race code.")
 @click.option("--level", type=click.Choice(services.LEVELS), default="station", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "cdf"]), help="csv, xlsx or cdf (JSON).")
+@click.option("--long", "long_shape", is_flag=True, help="A row per station and candidate (csv and xlsx).")
 @with_appcontext
-def export(file, race_code, level):
+def export(file, race_code, level, fmt, long_shape):
     race = services.find_race(db.session, race_code)
     if race is None:
         click.echo(f"Error: no race {race_code}.", err=True)
         raise SystemExit(1)
-    header, rows = services.export_rows(db.session, race, level)
-    with open(file, "w", newline="", encoding="utf-8") as out:
-        writer = SafeCsvWriter(out)
-        writer.writerow(header)
-        writer.writerows(rows)
+    fmt = fmt or ("xlsx" if file.lower().endswith(".xlsx") else "cdf" if file.lower().endswith(".json") else "csv")
+    if fmt == "cdf":
+        document = cdf.build(db.session, race)
+        with open(file, "w", encoding="utf-8") as out:
+            json.dump(document, out, ensure_ascii=False, indent=1)
+        stations = sum(1 for unit in document["GpUnit"] if unit["Type"] == "precinct")
+        click.echo(f"Wrote the results of {stations} stations to {file} (NIST CDF v2).")
+        return
+    header, rows = services.opendata.long(db.session, race) if long_shape else \
+        services.export_rows(db.session, race, level)
+    if fmt == "xlsx":
+        spreadsheet.write_xlsx(file, header, rows, race.code)
+    else:
+        with open(file, "w", newline="", encoding="utf-8") as out:
+            spreadsheet.write_csv(out, header, rows)
     click.echo(f"Wrote {len(rows)} rows to {file}.")
 
 

@@ -4,14 +4,14 @@ The pages, the CSV and the JSON are all fed by ``services.summary`` and
 ``services.station_rows``, the same functions the PDF and the exports use.
 """
 
-import io
+import json
 
 from flask import Response, abort, jsonify, render_template, request, send_file
 
+from electoral.core import spreadsheet
 from electoral.core.auth import public
-from electoral.core.tabular import SafeCsvWriter
 from electoral.extensions import db
-from electoral.results import services
+from electoral.results import cdf, services
 from electoral.results.views import area_or_404, bp
 
 
@@ -55,17 +55,33 @@ def _open_data(race) -> tuple[list[str], list[dict]]:
     return header, services.station_rows(db.session, race)
 
 
-@bp.route("/public/<code>/stations.csv")
+@bp.route("/public/<code>/stations.csv", defaults={"fmt": "csv"})
+@bp.route("/public/<code>/stations.xlsx", defaults={"fmt": "xlsx"})
 @public
-def public_csv(code: str):
+def public_csv(code: str, fmt: str):
     race = _race_or_404(code)
     header, rows = _open_data(race)
-    out = io.StringIO()
-    writer = SafeCsvWriter(out)
-    writer.writerow(header)
-    writer.writerows([row.get(h) for h in header] for row in rows)
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=results-{race.code}-stations.csv"})
+    return spreadsheet.download(fmt, header, spreadsheet.rows_of(rows, header), f"results-{race.code}-stations",
+                                title=race.code)
+
+
+@bp.route("/public/<code>/votes.csv", defaults={"fmt": "csv"})
+@bp.route("/public/<code>/votes.xlsx", defaults={"fmt": "xlsx"})
+@public
+def public_long(code: str, fmt: str):
+    """The long shape: a row per station and candidate, with region, district and centre codes."""
+    race = _race_or_404(code)
+    header, rows = services.opendata.long(db.session, race)
+    return spreadsheet.download(fmt, header, rows, f"results-{race.code}-votes", title=race.code)
+
+
+@bp.route("/public/<code>/cdf.json")
+@public
+def public_cdf(code: str):
+    """NIST SP 1500-100 Election Results Common Data Format v2."""
+    race = _race_or_404(code)
+    return Response(json.dumps(cdf.build(db.session, race), ensure_ascii=False), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="results-{race.code}-cdf.json"'})
 
 
 @bp.route("/public/<code>/stations.json")

@@ -1,5 +1,6 @@
 """The rules of results, as plain functions over a session (split by subject, imported here)."""
 
+from electoral.results.services import opendata  # noqa: F401
 from electoral.results.services.aggregate import (  # noqa: F401
     CHILD,
     LEVELS,

@@ -1,0 +1,116 @@
+"""Results as open data: the long shape and NIST's Election Results Common Data Format, on the pages and the CLI."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from electoral.extensions import db
+from electoral.results import cdf
+from tests.factories import make_centre, make_district, make_region, make_station
+from tests.registration.factories import make_election
+from tests.results.factories import enter_twice, figures, make_race
+
+SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "standards" / "NIST_V2_election_results_reporting.json"
+
+
+@pytest.fixture
+def counted(db):
+    """A national race over two regions: three stations counted, one not yet."""
+    make_election()
+    stations = []
+    for region_code, district_code in (("01", "0101"), ("02", "0201")):
+        district = make_district(region=make_region(code=region_code), code=district_code)
+        centre = make_centre(district=district, code=f"{district_code}001")
+        stations += [make_station(centre=centre, code=f"{district_code}00{n}") for n in (1, 2)]
+    race = make_race(code="PRES", candidates=("Amara Kollié", "عبد الله الفيتوري"))
+    race.candidates[1].party = "حزب الوحدة"
+    for station, votes in zip(stations[:3], ((60, 36), (50, 46), (10, 86)), strict=True):
+        enter_twice(race, station, figures(votes=votes))
+    db.session.commit()
+    return race, stations
+
+
+def _validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def test_the_cdf_document_validates_against_nists_schema(app, counted):
+    race, _stations = counted
+    with app.test_request_context():
+        document = cdf.build(db.session, race)
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.path))
+    assert errors == [], [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+
+
+def test_the_cdf_document_carries_each_stations_votes_and_counts(app, counted):
+    race, stations = counted
+    with app.test_request_context():
+        document = cdf.build(db.session, race)
+    election = document["Election"][0]
+    contest = election["Contest"][0]
+    first = contest["ContestSelection"][0]
+    assert {v["GpUnitId"]: v["Count"] for v in first["VoteCounts"]} == {
+        "gp-station-0101001": 60, "gp-station-0101002": 50, "gp-station-0201001": 10}
+    assert contest["CountStatus"][0]["Status"] == "in-process" and contest["SubUnitsReported"] == 3
+    assert document["Status"] == "unofficial-partial"
+    ballots = {b["GpUnitId"]: (b["BallotsCast"], b["BallotsRejected"]) for b in election["BallotCounts"]}
+    assert ballots["gp-station-0101001"] == (100, 4)
+    units = {u["@id"]: u for u in document["GpUnit"]}
+    assert "VotersRegistered" in units["gp-station-0101001"] and "VotersRegistered" not in units["gp-station-0201002"]
+    assert units["gp-national"]["ComposingGpUnitIds"] == ["gp-region-01", "gp-region-02"]
+    assert units["gp-centre-0201001"]["ComposingGpUnitIds"] == ["gp-station-0201001", "gp-station-0201002"]
+    assert {p["Name"]["Text"][0]["Content"] for p in document["Party"]} == {"Party 1", "حزب الوحدة"}
+
+
+def test_the_long_shape_has_a_row_per_station_and_candidate_with_every_levels_code(client, counted):
+    response = client.get("/results/public/PRES/votes.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert len(rows) == 3 * 2
+    first = rows[0]
+    assert (first["region_code"], first["district_code"], first["centre_code"], first["station_code"]) == \
+        ("01", "0101", "0101001", "0101001")
+    assert (first["candidate_name"], first["votes"]) == ("Amara Kollié", "60")
+
+
+@pytest.mark.parametrize("url", ["/results/public/PRES/stations.xlsx", "/results/public/PRES/votes.xlsx"])
+def test_the_public_spreadsheets_keep_codes_as_text(client, counted, url):
+    from openpyxl import load_workbook
+
+    response = client.get(url)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    values = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert "0101001" in values and "01" not in [v for v in values if isinstance(v, int)]
+
+
+def test_the_public_page_offers_every_open_data_shape(client, counted):
+    page = client.get("/results/public/PRES").get_data(as_text=True)
+    for url in ("stations.csv", "stations.xlsx", "stations.json", "votes.csv", "votes.xlsx", "cdf.json"):
+        assert f"/results/public/PRES/{url}" in page
+
+
+def test_the_public_cdf_download_validates(client, counted):
+    response = client.get("/results/public/PRES/cdf.json")
+    assert response.status_code == 200
+    assert list(_validator().iter_errors(response.get_json())) == []
+
+
+@pytest.mark.parametrize("args, name", [(["--format", "cdf"], "r.json"), (["--format", "xlsx"], "r.xlsx"),
+                                        (["--long"], "r.csv"), ([], "r.xlsx")])
+def test_the_results_export_command_writes_each_format(runner, counted, tmp_path, args, name):
+    target = tmp_path / name
+    result = runner.invoke(args=["results", "export", "--race", "PRES", *args, str(target)])
+    assert result.exit_code == 0, result.output
+    body = target.read_bytes()
+    if name.endswith(".json"):
+        assert list(_validator().iter_errors(json.loads(body))) == []
+    elif name.endswith(".xlsx"):
+        assert body.startswith(b"PK")
+    else:
+        assert body.startswith(b"\xef\xbb\xbf") and "عبد الله الفيتوري".encode() in body
