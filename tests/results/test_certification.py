@@ -149,7 +149,8 @@ def test_decertifying_through_the_page_reopens_the_area(db, world, client, login
     services.certify(db.session, race, a, make_supervisor())
     db.session.commit()
     login_as(Role.RESULTS_SUPERVISOR)
-    assert "Withdraw the certification" in client.get("/results/races/PRES/certify?area=DA").get_data(as_text=True)
+    page = client.get("/results/races/PRES/certify?area=DA").get_data(as_text=True)
+    assert "Withdraw the certification" in page and "covering 3 stations, 0 of them excused" in page
     client.post_form("/results/races/PRES/decertify?area=DA", {"reason": "Recount ordered by the court"})
     assert services.certification(db.session, race, a) is None
     assert "Provisional results" in client.get("/results/races/PRES?area=DA").get_data(as_text=True)
