@@ -5,7 +5,7 @@ from flask.cli import with_appcontext
 
 from electoral.core.uploads import import_from_command_line
 from electoral.extensions import db
-from electoral.geography import services
+from electoral.geography import imports
 
 
 @click.group(help="Regions, districts, polling centres and polling stations.")
@@ -18,7 +18,7 @@ def geography():
 @with_appcontext
 def import_command(file):
     summary = import_from_command_line(
-        file, "Stations", lambda data, name, progress: services.import_geography(db.session, data, name, progress))
+        file, "Stations", lambda data, name, progress: imports.import_geography(db.session, data, name, progress))
     created = ", ".join(f"{n} {level}s" for level, n in summary.created.items())
     click.echo(f"Read {summary.rows} rows; created {created}; updated {sum(summary.updated.values())}.")
     # Warnings do not stop the import (exit status 0): they name lines worth a second look.

@@ -11,7 +11,7 @@ from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.uploads import run_upload
 from electoral.extensions import db
-from electoral.geography import services
+from electoral.geography import imports, services
 from electoral.geography.forms import FORMS, ImportForm, SearchForm
 
 bp = Blueprint("geography", __name__, url_prefix="/geography", template_folder="templates")
@@ -166,7 +166,7 @@ def area_edit(level: str, code: str):
 @access(*EDITORS)
 def import_file():
     form = ImportForm()
-    outcome = run_upload(form, lambda data, name: services.import_geography(db.session, data, name))
+    outcome = run_upload(form, lambda data, name: imports.import_geography(db.session, data, name))
     if outcome.done:
         summary = outcome.result
         if summary.changed:
@@ -181,4 +181,4 @@ def import_file():
             return redirect(url_for("geography.overview"))
     warnings = outcome.result.warnings if outcome.done else []
     return render_template("geography/import.html", form=form, errors=outcome.errors, warnings=warnings,
-                           columns=services.IMPORT_COLUMNS, optional=services.IMPORT_OPTIONAL), outcome.status
+                           columns=imports.IMPORT_COLUMNS, optional=imports.IMPORT_OPTIONAL), outcome.status

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from electoral.core.auth import Role
+from electoral.geography.imports import import_geography
 from electoral.geography.models import PollingCentre, PollingStation
 from electoral.geography.points import distance_km
-from electoral.geography.services import import_geography
 from tests.factories import make_centre, make_station
 from tests.geography.test_import import GOOD, HEADER, csv_bytes
 
