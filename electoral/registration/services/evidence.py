@@ -106,11 +106,14 @@ class Rule:
     def number_problem(self, number: str | None) -> str | None:
         """Why ``number`` will not do for this type (missing, or not in its format), or None."""
         number = (number or "").strip()
-        name = _label(self.labels, self.code)
+        # An import asks this of every row: the label is looked up only for a problem.
         if not number:
-            return _("the %(type)s number is missing", type=name) if self.number_required else None
+            if not self.number_required:
+                return None
+            return _("the %(type)s number is missing", type=_label(self.labels, self.code))
         if self.pattern is not None and not self.pattern.fullmatch(number):
-            return _("\"%(number)s\" does not have the form of a %(type)s number", number=number, type=name)
+            return _("\"%(number)s\" does not have the form of a %(type)s number", number=number,
+                     type=_label(self.labels, self.code))
         return None
 
 
