@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from electoral.extensions import db
 from electoral.training import services
-from electoral.training.models import Course, Official, Position, TrainingSession
+from electoral.training.models import Course, Official, Position, SessionTrainer, TrainingSession
 from tests.factories import make_district
 
 _numbers = itertools.count(1)
@@ -45,9 +45,12 @@ def make_course(position=None, level=3, pass_mark=70, post_test_max=100, pre_tes
     return course
 
 
-def make_session(course=None, district=None, start=START, days=2, capacity=15) -> TrainingSession:
+def make_session(course=None, district=None, start=START, days=2, capacity=15, trainer=True) -> TrainingSession:
+    """A session, led by a master trainer of its own unless ``trainer`` is False (nobody led it: no certificate)."""
     ts = TrainingSession(course=course or make_course(), district=district or make_district(), venue="Town hall",
                          start_date=start, end_date=start + dt.timedelta(days=days - 1), capacity=capacity)
+    if trainer:
+        ts.trainer_links.append(SessionTrainer(official=make_official(master_trainer=True, name="Trainer")))
     db.session.add(ts)
     db.session.flush()
     return ts

@@ -46,9 +46,21 @@ def test_trainer_certified_one_level_up_may_lead(db):
     trainer_position = make_position("TR")
     trainer = make_official(position=trainer_position)
     certify(trainer, make_course(position=trainer_position, level=2))
-    ts = make_session(make_course(level=3))
+    ts = make_session(make_course(level=3), trainer=False)
     services.add_trainer(db.session, ts, trainer)
     assert ts.trainers == [trainer]
+
+
+def test_session_without_a_trainer_certifies_no_one_until_one_is_added(db):
+    ts = make_session(make_course(level=1), days=1, trainer=False)
+    enrolment = services.enrol(db.session, ts, make_official(position=ts.course.position, district=ts.district))
+    services.mark_attendance(db.session, ts, ts.start_date, set())
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))})
+    assert services.certificates_of(db.session, enrolment.official) == []
+    trainer = make_official(master_trainer=True)
+    services.add_trainer(db.session, ts, trainer)
+    [certificate] = services.certificates_of(db.session, enrolment.official)
+    assert certificate.valid and certificate.course_id == ts.course_id
 
 
 def test_trainer_certified_at_the_same_level_may_not_lead(db):
@@ -60,7 +72,7 @@ def test_trainer_certified_at_the_same_level_may_not_lead(db):
 
 
 def test_level_one_session_needs_a_designated_master_trainer(db):
-    ts = make_session(make_course(level=1))
+    ts = make_session(make_course(level=1), trainer=False)
     official = make_official()
     with pytest.raises(ValidationFailed, match="national master trainer"):
         services.add_trainer(db.session, ts, official)

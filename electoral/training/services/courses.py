@@ -155,6 +155,10 @@ def add_trainer(session: Session, ts: TrainingSession, official: Official) -> Se
     link = SessionTrainer(session_id=ts.id, official=official)
     ts.trainer_links.append(link)
     session.flush()
+    # Participants who already met the rules were waiting for a trainer to be certified.
+    from electoral.training.services.results import certify_session
+
+    certify_session(session, ts)
     return link
 
 

@@ -136,8 +136,11 @@ def certify_session(session: Session, ts: TrainingSession) -> list[Certificate]:
     """Issue a certificate to each participant who now meets the rules; return the new ones.
 
     A certificate issued from this session whose grounds have gone (a score or
-    attendance corrected) is revoked with that reason, never deleted.
+    attendance corrected) is revoked with that reason, never deleted. A session nobody
+    led certifies no one: its certificates wait until a trainer is added.
     """
+    if not ts.trainer_links:
+        return []
     issued = {c.enrolment_id: c for c in session.scalars(
         select(Certificate).join(Enrolment).where(Enrolment.session_id == ts.id))}
     new = []
