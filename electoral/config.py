@@ -84,8 +84,16 @@ def from_environment(instance_path: Path) -> dict:
         # A session ends after this long without a request, and this long after signing in, whatever happens.
         "SESSION_IDLE_MINUTES": _number("ELECTORAL_SESSION_IDLE_MINUTES", 30),
         "SESSION_MAX_HOURS": _number("ELECTORAL_SESSION_MAX_HOURS", 12),
-        # Failed sign-ins in a row that lock an account until an administrator unlocks it (0: never).
-        "LOCKOUT_AFTER": _number("ELECTORAL_LOCKOUT_AFTER", 10),
+        # Sign-in throttling (electoral/accounts/throttle.py): after the free failures, each further attempt
+        # waits, the wait doubling from the first up to the longest. Never a lock: the wait per account from
+        # anywhere, which a stranger can raise, stays short, so the owner always gets in.
+        "SIGN_IN_FREE_FAILURES": _number("ELECTORAL_SIGN_IN_FREE_FAILURES", 5),
+        "SIGN_IN_FREE_FAILURES_PER_ADDRESS": _number("ELECTORAL_SIGN_IN_FREE_FAILURES_PER_ADDRESS", 20),
+        "SIGN_IN_FIRST_WAIT_SECONDS": _number("ELECTORAL_SIGN_IN_FIRST_WAIT_SECONDS", 5),
+        "SIGN_IN_MAX_WAIT_SECONDS": _number("ELECTORAL_SIGN_IN_MAX_WAIT_SECONDS", 900),
+        "SIGN_IN_MAX_WAIT_SECONDS_PER_ADDRESS": _number("ELECTORAL_SIGN_IN_MAX_WAIT_SECONDS_PER_ADDRESS", 300),
+        "SIGN_IN_MAX_WAIT_SECONDS_PER_ACCOUNT": _number("ELECTORAL_SIGN_IN_MAX_WAIT_SECONDS_PER_ACCOUNT", 30),
+        "SIGN_IN_FORGET_MINUTES": _number("ELECTORAL_SIGN_IN_FORGET_MINUTES", 60),
         # Requests allowed per API token (per address when no token is given).
         "API_RATE_LIMIT": os.environ.get("ELECTORAL_API_LIMIT", "120 per minute;3000 per hour"),
         # Requests allowed per client address, whatever the token (phones behind one mobile network share one).
@@ -96,6 +104,9 @@ def from_environment(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("ELECTORAL_MAX_UPLOAD_MB", "64")) * 1024 * 1024,
         "COMMISSION_NAME": os.environ.get("ELECTORAL_COMMISSION_NAME", "National Electoral Commission"),
         "PAGE_SIZE": 50,
+        # Hours a phone's filing time may lie before the server's receipt time before coordinators
+        # see it flagged as back-dated (observation/services/timing.py); a time ahead is always flagged.
+        "OBSERVATION_CLOCK_GAP_HOURS": float(os.environ.get("ELECTORAL_OBSERVATION_CLOCK_GAP_HOURS", "24")),
         # Kilometres a polling station's GPS point may lie from its centre's (the median of its
         # stations') before a geography import warns about it.
         "STATION_DISTANCE_WARNING_KM": float(os.environ.get("ELECTORAL_STATION_DISTANCE_WARNING_KM", "1")),
@@ -104,8 +115,6 @@ def from_environment(instance_path: Path) -> dict:
         "AUDIT_CHAIN_INTERVAL": float(os.environ.get("ELECTORAL_AUDIT_CHAIN_INTERVAL", "1")),
         # Seconds a running report job may go without progress before it counts as interrupted.
         "REPORT_JOB_STALE_AFTER": int(os.environ.get("ELECTORAL_REPORT_JOB_STALE_AFTER", "600")),
-        # Failed sign-ins allowed per account before a pause is imposed.
-        "LOGIN_FAILURE_LIMIT": os.environ.get("ELECTORAL_LOGIN_LIMIT", "5 per minute;20 per hour"),
     }
 
 

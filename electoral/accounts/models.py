@@ -41,9 +41,6 @@ class User(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # Bumped on password change or deactivation: every existing session stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    # Failed sign-ins in a row; at the configured limit the account is locked until an administrator unlocks it.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     scope_region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     scope_district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     scope_centre_id: Mapped[int | None] = mapped_column(ForeignKey("polling_centre.id"))
@@ -68,8 +65,12 @@ class User(Audited, db.Model):
     def is_anonymous(self) -> bool:
         return False
 
+    # The random token of the signed-in session this object was loaded for (not a column: the
+    # database keeps only its digest, in UserSession); set by services.open_session and load_session_user.
+    session_token = ""
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.session_token}"
 
     @property
     def roles(self) -> set[Role]:
@@ -93,10 +94,6 @@ class User(Audited, db.Model):
 
         return contains(scope, area)
 
-    @property
-    def locked(self) -> bool:
-        return self.locked_at is not None
-
     def __repr__(self) -> str:
         return f"<User {self.username}>"
 
@@ -113,3 +110,31 @@ class UserRole(Audited, db.Model):
     role: Mapped[str] = mapped_column(String(40))
 
     user: Mapped[User] = relationship(back_populates="role_links")
+
+
+class UserSession(db.Model):
+    """A signed-in browser session. The cookie carries its token; signing out deletes the row,
+    so a copy of the cookie taken before opens nothing afterwards."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the cookie's token: a copy of the database does not give anyone a session.
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins counted under one key: an account, a client address, or the two together.
+
+    Not audited: these are counters, not records anyone changes, and an attacker could
+    otherwise fill the audit trail by guessing. The key is a digest, so a username typed
+    by mistake in place of a password is not kept readable.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

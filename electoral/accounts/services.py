@@ -1,17 +1,22 @@
 """Rules for accounts: creating users, passwords, roles, scope, sign-in."""
 
 import datetime as dt
+import hashlib
+import math
 import re
+import secrets
 from collections.abc import Callable
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from electoral.accounts.models import User, UserRole
+from electoral.accounts import throttle
+from electoral.accounts.models import User, UserRole, UserSession
 from electoral.core import locks
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
@@ -123,12 +128,6 @@ def end_all_sessions(user: User) -> None:
     user.session_version += 1
 
 
-def unlock(user: User) -> None:
-    """An administrator lets a locked account sign in again."""
-    user.locked_at = None
-    user.failed_logins = 0
-
-
 def set_active(user: User, active: bool) -> None:
     """Activate or deactivate; deactivation ends the user's sessions at once."""
     if user.active and not active:
@@ -155,11 +154,12 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 class SignInRefused(Exception):
-    """Sign-in refused; ``message`` says why, in the user's language."""
+    """Sign-in refused; ``message`` says why, in the user's language; ``wait_seconds`` when throttled."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, wait_seconds: float | None = None):
         super().__init__(message)
         self.message = message
+        self.wait_seconds = wait_seconds
 
 
 # Other domains' conditions on signing in: each returns a translated reason to refuse, or None.
@@ -174,43 +174,67 @@ def register_sign_in_check(check: SignInCheck) -> SignInCheck:
     return check
 
 
-def sign_in(session: Session, username: str, password: str, lock_after: int = 0,
-            now: dt.datetime | None = None) -> User:
-    """The user signing in, or SignInRefused; counts failures and locks the account after ``lock_after``.
+def too_many_attempts(seconds: float) -> str:
+    """The throttled answer: the same words whether or not the username exists."""
+    wait = dt.timedelta(seconds=max(1, math.ceil(seconds)))
+    return _("Too many failed sign-in attempts. Try again in %(wait)s.",
+             wait=format_timedelta(wait, threshold=1.5))
 
-    The caller commits in both cases, so failures are counted even when refused.
+
+def sign_in(session: Session, username: str, password: str, address: str,
+            policies: throttle.Policies, now: dt.datetime) -> User:
+    """The user signing in from ``address``, or SignInRefused (wrong or unknown; or throttled, with the wait).
+
+    Commits the session once the attempt is counted (see throttle.admit), before the
+    password is checked; the caller commits again in both cases.
     """
-    user = session.scalar(select(User).where(User.username == normalise_username(username)))
-    matches = _password_matches(user, password)
-    if user is not None and user.locked:
-        raise SignInRefused(_("This account is locked after too many failed sign-ins. "
-                              "Ask an administrator to unlock it."))
-    if not matches or not user.active:
-        if user is not None and user.active:
-            user.failed_logins = (user.failed_logins or 0) + 1
-            if lock_after and user.failed_logins >= lock_after:
-                user.locked_at = now or dt.datetime.now(dt.UTC)
-                raise SignInRefused(_("This account is locked after too many failed sign-ins. "
-                                      "Ask an administrator to unlock it."))
+    name = normalise_username(username)
+    try:
+        admission = throttle.admit(session, name, address, policies, now)
+    except throttle.Throttled as throttled:
+        session.commit()
+        # Answered before any password check: known and unknown names alike, and no hashing for the guesser.
+        raise SignInRefused(too_many_attempts(throttled.seconds), wait_seconds=throttled.seconds) from None
+    session.commit()
+    user = session.scalar(select(User).where(User.username == name))
+    if not _password_matches(user, password) or not user.active:
         raise SignInRefused(_("Wrong username or password, or the account is deactivated."))
+    throttle.forgive(session, admission)
     for check in _sign_in_checks:
         if (reason := check(session, user)) is not None:
             raise SignInRefused(reason)
-    if user.failed_logins:
-        user.failed_logins = 0
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 
 
+def _session_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(session: Session, user: User, now: dt.datetime, max_age: dt.timedelta) -> None:
+    """Record a new signed-in session for ``user``; its token then goes into the cookie (User.get_id)."""
+    session.execute(delete(UserSession).where(UserSession.created_at < now - max_age))
+    user.session_token = secrets.token_urlsafe(32)
+    session.add(UserSession(user_id=user.id, token_digest=_session_digest(user.session_token), created_at=now))
+
+
+def end_session(session: Session, user: User) -> None:
+    """Sign out this session: its cookie, even a copy, opens nothing afterwards."""
+    if user.session_token:
+        session.execute(delete(UserSession).where(UserSession.token_digest == _session_digest(user.session_token)))
+
+
 def load_session_user(session: Session, session_id: str) -> User | None:
-    """The user a session cookie names, if that session is still valid."""
-    user_id, _sep, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    """The user a session cookie names, if that session is still open and valid."""
+    user_id, version, token = (session_id.split(":") + ["", ""])[:3]
+    if not user_id.isdigit() or not version.isdigit() or not token:
         return None
-    user = session.get(User, int(user_id))
+    user = session.scalar(select(User).join(UserSession, UserSession.user_id == User.id).where(
+        User.id == int(user_id), UserSession.token_digest == _session_digest(token)))
     if user is None or not user.active or user.session_version != int(version):
         return None
+    user.session_token = token
     return user
 
 

@@ -1,10 +1,10 @@
 """Sign-in, sign-out, session limits, profile, and the administrator's user pages."""
 
+import datetime as dt
 import time
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -16,9 +16,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from electoral.accounts import services
+from electoral.accounts import services, throttle
 from electoral.accounts.forms import (
     ConfirmForm,
     LoginForm,
@@ -34,7 +35,7 @@ from electoral.core.auth import ANY_ROLE, Role, access, public
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.redirects import local_target, redirect_back
-from electoral.extensions import db, limiter
+from electoral.extensions import db
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -46,6 +47,10 @@ home.register(_l("Users and roles"), "accounts.users", [Role.ADMINISTRATOR],
 def now() -> float:
     """Seconds since the epoch; a function so tests can move the clock."""
     return time.time()
+
+
+def _moment() -> dt.datetime:
+    return dt.datetime.fromtimestamp(now(), dt.UTC)
 
 
 @bp.before_app_request
@@ -73,29 +78,25 @@ def end_expired_session():
     return None
 
 
-def _login_key() -> str:
-    # Throttle per account, not per address: a whole registration office often
-    # shares one public address, and one clerk's typos must not lock out the rest.
-    return "login:" + services.normalise_username(request.form.get("username", ""))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMIT"], key_func=_login_key,
-               methods=["POST"], deduct_when=lambda response: response.status_code != 302)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
     form = LoginForm(next=local_target(request.args.get("next")) or "")
     if form.validate_on_submit():
         try:
-            user = services.sign_in(db.session, form.username.data, form.password.data,
-                                    lock_after=current_app.config["LOCKOUT_AFTER"])
+            user = services.sign_in(db.session, form.username.data, form.password.data, get_remote_address(),
+                                    throttle.Policies.from_config(current_app.config), _moment())
         except services.SignInRefused as refusal:
-            db.session.commit()  # the failure counts, and a lock holds
+            db.session.commit()
             form.password.errors = [refusal.message]
+            if refusal.wait_seconds is not None:
+                return render_template("accounts/login.html", form=form), 429
         else:
             session.clear()  # no session fixation: a fresh session after sign-in
+            services.open_session(db.session, user, _moment(),
+                                  dt.timedelta(hours=current_app.config["SESSION_MAX_HOURS"]))
             login_user(user)
             session["signed_in_at"] = session["seen_at"] = now()
             if user.locale:
@@ -111,6 +112,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @access(*ANY_ROLE)
 def logout():
+    services.end_session(db.session, current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -228,7 +231,8 @@ def user_edit(user_id: int):
             _warn_of_duties(form.roles.data)
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm(),
-                           duty_pairs=duties.pairs_for_roles(form.roles.data or []))
+                           duty_pairs=duties.pairs_for_roles(form.roles.data or []),
+                           recent_failures=throttle.recent_failures(db.session, user.username))
 
 
 def _warn_of_duties(roles) -> None:
@@ -237,15 +241,3 @@ def _warn_of_duties(roles) -> None:
         flash(_("This account may do both the %(first)s and the %(second)s: the application refuses one "
                 "person doing both on the same record, but these roles are better given to different people.",
                 first=duty.first, second=duty.second), "warning")
-
-
-@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-@access(Role.ADMINISTRATOR)
-def user_unlock(user_id: int):
-    user = db.get_or_404(User, user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    services.unlock(user)
-    db.session.commit()  # the audit trail keeps who unlocked whom, and when
-    flash(_("User %(name)s is unlocked and may sign in again.", name=user.username), "success")
-    return redirect(url_for("accounts.user_edit", user_id=user.id))

@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from flask import Flask, Request, flash, g, jsonify, render_template, request
+from flask import Flask, Request, g, jsonify, render_template, request
 from flask_babel import format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -154,9 +154,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(_e):
-        if request.endpoint == "accounts.login":
-            flash(_("Too many failed sign-in attempts. Wait a minute, then try again."), "error")
-            return render_template("accounts/login.html", form=_login_form()), 429
         return error_page(429, _("Too many requests"), _("Too many requests. Wait a minute, then try again."))
 
     @app.errorhandler(CSRFError)
@@ -230,9 +227,3 @@ def _limit_json_api(app: Flask) -> None:
             limiter.limit(lambda: app.config["API_CLIENT_RATE_LIMIT"], key_func=_api_client_key)(blueprint)
             limiter.limit(lambda: app.config["API_BAD_TOKEN_LIMIT"], key_func=_api_bad_token_key,
                           deduct_when=lambda response: response.status_code == 401)(blueprint)
-
-
-def _login_form():
-    from electoral.accounts.forms import LoginForm
-
-    return LoginForm()

@@ -10,10 +10,9 @@ from electoral import config as settings
 from electoral import create_app
 from electoral.accounts import services
 from electoral.accounts import views as account_views
-from electoral.accounts.models import User
+from electoral.accounts.models import User, UserSession
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
-from electoral.core.models import AuditEntry
 from electoral.observation import services as observation
 from tests.factories import PASSWORD, make_user
 
@@ -138,63 +137,6 @@ def test_every_request_of_an_address_counts_whatever_its_token(app, db, monkeypa
     assert answers == [200, 200, 200, 429]
 
 
-# ---- lock-out ----------------------------------------------------------------
-
-@pytest.fixture
-def lock_after_three(app, monkeypatch):
-    monkeypatch.setitem(app.config, "LOCKOUT_AFTER", 3)
-
-
-def test_account_locks_after_the_configured_failures_and_says_so(client, db, lock_after_three):
-    make_user(Role.REGISTRATION_CLERK, username="fatu")
-    db.session.commit()
-    for _ in range(2):
-        assert "Wrong username or password" in _sign_in(client, "fatu", "not-the-password").get_data(as_text=True)
-    third = _sign_in(client, "fatu", "not-the-password").get_data(as_text=True)
-    assert "This account is locked after too many failed sign-ins" in third
-    refused = _sign_in(client, "fatu")  # the right password no longer opens it
-    assert refused.status_code == 200 and "This account is locked" in refused.get_data(as_text=True)
-    assert db.session.scalar(sa.select(User.locked_at).where(User.username == "fatu")) is not None
-
-
-def test_a_successful_sign_in_clears_the_failure_count(client, db, lock_after_three):
-    make_user(username="fatu")
-    db.session.commit()
-    _sign_in(client, "fatu", "not-the-password")
-    _sign_in(client, "fatu", "not-the-password")
-    assert _sign_in(client, "fatu").status_code == 302
-    assert db.session.scalar(sa.select(User.failed_logins).where(User.username == "fatu")) == 0
-
-
-def test_administrator_unlocks_an_account_and_the_trail_says_who(app, client, db, login_as, lock_after_three):
-    locked = make_user(Role.REGISTRATION_CLERK, username="fatu")
-    locked.failed_logins, locked.locked_at = 3, sa.func.now()
-    db.session.commit()
-    admin = login_as(Role.ADMINISTRATOR)
-    assert "Locked" in client.get("/users").get_data(as_text=True)
-    page = client.get(f"/users/{locked.id}").get_data(as_text=True)
-    assert "after too many failed sign-ins" in page and "Unlock" in page
-    response = client.post_form(f"/users/{locked.id}/unlock", follow_redirects=True)
-    assert "is unlocked and may sign in again" in response.get_data(as_text=True)
-    entry = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.entity_type == "User", AuditEntry.entity_id == str(locked.id)).order_by(AuditEntry.id.desc())).first()
-    assert entry.username == admin.username and entry.after["locked_at"] is None and entry.before["locked_at"]
-    assert _sign_in(app.test_client(), "fatu").status_code == 302
-
-
-def test_only_administrators_unlock(client, db, login_as):
-    locked = make_user(username="fatu")
-    db.session.commit()
-    login_as(Role.REGISTRATION_SUPERVISOR)
-    assert client.post_form(f"/users/{locked.id}/unlock").status_code == 403
-
-
-def test_unknown_usernames_lock_nothing(client, db, lock_after_three):
-    for _ in range(4):
-        _sign_in(client, "nobody", "not-the-password")
-    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.locked_at.is_not(None))) == 0
-
-
 # ---- password policy ---------------------------------------------------------
 
 @pytest.mark.parametrize("password, message", [
@@ -212,9 +154,13 @@ def test_weak_passwords_are_refused_with_the_reason(password, message, app):
         assert message in " ".join(str(m) for m in refused.value.errors["password"])
 
 
-def test_a_long_uncommon_password_is_accepted(app):
+def test_a_long_uncommon_password_is_accepted(app, client, db):
     with app.test_request_context():
-        services.check_password_policy("gravel-lantern-monsoon", "amara.kollie")
+        user = services.create_user(db.session, "amara.kollie", "gravel-lantern-monsoon", [Role.RESULTS_CLERK],
+                                    full_name="Amara Kollie")
+    db.session.commit()
+    assert user.id is not None
+    assert _sign_in(client, "amara.kollie", "gravel-lantern-monsoon").status_code == 302
 
 
 def test_administrator_sees_why_a_new_users_password_is_refused(client, db, login_as):
@@ -265,6 +211,70 @@ def test_expired_session_answers_json_with_401(client, login_as, clock):
     clock.now += 3600
     response = client.get("/observation/dashboard/live.json", headers={"Accept": "application/json"})
     assert response.status_code == 401 and "Sign in again" in response.get_json()["error"]
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _replay(app, cookie: str):
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    return thief.get("/profile")
+
+
+def test_a_cookie_copied_before_logout_opens_nothing_after_it(app, client, db):
+    make_user(Role.RESULTS_SUPERVISOR, username="fatu")
+    db.session.commit()
+    assert _sign_in(client, "fatu").status_code == 302
+    copied = _cookie(client)
+    assert _replay(app, copied).status_code == 200  # the copy works while the session is open
+    assert client.post_form("/logout").status_code == 302
+    replayed = _replay(app, copied)
+    assert replayed.status_code == 302 and "/login" in replayed.headers["Location"]
+    assert db.session.scalar(sa.select(sa.func.count(UserSession.id))) == 0
+
+
+def test_logout_on_one_device_leaves_the_other_signed_in(app, client, db):
+    make_user(Role.RESULTS_CLERK, username="fatu")
+    db.session.commit()
+    phone = app.test_client()
+    assert _sign_in(client, "fatu").status_code == 302
+    assert _sign_in(phone, "fatu").status_code == 302
+    client.post_form("/logout")
+    assert client.get("/").status_code == 302
+    assert phone.get("/").status_code == 200
+
+
+def test_a_cookie_copied_before_a_password_change_or_deactivation_opens_nothing(app, client, db):
+    user = make_user(Role.RESULTS_CLERK, username="fatu")
+    db.session.commit()
+    assert _sign_in(client, "fatu").status_code == 302
+    copied = _cookie(client)
+    response = client.post_form("/profile/password", {"pw-current_password": PASSWORD,
+                                                      "pw-new_password": "gravel-lantern-monsoon",
+                                                      "pw-confirm": "gravel-lantern-monsoon"})
+    assert response.status_code == 302
+    assert client.get("/profile").status_code == 200  # this browser stays signed in
+    assert _replay(app, copied).status_code == 302
+    copied = _cookie(client)
+    admin = app.test_client()
+    admin_user = make_user(Role.ADMINISTRATOR)
+    db.session.commit()
+    _sign_in(admin, admin_user.username)
+    admin.post_form(f"/users/{user.id}", {"full_name": "", "roles": ["results_clerk"], "scope": ""})  # active unticked
+    assert _replay(app, copied).status_code == 302
+
+
+def test_a_forged_session_id_without_a_session_token_opens_nothing(app, db):
+    from flask.sessions import SecureCookieSessionInterface
+
+    user = make_user(Role.ADMINISTRATOR, username="fatu")
+    db.session.commit()
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    # The old form of the cookie (user id and session version): even signed with the key, no longer enough.
+    forged = serializer.dumps({"_user_id": f"{user.id}:1", "_fresh": True, "signed_in_at": 9e12, "seen_at": 9e12})
+    assert _replay(app, forged).status_code == 302
 
 
 def test_sign_out_everywhere_ends_every_session_of_the_user(app, client, db):
