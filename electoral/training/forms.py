@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from electoral.config import LANGUAGES
-from electoral.core.params import coerce_id
+from electoral.core.params import MAX_ID, coerce_id
 from electoral.training.services import EDUCATION_LABELS, SEX_LABELS, STATUS_LABELS
 
 
@@ -54,7 +54,8 @@ class PositionForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     per_station = IntegerField(_l("Needed per polling station"), default=0,
                                validators=[Optional(), NumberRange(min=0, max=50)])
-    sort_order = IntegerField(_l("Order in lists"), default=100, validators=[Optional(), NumberRange(min=0)])
+    sort_order = IntegerField(_l("Order in lists"), default=100,
+                              validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
 
 
 class CourseForm(FlaskForm):
@@ -64,11 +65,15 @@ class CourseForm(FlaskForm):
     level = IntegerField(_l("Cascade level (1 = master trainers)"), default=3,
                          validators=[DataRequired(), NumberRange(min=1, max=9)])
     modules = TextAreaField(_l("Modules (one a line)"), validators=[Optional(), Length(max=5000)])
-    pre_test_max = DecimalField(_l("Pre-test maximum score"), default=100, validators=[DataRequired()])
-    post_test_max = DecimalField(_l("Post-test maximum score"), default=100, validators=[DataRequired()])
+    # The columns hold up to 99999.99 (Numeric(7, 2)).
+    pre_test_max = DecimalField(_l("Pre-test maximum score"), default=100,
+                                validators=[DataRequired(), NumberRange(min=0.01, max=99999)])
+    post_test_max = DecimalField(_l("Post-test maximum score"), default=100,
+                                 validators=[DataRequired(), NumberRange(min=0.01, max=99999)])
     pass_mark = DecimalField(_l("Pass mark (percent of the post-test maximum)"), default=70,
                              validators=[DataRequired(), NumberRange(min=0, max=100)])
-    min_days = IntegerField(_l("Days to attend (empty: every day)"), validators=[Optional(), NumberRange(min=1)])
+    min_days = IntegerField(_l("Days to attend (empty: every day)"),
+                            validators=[Optional(), NumberRange(min=1, max=366)])
     retake_allowed = BooleanField(_l("One retake allowed after a failure"), default=True)
 
 
