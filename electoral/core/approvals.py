@@ -144,8 +144,8 @@ def _official_refuse(session: Session, official, changed: list[str]) -> None:
     # edit under a valid certificate is refused; a correction goes through revoking it,
     # which is recorded with its reason.
     raise ValidationFailed({"full_name": [_(
-        "%(name)s holds a valid training certificate, which vouches for the name, sex, date of birth and "
-        "recruitment number. Revoke the certificate (with the reason) before correcting them.",
+        "%(name)s holds a valid training certificate, which carries the name and recruitment number. "
+        "Revoke the certificate (with the reason) before correcting them.",
         name=_was(official, "full_name") or official.full_name)]})
 
 
@@ -160,9 +160,10 @@ APPROVALS: tuple[Approval, ...] = (
              _voter_approved, _voter_reopen,
              "the supervisor compared these facts of the two records"),
     Approval("training certificate", _official,
-             ("reference", "full_name", "sex", "birth_date"),
+             ("reference", "full_name"),
              _official_certified, _official_refuse,
-             "the certificate and its public page name the person; the position is the certificate's own"),
+             "the certificate prints the name and recruitment number and its public page shows the name; "
+             "sex and date of birth appear on neither, and the position is the certificate's own"),
 )
 
 

@@ -40,11 +40,11 @@ class ItemForm(FlaskForm):
     basis = SelectField(_l("Quantity given"), choices=BASIS_CHOICES)
     amount = IntegerField(_l("Units"), default=1, validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     per_voters = IntegerField(_l("For every how many voters (per-voter rules only)"), default=1,
-                              validators=[Optional(), NumberRange(min=1)])
+                              validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     buffer_percent = DecimalField(_l("Spare, in percent"), default=0, places=None,
                                   validators=[InputRequired(), NumberRange(min=0, max=100)])
     minimum = IntegerField(_l("At least (per station or centre)"), default=0,
-                           validators=[InputRequired(), NumberRange(min=0)])
+                           validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)])
     active = BooleanField(_l("In use"), default=True)
 
 

@@ -19,6 +19,9 @@ from electoral.config import LANGUAGES
 from electoral.core.params import coerce_id
 from electoral.core.uploads import PictureFile
 
+# A question's bounds: far beyond any count at a polling station, well within a float.
+BOUND = 10**9
+
 PHASE_LABELS = {
     "opening": _l("Arrival and opening"), "voting": _l("Voting"), "closing": _l("Closing"),
     "counting": _l("Counting"), "incident": _l("Incident report"),
@@ -101,8 +104,8 @@ class QuestionForm(FlaskForm):
     type = SelectField(_l("Type"), choices=list(TYPE_LABELS.items()))
     section = SelectField(_l("Section"), coerce=coerce_id, validators=[Optional()])
     choices = TextAreaField(_l("Choices, one a line: value = label"), validators=[Optional(), Length(max=4000)])
-    minimum = DecimalField(_l("Minimum"), places=None, validators=[Optional()])
-    maximum = DecimalField(_l("Maximum"), places=None, validators=[Optional()])
+    minimum = DecimalField(_l("Minimum"), places=None, validators=[Optional(), NumberRange(-BOUND, BOUND)])
+    maximum = DecimalField(_l("Maximum"), places=None, validators=[Optional(), NumberRange(-BOUND, BOUND)])
     required = BooleanField(_l("Required"), default=True)
     relevance = StringField(_l("Show only if (for example: Q3 = no)"), validators=[Optional(), Length(max=500)])
     critical = StringField(_l("Critical when (for example: Q4 = no)"), validators=[Optional(), Length(max=500)])

@@ -65,7 +65,8 @@ class DecisionForm(ReasonForm):
 
 class CheckSettingForm(FlaskForm):
     enabled = BooleanField(_l("Check switched on"))
-    tolerance = DecimalField(_l("Tolerance"), places=None, validators=[InputRequired(), NumberRange(min=0)])
+    tolerance = DecimalField(_l("Tolerance"), places=None,
+                             validators=[InputRequired(), NumberRange(min=0, max=1_000_000)])
 
 
 class EmptyForm(FlaskForm):

@@ -162,7 +162,7 @@ def test_every_approved_record_kind_reopens_or_refuses_an_edit_of_what_it_covere
             walked += 1
     with capsys.disabled():
         print(f"\nedits of approved records: {len(APPROVALS)} kinds, {walked} covered fields walked")
-    assert walked >= 14
+    assert walked >= 12
 
 
 def test_fields_an_approval_does_not_cover_leave_it_standing(db):
