@@ -22,6 +22,7 @@ from electoral.extensions import db
 from electoral.registration.services import jobs
 from electoral.reports import services as reports_services
 from electoral.results.services import races as races_module
+from tests.core.test_backup import ON_POSTGRESQL, empty_database
 from tests.factories import make_centre
 from tests.registration.factories import make_election, make_voter
 
@@ -132,17 +133,22 @@ def test_a_table_name_with_path_parts_is_refused(taken, tmp_path):
         backup.restore(_target(tmp_path), crafted)
 
 
-def test_a_table_changed_after_the_backup_is_refused_and_no_table_keeps_rows(taken, tmp_path):
+@pytest.mark.parametrize("engine_kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not ON_POSTGRESQL, reason="needs ELECTORAL_TEST_DATABASE_URL on PostgreSQL"))])
+def test_a_table_changed_after_the_backup_is_refused_and_no_table_keeps_rows(taken, tmp_path, engine_kind):
     # The voter table comes late: every table before it is loaded when its checksum fails.
     with zipfile.ZipFile(taken) as original:
         voters = original.read("tables/voter.jsonl")
     tampered = voters.replace(b'"active"', b'"removed"', 1)
     assert tampered != voters
     crafted = _altered(taken, tmp_path / "crafted.zip", members={"tables/voter.jsonl": tampered})
-    engine = _target(tmp_path)
+    # On PostgreSQL the rows go in by COPY: the refusal must abort it and roll the transaction back too.
+    engine = (_target(tmp_path) if engine_kind == "sqlite"
+              else sa.create_engine(empty_database(tmp_path, "restore_refused", postgresql=True)))
     with pytest.raises(backup.BackupError, match="damaged"):
         backup.restore(engine, crafted)
     rows = _rows(engine)
+    engine.dispose()
     assert "region" in rows and not any(rows.values()), rows
 
 
