@@ -61,6 +61,14 @@ def _reads_a_return_address(node: ast.AST) -> bool:
             and isinstance(node.args[0], ast.Constant) and node.args[0].value in RETURN_ADDRESS_NAMES)
 
 
+def _consumer(node: ast.AST, parents: dict) -> ast.AST | None:
+    """What takes the value of ``node``, looking through ``a or b`` and ``a if c else b``."""
+    parent = parents.get(node)
+    while isinstance(parent, ast.BoolOp | ast.IfExp):
+        parent = parents.get(parent)
+    return parent
+
+
 def scan():
     """(places, problems): each place that redirects to a URL from the request, and each unchecked one."""
     places, problems = [], []
@@ -87,7 +95,7 @@ def scan():
                     places.append((path, enclosing_function(node), where(node)))
             elif isinstance(node, ast.Call) and _name(node.func) in {"redirect_back", "redirect_to"}:
                 places.append((path, enclosing_function(node), where(node)))
-            elif _reads_a_return_address(node) and not _calls(parents.get(node), "local_target"):
+            elif _reads_a_return_address(node) and not _calls(_consumer(node, parents), "local_target"):
                 problems.append(f"{where(node)}: a return address read outside local_target()")
             elif isinstance(node, ast.Constant) and node.value in ("Location", "Refresh"):
                 problems.append(f"{where(node)}: a {node.value} header set by hand")
