@@ -149,3 +149,30 @@ def test_open_data_says_why_seats_cannot_be_given_yet(db, client):
     db.session.commit()
     response = client.get(f"/results/public/{race.code}/seats.json")
     assert response.status_code == 409 and "final figures only" in response.get_json()["error"]
+
+
+def test_system_page_sets_seats_per_district(db, client, login_as):
+    from tests.factories import make_district
+
+    make_district(code="N1"), make_district(code="S1")
+    race = make_race()
+    db.session.commit()
+    login_as(Role.ADMINISTRATOR)
+    response = client.post_form(f"/results/races/{race.code}/system", {
+        "method": "droop", "district_seats": "N1=3 S1=2", "threshold": "5", "threshold_scope": "national",
+        "advance": "2"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert {q.district.code: q.seats for q in service.district_seats(db.session, race)} == {"N1": 3, "S1": 2}
+    assert service.system_of(db.session, race).seats == 5
+    page = client.get(f"/results/races/{race.code}/system").get_data(as_text=True)
+    assert 'value="N1=3 S1=2"' in page
+
+
+def test_system_page_refuses_an_unknown_district(db, client, login_as):
+    race = make_race()
+    db.session.commit()
+    login_as(Role.ADMINISTRATOR)
+    response = client.post_form(f"/results/races/{race.code}/system", {
+        "method": "droop", "district_seats": "ZZ9=3", "threshold": "0", "threshold_scope": "race", "advance": "2"})
+    assert response.status_code == 400
+    assert "No district has the code ZZ9" in response.get_data(as_text=True)

@@ -59,8 +59,12 @@ def build(doc, params) -> None:
     elected = computed.elected
     if elected:
         doc.heading(_("Elected"))
-        doc.table([_("Name"), _("List or candidate"), _("District")],
-                  [[e.name, names.get(e.code, e.code), e.area] for e in elected], [0.4, 0.4, 0.2])
+        if any(e.area for e in elected):
+            doc.table([_("Name"), _("List or candidate"), _("District")],
+                      [[e.name, names.get(e.code, e.code), e.area] for e in elected], [0.4, 0.4, 0.2])
+        else:
+            doc.table([_("Name"), _("List or candidate")], [[e.name, names.get(e.code, e.code)] for e in elected],
+                      [0.5, 0.5])
     if computed.runoff:
         doc.heading(_("Second round"))
         doc.paragraph(_("No candidate has the majority required. Going to the second round: %(names)s.",
