@@ -2,7 +2,7 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -54,6 +54,11 @@ def index():
 def print_report(name: str):
     spec = _spec_or_404(name)
     form = print_form(spec, str(get_locale() or "en").split("_")[0])
+    if request.method == "GET":
+        # A link from a record (the waybill of a consignment) names the report's parameters.
+        for param in spec.params:
+            if value := request.args.get(param.name, "").strip():
+                getattr(form, PARAM_PREFIX + param.name).data = value[:200]
     if form.validate_on_submit():
         params = param_values(form, spec)
         try:

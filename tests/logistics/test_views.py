@@ -1,5 +1,7 @@
 """Logistics pages: permissions, packing and dispatch, receipt with seal checks, rules, allocation, custody."""
 
+import re
+
 import pytest
 
 from electoral.core.auth import Role
@@ -86,6 +88,19 @@ def test_district_officer_cannot_receive_for_another_district(client, login_as, 
     assert client.get(url).status_code == 403
     assert client.post_form(url, {f"count-{line.id}": "1", f"seal-{seal.id}": "intact"}).status_code == 403
     assert db.session.get(Consignment, consignment.id).status == "dispatched"
+
+
+def test_waybill_link_opens_the_print_form_filled_with_the_consignment(client, login_as, db):
+    consignment = _dispatched_to(make_district())
+    db.session.commit()
+    login_as(Role.LOGISTICS_OFFICER)
+    page = client.get(f"/logistics/consignments/{consignment.code}").get_data(as_text=True)
+    link = re.search(r'href="(/reports/waybill[^"]*)"', page).group(1)
+    form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert re.search(rf'name="p_consignment"[^>]*value="{consignment.code}"', form)
+    centre = consignment.destination_centre.code
+    packing = re.search(r'href="(/reports/packing-list[^"]*)"', page).group(1)
+    assert re.search(rf'name="p_centre"[^>]*value="{centre}"', client.get(packing).get_data(as_text=True))
 
 
 def test_received_consignment_page_refuses_edits(client, login_as, db):
