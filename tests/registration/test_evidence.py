@@ -188,3 +188,25 @@ def test_cli_configure_lists_bad_lines_of_the_evidence_file_and_changes_nothing(
     assert "line 3: Give the label in English at least." in result.output
     db.session.rollback()
     assert evidence.find_type(db.session, "chief") is None
+
+
+def test_only_an_administrator_changes_the_evidence_types(client, db, login_as):
+    make_election()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    assert client.get("/registration/election/evidence/new").status_code == 403
+    assert client.post_form("/registration/election/evidence/passport/remove").status_code == 403
+    assert evidence.find_type(db.session, "passport") is not None
+
+
+def test_admin_edits_a_type_and_its_number_format_applies_at_once(client, db, login_as):
+    make_election()
+    login_as(Role.ADMINISTRATOR)
+    page = client.get("/registration/election/evidence/passport/edit").get_data(as_text=True)
+    assert 'value="Passeport"' in page and 'value="passeport, pasaporte' in page
+    response = client.post_form("/registration/election/evidence/passport/edit", {
+        "code": "passport", "label_en": "Passport", "label_fr": "Passeport", "number_required": "y",
+        "number_format": "[A-Z][0-9]{7}", "synonyms": "passeport"})
+    assert response.status_code == 302
+    with pytest.raises(ValidationFailed) as malformed:
+        register(db.session, registration(id_type="passport", id_number="12345"), "clerk")
+    assert "does not have the form of a Passport number" in malformed.value.errors["id_number"][0]
