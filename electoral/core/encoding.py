@@ -32,13 +32,24 @@ LABELS = {
 }
 
 # A word of two or more question marks: letters the saving encoding could not hold.
-_QUESTION_RUN = re.compile(r"(?<![^\s,;])\?{2,}(?=[\s,;]|$)")
+_QUESTION_RUN = r"(?<![^\s,;\x1f])\?{2,}(?=[\s,;\x1f]|$)"
+# UTF-8 read as Windows-1252: a lead byte's letter (Ã, Ø, Ù...) then a continuation byte's sign (©, ¨, §, ‡...).
+_UTF8_AS_1252 = ("[\u00c2-\u00f4][\u00a0-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030"
+                 "\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161"
+                 "\u203a\u0153\u017e\u0178]")
+# Arabic read as Windows-1252: accented letters through and through (ÇáÝíÊæÑí), where real
+# Latin names carry an accent or two among plain letters (Kollié, Müller).
+_ARABIC_AS_1252 = "[\u00c0-\u00ff]{3,}"
+# Western text read as Windows-1256: Arabic signs inside a Latin word (Nuًez for Nuñez).
+_LATIN_AS_1256 = "[A-Za-z\u00c0-\u024f][\u0600-\u06ff]|[\u0600-\u06ff][A-Za-z]"
+# Each is a scan of its own: one alternation of them all is several times slower in ``re``.
+_QUESTIONS = re.compile(_QUESTION_RUN)
+_MOJIBAKE_1252 = (re.compile(_UTF8_AS_1252), re.compile(_ARABIC_AS_1252))
+_MIXED_SCRIPTS = re.compile(_LATIN_AS_1256)
+_ANY_ARABIC = re.compile("[\u0600-\u06ff]")
+_TOKEN = re.compile(r"[^\s,;\x1f]+")
+_SEPARATOR = re.compile(r"[\s,;\x1f]")
 _LATIN1_LETTER = re.compile(r"[\u00c0-\u00ff]")
-_WORD = re.compile(r"[^\W\d_]+")
-# Mojibake spans letters and signs alike (Ã¨, Ø§Ù„): it is looked for in whole tokens.
-_TOKEN = re.compile(r"[^\s,;]+")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 
 
@@ -101,24 +112,44 @@ def _clean(text: str) -> bool:
 
 
 def check(text: str) -> None:
-    """Raise LossyText when ``text`` holds a run of question marks or a mojibake word.
+    """Raise LossyText when ``text`` holds a run of question marks or a mojibake word."""
+    found = find_lossy(text)
+    if found:
+        raise found[0]
 
-    Cheap on clean text (a few C-level scans); only suspicious text is looked at word by word.
+
+def find_lossy(text: str) -> tuple[LossyText, int] | None:
+    """The first run of question marks or mojibake word in ``text``, with its position; None when clean.
+
+    Meant for a whole file's text at once: each pattern is one C-level scan, and only what
+    a pattern flags is looked at word by word.
     """
     if "??" in text:
-        found = _QUESTION_RUN.search(text)
+        found = _QUESTIONS.search(text)
         if found:
-            raise LossyText(found.group(), None, question_marks=True)
-    if _LATIN1_LETTER.search(text):
-        for word in _TOKEN.findall(text):
+            return LossyText(found.group(), None, question_marks=True), found.start()
+    if text.isascii():
+        return None
+    for pattern in _MOJIBAKE_1252:
+        for found in pattern.finditer(text):
+            word = _token_at(text, found.start())
             likely = _mojibake_source(word)
             if likely:
-                raise LossyText(word, likely, question_marks=False)
-    if _ARABIC.search(text) and _LATIN.search(text):
-        for word in _WORD.findall(text):
-            if _ARABIC.search(word) and _LATIN.search(word):
-                # Latin letters and Arabic ones in one word: a Western file read as Arabic.
-                raise LossyText(word, "cp1252", question_marks=False)
+                return LossyText(word, likely, question_marks=False), found.start()
+    if _ANY_ARABIC.search(text):
+        found = _MIXED_SCRIPTS.search(text)
+        if found:
+            return LossyText(_token_at(text, found.start()), "cp1252", question_marks=False), found.start()
+    return None
+
+
+def _token_at(text: str, position: int) -> str:
+    # The token around ``position``: from the separator before it to the one after (a file's text may be long).
+    start = position
+    while start > 0 and not _SEPARATOR.match(text[start - 1]):
+        start -= 1
+    found = _TOKEN.match(text, start)
+    return found.group() if found else text[position:position + 20]
 
 
 def _mojibake_source(word: str) -> str | None:
