@@ -90,6 +90,7 @@ def area_detail(level: str, code: str):
                            lineage=list(reversed(services.lineage(area)))[:-1],
                            children=services.children(area, db.session)[:100],
                            totals=services.totals(db.session, area) if level != "station" else None,
+                           far={s.code: km for s, km in services.far_stations(area)} if level == "centre" else {},
                            editors=EDITORS)
 
 

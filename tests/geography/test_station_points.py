@@ -130,3 +130,13 @@ def test_admin_edits_a_stations_point_and_the_centre_follows(client, db, login_a
         "parent_code": "01001", "code": "01001-01", "name": "BGSS 1", "capacity": "600",
         "latitude": "7.96472", "longitude": ""}).get_data(as_text=True)
     assert "both latitude and longitude" in page
+
+
+def test_centre_page_shows_each_stations_point_and_flags_the_far_one(client, db, login_as):
+    import_geography(db.session, csv_bytes(SL_ROWS, header=SL_HEADER), "nec-sl.csv")
+    db.session.commit()
+    login_as(Role.ADMINISTRATOR)
+    page = client.get("/geography/centre/02001").get_data(as_text=True)
+    assert "7.87695, -11.19017" in page
+    assert "39.7 km from the polling centre: check the reading" in page
+    assert page.count("km from the polling centre") == 1
