@@ -229,3 +229,18 @@ def test_post_election_status_is_empty_while_sheets_are_not_final(db):
     race = make_race()
     make_station()
     assert service.post_election_status(db.session, race) == {}
+
+
+def test_lots_for_one_district_are_recorded_while_another_district_is_still_counting(db):
+    north, south = make_district(code="N1"), make_district(code="S1")
+    race = make_race(kind="legislative")
+    service.configure(db.session, race, method="dhondt", seats=0, seats_by_district={"N1": 1, "S1": 1})
+    for candidate in race.candidates:
+        candidate.party = candidate.name
+    accepted(race, (48, 48), make_station(make_centre(north)))
+    make_station(make_centre(south))  # no sheet yet
+    tie = service.compute(db.session, race, north).ties[0]
+    assert tie.area == "N1"
+    service.record_lots(db.session, race, tie.key, ["C1", "C2"], "Returning officer", "Two agents",
+                        make_supervisor())
+    assert service.compute(db.session, race, north).seats == {"C1": 1, "C2": 0}

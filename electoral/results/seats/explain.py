@@ -9,6 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from electoral.results.seats.methods import Step
 
@@ -69,12 +70,15 @@ def sentence(step: Step, names: dict[str, str], number: Callable = lambda n: f"{
     if kind == "unfilled":
         return _("%(count)s seats stay unfilled: no list taking part has a candidate left.", count=d["seats"])
     if kind == "tie":
-        return _("Tie: %(names)s are equal for %(places)s place(s). The law requires lots to be drawn; the "
-                 "computation stops here until the drawing is recorded.",
-                 names=", ".join(names.get(c, c) for c in d["contenders"]), places=d["places"])
+        return ngettext("Tie: %(names)s are equal for %(num)d place. The law requires lots to be drawn; the "
+                        "computation stops here until the drawing is recorded.",
+                        "Tie: %(names)s are equal for %(num)d places. The law requires lots to be drawn; the "
+                        "computation stops here until the drawing is recorded.", d["places"],
+                        names=", ".join(names.get(c, c) for c in d["contenders"]))
     if kind == "lots":
-        return _("Lots were drawn between %(names)s, in this order; the first %(places)s take the place(s).",
-                 names=", ".join(names.get(c, c) for c in d["order"]), places=d["places"])
+        return ngettext("Lots were drawn between %(names)s, in this order; the first drawn takes the place.",
+                        "Lots were drawn between %(names)s, in this order; the first %(num)d drawn take the "
+                        "places.", d["places"], names=", ".join(names.get(c, c) for c in d["order"]))
     if kind == "rank":
         return _("Place %(place)s: %(name)s with %(votes)s votes.", place=d["place"], name=name, votes=f(d["votes"]))
     if kind == "majority":

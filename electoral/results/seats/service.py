@@ -279,7 +279,10 @@ def _list_sizes(session: Session, race: Race) -> dict[int | None, dict[str, int]
 def record_lots(session: Session, race: Race, tie_key: str, order: list[str], drawn_by: str, witnesses: str,
                 user) -> LotDrawing:
     """Record a drawing of lots that settles one of the race's open ties, as witnessed (audited)."""
-    tie = next((t for t in compute(session, race).ties if t.key == tie_key), None)
+    # A tie in one district's seats is settled there, even while another district's sheets are still open.
+    area_code = tie_key.split("|", 1)[0]
+    district = session.scalar(select(District).where(District.code == area_code)) if area_code else None
+    tie = next((t for t in compute(session, race, district).ties if t.key == tie_key), None)
     if tie is None:
         raise ValidationFailed(_("This race has no such tie waiting for a drawing of lots."))
     order = [c.strip().upper() for c in order if c.strip()]

@@ -82,7 +82,8 @@ def record_lots(code: str):
             flash(_("The drawing of lots is recorded; the allocation now follows it."), "success")
     else:
         flash(_("Give the order drawn, who drew and the witnesses."), "error")
-    return redirect(url_for("results.seats", code=race.code))
+    area = (form.tie_key.data or "").split("|", 1)[0]
+    return redirect(url_for("results.seats", code=race.code, area=area or None))
 
 
 @bp.route("/races/<code>/runoff", methods=["POST"])
