@@ -75,7 +75,7 @@ def imports_dir() -> Path:
 # (a row naming ../electoral.db would otherwise be imported, then deleted).
 IMPORT_FILES = stored_files.register(stored_files.FileStore(
     "voter-imports", root=lambda: INSTANCE_PATH, prefix="imports/",
-    pattern=re.compile(r"[0-9a-f]{24}\.(?:csv|xlsx|txt)"), columns=(("import_job", "file_path"),)))
+    pattern=re.compile(r"[0-9a-f]{24}\.(?:csv|xlsx|txt)"), columns=(("voter_import_job", "file_path"),)))
 
 
 def precheck(data: bytes, filename: str) -> None:
