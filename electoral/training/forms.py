@@ -38,7 +38,9 @@ class OfficialForm(FlaskForm):
     reference = StringField(_l("Recruitment number"), validators=[DataRequired(), Length(max=40)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     sex = SelectField(_l("Sex"), choices=_choices(SEX_LABELS))
-    birth_date = DateField(_l("Date of birth"), validators=[Optional()])
+    # Text, not a date picker: many officials know only their year of birth, as many voters do.
+    birth_date = StringField(_l("Date of birth (YYYY-MM-DD, or only the year YYYY)"),
+                             validators=[Optional(), Length(max=20)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     district = SelectField(_l("District of residence"), coerce=coerce_id, validate_choice=False)
     languages = StringField(_l("Languages spoken"), validators=[Optional(), Length(max=200)])

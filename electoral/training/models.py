@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -62,6 +63,8 @@ class Official(Audited, db.Model):
     full_name: Mapped[str] = mapped_column(String(200), index=True)
     sex: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    # Only the year of birth is known: birth_date is 1 July of that year (as for voters).
+    birth_year_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     phone: Mapped[str] = mapped_column(String(40), default="")
     district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
     languages: Mapped[str] = mapped_column(String(200), default="")

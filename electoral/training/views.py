@@ -28,6 +28,7 @@ from electoral.core.forms import show_errors
 from electoral.core.uploads import run_upload
 from electoral.extensions import db, limiter
 from electoral.geography.models import District
+from electoral.registration.services import election
 from electoral.training import services
 from electoral.training.forms import (
     ConfirmForm,
@@ -144,10 +145,17 @@ def official_list():
 
 
 def _official_data(form: OfficialForm) -> services.OfficialData:
+    born, year_only = None, False
+    if (form.birth_date.data or "").strip():
+        # Refused beside the field, naming the forms the election's date order accepts.
+        try:
+            born, year_only = services.parse_birth_date(form.birth_date.data, election.date_order(db.session))
+        except ValueError as problem:
+            raise ValidationFailed({"birth_date": [str(problem)]}) from None
     return services.OfficialData(
         reference=form.reference.data or "", full_name=form.full_name.data or "", sex=form.sex.data,
         district=district_in_scope(form.district.data), position=db.session.get(Position, form.position.data or 0),
-        birth_date=form.birth_date.data, phone=form.phone.data or "", languages=form.languages.data or "",
+        birth_date=born, birth_year_only=year_only, phone=form.phone.data or "", languages=form.languages.data or "",
         education=form.education.data or "", status=form.status.data, locale=form.locale.data)
 
 
@@ -157,6 +165,9 @@ def _edit_official(official: Official | None):
     form.position.choices = position_choices()
     if request.method == "GET" and official is not None:
         form.district.data, form.position.data = official.district_id, official.position_id
+        if official.birth_date is not None:
+            form.birth_date.data = (str(official.birth_date.year) if official.birth_year_only
+                                    else official.birth_date.isoformat())
     if form.validate_on_submit():
         try:
             official = services.save_official(db.session, _official_data(form), official)
@@ -276,7 +287,8 @@ def course_list():
 
 def _edit_course(course: Course | None):
     form = CourseForm(obj=course)
-    form.position.choices = position_choices()
+    # No position is offered pre-chosen: the first (master trainer) was saved by default unnoticed.
+    form.position.choices = [(0, _("Choose"))] + position_choices()
     if request.method == "GET" and course is not None:
         form.position.data = course.position_id
     if form.validate_on_submit():

@@ -4,6 +4,7 @@ from electoral.training.services.common import (
     EDUCATION_LABELS,
     SEX_LABELS,
     STATUS_LABELS,
+    parse_birth_date,
     within_scope,
 )
 from electoral.training.services.courses import (
@@ -65,7 +66,7 @@ from electoral.training.services.results import (
 
 __all__ = [
     "add_default_positions", "add_trainer", "ATTENDANCE_COLUMNS", "attendance_for_day", "certificates_of",
-    "certified_at_level", "certified_officials", "certify_session", "coverage", "coverage_csv", "coverage_rows", "CSV_COLUMNS",
+    "certified_at_level", "certified_officials", "certify_session", "coverage", "coverage_csv", "coverage_rows", "parse_birth_date", "CSV_COLUMNS",
     "DEFAULT_POSITIONS", "DistrictCoverage", "EDUCATION_LABELS", "enrol", "find_certificate", "find_official", "history",
     "import_attendance", "IMPORT_COLUMNS", "import_officials", "IMPORT_OPTIONAL", "import_scores",
     "list_courses", "list_positions", "mark_attendance", "MAX_ATTEMPTS", "may_lead", "OfficialData",

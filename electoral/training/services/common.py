@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy import Select, select
 
+from electoral.core import dates
 from electoral.geography.models import District, PollingCentre, Region
 
 
@@ -24,15 +25,14 @@ def within_scope(query: Select, district_column, scope) -> Select:
     return query.where(district_column == -1)
 
 
-def parse_date(raw: str) -> dt.date:
-    """A date written as YYYY-MM-DD or DD/MM/YYYY (as Excel often writes it)."""
-    raw = raw.strip().split(" ")[0]
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(_("\"%(value)s\" is not a date (write YYYY-MM-DD)", value=raw))
+def parse_date(raw: str, order: str = dates.DAY_FIRST) -> dt.date:
+    """A date written as YYYY-MM-DD or in the election's order (DD/MM/YYYY or MM/DD/YYYY), as Excel writes it."""
+    return dates.parse(raw, order)[0]
+
+
+def parse_birth_date(raw: str, order: str = dates.DAY_FIRST) -> tuple[dt.date, bool]:
+    """A birth date as parse_date reads it, or only the year (as for voters): (date, year only)."""
+    return dates.parse(raw, order, year_only=True)
 
 
 def parse_score(raw: str) -> Decimal:

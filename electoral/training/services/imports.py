@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from electoral.core.errors import ImportFailed, LineError
 from electoral.core.tabular import read_table
+from electoral.registration.services import election
 from electoral.training.models import Attendance, Enrolment, TrainingSession
 from electoral.training.services.common import parse_date, parse_flag, parse_score
 from electoral.training.services.results import certify_session, check_score
@@ -26,6 +27,7 @@ class _Lookup:
         self.scope_check = scope_check
         self.sessions: dict[str, TrainingSession | None] = {}
         self.enrolments: dict[int, dict[str, Enrolment]] = {}
+        self.date_order = election.date_order(session)  # 05/06 read as the election's settings say
 
     def enrolment(self, session_ref: str, reference: str) -> tuple[TrainingSession, Enrolment]:
         if session_ref not in self.sessions:
@@ -60,7 +62,7 @@ def import_attendance(session: Session, data: bytes, filename: str,
             progress(1)
         try:
             ts, enrolment = lookup.enrolment(v["session"], v["reference"])
-            day = parse_date(v["day"])
+            day = parse_date(v["day"], lookup.date_order)
             if day not in ts.days:
                 raise ValueError(_("%(day)s is not a day of session %(session)d", day=day.isoformat(), session=ts.id))
             present = parse_flag(v["present"])

@@ -14,8 +14,9 @@ from electoral.core.audit import append_entries
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.tabular import read_table
 from electoral.geography.models import District
+from electoral.registration.services import election
 from electoral.training.models import EDUCATION_LEVELS, SEXES, STATUSES, Official, Position
-from electoral.training.services.common import parse_date, within_scope
+from electoral.training.services.common import parse_birth_date, within_scope
 
 # Liberia's staffing of a polling place (DOMAIN.md), editable by the administrator.
 DEFAULT_POSITIONS = [
@@ -110,6 +111,7 @@ class OfficialData:
     district: District | int | None  # an id when importing
     position: Position | int | None
     birth_date: dt.date | None = None
+    birth_year_only: bool = False  # only the year is known: birth_date is 1 July of it
     phone: str = ""
     languages: str = ""
     education: str = ""
@@ -153,6 +155,7 @@ def save_official(session: Session, data: OfficialData, official: Official | Non
     official = official or Official()
     official.reference, official.full_name = data.reference.strip(), data.full_name.strip()
     official.sex, official.birth_date, official.phone = data.sex, data.birth_date, data.phone.strip()
+    official.birth_year_only = bool(data.birth_date and data.birth_year_only)
     official.district, official.position = data.district, data.position
     official.languages, official.education = data.languages.strip(), data.education
     official.status, official.locale = data.status, data.locale
@@ -185,6 +188,7 @@ def import_officials(session: Session, data: bytes, filename: str, scope=None,
     existing = {ref: (official_id, district_id) for ref, official_id, district_id in session.execute(
         select(Official.reference, Official.id, Official.district_id))}
     today = dt.date.today()
+    order = election.date_order(session)
     errors: list[LineError] = []
     seen: dict[str, int] = {}
     rows: list[dict] = []
@@ -193,7 +197,7 @@ def import_officials(session: Session, data: bytes, filename: str, scope=None,
         if progress:
             progress(1)
         try:
-            birth = parse_date(v["birth_date"]) if v.get("birth_date") else None
+            birth, year_only = parse_birth_date(v["birth_date"], order) if v.get("birth_date") else (None, False)
         except ValueError as exc:
             errors.append(LineError(row.line, str(exc)))
             continue
@@ -201,7 +205,7 @@ def import_officials(session: Session, data: bytes, filename: str, scope=None,
         record = OfficialData(
             reference=v["reference"], full_name=v["full_name"], sex=sex,
             district=districts.get(v["district_code"].upper()), position=positions.get(v["position_code"].upper()),
-            birth_date=birth, phone=v.get("phone", ""), languages=v.get("languages", ""),
+            birth_date=birth, birth_year_only=year_only, phone=v.get("phone", ""), languages=v.get("languages", ""),
             education=v.get("education", "").lower(), status=v.get("status", "").lower() or "applicant",
             locale=v.get("locale", "").lower() or "en")
         problems = _check(record, today)
@@ -221,7 +225,8 @@ def import_officials(session: Session, data: bytes, filename: str, scope=None,
             continue
         seen[record.reference] = row.line
         rows.append({"reference": record.reference, "full_name": record.full_name.strip(), "sex": sex,
-                     "birth_date": birth, "phone": record.phone, "district_id": record.district,
+                     "birth_date": birth, "birth_year_only": year_only, "phone": record.phone,
+                     "district_id": record.district,
                      "position_id": record.position, "languages": record.languages,
                      "education": record.education, "status": record.status, "locale": record.locale})
     if errors:
