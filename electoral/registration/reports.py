@@ -7,6 +7,7 @@ from reportlab.platypus import Image
 from sqlalchemy import select
 
 from electoral.core.auth import Role
+from electoral.core.errors import ValidationFailed
 from electoral.extensions import db
 from electoral.geography.models import PollingStation
 from electoral.geography.services import find_by_code
@@ -90,8 +91,15 @@ def voter_list(doc, params):
         align=["end", "center", "start", "start", "center", "center", "start"], font_size=9)
 
 
+def _centre_in_area(params: dict, user) -> None:
+    centre = find_by_code(db.session, "centre", params["centre"])
+    if not user.can_act_in(centre):
+        raise ValidationFailed({"centre": [_("Polling centre %(code)s is outside your area.", code=centre.code)]})
+
+
 @report("voter-cards", title=_l("Voter cards"), roles=STAFF, background=True,
-        params=[Param("centre", _l("Polling centre code"), required=True, check=_centre_code)])
+        params=[Param("centre", _l("Polling centre code"), required=True, check=_centre_code)],
+        scope=_centre_in_area)
 def voter_cards(doc, params):
     centre = _in_scope(doc, find_by_code(db.session, "centre", params["centre"]), "voter-cards")
     doc.area = _("Polling centre %(centre)s %(name)s", centre=centre.code, name=centre.name)

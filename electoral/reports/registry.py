@@ -108,6 +108,9 @@ class ReportSpec:
     background: bool = False
     description: Any = None
     module: str = ""
+    # (params, user) -> None, or ValidationFailed naming a parameter outside the user's area.
+    # Checked when a background print is asked for, so it is refused then, not by the worker.
+    scope: Callable[[dict, Any], None] | None = None
 
     def allows(self, roles: Iterable[Role]) -> bool:
         return bool(self.roles & set(roles))
@@ -135,7 +138,7 @@ _loaded = False
 
 
 def report(name: str, *, title, roles: Iterable[Role], params: Iterable[Param] = (),
-           background: bool = False, description=None):
+           background: bool = False, description=None, scope: Callable[[dict, Any], None] | None = None):
     """Register the decorated ``build(doc, params)`` as the report ``name``."""
     allowed = frozenset(Role(r) for r in roles)
     if not allowed:
@@ -146,7 +149,7 @@ def report(name: str, *, title, roles: Iterable[Role], params: Iterable[Param] =
         if existing is not None and existing.module != build.__module__:
             raise ValueError(f"report {name!r} is declared twice ({existing.module}, {build.__module__})")
         _REPORTS[name] = ReportSpec(name, title, allowed, tuple(params), build, background,
-                                    description, build.__module__)
+                                    description, build.__module__, scope)
         return build
 
     return decorator

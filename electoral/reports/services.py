@@ -53,8 +53,11 @@ def check_print(spec: registry.ReportSpec, roles, params: dict[str, Any], lang: 
 
 def create_job(session: Session, user, spec: registry.ReportSpec, params: dict[str, Any], lang: str,
                paper: str = "A4", watermark: str = "") -> ReportJob:
-    """Queue a print of ``spec`` for ``user`` after checking the role and the parameters."""
-    check_print(spec, user.roles, params, lang)
+    """Queue a print of ``spec`` for ``user`` after checking the role, the parameters and the user's area."""
+    cleaned = check_print(spec, user.roles, params, lang)
+    if spec.scope is not None:
+        with force_locale(lang):
+            spec.scope(cleaned, user)
     job = ReportJob(user_id=user.id, printed_by=printed_by(user), report=spec.name,
                     params={k: v for k, v in params.items() if v not in (None, "")}, lang=lang,
                     paper=paper, watermark=watermark, state="queued", done=0, total=0)

@@ -58,6 +58,17 @@ def test_bad_parameter_is_shown_beside_its_field(client, login_as, db):
     assert "Choose one of the listed values." in response.get_data(as_text=True)
 
 
+def test_voter_cards_outside_the_clerks_area_are_refused_when_asked_not_queued(client, login_as, db):
+    from tests.factories import make_centre, make_district
+
+    home, elsewhere = make_district(code="HM-01"), make_centre(code="EL-01-001")
+    login_as(Role.REGISTRATION_CLERK, scope=home)
+    response = client.post_form("/reports/voter-cards", {"lang": "en", "paper": "A4", "p_centre": elsewhere.code})
+    assert response.status_code == 200
+    assert "Polling centre EL-01-001 is outside your area." in response.get_data(as_text=True)
+    assert db.session.query(ReportJob).count() == 0
+
+
 def test_background_job_runs_and_its_result_downloads(client, login_as, db):
     login_as(Role.ADMINISTRATOR, username="chief")
     response = client.post_form("/reports/audit-extract", {"lang": "fr", "paper": "A4", "p_user": "chief"})
