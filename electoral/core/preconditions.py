@@ -44,12 +44,17 @@ TRANSITIONS: tuple[Transition, ...] = (
        _l("Every possible duplicate, claim and objection is decided; the roll is not already frozen.")),
     _t("electoral.registration.services.adjudication:decide", _l("The pair is still open.")),
     _t("electoral.registration.services.roll:lodge_objection", _l("The exhibition period is open.")),
+    _t("electoral.registration.services.roll:lodge_correction", _l("The exhibition period is open.")),
+    _t("electoral.registration.services.roll:lodge_inclusion", _l("The exhibition period is open.")),
+    _t("electoral.registration.services.roll:transfer", _l("The voter is on the roll; a reason is given.")),
     _t("electoral.registration.services.roll:decide_case", _l("The case is open and the roll is not frozen.")),
     _t("electoral.registration.services.roll:remove",
        _l("The voter is on the roll; once frozen, only as deceased, by court order or as a duplicate.")),
     # logistics
     _t("electoral.logistics.services.consignments:dispatch",
        _l("The consignment is being packed, with a packing list, seals, vehicle and driver, and the stock.")),
+    _t("electoral.logistics.services.consignments:add_line", _l("The consignment is still being packed.")),
+    _t("electoral.logistics.services.consignments:add_seals", _l("The consignment is still being packed.")),
     _t("electoral.logistics.services.consignments:receive", _l("The consignment was dispatched.")),
     _t("electoral.logistics.services.consignments:resolve", _l("The discrepancy is open; a resolution is given.")),
     _t("electoral.logistics.services.staffing:assign", _l("The official is certified for the position.")),
@@ -60,6 +65,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     # observation
     _t("electoral.observation.services.observers:request_accreditation", _l("The observer is not accredited yet.")),
     _t("electoral.observation.services.observers:decide_accreditation", _l("A request is waiting.")),
+    _t("electoral.observation.services.submissions:submit",
+       _l("The observer is accredited (and, checked by each caller, deployed at the station).")),
     _t("electoral.observation.services.incidents:handle_alert", _l("The alert is not resolved yet.")),
     _t("electoral.observation.sms.services:fix_by_hand", _l("The message was rejected.")),
 )

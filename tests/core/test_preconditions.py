@@ -128,6 +128,36 @@ def registration_lodge_objection():
     return lambda: roll.lodge_objection(db.session, voter, "deceased", "certificate", "clerk")
 
 
+def registration_lodge_correction():
+    from electoral.registration.services import roll
+    from tests.registration.factories import make_election, make_voter
+
+    make_election()  # no exhibition period
+    voter = make_voter(family_name="Kolie")
+    return lambda: roll.lodge_correction(db.session, voter, {"family_name": "Kollie"}, "ID shown", "clerk")
+
+
+def registration_lodge_inclusion():
+    from electoral.registration.services import roll
+    from tests.factories import make_centre
+    from tests.registration.factories import make_election
+
+    make_election()  # no exhibition period
+    centre = make_centre()
+    return lambda: roll.lodge_inclusion(db.session, centre, {"family_name": "Kollie"}, "card shown", "clerk")
+
+
+def registration_transfer():
+    from electoral.registration.services import roll
+    from tests.factories import make_centre
+    from tests.registration.factories import make_election, make_voter
+
+    make_election()
+    voter = make_voter(status="removed", removal_reason="deceased")
+    centre = make_centre()
+    return lambda: roll.transfer(db.session, voter, centre, "moved house", "sup")
+
+
 def registration_decide_case():
     from electoral.registration.services import roll
     from tests.registration.factories import make_election, make_voter
@@ -155,6 +185,25 @@ def logistics_dispatch():
     consignment = services.create_consignment(db.session, stocked_warehouse(make_item(), 10), make_centre(),
                                               vehicle="V", driver="D")  # empty packing list, no seals
     return lambda: services.dispatch(db.session, consignment)
+
+
+def logistics_add_line():
+    from electoral.logistics import services
+    from tests.logistics.factories import packed_consignment
+
+    consignment = packed_consignment()
+    services.dispatch(db.session, consignment)  # on its way: the packing list is closed
+    item = consignment.lines[0].item
+    return lambda: services.add_line(db.session, consignment, item, 5)
+
+
+def logistics_add_seals():
+    from electoral.logistics import services
+    from tests.logistics.factories import packed_consignment
+
+    consignment = packed_consignment()
+    services.dispatch(db.session, consignment)
+    return lambda: services.add_seals(db.session, consignment, ["SL-999"])
 
 
 def logistics_receive():
@@ -223,6 +272,15 @@ def observation_decide():
     return lambda: services.decide_accreditation(db.session, observer, True)
 
 
+def observation_submit():
+    from electoral.observation import services
+    from tests.observation.factories import OPENING_OK, make_observer, make_opening_checklist
+
+    observer = make_observer(accredited=False)
+    template = make_opening_checklist()
+    return lambda: services.submit(db.session, template, observer.station, OPENING_OK, "filing-0001", observer)
+
+
 def observation_handle_alert():
     from electoral.observation import services
     from electoral.observation.models import Alert
@@ -258,9 +316,14 @@ SCENARIOS = {
     "electoral.registration.services.election:freeze": registration_freeze,
     "electoral.registration.services.adjudication:decide": registration_adjudicate,
     "electoral.registration.services.roll:lodge_objection": registration_lodge_objection,
+    "electoral.registration.services.roll:lodge_correction": registration_lodge_correction,
+    "electoral.registration.services.roll:lodge_inclusion": registration_lodge_inclusion,
+    "electoral.registration.services.roll:transfer": registration_transfer,
     "electoral.registration.services.roll:decide_case": registration_decide_case,
     "electoral.registration.services.roll:remove": registration_remove,
     "electoral.logistics.services.consignments:dispatch": logistics_dispatch,
+    "electoral.logistics.services.consignments:add_line": logistics_add_line,
+    "electoral.logistics.services.consignments:add_seals": logistics_add_seals,
     "electoral.logistics.services.consignments:receive": logistics_receive,
     "electoral.logistics.services.consignments:resolve": logistics_resolve,
     "electoral.logistics.services.staffing:assign": logistics_assign,
@@ -268,6 +331,7 @@ SCENARIOS = {
     "electoral.training.services.results:revoke": training_revoke,
     "electoral.observation.services.observers:request_accreditation": observation_request,
     "electoral.observation.services.observers:decide_accreditation": observation_decide,
+    "electoral.observation.services.submissions:submit": observation_submit,
     "electoral.observation.services.incidents:handle_alert": observation_handle_alert,
     "electoral.observation.sms.services:fix_by_hand": observation_fix_by_hand,
 }
@@ -306,7 +370,7 @@ def test_every_listed_transition_exists_and_has_a_scenario():
         module, function = name.split(":")
         assert callable(getattr(importlib.import_module(module), function)), name
     assert set(SCENARIOS) == set(NAMES)
-    assert len(NAMES) == 23
+    assert len(NAMES) == 29
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -324,6 +388,15 @@ def test_a_resolved_alert_is_not_reopened(db):
     with pytest.raises(ValidationFailed, match="already resolved"):
         attempt()
     assert db.session.query(Alert).one().status == "resolved"
+
+
+def test_an_observer_not_accredited_cannot_file_through_the_service(db):
+    from electoral.observation.models import Submission
+
+    attempt = observation_submit()
+    with pytest.raises(ValidationFailed, match="Only accredited observers"):
+        attempt()
+    assert db.session.query(Submission).count() == 0
 
 
 def test_results_are_not_certified_with_a_station_never_reported(db):

@@ -178,6 +178,10 @@ def submit(session: Session, template: ChecklistTemplate | Definition, station: 
         if existing is not None:
             return existing, False
         raise ValidationFailed(errors)
+    if observer is not None and not observer.accredited:
+        # Callers also check deployment with the filing's context; accreditation is checked here so
+        # that no path (page, API, SMS, import) files for an observer not or no longer accredited.
+        raise ValidationFailed(_("Only accredited observers can file checklists."))
     observer_id = observer.id if observer else None
     # Two filings of one checklist at once would each find no current filing to correct (or
     # the same one) and both become current: the second waits here for the first.
