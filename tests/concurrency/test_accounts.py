@@ -30,3 +30,27 @@ def test_one_username_created_twice_at_once_makes_one_account(db, race):
         refused = [o for o in outcomes if o != "created"]
         assert refused == [{"username": [f"The username {username} is taken."]}], outcomes
         assert db.session.scalar(select(func.count(User.id)).where(User.username == username)) == 1
+
+
+def test_a_burst_of_guesses_at_once_is_counted_one_by_one(app, db, race):
+    import datetime as dt
+
+    from electoral.accounts import throttle
+    from tests.factories import make_user
+
+    make_user(username="target")
+    db.session.commit()
+    policies = throttle.Policies.from_config({**app.config, "SIGN_IN_FREE_FAILURES": 1})
+    now = dt.datetime.now(dt.UTC)
+
+    def guess():
+        try:
+            services.sign_in(_db.session, "target", "not-the-password", "192.0.2.1", policies, now)
+        except services.SignInRefused as refused:
+            _db.session.commit()
+            return "throttled" if refused.wait_seconds is not None else "checked"
+        return "signed in"
+
+    outcomes = race(*[guess for _ in range(6)])
+    # One guess is let through to the password check; the others, counted behind it, wait.
+    assert sorted(outcomes) == ["checked"] + ["throttled"] * 5, outcomes
