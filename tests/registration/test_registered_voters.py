@@ -3,7 +3,10 @@
 from electoral.core.auth import Role
 from electoral.extensions import db as _db
 from electoral.logistics import services as logistics
-from electoral.registration.services.counts import registered_voters_by_centre, registered_voters_by_station
+from electoral.registration.services.counts import (
+    registered_voters_by_centre,
+    registered_voters_by_station,
+)
 from electoral.reports.registry import render
 from electoral.results.services import registered_voters
 from tests.factories import make_centre, make_station
