@@ -149,7 +149,8 @@ def test_supervisor_scan_button_runs_the_scan_and_shows_its_result(client, db, l
     db.session.commit()
     login_as(Role.REGISTRATION_SUPERVISOR)
     response = client.post_form("/registration/duplicates/scan", follow_redirects=True)
-    assert "1 new possible duplicate pairs queued" in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert "Finished: 2 voters compared. 1 new possible duplicate pair queued." in text
 
 
 def test_administrator_sets_the_election(client, db, login_as):
@@ -190,6 +191,31 @@ def test_clerk_records_objection_and_supervisor_upholds_it(client, db, login_as)
     assert f"Case {case_id} decided." in decided.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Voter, voter.id).status == "removed"
+
+
+def test_claims_show_their_fields_by_name_in_the_reader_language(client, db, login_as):
+    from electoral.registration.services import roll
+
+    make_election(exhibition=(date(2026, 1, 1), None))
+    roll.lodge_inclusion(db.session, make_centre(), {"family_name": "Gbowee", "given_names": "Leymah", "sex": "F",
+                                                    "date_of_birth": "1972-02-01"}, "Registration slip", "clerk")
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    page = client.get("/registration/cases").get_data(as_text=True)
+    assert "Family name: <bdi>Gbowee</bdi>; Given names: <bdi>Leymah</bdi>; Sex: Female" in page
+    assert "family_name" not in page
+    french = client.get("/registration/cases", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Sexe : Femme" in french or "Sexe: Femme" in french
+
+
+def test_voter_page_names_the_state_of_its_duplicate_pairs(client, db, login_as):
+    a, b = make_voter(), make_voter()
+    db.session.add(DuplicatePair(voter_a_id=a.id, voter_b_id=b.id, score=90, reasons=[["same_id", {}]],
+                                 status="not_duplicate"))
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    page = client.get(f"/registration/voters/{a.voter_number}").get_data(as_text=True)
+    assert "· 90 · Not a duplicate</li>" in page and "not_duplicate" not in page
 
 
 @pytest.fixture

@@ -38,17 +38,23 @@ def run_scan(session: Session, job_id: int) -> None:
     # Progress goes through a separate connection so the scan's own transaction stays one.
     engine = session.get_bind()
 
+    # SQLite has one writer at a time: a second connection writing progress while the
+    # scan's session holds the database would wait on it, so there the page shows
+    # "running" until the end; PostgreSQL shows the count as it goes. Either way the
+    # number of voters compared is kept for the end.
+    sqlite = engine.dialect.name == "sqlite"
+    compared = [0]
+
     def progress(done: int, total: int) -> None:
+        compared[0] = total
+        if sqlite:
+            return
         with engine.begin() as connection:
             connection.execute(ScanJob.__table__.update().where(ScanJob.id == job_id)
                                .values(done=done, total=total))
 
-    # SQLite has one writer at a time: a second connection writing progress while the
-    # scan's session holds the database would wait on it, so there the page shows
-    # "running" until the end; PostgreSQL shows the count as it goes.
-    sqlite = engine.dialect.name == "sqlite"
     try:
-        found = duplicate_scan.scan(session, progress=None if sqlite else progress)
+        found = duplicate_scan.scan(session, progress=progress)
     except Exception:
         session.rollback()
         job = session.get(ScanJob, job_id)
@@ -58,7 +64,7 @@ def run_scan(session: Session, job_id: int) -> None:
         raise
     job = session.get(ScanJob, job_id)
     job.pairs_found, job.status, job.finished_at = found, "finished", utcnow()
-    job.done = job.total
+    job.done = job.total = compared[0]
     session.commit()
 
 

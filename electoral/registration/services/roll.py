@@ -32,6 +32,11 @@ REMOVAL_LABELS = {
 }
 GROUND_LABELS = {"deceased": _l("deceased"), "under_age": _l("under age"), "not_citizen": _l("not a citizen"),
                  "registered_twice": _l("registered twice")}
+# The fields a claim carries, named as on the registration form (never by their code).
+DETAIL_LABELS = {"family_name": _l("Family name"), "given_names": _l("Given names"),
+                 "father_name": _l("Father's name"), "sex": _l("Sex"), "date_of_birth": _l("Date of birth"),
+                 "place_of_birth": _l("Place of birth"), "id_type": _l("Document type"),
+                 "id_number": _l("Document number")}
 
 
 def remove(session: Session, voter: Voter, reason: str, username: str, kept: Voter | None = None,
