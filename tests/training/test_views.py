@@ -174,6 +174,28 @@ def test_scores_screen_certifies_those_who_pass(client, login_as, db):
     assert page.count("Certified") == 1 and "Failed the post-test" in page
 
 
+def test_course_form_offers_no_position_pre_chosen(client, login_as, db):
+    make_position(name="Master trainer")
+    make_position(name="Presiding officer")
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    page = client.get("/training/courses/new").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="position".*?</select>', page, re.S).group(0)
+    assert re.search(r'<select[^>]*><option value="0">Choose</option>', select) and "selected" not in select
+    refused = client.post_form("/training/courses/new", {"code": "PO", "name": "Presiding officers", "position": "0",
+                                                        "level": "3", "pre_test_max": "100", "post_test_max": "100",
+                                                        "pass_mark": "70"})
+    assert "Choose the position this course trains for." in refused.get_data(as_text=True)
+
+
+def test_session_page_says_a_session_without_trainer_certifies_no_one(client, login_as, db):
+    ts = make_session(trainer=False)
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    page = client.get(f"/training/sessions/{ts.id}").get_data(as_text=True)
+    assert "No trainer yet: no certificate is issued until the session" in page
+
+
 def test_score_above_the_maximum_is_shown_beside_it_and_nothing_saved(client, login_as, db):
     ts, (amara,) = _session_with(db, ["Amara"])
     login_as(Role.TRAINING_COORDINATOR)
