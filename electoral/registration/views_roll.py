@@ -9,6 +9,7 @@ from electoral.core.audit import record_export
 from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
+from electoral.core.params import query_int
 from electoral.core.tabular import TabularError, encoding_of
 from electoral.extensions import db
 from electoral.geography.services import find_by_code
@@ -61,8 +62,12 @@ def decide_pair(pair_id: int):
         abort(403)
     form = DecisionForm()
     if not form.validate_on_submit():
+        # Back to the same pair on the same page, with the message beside its decision: the
+        # top of a long queue is out of sight, and the page seemed to reload silently.
         flash(_("Choose a decision."), "error")
-        return redirect(url_for("registration.duplicates"))
+        return redirect(url_for("registration.duplicates", status=request.args.get("status", "open"),
+                                page=query_int("page", 1, minimum=1), unchosen=pair.id,
+                                _anchor=f"pair-{pair.id}"))
     try:
         if form.decision.data == "not_duplicate":
             adjudication.decide(db.session, pair, False, current_user.username)

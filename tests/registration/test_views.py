@@ -2,6 +2,7 @@
 
 import functools
 import io
+import re
 from datetime import date
 
 import pytest
@@ -140,6 +141,24 @@ def test_supervisor_decides_a_pair_from_the_queue(client, db, login_as):
     assert f"Kept {a.voter_number}" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Voter, b.id).removal_reason == "duplicate"
+
+
+def test_decide_without_a_choice_says_so_beside_the_pair_and_keeps_the_page(client, db, login_as):
+    make_election()
+    a, b = make_voter(id_number="Z2"), make_voter(id_number="Z2")
+    pair = DuplicatePair(voter_a_id=a.id, voter_b_id=b.id, score=90, reasons=[["same_id", {}]])
+    db.session.add(pair)
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    queue = client.get("/registration/duplicates?page=1").get_data(as_text=True)
+    action = re.search(rf'action="(/registration/duplicates/{pair.id}[^"]*)"', queue).group(1).replace("&amp;", "&")
+    assert "page=1" in action and "status=open" in action
+    response = client.post_form(action, {"decision": ""})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"#pair-{pair.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    card = page[page.index(f'id="pair-{pair.id}"'):]
+    assert '<p class="error" role="alert">Choose a decision.</p>' in card
+    assert db.session.get(DuplicatePair, pair.id).status == "open"
 
 
 def test_supervisor_scan_button_runs_the_scan_and_shows_its_result(client, db, login_as):
