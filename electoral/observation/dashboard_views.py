@@ -22,6 +22,7 @@ from electoral.core.audit import record_export
 from electoral.core.auth import Role, access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
+from electoral.core.params import bounded_int
 from electoral.core.redirects import referrer_target
 from electoral.extensions import db
 from electoral.geography import services as geography
@@ -141,7 +142,8 @@ def quick_count():
     if form.validate_on_submit():
         if not current_user.has_any_role([Role.ADMINISTRATOR, Role.OBSERVER_COORDINATOR]) or current_user.scope:
             abort(403)
-        seed = int(form.seed.data) if (form.seed.data or "").isdigit() else None
+        # ASCII digits only: str.isdigit() also passes "²", which int() refuses (a server error).
+        seed = bounded_int(form.seed.data or "", maximum=10**20 - 1)
         count = services.draw_sample(db.session, int(form.size.data), seed)
         db.session.commit()
         flash(ngettext("%(num)d station drawn into the sample.", "%(num)d stations drawn into the sample.", count), "success")

@@ -98,3 +98,13 @@ def test_results_pdf_leaves_out_a_picture_that_does_not_decode(db, tmp_path, mon
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert sum(len(page.images) for page in pages) == 1
     assert "Amara Kollie" in "".join(page.extract_text() for page in pages)
+
+
+@pytest.mark.parametrize("seed", ["²", "٣", "1" * 20, "-5"])
+def test_quick_count_sample_with_an_odd_seed_is_no_server_error(db, client, login_as, seed):
+    for _ in range(3):
+        make_station()
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    response = client.post_form("/observation/quick-count", {"size": "2", "seed": seed})
+    assert response.status_code in (200, 302, 400)
