@@ -1,4 +1,4 @@
-"""HTTP hardening: cookies, headers, throttles, lock-out, password policy, session limits, sign-out everywhere."""
+"""HTTP hardening: cookies, headers, API throttles, password policy, session limits, server-side sign-out."""
 
 import re
 from pathlib import Path

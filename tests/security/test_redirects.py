@@ -235,3 +235,19 @@ def test_hostile_targets_stay_on_the_application(app, db, endpoint):
 def test_an_own_page_is_still_a_target(app, db, endpoint):
     response = SENDERS[endpoint](app, db)("/profile?tab=1", False)
     assert response.headers["Location"] == "/profile?tab=1"
+
+
+@pytest.mark.parametrize("value", ["/", "/profile", "/results/races?page=2&q=Bo%20Town", "/r%C3%A9sultats",
+                                   "/login?next=%2Fprofile"])
+def test_the_helper_keeps_own_paths(value):
+    from electoral.core.redirects import local_target
+
+    assert local_target(value) == value
+
+
+@pytest.mark.parametrize("value", [*EVIL, *(unquote(e) for e in EVIL), "", None, "profile", "/\x00/evil.example",
+                                   "/\u0085/evil.example", "/%25%32%46%25%32%46evil.example", "/" + "a" * 3000])
+def test_the_helper_refuses_everything_else(value):
+    from electoral.core.redirects import local_target
+
+    assert local_target(value) is None
