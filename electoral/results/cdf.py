@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from electoral.results.models import Candidate, Race
+from electoral.results.seats.service import post_election_status
 from electoral.results.services import opendata
 from electoral.results.services.aggregate import AreaResult, results, summary
 
@@ -96,11 +97,14 @@ def parties(race: Race) -> list[dict]:
     return [{"@id": party_id(name), "@type": "ElectionResults.Party", "Name": text(name)} for name in names]
 
 
-def candidates(race: Race) -> list[dict]:
+def candidates(race: Race, statuses: dict[str, str] | None = None) -> list[dict]:
+    """The race's candidates; ``statuses``: each one's PostElectionStatus (winner, advanced-to-runoff, defeated)."""
     found = []
     for c in race.candidates:
         entry = {"@id": candidate_id(race, c), "@type": "ElectionResults.Candidate", "BallotName": text(c.name),
                  "ExternalIdentifier": _identifier(c.code)}
+        if (statuses or {}).get(c.code):
+            entry["PostElectionStatus"] = statuses[c.code]
         if (c.party or "").strip():
             entry["PartyId"] = party_id(c.party.strip())
         found.append(entry)
@@ -163,7 +167,9 @@ def build(session: Session, race: Race, now: dt.datetime | None = None) -> dict:
     generated = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     election = {"@type": "ElectionResults.Election", "ElectionScopeId": NATIONAL_ID, "Name": text(name),
                 "StartDate": day.isoformat(), "EndDate": day.isoformat(), "Type": "general",
-                "Candidate": candidates(race), "Contest": [contest(race, stations)],
+                # Who won, once the seats can be computed (every sheet final; no lots left to draw).
+                "Candidate": candidates(race, post_election_status(session, race)),
+                "Contest": [contest(race, stations)],
                 "BallotCounts": ballot_counts(stations), "CountStatus": count_status(counted, len(stations))}
     return {"@type": "ElectionResults.ElectionReport", "Format": "precinct-level",
             "GeneratedDate": generated.strftime("%Y-%m-%dT%H:%M:%SZ"), "Issuer": issuer_name,

@@ -114,3 +114,33 @@ def test_the_results_export_command_writes_each_format(runner, counted, tmp_path
         assert body.startswith(b"PK")
     else:
         assert body.startswith(b"\xef\xbb\xbf") and "عبد الله الفيتوري".encode() in body
+
+
+def test_the_cdf_names_the_winner_once_every_sheet_is_final(app, counted):
+    # Seats are computed only on final figures: with one station still uncounted no status is given.
+    race, stations = counted
+    with app.test_request_context():
+        assert all("PostElectionStatus" not in c for c in cdf.build(db.session, race)["Election"][0]["Candidate"])
+    assert enter_twice(race, stations[3], figures(votes=(20, 76))).state == "accepted"
+    db.session.commit()
+    with app.test_request_context():
+        document = cdf.build(db.session, race)
+    statuses = {c["BallotName"]["Text"][0]["Content"]: c["PostElectionStatus"]
+                for c in document["Election"][0]["Candidate"]}
+    # 140 against 244 votes: the second candidate wins the plurality race.
+    assert statuses == {"Amara Kollié": "defeated", "عبد الله الفيتوري": "winner"}
+    assert list(_validator().iter_errors(document)) == []
+
+
+def test_the_cdf_says_who_advanced_to_a_runoff(app, counted):
+    from electoral.results.seats import service
+
+    race, stations = counted
+    # A first-round win needs more than 70% here: 244 of 384 valid votes (64%) is not enough.
+    service.configure(db.session, race, method="two_round", seats=1, threshold=70, advance=2)
+    assert enter_twice(race, stations[3], figures(votes=(20, 76))).state == "accepted"
+    db.session.commit()
+    with app.test_request_context():
+        document = cdf.build(db.session, race)
+    assert [c["PostElectionStatus"] for c in document["Election"][0]["Candidate"]] == ["advanced-to-runoff"] * 2
+    assert list(_validator().iter_errors(document)) == []
