@@ -187,7 +187,7 @@ def register():
                 flash(_("Voter %(number)s registered.", number=voter.voter_number), "success")
             return redirect(url_for("registration.voter_detail", number=voter.voter_number))
     return render_template("registration/register.html", form=form, matches=matches,
-                           settings=election.current(db.session)), (409 if matches else 200)
+                           closed=election.registration_closed(db.session)), (409 if matches else 200)
 
 
 @bp.route("/voters")

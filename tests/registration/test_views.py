@@ -27,6 +27,25 @@ def test_clerk_registers_a_voter_and_sees_the_number(client, db, login_as):
     assert f"Voter {voter.voter_number} registered." in response.get_data(as_text=True)
 
 
+def test_register_page_after_the_period_says_so_and_disables_the_form(client, db, login_as):
+    make_election(registration=(date(2020, 1, 6), date(2020, 3, 31)))
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK)
+    page = client.get("/registration/register").get_data(as_text=True)
+    assert "Registration is open from 2020-01-06 to 2020-03-31. New voters cannot be registered now." in page
+    form = page[page.index('class="card registration-form"'):]
+    assert form.count("<fieldset disabled>") == 2
+    assert re.search(r'<button type="submit" class="primary" disabled>', form)
+
+
+def test_register_page_in_the_period_is_open(client, db, login_as):
+    make_election(registration=(date(2020, 1, 6), None))
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK)
+    page = client.get("/registration/register").get_data(as_text=True)
+    assert "disabled" not in page and "New voters cannot be registered now." not in page
+
+
 def test_possible_duplicate_is_shown_to_a_supervisor_with_score_and_reasons_then_saved_to_the_queue(
         client, db, login_as):
     make_election()

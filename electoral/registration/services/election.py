@@ -72,6 +72,21 @@ def is_frozen(session: Session) -> bool:
     return bool(election and election.roll_frozen_at)
 
 
+def registration_closed(session: Session, today: date | None = None) -> str | None:
+    """Why new voters cannot be registered ``today``, or None while registration is open."""
+    if is_frozen(session):
+        return _("The roll is frozen: new voters can no longer be registered.")
+    settings = current(session)
+    if settings is None:
+        return _("The election is not configured yet: an administrator must set its name and polling day first.")
+    day = today or date.today()
+    if (settings.registration_start and day < settings.registration_start) or (
+            settings.registration_end and day > settings.registration_end):
+        return _("Registration is open from %(start)s to %(end)s.",
+                 start=settings.registration_start or "…", end=settings.registration_end or "…")
+    return None
+
+
 def in_exhibition(session: Session, today: date | None = None) -> bool:
     """True during the configured exhibition period (open-ended if no end is set)."""
     election = current(session)

@@ -123,12 +123,9 @@ def register(session: Session, data: Registration, registered_by: str, user=None
     """
     if election.is_frozen(session):
         raise ValidationFailed(_("The roll is frozen: new voters can no longer be registered."))
-    settings = election.require(session)
-    day = today or date.today()
-    if in_period and ((settings.registration_start and day < settings.registration_start)
-                      or (settings.registration_end and day > settings.registration_end)):
-        raise ValidationFailed(_("Registration is open from %(start)s to %(end)s.",
-                                 start=settings.registration_start or "…", end=settings.registration_end or "…"))
+    election.require(session)
+    if in_period and (closed := election.registration_closed(session, today)):
+        raise ValidationFailed(closed)
     data.family_name, data.given_names = data.family_name.strip(), data.given_names.strip()
     check_eligibility(session, data, user=user, today=today)
     dedup.serialise(session, data.person())
