@@ -256,3 +256,37 @@ def test_with_one_seat_every_method_elects_the_plurality_winner(votes, method):
         assert (allocation.elected or allocation.runoff)[0] == winner.elected[0]
     else:
         assert allocation.seats[winner.elected[0]] == 1
+
+
+def _webster(votes, seats):
+    """Webster's method: a divisor d with sum(v / d rounded to the nearest whole number) == seats."""
+    candidates = sorted({Fraction(2 * v, 2 * k - 1) for v in votes.values() for k in range(1, seats + 1)},
+                        reverse=True)
+    for d in candidates:
+        given_ = {c: int(Fraction(v) / d + Fraction(1, 2)) for c, v in votes.items()}
+        if sum(given_.values()) == seats:
+            return given_
+        if sum(given_.values()) > seats:
+            return None
+    return None
+
+
+@settings(max_examples=200, deadline=None)
+@given(votes=votes_strategy, seats=st.integers(min_value=1, max_value=40))
+def test_sainte_lague_is_websters_method(votes, seats):
+    allocation = allocate("sainte_lague", votes, seats)
+    assume(not allocation.ties)
+    expected = _webster(votes, seats)
+    assume(expected is not None)
+    assert allocation.seats == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(votes=votes_strategy, seats=st.integers(min_value=1, max_value=40), method=st.sampled_from(LIST_METHODS),
+       data=st.data())
+def test_no_list_takes_more_seats_than_it_has_candidates(votes, seats, method, data):
+    caps = {code: data.draw(st.integers(min_value=0, max_value=seats)) for code in votes}
+    allocation = allocate(method, votes, seats, caps=caps)
+    assume(not allocation.ties)
+    assert all(allocation.seats[code] <= caps[code] for code in votes)
+    assert sum(allocation.seats.values()) == min(seats, sum(caps.values()))
