@@ -99,10 +99,10 @@ def stores_in_area(area: str) -> list[FileStore]:
 HEX_NAME = r"(?:[0-9a-f]{32}|[0-9a-f]{64})"  # a random (older files) or a SHA-256 name
 
 
-def store_picture(store: FileStore, data: bytes, *, size: tuple[int, int], kind: str = "PNG") -> str:
-    """Decode ``data`` as a picture, scale it to fit ``size``, write it as ``kind`` (PNG or JPEG) under
-    its content hash in ``store``; return the stored value. ValidationFailed (field "photo") when
-    the bytes are not a picture Pillow can read."""
+def prepare_picture(store: FileStore, data: bytes, *, size: tuple[int, int], kind: str = "PNG") -> tuple[str, bytes]:
+    """Decode ``data`` as a JPEG or PNG picture, scale it to fit ``size`` and encode it as ``kind`` (PNG or
+    JPEG); return (the stored value it will have in ``store``, the encoded bytes). ValidationFailed
+    (field "photo") when the bytes are not a picture Pillow can read."""
     from PIL import Image, ImageOps
 
     try:
@@ -122,7 +122,12 @@ def store_picture(store: FileStore, data: bytes, *, size: tuple[int, int], kind:
     except Exception as exc:  # Pillow raises many types for a file that is not a picture
         raise ValidationFailed({"photo": [_("The file cannot be read as a picture.")]}) from exc
     content = buffer.getvalue()
-    value = f"{store.prefix}{hashlib.sha256(content).hexdigest()}.{'png' if kind == 'PNG' else 'jpg'}"
+    return f"{store.prefix}{hashlib.sha256(content).hexdigest()}.{'png' if kind == 'PNG' else 'jpg'}", content
+
+
+def store_picture(store: FileStore, data: bytes, *, size: tuple[int, int], kind: str = "PNG") -> str:
+    """Decode, scale and write a picture under its content hash in ``store`` (prepare_picture); return the value."""
+    value, content = prepare_picture(store, data, size=size, kind=kind)
     write(store, value, content)
     return value
 

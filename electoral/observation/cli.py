@@ -86,7 +86,8 @@ def export(file, code, lang):
     click.echo(f"Wrote {len(rows)} submissions to {file}.")
 
 
-@observation.command("import-observers", help="Import observers from a CSV or XLSX file.")
+@observation.command("import-observers", help="Import observers from a CSV or XLSX file, or a zip of one with the "
+                     "photos its photo column names (never a file on disk).")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def import_observers(file):

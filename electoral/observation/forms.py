@@ -61,8 +61,10 @@ class ObserverForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("File (CSV or XLSX)"), validators=[
-        FileRequired(), FileAllowed(["csv", "xlsx", "txt"], _l("Only CSV and XLSX files can be imported."))])
+    # A zip holds the table and the photos its photo column names (core/picture_bundles.py).
+    file = FileField(_l("File (CSV or XLSX, or a zip of one with the photos)"), validators=[
+        FileRequired(), FileAllowed(["csv", "xlsx", "txt", "zip"],
+                                    _l("Only CSV and XLSX files, or a zip of one with the photos, can be imported."))])
 
 
 class DecisionForm(FlaskForm):

@@ -24,8 +24,9 @@ Columns: {", ".join(services.RACE_COLUMNS)}; optional: {", ".join(services.RACE_
   area_codes    region, district or centre codes the race covers, separated by spaces;
                 empty for the whole country (a constituency lists its districts or centres)
   ballot_order  1 for the first candidate on the ballot paper, then 2, 3...
-  photo         must be empty: a file cannot name a picture on disk; upload each
-                candidate's photo or party symbol on the race's page
+  photo         the name of the candidate's photo or party symbol inside FILE when
+                FILE is a zip holding the table and the pictures; otherwise empty
+                (never a file on disk: upload pictures on the race's page)
   method        plurality (default), two_round, dhondt, sainte_lague,
                 modified_sainte_lague, hare or droop; for a list method each row is
                 a party list (or, with party empty, an independent) and party names it

@@ -11,8 +11,10 @@ from electoral.results.models import FIELDS
 
 
 class RacesImportForm(FlaskForm):
-    file = FileField(_l("Races file (CSV or XLSX)"), validators=[
-        FileRequired(), FileAllowed(["csv", "xlsx", "txt"], _l("Only CSV and XLSX files can be imported."))])
+    # A zip holds the table and the pictures its photo column names (core/picture_bundles.py).
+    file = FileField(_l("Races file (CSV or XLSX, or a zip of one with the pictures)"), validators=[
+        FileRequired(), FileAllowed(["csv", "xlsx", "txt", "zip"],
+                                    _l("Only CSV and XLSX files, or a zip of one with the pictures, can be imported."))])
 
 
 class CandidatePhotoForm(FlaskForm):

@@ -266,7 +266,7 @@ def test_every_import_refuses_a_line_naming_a_file(key, cell, client, db, login_
     response = IMPORTS[key](client, login_as, cell)
     page = response.get_data(as_text=True)
     assert response.status_code == 400, page[:400]
-    assert "the photo column cannot name a file" in page and "Nothing was imported" in page
+    assert "never a file on disk" in page and "Nothing was imported" in page
 
 
 # --- no path is joined with a column's value outside the stores ----------------------------------------

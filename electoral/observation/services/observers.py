@@ -9,7 +9,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from electoral.accounts.models import User
-from electoral.core import duties
+from electoral.core import duties, picture_bundles, stored_files
 from electoral.core.auth import Role
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.models import utcnow
@@ -106,7 +106,8 @@ def import_observers(session: Session, data: bytes, filename: str, scope=None) -
     errors: list[LineError] = []
     rows = []
     seen: dict[tuple[str, str], int] = {}
-    for row in read_table(data, filename, IMPORT_COLUMNS, IMPORT_OPTIONAL):
+    bundle = picture_bundles.open_bundle(data, filename)  # a CSV or XLSX, or a zip of one with the photos
+    for row in read_table(bundle.table, bundle.table_name, IMPORT_COLUMNS, IMPORT_OPTIONAL):
         v = row.values
         organisation = organisations.get(v["organisation_code"].upper())
         problems = []
@@ -115,9 +116,11 @@ def import_observers(session: Session, data: bytes, filename: str, scope=None) -
         values = _clean(v["family_name"], v["given_names"], v["sex"], v["phone"], v.get("languages", ""), "")
         problems += [m for msgs in _observer_problems(values, session).values() for m in msgs]
         if v.get("photo"):
-            # A cell never names a file on disk (it copied any instance file into a badge): photos are uploads.
-            problems.append(_("the photo column cannot name a file: leave it empty and upload the observer's "
-                              "photo on their page"))
+            # A cell never names a file on disk (it copied any instance file into a badge): only a photo in the zip.
+            try:
+                _observer_picture(bundle, v["photo"])
+            except ValueError as problem:
+                problems.append(str(problem))
         station = None
         if v.get("station_code"):
             station = geography.find_by_code(session, "station", v["station_code"])
@@ -135,13 +138,21 @@ def import_observers(session: Session, data: bytes, filename: str, scope=None) -
         if problems:
             errors.append(LineError(row.line, "; ".join(problems)))
         else:
-            rows.append((organisation, values, station))
+            rows.append((organisation, values, station, v.get("photo")))
     if errors:
         raise ImportFailed(errors)
-    for organisation, values, station in rows:
+    for organisation, values, station, member in rows:
+        if member:  # only now, with every line good: a refused file writes no photo
+            name, content = _observer_picture(bundle, member)
+            stored_files.write(photos.OBSERVER_PHOTOS, name, content)
+            values["photo_path"] = name
         session.add(Observer(organisation=organisation, accreditation="none", station=station, **values))
     session.flush()
     return len(rows)
+
+
+def _observer_picture(bundle: picture_bundles.Bundle, member: str) -> tuple[str, bytes]:
+    return picture_bundles.picture(bundle, member, photos.OBSERVER_PHOTOS, photos.PHOTO_SIZE, "JPEG")
 
 
 def observer_query(search: str = "", organisation_id: int | None = None, status: str = "",

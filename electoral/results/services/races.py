@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from electoral.core import stored_files
+from electoral.core import picture_bundles, stored_files
 from electoral.core.errors import ImportFailed, LineError
+from electoral.core.params import bounded_int
 from electoral.core.tabular import read_table
 from electoral.extensions import INSTANCE_PATH
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
@@ -143,7 +144,8 @@ def import_races(session: Session, data: bytes, filename: str) -> RaceImportSumm
     errors: list[LineError] = []
     races: dict[str, dict] = {}
     rows = 0
-    for row in read_table(data, filename, RACE_COLUMNS, RACE_OPTIONAL):
+    bundle = picture_bundles.open_bundle(data, filename)  # a CSV or XLSX, or a zip of one with the pictures
+    for row in read_table(bundle.table, bundle.table_name, RACE_COLUMNS, RACE_OPTIONAL):
         rows += 1
         v = row.values
         missing = [c for c in RACE_COLUMNS if c not in ("party", "area_codes") and not v.get(c)]
@@ -155,7 +157,7 @@ def import_races(session: Session, data: bytes, filename: str) -> RaceImportSumm
             errors.append(LineError(row.line, _("race kind \"%(kind)s\" is not one of %(kinds)s",
                                                 kind=v["race_kind"], kinds=", ".join(RACE_KINDS))))
             continue
-        if not v["ballot_order"].isdigit() or int(v["ballot_order"]) < 1:
+        if bounded_int(v["ballot_order"], minimum=1) is None:
             errors.append(LineError(row.line, _("ballot order must be a whole number from 1, not \"%(value)s\"",
                                                 value=v["ballot_order"])))
             continue
@@ -183,13 +185,15 @@ def import_races(session: Session, data: bytes, filename: str) -> RaceImportSumm
                                                 order=order, race=code, first=plan["orders"][order])))
             continue
         if v.get("photo"):
-            # A cell never names a file on disk (it served instance/secret_key): pictures are uploads.
-            errors.append(LineError(row.line, _("the photo column cannot name a file: leave it empty and upload "
-                                                "the candidate's photo or party symbol on the race's page")))
-            continue
+            # A cell never names a file on disk (it served instance/secret_key): only a picture in the same zip.
+            try:
+                _candidate_picture(bundle, v["photo"])
+            except ValueError as problem:
+                errors.append(LineError(row.line, str(problem)))
+                continue
         plan["orders"][order] = row.line
         plan["candidates"][candidate] = {"line": row.line, "name": v["candidate_name"], "party": v.get("party", ""),
-                                         "ballot_order": order}
+                                         "ballot_order": order, "photo": v.get("photo") or None}
     if rows == 0 and not errors:
         raise ImportFailed([LineError(1, _("the file has a header but no rows"))])
     resolved: dict[str, list] = {}
@@ -210,7 +214,19 @@ def import_races(session: Session, data: bytes, filename: str) -> RaceImportSumm
                                        if plan.get("system")})
     if problems:
         raise ImportFailed(sorted(problems, key=lambda e: e.line))
+    for code, plan in races.items():  # last: no picture is written for a refused file
+        race = find_race(session, code)
+        for candidate_code, values in plan["candidates"].items():
+            if values["photo"]:
+                name, content = _candidate_picture(bundle, values["photo"])
+                stored_files.write(CANDIDATE_PHOTOS, name, content)
+                find_candidate(race, candidate_code).photo_path = name
+    session.flush()
     return summary
+
+
+def _candidate_picture(bundle: picture_bundles.Bundle, member: str) -> tuple[str, bytes]:
+    return picture_bundles.picture(bundle, member, CANDIDATE_PHOTOS, CANDIDATE_PHOTO_SIZE, "PNG")
 
 
 def _write_races(session: Session, races: dict, resolved: dict) -> RaceImportSummary:
