@@ -66,6 +66,27 @@ def test_possible_duplicate_is_shown_to_a_supervisor_with_score_and_reasons_then
     assert db.session.query(DuplicatePair).count() == 1
 
 
+def test_after_a_duplicate_warning_the_clerk_fixes_a_typo_and_checks_again(client, db, login_as):
+    make_election()
+    centre = make_centre(code="MO-01-001")
+    make_voter(centre, family_name="Kamara", given_names="Mohamed", sex="M", date_of_birth=date(1990, 5, 14),
+               id_number="SL-5531")
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK, scope=centre.district)
+    warned = client.post_form("/registration/register", {**FORM, "centre_code": "MO-01-001"})
+    page = warned.get_data(as_text=True)
+    assert warned.status_code == 409
+    assert re.search(r'<button type="submit">Check again</button>', page)
+    assert 'value="Ibrahim"' in page  # the form keeps what was typed
+    # The document number was mistyped: corrected, the same form goes through the check again.
+    fixed = {**FORM, "centre_code": "MO-01-001", "family_name": "Kanneh", "given_names": "Musa",
+             "date_of_birth": "1984-02-02", "id_number": "SL-9904"}
+    response = client.post_form("/registration/register", fixed, follow_redirects=True)
+    voter = db.session.query(Voter).filter_by(family_name="Kanneh").one()
+    assert voter.status == "active"
+    assert f"Voter {voter.voter_number} registered." in response.get_data(as_text=True)
+
+
 def test_photo_is_resized_and_stored_outside_the_database(client, db, login_as, app, tmp_path):
     from PIL import Image
 
