@@ -208,6 +208,21 @@ def sign_in(session: Session, username: str, password: str, address: str,
     return user
 
 
+def confirm_password(session: Session, user: User, password: str, address: str,
+                     policies: throttle.Policies, now: dt.datetime) -> None:
+    """Raise SignInRefused unless ``password`` is the user's: throttled like a sign-in, so that
+    someone at a browser left signed in cannot guess the password and then change it."""
+    try:
+        admission = throttle.admit(session, user.username, address, policies, now)
+    except throttle.Throttled as throttled:
+        session.commit()
+        raise SignInRefused(too_many_attempts(throttled.seconds), wait_seconds=throttled.seconds) from None
+    session.commit()
+    if not _password_matches(user, password):
+        raise SignInRefused(_("The current password is wrong."))
+    throttle.forgive(session, admission)
+
+
 def _session_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -155,8 +155,13 @@ def change_password():
     form = ProfileForm(obj=current_user)
     password_form = PasswordForm(prefix="pw")
     if password_form.validate_on_submit():
-        if services.authenticate(db.session, current_user.username, password_form.current_password.data) is None:
-            password_form.current_password.errors = [_("The current password is wrong.")]
+        try:
+            services.confirm_password(db.session, current_user, password_form.current_password.data,
+                                      get_remote_address(), throttle.Policies.from_config(current_app.config),
+                                      _moment())
+        except services.SignInRefused as refusal:
+            db.session.commit()
+            password_form.current_password.errors = [refusal.message]
         else:
             try:
                 services.set_password(current_user, password_form.new_password.data)

@@ -167,3 +167,18 @@ def test_the_administrator_sees_recent_failures_on_the_users_page(app, client, d
     login_as(Role.ADMINISTRATOR)
     page = client.get(f"/users/{target.id}").get_data(as_text=True)
     assert "3 failed sign-ins to this account lately" in page and "never locked" in page
+
+
+def test_guessing_the_current_password_on_the_profile_is_throttled(app, client, db, login_as, clock):
+    login_as(Role.RESULTS_CLERK)
+
+    def change(current):
+        return client.post_form("/profile/password", {"pw-current_password": current,
+                                                      "pw-new_password": "gravel-lantern-monsoon",
+                                                      "pw-confirm": "gravel-lantern-monsoon"})
+
+    for _ in range(5):
+        assert "The current password is wrong" in change(WRONG).get_data(as_text=True)
+    assert TOO_MANY in change(PASSWORD).get_data(as_text=True)  # not even checked while waiting
+    clock.now += 5
+    assert change(PASSWORD).status_code == 302
