@@ -61,6 +61,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     # training
     _t("electoral.training.services.courses:enrol",
        _l("The official is not rejected or withdrawn, holds the course's position, and the session has room.")),
+    _t("electoral.training.services.results:confirm_results",
+       _l("Someone is enrolled and the results are not confirmed yet; not by whoever recorded them.")),
     _t("electoral.training.services.results:revoke", _l("The certificate is valid; a reason is given.")),
     # observation
     _t("electoral.observation.services.observers:request_accreditation", _l("The observer is not accredited yet.")),

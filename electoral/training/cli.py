@@ -94,3 +94,33 @@ def positions_defaults():
 
 
 commands = [training]
+
+
+@training.command("confirm", help="Confirm a session's attendance and scores as the coordinator USERNAME (not one "
+                  "who recorded them): certificates are issued to everyone who meets the rules.")
+@click.argument("session_id", type=int)
+@click.option("--as", "username", required=True, help="The confirming coordinator's user name.")
+@with_appcontext
+def confirm(session_id, username):
+    from sqlalchemy import select
+
+    from electoral.accounts.models import User
+    from electoral.core.audit import Actor, acting_as
+    from electoral.core.auth import Role
+    from electoral.core.errors import ValidationFailed
+    from electoral.training.models import TrainingSession
+
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.active or Role.TRAINING_COORDINATOR not in user.roles:
+        raise click.ClickException(f"No active training coordinator is called {username}.")
+    ts = db.session.get(TrainingSession, session_id)
+    if ts is None:
+        raise click.ClickException(f"No session {session_id}.")
+    with acting_as(Actor(user.id, user.username)):
+        try:
+            issued = services.confirm_results(db.session, ts, user.username)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            raise click.ClickException(str(failure)) from None
+        db.session.commit()
+    click.echo(f"Results of session {session_id} confirmed: {len(issued)} certificates issued.")

@@ -143,6 +143,11 @@ class TrainingSession(Audited, db.Model):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)
     capacity: Mapped[int] = mapped_column(Integer)
+    # Who recorded attendance or scores since the results were last confirmed (usernames, by spaces), and who
+    # confirmed them: never one of those (core/duties.py). New certificates wait for the confirmation.
+    results_entered_by: Mapped[str] = mapped_column(Text, default="", server_default="")
+    results_confirmed_by: Mapped[str | None] = mapped_column(String(80))
+    results_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     course: Mapped[Course] = relationship()
     district: Mapped[District] = relationship()

@@ -149,6 +149,24 @@ def session_remove_trainer(session_id: int, official_id: int):
     return _back(ts)
 
 
+@bp.route("/sessions/<int:session_id>/confirm", methods=["POST"])
+@access(*COORDINATORS, area=_session_area)
+def session_confirm(session_id: int):
+    """A second coordinator confirms the attendance and scores: the certificates are issued."""
+    ts = session_or_404(session_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            issued = services.confirm_results(db.session, ts, current_user.username)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            flash(str(failure), "error")
+        else:
+            db.session.commit()
+            flash(ngettext("Results confirmed: %(num)d certificate issued.",
+                           "Results confirmed: %(num)d certificates issued.", len(issued)), "success")
+    return _back(ts)
+
+
 @bp.route("/sessions/<int:session_id>/withdraw/<int:enrolment_id>", methods=["POST"])
 @access(*COORDINATORS, area=_session_area)
 def session_withdraw(session_id: int, enrolment_id: int):

@@ -7,6 +7,7 @@ fails the first test.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -124,6 +125,22 @@ def logistics_record_resolve(person):
     return resolve
 
 
+def training_score_certify(person):
+    from electoral.training import services
+    from tests.training.factories import make_official, make_session
+
+    ts = make_session(days=1)
+    enrolment = services.enrol(db.session, ts, make_official(position=ts.course.position, district=ts.district))
+    services.mark_attendance(db.session, ts, ts.start_date, set())
+    with _as(person):
+        services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))})
+
+    def confirm(user):
+        [certificate] = services.confirm_results(db.session, ts, user.username)
+        assert certificate.valid
+    return confirm
+
+
 def observation_request_approve(person):
     from electoral.observation import services
     from tests.observation.factories import make_observer
@@ -140,12 +157,13 @@ def observation_request_approve(person):
 
 SCENARIOS = {f.__name__: f for f in (
     results_first_second_entry, results_enter_resolve, results_enter_audit, registration_register_adjudicate,
-    registration_lodge_decide, logistics_dispatch_receive, logistics_record_resolve, observation_request_approve)}
+    registration_lodge_decide, logistics_dispatch_receive, logistics_record_resolve, training_score_certify,
+    observation_request_approve)}
 
 
 def test_every_pair_of_the_table_has_a_scenario():
     assert set(SCENARIOS) == set(duties.DUTIES)
-    assert len(duties.DUTIES) == 8
+    assert len(duties.DUTIES) == 9
 
 
 @pytest.mark.parametrize("code", sorted(duties.DUTIES))

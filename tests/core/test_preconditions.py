@@ -245,6 +245,14 @@ def training_enrol():
     return lambda: services.enrol(db.session, ts, official)
 
 
+def training_confirm_results():
+    from electoral.training import services
+    from tests.training.factories import make_session
+
+    ts = make_session()  # nobody enrolled
+    return lambda: services.confirm_results(db.session, ts, "coordinator")
+
+
 def training_revoke():
     from electoral.training import services
     from electoral.training.models import Certificate
@@ -328,6 +336,7 @@ SCENARIOS = {
     "electoral.logistics.services.consignments:resolve": logistics_resolve,
     "electoral.logistics.services.staffing:assign": logistics_assign,
     "electoral.training.services.courses:enrol": training_enrol,
+    "electoral.training.services.results:confirm_results": training_confirm_results,
     "electoral.training.services.results:revoke": training_revoke,
     "electoral.observation.services.observers:request_accreditation": observation_request,
     "electoral.observation.services.observers:decide_accreditation": observation_decide,
@@ -370,7 +379,7 @@ def test_every_listed_transition_exists_and_has_a_scenario():
         module, function = name.split(":")
         assert callable(getattr(importlib.import_module(module), function)), name
     assert set(SCENARIOS) == set(NAMES)
-    assert len(NAMES) == 29
+    assert len(NAMES) == 30
 
 
 @pytest.mark.parametrize("name", NAMES)

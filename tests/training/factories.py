@@ -57,10 +57,11 @@ def make_session(course=None, district=None, start=START, days=2, capacity=15, t
 
 
 def certify(official, course=None, district=None, start=dt.date(2026, 1, 5)):
-    """Put ``official`` through a session of ``course`` with full attendance and a pass."""
+    """Put ``official`` through a session of ``course`` with full attendance and a pass, confirmed."""
     ts = make_session(course or make_course(position=official.position), district=district or official.district,
                       start=start, days=1)
     enrolment = services.enrol(db.session, ts, official)
     services.mark_attendance(db.session, ts, ts.start_date, absent=set())
     services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))})
+    services.confirm_results(db.session, ts, "confirming-coordinator")
     return ts

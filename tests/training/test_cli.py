@@ -74,6 +74,14 @@ def test_attendance_and_scores_imports_certify_who_qualifies(runner, db, tmp_pat
     scores = f"session,reference,pre_test,post_test\n{ts.id},A1,40,75\n{ts.id},A2,35,90\n"
     result = runner.invoke(args=["training", "scores", "import", _write(tmp_path, "s.csv", scores)])
     assert result.exit_code == 0, result.output
+    assert db.session.scalars(db.select(Certificate)).all() == []  # until a coordinator confirms
+    from electoral.core.auth import Role
+    from tests.factories import make_user
+
+    make_user(Role.TRAINING_COORDINATOR, username="confirmer")
+    db.session.commit()
+    result = runner.invoke(args=["training", "confirm", str(ts.id), "--as", "confirmer"])
+    assert result.exit_code == 0, result.output
     certified = [c.official.reference for c in db.session.scalars(db.select(Certificate))]
     assert certified == ["A1"]
 

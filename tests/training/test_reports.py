@@ -28,6 +28,7 @@ def _certified(db, name="Fatu Kollie", locale="en"):
     enrolment = services.enrol(db.session, ts, official)
     services.mark_attendance(db.session, ts, ts.start_date, set())
     services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(85))})
+    services.confirm_results(db.session, ts, "confirming-coordinator")
     db.session.commit()
     return db.session.scalars(db.select(Certificate)).one()
 

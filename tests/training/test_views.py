@@ -33,6 +33,7 @@ def _certified(db, name="Fatu Kollie"):
     ts, (enrolment,) = _session_with(db, [name])
     services.mark_attendance(db.session, ts, ts.start_date, set())
     services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(85))})
+    services.confirm_results(db.session, ts, "confirming-coordinator")
     db.session.commit()
     return db.session.scalars(db.select(Certificate)).one()
 
@@ -171,6 +172,14 @@ def test_scores_screen_certifies_those_who_pass(client, login_as, db):
         follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "Scores saved." in page
+    assert "Meets the rules: awaiting confirmation" in page and "Failed the post-test" in page
+    assert "Certified" not in page  # one coordinator typed the scores: no certificate yet
+    refused = client.post_form(f"/training/sessions/{ts.id}/confirm", {}, follow_redirects=True)
+    assert "a different coordinator must confirm them" in refused.get_data(as_text=True)
+    client.post_form("/logout", {})
+    login_as(Role.TRAINING_COORDINATOR)
+    page = client.post_form(f"/training/sessions/{ts.id}/confirm", {}, follow_redirects=True).get_data(as_text=True)
+    assert "Results confirmed: 1 certificate issued." in page
     assert page.count("Certified") == 1 and "Failed the post-test" in page
 
 

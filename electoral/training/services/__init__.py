@@ -54,6 +54,7 @@ from electoral.training.services.results import (
     certificates_of,
     certified_officials,
     certify_session,
+    confirm_results,
     find_certificate,
     history,
     mark_attendance,
@@ -66,7 +67,7 @@ from electoral.training.services.results import (
 
 __all__ = [
     "add_default_positions", "add_trainer", "ATTENDANCE_COLUMNS", "attendance_for_day", "certificates_of",
-    "certified_at_level", "certified_officials", "certify_session", "coverage", "coverage_csv", "coverage_rows", "parse_birth_date", "CSV_COLUMNS",
+    "certified_at_level", "certified_officials", "certify_session", "confirm_results", "coverage", "coverage_csv", "coverage_rows", "parse_birth_date", "CSV_COLUMNS",
     "DEFAULT_POSITIONS", "DistrictCoverage", "EDUCATION_LABELS", "enrol", "find_certificate", "find_official", "history",
     "import_attendance", "IMPORT_COLUMNS", "import_officials", "IMPORT_OPTIONAL", "import_scores",
     "list_courses", "list_positions", "mark_attendance", "MAX_ATTEMPTS", "may_lead", "OfficialData",

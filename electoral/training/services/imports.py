@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from electoral.core.errors import ImportFailed, LineError
+from electoral.core.params import bounded_int
 from electoral.core.tabular import read_table
 from electoral.registration.services import election
 from electoral.training.models import Attendance, Enrolment, TrainingSession
 from electoral.training.services.common import parse_date, parse_flag, parse_score
-from electoral.training.services.results import certify_session, check_score
+from electoral.training.services.results import certify_session, check_score, results_recorded
 
 ATTENDANCE_COLUMNS = ["session", "reference", "day", "present"]
 SCORE_COLUMNS = ["session", "reference", "pre_test", "post_test"]
@@ -31,7 +32,8 @@ class _Lookup:
 
     def enrolment(self, session_ref: str, reference: str) -> tuple[TrainingSession, Enrolment]:
         if session_ref not in self.sessions:
-            ts = self.session.get(TrainingSession, int(session_ref)) if session_ref.isdigit() else None
+            number = bounded_int(session_ref, minimum=1)
+            ts = self.session.get(TrainingSession, number) if number is not None else None
             if ts is not None and self.scope_check and not self.scope_check(ts):
                 ts = None
             self.sessions[session_ref] = ts
@@ -88,6 +90,7 @@ def import_attendance(session: Session, data: bytes, filename: str,
     session.flush()
     for ts in touched.values():
         session.expire(ts, ["enrolments"])
+        results_recorded(ts)
         certify_session(session, ts)
     return len(planned)
 
@@ -127,6 +130,7 @@ def import_scores(session: Session, data: bytes, filename: str,
         enrolment.pre_score, enrolment.post_score = pre, post
     session.flush()
     for ts in touched.values():
+        results_recorded(ts)
         certify_session(session, ts)
     return len(planned)
 

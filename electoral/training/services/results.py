@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from electoral.core import duties
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
 from electoral.geography.models import District
@@ -47,6 +48,7 @@ def mark_attendance(session: Session, ts: TrainingSession, day: dt.date, absent:
             record.present = present
         else:
             session.add(Attendance(enrolment_id=enrolment.id, day=day, present=present))
+    results_recorded(ts)
     session.flush()
     certify_session(session, ts)
 
@@ -78,8 +80,35 @@ def save_scores(session: Session, ts: TrainingSession,
         raise ValidationFailed(errors)
     for enrolment_id, (pre, post) in scores.items():
         by_id[enrolment_id].pre_score, by_id[enrolment_id].post_score = pre, post
+    results_recorded(ts)
     session.flush()
     certify_session(session, ts)
+
+
+# ---- confirmation -------------------------------------------------------------
+
+def results_recorded(ts: TrainingSession) -> None:
+    """Attendance or scores were recorded: note by whom; the results await a (new) confirmation."""
+    person = duties.acting_person()
+    # After a confirmation, only what is recorded since needs confirming, and only its authors are barred.
+    names = set() if ts.results_confirmed_at is not None else set((ts.results_entered_by or "").split())
+    if person:
+        names.add(person)
+    ts.results_entered_by = " ".join(sorted(names))
+    ts.results_confirmed_by = ts.results_confirmed_at = None
+
+
+def confirm_results(session: Session, ts: TrainingSession, username: str) -> list[Certificate]:
+    """A second coordinator confirms the session's attendance and scores: certificates are issued to
+    everyone who meets the rules. Whoever recorded them since the last confirmation may not confirm."""
+    if ts.results_confirmed_at is not None:
+        raise ValidationFailed(_("These results are already confirmed: nothing was recorded since."))
+    if not ts.enrolments:
+        raise ValidationFailed(_("Nobody is enrolled in this session."))
+    duties.require_other("training_score_certify", (ts.results_entered_by or "").split(), username)
+    ts.results_confirmed_by, ts.results_confirmed_at = username, utcnow()
+    session.flush()
+    return certify_session(session, ts)
 
 
 # ---- certification ------------------------------------------------------------
@@ -137,7 +166,8 @@ def certify_session(session: Session, ts: TrainingSession) -> list[Certificate]:
 
     A certificate issued from this session whose grounds have gone (a score or
     attendance corrected) is revoked with that reason, never deleted. A session nobody
-    led certifies no one: its certificates wait until a trainer is added.
+    led certifies no one: its certificates wait until a trainer is added; nor does one whose
+    attendance and scores no second coordinator has confirmed (confirm_results).
     """
     if not ts.trainer_links:
         return []
@@ -147,7 +177,7 @@ def certify_session(session: Session, ts: TrainingSession) -> list[Certificate]:
     for outcome in outcomes(session, ts):
         enrolment = outcome.enrolment
         certificate = issued.get(enrolment.id)
-        if outcome.certified and certificate is None:
+        if outcome.certified and certificate is None and ts.results_confirmed_at is not None:
             certificate = Certificate(code=secrets.token_urlsafe(CODE_BYTES), official=enrolment.official,
                                       position_id=ts.course.position_id, course=ts.course, enrolment=enrolment)
             session.add(certificate)
