@@ -3,6 +3,7 @@
 The session pages (enrolment, trainers, attendance, scores) are in ``session_views``.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from flask import (
@@ -144,9 +145,12 @@ def official_list():
     return render_template("training/officials.html", form=form, page=page)
 
 
-def _official_data(form: OfficialForm) -> services.OfficialData:
+def _official_data(form: OfficialForm, official: Official | None = None) -> services.OfficialData:
     born, year_only = None, False
-    if (form.birth_date.data or "").strip():
+    if isinstance(form.birth_date.data, dt.date):
+        # The field was not posted: the form kept the record's own date, and it stays as it was.
+        born, year_only = form.birth_date.data, bool(official is not None and official.birth_year_only)
+    elif (form.birth_date.data or "").strip():
         # Refused beside the field, naming the forms the election's date order accepts.
         try:
             born, year_only = services.parse_birth_date(form.birth_date.data, election.date_order(db.session))
@@ -170,7 +174,7 @@ def _edit_official(official: Official | None):
                                     else official.birth_date.isoformat())
     if form.validate_on_submit():
         try:
-            official = services.save_official(db.session, _official_data(form), official)
+            official = services.save_official(db.session, _official_data(form, official), official)
         except ValidationFailed as failure:
             db.session.rollback()
             show_errors(form, failure)

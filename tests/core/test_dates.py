@@ -103,3 +103,20 @@ def test_the_administrator_sets_the_date_order(client, db, login_as):
                                                 "minimum_age": 18, "date_order": "MDY"})
     db.session.expire_all()
     assert election.date_order(db.session) == "MDY"
+
+
+def test_an_official_saved_without_the_birth_date_field_keeps_a_year_only_birth_date(client, db, login_as):
+    from tests.training.factories import make_official
+
+    make_election()
+    official = make_official(name="Korto Weah")
+    official.birth_date, official.birth_year_only = dt.date(1985, 7, 1), True
+    db.session.commit()
+    login_as(Role.TRAINING_COORDINATOR)
+    fields = {"reference": official.reference, "full_name": "Korto Weah", "sex": official.sex,
+              "district": official.district_id, "position": official.position_id, "status": official.status,
+              "locale": "en"}
+    response = client.post_form(f"/training/officials/{official.id}/edit", fields)
+    assert response.status_code in (200, 302)
+    db.session.refresh(official)
+    assert (official.birth_date, official.birth_year_only) == (dt.date(1985, 7, 1), True)
