@@ -244,3 +244,28 @@ def test_lots_for_one_district_are_recorded_while_another_district_is_still_coun
     service.record_lots(db.session, race, tie.key, ["C1", "C2"], "Returning officer", "Two agents",
                         make_supervisor())
     assert service.compute(db.session, race, north).seats == {"C1": 1, "C2": 0}
+
+
+def test_races_import_with_a_plain_number_of_seats_drops_earlier_district_seats(db, runner, tmp_path):
+    make_district(code="N1")
+    path = tmp_path / "races.csv"
+    path.write_text(IMPORT.replace(",7,5,1.4", ",N1=7,5,1.4"), encoding="utf-8")
+    assert runner.invoke(args=["results", "races", "import", str(path)]).exit_code == 0
+    race = services.find_race(db.session, "LEG")
+    assert [q.seats for q in service.district_seats(db.session, race)] == [7]
+    path.write_text(IMPORT, encoding="utf-8")
+    assert runner.invoke(args=["results", "races", "import", str(path)]).exit_code == 0
+    assert service.district_seats(db.session, race) == [] and service.system_of(db.session, race).seats == 7
+
+
+def test_cli_gives_one_districts_seats(db, runner):
+    north, south = make_district(code="N1"), make_district(code="S1")
+    race = make_race(kind="legislative")
+    service.configure(db.session, race, method="hare", seats=0, seats_by_district={"N1": 2, "S1": 3})
+    accepted(race, (70, 30), make_station(make_centre(north)))
+    make_station(make_centre(south))  # still counting
+    db.session.commit()
+    result = runner.invoke(args=["results", "seats", "--race", race.code, "--area", "N1", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["seats"] == {"C1": 1, "C2": 1}
+    assert runner.invoke(args=["results", "seats", "--race", race.code]).exit_code == 1

@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from electoral.core.errors import ValidationFailed
+from electoral.core.params import bounded_int
 from electoral.extensions import db
 from electoral.results.seats import explain
 from electoral.results.seats.methods import METHODS, allocate
@@ -27,7 +28,7 @@ def _votes(text: str) -> dict[str, int]:
     votes = {}
     for part in text.split(","):
         code, sep, count = part.partition("=")
-        if not sep or not code.strip() or not count.strip().isdigit():
+        if not sep or not code.strip() or bounded_int(count) is None:
             raise click.BadParameter(f"\"{part}\" is not CODE=VOTES", param_hint="--votes")
         votes[code.strip().upper()] = int(count)
     return votes

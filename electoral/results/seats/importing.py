@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from electoral.core.errors import LineError, ValidationFailed
+from electoral.core.params import bounded_int
 from electoral.results.seats.methods import METHODS
 
 SYSTEM_COLUMNS = ["method", "seats", "threshold", "first_divisor"]
@@ -35,11 +36,11 @@ def read_system(values: dict, line: int) -> tuple[dict | None, LineError | None]
         by_district = {}
         for part in given["seats"].replace(",", " ").split():
             code, _sep, count = part.partition("=")
-            if not count.isdigit() or int(count) < 1:
+            if bounded_int(count, minimum=1) is None:
                 return None, LineError(line, _("seats \"%(part)s\" is not DISTRICT=SEATS", part=part))
             by_district[code.upper()] = int(count)
     elif given["seats"]:
-        if not given["seats"].isdigit() or int(given["seats"]) < 1:
+        if bounded_int(given["seats"], minimum=1) is None:
             return None, LineError(line, _("seats must be a whole number from 1, not \"%(value)s\"",
                                            value=given["seats"]))
         seats = int(given["seats"])
@@ -51,7 +52,8 @@ def read_system(values: dict, line: int) -> tuple[dict | None, LineError | None]
         return None, LineError(line, _("first divisor must be a number, not \"%(value)s\"",
                                        value=given["first_divisor"]))
     return {"method": method, "seats": seats, "threshold": threshold, "first_divisor": first_divisor,
-            "seats_by_district": by_district}, None
+            # A plain number of seats replaces any district seats set before: the file says the whole system.
+            "seats_by_district": by_district or {}}, None
 
 
 def apply_systems(session: Session, systems: dict[str, tuple[int, dict]]) -> list[LineError]:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from electoral.core.errors import ImportFailed, LineError
+from electoral.core.params import bounded_int
 from electoral.core.tabular import read_table
 from electoral.geography.models import District
 from electoral.results.seats.models import ListMember
@@ -47,7 +48,7 @@ def import_lists(session: Session, data: bytes, filename: str) -> ListImportSumm
                 errors.append(LineError(row.line, _("no district has the code %(code)s", code=v["district_code"])))
                 continue
             district_id = district.id
-        if not v["position"].isdigit() or int(v["position"]) < 1:
+        if bounded_int(v["position"], minimum=1) is None:
             errors.append(LineError(row.line, _("position must be a whole number from 1, not \"%(value)s\"",
                                                 value=v["position"])))
             continue
@@ -56,7 +57,7 @@ def import_lists(session: Session, data: bytes, filename: str) -> ListImportSumm
             errors.append(LineError(row.line, _("woman must be yes or no, not \"%(value)s\"", value=v["woman"])))
             continue
         preference = (v.get("preference_votes") or "").strip()
-        if preference and not preference.isdigit():
+        if preference and bounded_int(preference) is None:
             errors.append(LineError(row.line, _("preference votes must be a whole number, not \"%(value)s\"",
                                                 value=preference)))
             continue

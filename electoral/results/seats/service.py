@@ -14,7 +14,13 @@ from electoral.geography.models import District
 from electoral.results.models import Candidate, Race, RaceArea
 from electoral.results.seats.members import Member, fill_seats
 from electoral.results.seats.methods import LIST_METHODS, TWO_ROUND, Allocation, Step, Tie, allocate
-from electoral.results.seats.models import DistrictSeats, ListMember, LotDrawing, RaceSystem
+from electoral.results.seats.models import (
+    THRESHOLD_SCOPES,
+    DistrictSeats,
+    ListMember,
+    LotDrawing,
+    RaceSystem,
+)
 from electoral.results.services.aggregate import results
 from electoral.results.services.certification import outstanding
 
@@ -48,6 +54,8 @@ def configure(session: Session, race: Race, *, method: str, seats: int, threshol
         errors["first_divisor"] = [_("A first divisor, above 0, applies only to the Sainte-Laguë methods.")]
     if women_every is not None and women_every < 2:
         errors["women_every"] = [_("One woman in every n seats needs n of 2 or more (2 is the zipper).")]
+    if threshold_scope not in THRESHOLD_SCOPES:
+        errors["threshold_scope"] = [_("The threshold is judged on the race's, the district's or the nation's votes.")]
     if advance is None or advance < 2:
         errors["advance"] = [_("At least two candidates go to a second round.")]
     quotas = []

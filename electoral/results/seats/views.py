@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from electoral.core.auth import Role, access, public
 from electoral.core.errors import ValidationFailed
+from electoral.core.params import bounded_int
 from electoral.extensions import db
 from electoral.geography.models import District
 from electoral.results import services
@@ -146,7 +147,7 @@ def _district_text(text: str | None) -> dict[str, int] | None:
     found = {}
     for part in (text or "").replace(",", " ").split():
         code, sep, count = part.partition("=")
-        if not sep or not count.isdigit():
+        if not sep or bounded_int(count) is None:
             return None
         found[code.upper()] = int(count)
     return found
