@@ -44,6 +44,13 @@ def test_sainte_lague_matches_new_zealands_2017_list_seats():
     assert allocate("sainte_lague", votes, 120).seats == {"NAT": 56, "LAB": 46, "NZF": 9, "GRN": 8, "ACT": 1}
 
 
+def test_dhondt_matches_comaps_thirty_seat_table():
+    # Source: COMAP, For All Practical Purposes (10th ed.), chapter 14, Example 14 "Using the d'Hondt method":
+    # the first 30 seats of the parliament of Example 9 go Whigs 13, Liberals 9, Tories 8, Centrists 0.
+    votes = {"WHIG": 5_525_381, "TORY": 3_470_152, "LIB": 3_864_226, "CEN": 201_203}
+    assert allocate("dhondt", votes, 30).seats == {"WHIG": 13, "TORY": 8, "LIB": 9, "CEN": 0}
+
+
 def test_dhondt_of_the_issue_example_gives_four_two_one():
     # The issue's own example (A=12000, B=8000, C=3000, 7 seats), checked by hand: quotients 12000, 8000, 6000,
     # 4000, 4000, 3000, 3000 -> A 4, B 2, C 1 (A's fourth and C's first quotient are equal, both within 7 seats).
