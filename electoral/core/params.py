@@ -20,8 +20,8 @@ _MAX_DIGITS = 20
 def bounded_int(value: Any, minimum: int = 0, maximum: int = MAX_ID) -> int | None:
     """``value`` as an int within [minimum, maximum], or None.
 
-    Accepts an int (not a bool), a float holding a whole number, or text of digits with
-    an optional sign; anything else (nested objects, control characters, 10**30) is None.
+    Accepts an int (not a bool), a float holding a whole number, or text of decimal digits
+    with an optional sign; anything else (nested objects, control characters, 10**30) is None.
     """
     if isinstance(value, bool):
         return None
@@ -32,7 +32,9 @@ def bounded_int(value: Any, minimum: int = 0, maximum: int = MAX_ID) -> int | No
     elif isinstance(value, str):
         text = value.strip()
         digits = text[1:] if text[:1] in "+-" else text
-        if not digits.isascii() or not digits.isdigit() or len(digits) > _MAX_DIGITS:
+        # isdecimal, not isdigit: "²" is a digit int() refuses; Arabic-Indic digits (an SMS typed
+        # on an Arabic keypad) are decimals int() reads.
+        if not digits.isdecimal() or len(digits) > _MAX_DIGITS:
             return None
         value = int(text)
     elif not isinstance(value, int):

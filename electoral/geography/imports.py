@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from electoral.core.errors import ImportFailed, LineError
+from electoral.core.params import bounded_int
 from electoral.core.tabular import Row, read_table
 from electoral.geography import points
 from electoral.geography.models import DEFAULT_STATION_CAPACITY, PollingStation
@@ -50,9 +51,10 @@ class _Planned:
 
 
 def _parse_capacity(raw: str) -> int:
-    if not raw.isdigit() or int(raw) <= 0:
+    capacity = bounded_int(raw, minimum=1)
+    if capacity is None:
         raise ValueError(_("capacity must be a positive whole number, not \"%(value)s\"", value=raw))
-    return int(raw)
+    return capacity
 
 
 def _parse_coordinate(raw: str, label: str, limit: int) -> float:

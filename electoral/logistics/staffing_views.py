@@ -7,6 +7,7 @@ from flask_login import current_user
 from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
+from electoral.core.params import bounded_int
 from electoral.extensions import db
 from electoral.geography import services as geography
 from electoral.logistics import services
@@ -36,7 +37,8 @@ def station_staff(code: str):
     if form.validate_on_submit():
         from electoral.training.models import Official
 
-        official = db.session.get(Official, int(form.official.data)) if (form.official.data or "").isdigit() else None
+        official_id = bounded_int(form.official.data or "", minimum=1)
+        official = db.session.get(Official, official_id) if official_id is not None else None
         try:
             staffing.assign(db.session, station, form.position.data, official, day)
         except ValidationFailed as failure:

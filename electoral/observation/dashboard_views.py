@@ -142,7 +142,7 @@ def quick_count():
     if form.validate_on_submit():
         if not current_user.has_any_role([Role.ADMINISTRATOR, Role.OBSERVER_COORDINATOR]) or current_user.scope:
             abort(403)
-        # ASCII digits only: str.isdigit() also passes "²", which int() refuses (a server error).
+        # Decimal digits only: str.isdigit() also passes "²", which int() refuses (a server error).
         seed = bounded_int(form.seed.data or "", maximum=10**20 - 1)
         count = services.draw_sample(db.session, int(form.size.data), seed)
         db.session.commit()

@@ -17,7 +17,7 @@ from tests.results.factories import enter_twice, figures, make_race
     (5, 5), ("5", 5), (" 7 ", 7), (3.0, 3), ("+4", 4),
     (10**30, None), ("1" * 40, None), (-1, None), ("-1", None), (MAX_ID + 1, None),
     (True, None), (2.5, None), ("abc", None), ("", None), (None, None), ({"x": 1}, None), ([1], None),
-    ("٣", None), ("1\x00", None), (float("inf"), None),
+    ("٣", 3), ("²", None), ("①", None), ("1\x00", None), (float("inf"), None),
 ])
 def test_bounded_int_reads_only_whole_numbers_in_range(value, expected):
     assert bounded_int(value) == expected
@@ -108,3 +108,46 @@ def test_quick_count_sample_with_an_odd_seed_is_no_server_error(db, client, logi
     login_as(Role.OBSERVER_COORDINATOR)
     response = client.post_form("/observation/quick-count", {"size": "2", "seed": seed})
     assert response.status_code in (200, 302, 400)
+
+
+@pytest.mark.parametrize("capacity", ["9" * 30, "²", "-3"])
+def test_a_geography_import_with_an_impossible_capacity_names_the_line(db, capacity):
+    from electoral.core.errors import ImportFailed
+    from electoral.geography.services import import_geography
+
+    data = ("region_code,region_name,district_code,district_name,centre_code,centre_name,station_code,"
+            f"station_name,capacity\nMO,Montserrado,MO-01,Monrovia,MO-01-001,Sinkor,MO-01-001-01,Sinkor 1,{capacity}\n")
+    with pytest.raises(ImportFailed) as failure:
+        import_geography(db.session, data.encode(), "g.csv")
+    assert "capacity" in failure.value.errors[0].message
+
+
+@pytest.mark.parametrize("word", ["²", "①", "9" * 30])
+def test_an_sms_choice_or_category_that_is_no_number_is_refused_not_a_crash(db, word):
+    from electoral.observation.sms import parser
+    from tests.observation.factories import make_opening_checklist
+
+    template = make_opening_checklist()
+    with pytest.raises(parser.SmsFormatError):
+        parser.read_incident(parser.read_header(f"INC 10482 {word} stones"), f"INC 10482 {word} stones")
+    with pytest.raises(parser.SmsFormatError, match="not an option"):
+        parser.read_answers(template, parser.read_header(f"OPEN 10482 Q5{word}").tokens)
+
+
+def test_arabic_indic_digits_still_count_as_numbers():
+    assert bounded_int("١٢") == 12
+
+
+def test_no_view_or_import_reads_a_number_with_isdigit_and_int():
+    """The class guard: isdigit() passes '²', which int() refuses; bounded_int is the one reader."""
+    import pathlib
+    import re
+
+    import electoral
+
+    pattern = re.compile(r"isdigit\(\).*\bint\(|\bint\([^)]*\).*isdigit\(\)|request\.\w+\.get\([^)]*type=int")
+    root = pathlib.Path(electoral.__file__).parent
+    found = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py")
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if pattern.search(line.split("#")[0]) and path.name != "config.py"]
+    assert found == []

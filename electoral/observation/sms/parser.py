@@ -25,6 +25,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from electoral.core.params import bounded_int
 from electoral.observation.models import ChecklistTemplate, Question
 from electoral.observation.services.incidents import INCIDENT_CATEGORIES
 
@@ -94,8 +95,8 @@ def read_incident(header: Header, text: str) -> IncidentReport:
         raise SmsFormatError([_("Give the incident category and what happened.")])
     word = header.tokens[0]
     category = None
-    if word.isdigit() and 1 <= int(word) <= len(INCIDENT_CATEGORIES):
-        category = INCIDENT_CATEGORIES[int(word) - 1]
+    if (number := bounded_int(word, 1, len(INCIDENT_CATEGORIES))) is not None:
+        category = INCIDENT_CATEGORIES[number - 1]
     else:
         category = next((c for c in INCIDENT_CATEGORIES if c.upper().startswith(word) and len(word) >= 3), None)
     if category is None:
@@ -121,8 +122,8 @@ def _is_value(word: str) -> bool:
 
 def _choice(question: Question, word: str) -> str | None:
     values = [c["value"] for c in question.choices]
-    if word.isdigit() and 1 <= int(word) <= len(values):
-        return values[int(word) - 1]
+    if (number := bounded_int(word, 1, len(values))) is not None:
+        return values[number - 1]
     return next((v for v in values if v.upper() == word), None)
 
 
@@ -143,7 +144,7 @@ def _convert(question: Question, value: str) -> tuple[Any, str | None]:
     if kind == "multiple_choice":
         if "," in value or "." in value:
             parts = re.split(r"[,.]", value)
-        elif value.isdigit() and len(question.choices) <= 9:
+        elif value.isdecimal() and len(question.choices) <= 9:  # not isdigit: "²" is no choice
             parts = list(value)
         else:
             parts = [value]
@@ -153,7 +154,7 @@ def _convert(question: Question, value: str) -> tuple[Any, str | None]:
         return list(dict.fromkeys(chosen)), None
     if kind == "time":
         digits = value.replace(".", "").replace(",", "")
-        if digits.isdigit() and len(digits) in (3, 4):
+        if digits.isdecimal() and len(digits) in (3, 4):
             digits = digits.zfill(4)
             return f"{digits[:2]}:{digits[2:]}", None
         return None, _("give the time as HHMM")

@@ -23,7 +23,8 @@ def format_number(sequence: int) -> str:
 def is_valid(number: str) -> bool:
     """True when ``number`` is well formed and its check digits agree."""
     number = clean(number)
-    return len(number) == BODY_DIGITS + 2 and number.isdigit() and int(number) % 97 == 1
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return len(number) == BODY_DIGITS + 2 and number.isdecimal() and int(number) % 97 == 1
 
 
 def clean(number: str) -> str:
