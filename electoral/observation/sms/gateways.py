@@ -12,6 +12,8 @@ Configured in ``SMS_GATEWAYS`` (app config) or, failing that, the environment va
 Each gateway posts to ``/sms/inbound/<name>`` with the secret in the ``X-SMS-Secret``
 header, or a ``secret`` / ``key`` query or form parameter (Telerivet sends ``secret``
 in its form; Africa's Talking and Kannel can only carry it in the URL we give them).
+Prefer the header wherever the gateway can add one (RapidPro/TextIt and HTTP relays can):
+a URL ends up in access logs, where electoral/core/logmask.py masks these parameters.
 
 Inbound fields, as each gateway's documentation gives them:
 - telerivet: POST form ``event`` (incoming_message), ``id``, ``from_number``, ``content``,
