@@ -239,7 +239,9 @@ def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
         manifest = json.loads(archive.read("manifest.json"))
     except (KeyError, ValueError) as exc:
         raise BackupError(_("This file is not an electoral backup (it has no readable manifest).")) from exc
-    if manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT \
+            or not isinstance(manifest.get("version", 0), int) \
+            or not isinstance(manifest.get("tables"), list) or not isinstance(manifest.get("files", []), list):
         raise BackupError(_("This file is not an electoral backup."))
     if manifest.get("version", 0) > FORMAT_VERSION:
         raise BackupError(_("This backup was written by a newer version of electoral (format %(version)s).",

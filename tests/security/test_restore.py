@@ -176,3 +176,13 @@ def test_a_backup_never_carries_a_file_a_row_names_by_path(db, instance, tmp_pat
     assert sorted(manifest["missing_files"]) == ["instance/candidate_photos/../secret_key", "instance/secret_key"]
     with zipfile.ZipFile(tmp_path / "b.zip") as archive:
         assert not any(KEY in archive.read(name) for name in archive.namelist())
+
+
+@pytest.mark.parametrize("change", [
+    lambda m: m.update(version="2"), lambda m: m.update(tables={"region": 1}), lambda m: m.update(files="x"),
+    lambda m: m["tables"].append("region"),
+])
+def test_a_malformed_manifest_is_refused_without_a_traceback(taken, tmp_path, change):
+    crafted = _altered(taken, tmp_path / "crafted.zip", change)
+    with pytest.raises(backup.BackupError):
+        backup.restore(_target(tmp_path), crafted)
