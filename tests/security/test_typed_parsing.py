@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.security.parameters import json_routes, query_routes
 from tests.security.hostile import quick
+from tests.security.parameters import json_routes, query_routes
 
 GATEWAYS = {"tr": {"kind": "telerivet", "secret": "tr-secret"}, "kn": {"kind": "kannel", "secret": "kn-secret"}}
 
@@ -49,28 +49,54 @@ def _reached(response) -> bool:
     return response.status_code < 500
 
 
+def _record(app, problems: dict, rule: str, sent, answer) -> None:
+    """Note the first server error a route gave (an exception the test client re-raised, or a 5xx)."""
+    if isinstance(answer, Exception):
+        app.extensions["sqlalchemy"].session.rollback()
+        problems.setdefault(rule, f"{type(answer).__name__}: {str(answer)[:200]} <- {sent!r:.300}")
+    elif not _reached(answer):
+        problems.setdefault(rule, f"HTTP {answer.status_code} <- {sent!r:.300}")
+
+
+def _visit(app, client, route, path: str, problems: dict) -> None:
+    names = sorted(route.names)
+
+    @quick(4)
+    @given(st.dictionaries(st.sampled_from(names), typed_hostile, min_size=1, max_size=len(names)))
+    def visit(query):
+        url = f"{path}?{urlencode({k: _as_query_value(v) for k, v in query.items()})}"
+        try:
+            answer = client.get(url)
+        except Exception as exc:  # the test client re-raises what would be a 500
+            answer = exc
+        _record(app, problems, route.rule, query, answer)
+
+    visit()
+
+
+def _post(app, client, route, path: str, extra: dict, valid: dict, problems: dict) -> None:
+    names = sorted(route.names)
+
+    @quick(12)
+    @given(st.sets(st.sampled_from(names), min_size=1, max_size=3), st.data())
+    def post(spoiled, data):
+        body = {name: valid[name] for name in names if name in valid}
+        body.update({name: data.draw(typed_hostile) for name in spoiled})
+        try:
+            answer = client.post(path, data=json.dumps(body), headers={**extra, "Content-Type": "application/json"})
+        except Exception as exc:  # the test client re-raises what would be a 500
+            answer = exc
+        _record(app, problems, route.rule, body, answer)
+
+    post()
+
+
 def test_every_query_parameter_takes_hostile_values(app, everyone, election, capsys):
     routes = query_routes(app)
     known = _known(election)
     problems: dict[str, str] = {}
     for route in routes:
-        path = _path(route.rule, route.arguments, known)
-        names = sorted(route.names)
-
-        @quick(4)
-        @given(st.dictionaries(st.sampled_from(names), typed_hostile, min_size=1, max_size=len(names)))
-        def visit(query):
-            url = f"{path}?{urlencode({k: _as_query_value(v) for k, v in query.items()})}"
-            try:
-                response = everyone.get(url)
-            except Exception as exc:  # the test client re-raises what would be a 500
-                app.extensions["sqlalchemy"].session.rollback()
-                problems.setdefault(route.rule, f"{type(exc).__name__}: {str(exc)[:200]} <- {query!r:.300}")
-                return
-            if not _reached(response):
-                problems.setdefault(route.rule, f"HTTP {response.status_code} <- {query!r:.300}")
-
-        visit()
+        _visit(app, everyone, route, _path(route.rule, route.arguments, known), problems)
     walked = sum(len(r.names) for r in routes)
     with capsys.disabled():
         print(f"\ntyped parsing: {len(routes)} GET routes, {walked} query parameters walked")
@@ -99,24 +125,7 @@ def test_every_json_field_takes_hostile_values(app, client, everyone, election, 
     for route in routes:
         path = _path(route.rule, route.arguments, _known(election))
         extra = next(h for prefix, h in headers.items() if path.startswith(prefix))
-        names = sorted(route.names)
-
-        @quick(12)
-        @given(st.sets(st.sampled_from(names), min_size=1, max_size=3), st.data())
-        def post(spoiled, data):
-            body = {name: valid[name] for name in names if name in valid}
-            body.update({name: data.draw(typed_hostile) for name in spoiled})
-            try:
-                response = everyone.post(path, data=json.dumps(body), headers={
-                    **extra, "Content-Type": "application/json"})
-            except Exception as exc:
-                app.extensions["sqlalchemy"].session.rollback()
-                problems.setdefault(route.rule, f"{type(exc).__name__}: {str(exc)[:200]} <- {body!r:.300}")
-                return
-            if not _reached(response):
-                problems.setdefault(route.rule, f"HTTP {response.status_code} <- {body!r:.300}")
-
-        post()
+        _post(app, everyone, route, path, extra, valid, problems)
     walked = sum(len(r.names) for r in routes)
     with capsys.disabled():
         print(f"\ntyped parsing: {len(routes)} JSON endpoints, {walked} fields walked")
