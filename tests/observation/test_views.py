@@ -295,7 +295,8 @@ def test_export_has_one_column_per_question_and_neutralises_formulas(client, db,
     assert rows[0][10:] == ("Heure de réception", "Horloge du téléphone") or rows[0][10:] == (
         "Received at", "Phone clock")  # the server's receipt time and the clock flag come last
     assert rows[1][0] == observer.station.code
-    assert rows[1][1] == "'=HYPERLINK(\"http://evil\")"
+    # A typed text cell is shown, never run: no apostrophe needed (issue 19).
+    assert rows[1][1] == "=HYPERLINK(\"http://evil\")" and sheet.cell(2, 2).data_type == "s"
     assert rows[1][5:10] == ("yes", None, "yes", 5, "ink list")
     csv_text = client.get("/observation/export/submissions.csv?template=OPEN").data.decode("utf-8-sig")
     assert csv_text.splitlines()[1].startswith(observer.station.code)
