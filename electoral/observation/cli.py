@@ -9,7 +9,7 @@ from sqlalchemy import select
 from electoral.accounts.models import User
 from electoral.core.audit import record_export
 from electoral.core.errors import ImportFailed, ValidationFailed
-from electoral.core.tabular import TabularError
+from electoral.core.tabular import TabularError, encoding_of
 from electoral.extensions import db
 from electoral.observation import services
 
@@ -91,14 +91,16 @@ def export(file, code, lang):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def import_observers(file):
+    data = Path(file).read_bytes()
     try:
-        count = services.import_observers(db.session, Path(file).read_bytes(), Path(file).name)
+        count = services.import_observers(db.session, data, Path(file).name)
     except ImportFailed as failure:
         _fail([f"line {e.line}: {e.message}" for e in failure.errors] + ["Nothing was imported."])
     except TabularError as failure:
         _fail([f"Error: {failure}"])
     db.session.commit()
-    click.echo(f"Imported {count} observers.")
+    read_as = encoding_of(data, Path(file).name)
+    click.echo(f"Imported {count} observers" + (f" (read as {read_as})." if read_as else "."))
 
 
 from electoral.observation.sms.cli import sms  # noqa: E402

@@ -177,3 +177,15 @@ def test_the_upload_page_refuses_lost_names_beside_the_file(client, db, login_as
     response = client.post_form("/geography/import", {"file": (io.BytesIO(data), "geo.csv")},
                                 content_type="multipart/form-data", follow_redirects=True)
     assert "question marks" in response.get_data(as_text=True)
+
+
+def test_the_import_command_says_which_encoding_it_read(runner, db, tmp_path):
+    from tests.observation.factories import make_organisation
+
+    make_organisation(code="ELWATCH")
+    db.session.commit()
+    path = tmp_path / "observers.csv"
+    path.write_bytes(_encoded(_observer_rows(), "cp1256"))
+    result = runner.invoke(args=["observation", "import-observers", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 observers (read as Windows-1256 (Arabic))." in result.output
