@@ -23,6 +23,8 @@ DEMO_USERS = [
     ("observer", "Mohammed Kamara", [Role.OBSERVER], None),
     ("coordinator", "Comfort Gbessay", [Role.OBSERVER_COORDINATOR], None),
     ("results", "Abdullah Konneh", [Role.RESULTS_CLERK], None),
+    # Double entry needs two clerks: each sheet is typed by both.
+    ("results2", "Musa Sackor", [Role.RESULTS_CLERK], None),
     ("results-supervisor", "Hawa Tarpeh", [Role.RESULTS_SUPERVISOR], None),
 ]
 
@@ -68,7 +70,7 @@ def database_is_empty(session: Session) -> bool:
 
 
 def load_demo(session: Session, seed: int = 2026) -> dict[str, int]:
-    """Load users and geography into an empty database; return what was created."""
+    """Load users, geography, the roll and an election in progress into an empty database; return what was created."""
     if not database_is_empty(session):
         raise RuntimeError("The database already holds data; the demo loads only into an empty one.")
     rng = random.Random(seed)
@@ -102,6 +104,21 @@ def load_demo(session: Session, seed: int = 2026) -> dict[str, int]:
         counts["users"] += 1
     _accredit_demo_observer(session)
     counts["voters"] = _load_roll(session, seed)
+    counts.update(_load_activity(session, rng))
+    return counts
+
+
+def _load_activity(session: Session, rng: random.Random) -> dict[str, int]:
+    """The election in progress: every domain's pages have something true to show."""
+    from electoral import demo_activity as activity
+
+    today = dt.date.today()
+    counts = activity.load_logistics(session)
+    counts.update(activity.load_training(session, today, rng))
+    activity.load_races(session)
+    counts.update(activity.load_results(session, rng))
+    counts.update(activity.load_observation(session, today, rng))
+    counts.update(activity.load_cases(session))
     return counts
 
 
@@ -123,9 +140,11 @@ def _load_roll(session: Session, seed: int) -> int:
     from electoral.registration.services import assignment, election, imports
 
     today = dt.date.today()
-    election.configure(session, "General Elections (demo)", today + dt.timedelta(days=150), 18,
-                       registration=(today - dt.timedelta(days=30), today + dt.timedelta(days=60)),
-                       exhibition=(today + dt.timedelta(days=61), today + dt.timedelta(days=67)))
+    # Registration has just closed and the provisional roll is on exhibition today, so the
+    # supervisor can open it and clerks record claims and objections.
+    election.configure(session, "General Elections (demo)", today + dt.timedelta(days=45), 18,
+                       registration=(today - dt.timedelta(days=60), today - dt.timedelta(days=3)),
+                       exhibition=(today - dt.timedelta(days=2), today + dt.timedelta(days=12)))
     centres = list(session.scalars(select(PollingCentre.code).order_by(PollingCentre.code)))
     roll = synthetic.generate(DEMO_VOTERS, centres, duplicate_share=0.01, negatives=20, seed=seed)
     data = io.StringIO()

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from electoral.accounts.models import User
 from electoral.core.auth import Role
+from electoral.demo import DEMO_USERS
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
 from tests.factories import make_district, make_region
 
@@ -18,6 +19,33 @@ def test_demo_loads_a_realistic_election_with_a_user_per_role(runner, db):
     roles = set().union(*(u.roles for u in db.session.scalars(sa.select(User))))
     assert roles == set(Role)
     assert "demo-password-2026" in result.output
+
+
+def test_demo_is_an_election_in_progress_made_by_the_services(runner, db):
+    from electoral.logistics import services as logistics
+    from electoral.logistics.models import Consignment, Discrepancy
+    from electoral.observation import services as observation
+    from electoral.registration.models import RollCase
+    from electoral.registration.services import election
+    from electoral.results.models import Race, TallySheet
+    from electoral.training.models import Certificate, TrainingSession
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    session = db.session
+    states = dict(session.execute(sa.select(TallySheet.state, sa.func.count()).group_by(TallySheet.state)).all())
+    assert {"accepted", "first_entry", "in_correction", "quarantined"} <= set(states)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Race)) == 2
+    clerks = session.scalars(sa.select(User)).all()
+    assert sum(Role.RESULTS_CLERK in u.roles for u in clerks) == 2
+    # Enough sampled stations reported for the quick count to estimate every candidate.
+    assert {e.name for e in observation.estimates(session)} >= {"turnout", "C1", "C2", "C3"}
+    assert {c.status for c in session.scalars(sa.select(Consignment))} == {"draft", "dispatched", "received"}
+    assert session.scalar(sa.select(sa.func.count()).select_from(Discrepancy).where(Discrepancy.status == "open"))
+    assert [e.kind for e in logistics.history(session, "SL-999999")] == ["received", "discrepancy"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == 3
+    assert session.scalar(sa.select(sa.func.count()).select_from(Certificate)) > 0
+    assert election.in_exhibition(session) and election.registration_closed(session)
+    assert session.scalar(sa.select(sa.func.count()).select_from(RollCase)) == 2
 
 
 def test_demo_refuses_a_database_that_holds_data(runner, db):
@@ -35,7 +63,8 @@ def test_demo_users_prints_each_role_once_with_the_password(runner):
     lines = result.output.splitlines()
     assert lines[0].split() == ["Username", "Name", "Role", "Scope"]
     for role in Role:
-        assert sum(f"  {role.label}  " in line for line in lines) == 1, role
+        holders = sum(role in roles for _name, _full, roles, _scope in DEMO_USERS)
+        assert sum(f"  {role.label}  " in line for line in lines) == holders >= 1, role
     assert any(line.split()[:1] == ["clerk"] and line.rstrip().endswith("MO-01") for line in lines)
     assert "demo-password-2026" in lines[-1]
 
