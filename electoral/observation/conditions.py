@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 OPERATORS = ("<=", ">=", "!=", "=", "<", ">")
 _TOKEN = re.compile(r"""
     \s*(?:
-      (?P<ref>\$\{[A-Za-z_][A-Za-z0-9_]*\})
+      (?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.\-]*\})
     | (?P<op><=|>=|!=|<>|=|<|>)
     | (?P<paren>[(),])
     | (?P<string>'[^']*'|"[^"]*")

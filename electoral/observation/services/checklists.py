@@ -19,7 +19,8 @@ from electoral.observation.models import (
     Section,
 )
 
-QUESTION_CODE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
+# XLSForm (XML) names may hold "-" and "." after the first character.
+QUESTION_CODE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,39}$")
 TEMPLATE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 

@@ -1,155 +1,194 @@
-"""Import a checklist from an XLSForm spreadsheet (the ODK/KoBo convention).
+"""Import a checklist from an XLSForm (the ODK/KoBo convention), as pyxform reads it.
 
-The survey sheet gives the questions (type, name, label[::Language (xx)],
-required, relevant, constraint), begin_group/end_group the sections; the choices
-sheet the options; the settings sheet form_id, form_title, version. Two extra
+pyxform parses the file (services/xlsform_read.py) and the survey JSON it makes is
+mapped here: groups become sections, their ``relevant`` joins each question's own
+(so a required question in a skipped group never blocks filing), selects keep their
+choices in every known language, ``or_other`` its "specify" question. Two extra
 columns, ``critical`` (a condition) and ``tally`` (a quick-count role), and a
-``phase`` setting carry what XLSForm has no word for. pyxform converts the file
-first, so a form that ODK would refuse is refused here too.
+``phase`` setting carry what XLSForm has no word for. Whatever the checklist
+cannot yet keep is refused naming the sheet, row, column and feature: nothing of a
+form's logic is dropped in silence. Device metadata (start, end, deviceid...) are
+not questions and are not kept; ``appearance`` only changes how ODK draws a field.
 """
 
-import io
 import re
-from collections import defaultdict
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from electoral.config import LANGUAGES
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
-from electoral.core.tabular import TabularError
-from electoral.core.xlsx import FORM_LIMITS, open_workbook
 from electoral.observation.models import PHASES, ChecklistTemplate
+from electoral.observation.services.xlsform_read import ReadForm, language_of, read, texts_of
 
-TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time"}
-IGNORED_TYPES = {"start", "end", "today", "deviceid", "note", "calculate", "geopoint", "audit", "phonenumber"}
-_LANG_IN_HEADER = re.compile(r"^(label|hint)::.*?\(([a-z]{2})\)\s*$|^(label|hint)::([a-z]{2})$")
+TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time",
+         "select one": "single_choice", "select all that apply": "multiple_choice"}
+# Filled by the device, not by the observer: not questions of the checklist.
+METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
+            "email", "audit", "start-geopoint"}
+# pyxform's JSON key -> the survey sheet's column that wrote it, for the refusal.
+COLUMNS = {"hint": "hint", "guidance_hint": "guidance_hint", "default": "default", "choice_filter": "choice_filter",
+           "media": "media", "trigger": "trigger", "jr:constraintMsg": "constraint_message",
+           "jr:requiredMsg": "required_message", "calculate": "calculation", "readonly": "read_only",
+           "jr:preload": "type", "parameters": "parameters", "instance": "instance::", "body": "body::",
+           "jr:count": "repeat_count", "label": "label", "bind": "bind::"}
+_KEPT = {"type", "name", "label", "bind", "choices", "itemset", "list_name", "parameters", "children", "control",
+         "critical", "tally"}
 _BOUNDS = re.compile(r"^\s*\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)\s*(?:and\s*\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?))?\s*$")
+_PARENT_PATH = re.compile(r"\.\./([A-Za-z_][A-Za-z0-9_.\-]*)")  # pyxform's or_other relevance names ../question
+_TRUE = {"yes", "true", "true()", "1"}
+_FALSE = {"", "no", "false", "false()", "0"}
 
 
-def _sheet(workbook, name: str) -> list[tuple[int, dict[str, Any]]]:
-    if name not in workbook.sheetnames:
-        return []
-    rows = list(workbook[name].iter_rows(values_only=True))
-    if not rows:
-        return []
-    header = [str(c).strip() if c is not None else "" for c in rows[0]]
-    out = []
-    for number, cells in enumerate(rows[1:], start=2):
-        values = {h: ("" if c is None else str(c).strip()) for h, c in zip(header, cells, strict=False) if h}
-        if any(values.values()):
-            out.append((number, values))
-    return out
+class _Import:
+    def __init__(self, session: Session, form: ReadForm, template: ChecklistTemplate):
+        self.session, self.form, self.template = session, form, template
+        self.default_language = language_of(form.settings.get("default_language") or "default", "en") or "en"
+        self.errors: list[LineError] = []
+
+    def refuse(self, row: int, column: str, feature: str) -> None:
+        self.errors.append(LineError(row, _(
+            "survey sheet, row %(row)s, column %(column)s: %(feature)s is not supported by checklists yet.",
+            row=row, column=column, feature=feature)))
+
+    def texts(self, row: int, column: str, value: Any) -> dict[str, str]:
+        texts, unknown = texts_of(value, self.default_language)
+        if unknown and not texts:
+            self.refuse(row, column, _("the language %(languages)s", languages=", ".join(unknown)))
+        if isinstance(value, str | dict) and "${" in str(value):
+            self.refuse(row, column, _("an answer shown inside a text (${…})"))
+        return texts
+
+    def unsupported_keys(self, element: dict, row: int) -> bool:
+        refused = False
+        for key, value in element.items():
+            if key in _KEPT or value in (None, "", {}, []):
+                continue
+            self.refuse(row, COLUMNS.get(key, key), key)
+            refused = True
+        control = {k: v for k, v in (element.get("control") or {}).items() if k != "appearance"}
+        bind = {k: v for k, v in (element.get("bind") or {}).items() if k not in ("required", "relevant", "constraint")}
+        for key in [*control, *bind]:
+            self.refuse(row, COLUMNS.get(key, key), key)
+            refused = True
+        if element.get("parameters"):
+            self.refuse(row, "parameters", "parameters")
+            refused = True
+        return refused
+
+    def walk(self, children: list[dict], section, relevance: str) -> None:
+        for element in children:
+            kind, name = element.get("type", ""), element.get("name", "")
+            if kind == "group" and name == "meta" and (element.get("control") or {}).get("bodyless"):
+                continue  # pyxform's own instanceID, which every XForm carries
+            row = self.form.row_of(name)
+            if kind in METADATA:
+                continue
+            if kind == "group":
+                self.group(element, row, relevance)
+            elif kind in TYPES:
+                self.question(element, row, section, relevance)
+            else:
+                self.refuse(row, "type", _("the type %(type)s", type=kind))
+
+    def group(self, element: dict, row: int, relevance: str) -> None:
+        if self.unsupported_keys(element, row):
+            return
+        section = None
+        try:
+            section = checklists().add_section(self.session, self.template, element["name"],
+                                               self.texts(row, "label", element.get("label")) or {})
+        except ValidationFailed as failure:
+            self.errors.append(LineError(row, _messages(failure, row)))
+        own = _PARENT_PATH.sub(r"${\1}", (element.get("bind") or {}).get("relevant", "") or "")
+        self.walk(element.get("children") or [], section, _joined(relevance, own))
+
+    def question(self, element: dict, row: int, section, relevance: str) -> None:
+        if self.unsupported_keys(element, row):
+            return
+        bind = element.get("bind") or {}
+        spec: dict[str, Any] = {"type": TYPES[element["type"]], "minimum": None, "maximum": None, "choices": None}
+        if element["type"] in ("select one", "select all that apply"):
+            if str(element.get("itemset", "")).lower().endswith((".csv", ".xml", ".geojson")):
+                self.refuse(row, "type", _("choices from a file"))
+                return
+            options = []
+            for choice in element.get("choices") or []:
+                if choice.get("media"):
+                    self.refuse(row, "media", _("a picture or sound on a choice"))
+                options.append({"value": str(choice.get("name", "")),
+                                "texts": self.texts(row, "label", choice.get("label")) or {"en": str(choice["name"])}})
+            if element["type"] == "select one" and {o["value"].lower() for o in options} == {"yes", "no"}:
+                spec["type"] = "yes_no"
+            else:
+                spec["choices"] = options
+        required = str(bind.get("required", "")).strip().lower()
+        if required not in _TRUE | _FALSE:
+            self.refuse(row, "required", _("a condition in required"))
+            return
+        if bind.get("constraint"):
+            bounds = _BOUNDS.match(bind["constraint"])
+            if not bounds:
+                self.refuse(row, "constraint", _("the constraint %(constraint)s", constraint=bind["constraint"]))
+                return
+            for operator, value in ((bounds.group(1), bounds.group(2)), (bounds.group(3), bounds.group(4))):
+                if operator:
+                    spec["minimum" if operator == ">=" else "maximum"] = float(value)
+        own = _PARENT_PATH.sub(r"${\1}", bind.get("relevant", "") or "")
+        try:
+            checklists().add_question(
+                self.session, self.template, element["name"], spec["type"],
+                self.texts(row, "label", element.get("label")), choices=spec["choices"],
+                minimum=spec["minimum"], maximum=spec["maximum"], required=required in _TRUE,
+                relevance=_joined(relevance, own), critical=str(element.get("critical") or ""),
+                tally=element.get("tally") or None, section=section)
+        except ValidationFailed as failure:
+            self.errors.append(LineError(row, _messages(failure, row)))
 
 
-def _texts(values: dict[str, str], kind: str = "label") -> dict[str, str]:
-    texts = {}
-    for header, value in values.items():
-        if not value:
-            continue
-        if header == kind:
-            texts.setdefault("en", value)
-            continue
-        match = _LANG_IN_HEADER.match(header)
-        if match and (match.group(1) or match.group(3)) == kind:
-            lang = match.group(2) or match.group(4)
-            if lang in LANGUAGES:
-                texts[lang] = value
-    return texts
+def checklists():
+    from electoral.observation.services import checklists as module
+
+    return module
 
 
-def _pyxform_errors(data: bytes) -> list[str]:
-    try:
-        from pyxform.xls2xform import convert
-    except ImportError:  # pragma: no cover - pyxform is a dependency; keep working without it
-        return []
-    try:
-        convert(xlsform=io.BytesIO(data), file_type=".xlsx", validate=False, warnings=[])
-    except Exception as exc:  # pyxform raises PyXFormError and others on a bad form
-        return [str(exc)]
-    return []
+def _joined(outer: str, own: str) -> str:
+    """A question is relevant when its groups are and it is itself."""
+    outer, own = (outer or "").strip(), (own or "").strip()
+    if outer and own:
+        return f"({outer}) and ({own})"
+    return outer or own
+
+
+# The checklist's field -> the survey sheet's column that gave it.
+_FIELD_COLUMNS = {"code": "name", "type": "type", "texts": "label", "choices": "type", "minimum": "constraint",
+                  "maximum": "constraint", "relevance": "relevant", "critical": "critical", "tally": "tally"}
+
+
+def _messages(failure: ValidationFailed, row: int) -> str:
+    errors = failure.errors if isinstance(failure.errors, dict) else {"": [failure.errors]}
+    return "; ".join(_("survey sheet, row %(row)s, column %(column)s: %(message)s", row=row,
+                       column=_FIELD_COLUMNS.get(field, field or "name"), message=m)
+                     for field, msgs in errors.items() for m in msgs)
 
 
 def import_xlsform(session: Session, data: bytes, phase: str = "") -> ChecklistTemplate:
     """Create a draft template from an XLSForm; every problem is reported, nothing half-made."""
-    from electoral.observation.services import checklists
-
-    try:
-        # A form is small: anything larger is refused before openpyxl or pyxform parse it.
-        workbook = open_workbook(data, FORM_LIMITS, read_only=False)
-    except TabularError as exc:
-        raise ValidationFailed({"file": [str(exc)]}) from exc
-    if "survey" not in workbook.sheetnames:
-        raise ValidationFailed({"file": [_("An XLSForm needs a sheet called survey.")]})
-    problems = _pyxform_errors(data)
-    if problems:
-        raise ImportFailed([LineError(0, _("XLSForm check: %(message)s", message=p)) for p in problems])
-
-    settings = dict(_sheet(workbook, "settings")[0][1]) if _sheet(workbook, "settings") else {}
-    choices: dict[str, list[dict]] = defaultdict(list)
-    for _number, row in _sheet(workbook, "choices"):
-        choices[row.get("list_name") or row.get("list name", "")].append(
-            {"value": row.get("name", ""), "texts": _texts(row)})
-    phase = phase or settings.get("phase", "") or "opening"
-    code = (settings.get("form_id") or "").strip() or "XLSFORM"
-    name = settings.get("form_title") or code
-    errors: list[LineError] = []
+    form = read(data)
+    survey = form.survey
+    phase = phase or str(survey.get("phase") or form.settings.get("phase") or "") or "opening"
+    code = str(survey.get("id_string") or "").strip() or "XLSFORM"
+    name = str(survey.get("title") or code)
     if phase not in PHASES:
-        errors.append(LineError(1, _("Unknown phase %(phase)s.", phase=phase)))
+        raise ImportFailed([LineError(1, _("Unknown phase %(phase)s.", phase=phase))])
     try:
-        template = checklists.create_template(session, code, name, phase if phase in PHASES else "opening")
+        template = checklists().create_template(session, code, name, phase)
     except ValidationFailed as failure:
-        raise ImportFailed([LineError(0, m) for msgs in failure.errors.values() for m in msgs]) from None
-
-    section = None
-    for number, row in _sheet(workbook, "survey"):
-        qtype, _sp, list_name = (row.get("type") or "").partition(" ")
-        name = row.get("name", "")
-        if qtype == "begin_group" or qtype == "begin group":
-            try:
-                section = checklists.add_section(session, template, name, _texts(row))
-            except ValidationFailed as failure:
-                errors.append(LineError(number, "; ".join(str(m) for v in failure.errors.values() for m in v)))
-            continue
-        if qtype in ("end_group", "end group"):
-            section = None
-            continue
-        if qtype in IGNORED_TYPES:
-            continue
-        spec = {"minimum": None, "maximum": None}
-        if qtype in ("select_one", "select_multiple"):
-            options = choices.get(list_name.strip(), [])
-            values = {o["value"].lower() for o in options}
-            if qtype == "select_one" and values == {"yes", "no"}:
-                spec["type"] = "yes_no"
-            else:
-                spec["type"] = "single_choice" if qtype == "select_one" else "multiple_choice"
-                spec["choices"] = options
-        elif qtype in TYPES:
-            spec["type"] = TYPES[qtype]
-        else:
-            errors.append(LineError(number, _("The question type %(type)s is not supported.", type=qtype)))
-            continue
-        if row.get("constraint"):
-            bounds = _BOUNDS.match(row["constraint"])
-            if not bounds:
-                errors.append(LineError(number, _("Only bounds such as \". >= 0 and . <= 900\" are understood "
-                                                  "as constraints.")))
-                continue
-            pairs = [(bounds.group(1), bounds.group(2)), (bounds.group(3), bounds.group(4))]
-            for operator, value in pairs:
-                if operator:
-                    spec["minimum" if operator == ">=" else "maximum"] = float(value)
-        try:
-            checklists.add_question(
-                session, template, name, spec["type"], _texts(row), choices=spec.get("choices"),
-                minimum=spec["minimum"], maximum=spec["maximum"],
-                required=(row.get("required") or "").lower() in ("yes", "true", "1", "true()"),
-                relevance=row.get("relevant", ""), critical=row.get("critical", ""),
-                tally=row.get("tally") or None, section=section)
-        except ValidationFailed as failure:
-            errors.append(LineError(number, "; ".join(f"{m}" for v in failure.errors.values() for m in v)))
-    if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed([LineError(0, _("settings sheet, column %(column)s: %(message)s", message=m,
+                                             column="form_title" if field == "name" else "form_id"))
+                            for field, msgs in failure.errors.items() for m in msgs]) from None
+    work = _Import(session, form, template)
+    work.walk(survey.get("children") or [], None, "")
+    if work.errors:
+        raise ImportFailed(sorted(work.errors, key=lambda e: e.line))
     return template
