@@ -101,6 +101,7 @@ class Voter(Audited, db.Model):
         Index("ix_voter_key_names_year", "key_names", "birth_year"),
         Index("ix_voter_key_given_year", "key_given", "birth_year"),
         Index("ix_voter_key_family_year", "key_family", "birth_year"),
+        Index("ix_voter_key_last_year", "key_last", "birth_year"),
         # A unique index, not a UNIQUE constraint: SQLite can drop and rebuild an index
         # around a bulk load (imports._bulk), never a constraint's own index.
         Index("ix_voter_import_key", "import_key", unique=True),
@@ -130,6 +131,8 @@ class Voter(Audited, db.Model):
     key_names: Mapped[str] = mapped_column(String(80))
     key_given: Mapped[str] = mapped_column(String(40))
     key_family: Mapped[str] = mapped_column(String(40))
+    # Last given and last family name: survives a first given name dropped (services/dedup.keys).
+    key_last: Mapped[str] = mapped_column(String(80), default="", server_default="")
     sort_key: Mapped[str] = mapped_column(String(200), default="")
     # A hash of the imported line: a re-run import recognises rows it already wrote.
     import_key: Mapped[str | None] = mapped_column(String(32))

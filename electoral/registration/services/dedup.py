@@ -21,12 +21,13 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from electoral.core import locks
 from electoral.registration.models import Voter
+from electoral.registration.services import match_score
 from electoral.registration.services.names import (
     Token,
     block_skeleton,
@@ -35,11 +36,14 @@ from electoral.registration.services.names import (
     tokens_match,
 )
 
-THRESHOLD = 70
-NAME_BASE = 50
-# What two different numbers on one kind of document take off a match: never enough to
-# hide it (compare keeps the score at the threshold at least), only to rank it lower.
-DIFFERENT_DOCUMENT = 5
+
+def __getattr__(name: str):
+    # THRESHOLD: the score (percent) from which a pair is shown, as shipped with the
+    # weights; read when first asked for, so the fitting script can import this module
+    # before any weights file exists.
+    if name == "THRESHOLD":
+        return round(match_score.weights().threshold * 100)
+    raise AttributeError(name)
 
 
 @dataclass(slots=True)
@@ -72,17 +76,26 @@ class Match:
     reasons: list[list] = field(default_factory=list)  # [code, params]: translated when shown
 
 
-def keys(given_names: str, family_name: str, sex: str) -> tuple[str, str, str]:
-    """(key_names, key_given, key_family) for the voter table's indexed columns."""
-    # First tokens of each: a swapped name then gives the same pair, and a dropped
-    # middle name leaves both in place.
-    return keys_of_skeletons(block_skeleton(given_names), block_skeleton(family_name), sex)
+def keys(given_names: str, family_name: str, sex: str) -> tuple[str, str, str, str]:
+    """(key_names, key_given, key_family, key_last) for the voter table's indexed columns."""
+    return keys_of_skeletons(block_skeleton(given_names), block_skeleton(family_name), sex,
+                             block_skeleton(given_names, last=True), block_skeleton(family_name, last=True))
 
 
-def keys_of_skeletons(given: str, family: str, sex: str) -> tuple[str, str, str]:
-    """``keys`` from the names' skeletons (``block_skeleton``), worked out once per name by an import."""
+def keys_of_skeletons(given: str, family: str, sex: str, last_given: str | None = None,
+                      last_family: str | None = None) -> tuple[str, str, str, str]:
+    """``keys`` from the names' skeletons (``block_skeleton``), worked out once per name by an import.
+
+    The first tokens of each name, in either order: a swapped name gives the same pair
+    and a dropped middle name leaves both in place. The last tokens, in either order:
+    a first given name dropped or added (Mariam Aminata / Aminata, Foday / Abu Foday)
+    leaves them in place. Each first name alone catches a typo in the other.
+    """
     low, high = (given, family) if given <= family else (family, given)
-    return f"{sex}:{low}|{high}", f"{sex}:{given}", f"{sex}:{family}"
+    last_given = given if last_given is None else last_given
+    last_family = family if last_family is None else last_family
+    low_last, high_last = sorted((last_given, last_family))
+    return f"{sex}:{low}|{high}", f"{sex}:{given}", f"{sex}:{family}", f"{sex}:{low_last}|{high_last}"
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -118,8 +131,8 @@ def _pair_tokens(short: tuple[Token, ...], long: tuple[Token, ...]):
     return pairs
 
 
-def compare_names(a: Person, b: Person) -> tuple[int, list[list]] | None:
-    """Score and reasons for the names of two people, or None when they are different names."""
+def compare_names(a: Person, b: Person) -> tuple[str, str, list[list]] | None:
+    """(names level, layout level, reasons) for two people's names, or None when they are different names."""
     return _compare_name_texts(a.given_names, a.family_name, b.given_names, b.family_name)
 
 
@@ -128,6 +141,8 @@ def compare_names(a: Person, b: Person) -> tuple[int, list[list]] | None:
 @lru_cache(maxsize=500_000)
 def _compare_name_texts(given_a: str, family_a: str, given_b: str, family_b: str):
     ga, fa, gb, fb = tokens(given_a), tokens(family_a), tokens(given_b), tokens(family_b)
+    ga, gb, joined_given = _rejoin(ga, gb)
+    fa, fb, joined_family = _rejoin(fa, fb)
     all_a, all_b = ga + fa, gb + fb
     if not all_a or not all_b:
         return None
@@ -139,56 +154,120 @@ def _compare_name_texts(given_a: str, family_a: str, given_b: str, family_b: str
     if pairs is None:
         return None
     kinds = [how for _i, _j, how in pairs]
+    if joined_given or joined_family:
+        kinds.append("joined")
     if kinds.count("typo") > 1:
         return None
     # Where did the family name of the shorter name land in the longer one?
-    short_family = range(len(gb if flip else ga), len(short))
+    short_given_count = len(gb if flip else ga)
+    short_family = range(short_given_count, len(short))
     long_given_count = len(ga if flip else gb)
     landed = [j for i, j, _h in pairs if i in short_family]
-    score, reasons = NAME_BASE, []
-    if landed and all(j < long_given_count for j in landed) and len(long) > 1:
-        score -= 3
+    reasons = []
+    swapped = bool(landed and all(j < long_given_count for j in landed) and len(long) > 1)
+    if swapped:
         reasons.append(["swapped", {}])
     elif not any(j >= long_given_count for j in landed):
         return None
     text_a, text_b = f"{given_a} {family_a}", f"{given_b} {family_b}"
+    # The level is the weakest link: a typo outweighs a script, which outweighs a spelling.
+    level = next((kind for kind in ("typo", "joined", "script", "variant") if kind in kinds), "same")
     if "script" in kinds:
         reasons.append(["names_script", {"a": text_a, "b": text_b}])
-    elif "typo" in kinds:
-        score -= 3
+    if "typo" in kinds:
         reasons.append(["typo", {"a": text_a, "b": text_b}])
-    elif "variant" in kinds:
+    if "joined" in kinds:
+        reasons.append(["names_joined", {"a": text_a, "b": text_b}])
+    if "variant" in kinds and level == "variant":
         reasons.append(["names_variant", {"a": text_a, "b": text_b}])
-    else:
+    if level == "same":
         reasons.append(["names_same", {}])
-    if len(short) != len(long):
-        score -= 5
+    missing = len(short) != len(long)
+    given_landed = sorted(j for i, j, _h in pairs if i < short_given_count)
+    if missing and not swapped and given_landed and given_landed[0] != 0 \
+            and given_landed != list(range(1, long_given_count)):
+        # Names may be missing after the first given name, or the first alone: the
+        # grandfather's name of a four-part name is not the person's own.
+        return None
+    if missing:
         reasons.append(["middle_missing", {}])
-    return score, reasons
+    layout = ("swapped_missing" if missing else "swapped") if swapped else ("missing" if missing else "full")
+    return level, layout, reasons
+
+
+def _rejoin(a: tuple[Token, ...], b: tuple[Token, ...]) -> tuple[tuple[Token, ...], tuple[Token, ...], bool]:
+    """Two names of one field with a name written joined on one side and apart on the other made alike.
+
+    Jeanbaptiste / Jean Baptiste: the two tokens become one, so the pairing sees one name each.
+    """
+    if len(a) == len(b) or not a or not b:
+        return a, b, False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    folds = {token.fold for token in short}
+    for i in range(len(long) - 1):
+        joined = long[i].fold + long[i + 1].fold
+        merged = next((t for t in short if t.fold == joined), None) if joined in folds else _split_match(
+            short, long[i], long[i + 1])
+        if merged is not None:
+            long = (*long[:i], merged, *long[i + 2:])
+            return (short, long, True) if len(a) < len(b) else (long, short, True)
+    return a, b, False
+
+
+def _split_match(short: tuple[Token, ...], first: Token, second: Token) -> Token | None:
+    """The Latin token of ``short`` that is ``first`` and ``second`` written joined, across scripts (Benali / بن علي)."""
+    if first.arabic == second.arabic:
+        for token in short:
+            if token.arabic == first.arabic or len(token.fold) < 5:
+                continue
+            for cut in range(2, len(token.fold) - 1):
+                head, tail = tokens(token.fold[:cut]), tokens(token.fold[cut:])
+                if len(head) == len(tail) == 1 and tokens_match(head[0], first) and tokens_match(tail[0], second):
+                    return token
+    return None
 
 
 # ---- dates -----------------------------------------------------------------
 
-def compare_dates(a: Person, b: Person) -> tuple[int, list]:
-    """Score and reason for two dates of birth; (0, []) when they do not look like one date."""
+def compare_dates(a: Person, b: Person) -> tuple[str, list]:
+    """The level of two dates of birth (match_score.COMPARISONS["dob"]) and its reason ([] for none)."""
     da, db = a.date_of_birth, b.date_of_birth
+    vague = a.birth_year_only or b.birth_year_only or (da.month, da.day) == (1, 1) or (db.month, db.day) == (1, 1)
     if a.birth_year_only or b.birth_year_only:
-        # A year-only date a year away from another fits some 700 birthdays: no evidence.
         if da.year == db.year:
-            return 25, ["dob_year_only", {}]
-        return 0, []
-    if da == db:
-        return 35, ["dob_same", {}]
+            return "year_only", ["dob_year_only", {}]
+    elif da == db and (da.month, da.day) != (1, 1):
+        return "same", ["dob_same", {}]
     # Unknown birthdays are very often written 1 January.
-    if da.year == db.year and ((da.month, da.day) == (1, 1) or (db.month, db.day) == (1, 1)):
-        return 25, ["dob_jan1", {}]
-    if da.year == db.year and (da.day, da.month) == (db.month, db.day):
-        return 25, ["dob_swapped", {}]
+    elif da.year == db.year and ((da.month, da.day) == (1, 1) or (db.month, db.day) == (1, 1)):
+        return "jan1", ["dob_jan1", {}]
+    elif da.year == db.year and (da.day, da.month) == (db.month, db.day):
+        return "day_month_swapped", ["dob_swapped", {}]
     # The same day and month a year apart is a slip on the year, but only when the day
-    # and month were really known: two 1 January defaults a year apart are no evidence.
-    if (da.month, da.day) == (db.month, db.day) != (1, 1) and abs(da.year - db.year) == 1:
-        return 20, ["dob_year_apart", {}]
-    return 0, []
+    # and month were really known: two 1 January defaults a year apart are vague.
+    elif (da.month, da.day) == (db.month, db.day) != (1, 1) and abs(da.year - db.year) == 1:
+        return "year_apart", ["dob_year_apart", {}]
+    if vague and abs(da.year - db.year) == 1:
+        # A year-only date (or a 1 January) a year from the other: weak, but the model says how weak.
+        return "vague_year_apart", ["dob_vague_year_apart", {}]
+    return "other", []
+
+
+def could_be_one_birthday(a: Person, b: Person) -> bool:
+    """A cheap filter before the full comparison: is the dates' level anything but "other"?
+
+    Pairs without it are compared only when they share a document number: the scan and
+    the check alike (``candidates``, duplicate_scan.candidate_pairs).
+    """
+    da, db = a.date_of_birth, b.date_of_birth
+    apart = abs(da.year - db.year)
+    if apart > 1:
+        return False
+    if a.birth_year_only or b.birth_year_only or (da.month, da.day) == (1, 1) or (db.month, db.day) == (1, 1):
+        return True  # year_only, jan1 or vague_year_apart
+    if apart:
+        return (da.month, da.day) == (db.month, db.day)
+    return da == db or (da.day, da.month) == (db.month, db.day)
 
 
 @lru_cache(maxsize=200_000)
@@ -199,14 +278,20 @@ def _same_text(a: str | None, b: str | None) -> bool | None:
     ta, tb = tokens(a), tokens(b)
     if ta and tb and len(ta) == len(tb) and all(tokens_match(x, y) for x, y in zip(ta, tb, strict=True)):
         return True
+    if ta and tb and ta[0].arabic != tb[0].arabic:
+        # A place or a father written in the other script: the same sounds are the same
+        # text; otherwise nothing can be said (طرابلس / Tripoli: the s is not written in Latin).
+        return True if [t.skeleton for t in ta] == [t.skeleton for t in tb] else None
     return fuzz.ratio(display_fold(a), display_fold(b)) >= 85
 
 
 # Dates that say only the year (year-only, or 1 January, the usual default).
-_VAGUE_DATES = {"dob_year_only", "dob_jan1"}
+_VAGUE_DATES = {"year_only", "jan1", "vague_year_apart"}
+_NO_BIRTHDAY = {"other", "vague_year_apart"}
 # More people than this sharing the names and sex, born within a year of each other in
 # the same place, make a crowd: anyone besides the two compared (see ``compare``).
 CROWD = 2
+_AGREES = {True: "same", None: "missing", False: "different"}
 
 
 @lru_cache(maxsize=100_000)
@@ -215,57 +300,89 @@ def place_key(place: str | None) -> str:
     return " ".join((place or "").lower().split())
 
 
-def compare(a: Person, b: Person, namesakes: int = 0) -> Match | None:
-    """The match between two people with its score and reasons, or None below the threshold.
+def comparison_levels(a: Person, b: Person, namesakes: int = 0,
+                      rules: bool = True) -> tuple[dict[str, str], list[list]] | None:
+    """Each comparison's level (match_score.COMPARISONS) and the reasons in words, or None.
 
-    ``namesakes``: how many people on the roll share these names and sex and were born
-    within a year in the same place (the larger count of the two people's).
+    None when the two cannot be one person whatever the weights say: names that are
+    different names (and no shared document number), different sexes, and (``rules``)
+    the evidence only a shared number overrides. The weights are counted over every
+    pair the names let through (``rules`` off), so that they learn what that evidence says too.
     """
     same_id = bool(a.id_number and b.id_number and a.id_type == b.id_type
                    and normalise_id(a.id_number) == normalise_id(b.id_number))
-    score, reasons = 0, []
-    if same_id:
-        score += 60
-        reasons.append(["same_id", {}])
-    elif a.sex != b.sex:
+    if not same_id and a.sex != b.sex:
         return None
-    different_document = bool(not same_id and a.id_number and b.id_number and a.id_type == b.id_type)
     names = compare_names(a, b)
     if names is None and not same_id:
         return None
+    reasons: list[list] = []
+    if same_id:
+        reasons.append(["same_id", {}])
+        document = "same_number"
+    elif a.id_number and b.id_number and a.id_type == b.id_type:
+        document = "different_number"
+    else:
+        document = "none"
+    name_level, layout = (names[0], names[1]) if names else ("typo", "missing")
     if names:
-        score += names[0]
-        reasons.extend(names[1])
-    date_score, date_reason = compare_dates(a, b)
-    score += date_score
+        reasons.extend(names[2])
+    dob, date_reason = compare_dates(a, b)
+    father = _same_text(a.father_name, b.father_name)
+    place = _same_text(a.place_of_birth, b.place_of_birth)
+    if rules and not same_id and (dob in _NO_BIRTHDAY or father is False or place is False):
+        # Evidence only a shared document number overrides: birthdays that cannot be
+        # one (could_be_one_birthday keeps most of them out of the scan and the check),
+        # a year-only or 1 January date a year from the other (it fits some 700
+        # birthdays), another father's name or place of birth (what keeps namesakes
+        # apart on a national roll). The weights weigh everything else.
+        return None
     if date_reason:
         reasons.append(date_reason)
-    father = _same_text(a.father_name, b.father_name)
-    if father is True:
-        score += 10
+    if father:
         reasons.append(["father_same", {}])
-    elif father is False:
-        score -= 40
-    if date_reason and date_reason[0] in _VAGUE_DATES and namesakes > CROWD and father is not True and not same_id:
-        # A vague date fits any of the namesakes born that year in that place: with a
-        # common name (Mohamed Kamara, Freetown) names, year and place cannot tell which
-        # of them is the same person (the main source of false alarms on a national
-        # roll), so the father's name must agree.
-        return None
-    place = _same_text(a.place_of_birth, b.place_of_birth)
-    if place is True:
-        score += 5
+    if place:
         reasons.append(["place_same", {}])
-    elif place is False:
-        # Enough to keep namesakes with the same date and father apart (50 + 35 + 10 - 30).
-        score -= 30
-    if score < THRESHOLD:
+    # How many people share these names, year and place: a vague date fits any of them
+    # (Mohamed Kamara, Freetown, 1980), which the weights learn to discount.
+    crowd = "vague" if namesakes > CROWD and dob in _VAGUE_DATES else "no"
+    levels = {"names": name_level, "layout": layout, "dob": dob, "father": _AGREES[father],
+              "place": _AGREES[place], "document": document, "crowd": crowd}
+    return levels, reasons
+
+
+def compare(a: Person, b: Person, namesakes: int = 0, model: match_score.Weights | None = None) -> Match | None:
+    """The match between two people with its probability (percent) and reasons, or None below the threshold.
+
+    ``namesakes``: how many people on the roll share these names and sex and were born
+    within a year in the same place (the larger count of the two people's). ``model``:
+    other weights than those shipped (the benchmark's train-on-one, test-on-the-other).
+    """
+    found = comparison_levels(a, b, namesakes)
+    if found is None:
         return None
-    if different_document:
-        # Weak evidence against, never a veto: the supervisor sees it and decides.
-        score = max(score - DIFFERENT_DOCUMENT, THRESHOLD)
+    levels, reasons = found
+    model = model or match_score.weights()
+    probability = model.probability(levels)
+    if levels["document"] == "different_number":
+        # Weak evidence against, never a veto: a pair that would be shown without the
+        # numbers is still shown (at the threshold at least), the reason named.
+        without = model.probability({**levels, "document": "none"})
+        if without < model.threshold:
+            return None
+        score = max(_percent(probability), round(model.threshold * 100))
+        # Ranked below the same pair without the numbers, which rounding could hide.
+        score = min(score, _percent(without) - 1) if _percent(without) > round(model.threshold * 100) else score
         reasons.append(["id_different", {}])
-    return Match(b, min(score, 100), reasons)
+        return Match(b, score, reasons)
+    if probability < model.threshold:
+        return None
+    return Match(b, _percent(probability), reasons)
+
+
+def _percent(probability: float) -> int:
+    """A probability as the whole percent shown (never 0 or 100: the weights are estimates)."""
+    return max(1, min(99, round(probability * 100)))
 
 
 REASON_TEXTS = {
@@ -277,11 +394,13 @@ REASON_TEXTS = {
     "typo": lambda p: _("names one letter apart: %(a)s ~ %(b)s", **p),
     "swapped": lambda p: _("given and family names swapped"),
     "middle_missing": lambda p: _("a middle name is missing on one record"),
+    "names_joined": lambda p: _("names written joined on one record and apart on the other: %(a)s ~ %(b)s", **p),
     "dob_same": lambda p: _("same date of birth"),
     "dob_year_only": lambda p: _("born the same year; one date is year-only"),
     "dob_jan1": lambda p: _("born the same year; one date is 1 January, a common default"),
     "dob_swapped": lambda p: _("dates of birth with day and month swapped"),
     "dob_year_apart": lambda p: _("dates of birth one year apart"),
+    "dob_vague_year_apart": lambda p: _("born a year apart; one date gives only the year"),
     "father_same": lambda p: _("same father's name"),
     "place_same": lambda p: _("same place of birth"),
 }
@@ -303,9 +422,13 @@ _PERSON_COLUMNS = (Voter.id, Voter.family_name, Voter.given_names, Voter.father_
 def typo_word(text: str) -> str:
     """The first word of a name in the form a one-letter typo is judged on (names.tokens_match)."""
     found = tokens(text)
-    if not found:
-        return ""
-    return found[0].form if found[0].arabic else found[0].fold
+    return found[0].fold if found else ""
+
+
+def joined_apart(word_a: str, word_b: str) -> bool:
+    """Whether one first word is the other with a name or article joined to it (Alzawi / Zawi, Jeanbaptiste / Jean)."""
+    short, long = (word_a, word_b) if len(word_a) < len(word_b) else (word_b, word_a)
+    return len(short) >= 3 and len(long) > len(short) and (long.startswith(short) or long.endswith(short))
 
 
 def near(name_a: str, name_b: str, skeleton_a: str, skeleton_b: str) -> bool:
@@ -317,7 +440,10 @@ def near(name_a: str, name_b: str, skeleton_a: str, skeleton_b: str) -> bool:
     apart = Levenshtein.distance(skeleton_a, skeleton_b, score_cutoff=2)
     # A typo moves a skeleton by two edits at most (a vowel made a consonant): the
     # words themselves, dearer to work out, are compared only then.
-    return apart <= 1 or (apart == 2 and Levenshtein.distance(typo_word(name_a), typo_word(name_b), score_cutoff=1) <= 1)
+    if apart <= 1:
+        return True
+    word_a, word_b = typo_word(name_a), typo_word(name_b)
+    return (apart == 2 and OSA.distance(word_a, word_b, score_cutoff=1) <= 1) or joined_apart(word_a, word_b)
 
 
 def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
@@ -326,12 +452,14 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
     The namesakes are those sharing the names key born within a year in the same place
     (see ``compare``), counting ``person``.
     """
-    key_names, key_given, key_family = keys(person.given_names, person.family_name, person.sex)
+    key_names, key_given, key_family, key_last = keys(person.given_names, person.family_name, person.sex)
     year = person.date_of_birth.year
     conditions = [
         and_(Voter.key_names == key_names, Voter.birth_year.between(year - 1, year + 1)),
-        and_(Voter.key_given == key_given, Voter.birth_year == year),
-        and_(Voter.key_family == key_family, Voter.birth_year == year),
+        and_(Voter.key_last == key_last, Voter.birth_year.between(year - 1, year + 1)),
+        # A year either side: a typo and a slip on the year at once (compound variants).
+        and_(Voter.key_given == key_given, Voter.birth_year.between(year - 1, year + 1)),
+        and_(Voter.key_family == key_family, Voter.birth_year.between(year - 1, year + 1)),
     ]
     if person.id_number:
         conditions.append(Voter.id_number == person.id_number.strip())
@@ -340,24 +468,29 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
     # whose other name could be a typo of this one's are kept.
     given_skeleton, family_skeleton = key_given[2:], key_family[2:]
     found: dict[int, Person] = {}
-    same_names: set[int] = set()
+    seen: set[int] = set()
+    place = place_key(person.place_of_birth)
+    namesakes = 1
     connection = session.connection()
     for n, condition in enumerate(conditions):
         rows = connection.execute(select(*_PERSON_COLUMNS, Voter.key_given, Voter.key_family)
                                   .where(condition, Voter.registered))
         for row in rows:
             voter_id = row[0]
-            if voter_id == person.id or voter_id in found:
+            if voter_id == person.id or voter_id in found or (n < 4 and voter_id in seen):
                 continue
-            if n == 1 and not near(person.family_name, row.family_name, family_skeleton, row.key_family[2:]):
+            seen.add(voter_id)
+            if n == 0 and place_key(row.place_of_birth) == place:
+                namesakes += 1
+            if n == 2 and not near(person.family_name, row.family_name, family_skeleton, row.key_family[2:]):
                 continue
-            if n == 2 and not near(person.given_names, row.given_names, given_skeleton, row.key_given[2:]):
+            if n == 3 and not near(person.given_names, row.given_names, given_skeleton, row.key_given[2:]):
                 continue
-            found[voter_id] = Person(*row[:len(_PERSON_COLUMNS)])
-            if n == 0:
-                same_names.add(voter_id)
-    place = place_key(person.place_of_birth)
-    namesakes = 1 + sum(1 for voter_id in same_names if place_key(found[voter_id].place_of_birth) == place)
+            other = Person(*row[:len(_PERSON_COLUMNS)])
+            # As the scan: dates that cannot be one birthday are compared only with a shared document number.
+            if n < 4 and not could_be_one_birthday(person, other):
+                continue
+            found[voter_id] = other
     return list(found.values()), namesakes
 
 
@@ -368,9 +501,12 @@ def serialise(session: Session, person: Person) -> None:
     nobody, and both save. Every pair the check can find shares one of these keys
     (see ``candidates``), so the second check waits for the first save and sees it.
     """
-    key_names, key_given, key_family = keys(person.given_names, person.family_name, person.sex)
+    key_names, key_given, key_family, key_last = keys(person.given_names, person.family_name, person.sex)
     year = person.date_of_birth.year
-    lock_keys = [f"dedup:{key_names}", f"dedup:{key_given}|{year}", f"dedup:{key_family}|{year}"]
+    # The single-name keys are checked a year either side: each registration takes its
+    # year and the next, so two registrations a year apart share one of them.
+    lock_keys = [f"dedup:{key_names}", f"dedup:last:{key_last}",
+                 *(f"dedup:{key}|{y}" for key in (key_given, key_family) for y in (year, year + 1))]
     if person.id_number:
         lock_keys.append(f"dedup:id|{normalise_id(person.id_number)}")
     locks.hold(session, *lock_keys)

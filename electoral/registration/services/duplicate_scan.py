@@ -14,6 +14,7 @@ from electoral.core.audit import append_entries
 from electoral.core.memory import paused_gc
 from electoral.registration.models import DuplicatePair, Voter
 from electoral.registration.services import dedup
+from electoral.registration.services.dedup import could_be_one_birthday
 
 # The scan compares only pairs that could be one person, found without comparing
 # every pair of a block:
@@ -21,14 +22,19 @@ from electoral.registration.services import dedup
 # * names blocks (both first name skeletons, sex, birth year and the next): every
 #   spelling, script, swap, middle-name and date variant lands here; within a block
 #   only birthdays that can be one date are paired (see _date_signature);
-# * given-name and family-name blocks (sex, one first-name skeleton, birth year) are
+# * last-names blocks (the last given and last family name skeletons, likewise): a
+#   first given name dropped or added (Mariam Aminata / Aminata);
+# * given-name and family-name blocks (sex, one first-name skeleton, birth year and
+#   the next, for a typo and a slip on the year at once) are
 #   there for a one-letter typo in the other name, which can move its skeleton (a
 #   typo in a vowel adds a consonant). Only pairs whose other first names are one
 #   edit apart as written (two words one edit apart share a one-deletion variant)
 #   are compared: that leaves out the thousands of people per block who merely
 #   share a common first name. Pairs whose other first names' skeletons are one
 #   edit apart are compared too: across scripts a skeleton can differ by one sound
-#   (القذافي / Gaddafi: ق is written g; عثمان / Osman: ث is written s);
+#   (القذافي / Gaddafi: ق is written g; عثمان / Osman: ث is written s); and pairs
+#   whose other first word is the other's with a name or article joined to it
+#   (Alzawi / Zawi, Jeanbaptiste / Jean: dedup.joined_apart);
 # * ID blocks: the same document number.
 #
 # Blocks are independent, so they are shared out between processes (forked after
@@ -37,21 +43,9 @@ from electoral.registration.services import dedup
 _COLUMNS = (Voter.id, Voter.family_name, Voter.given_names, Voter.father_name, Voter.sex,
             Voter.date_of_birth, Voter.birth_year_only, Voter.place_of_birth, Voter.id_type,
             Voter.id_number, Voter.voter_number, Voter.key_names, Voter.key_given, Voter.key_family,
-            Voter.birth_year)
+            Voter.key_last, Voter.birth_year)
 PARALLEL_FROM = 100_000  # below this many voters, starting processes costs more than it saves
 _CHUNK = 20_000  # block members per piece of work handed to a process
-
-
-def _quick_date_link(a: dedup.Person, b: dedup.Person) -> bool:
-    """A cheap filter before the full comparison: could these two dates be one birthday?"""
-    da, db = a.date_of_birth, b.date_of_birth
-    if abs(da.year - db.year) > 1:
-        return False
-    if a.birth_year_only or b.birth_year_only or da == db:
-        return True
-    if da.year == db.year:
-        return (da.month, da.day) in ((1, 1), (db.day, db.month)) or (db.month, db.day) == (1, 1)
-    return (da.month, da.day) == (db.month, db.day)
 
 
 def _date_signature(person: dedup.Person) -> str:
@@ -110,22 +104,32 @@ def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
-def _one_edit_neighbours(words: set[str]) -> dict[str, set[str]]:
-    """For each word, the others at most one edit away (they share a one-deletion variant)."""
+def _one_edit_neighbours(words: set[str], joined: bool = False) -> dict[str, set[str]]:
+    """For each word, the others at most one edit away (they share a one-deletion variant).
+
+    A transposition (Dool / Dolo) is two deletions apart yet shares a one-deletion variant
+    too. With ``joined``, also the words that begin or end another (dedup.joined_apart).
+    """
     variants: dict[str, set[str]] = defaultdict(set)
     for word in words:
         variants[word].add(word)
         for variant in _deletions(word):
             variants[variant].add(word)
-    neighbours: dict[str, set[str]] = {}
+    neighbours: dict[str, set[str]] = defaultdict(set)
     for word in words:
         found = set(variants[word])
         for variant in _deletions(word):
             found |= variants.get(variant, set())
         found.discard(word)
         if found:
-            neighbours[word] = found
-    return neighbours
+            neighbours[word] |= found
+        if joined:
+            parts = [word[:cut] for cut in range(3, len(word))] + [word[cut:] for cut in range(1, len(word) - 2)]
+            for part in parts:
+                if part in words:
+                    neighbours[word].add(part)
+                    neighbours[part].add(word)
+    return dict(neighbours)
 
 
 @dataclass
@@ -176,6 +180,11 @@ def _roll_rows(session: Session, batch_size: int):
 
 
 def _read_roll(session: Session, batch_size: int) -> _Snapshot:
+    return snapshot(_roll_rows(session, batch_size))
+
+
+def snapshot(rows) -> _Snapshot:
+    """The roll in memory with its blocks, from rows of ``_COLUMNS`` (also how the weights are fitted)."""
     snap = _Snapshot()
     people, signatures, years, given, family = snap.people, snap.signatures, snap.years, snap.given, snap.family
     given_skeleton, family_skeleton = snap.given_skeleton, snap.family_skeleton
@@ -186,7 +195,7 @@ def _read_roll(session: Session, batch_size: int) -> _Snapshot:
     per_year: dict[tuple[str, int, str], int] = {}
     place_key, typo_word, normalise_id = dedup.place_key, dedup.typo_word, dedup.normalise_id
     for (voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type, id_number,
-         voter_number, key_names, key_given, key_family, year) in _roll_rows(session, batch_size):
+         voter_number, key_names, key_given, key_family, key_last, year) in rows:
         index = len(people)
         person = Person(voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type,
                         id_number, voter_number)
@@ -204,18 +213,22 @@ def _read_roll(session: Session, batch_size: int) -> _Snapshot:
         given_skeleton.append(key_given[2:])  # the key is "<sex>:<skeleton>"
         family_skeleton.append(key_family[2:])
         # The names key is blocked across a year's margin by putting each voter in
-        # its own year and the next; the single-name keys stay within one year.
+        # its own year and the next, and so is each single-name key.
         blocks[("n", key_names, year)].append(index)
         blocks[("n", key_names, year + 1)].append(index)
+        blocks[("l", key_last, year)].append(index)
+        blocks[("l", key_last, year + 1)].append(index)
         blocks[("g", key_given, year)].append(index)
+        blocks[("g", key_given, year + 1)].append(index)
         blocks[("f", key_family, year)].append(index)
+        blocks[("f", key_family, year + 1)].append(index)
         if id_number:
             blocks[("i", f"{id_type}:{normalise_id(id_number)}", 0)].append(index)
     count = per_year.get
     snap.namesakes = [count((key, year - 1, place), 0) + count((key, year, place), 0) + count((key, year + 1, place), 0)
                       for key, year, place in zip(names_keys, years, places, strict=True)]
     snap.blocks = {key: members for key, members in blocks.items() if len(members) > 1}
-    snap.neighbours = _one_edit_neighbours(set(given) | set(family))
+    snap.neighbours = _one_edit_neighbours(set(given) | set(family), joined=True)
     snap.skeleton_neighbours = _one_edit_neighbours(set(snap.given_skeleton) | set(snap.family_skeleton))
     return snap
 
@@ -225,7 +238,7 @@ def _block_pairs(snap: _Snapshot, kind: str, year: int, members: list[int]):
     if kind == "i":
         yield from ((first, second) for i, first in enumerate(members) for second in members[i + 1:])
         return
-    if kind == "n":
+    if kind in ("n", "l"):
         # A pair born in the same year is in two names blocks (its year and the next):
         # it is compared in the later one only.
         years = snap.years
@@ -233,7 +246,7 @@ def _block_pairs(snap: _Snapshot, kind: str, year: int, members: list[int]):
         return
     # Single-name blocks: group by the other first name and pair only groups one edit
     # apart, unless the names key is the same (then a names block compares them).
-    names_keys = snap.names_keys
+    names_keys, years = snap.names_keys, snap.years
     for other, neighbours in ((snap.family if kind == "g" else snap.given, snap.neighbours),
                               (snap.family_skeleton if kind == "g" else snap.given_skeleton, snap.skeleton_neighbours)):
         groups: dict[str, list[int]] = defaultdict(list)
@@ -241,27 +254,43 @@ def _block_pairs(snap: _Snapshot, kind: str, year: int, members: list[int]):
             groups[other[index]].append(index)
         yield from ((a, b) for word, left in groups.items()
                     for near in neighbours.get(word, ()) if near > word and near in groups
-                    for a, b in _pairs_across(left, groups[near], snap.signatures) if names_keys[a] != names_keys[b])
+                    for a, b in _pairs_across(left, groups[near], snap.signatures)
+                    if names_keys[a] != names_keys[b] and max(years[a], years[b]) == year)
 
 
-def _scan_blocks(snap: _Snapshot, keys: list[tuple[str, str, int]]) -> dict[tuple[int, int], dedup.Match]:
-    found: dict[tuple[int, int], dedup.Match] = {}
+def candidate_pairs(snap: _Snapshot, keys: list[tuple[str, str, int]] | None = None, dates: bool = True):
+    """The (first, second) indexes of every pair the blocks bring to a comparison, each once.
+
+    The older record first, whichever block found the pair. ``dates``: only pairs whose
+    dates of birth can be one birthday (dedup.could_be_one_birthday), as the scan and
+    the check compare; the weights are fitted on all of them, so that they learn what
+    two different dates say.
+    """
+    seen: set[tuple[int, int]] = set()
     people, involving = snap.people, snap.involving
-    for kind, key, year in keys:
+    for kind, key, year in snap.blocks if keys is None else keys:
         for first, second in _block_pairs(snap, kind, year, snap.blocks[(kind, key, year)]):
-            if first > second:  # the older record first, whichever block found the pair
+            if first > second:
                 first, second = second, first
             a, b = people[first], people[second]
             if involving is not None and a.id not in involving and b.id not in involving:
                 continue
-            if kind != "i" and not _quick_date_link(a, b):
+            if dates and kind != "i" and not could_be_one_birthday(a, b):
                 continue
-            pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-            if pair in found:
+            if (first, second) in seen:
                 continue
-            match = dedup.compare(a, b, max(snap.namesakes[first], snap.namesakes[second]))
-            if match:
-                found[pair] = match
+            seen.add((first, second))
+            yield first, second
+
+
+def _scan_blocks(snap: _Snapshot, keys: list[tuple[str, str, int]]) -> dict[tuple[int, int], dedup.Match]:
+    found: dict[tuple[int, int], dedup.Match] = {}
+    people, namesakes = snap.people, snap.namesakes
+    for first, second in candidate_pairs(snap, keys):
+        match = dedup.compare(people[first], people[second], max(namesakes[first], namesakes[second]))
+        if match:
+            a, b = people[first], people[second]
+            found[(a.id, b.id) if a.id < b.id else (b.id, a.id)] = match
     return found
 
 

@@ -35,7 +35,7 @@ SEX_WORDS = {"f": "F", "female": "F", "femme": "F", "feminin": "F", "m": "M", "m
 # The voter table's columns in the order the checked rows carry them; the rest are set per batch.
 ROW_COLUMNS = ("family_name", "given_names", "father_name", "sex", "date_of_birth", "birth_year_only",
                "birth_year", "place_of_birth", "centre_id", "id_type", "id_number", "phone",
-               "key_names", "key_given", "key_family", "sort_key", "import_key")
+               "key_names", "key_given", "key_family", "key_last", "sort_key", "import_key")
 IMPORT_KEY_LENGTH = 32  # hex digits of SHA-256 kept (Voter.import_key)
 PROGRESS_EVERY = 20_000  # rows between two progress reports while checking
 
@@ -96,18 +96,19 @@ class RowChecker:
             allowed = self._in_scope[centre_id] = self.user is None or self.user.can_act_in(centre)
         return allowed
 
-    def _name(self, text: str) -> tuple[str, str]:
+    def _name(self, text: str) -> tuple[str, str, str]:
         # The same names come back thousands of times in a roll (whole given names far less
         # often than each name alone): work out each name's skeleton and folded form once.
         found = self._names.get(text)
         if found is None:
-            found = self._names[text] = (names.block_skeleton(text), names.display_fold(text))
+            found = self._names[text] = (names.block_skeleton(text), names.display_fold(text),
+                                         names.block_skeleton(text, last=True))
         return found
 
-    def _name_keys(self, given: str, family: str, sex: str) -> tuple[str, str, str, str]:
-        given_skeleton, given_fold = self._name(given)
-        family_skeleton, family_fold = self._name(family)
-        return (*dedup.keys_of_skeletons(given_skeleton, family_skeleton, sex),
+    def _name_keys(self, given: str, family: str, sex: str) -> tuple[str, str, str, str, str]:
+        given_skeleton, given_fold, given_last = self._name(given)
+        family_skeleton, family_fold, family_last = self._name(family)
+        return (*dedup.keys_of_skeletons(given_skeleton, family_skeleton, sex, given_last, family_last),
                 sort_key_of_folds(family_fold, given_fold))
 
     def check(self, values: tuple[str, ...]) -> tuple:
@@ -161,10 +162,10 @@ class RowChecker:
         self._seen[first] = occurrence + 1
         key = first.hex() if not occurrence else \
             hashlib.sha256(f"{content}\x1e{occurrence}".encode()).hexdigest()[:IMPORT_KEY_LENGTH]
-        key_names, key_given, key_family, sorting = self._name_keys(given, family, sex)
+        key_names, key_given, key_family, key_last, sorting = self._name_keys(given, family, sex)
         return (family, given, father or None, sex, born.isoformat() if self._dates_as_text else born, year_only,
                 born.year, place or None, centre_id, id_type, id_number or None, phone or None, key_names, key_given,
-                key_family, sorting, key)
+                key_family, key_last, sorting, key)
 
 
 def checked_batches(checker: RowChecker, data: bytes, filename: str,

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from electoral.core import duties
+from electoral.core import dates, duties
 from electoral.core.errors import ValidationFailed
 from electoral.geography import services as geography
 from electoral.geography.models import PollingCentre
@@ -156,12 +156,12 @@ def _apply_correction(voter: Voter, details: dict) -> None:
     from electoral.registration.services.voters import sort_key
 
     for name, value in details.items():
-        if name == "date_of_birth":
-            voter.date_of_birth = date.fromisoformat(value)
-            voter.birth_year, voter.birth_year_only = voter.date_of_birth.year, False
+        if name == "date_of_birth":  # ISO, or the year alone when only it is known
+            voter.date_of_birth, voter.birth_year_only = dates.parse(value, year_only=True)
+            voter.birth_year = voter.date_of_birth.year
         else:
             setattr(voter, name, value)
-    voter.key_names, voter.key_given, voter.key_family = dedup.keys(voter.given_names, voter.family_name, voter.sex)
+    voter.key_names, voter.key_given, voter.key_family, voter.key_last = dedup.keys(voter.given_names, voter.family_name, voter.sex)
     voter.sort_key = sort_key(voter.family_name, voter.given_names)
 
 

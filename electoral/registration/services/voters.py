@@ -154,7 +154,7 @@ def new_voter(data: Registration, number: str, registered_by: str) -> Voter:
 
 def voter_values(data: Registration, number: str, registered_by: str) -> dict:
     """The voter table's columns for a registration (imports insert these directly)."""
-    key_names, key_given, key_family = dedup.keys(data.given_names, data.family_name, data.sex)
+    key_names, key_given, key_family, key_last = dedup.keys(data.given_names, data.family_name, data.sex)
     return dict(
         voter_number=number, family_name=data.family_name, given_names=data.given_names,
         father_name=(data.father_name or "").strip() or None, sex=data.sex, date_of_birth=data.date_of_birth,
@@ -163,7 +163,7 @@ def voter_values(data: Registration, number: str, registered_by: str) -> dict:
         id_type=data.id_type, id_number=(data.id_number or "").strip() or None,
         attesting_numbers=" ".join(numbers.clean(n) for n in data.attesting_numbers if n) or None,
         phone=(data.phone or "").strip() or None, status="active", key_names=key_names,
-        key_given=key_given, key_family=key_family, sort_key=sort_key(data.family_name, data.given_names),
+        key_given=key_given, key_family=key_family, key_last=key_last, sort_key=sort_key(data.family_name, data.given_names),
         registered_by=registered_by,
     )
 

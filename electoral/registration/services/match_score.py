@@ -1,0 +1,72 @@
+"""How likely two records are one person, from weights estimated on labelled pairs.
+
+A Fellegi–Sunter model: each comparison (names, date of birth, father's name, place,
+document, how common the name is) lands on one level, and each level carries the
+log ratio of how often it is seen between two records of one person (m) and between
+two different people met by the blocking (u). Both are counted on a labelled set by
+bench/fit_dedup_weights.py, never set by hand; the counts live in
+dedup_weights.json beside this module, so a commission can refit them on its own
+labelled pairs and ship the file. The sum of the log ratios and the prior odds is the
+log odds that the pair is one person; the supervisor sees it as a probability.
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+WEIGHTS_FILE = Path(__file__).with_name("dedup_weights.json")
+
+# The comparisons and their levels, in the order the fitting script and the file use.
+COMPARISONS: dict[str, tuple[str, ...]] = {
+    "names": ("same", "variant", "script", "joined", "typo"),
+    "layout": ("full", "missing", "swapped", "swapped_missing"),
+    "dob": ("same", "year_only", "jan1", "day_month_swapped", "year_apart", "vague_year_apart", "other"),
+    "father": ("same", "missing", "different"),
+    "place": ("same", "missing", "different"),
+    "document": ("same_number", "different_number", "none"),
+    "crowd": ("no", "vague"),  # a vague date among more namesakes than dedup.CROWD
+}
+
+
+@dataclass(frozen=True)
+class Weights:
+    prior_log_odds: float
+    log_ratios: dict[str, dict[str, float]]
+    threshold: float  # the probability from which a pair is shown to a supervisor
+    trained_on: str
+
+    def log_odds(self, levels: dict[str, str]) -> float:
+        """The log odds that a pair with these comparison levels is one person."""
+        return self.prior_log_odds + sum(self.log_ratios[name][level] for name, level in levels.items())
+
+    def probability(self, levels: dict[str, str]) -> float:
+        """The probability that a pair with these comparison levels is one person."""
+        odds = self.log_odds(levels)
+        # exp() overflows past about 709: far beyond any sum the weights can make, but cheap to guard.
+        if odds < -700:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-odds))
+
+
+def weights_from_counts(data: dict) -> Weights:
+    """Weights from the counts of a weights file (see bench/fit_dedup_weights.py)."""
+    smoothing = data.get("smoothing", 1.0)
+    ratios: dict[str, dict[str, float]] = {}
+    for name, levels in COMPARISONS.items():
+        matches, others = data["m_counts"][name], data["u_counts"][name]
+        total_m = sum(matches.get(level, 0) for level in levels) + smoothing * len(levels)
+        total_u = sum(others.get(level, 0) for level in levels) + smoothing * len(levels)
+        ratios[name] = {
+            level: math.log(((matches.get(level, 0) + smoothing) / total_m)
+                            / ((others.get(level, 0) + smoothing) / total_u))
+            for level in levels}
+    pairs_m, pairs_u = data["pairs"]["match"], data["pairs"]["non_match"]
+    return Weights(math.log(pairs_m / pairs_u), ratios, data.get("threshold", 0.5), data.get("trained_on", ""))
+
+
+@cache
+def weights() -> Weights:
+    """The weights shipped with the package (read once)."""
+    return weights_from_counts(json.loads(WEIGHTS_FILE.read_text(encoding="utf-8")))
