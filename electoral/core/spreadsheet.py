@@ -145,3 +145,15 @@ def download(fmt: str, header: list[str], rows: Iterable[Iterable[Any]], name: s
 def rows_of(records: Iterable[dict], header: list[str]) -> Iterable[list]:
     """Rows in ``header`` order from dicts keyed by the header's names."""
     return ([record.get(h) for h in header] for record in records)
+
+
+class Counted:
+    """Rows passed through as they stream, counted: what an audit entry records of an export."""
+
+    def __init__(self, rows: Iterable[Any]):
+        self._rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self._rows:
+            self.count += 1
+            yield row
