@@ -7,6 +7,7 @@ from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 
+from electoral.reports.fonts import LATIN
 from electoral.reports.text import visual_line
 
 PALETTE = [colors.HexColor(c) for c in ("#1f4e79", "#2e8b57", "#c0792b", "#7a4e9c", "#b03a48", "#3c8dbc",
@@ -25,6 +26,7 @@ def bar_chart(doc, data: dict, width: float, height: float) -> Drawing:
     if doc.rtl:
         items.reverse()
     drawing = Drawing(width, height)
+    drawing.initialFontName = LATIN  # else ReportLab's graphics select a non-embedded Helvetica
     chart = VerticalBarChart()
     chart.x, chart.y = (10, 30) if doc.rtl else (45, 30)
     chart.width, chart.height = width - 60, height - 40
@@ -58,6 +60,7 @@ def pie_chart(doc, data: dict, width: float, height: float) -> Drawing:
     items = [(label, float(value)) for label, value in data.items() if value]
     total = sum(value for _label_, value in items) or 1
     drawing = Drawing(width, height)
+    drawing.initialFontName = LATIN  # else ReportLab's graphics select a non-embedded Helvetica
     pie = Pie()
     size = height - 30
     pie.x, pie.y = (width - size) / 2, 15

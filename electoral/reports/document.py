@@ -209,6 +209,8 @@ class ReportDocument:
                  for label, value in items]
         table = Table([cells], colWidths=[width] * len(items))
         table.setStyle(TableStyle([
+            # A Table selects its cells' font (Helvetica unless told) even for flowable cells.
+            ("FONT", (0, 0), (-1, -1), fonts.LATIN),
             ("BOX", (0, 0), (-1, -1), 0.5, LINE), ("INNERGRID", (0, 0), (-1, -1), 0.5, LINE),
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f3f6fa")),
             ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
@@ -265,7 +267,7 @@ class ReportDocument:
                            Spacer(1, 8 * mm),
                            self.text_block(_("Signature:") + " " + "_" * 20, size=9)])
         table = Table([blocks], colWidths=[width] * len(labels))
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.LATIN), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]))
         self.story.append(Spacer(1, 6 * mm))
         self.story.append(table)

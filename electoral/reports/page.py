@@ -11,6 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from electoral.reports.fonts import LATIN
 from electoral.reports.text import draw_line, visual_line
 
 MARGIN = 15 * mm
@@ -27,6 +28,7 @@ def emblem_drawing(size: float) -> Drawing:
     """The default emblem (static/img/emblem.svg: a ballot box and a ticked paper) in ReportLab graphics."""
     scale = size / 64
     drawing = Drawing(size, size)
+    drawing.initialFontName = LATIN  # else ReportLab's graphics select a non-embedded Helvetica
 
     def rect(x, y, w, h, r, fill, stroke=None, stroke_width=0):
         # SVG measures y downwards from the top; ReportLab upwards from the bottom.
@@ -138,6 +140,10 @@ def numbered_canvas(furniture: Furniture) -> type[Canvas]:
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
+            # ReportLab opens every page with its initial font selected, Helvetica by default: a
+            # non-embedded font that print shops' preflight rejects. An embedded TrueType font
+            # as the initial one writes no such preamble.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or LATIN
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
