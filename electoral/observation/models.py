@@ -132,6 +132,8 @@ class ChecklistTemplate(Audited, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     phase: Mapped[str] = mapped_column(String(12))
     published: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The XLSForm's own `version` setting ("2026120701"), which ODK Collect and the re-import compare.
+    form_version: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # Superseded by a later published version: kept for the submissions made with it.
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set here to the microsecond (SQLite's now() keeps whole seconds): with the id it keys the
@@ -187,6 +189,10 @@ class Question(Audited, db.Model):
     relevance: Mapped[str] = mapped_column(String(500), default="")
     critical: Mapped[str] = mapped_column(String(500), default="")
     tally: Mapped[str | None] = mapped_column(String(12))
+    # XLSForm's hint, constraint_message ({lang: text}) and default (the answer filled in beforehand).
+    hints: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    constraint_message: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    default_value: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     template: Mapped[ChecklistTemplate] = relationship(back_populates="questions")
     section: Mapped[Section | None] = relationship(back_populates="questions")

@@ -76,7 +76,8 @@ def editable(session: Session, template: ChecklistTemplate) -> ChecklistTemplate
     if draft is not None and not draft.published:
         return draft
     copy = ChecklistTemplate(code=template.code, name=template.name, phase=template.phase,
-                             version=draft.version + 1, published=False, retired=False)
+                             version=draft.version + 1, published=False, retired=False,
+                             form_version=template.form_version)
     sections = {}
     for section in template.sections:
         sections[section.id] = Section(code=section.code, position=section.position, texts=dict(section.texts))
@@ -85,7 +86,8 @@ def editable(session: Session, template: ChecklistTemplate) -> ChecklistTemplate
         copy.questions.append(Question(
             code=q.code, position=q.position, type=q.type, texts=dict(q.texts), choices=list(q.choices),
             minimum=q.minimum, maximum=q.maximum, required=q.required, relevance=q.relevance,
-            critical=q.critical, tally=q.tally, section=sections.get(q.section_id)))
+            critical=q.critical, tally=q.tally, section=sections.get(q.section_id), hints=dict(q.hints or {}),
+            constraint_message=dict(q.constraint_message or {}), default_value=q.default_value or ""))
     session.add(copy)
     session.flush()
     return copy
@@ -163,7 +165,8 @@ def question_problems(template: ChecklistTemplate, spec: dict[str, Any], known: 
 def add_question(session: Session, template: ChecklistTemplate, code: str, qtype: str, texts: dict[str, str],
                  choices: list[dict] | None = None, minimum: float | None = None, maximum: float | None = None,
                  required: bool = True, relevance: str = "", critical: str = "", tally: str | None = None,
-                 section: Section | None = None) -> Question:
+                 section: Section | None = None, hints: dict[str, str] | None = None,
+                 constraint_message: dict[str, str] | None = None, default_value: str = "") -> Question:
     """Add a question at the end of a draft template; conditions may only name earlier questions."""
     _require_draft(template)
     spec = {"code": (code or "").strip(), "type": qtype, "texts": _texts(texts), "choices": choices or [],
@@ -172,7 +175,9 @@ def add_question(session: Session, template: ChecklistTemplate, code: str, qtype
     errors = question_problems(template, spec, {q.code for q in template.questions})
     if errors:
         raise ValidationFailed(errors)
-    question = Question(position=len(template.questions) + 1, required=bool(required), section=section, **spec)
+    question = Question(position=len(template.questions) + 1, required=bool(required), section=section,
+                        hints=_texts(hints or {}), constraint_message=_texts(constraint_message or {}),
+                        default_value=(default_value or "").strip()[:200], **spec)
     if spec["type"] not in CHOICE_TYPES:
         question.choices = []
     template.questions.append(question)
@@ -264,6 +269,8 @@ def definition(template: ChecklistTemplate, lang: str) -> dict[str, Any]:
             "minimum": q.minimum, "maximum": q.maximum, "tally": q.tally,
             "choices": [{"value": c["value"], "text": text_in(c.get("texts"), lang)} for c in q.choices],
             "relevance": conditions.parse(q.relevance), "critical": conditions.parse(q.critical),
+            "hint": text_in(q.hints, lang), "default": q.default_value or None,
+            "constraint_message": text_in(q.constraint_message, lang) or None,
         } for q in template.questions],
     }
 

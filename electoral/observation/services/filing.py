@@ -71,6 +71,7 @@ class QuestionRule:
     required: bool
     relevance: str
     critical: str
+    constraint_message: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -103,7 +104,7 @@ def published_definition(session: Session, template_id: int, code: str, version:
         return found
     rows = session.execute(select(
         Question.id, Question.code, Question.type, Question.texts, Question.choices, Question.minimum,
-        Question.maximum, Question.required, Question.relevance, Question.critical,
+        Question.maximum, Question.required, Question.relevance, Question.critical, Question.constraint_message,
     ).where(Question.template_id == template_id).order_by(Question.position)).all()
     definition = Definition(template_id, code, version, tuple(QuestionRule(*row) for row in rows))
     with _definitions_lock:

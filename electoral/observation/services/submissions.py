@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -70,9 +72,9 @@ def _coerce(question: Question, raw: Any) -> tuple[Any, str | None]:
         except (TypeError, ValueError, OverflowError):
             return None, _("Give a whole number.") if kind == "integer" else _("Give a number.")
         if question.minimum is not None and value < question.minimum:
-            return None, _("At least %(n)s.", n=_plain(question.minimum))
+            return None, _constraint_message(question) or _("At least %(n)s.", n=_plain(question.minimum))
         if question.maximum is not None and value > question.maximum:
-            return None, _("At most %(n)s.", n=_plain(question.maximum))
+            return None, _constraint_message(question) or _("At most %(n)s.", n=_plain(question.maximum))
         return value, None
     if kind == "single_choice":
         value = str(raw)
@@ -84,6 +86,15 @@ def _coerce(question: Question, raw: Any) -> tuple[Any, str | None]:
         return (value, None) if TIME.match(value) else (None, _("Give a time as HH:MM."))
     value = str(raw)
     return (value, None) if len(value) <= MAX_TEXT else (None, _("At most %(n)d characters.", n=MAX_TEXT))
+
+
+def _constraint_message(question: Question) -> str:
+    """The form's own message for a broken constraint (XLSForm constraint_message), in the reader's language."""
+    messages = getattr(question, "constraint_message", None) or {}
+    if not messages:
+        return ""
+    locale = get_locale() if has_request_context() else None
+    return text_in(messages, locale.language if locale else "en")
 
 
 def _plain(number: float) -> str:

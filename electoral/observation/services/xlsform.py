@@ -33,7 +33,7 @@ COLUMNS = {"hint": "hint", "guidance_hint": "guidance_hint", "default": "default
            "jr:preload": "type", "parameters": "parameters", "instance": "instance::", "body": "body::",
            "jr:count": "repeat_count", "label": "label", "bind": "bind::"}
 _KEPT = {"type", "name", "label", "bind", "choices", "itemset", "list_name", "parameters", "children", "control",
-         "critical", "tally"}
+         "critical", "tally", "hint", "default"}
 _BOUNDS = re.compile(r"^\s*\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)\s*(?:and\s*\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?))?\s*$")
 _PARENT_PATH = re.compile(r"\.\./([A-Za-z_][A-Za-z0-9_.\-]*)")  # pyxform's or_other relevance names ../question
 _TRUE = {"yes", "true", "true()", "1"}
@@ -61,13 +61,16 @@ class _Import:
 
     def unsupported_keys(self, element: dict, row: int) -> bool:
         refused = False
+        # A computed default comes with pyxform's setvalue action; the default itself is refused by name.
+        dynamic = {"_dynamic_default", "actions"} if element.get("_dynamic_default") else set()
         for key, value in element.items():
-            if key in _KEPT or value in (None, "", {}, []):
+            if key in _KEPT or key in dynamic or value in (None, "", {}, []):
                 continue
             self.refuse(row, COLUMNS.get(key, key), key)
             refused = True
         control = {k: v for k, v in (element.get("control") or {}).items() if k != "appearance"}
-        bind = {k: v for k, v in (element.get("bind") or {}).items() if k not in ("required", "relevant", "constraint")}
+        bind = {k: v for k, v in (element.get("bind") or {}).items()
+                if k not in ("required", "relevant", "constraint", "jr:constraintMsg")}
         for key in [*control, *bind]:
             self.refuse(row, COLUMNS.get(key, key), key)
             refused = True
@@ -94,6 +97,9 @@ class _Import:
     def group(self, element: dict, row: int, relevance: str) -> None:
         if self.unsupported_keys(element, row):
             return
+        for column in ("hint", "default"):
+            if element.get(column):
+                self.refuse(row, column, _("a %(column)s on a group", column=column))
         section = None
         try:
             section = checklists().add_section(self.session, self.template, element["name"],
@@ -134,6 +140,10 @@ class _Import:
             for operator, value in ((bounds.group(1), bounds.group(2)), (bounds.group(3), bounds.group(4))):
                 if operator:
                     spec["minimum" if operator == ">=" else "maximum"] = float(value)
+        default = str(element.get("default") or "")
+        if "(" in default or "${" in default:
+            self.refuse(row, "default", _("a computed default"))
+            return
         own = _PARENT_PATH.sub(r"${\1}", bind.get("relevant", "") or "")
         try:
             checklists().add_question(
@@ -141,7 +151,10 @@ class _Import:
                 self.texts(row, "label", element.get("label")), choices=spec["choices"],
                 minimum=spec["minimum"], maximum=spec["maximum"], required=required in _TRUE,
                 relevance=_joined(relevance, own), critical=str(element.get("critical") or ""),
-                tally=element.get("tally") or None, section=section)
+                tally=element.get("tally") or None, section=section,
+                hints=self.texts(row, "hint", element.get("hint")),
+                constraint_message=self.texts(row, "constraint_message", bind.get("jr:constraintMsg")),
+                default_value=str(element.get("default") or ""))
         except ValidationFailed as failure:
             self.errors.append(LineError(row, _messages(failure, row)))
 

@@ -1,0 +1,73 @@
+"""XLSForm features a checklist keeps (hint, constraint_message, default), on the phone page and on the server."""
+
+import pytest
+
+from electoral.core.errors import ImportFailed
+from electoral.observation import services
+from tests.factories import PASSWORD
+from tests.observation.factories import make_observer
+from tests.observation.test_xlsform_pyxform import workbook
+
+HEADER = ["type", "name", "label::English (en)", "label::French (fr)", "hint::English (en)", "hint::French (fr)",
+          "constraint", "constraint_message::English (en)", "constraint_message::French (fr)", "default", "required"]
+
+
+def _form(rows) -> bytes:
+    return workbook({"survey": [HEADER, *rows],
+                     "choices": [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"],
+                                 ["prob", "ink", "No ink"], ["prob", "lamp", "No lamp"], ["prob", "seal", "No seal"]],
+                     "settings": [["form_id", "form_title"], ["open", "Opening"]]})
+
+
+QUEUE = ["integer", "queue", "Voters in the queue", "Électeurs en file", "Count them at 7:00", "Comptez-les à 7 h",
+         ". >= 0 and . <= 900", "No more than 900 here", "Pas plus de 900 ici", "", "yes"]
+PROBLEMS = ["select_multiple prob", "problems", "Problems", "Problèmes", "", "", "", "", "", "ink seal", ""]
+
+
+def _published(db, rows):
+    template = services.import_xlsform(db.session, _form(rows))
+    services.publish(db.session, template)
+    db.session.commit()
+    return template
+
+
+def test_constraint_message_replaces_the_plain_bounds_message_on_the_server(db):
+    template = _published(db, [QUEUE])
+    assert services.validate_answers(template, {"queue": 950})[1] == {"queue": ["No more than 900 here"]}
+
+
+def test_hint_and_default_reach_the_phone_page_in_the_observers_language(client, db):
+    _published(db, [QUEUE, PROBLEMS])
+    observer = make_observer()
+    observer.user.locale = "fr"
+    db.session.commit()
+    assert client.post_form("/login", {"username": observer.user.username, "password": PASSWORD}).status_code == 302
+    page = client.get(f"/observation/my/fill/{observer.station.code}/OPEN").get_data(as_text=True)
+    assert "Comptez-les à 7 h" in page
+    assert 'value="ink" checked' in page and 'value="seal" checked' in page and 'value="lamp" checked' not in page
+
+
+def test_constraint_message_in_the_observers_language_beside_the_question(client, db):
+    _published(db, [QUEUE])
+    observer = make_observer()
+    observer.user.locale = "fr"
+    db.session.commit()
+    assert client.post_form("/login", {"username": observer.user.username, "password": PASSWORD}).status_code == 302
+    url = f"/observation/my/fill/{observer.station.code}/OPEN"
+    page = client.get(url).get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(url, data={"csrf_token": token, "client_id": "xlsform-0001", "queue": "901"})
+    assert response.status_code == 422 and "Pas plus de 900 ici" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("column", "value", "feature"), [
+    ("default", "today()", "a computed default"),
+    ("constraint", "regex(., '^[0-9]+$')", "the constraint"),
+])
+def test_what_a_checklist_cannot_keep_is_refused_by_name(db, column, value, feature):
+    row = ["text", "seal", "Seal number", "", "", "", "", "", "", "", ""]
+    row[HEADER.index(column)] = value
+    with pytest.raises(ImportFailed) as failure:
+        services.import_xlsform(db.session, _form([row]))
+    [error] = failure.value.errors
+    assert f"survey sheet, row 2, column {column}: {feature}" in error.message
