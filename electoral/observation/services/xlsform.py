@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.observation.models import PHASES, ChecklistTemplate
+from electoral.observation.services import xlsform_versions as versions
 from electoral.observation.services.xlsform_read import ReadForm, language_of, read, texts_of
 
 TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time",
@@ -189,19 +190,29 @@ def import_xlsform(session: Session, data: bytes, phase: str = "") -> ChecklistT
     """Create a draft template from an XLSForm; every problem is reported, nothing half-made."""
     form = read(data)
     survey = form.survey
-    phase = phase or str(survey.get("phase") or form.settings.get("phase") or "") or "opening"
     code = str(survey.get("id_string") or "").strip() or "XLSFORM"
     name = str(survey.get("title") or code)
+    form_version = str(survey.get("version") or "").strip()[:40]
+    existing = checklists().latest(session, code.upper())
+    phase = phase or str(survey.get("phase") or form.settings.get("phase") or "") or (
+        existing.phase if existing else "opening")
     if phase not in PHASES:
         raise ImportFailed([LineError(1, _("Unknown phase %(phase)s.", phase=phase))])
-    try:
-        template = checklists().create_template(session, code, name, phase)
-    except ValidationFailed as failure:
-        raise ImportFailed([LineError(0, _("settings sheet, column %(column)s: %(message)s", message=m,
-                                             column="form_title" if field == "name" else "form_id"))
-                            for field, msgs in failure.errors.items() for m in msgs]) from None
+    if existing is not None:
+        # The same form_id again: a new version of that checklist; filings keep the version they were made with.
+        template = versions.next_version(session, existing, name, phase, form_version)
+    else:
+        try:
+            template = checklists().create_template(session, code, name, phase)
+        except ValidationFailed as failure:
+            raise ImportFailed([LineError(0, _("settings sheet, column %(column)s: %(message)s", message=m,
+                                                 column="form_title" if field == "name" else "form_id"))
+                                for field, msgs in failure.errors.items() for m in msgs]) from None
+        template.form_version = form_version
     work = _Import(session, form, template)
     work.walk(survey.get("children") or [], None, "")
     if work.errors:
         raise ImportFailed(sorted(work.errors, key=lambda e: e.line))
+    if existing is not None and existing.form_version == form_version:
+        return versions.same_version(session, existing, template)
     return template
