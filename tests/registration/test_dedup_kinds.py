@@ -156,3 +156,18 @@ def test_the_migration_recomputes_every_voters_keys(db):
     voter = db.session.get(Voter, voter.id)
     assert (voter.key_names, voter.key_given, voter.key_family, voter.key_last) == dedup.keys(
         "Mariam Aminata", "AlZawi", "F") == ("F:mrm|s", "F:mrm", "F:s", "F:mnt|s")
+
+
+def test_the_supervisor_sees_the_score_as_a_probability_with_the_reasons(client, db, login_as):
+    from electoral.core.auth import Role
+
+    make_election()
+    a = make_voter(family_name="Kamara", given_names="Mohamed", sex="M")
+    b = make_voter(family_name="Kamara", given_names="Mohammed", sex="M")
+    db.session.add(DuplicatePair(voter_a_id=a.id, voter_b_id=b.id, score=87,
+                                 reasons=[["names_joined", {"a": "Musa AlZawi", "b": "Musa Al-Zawi"}]]))
+    db.session.commit()
+    login_as(Role.REGISTRATION_SUPERVISOR)
+    page = client.get("/registration/duplicates").get_data(as_text=True)
+    assert "87% likely to be one person" in page
+    assert "names written joined on one record and apart on the other: Musa AlZawi ~ Musa Al-Zawi" in page
