@@ -128,9 +128,10 @@ def _accredit_demo_observer(session: Session) -> None:
 
     group = observation.save_organisation(session, "ELWI", "Election Watch Initiative")
     observer = observation.save_observer(session, group, "Kamara", "Mohammed", "M", "+231 770 000 001", "en")
-    observer.station = session.scalar(select(PollingStation).order_by(PollingStation.code))
     observation.request_accreditation(session, observer)
     observation.decide_accreditation(session, observer, True, valid_until=dt.date.today() + dt.timedelta(days=180))
+    observation.deploy(session, observer, station_code=session.scalar(
+        select(PollingStation.code).order_by(PollingStation.code)))
     observation.link_user(session, observer, "observer")
 
 
