@@ -77,7 +77,8 @@ class CorrectionForm(FlaskForm):
     family_name = StringField(_l("Corrected family name"), validators=[Optional(), Length(max=200)])
     given_names = StringField(_l("Corrected given names"), validators=[Optional(), Length(max=200)])
     father_name = StringField(_l("Corrected father's name"), validators=[Optional(), Length(max=200)])
-    date_of_birth = DateField(_l("Corrected date of birth"), validators=[Optional()])
+    date_of_birth = StringField(_l("Corrected date of birth (YYYY-MM-DD, or only the year YYYY)"),
+                                validators=[Optional(), Length(max=20)])
     place_of_birth = StringField(_l("Corrected place of birth"), validators=[Optional(), Length(max=200)])
     evidence = TextAreaField(_l("Evidence"), validators=[DataRequired(), Length(max=500)])
 
@@ -87,7 +88,8 @@ class InclusionForm(FlaskForm):
     given_names = StringField(_l("Given names"), validators=[DataRequired(), Length(max=200)])
     father_name = StringField(_l("Father's name"), validators=[Optional(), Length(max=200)])
     sex = SelectField(_l("Sex"), choices=SEX_CHOICES, validators=[DataRequired()])
-    date_of_birth = DateField(_l("Date of birth"), validators=[DataRequired()])
+    date_of_birth = StringField(_l("Date of birth (YYYY-MM-DD, or only the year YYYY)"),
+                                validators=[DataRequired(), Length(max=20)])
     place_of_birth = StringField(_l("Place of birth"), validators=[Optional(), Length(max=200)])
     centre_code = StringField(_l("Polling centre code"), validators=[DataRequired(), Length(max=32)])
     id_type = SelectField(_l("Identity evidence"), choices=ID_TYPE_CHOICES[:-1], validators=[DataRequired()])

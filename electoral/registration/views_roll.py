@@ -155,6 +155,14 @@ def new_objection():
     return done or render_template("registration/case_form.html", form=form, title=_("Record an objection"))
 
 
+def _birth(text: str):
+    """A birth date as written on a claim, in the election's date order, or only its year."""
+    try:
+        return import_rows.parse_date(text, election.date_order(db.session))
+    except ValueError as problem:  # beside the field, naming the forms accepted
+        raise ValidationFailed({"date_of_birth": [str(problem)]}) from None
+
+
 @bp.route("/cases/correction", methods=["GET", "POST"])
 @access(CLERK)
 def new_correction():
@@ -165,7 +173,8 @@ def new_correction():
     def lodge():
         changes = {name: getattr(form, name).data for name in roll.CORRECTABLE if name in form}
         if changes.get("date_of_birth"):
-            changes["date_of_birth"] = changes["date_of_birth"].isoformat()
+            born, year_only = _birth(changes["date_of_birth"])
+            changes["date_of_birth"] = str(born.year) if year_only else born.isoformat()
         return roll.lodge_correction(db.session, _voter_in_scope(form.voter_number.data), changes,
                                      form.evidence.data, current_user.username)
 
@@ -186,7 +195,8 @@ def new_inclusion():
                                                       code=form.centre_code.data)]})
         person = {name: (getattr(form, name).data or "") for name in (
             "family_name", "given_names", "father_name", "sex", "place_of_birth", "id_type", "id_number")}
-        person["date_of_birth"] = form.date_of_birth.data.isoformat()
+        born, person["birth_year_only"] = _birth(form.date_of_birth.data)
+        person["date_of_birth"] = born.isoformat()
         return roll.lodge_inclusion(db.session, centre, person, form.evidence.data, current_user.username)
 
     done = _lodge(form, lodge)
@@ -286,10 +296,12 @@ def figures_csv(fmt: str):
 @access(ADMIN)
 def roll_csv(fmt: str):
     """The whole roll with personal data, for the administrator only, and noted in the audit trail."""
-    rows = list(exports.roll_rows(db.session, current_user.scope))
-    record_export(db.session, "Voter roll", f"voters.{fmt}", {"voters": len(rows), "columns": exports.ROLL_COLUMNS})
+    # Streamed from the database into the file, counted on the way for the trail: never a list of the roll.
+    rows = spreadsheet.Counted(exports.roll_rows(db.session, current_user.scope))
+    response = spreadsheet.download(fmt, exports.ROLL_COLUMNS, rows, "voters")
+    record_export(db.session, "Voter roll", f"voters.{fmt}", {"voters": rows.count, "columns": exports.ROLL_COLUMNS})
     db.session.commit()
-    return spreadsheet.download(fmt, exports.ROLL_COLUMNS, rows, "voters")
+    return response
 
 
 @bp.route("/roll/assign", methods=["POST"])

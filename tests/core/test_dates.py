@@ -120,3 +120,27 @@ def test_an_official_saved_without_the_birth_date_field_keeps_a_year_only_birth_
     assert response.status_code in (200, 302)
     db.session.refresh(official)
     assert (official.birth_date, official.birth_year_only) == (dt.date(1985, 7, 1), True)
+
+
+@pytest.mark.parametrize("kind", ["correction", "inclusion"])
+def test_claims_take_a_year_only_birth_date_and_name_the_forms_when_wrong(client, db, login_as, kind):
+    from electoral.registration.models import RollCase
+    from electoral.registration.services import roll
+    from tests.registration.factories import make_voter
+
+    make_election(exhibition=(dt.date(2026, 1, 1), None))
+    voter = make_voter(family_name="Kolie", date_of_birth=dt.date(1980, 3, 4))
+    db.session.commit()
+    login_as(Role.REGISTRATION_CLERK)
+    fields = ({"voter_number": voter.voter_number} if kind == "correction" else
+              {"family_name": "Dolo", "given_names": "Musu", "sex": "F", "centre_code": voter.centre.code,
+               "id_type": "passport", "id_number": "P777"})
+    fields["evidence"] = "Seen"
+    page = client.post_form(f"/registration/cases/{kind}", {**fields, "date_of_birth": "31/31/1979"})
+    assert "DD/MM/YYYY" in page.get_data(as_text=True) and db.session.query(RollCase).count() == 0
+    client.post_form(f"/registration/cases/{kind}", {**fields, "date_of_birth": "1979"})
+    case = db.session.query(RollCase).one()
+    roll.decide_case(db.session, case, True, "Shown", "sup")
+    db.session.flush()
+    person = voter if kind == "correction" else case.voter
+    assert (person.date_of_birth, person.birth_year_only) == (dt.date(1979, 7, 1), True)
