@@ -8,11 +8,12 @@ files beside the fonts in those packages. Nothing is fetched at run time.
 import os
 import tempfile
 import threading
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, makeToUnicodeCMap
 
 from electoral.extensions import INSTANCE_PATH
 
@@ -61,6 +62,47 @@ def _instance(name: str) -> Path:
     return target
 
 
+def _letters(code: int) -> str:
+    """What a glyph stands for in the text layer: an Arabic presentation form as the letters it shapes."""
+    if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+        letters = unicodedata.normalize("NFKC", chr(code))
+        # Glyphs are drawn in visual order; a ligature's letters (lam-alef) too, so that a
+        # reader reordering the line gets them back as typed.
+        return letters[::-1] if all(unicodedata.category(c) == "Lo" for c in letters) else letters
+    return chr(code)
+
+
+class ShapedTextFont(TTFont):
+    """A TrueType font whose text layer gives Arabic letters, not the presentation forms drawn.
+
+    The kit draws Arabic as arabic-reshaper's presentation forms (initial, medial,
+    final, lam-alef...). ReportLab's ToUnicode map would give readers those forms,
+    which no typed word matches: search and copy found nothing. Mapping each form
+    to the letter(s) it shapes gives the text as typed; readers put the glyphs,
+    drawn in visual order, back into logical order as with any Arabic PDF.
+    """
+
+    def addObjects(self, doc):
+        state = self.state.get(doc)
+        subsets = [list(subset) for subset in state.subsets] if state is not None else []
+        super().addObjects(doc)  # forgets the document's subsets: read them before
+        for number, subset in enumerate(subsets):
+            if not any(_letters(code) != chr(code) for code in subset):
+                continue
+            base = (b"".join((SUBSETN(number), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
+            stream = doc.idToObject["toUnicodeCMap:" + base]
+            stream.content = _to_unicode(base, subset)
+
+
+def _to_unicode(name: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode CMap (ttfonts.makeToUnicodeCMap), each code mapped to ``_letters``."""
+    cmap = makeToUnicodeCMap(name, subset).split("\n")
+    entries = [f"<{index:02X}> <{_letters(code).encode('utf-16-be').hex().upper()}>"
+               for index, code in enumerate(subset)]
+    start = cmap.index(f"{len(subset)} beginbfchar") + 1
+    return "\n".join(cmap[:start] + entries + cmap[start + len(subset):])
+
+
 def register() -> None:
     """Make the four fonts known to ReportLab (idempotent, thread-safe)."""
     global _registered
@@ -70,7 +112,8 @@ def register() -> None:
         if _registered:
             return
         for name in _SOURCES:
-            pdfmetrics.registerFont(TTFont(name, str(_instance(name))))
+            font_class = ShapedTextFont if name in (ARABIC, ARABIC_BOLD) else TTFont
+            pdfmetrics.registerFont(font_class(name, str(_instance(name))))
         pdfmetrics.registerFontFamily(LATIN, normal=LATIN, bold=LATIN_BOLD, italic=LATIN, boldItalic=LATIN_BOLD)
         pdfmetrics.registerFontFamily(ARABIC, normal=ARABIC, bold=ARABIC_BOLD, italic=ARABIC, boldItalic=ARABIC_BOLD)
         _registered = True

@@ -10,6 +10,7 @@ so a wrapped Arabic paragraph reads from its first line down.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
@@ -71,6 +72,17 @@ def _strip_controls(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
+# Numbers joined by a slash or a dash ("3 / 600", "101–200"): the bidi algorithm lays such a
+# run out right to left in an Arabic line ("600 / 3"); a left-to-right mark on each side
+# keeps it as written (rule W7 makes the numbers left to right, and the signs between them).
+_NUMBER = r"\d(?:[\d,.\u00a0\u202f\u066b\u066c]*\d)?"
+_NUMBER_RUN = re.compile(rf"{_NUMBER}(?:[ \u00a0]?[/\u2013\u2014-][ \u00a0]?{_NUMBER})+")
+
+
+def _keep_number_runs(text: str) -> str:
+    return _NUMBER_RUN.sub(lambda match: f"\u200e{match.group(0)}\u200e", text)
+
+
 def _split_runs(visual: str, bold: bool, rtl: bool) -> tuple[Run, ...]:
     """Cut a visual-order string where the script changes; neutrals go with their run."""
     if visual.isascii():
@@ -105,14 +117,15 @@ def visual_line(text: str, rtl: bool | None = False, bold: bool = False) -> Line
     ``rtl`` is the paragraph direction; None takes it from the text's first
     letter (for short labels standing alone, such as a chart's).
     """
-    if text.isascii() and (not rtl or text.isalnum() or not any(c.isalnum() for c in text)):
+    if text.isascii() and (not rtl or text.isalnum() or not any(c.isalpha() for c in text)):
         # Both fonts draw digits and punctuation: keep the page's own, so a table
-        # cell of figures stays a plain string.
+        # cell of figures stays a plain string. Figures without a letter ("3 / 600",
+        # "101-200") are drawn as written, in either direction.
         arabic_font = bool(rtl) and not any(c.isalpha() for c in text)
         return Line((Run(text, _FONTS[(arabic_font, bold)]),))
     if not rtl and not has_arabic(text):
         return Line((Run(_strip_controls(text), _FONTS[(False, bold)]),))
-    visual = get_display(reshape(text), base_dir={True: "R", False: "L"}.get(rtl))
+    visual = get_display(reshape(_keep_number_runs(text)), base_dir={True: "R", False: "L"}.get(rtl))
     return Line(_split_runs(_strip_controls(visual), bold, bool(rtl)))
 
 
