@@ -241,6 +241,7 @@ def load_results(session: Session, rng: random.Random) -> dict[str, int]:
 def load_observation(session: Session, today: dt.date, rng: random.Random) -> dict[str, int]:
     """Published checklists, observers deployed to a sample of stations, their filings and incidents."""
     from electoral.observation import services as observation
+    from electoral.observation.sms import services as sms
 
     opening = observation.create_template(session, "OPEN", "Opening", "opening")
     observation.add_question(session, opening, "Q1", "yes_no", {"en": "Did the station open on time?"})
@@ -277,7 +278,14 @@ def load_observation(session: Session, today: dt.date, rng: random.Random) -> di
         observation.decide_accreditation(session, observer, True, valid_until=today + dt.timedelta(days=180))
         observation.deploy(session, observer, station_code=station.code)
         answers = {"Q1": "yes", "Q3": "yes"} if number != 3 else {"Q1": "no", "Q2": 45, "Q3": "no"}
-        observation.submit(session, opening, station, answers, f"demo-open-{number:04d}", observer)
+        if number == len(sample):
+            # Filed by SMS from the observer's phone; and a second message the parser refuses.
+            sms.receive(session, "manual", f"demo-sms-{number:04d}", observer.phone,
+                        f"OPEN {observer.accreditation_number} Q1Y Q3Y")
+            sms.receive(session, "manual", f"demo-sms-{number:04d}-bad", observer.phone,
+                        f"OPEN {observer.accreditation_number} Q1 maybe")
+        else:
+            observation.submit(session, opening, station, answers, f"demo-open-{number:04d}", observer)
         registered = 10 + rng.randrange(0, 4)
         cast = registered - rng.randrange(0, 3)
         votes = [cast // 2, cast // 3]
@@ -288,7 +296,7 @@ def load_observation(session: Session, today: dt.date, rng: random.Random) -> di
     first = session.get(PollingStation, sample[0].id)
     observation.report_incident(session, None, first, "intimidation",
                                 "Party agents questioning voters in the queue.", "high", "demo-incident-0001")
-    return {"observers deployed": len(sample), "filings": filings}
+    return {"observers deployed": len(sample), "filings": filings, "SMS messages": 2}
 
 
 # ---- exhibition ----------------------------------------------------------------

@@ -25,6 +25,7 @@ def test_demo_is_an_election_in_progress_made_by_the_services(runner, db):
     from electoral.logistics import services as logistics
     from electoral.logistics.models import Consignment, Discrepancy
     from electoral.observation import services as observation
+    from electoral.observation.sms.models import SmsMessage
     from electoral.registration.models import RollCase
     from electoral.registration.services import election
     from electoral.results.models import Race, TallySheet
@@ -46,6 +47,7 @@ def test_demo_is_an_election_in_progress_made_by_the_services(runner, db):
     assert session.scalar(sa.select(sa.func.count()).select_from(Certificate)) > 0
     assert election.in_exhibition(session) and election.registration_closed(session)
     assert session.scalar(sa.select(sa.func.count()).select_from(RollCase)) == 2
+    assert {m.status for m in session.scalars(sa.select(SmsMessage))} == {"processed", "rejected"}
 
 
 def test_demo_refuses_a_database_that_holds_data(runner, db):
