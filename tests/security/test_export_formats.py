@@ -36,7 +36,8 @@ def named(db, election):
 
 def _twins(app, race_code: str) -> list[tuple[str, str]]:
     """(CSV url, XLSX url) for every export route."""
-    rules = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
+    # A route naming another record (an uploaded XLSForm by its id) serves a file, not an export.
+    rules = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules() if set(rule.arguments) <= {"code", "fmt"}}
     pairs = []
     for path, endpoint in rules.items():
         if path.endswith(".csv"):

@@ -76,7 +76,8 @@ def planted(db, election):
 def _export_urls(app, election) -> list[str]:
     urls = []
     for rule in app.url_map.iter_rules():
-        if rule.rule.endswith((".csv", ".xlsx")):
+        # A route naming another record (an uploaded XLSForm by its id) serves a file, not an export of names.
+        if rule.rule.endswith((".csv", ".xlsx")) and set(rule.arguments) <= {"code", "fmt"}:
             urls.append(rule.rule.replace("<code>", election["race"].code))
     for fmt in ("csv", "xlsx"):
         urls += [f"/observation/export/incidents.{fmt}", f"/observation/export/coverage.{fmt}",
