@@ -214,6 +214,15 @@ _SUBMISSION = {"type": "object", "properties": {
     "critical": {"type": "boolean"}, "answers": {"type": "object"},
     "submitted_at": {"type": "string", "format": "date-time", "description": "The phone's time, as sent."},
     "received_at": {"type": "string", "format": "date-time", "description": "The server's receipt time."}}}
+_SHEET_IMAGE = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "race": {"type": "string"}, "station_code": {"type": "string"},
+    "sha256": {"type": "string", "description": "SHA-256 of the stored bytes, hex"},
+    "size_bytes": {"type": "integer"}, "width": {"type": "integer"}, "height": {"type": "integer"},
+    "flagged": {"type": "boolean", "description": "Another, different image of this sheet exists"},
+    "source": {"type": "string"}, "received_at": {"type": "string", "format": "date-time"},
+    "device_time": {"type": ["string", "null"], "format": "date-time"},
+    "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]},
+    "url": {"type": "string", "description": "The image's public address"}}}
 OPENAPI = {
     "openapi": "3.1.0",
     "info": {"title": "electoral observation API", "version": "1"},
@@ -241,6 +250,29 @@ OPENAPI = {
         "/api/v1/templates": {"get": {
             "summary": "The published checklists with questions, texts and parsed conditions.",
             "responses": {"200": {"description": "Templates"}, "401": {"description": "No valid token"}}}},
+        "/api/v1/result-sheets/{race}/{station}/images": {"post": {
+            "summary": "Send a photo of the signed tally sheet of a race at a station; the same bytes sent again "
+                       "return the image filed the first time. A second, different image is kept and flagged.",
+            "parameters": [{"name": "race", "in": "path", "required": True, "schema": {"type": "string"}},
+                           {"name": "station", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["image"],
+                "properties": {
+                    "image": {"type": "string", "format": "binary", "description": "JPEG or PNG; stored as sent "
+                              "under 400 KB, otherwise re-encoded as JPEG under 400 KB"},
+                    "device_time": {"type": "string", "format": "date-time"},
+                    "latitude": {"type": "number"}, "longitude": {"type": "number"}}}}}},
+            "responses": {
+                "201": {"description": "Filed", "content": {"application/json": {"schema": _SHEET_IMAGE}}},
+                "200": {"description": "These bytes were filed already",
+                        "content": {"application/json": {"schema": _SHEET_IMAGE}}},
+                "401": {"description": "No valid token"},
+                "404": {"description": "No such race or station", "content": {"application/json": {
+                    "schema": _ERRORS}}},
+                "422": {"description": "No image, not a picture, bad time or coordinates, or the race is not "
+                                       "contested at the station",
+                        "content": {"application/json": {"schema": _ERRORS}}},
+            }}},
         "/api/v1/openapi.json": {"get": {"summary": "This document.", "security": [],
                                          "responses": {"200": {"description": "OpenAPI 3.1"}}}},
     },

@@ -163,8 +163,10 @@ def rebuild_totals(race_code):
 
 
 from electoral.results.seats.cli import lists, seats  # noqa: E402  (their own module, with the seat methods)
+from electoral.results.sheets.cli import images as sheet_images  # noqa: E402
 
 results.add_command(seats)
 results.add_command(lists)
+results.add_command(sheet_images)  # scanned tally sheets (results/sheets/cli.py)
 
 commands = [results]

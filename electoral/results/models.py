@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from electoral.core.models import Audited
+from electoral.core.models import Audited, sql_in
 from electoral.extensions import db
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
 
@@ -32,13 +32,10 @@ ENTRY_NUMBERS = (1, 2, 3)  # 3: the supervisor's correction of a mismatch
 CORRECTION = 3
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) if isinstance(v, str) else str(v) for v in values)})"
-
 
 class Race(Audited, db.Model):
     __tablename__ = "race"
-    __table_args__ = (CheckConstraint(_in("kind", RACE_KINDS), name="known_kind"),)
+    __table_args__ = (CheckConstraint(sql_in("kind", RACE_KINDS), name="known_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -105,7 +102,7 @@ class TallySheet(Audited, db.Model):
     __tablename__ = "tally_sheet"
     __table_args__ = (
         UniqueConstraint("race_id", "station_id"),
-        CheckConstraint(_in("state", STATES), name="known_state"),
+        CheckConstraint(sql_in("state", STATES), name="known_state"),
         Index("ix_tally_sheet_race_state", "race_id", "state"),
         Index("ix_tally_sheet_race_figures", "race_id", "figures_hash"),
     )
@@ -157,7 +154,7 @@ class TallyEntry(Audited, db.Model):
     __table_args__ = (
         # Two clerks saving the same entry at once: one of them gets this constraint.
         UniqueConstraint("sheet_id", "round", "entry_no"),
-        CheckConstraint(_in("entry_no", ENTRY_NUMBERS), name="known_entry_no"),
+        CheckConstraint(sql_in("entry_no", ENTRY_NUMBERS), name="known_entry_no"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -263,7 +260,7 @@ class ResultTotal(db.Model):
 
     __tablename__ = "result_total"
     # SQLite keeps the rows in key order (no rowid): a level's totals are one range read.
-    __table_args__ = (CheckConstraint(_in("level", TOTAL_LEVELS), name="known_level"), {"sqlite_with_rowid": False})
+    __table_args__ = (CheckConstraint(sql_in("level", TOTAL_LEVELS), name="known_level"), {"sqlite_with_rowid": False})
 
     race_id: Mapped[int] = mapped_column(ForeignKey("race.id"), primary_key=True)
     level: Mapped[str] = mapped_column(String(10), primary_key=True)
@@ -294,3 +291,6 @@ class ResultTotalVote(db.Model):
 
 # The electoral system of each race, party lists and drawings of lots (their own module, same metadata).
 from electoral.results.seats.models import DistrictSeats, ListMember, LotDrawing, RaceSystem  # noqa: E402,F401
+
+# Images of the signed sheets, the scan queue, recalls and the intake log (their own module, same metadata).
+from electoral.results.sheets.models import IntakeRecord, RecallRequest, SheetImage, UnfiledScan  # noqa: E402,F401

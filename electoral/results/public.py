@@ -50,9 +50,12 @@ def public_candidate_photo(code: str, candidate_code: str):
 
 
 def _open_data(race) -> tuple[list[str], list[dict]]:
+    from electoral.results.sheets import evidence
+
     header = ["station_code", "station_name", "registered_voters", "ballots_cast", "valid", "invalid",
               *[c.code for c in race.candidates]]
-    return header, services.station_rows(db.session, race)
+    # Each station's sheet image(s): the SHA-256 of the stored bytes and where to fetch them.
+    return evidence.with_image_columns(db.session, race, header, services.station_rows(db.session, race))
 
 
 @bp.route("/public/<code>/stations.csv", defaults={"fmt": "csv"})

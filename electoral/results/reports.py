@@ -122,3 +122,6 @@ def _sub_area_table(doc, summary) -> None:
 
 # The declaration of results (seats) lives beside the seat computation; imported here so the kit registers it.
 from electoral.results.seats import reports as _seats_reports  # noqa: E402,F401
+
+# Printed tally sheets with their QR code and the intake receipt (the tally sheet as evidence).
+from electoral.results.sheets import reports as _sheets_reports  # noqa: E402,F401

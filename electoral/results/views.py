@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from electoral.core import home
-from electoral.core.auth import Role, access
+from electoral.core.auth import Role, access, may
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.params import form_int
@@ -36,16 +36,16 @@ SUPERVISOR = (Role.RESULTS_SUPERVISOR,)
 STAFF = (Role.RESULTS_CLERK, Role.RESULTS_SUPERVISOR, Role.ADMINISTRATOR)
 READERS = (Role.RESULTS_SUPERVISOR, Role.ADMINISTRATOR)
 
-home.register_nav(_l("Results"), "results.index", STAFF, order=70)
-home.register(_l("Enter a tally sheet"), "results.find_sheet", CLERK,
+home.register_nav(_l("Results"), "results.index", order=70)
+home.register(_l("Enter a tally sheet"), "results.find_sheet",
               _l("First or second entry of a station's tally sheet."), order=70)
-home.register(_l("Mismatched entries"), "results.corrections", SUPERVISOR,
+home.register(_l("Mismatched entries"), "results.corrections",
               _l("Compare the two entries of a sheet and settle each difference."), order=71)
-home.register(_l("Quarantined sheets"), "results.quarantine", SUPERVISOR,
+home.register(_l("Quarantined sheets"), "results.quarantine",
               _l("Sheets that failed a check: audit them and decide."), order=72)
-home.register(_l("Results by race"), "results.index", READERS,
+home.register(_l("Results by race"), "results.index",
               _l("Totals, counted share, turnout; certify a level."), order=73)
-home.register(_l("Result checks"), "results.check_settings", (Role.ADMINISTRATOR,),
+home.register(_l("Result checks"), "results.check_settings",
               _l("Switch each check on or off and set its tolerance."), order=74)
 
 
@@ -120,9 +120,8 @@ def race(code: str):
         abort(404)
     summary = services.summary(db.session, race, area)
     return render_template("results/race.html", race=race, summary=summary, form=EmptyForm(),
-                           can_certify=current_user.has_any_role(SUPERVISOR) and current_user.can_act_in(area),
-                           photo_form=CandidatePhotoForm() if current_user.has_any_role((Role.ADMINISTRATOR,))
-                           and area is None else None)
+                           can_certify=may("results.certify", code=race.code),
+                           photo_form=CandidatePhotoForm() if may("results.candidate_photo") and area is None else None)
 
 
 @bp.route("/races/<code>/candidates/<candidate_code>/photo", methods=["POST"])
@@ -425,3 +424,4 @@ def check_settings():
 
 from electoral.results import public  # noqa: E402,F401  (public pages on this blueprint)
 from electoral.results.seats import views as _seats_views  # noqa: E402,F401  (seat pages on this blueprint)
+from electoral.results.sheets import views as _sheets_views  # noqa: E402,F401  (sheet images, intake)

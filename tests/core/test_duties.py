@@ -70,6 +70,16 @@ def results_enter_audit(person):
     return audit_and_decide
 
 
+def results_recall_request_approve(person):
+    from electoral.results.sheets import recall
+    from tests.results.factories import enter_twice, make_race
+
+    sheet = enter_twice(make_race())
+    assert sheet.state == "accepted"
+    request = recall.request_recall(db.session, sheet, person, "the image shows other figures")
+    return lambda user: recall.decide_recall(db.session, request, user, True)
+
+
 def registration_register_adjudicate(person):
     from electoral.registration.models import DuplicatePair
     from electoral.registration.services import adjudication
@@ -156,14 +166,15 @@ def observation_request_approve(person):
 
 
 SCENARIOS = {f.__name__: f for f in (
-    results_first_second_entry, results_enter_resolve, results_enter_audit, registration_register_adjudicate,
+    results_first_second_entry, results_enter_resolve, results_enter_audit, results_recall_request_approve,
+    registration_register_adjudicate,
     registration_lodge_decide, logistics_dispatch_receive, logistics_record_resolve, training_score_certify,
     observation_request_approve)}
 
 
 def test_every_pair_of_the_table_has_a_scenario():
     assert set(SCENARIOS) == set(duties.DUTIES)
-    assert len(duties.DUTIES) == 9
+    assert len(duties.DUTIES) == 10
 
 
 @pytest.mark.parametrize("code", sorted(duties.DUTIES))

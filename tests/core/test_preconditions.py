@@ -60,6 +60,25 @@ def results_decide():
     return lambda: services.decide(db.session, sheet, make_supervisor(), "accept", "reason")
 
 
+def results_request_recall():
+    from electoral.results.sheets import recall
+    from tests.results.factories import enter_twice, make_race, make_supervisor
+
+    sheet = enter_twice(make_race())
+    recall.request_recall(db.session, sheet, make_supervisor(), "image differs")
+    return lambda: recall.request_recall(db.session, sheet, make_supervisor(), "again")  # one pending already
+
+
+def results_decide_recall():
+    from electoral.results.sheets import recall
+    from tests.results.factories import enter_twice, make_race, make_supervisor
+
+    sheet = enter_twice(make_race())
+    request = recall.request_recall(db.session, sheet, make_supervisor(), "image differs")
+    recall.decide_recall(db.session, request, make_supervisor(), False)
+    return lambda: recall.decide_recall(db.session, request, make_supervisor(), True)  # decided already
+
+
 def results_certify():
     from electoral.results import services
     from tests.results.factories import make_supervisor
@@ -317,6 +336,8 @@ SCENARIOS = {
     "electoral.results.services.entry:resolve": results_resolve,
     "electoral.results.services.entry:start_audit": results_start_audit,
     "electoral.results.services.entry:decide": results_decide,
+    "electoral.results.sheets.recall:request_recall": results_request_recall,
+    "electoral.results.sheets.recall:decide_recall": results_decide_recall,
     "electoral.results.services.certification:certify": results_certify,
     "electoral.results.services.certification:decertify": results_decertify,
     "electoral.results.services.certification:excuse": results_excuse,
@@ -379,7 +400,7 @@ def test_every_listed_transition_exists_and_has_a_scenario():
         module, function = name.split(":")
         assert callable(getattr(importlib.import_module(module), function)), name
     assert set(SCENARIOS) == set(NAMES)
-    assert len(NAMES) == 30
+    assert len(NAMES) == 32
 
 
 @pytest.mark.parametrize("name", NAMES)

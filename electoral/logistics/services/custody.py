@@ -142,6 +142,14 @@ def history(session: Session, reference: str) -> list[HistoryEntry]:
     return sorted(entries, key=lambda e: e.at)
 
 
+def seals_sent_to_centre(session: Session, centre_id: int) -> set[str]:
+    """Every seal number logistics dispatched to the centre (outbound consignments that left the warehouse):
+    the seals a station's bag may come back to the tally centre with."""
+    return set(session.scalars(select(ConsignmentSeal.number).join(Consignment).where(
+        Consignment.kind == "outbound", Consignment.destination_centre_id == centre_id,
+        Consignment.status.in_(("dispatched", "received")))))
+
+
 # ---- retrieval -----------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -360,7 +360,10 @@ def event_label(action: str) -> str:
     return {"resolved": _("differences settled by the supervisor"), "audit": _("audit started"),
             "accept": _("accepted after audit"), "re_enter": _("sent back for a new double entry"),
             "cancel": _("cancelled after audit"),
-            "excused": _("excused by the supervisor: not counted")}.get(action, action)
+            "excused": _("excused by the supervisor: not counted"),
+            "recall_requested": _("recall to clearance requested"),
+            "recalled": _("recalled to clearance (approved by a second supervisor)"),
+            "recall_refused": _("recall refused by a second supervisor")}.get(action, action)
 
 
 @dataclass
