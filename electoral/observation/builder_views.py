@@ -1,6 +1,6 @@
 """The coordinator's checklist builder: create, import an XLSForm, add sections and questions, publish."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from electoral.observation.models import ChecklistTemplate, Question, Section
 from electoral.observation.views import blueprint as bp
 
 BUILDERS = (Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR)
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _template_or_404(template_id: int) -> ChecklistTemplate:
@@ -71,6 +72,16 @@ def template_import():
                   "success")
             return redirect(url_for("observation.template_detail", template_id=template.id))
     return render_template("observation/template_import.html", form=form, errors=errors), 400 if errors else 200
+
+
+@bp.route("/templates/<int:template_id>/xlsform.xlsx")
+@access(*BUILDERS)
+def template_xlsform(template_id: int):
+    template = _template_or_404(template_id)
+    from electoral.observation.services.xlsform_export import export_xlsform
+
+    return Response(export_xlsform(template), mimetype=XLSX_MIMETYPE, headers={
+        "Content-Disposition": f'attachment; filename="{template.code}-v{template.version}.xlsx"'})
 
 
 def _question_form() -> forms.QuestionForm:

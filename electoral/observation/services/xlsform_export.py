@@ -1,0 +1,110 @@
+"""Any checklist, imported or built on the web, written as an XLSForm that pyxform converts and that imports back.
+
+Conditions are written in XLSForm's own spelling (``${Q1} = 'no'``, ``selected(${Q5}, 'ink')``)
+from their parsed tree, so ODK reads them too; the tree they parse back to is the same.
+"""
+
+import io
+from typing import Any
+
+from babel import Locale
+from openpyxl import Workbook
+
+from electoral.observation import conditions
+from electoral.observation.models import ChecklistTemplate, Question
+
+_SELECT = {"yes_no": "select_one", "single_choice": "select_one", "multiple_choice": "select_multiple"}
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, float):
+        return _number(value)
+    return "'" + str(value).replace("'", "") + "'"
+
+
+def condition_text(tree: dict | None, types: dict[str, str]) -> str:
+    """The XLSForm spelling of a condition tree."""
+    if tree is None:
+        return ""
+    if "cmp" in tree:
+        if tree["cmp"] == "=" and types.get(tree["q"]) == "multiple_choice":
+            return f"selected(${{{tree['q']}}}, {_literal(tree['v'])})"
+        return f"${{{tree['q']}}} {tree['cmp']} {_literal(tree['v'])}"
+    if tree["op"] == "not":
+        return f"not({condition_text(tree['args'][0], types)})"
+    return f" {tree['op']} ".join(f"({condition_text(arg, types)})" for arg in tree["args"])
+
+
+def _language_header(code: str) -> str:
+    return f"{Locale.parse(code).english_name} ({code})"
+
+
+def _bounds(question: Question) -> str:
+    parts = []
+    if question.minimum is not None:
+        parts.append(f". >= {_number(question.minimum)}")
+    if question.maximum is not None:
+        parts.append(f". <= {_number(question.maximum)}")
+    return " and ".join(parts)
+
+
+def export_xlsform(template: ChecklistTemplate) -> bytes:
+    """The checklist as an XLSForm workbook (survey, choices, settings)."""
+    questions = template.questions
+    languages = sorted({lang for q in questions for texts in (q.texts, q.hints, q.constraint_message,
+                                                              *(c.get("texts", {}) for c in q.choices))
+                        for lang in texts} | {lang for s in template.sections for lang in s.texts}) or ["en"]
+    types = {q.code: q.type for q in questions}
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    header = ["type", "name", *(f"label::{_language_header(lang)}" for lang in languages),
+              *(f"hint::{_language_header(lang)}" for lang in languages), "required", "relevant", "constraint",
+              *(f"constraint_message::{_language_header(lang)}" for lang in languages), "default", "critical", "tally"]
+    survey.append(header)
+
+    def row(**cells: Any) -> list:
+        return [cells.get(column, "") for column in header]
+
+    def texts(kind: str, values: dict[str, str]) -> dict[str, str]:
+        return {f"{kind}::{_language_header(lang)}": values.get(lang, "") for lang in languages}
+
+    choices = book.create_sheet("choices")
+    choices.append(["list_name", "name", *(f"label::{_language_header(lang)}" for lang in languages)])
+    section = None
+    for q in questions:
+        if q.section is not section:
+            if section is not None:
+                survey.append(row(type="end_group"))
+            if q.section is not None:
+                survey.append(row(type="begin_group", name=q.section.code, **texts("label", q.section.texts)))
+            section = q.section
+        qtype = q.type
+        if q.type in _SELECT:
+            list_name = f"{q.code}_choices"
+            options = q.choices or [{"value": "yes", "texts": {"en": "Yes", "fr": "Oui"}},
+                                    {"value": "no", "texts": {"en": "No", "fr": "Non"}}]
+            for option in options:
+                labels = [option.get("texts", {}).get(lang, "") for lang in languages]
+                if not any(labels):  # pyxform needs a label: the value stands in, in the first language
+                    labels[0] = option["value"]
+                choices.append([list_name, option["value"], *labels])
+            qtype = f"{_SELECT[q.type]} {list_name}"
+        survey.append(row(
+            type=qtype, name=q.code, required="yes" if q.required else "",
+            relevant=condition_text(conditions.parse(q.relevance), types), constraint=_bounds(q),
+            default=q.default_value or "", critical=q.critical or "", tally=q.tally or "",
+            **texts("label", q.texts), **texts("hint", q.hints or {}),
+            **texts("constraint_message", q.constraint_message or {})))
+    if section is not None:
+        survey.append(row(type="end_group"))
+    settings = book.create_sheet("settings")
+    settings.append(["form_id", "form_title", "version", "phase"])
+    settings.append([template.code, template.name, template.form_version or str(template.version), template.phase])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
