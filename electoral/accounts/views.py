@@ -31,7 +31,7 @@ from electoral.accounts.forms import (
 )
 from electoral.accounts.models import User
 from electoral.core import duties, home
-from electoral.core.auth import ANY_ROLE, Role, access, public
+from electoral.core.auth import ANY_ROLE, Role, access, public, wants_json
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.redirects import local_target, redirect_back
@@ -39,8 +39,8 @@ from electoral.extensions import db
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
-home.register_nav(_l("Users"), "accounts.users", [Role.ADMINISTRATOR], order=80)
-home.register(_l("Users and roles"), "accounts.users", [Role.ADMINISTRATOR],
+home.register_nav(_l("Users"), "accounts.users", order=80)
+home.register(_l("Users and roles"), "accounts.users",
               _l("Create accounts, give roles and scope, deactivate."), order=10)
 
 
@@ -67,7 +67,7 @@ def end_expired_session():
         session.clear()
         if request.path.startswith("/api/"):
             return None  # the API goes by its bearer token, not by the cookie
-        if request.accept_mimetypes.best == "application/json":
+        if wants_json():
             return jsonify(error=_("Your session has ended. Sign in again.")), 401
         flash(_("Your session has ended after a long time or a long pause. Sign in again."), "info")
         if request.method == "GET":

@@ -5,7 +5,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, jsonify, redirect, request, url_for
+from flask import abort, current_app, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -58,18 +58,23 @@ ROLE_DESCRIPTIONS = {
 ANY_ROLE = frozenset(Role)
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
+    """The request is answered in JSON: the API, or a caller that asks for JSON first."""
     return request.path.startswith("/api/") or (
         request.accept_mimetypes.best == "application/json"
     )
 
 
-def access(*roles: Role, area: Callable[..., Any] | None = None):
+def access(*roles: Role, area: Callable[..., Any] | None = None, who: Callable[..., bool] | None = None):
     """Allow the view to signed-in users holding one of ``roles``.
 
     ``area``, when given, receives the view's arguments and returns the
     geographic record the request acts on; users scoped to another area are
-    refused. The roles are kept on the view so tests can walk every route.
+    refused. ``who``, when given, is a further rule on the user that roles
+    alone cannot say (``who(user, **view_arguments)``, e.g. a logistics
+    supervisor is an officer with national scope); its ``matrix_label`` names
+    it in the access matrix. The declaration is kept on the view so tests can
+    walk every route and ``may()`` can answer for templates and the home page.
     """
     allowed = frozenset(roles)
     if not allowed:
@@ -79,21 +84,56 @@ def access(*roles: Role, area: Callable[..., Any] | None = None):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
-                if _wants_json():
+                if wants_json():
                     return jsonify(error="authentication required"), 401
                 return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
             if not current_user.has_any_role(allowed):
                 abort(403)
             if area is not None and not current_user.can_act_in(area(**kwargs)):
                 abort(403)
+            if who is not None and not who(current_user, **kwargs):
+                abort(403)
             return view(*args, **kwargs)
 
         wrapper.access_roles = allowed
         wrapper.access_public = False
         wrapper.access_area = area is not None
+        wrapper.access_area_of = area
+        wrapper.access_who = who
         return wrapper
 
     return decorator
+
+
+def may(endpoint: str, **values) -> bool:
+    """Whether the signed-in user may use ``endpoint``, asked of the route's own declaration.
+
+    ``values`` are the route's URL variables; a route declared with an area (or
+    a ``who`` rule that reads them) needs them, so the answer includes scope.
+    Templates call it as ``may('results.quarantine')``; the home page and the
+    menu list only what it allows.
+    """
+    view = current_app.view_functions[endpoint]
+    if getattr(view, "access_public", False):
+        return True
+    if not current_user.is_authenticated or not current_user.has_any_role(getattr(view, "access_roles", ())):
+        return False
+    area = getattr(view, "access_area_of", None)
+    if area is not None:
+        if not values:
+            raise TypeError(f"{endpoint} is declared with an area: may() needs its URL values")
+        if not current_user.can_act_in(area(**values)):
+            return False
+    who = getattr(view, "access_who", None)
+    return who is None or bool(who(current_user, **values))
+
+
+def national(user, **_route) -> bool:
+    """Users with no scope: the whole country is theirs (an access declaration's ``who``)."""
+    return user.scope is None
+
+
+national.matrix_label = "national"
 
 
 def public(view):
@@ -125,7 +165,9 @@ def access_matrix(app) -> str:
         "",
         "Legend: " + ", ".join(f"{MATRIX_HEADS[r]} {r.value}" for r in Role) + ".",
         "`x` the role may use the route; `public` anyone, signed in or not; `area` the record the",
-        "route acts on must lie inside the user's scope (others get 403). JSON API routes",
+        "route acts on must lie inside the user's scope (others get 403); `national` only users with no",
+        "scope (the whole country; in logistics any administrator too); `report's roles` each report's own",
+        "roles (below); other words name the route's further rule on the user. JSON API routes",
         "(`/api/`) take a bearer token instead of the session cookie.",
         "",
         f"| Route | Methods | Endpoint | Area | {heads} |",
@@ -138,7 +180,10 @@ def access_matrix(app) -> str:
             cells = " | ".join("public" for _r in Role)
         else:
             cells = " | ".join("x" if r in view.access_roles else "" for r in Role)
-        area = "area" if getattr(view, "access_area", False) else ""
+        conditions = ["area"] if getattr(view, "access_area", False) else []
+        if (who := getattr(view, "access_who", None)) is not None:
+            conditions.append(getattr(who, "matrix_label", who.__name__))
+        area = ", ".join(conditions)
         lines.append(f"| `{rule.rule}` | {methods} | {rule.endpoint} | {area} | {cells} |")
     lines += ["", "## Reports", "",
               "`/reports/<name>` is open to every role; each report then admits only its own roles.", "",

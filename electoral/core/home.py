@@ -1,15 +1,15 @@
-"""What each role does next: domains register actions, the home page lists them."""
+"""What each user does next: domains register actions, the home page and the menu list those the
+route's own access declaration (``may``) allows the user."""
 
 from dataclasses import dataclass
 
-from electoral.core.auth import Role
+from electoral.core.auth import may
 
 
 @dataclass(frozen=True)
 class Action:
     label: object  # a lazy string, translated when shown
     endpoint: str
-    roles: frozenset[Role]
     hint: object = ""
     order: int = 100
 
@@ -17,24 +17,33 @@ class Action:
 _actions: list[Action] = []
 
 
-def register(label, endpoint: str, roles, hint="", order: int = 100) -> None:
-    """Offer an action on the home page of users holding any of ``roles``."""
+def _no_roles(hint) -> None:
+    # Roles come from the route's @access declaration; a tuple here is the old signature.
+    if isinstance(hint, (tuple, list, set, frozenset)):
+        raise TypeError("home.register() takes no roles: the route's @access declaration says who sees it")
+
+
+def register(label, endpoint: str, hint="", order: int = 100) -> None:
+    """Offer an action on the home page of users whom the route's declaration allows."""
+    _no_roles(hint)
     if not any(a.endpoint == endpoint and a.label == label for a in _actions):
-        _actions.append(Action(label, endpoint, frozenset(roles), hint, order))
+        _actions.append(Action(label, endpoint, hint, order))
 
 
-def actions_for(roles: set[Role]) -> list[Action]:
-    return sorted((a for a in _actions if a.roles & roles), key=lambda a: a.order)
+def actions_for_current_user() -> list[Action]:
+    return sorted((a for a in _actions if may(a.endpoint)), key=lambda a: a.order)
 
 
 _nav: list[Action] = []
 
 
-def register_nav(label, endpoint: str, roles, order: int = 100) -> None:
-    """Add a link to the top menu for users holding any of ``roles``."""
+def register_nav(label, endpoint: str, order: int = 100) -> None:
+    """Add a link to the top menu of users whom the route's declaration allows."""
+    if not isinstance(order, int):
+        raise TypeError("home.register_nav() takes no roles: the route's @access declaration says who sees it")
     if not any(a.endpoint == endpoint for a in _nav):
-        _nav.append(Action(label, endpoint, frozenset(roles), "", order))
+        _nav.append(Action(label, endpoint, "", order))
 
 
-def nav_for(roles: set[Role]) -> list[Action]:
-    return sorted((a for a in _nav if a.roles & roles), key=lambda a: a.order)
+def nav_for_current_user() -> list[Action]:
+    return sorted((a for a in _nav if may(a.endpoint)), key=lambda a: a.order)

@@ -24,15 +24,15 @@ from electoral.extensions import db
 
 bp = Blueprint("core", __name__, template_folder="templates")
 
-home.register_nav(_l("Audit trail"), "core.audit_trail", [Role.ADMINISTRATOR], order=90)
-home.register(_l("Audit trail"), "core.audit_trail", [Role.ADMINISTRATOR],
+home.register_nav(_l("Audit trail"), "core.audit_trail", order=90)
+home.register(_l("Audit trail"), "core.audit_trail",
               _l("Who changed what, and proof that nothing was altered."), order=90)
 
 
 @bp.route("/")
 @access(*ANY_ROLE)
 def index():
-    actions = home.actions_for(current_user.roles)
+    actions = home.actions_for_current_user()
     return render_template("core/home.html", actions=actions)
 
 

@@ -14,6 +14,7 @@ from werkzeug.utils import cached_property
 
 from electoral.config import LANGUAGES
 from electoral.core import audit, home
+from electoral.core.auth import may, wants_json
 from electoral.core.i18n import direction
 from electoral.extensions import db, limiter, login_manager
 
@@ -125,15 +126,14 @@ def init_app(app: Flask) -> None:
             "current_locale": locale.split("_")[0],
             "text_direction": direction(locale),
             "commission_name": app.config["COMMISSION_NAME"],
-            "nav_items": home.nav_for(current_user.roles) if current_user.is_authenticated else [],
+            "nav_items": home.nav_for_current_user() if current_user.is_authenticated else [],
         }
 
     app.jinja_env.filters["number"] = lambda v: format_decimal(v) if v is not None else ""
     app.jinja_env.filters["percent"] = lambda v: format_percent(v, format="#,##0.0%") if v is not None else ""
     app.jinja_env.filters["datetime"] = lambda v: format_datetime(v, "medium") if v else ""
-
-    def wants_json() -> bool:
-        return request.path.startswith("/api/")
+    # Templates ask the route's own access declaration, never a role name: {% if may('results.quarantine') %}.
+    app.jinja_env.globals["may"] = may
 
     def error_page(status: int, title: str, message: str):
         if wants_json():

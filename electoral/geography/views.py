@@ -33,10 +33,10 @@ NO_PARENT = {"region": _l("No region has the code %(code)s."), "district": _l("N
 PARENT_LEVEL = {"district": "region", "centre": "district", "station": "centre"}
 CHILD_LEVEL = {"region": "district", "district": "centre", "centre": "station"}
 
-home.register_nav(_l("Geography"), "geography.overview", ANY_ROLE, order=10)
-home.register(_l("Geography"), "geography.overview", ANY_ROLE,
+home.register_nav(_l("Geography"), "geography.overview", order=10)
+home.register(_l("Geography"), "geography.overview",
               _l("Regions, districts, polling centres and polling stations."), order=20)
-home.register(_l("Import geography"), "geography.import_file", EDITORS,
+home.register(_l("Import geography"), "geography.import_file",
               _l("Load the whole tree from a CSV or XLSX file."), order=21)
 
 
@@ -65,7 +65,7 @@ def overview():
     areas = [scope] if scope is not None else services.children(None, db.session)
     rows = [(area, services.totals(db.session, area)) for area in areas if area.level != "station"]
     return render_template("geography/overview.html", rows=rows,
-                           national=services.totals(db.session, scope), editors=EDITORS)
+                           national=services.totals(db.session, scope))
 
 
 @bp.route("/<level>")
@@ -78,8 +78,7 @@ def area_list(level: str):
         parent = services.find_by_code(db.session, PARENT_LEVEL[level], form.parent.data)
     query = services.list_query(level, form.q.data or "", scope=current_user.scope, parent=parent)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("geography/list.html", level=level, page=page, form=form, parent=parent,
-                           editors=EDITORS)
+    return render_template("geography/list.html", level=level, page=page, form=form, parent=parent)
 
 
 @bp.route("/<level>/<code>")
@@ -90,8 +89,7 @@ def area_detail(level: str, code: str):
                            lineage=list(reversed(services.lineage(area)))[:-1],
                            children=services.children(area, db.session)[:100],
                            totals=services.totals(db.session, area) if level != "station" else None,
-                           far={s.code: km for s, km in services.far_stations(area)} if level == "centre" else {},
-                           editors=EDITORS)
+                           far={s.code: km for s, km in services.far_stations(area)} if level == "centre" else {})
 
 
 def _parent_for(level: str, form):

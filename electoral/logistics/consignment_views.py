@@ -26,7 +26,7 @@ from electoral.logistics.forms import (
     SealsForm,
 )
 from electoral.logistics.models import ConsignmentLine, ConsignmentSeal, Discrepancy
-from electoral.logistics.views import OFFICERS, bp
+from electoral.logistics.views import OFFICERS, bp, supervisor
 
 
 def consignment_or_404(code: str):
@@ -261,11 +261,9 @@ def _discrepancy_area(discrepancy_id: int):
 
 
 @bp.route("/discrepancies/<int:discrepancy_id>/resolve", methods=["POST"])
-@access(*OFFICERS, area=_discrepancy_area)
+@access(*OFFICERS, area=_discrepancy_area, who=supervisor)
 def discrepancy_resolve(discrepancy_id: int):
     problem = db.session.get(Discrepancy, discrepancy_id)
-    if not services.is_supervisor(current_user):
-        abort(403)
     form = ResolveForm(prefix="resolve")
     if form.validate_on_submit():
         try:

@@ -35,14 +35,14 @@ LEVEL_LABELS = {"central": _l("Central warehouse"), "hub": _l("Regional hub"), "
 BASIS_LABELS = {"station": _l("per polling station"), "voter": _l("per registered voters"),
                 "centre": _l("per polling centre")}
 
-home.register_nav(_l("Logistics"), "logistics.index", OFFICERS, order=40)
-home.register(_l("Logistics"), "logistics.index", OFFICERS,
+home.register_nav(_l("Logistics"), "logistics.index", order=40)
+home.register(_l("Logistics"), "logistics.index",
               _l("Dispatch, receipt and staffing, district by district; open discrepancies."), order=40)
-home.register(_l("Consignments"), "logistics.consignments", [Role.LOGISTICS_OFFICER],
+home.register(_l("Consignments"), "logistics.consignments",
               _l("Pack and dispatch materials; confirm receipt item by item and seal by seal."), order=41)
-home.register(_l("Allocation of materials"), "logistics.allocation", [Role.LOGISTICS_OFFICER],
+home.register(_l("Allocation of materials"), "logistics.allocation",
               _l("Quantities per station from the roll, and the shortfall against stock."), order=42)
-home.register(_l("Chain of custody"), "logistics.custody", [Role.LOGISTICS_OFFICER],
+home.register(_l("Chain of custody"), "logistics.custody",
               _l("Every hand a seal number or a ballot serial passed through."), order=43)
 
 
@@ -54,20 +54,15 @@ def format_day(value) -> str:
 
 @bp.context_processor
 def labels():
-    return {"level_labels": LEVEL_LABELS, "basis_labels": BASIS_LABELS, "event_label": services.event_label,
-            "supervisor": current_user.is_authenticated and services.is_supervisor(current_user)}
+    return {"level_labels": LEVEL_LABELS, "basis_labels": BASIS_LABELS, "event_label": services.event_label}
 
 
-def require_supervisor() -> None:
-    if not services.is_supervisor(current_user):
-        abort(403)
+def supervisor(user, **_route) -> bool:
+    """Administrators and logistics officers with national scope (the access declaration's ``who``)."""
+    return services.is_supervisor(user)
 
 
-def centre_or_404(code: str):
-    centre = geography.find_by_code(db.session, "centre", code)
-    if centre is None:
-        abort(404)
-    return centre
+supervisor.matrix_label = "national"
 
 
 @bp.route("/")
@@ -89,9 +84,8 @@ def catalogue():
 
 
 @bp.route("/catalogue/seed", methods=["POST"])
-@access(*OFFICERS)
+@access(*OFFICERS, who=supervisor)
 def catalogue_seed():
-    require_supervisor()
     if ConfirmForm().validate_on_submit():
         added = services.seed_catalogue(db.session)
         db.session.commit()
@@ -106,15 +100,14 @@ def _item_data(form: ItemForm) -> ItemData:
 
 
 @bp.route("/catalogue/new", methods=["GET", "POST"])
-@access(*OFFICERS)
+@access(*OFFICERS, who=supervisor)
 def item_new():
     return item_edit(None)
 
 
 @bp.route("/catalogue/<code>/edit", methods=["GET", "POST"])
-@access(*OFFICERS)
+@access(*OFFICERS, who=supervisor)
 def item_edit(code):
-    require_supervisor()
     item = services.find_item(db.session, code) if code else None
     if code and item is None:
         abort(404)
@@ -175,21 +168,31 @@ def allocation_export(fmt: str):
     return spreadsheet.download(fmt, allocation.header(level), allocation.level(level), f"allocation-{level}")
 
 
-@bp.route("/stations", methods=["GET", "POST"])
+@bp.route("/stations")
 @access(*OFFICERS)
 def stations():
     form = StationsForm()
-    if request.method == "GET":
-        form.capacity.data = query_int("capacity", 600, minimum=1, maximum=100_000)
+    form.capacity.data = query_int("capacity", 600, minimum=1, maximum=100_000)
+    return _stations_page(form)
+
+
+# Same address as the page; a route of its own so that its declaration says who may create stations.
+@bp.route("/stations", methods=["POST"])
+@access(*OFFICERS, who=supervisor)
+def stations_create():
+    form = StationsForm()
+    capacity = form.capacity.data if (form.capacity.data or 0) > 0 else 600
+    if form.validate_on_submit() and services.roll_exists(db.session):
+        created = services.create_missing_stations(db.session, capacity)
+        db.session.commit()
+        flash(ngettext("Created %(num)d polling station.", "Created %(num)d polling stations.", created), "success")
+        return redirect(url_for("logistics.stations", capacity=capacity))
+    return _stations_page(form)
+
+
+def _stations_page(form: StationsForm):
     capacity = form.capacity.data if (form.capacity.data or 0) > 0 else 600
     roll = services.roll_exists(db.session)
-    if request.method == "POST":
-        require_supervisor()
-        if form.validate_on_submit() and roll:
-            created = services.create_missing_stations(db.session, capacity)
-            db.session.commit()
-            flash(ngettext("Created %(num)d polling station.", "Created %(num)d polling stations.", created), "success")
-            return redirect(url_for("logistics.stations", capacity=capacity))
     proposals = [p for p in services.propose_stations(db.session, capacity) if p.missing] if roll else []
     return render_template("logistics/stations.html", form=form, roll=roll, proposals=proposals,
                            missing=sum(p.missing for p in proposals), capacity=capacity)
@@ -197,12 +200,19 @@ def stations():
 
 # ---- warehouses and stock ------------------------------------------------
 
-@bp.route("/warehouses", methods=["GET", "POST"])
+@bp.route("/warehouses")
 @access(*OFFICERS)
 def warehouses():
+    return render_template("logistics/warehouses.html", warehouses=services.list_warehouses(db.session),
+                           form=WarehouseForm())
+
+
+# Same address as the list; a route of its own so that its declaration says who may add a warehouse.
+@bp.route("/warehouses", methods=["POST"])
+@access(*OFFICERS, who=supervisor)
+def warehouse_create():
     form = WarehouseForm()
     if form.validate_on_submit():
-        require_supervisor()
         level = form.level.data
         area = geography.find_by_code(db.session, "region" if level == "hub" else "district",
                                       form.area_code.data or "") if level != "central" else None

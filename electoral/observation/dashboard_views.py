@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from electoral.core.audit import record_export
-from electoral.core.auth import Role, access
+from electoral.core.auth import access, national
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.params import bounded_int
@@ -135,19 +135,28 @@ def alerts():
                            severity_labels=forms.SEVERITY_LABELS)
 
 
-@bp.route("/quick-count", methods=["GET", "POST"])
+@bp.route("/quick-count")
 @access(*COORDINATORS)
 def quick_count():
+    return _quick_count_page(forms.SampleForm())
+
+
+# Same address as the page; a route of its own so that its declaration says only national coordinators draw.
+@bp.route("/quick-count", methods=["POST"])
+@access(*COORDINATORS, who=national)
+def quick_count_draw():
     form = forms.SampleForm()
     if form.validate_on_submit():
-        if not current_user.has_any_role([Role.ADMINISTRATOR, Role.OBSERVER_COORDINATOR]) or current_user.scope:
-            abort(403)
         # Decimal digits only: str.isdigit() also passes "²", which int() refuses (a server error).
         seed = bounded_int(form.seed.data or "", maximum=10**20 - 1)
         count = services.draw_sample(db.session, int(form.size.data), seed)
         db.session.commit()
         flash(ngettext("%(num)d station drawn into the sample.", "%(num)d stations drawn into the sample.", count), "success")
         return redirect(url_for("observation.quick_count"))
+    return _quick_count_page(form)
+
+
+def _quick_count_page(form: forms.SampleForm):
     from electoral.observation.models import QuickCountSample
     from electoral.results.services.races import all_races
 

@@ -41,23 +41,23 @@ CLERK, SUPERVISOR, ADMIN = Role.REGISTRATION_CLERK, Role.REGISTRATION_SUPERVISOR
 # Voters' personal data: only registration staff (and the administrator) read it.
 READERS = (CLERK, SUPERVISOR, ADMIN)
 
-home.register_nav(_l("Voters"), "registration.voter_list", READERS, order=20)
-home.register_nav(_l("Duplicates"), "registration.duplicates", [SUPERVISOR], order=21)
-home.register_nav(_l("Claims and objections"), "registration.cases", [CLERK, SUPERVISOR], order=22)
-home.register_nav(_l("The roll"), "registration.roll_overview", [SUPERVISOR, ADMIN], order=23)
-home.register(_l("Register a voter"), "registration.register", [CLERK],
+home.register_nav(_l("Voters"), "registration.voter_list", order=20)
+home.register_nav(_l("Duplicates"), "registration.duplicates", order=21)
+home.register_nav(_l("Claims and objections"), "registration.cases", order=22)
+home.register_nav(_l("The roll"), "registration.roll_overview", order=23)
+home.register(_l("Register a voter"), "registration.register",
               _l("Enter a person's details; likely duplicates are shown before saving."), order=10)
-home.register(_l("Find a voter"), "registration.voter_list", READERS,
+home.register(_l("Find a voter"), "registration.voter_list",
               _l("By voter number, name in any script, or date of birth."), order=11)
-home.register(_l("Possible duplicates"), "registration.duplicates", [SUPERVISOR],
+home.register(_l("Possible duplicates"), "registration.duplicates",
               _l("Decide whether two records are the same person."), order=12)
-home.register(_l("Claims and objections"), "registration.cases", [CLERK, SUPERVISOR],
+home.register(_l("Claims and objections"), "registration.cases",
               _l("Record and decide claims and objections during exhibition."), order=13)
-home.register(_l("Import registrations"), "registration.import_file", [CLERK, SUPERVISOR],
+home.register(_l("Import registrations"), "registration.import_file",
               _l("Load registrations made offline from a CSV or XLSX file."), order=14)
-home.register(_l("The roll"), "registration.roll_overview", [SUPERVISOR, ADMIN],
+home.register(_l("The roll"), "registration.roll_overview",
               _l("Figures, station assignment and freezing of the final roll."), order=15)
-home.register(_l("Election settings"), "registration.election_settings", [ADMIN],
+home.register(_l("Election settings"), "registration.election_settings",
               _l("Name, polling day, minimum age, registration and exhibition periods."), order=5)
 
 STATUS_LABELS = dict(STATUS_CHOICES)

@@ -253,13 +253,18 @@ def import_file():
         (400 if form.errors else 200)
 
 
+def _import_reader(user, job_id: int) -> bool:
+    job = db.session.get(ImportJob, job_id)
+    return job is None or jobs.may_read_import(user, job)  # an unknown job is the page's 404
+
+
+_import_reader.matrix_label = "uploader or supervisor"
+
+
 @bp.route("/import/<int:job_id>")
-@access(CLERK, SUPERVISOR)
+@access(CLERK, SUPERVISOR, who=_import_reader)
 def import_progress(job_id: int):
     job = db.session.get(ImportJob, job_id) or abort(404)
-    # A clerk's file holds personal data: its result is for who uploaded it, and supervisors.
-    if job.user_id != current_user.id and SUPERVISOR not in current_user.roles:
-        abort(403)
     return render_template("registration/import_job.html", job=job, rate=jobs.import_rate(job))
 
 

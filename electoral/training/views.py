@@ -46,12 +46,12 @@ bp = Blueprint("training", __name__, url_prefix="/training", template_folder="te
 COORDINATORS = (Role.ADMINISTRATOR, Role.TRAINING_COORDINATOR)
 ADMINISTRATORS = (Role.ADMINISTRATOR,)
 
-home.register_nav(_l("Training"), "training.index", COORDINATORS, order=30)
-home.register(_l("Training"), "training.index", COORDINATORS,
+home.register_nav(_l("Training"), "training.index", order=30)
+home.register(_l("Training"), "training.index",
               _l("Officials, courses, sessions and certification."), order=30)
-home.register(_l("Training sessions"), "training.session_list", [Role.TRAINING_COORDINATOR],
+home.register(_l("Training sessions"), "training.session_list",
               _l("Enrol participants, mark attendance and enter test scores."), order=31)
-home.register(_l("Training coverage"), "training.coverage_page", COORDINATORS,
+home.register(_l("Training coverage"), "training.coverage_page",
               _l("Where officials are still missing, district by district."), order=32)
 
 
@@ -70,8 +70,7 @@ def format_score(value) -> str:
 @bp.context_processor
 def labels():
     return {"status_labels": services.STATUS_LABELS, "sex_labels": services.SEX_LABELS,
-            "education_labels": services.EDUCATION_LABELS, "coordinators": COORDINATORS,
-            "administrators": ADMINISTRATORS}
+            "education_labels": services.EDUCATION_LABELS, "coordinators": COORDINATORS}
 
 
 def official_or_404(official_id: int) -> Official:

@@ -23,7 +23,8 @@ def _is_public(endpoint: str) -> bool:
 def _sample_url(rule) -> str:
     # Fill every URL variable with a plausible value; the check must refuse
     # before it ever looks the record up.
-    values = {arg: (1 if rule._converters[arg].__class__.__name__ in ("IntegerConverter",) else "X1")
+    # A variable given by the rule's defaults (``fmt`` of /allocation.csv) has no converter and no place in the URL.
+    values = {arg: (1 if rule._converters.get(arg).__class__.__name__ in ("IntegerConverter",) else "X1")
               for arg in rule.arguments}
     url = rule.rule
     for arg, value in values.items():

@@ -45,7 +45,7 @@ COORDINATORS = (Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR)
 STATUS_LABELS = {"processed": _l("Filed"), "rejected": _l("Not understood"), "unknown_sender": _l("Unknown sender"),
                  "duplicate": _l("Repeat"), "fixed_by_hand": _l("Fixed by hand")}
 
-home.register(_l("SMS messages"), "sms.messages", COORDINATORS,
+home.register(_l("SMS messages"), "sms.messages",
               _l("Every checklist and incident sent by SMS, and those that could not be read."), order=64)
 
 

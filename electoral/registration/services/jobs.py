@@ -174,6 +174,13 @@ def run_import(session: Session, job_id: int) -> ImportJob | None:
     return session.get(ImportJob, job_id)
 
 
+def may_read_import(user, job: ImportJob) -> bool:
+    """A clerk's file holds personal data: its result is for who uploaded it, and supervisors."""
+    from electoral.core.auth import Role
+
+    return job.user_id == user.id or Role.REGISTRATION_SUPERVISOR in user.roles
+
+
 def import_rate(job: ImportJob, now: datetime | None = None) -> float | None:
     """Rows a second in the job's current stage, or None before it has started."""
     if not job.stage_started_at or not job.done:

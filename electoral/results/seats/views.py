@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from electoral.core.auth import Role, access, public
+from electoral.core.auth import Role, access, may, public
 from electoral.core.errors import ValidationFailed
 from electoral.core.params import bounded_int
 from electoral.extensions import db
@@ -63,7 +63,7 @@ def seats(code: str):
                            method=explain.method_label(computed.system.method), sentence=explain.sentence,
                            number=_number,
                            lots_forms=forms, runoff_form=EmptyForm(), runoff=service.runoff_of(db.session, race),
-                           can_decide=current_user.has_any_role((Role.RESULTS_SUPERVISOR,)))
+                           can_decide=may("results.record_lots", code=race.code))
 
 
 @bp.route("/races/<code>/lots", methods=["POST"])
