@@ -27,6 +27,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     Image,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -37,7 +38,7 @@ from reportlab.platypus import (
 
 from electoral.config import RTL_LANGUAGES
 from electoral.reports import fonts
-from electoral.reports.flowables import LongTable, TextBlock, cell, side
+from electoral.reports.flowables import TAIL_ROWS, LongTable, TextBlock, cell, side
 from electoral.reports.page import (
     CARD_MARGIN,
     FOOTER_HEIGHT,
@@ -140,7 +141,9 @@ class ReportDocument:
 
     def heading(self, text: str) -> None:
         self.story.append(Spacer(1, 2 * mm))
-        self.story.append(self.text_block(text, size=12, bold=True, space_after=2 * mm))
+        block = self.text_block(text, size=12, bold=True, space_after=2 * mm)
+        block.is_heading = True  # signatures() keeps a heading with what it introduces
+        self.story.append(block)
 
     def paragraph(self, text: str, *, bold: bool = False, size: float = 10, align: str = "start") -> None:
         self.story.append(self.text_block(text, size=size, bold=bold, align=align, space_after=2 * mm))
@@ -269,8 +272,31 @@ class ReportDocument:
         table = Table([blocks], colWidths=[width] * len(labels))
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.LATIN), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]))
-        self.story.append(Spacer(1, 6 * mm))
-        self.story.append(table)
+        self._keep_with_previous([Spacer(1, 6 * mm), table])
+
+    def _keep_with_previous(self, tail: list) -> None:
+        """Add ``tail`` on the same page as the content before it: a signature alone on a page signs nothing."""
+        index = len(self.story) - 1
+        while index >= 0 and isinstance(self.story[index], Spacer):
+            index -= 1
+        if index < 0 or isinstance(self.story[index], PageBreak | NextPageTemplate):
+            self.story.extend(tail)
+            return
+        if isinstance(self.story[index], LongTable) and len(self.story[index].rows) > 3 * TAIL_ROWS:
+            # A table may run over pages: its last page keeps room for the tail, or gives
+            # the tail some of its rows on the next.
+            self.story[index].tail = sum(f.wrap(self.width, self.pagesize[1])[1] for f in tail)
+            self.story.extend(tail)
+            return
+        start = index
+        while start > 0 and (isinstance(self.story[start - 1], Spacer)
+                             or getattr(self.story[start - 1], "is_heading", False)):
+            start -= 1
+        while start < index and isinstance(self.story[start], Spacer):
+            start += 1
+        kept = self.story[start:]
+        del self.story[start:]
+        self.story.append(KeepTogether(kept + tail))
 
     def cards(self, items: Iterable[Any], draw: Callable, size_mm: tuple[float, float] = (85.6, 54)) -> None:
         """Card-sized cells, as many as fit on a sheet, with cut marks; ``draw(card, item)`` fills each."""

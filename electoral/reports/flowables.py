@@ -100,6 +100,10 @@ def cell(value: str, width: float, size: float, leading: float, rtl: bool, bold:
     return RunsCell(line, size, leading)
 
 
+# Rows a table carries to the next page so that what must follow its last row is not alone there.
+TAIL_ROWS = 2
+
+
 class LongTable(Flowable):
     """A table of any length: each page gets a ReportLab Table of only the rows it can hold.
 
@@ -116,6 +120,8 @@ class LongTable(Flowable):
         self.min_row_height = min_row_height
         self.on_rows = on_rows
         self._table = None
+        # Height of what must follow the last row on its page (signatures); see _tail_rows.
+        self.tail = 0.0
 
     def _page_table(self, avail_height: float) -> Table:
         count = min(len(self.rows), int(avail_height // self.min_row_height) + 1)
@@ -125,10 +131,14 @@ class LongTable(Flowable):
             self._table_rows = count
         return self._table
 
+    def _tail_rows(self, height: float, avail_height: float) -> bool:
+        """All rows fit here but what follows them does not: carry the last rows over with it."""
+        return bool(self.tail) and self._table_rows == len(self.rows) and height + self.tail > avail_height
+
     def wrap(self, avail_width, avail_height):
         table = self._page_table(avail_height)
         width, height = table.wrap(avail_width, avail_height)
-        if self._table_rows < len(self.rows) and height <= avail_height:
+        if (self._table_rows < len(self.rows) or self._tail_rows(height, avail_height)) and height <= avail_height:
             # More rows than this page holds follow: ask the frame to split.
             height = avail_height + 1
         self.width, self.height = width, height
@@ -136,6 +146,15 @@ class LongTable(Flowable):
 
     def split(self, avail_width, avail_height):
         table = self._page_table(avail_height)
+        width, height = table.wrap(avail_width, avail_height)
+        if height <= avail_height and self._tail_rows(height, avail_height):
+            used = len(self.rows) - TAIL_ROWS
+            if used <= 0:
+                return []
+            self._table_rows = None  # the table cached for this height is not the one drawn
+            first = Table([self.header, *self.rows[:used]], colWidths=self.widths, repeatRows=1)
+            first.setStyle(TableStyle(self.style))
+            return self._parts(first, used)
         parts = table.split(avail_width, avail_height)
         if not parts:
             return []
@@ -143,12 +162,17 @@ class LongTable(Flowable):
         used = len(first._cellvalues) - 1
         if used <= 0:
             return []
+        return self._parts(first, used)
+
+    def _parts(self, first: Table, used: int) -> list:
         if self.on_rows:
             self.on_rows(used)
         rest = self.rows[used:]
         if not rest:
             return [first]
-        return [first, LongTable(self.header, rest, self.widths, self.style, self.min_row_height, self.on_rows)]
+        following = LongTable(self.header, rest, self.widths, self.style, self.min_row_height, self.on_rows)
+        following.tail = self.tail
+        return [first, following]
 
     def draw(self):
         # Reached only when every remaining row fits on the page.

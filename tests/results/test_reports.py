@@ -80,3 +80,16 @@ def test_summary_prints_from_the_command_line(race, runner, tmp_path):
                                  "--param", "area=NO", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "Kankan" in pdf_text(out.read_bytes())
+
+
+@pytest.mark.parametrize("candidates", [3, 7, 11])
+def test_summary_signatures_share_a_page_with_the_results(db, candidates):
+    from tests.reports.test_signatures import signature_only_pages
+
+    centre = make_centre(make_district(make_region(code="SG"), code="SG-1"), code="SG-1-1")
+    race = make_race(code="SIGN", candidates=[f"Candidate {n}" for n in range(candidates)])
+    votes = tuple(10 + n for n in range(candidates))
+    enter_twice(race, make_station(centre, code="SG-01"), figures(cast=sum(votes) + 4, votes=votes, received=500))
+    db.session.commit()
+    data = _print("en", {"race": "SIGN"})
+    assert signature_only_pages(data, ("Results supervisor", "Chair of the commission")) == []
