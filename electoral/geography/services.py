@@ -80,6 +80,14 @@ def list_query(level: str, search: str = "", scope: Area | None = None, parent: 
     return query
 
 
+def search_centres(session: Session, text: str, scope: Area | None, limit: int = 20) -> list[PollingCentre]:
+    """Polling centres whose code or name holds ``text``, inside ``scope`` only (the centre picker's answer)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    return list(session.scalars(list_query("centre", text, scope=scope).limit(limit)))
+
+
 def _ids_within(model: type, area: Area):
     """A SELECT of the ids of ``model`` rows inside ``area`` (subqueries, so filters combine)."""
     if type(area) is model:

@@ -1,6 +1,16 @@
 """Browse, search, create, edit and import regions, districts, centres and stations."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -66,6 +76,14 @@ def overview():
     rows = [(area, services.totals(db.session, area)) for area in areas if area.level != "station"]
     return render_template("geography/overview.html", rows=rows,
                            national=services.totals(db.session, scope))
+
+
+@bp.route("/centres/search")
+@access(*ANY_ROLE)
+def centre_search():
+    """The centre picker's suggestions (static/js/centre-picker.js): code and name, inside the user's scope."""
+    found = services.search_centres(db.session, request.args.get("q", "")[:100], current_user.scope)
+    return jsonify([{"code": c.code, "name": c.name} for c in found])
 
 
 @bp.route("/<level>")
