@@ -8,7 +8,9 @@ from electoral.core.auth import Role
 
 # The only pages an anonymous visitor may open. Adding to this list is a decision.
 PUBLIC_ENDPOINTS = {"static", "healthz", "accounts.login", "core.set_language"}
-PUBLIC_PREFIXES = ("training.verify", "observation.verify", "results.public", "observation_api.openapi", "sms.inbound")
+# openrosa.*: ODK Collect holds no session; each view answers 401 without the observer's device password.
+PUBLIC_PREFIXES = ("training.verify", "observation.verify", "results.public", "observation_api.openapi", "sms.inbound",
+                   "openrosa.")
 
 
 def _routes(app):

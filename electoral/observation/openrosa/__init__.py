@@ -1,0 +1,1 @@
+"""ODK Collect, KoBoCollect and Enketo as the observer's phone: the OpenRosa form list, XForms and submissions."""

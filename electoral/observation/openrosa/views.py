@@ -1,0 +1,132 @@
+"""OpenRosa endpoints for ODK Collect, KoBoCollect and Enketo (server URL: <site>/openrosa).
+
+OpenRosa Form List API: GET /formList; the XForm and its (empty) manifest per form.
+OpenRosa Form Submission API: HEAD /submission (the phone asks before sending),
+POST /submission (multipart, xml_submission_file). Every route is public to the
+access rules (a phone holds no session) and answers 401 without the observer's
+username and device password in HTTP Basic; use HTTPS, as Basic sends them in clear.
+"""
+
+import functools
+
+from flask import Blueprint, Response, g, request, url_for
+from flask_babel import gettext as _
+from markupsafe import escape
+from sqlalchemy.exc import IntegrityError
+
+from electoral.core.auth import public
+from electoral.core.errors import ValidationFailed
+from electoral.extensions import csrf, db
+from electoral.observation.models import ChecklistTemplate
+from electoral.observation.openrosa import services
+
+bp = Blueprint("openrosa", __name__, url_prefix="/openrosa")
+csrf.exempt(bp)
+MAX_SUBMISSION = 10 * 1024 * 1024
+
+
+def _openrosa(body: str | bytes, status: int = 200, mimetype: str = "text/xml") -> Response:
+    response = Response(body, status=status, mimetype=mimetype)
+    response.headers["X-OpenRosa-Version"] = "1.0"
+    return response
+
+
+def device(view):
+    """HTTP Basic with the observer's device password; 401 (with the challenge) otherwise."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        auth = request.authorization
+        found = services.device_observer(db.session, auth.username, auth.password) if auth and auth.username \
+            else None
+        if found is None:
+            response = _openrosa(_("Sign in with your observer username and device password."), 401, "text/plain")
+            response.headers["WWW-Authenticate"] = 'Basic realm="electoral"'
+            return response
+        g.observer, g.device_user = found
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _message(text: str, status: int, nature: str = "") -> Response:
+    body = ('<OpenRosaResponse xmlns="http://openrosa.org/http/response">'
+            f'<message nature="{nature}">{escape(text)}</message></OpenRosaResponse>')
+    return _openrosa(body, status)
+
+
+@bp.route("/formList")
+@public
+@device
+def form_list():
+    items = []
+    for entry in services.forms_for(db.session, g.observer):
+        t = entry.template
+        items.append(
+            "<xform>"
+            f"<formID>{escape(t.code)}</formID><name>{escape(t.name)}</name><version>{t.version}</version>"
+            f"<hash>{entry.hash}</hash>"
+            f"<downloadUrl>{escape(url_for('openrosa.form', code=t.code, version=t.version, _external=True))}"
+            "</downloadUrl>"
+            f"<manifestUrl>{escape(url_for('openrosa.manifest', code=t.code, version=t.version, _external=True))}"
+            "</manifestUrl></xform>")
+    return _openrosa('<?xml version="1.0" encoding="UTF-8"?>'
+                     '<xforms xmlns="http://openrosa.org/xforms/xformsList">' + "".join(items) + "</xforms>")
+
+
+def _published(code: str, version: int) -> ChecklistTemplate | None:
+    template = db.session.scalar(db.select(ChecklistTemplate).where(
+        ChecklistTemplate.code == code, ChecklistTemplate.version == version))
+    return template if template is not None and template.published else None
+
+
+@bp.route("/forms/<code>/<int:version>/form.xml")
+@public
+@device
+def form(code: str, version: int):
+    template = _published(code, version)
+    if template is None:
+        return _openrosa("", 404, "text/plain")
+    return _openrosa(services.xform(template, g.observer))
+
+
+@bp.route("/forms/<code>/<int:version>/manifest")
+@public
+@device
+def manifest(code: str, version: int):
+    if _published(code, version) is None:
+        return _openrosa("", 404, "text/plain")
+    # Checklists carry no media files: an empty manifest says so.
+    return _openrosa('<?xml version="1.0" encoding="UTF-8"?>'
+                     '<manifest xmlns="http://openrosa.org/xforms/xformsManifest"></manifest>')
+
+
+@bp.route("/submission", methods=["HEAD", "POST"])
+@public
+@device
+def submission():
+    if request.method == "HEAD":
+        response = _openrosa("", 204, "text/plain")
+        response.headers["X-OpenRosa-Accept-Content-Length"] = str(MAX_SUBMISSION)
+        return response
+    if (request.content_length or 0) > MAX_SUBMISSION:
+        return _message(_("The submission is too large."), 413)
+    upload = request.files.get("xml_submission_file")
+    if upload is None:
+        return _message(_("The submission has no xml_submission_file."), 400)
+    data = upload.read(MAX_SUBMISSION + 1)
+    try:
+        filed, created = services.submit_instance(db.session, g.observer, g.device_user, data)
+        db.session.commit()
+    except ValidationFailed as failure:
+        db.session.rollback()
+        errors = failure.errors if isinstance(failure.errors, dict) else {"": [failure.errors]}
+        return _message(" ".join(f"{k.removeprefix('answers.')}: {m}" if k else str(m)
+                                 for k, msgs in errors.items() for m in msgs), 400)
+    except IntegrityError:
+        # The same instance sent twice at once: the first is the filing.
+        db.session.rollback()
+        filed, created = services.submit_instance(db.session, g.observer, g.device_user, data)
+        db.session.commit()
+    text = _("Checklist filed.") if created else _("This checklist was already filed.")
+    response = _message(text, 201 if created else 202, "submit_success")
+    response.headers["Location"] = url_for("openrosa.submission", _external=True)
+    return response
