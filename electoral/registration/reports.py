@@ -1,5 +1,6 @@
 """Printed lists of the roll: polling-day voter lists, voter cards, the public exhibition list, figures."""
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -50,6 +51,8 @@ def _photo(voter: Voter):
 # A list's photo: large enough to recognise a face at the polling table, small enough
 # that a row stays short (the stored photo is embedded as it is, never re-encoded).
 LIST_PHOTO_MM = (11, 13.75)
+# A polling-day list's row: tall enough to sign or press a thumb in the last column.
+SIGN_ROW_MM = 14
 
 
 def _photos(rows: list[Voter]) -> dict[int, Image] | None:
@@ -80,7 +83,7 @@ def voter_list(doc, params):
             [[index, v.voter_number, f"{v.family_name}, {v.given_names}", str(SEX_SHORT[v.sex]), str(v.birth_year),
               ""] for index, v in enumerate(rows, start=1)],
             col_widths=[0.06, 0.16, 0.38, 0.06, 0.1, 0.24], align=["end", "start", "start", "center", "center", "start"],
-            font_size=9)
+            font_size=9, row_height_mm=SIGN_ROW_MM)
         return
     doc.table(
         [_("No."), _("Photo"), _("Voter number"), _("Name"), _("Sex"), _("Year of birth"),
@@ -88,7 +91,7 @@ def voter_list(doc, params):
         [[index, photos.get(v.id, ""), v.voter_number, f"{v.family_name}, {v.given_names}", str(SEX_SHORT[v.sex]),
           str(v.birth_year), ""] for index, v in enumerate(rows, start=1)],
         col_widths=[0.06, 0.08, 0.15, 0.33, 0.06, 0.09, 0.23],
-        align=["end", "center", "start", "start", "center", "center", "start"], font_size=9)
+        align=["end", "center", "start", "start", "center", "center", "start"], font_size=9, row_height_mm=SIGN_ROW_MM)
 
 
 def _centre_in_area(params: dict, user) -> None:
@@ -97,15 +100,31 @@ def _centre_in_area(params: dict, user) -> None:
         raise ValidationFailed({"centre": [_("Polling centre %(code)s is outside your area.", code=centre.code)]})
 
 
-@report("voter-cards", title=_l("Voter cards"), roles=STAFF, background=True,
-        params=[Param("centre", _l("Polling centre code"), required=True, check=_centre_code)],
-        scope=_centre_in_area)
-def voter_cards(doc, params):
-    centre = _in_scope(doc, find_by_code(db.session, "centre", params["centre"]), "voter-cards")
-    doc.area = _("Polling centre %(centre)s %(name)s", centre=centre.code, name=centre.name)
-    stations = {s.id: s.code for s in db.session.scalars(select(PollingStation).where(PollingStation.centre_id == centre.id))}
-    rows = db.session.scalars(_on_roll(select(Voter).where(Voter.centre_id == centre.id))).all()
-    commission = doc.report_title
+def _voter_number(value: str) -> str:
+    if voters.find_by_number(db.session, value) is None:
+        raise ValueError(_("No voter has the number %(number)s.", number=value))
+    return value.strip()
+
+
+def _voter_in_area(params: dict, user) -> None:
+    """Refused when asked (not later in the queue): the voter's centre must lie in the user's area."""
+    voter = voters.find_by_number(db.session, params["voter"])
+    if not user.can_act_in(voter.centre):
+        raise ValidationFailed({"voter": [_("Voter %(number)s is outside your area.", number=voter.voter_number)]})
+
+
+def _card_holders(query):
+    # A possible duplicate waits for a supervisor: a card printed now could be a second card for one person.
+    return db.session.scalars(_on_roll(query.where(Voter.status == "active"))).all()
+
+
+def _draw_cards(doc, rows: list[Voter]) -> None:
+    """Cards of ``rows``, headed with the commission's and the election's names (from their settings)."""
+    stations = {s.id: s.code for s in db.session.scalars(
+        select(PollingStation).where(PollingStation.centre_id.in_({v.centre_id for v in rows})))}
+    commission = current_app.config.get("COMMISSION_NAME", "")
+    settings = election.current(db.session)
+    election_name = settings.name if settings is not None else ""
     labels = {"number": _("Voter number"), "centre": _("Centre"), "station": _("Station"),
               "born": _("Born"), "unassigned": _("not assigned")}
 
@@ -114,19 +133,43 @@ def voter_cards(doc, params):
         text_x = 26 if photo else 4
         if photo:
             card.photo(photo, 4, 8, 20, 25)
-        card.text(4, 3, commission, size=7, bold=True)
+        card.text(4, 1.5, commission, size=6.5, bold=True)
+        card.text(4, 4.8, election_name, size=6)
         # The name as the voter wrote it, in their own script.
         card.text(text_x, 9, voter.family_name, size=11, bold=True)
         card.text(text_x, 15, voter.given_names, size=9)
         card.text(text_x, 21, f"{labels['born']}: {voter.birth_year} · {SEX_SHORT[voter.sex]}", size=7)
         card.text(text_x, 27, f"{labels['number']}: {voter.voter_number}", size=8, bold=True)
         station = stations.get(voter.station_id, labels["unassigned"])
-        card.text(4, 38, f"{labels['centre']}: {centre.code}", size=7)
+        card.text(4, 38, f"{labels['centre']}: {voter.centre.code}", size=7)
         card.text(4, 43, f"{labels['station']}: {station}", size=7)
         # The QR carries the number with its check digits and the station, so a reader can verify both.
         card.qr(f"{voter.voter_number}|{stations.get(voter.station_id, '')}", 62, 28, 20)
 
     doc.cards(rows, draw)
+
+
+@report("voter-cards", title=_l("Voter cards"), roles=STAFF, background=True,
+        params=[Param("centre", _l("Polling centre code"), required=True, check=_centre_code)],
+        scope=_centre_in_area)
+def voter_cards(doc, params):
+    centre = _in_scope(doc, find_by_code(db.session, "centre", params["centre"]), "voter-cards")
+    doc.area = _("Polling centre %(centre)s %(name)s", centre=centre.code, name=centre.name)
+    _draw_cards(doc, _card_holders(select(Voter).where(Voter.centre_id == centre.id)))
+
+
+@report("voter-card", title=_l("Voter card"), roles=STAFF,
+        params=[Param("voter", _l("Voter number"), required=True, check=_voter_number)], scope=_voter_in_area)
+def voter_card(doc, params):
+    voter = voters.find_by_number(db.session, params["voter"])
+    _in_scope(doc, voter.centre, "voter-card")
+    if voter.status == "possible_duplicate":
+        raise ValidationFailed({"voter": [_("Voter %(number)s gets a card once a supervisor has decided the "
+                                            "possible duplicate.", number=voter.voter_number)]})
+    if voter.status != "active":
+        raise ValidationFailed({"voter": [_("Voter %(number)s is not on the roll.", number=voter.voter_number)]})
+    doc.area = _("Polling centre %(centre)s %(name)s", centre=voter.centre.code, name=voter.centre.name)
+    _draw_cards(doc, [voter])
 
 
 @report("exhibition-list", title=_l("Provisional voter list for exhibition"), roles=STAFF,

@@ -155,8 +155,11 @@ class ReportDocument:
         self.story.append(PageBreak())
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[Any]], col_widths: Sequence[float] | None = None,
-              *, align: Sequence[str] | None = None, font_size: float = 9) -> None:
-        """A table whose header repeats on every page; columns run right to left in Arabic."""
+              *, align: Sequence[str] | None = None, font_size: float = 9, row_height_mm: float = 0) -> None:
+        """A table whose header repeats on every page; columns run right to left in Arabic.
+
+        ``row_height_mm``: the least height of a body row, e.g. room for a signature or a thumbprint.
+        """
         # A flowable (a voter's photo) is drawn as it is; anything else is formatted as text.
         rows = [[value if isinstance(value, str | Flowable) else self.format(value) for value in row] for row in rows]
         ncols = len(headers)
@@ -198,7 +201,9 @@ class ReportDocument:
             done[0] += n
             self.progress(done[0], total)
 
-        self.story.append(LongTable(header, body, widths, style, leading + 2 * padding, on_rows))
+        table = LongTable(header, body, widths, style, leading + 2 * padding, on_rows)
+        table.row_height = row_height_mm * mm
+        self.story.append(table)
         self.story.append(Spacer(1, 3 * mm))
 
     def figures(self, figures: dict[str, Any]) -> None:

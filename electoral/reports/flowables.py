@@ -122,12 +122,19 @@ class LongTable(Flowable):
         self._table = None
         # Height of what must follow the last row on its page (signatures); see _tail_rows.
         self.tail = 0.0
+        # Least height of a body row (room to sign on a voter list); 0: as tall as the text.
+        self.row_height = 0.0
+
+    def _make_table(self, rows: list[list]) -> Table:
+        minimum = [0.0] + [self.row_height] * len(rows) if self.row_height else None
+        table = Table([self.header, *rows], colWidths=self.widths, repeatRows=1, minRowHeights=minimum)
+        table.setStyle(TableStyle(self.style))
+        return table
 
     def _page_table(self, avail_height: float) -> Table:
-        count = min(len(self.rows), int(avail_height // self.min_row_height) + 1)
+        count = min(len(self.rows), int(avail_height // max(self.min_row_height, self.row_height)) + 1)
         if self._table is None or self._table_rows != count:
-            self._table = Table([self.header, *self.rows[:count]], colWidths=self.widths, repeatRows=1)
-            self._table.setStyle(TableStyle(self.style))
+            self._table = self._make_table(self.rows[:count])
             self._table_rows = count
         return self._table
 
@@ -152,8 +159,7 @@ class LongTable(Flowable):
             if used <= 0:
                 return []
             self._table_rows = None  # the table cached for this height is not the one drawn
-            first = Table([self.header, *self.rows[:used]], colWidths=self.widths, repeatRows=1)
-            first.setStyle(TableStyle(self.style))
+            first = self._make_table(self.rows[:used])
             return self._parts(first, used)
         parts = table.split(avail_width, avail_height)
         if not parts:
@@ -171,7 +177,7 @@ class LongTable(Flowable):
         if not rest:
             return [first]
         following = LongTable(self.header, rest, self.widths, self.style, self.min_row_height, self.on_rows)
-        following.tail = self.tail
+        following.tail, following.row_height = self.tail, self.row_height
         return [first, following]
 
     def draw(self):

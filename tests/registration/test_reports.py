@@ -135,3 +135,21 @@ def test_voter_list_without_photos_has_no_photo_column(db):
     data = _print("voter-list", {"station": station.code})
     assert _images_per_page(data) == [0]
     assert "Photo" not in pdf_text(data)
+
+
+def test_voter_list_rows_leave_room_to_sign_or_press_a_thumb(db):
+    import io
+
+    import pdfplumber
+
+    station = _station_with_voters(4)
+    data = _print("voter-list", {"station": station.code})
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        numbers = {voter.voter_number for voter in _db.session.scalars(select(Voter))}
+        tops = sorted(w["top"] for w in page.extract_words() if w["text"] in numbers)
+        # The lines drawn under each row: each row is as tall as the gap between two of them.
+        rules = sorted({round(line["top"], 1) for line in page.lines if line["width"] > page.width / 2})
+    assert len(tops) == 4
+    rows = [min(r for r in rules if r > top) - max(r for r in rules if r < top) for top in tops]
+    assert all(height >= 12 / 25.4 * 72 for height in rows)
