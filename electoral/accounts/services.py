@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 
 from electoral.accounts import throttle
@@ -181,6 +181,11 @@ def too_many_attempts(seconds: float) -> str:
              wait=format_timedelta(wait, threshold=1.5))
 
 
+def landing_endpoint(user: User) -> str:
+    """Where a user lands after signing in: an observer's day is their station, everyone else's the home page."""
+    return "observation.my_station" if set(user.roles) == {Role.OBSERVER} else "core.index"
+
+
 def sign_in(session: Session, username: str, password: str, address: str,
             policies: throttle.Policies, now: dt.datetime) -> User:
     """The user signing in from ``address``, or SignInRefused (wrong or unknown; or throttled, with the wait).
@@ -262,7 +267,3 @@ def list_query(search: str = "", role: str | None = None) -> Select:
     if role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     return query
-
-
-def count_users(session: Session) -> int:
-    return session.scalar(select(func.count(User.id)))

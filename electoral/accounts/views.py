@@ -105,7 +105,7 @@ def login():
             # Home greets by name itself: the flash is for a sign-in that goes on to another page.
             if local_target(request.args.get("next") or request.form.get("next")) not in (None, url_for("core.index")):
                 flash(_("Welcome, %(name)s.", name=user.full_name or user.username), "success")
-            return redirect_back("core.index")
+            return redirect_back(services.landing_endpoint(user))
     return render_template("accounts/login.html", form=form)
 
 

@@ -198,3 +198,13 @@ def test_language_is_kept_in_the_profile(client, db, login_as):
     assert db.session.get(User, user.id).locale == "ar"
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page
+
+
+def test_observer_lands_on_my_station_after_sign_in(client, db):
+    from tests.observation.factories import make_observer
+
+    username = make_observer().user.username
+    db.session.commit()
+    response = client.post_form("/login", {"username": username, "password": PASSWORD})
+    assert response.headers["Location"].endswith("/observation/my")
+
