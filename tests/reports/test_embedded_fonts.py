@@ -54,6 +54,15 @@ def _registration(station_too=False):
     return {"station": station.code} if station_too else {"centre": centre.code}
 
 
+def _first_voter_number():
+    from sqlalchemy import select
+
+    from electoral.extensions import db
+    from electoral.registration.models import Voter
+
+    return db.session.scalar(select(Voter.voter_number).order_by(Voter.id))
+
+
 def _certificate():
     from tests.training.factories import certify, make_official
 
@@ -142,6 +151,7 @@ SAMPLES = {
     "staff-list": lambda: _registration(),
     "tally-sheet": lambda: {**_race(), "station": "T-1"},
     "training-coverage": dict,
+    "voter-card": lambda: _registration() and {"voter": _first_voter_number()},
     "voter-cards": _registration,
     "voter-list": lambda: _registration(station_too=True),
     "waybill": _consignment,
