@@ -6,7 +6,8 @@ Configured in ``SMS_GATEWAYS`` (app config) or, failing that, the environment va
     {"telerivet-lr": {"kind": "telerivet", "secret": "..."},
      "at-lr": {"kind": "africastalking", "secret": "...", "send_url": "https://api.africastalking.com/version1/messaging",
                "username": "...", "api_key": "...", "sender_id": "NEC"},
-     "textit": {"kind": "rapidpro", "secret": "...", "send_url": "https://textit.com/c/ex/<uuid>/receive"},
+     "textit": {"kind": "rapidpro", "secret": "...", "send_url": "https://textit.com/api/v2/broadcasts.json",
+                "api_token": "..."},
      "kannel": {"kind": "kannel", "secret": "..."}}
 
 Each gateway posts to ``/sms/inbound/<name>`` with the secret in the ``X-SMS-Secret``
@@ -21,8 +22,11 @@ Inbound fields, as each gateway's documentation gives them:
 - africastalking: POST form ``from``, ``to``, ``text``, ``date``, ``id`` (``linkId``);
   the reply is sent through the messaging API (form ``username``, ``to``, ``message``,
   ``from``; header ``apiKey``).
-- rapidpro (RapidPro, TextIt, external channel): form or JSON ``from``, ``text``, ``id``;
-  the reply is posted to the channel's URL as form ``from`` (the observer) and ``text``.
+- rapidpro (RapidPro, TextIt): a flow's "Call webhook" with RapidPro's default body (JSON
+  ``contact.urn``, ``input.text``, ``run.uuid``, ``path``), answered in the response as JSON
+  ``{"status", "reply"}`` for the flow to send (``@webhook.reply``; docs/rapidpro.md); or an
+  external channel's form/JSON ``from``, ``text``, ``id``, answered through RapidPro's send API
+  (``send_url`` .../api/v2/broadcasts.json, ``api_token``; JSON ``urns``, ``text``).
 - kannel (a plain GET/POST such as Kannel's sms-service ``get-url``, e.g.
   ``?sender=%p&text=%a&id=%I``): ``sender`` or ``from``, ``text`` or ``message``, ``id``;
   the reply is the plain-text response body, which Kannel sends back.
@@ -47,6 +51,8 @@ class Inbound:
     sender: str
     text: str
     gateway_id: str
+    # A RapidPro/TextIt flow's "Call webhook": the flow replies with what the response says (@webhook).
+    webhook: bool = False
 
 
 class NotAMessage(ValueError):
@@ -77,8 +83,29 @@ def _fields(request: Request) -> dict:
     return {**request.args.to_dict(), **request.form.to_dict()}
 
 
+def _rapidpro_webhook(body: dict) -> Inbound:
+    """RapidPro's default "Call webhook" body: contact (urn), input (text), run (uuid), path."""
+    contact = body.get("contact") if isinstance(body.get("contact"), dict) else {}
+    given = body.get("input")
+    given = given if isinstance(given, dict) else {}
+    urn = str(contact.get("urn") or "")
+    sender = urn.split(":", 1)[1] if ":" in urn else urn  # "tel:+231770000001" -> "+231770000001"
+    run = body.get("run") if isinstance(body.get("run"), dict) else {}
+    path = body.get("path") if isinstance(body.get("path"), list) else []
+    step = path[-1].get("uuid", "") if path and isinstance(path[-1], dict) else ""
+    if not sender:
+        raise NotAMessage("no contact urn")
+    # The run and the step it is at: a retry of the same call has both the same, the next question does not.
+    gateway_id = f"{run.get('uuid', '')}:{step}" if run.get("uuid") else ""
+    return Inbound(sender, str(given.get("text") or ""), gateway_id, webhook=True)
+
+
 def read(kind: str, request: Request) -> Inbound:
     """The sender, text and gateway's id of an inbound message, in the gateway's format."""
+    if kind == "rapidpro" and request.is_json:
+        body = request.get_json(silent=True)
+        if isinstance(body, dict) and "contact" in body:
+            return _rapidpro_webhook(body)
     fields = _fields(request)
     if kind == "telerivet":
         if fields.get("event", "incoming_message") != "incoming_message":
@@ -94,9 +121,10 @@ def read(kind: str, request: Request) -> Inbound:
 
 
 def send_request(url: str, data: dict, headers: dict) -> int:
-    """POST a form; the HTTP status. The one place that calls out (tests replace it)."""
-    request = urllib.request.Request(url, data=urllib.parse.urlencode(data).encode(), headers=headers,
-                                     method="POST")
+    """POST a form (JSON when the headers say so); the HTTP status. The one place that calls out (tests replace it)."""
+    body = (json.dumps(data).encode() if headers.get("Content-Type") == "application/json"
+            else urllib.parse.urlencode(data).encode())
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 (configured https URL)
         return response.status
 
@@ -114,7 +142,11 @@ def send(gateway: dict, to: str, text: str) -> None:
         if gateway.get("sender_id"):
             data["from"] = gateway["sender_id"]
     elif kind == "rapidpro":
-        data = {"from": to, "text": text}
+        # RapidPro's send API (POST /api/v2/broadcasts.json), never the channel's receive URL, which
+        # would log the reply as a message from the observer.
+        headers["Authorization"] = f"Token {gateway.get('api_token', '')}"
+        headers["Content-Type"] = "application/json"
+        data = {"urns": [f"tel:{to}"], "text": text}
     else:
         if gateway.get("api_key"):
             headers["Authorization"] = f"Bearer {gateway['api_key']}"
