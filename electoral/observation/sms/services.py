@@ -6,6 +6,7 @@ observation's own (``validate_answers`` through ``submit``, ``may_file``,
 """
 
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import re
@@ -167,8 +168,9 @@ def receive(session: Session, gateway: str, gateway_id: str, sender: str, text: 
     except parser.SmsFormatError as failure:
         header, errors = None, failure.errors
     context = _context(session, gateway, gateway_id, header)
-    if context.first_id is not None:
-        first = session.get(SmsMessage, context.first_id)
+    first_id = context.first_id if gateway_id else _same_text_lately(session, gateway, sender, text)
+    if first_id is not None:
+        first = session.get(SmsMessage, first_id)
         repeat = SmsMessage(gateway=gateway, gateway_id=gateway_id, sender=first.sender, body=text or "",
                             received_at=utcnow(), status="duplicate", error="", reply=first.reply,
                             reply_status="none", observer_id=first.observer_id)
@@ -188,6 +190,19 @@ def receive(session: Session, gateway: str, gateway_id: str, sender: str, text: 
     session.add(message)
     session.flush()
     return Outcome(message, True)
+
+
+# A gateway that sends no message id (some Kannel set-ups) may still deliver a message twice: the same
+# text from the same phone through it within this many minutes is taken for the repeat, not a new filing.
+SAME_TEXT_WINDOW = dt.timedelta(minutes=5)
+
+
+def _same_text_lately(session: Session, gateway: str, sender: str, text: str) -> int | None:
+    """The first message with this text from this phone through this gateway lately, for a gateway without ids."""
+    return session.scalar(select(SmsMessage.id).where(
+        SmsMessage.gateway == gateway, SmsMessage.sender.in_({normalise(sender) or (sender or "")[:40], sender or ""}),
+        SmsMessage.body == (text or "")[:2000], SmsMessage.status != "duplicate",
+        SmsMessage.received_at >= utcnow() - SAME_TEXT_WINDOW).order_by(SmsMessage.id).limit(1))
 
 
 def client_id(message: SmsMessage) -> str:

@@ -62,8 +62,10 @@ def inbound(gateway_name: str):
     try:
         message = gateways.read(kind, request)
     except gateways.NotAMessage:
-        return ("", 204)
-    in_response = kind in gateways.REPLY_IN_RESPONSE
+        # A delivery or status report (Telerivet send_status, Africa's Talking delivery report): acknowledged
+        # with 200, as those gateways expect, and not stored: it carries no observer's message.
+        return ("", 200)
+    in_response = kind in gateways.REPLY_IN_RESPONSE or message.webhook
     try:
         outcome = _receive(gateway_name, message, in_response)
     except IntegrityError:
@@ -77,6 +79,9 @@ def inbound(gateway_name: str):
         return jsonify({"status": stored.status})
     if kind == "telerivet":
         return jsonify({"messages": [{"content": stored.reply}] if stored.reply else []})
+    if message.webhook:
+        # RapidPro's flow reads @webhook.status and sends @webhook.reply (docs/rapidpro.md).
+        return jsonify({"status": stored.status, "reply": stored.reply})
     response = make_response(stored.reply, 200)
     response.mimetype = "text/plain"
     return response

@@ -4,7 +4,8 @@ GATEWAYS = {
     "tr": {"kind": "telerivet", "secret": "tr-secret"},
     "at": {"kind": "africastalking", "secret": "at-secret", "send_url": "https://api.example.invalid/messaging",
            "username": "nec", "api_key": "at-key"},
-    "rp": {"kind": "rapidpro", "secret": "rp-secret", "send_url": "https://rp.example.invalid/c/ex/1/receive"},
+    "rp": {"kind": "rapidpro", "secret": "rp-secret", "send_url": "https://rp.example.invalid/api/v2/broadcasts.json",
+           "api_token": "rp-token"},
     "kn": {"kind": "kannel", "secret": "kn-secret"},
 }
 
