@@ -83,7 +83,8 @@ def voter_list(doc, params):
             [[index, v.voter_number, f"{v.family_name}, {v.given_names}", str(SEX_SHORT[v.sex]), str(v.birth_year),
               ""] for index, v in enumerate(rows, start=1)],
             col_widths=[0.06, 0.16, 0.38, 0.06, 0.1, 0.24], align=["end", "start", "start", "center", "center", "start"],
-            font_size=9, row_height_mm=SIGN_ROW_MM)
+            font_size=9, row_height_mm=SIGN_ROW_MM,
+            grid=True)
         return
     doc.table(
         [_("No."), _("Photo"), _("Voter number"), _("Name"), _("Sex"), _("Year of birth"),
@@ -91,7 +92,8 @@ def voter_list(doc, params):
         [[index, photos.get(v.id, ""), v.voter_number, f"{v.family_name}, {v.given_names}", str(SEX_SHORT[v.sex]),
           str(v.birth_year), ""] for index, v in enumerate(rows, start=1)],
         col_widths=[0.06, 0.08, 0.15, 0.33, 0.06, 0.09, 0.23],
-        align=["end", "center", "start", "start", "center", "center", "start"], font_size=9, row_height_mm=SIGN_ROW_MM)
+        align=["end", "center", "start", "start", "center", "center", "start"], font_size=9, row_height_mm=SIGN_ROW_MM,
+        grid=True)
 
 
 def _centre_in_area(params: dict, user) -> None:

@@ -155,10 +155,12 @@ class ReportDocument:
         self.story.append(PageBreak())
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[Any]], col_widths: Sequence[float] | None = None,
-              *, align: Sequence[str] | None = None, font_size: float = 9, row_height_mm: float = 0) -> None:
+              *, align: Sequence[str] | None = None, font_size: float = 9, row_height_mm: float = 0,
+              grid: bool = False) -> None:
         """A table whose header repeats on every page; columns run right to left in Arabic.
 
-        ``row_height_mm``: the least height of a body row, e.g. room for a signature or a thumbprint.
+        ``row_height_mm``: the least height of a body row, e.g. room for a signature or a thumbprint;
+        ``grid``: lines between the columns too (a form filled in by hand).
         """
         # A flowable (a voter's photo) is drawn as it is; anything else is formatted as text.
         rows = [[value if isinstance(value, str | Flowable) else self.format(value) for value in row] for row in rows]
@@ -193,6 +195,7 @@ class ReportDocument:
             ("LEFTPADDING", (0, 0), (-1, -1), padding),
             ("RIGHTPADDING", (0, 0), (-1, -1), padding),
             *[("ALIGN", (i, 0), (i, -1), s) for i, s in enumerate(sides)],
+            *([("LINEAFTER", (0, 0), (-2, -1), 0.25, LINE)] if grid else []),
         ]
         total = len(body)
         done = [0]
@@ -247,7 +250,7 @@ class ReportDocument:
             self.story.append(self.text_block(caption, size=8))
         self.story.append(Spacer(1, 2 * mm))
 
-    def photo(self, source, width_mm: float = 35, caption: str | None = None) -> None:
+    def photo(self, source, width_mm: float = 35, caption: str | None = None, align: str = "start") -> None:
         def opened():
             return io.BytesIO(source) if isinstance(source, bytes) else str(source)
 
@@ -256,10 +259,10 @@ class ReportDocument:
             return  # an undecodable picture is left out, not the whole report
         w, h = size
         width = width_mm * mm
-        image = Image(opened(), width=width, height=width * h / w, hAlign="RIGHT" if self.rtl else "LEFT")
+        image = Image(opened(), width=width, height=width * h / w, hAlign=side(align, self.rtl).upper())
         self.story.append(image)
         if caption:
-            self.story.append(self.text_block(caption, size=8))
+            self.story.append(self.text_block(caption, size=8, align=align))
 
     def signatures(self, labels: Sequence[str]) -> None:
         """One block per signatory: the role, then lines for name, date and signature."""
