@@ -185,3 +185,24 @@ def test_the_intake_receipt_prints(db, runner, tmp_path):
                                  "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_a_photo_queued_offline_and_sent_twice_from_the_phone_page_arrives_once(db, client, login_as):
+    make_race(code="PRES")
+    user = login_as(Role.OBSERVER)
+    observer = observation.observer_for_user(db.session, user)
+    station = observer.station.code
+    page = client.get("/results/phone/sheet-photo").get_data(as_text=True)
+    assert station in page and "sheet-photo.js" in page
+    compressed = _photo("white", (1200, 1700))  # what sheet-photo.js keeps in the outbox and sends
+
+    def send():
+        return client.post("/results/phone/sheet-photo", headers={"Accept": "application/json"},
+                           content_type="multipart/form-data",
+                           data={"csrf_token": client.csrf_token(), "race": "PRES", "station": station,
+                                 "device_time": "2026-12-07T18:00:00Z", "image": (io.BytesIO(compressed), "s.jpg")})
+
+    first, retry = send(), send()  # the answer to the first was lost: the phone sends it again
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert first.get_json()["sha256"] == retry.get_json()["sha256"] == hashlib.sha256(compressed).hexdigest()
+    assert len(db.session.scalars(select(SheetImage)).all()) == 1

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageFilter
 from sqlalchemy import select
 
+from electoral.core.auth import Role
 from electoral.reports import registry
 from electoral.results.sheets import codes, images, scan
 from electoral.results.sheets.models import SheetImage, UnfiledScan
@@ -131,3 +132,21 @@ def test_a_large_photo_is_stored_under_the_size_bound(db):
 def test_the_tally_sheet_report_is_registered_for_supervisors():
     spec = registry.get("tally-sheet")
     assert [p.name for p in spec.params] == ["race", "station", "centre"]
+
+
+def test_a_clerk_files_a_queued_page_by_hand_from_the_scans_page(db, client, login_as):
+    race, station = make_race(code="PRES"), make_station(code="HAND-1")
+    db.session.commit()
+    login_as(Role.RESULTS_CLERK)
+    blank = io.BytesIO()
+    Image.new("L", (800, 1100), "white").save(blank, "PNG")
+    response = client.post("/results/scans", content_type="multipart/form-data", follow_redirects=True,
+                           data={"csrf_token": client.csrf_token(), "files": [(io.BytesIO(blank.getvalue()), "a.png")]})
+    assert "0 pages filed by their QR code, 1 queued" in response.get_data(as_text=True)
+    page = db.session.scalar(select(UnfiledScan))
+    assert client.get(f"/results/scans/{page.id}/image").status_code == 200
+    client.post_form(f"/results/scans/{page.id}", {"race": "PRES", "station": "hand-1"})
+    db.session.refresh(page)
+    image = db.session.get(SheetImage, page.assigned_id)
+    assert (image.race_id, image.station_id, image.source) == (race.id, station.id, "clerk")
+    assert "No page waits to be filed." in client.get("/results/scans").get_data(as_text=True)

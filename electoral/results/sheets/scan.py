@@ -70,11 +70,11 @@ def read_code(picture) -> codes.SheetCode | None:
     """The sheet code of the page's QR code, or None when no readable sheet code is on it."""
     import zxingcpp
 
-    gray = picture.convert("L")
-    # The code is printed in the top corner: read that quarter first, the whole page only if needed.
+    gray = picture if picture.mode == "L" else picture.convert("L")
+    # The code is printed at the top (left, or right in Arabic): read the top third first, the whole page
+    # (a page scanned upside down or turned) only if needed.
     width, height = gray.size
-    for region in (gray.crop((width // 2, 0, width, height // 3)), gray.crop((0, 0, width // 2, height // 3)),
-                   gray):
+    for region in (gray.crop((0, 0, width, height // 3)), gray):
         for result in zxingcpp.read_barcodes(region, formats=zxingcpp.BarcodeFormat.QRCode):
             code = codes.decode(result.text)
             if code is not None:

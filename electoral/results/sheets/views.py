@@ -260,3 +260,4 @@ def public_manifest():
 
 # The phone's and programs' upload is on the JSON API's blueprint (bearer token).
 from electoral.results.sheets import api as _api  # noqa: E402,F401
+from electoral.results.sheets import phone as _phone  # noqa: E402,F401  (the observer's photo page)
