@@ -1,11 +1,10 @@
 """Printed papers of training: the certificate of an official, and the coverage of every district."""
 
 import io
-import os
 
 import segno
 from flask import current_app, has_request_context, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from electoral.core.auth import Role
 from electoral.extensions import db
 from electoral.reports.registry import NotAllowed, Param, report
 from electoral.training import services
-from electoral.training.models import Certificate, Official
+from electoral.training.models import Certificate
 
 ROLES = [Role.TRAINING_COORDINATOR, Role.ADMINISTRATOR]
 # How many districts the coverage chart shows (those furthest behind); the table lists all.
@@ -28,7 +27,7 @@ def verification_url(code: str) -> str:
         return url_for("training.verify", code=code, _external=True)
     # On the command line and in jobs there is no request to take the host from.
     path = current_app.url_map.bind("localhost").build("training.verify", {"code": code})
-    base = current_app.config.get("PUBLIC_URL") or os.environ.get("ELECTORAL_PUBLIC_URL", "")
+    base = current_app.config.get("PUBLIC_URL") or ""
     return base.rstrip("/") + path
 
 
@@ -44,20 +43,24 @@ def qr_png(data: str) -> bytes:
     return buffer.getvalue()
 
 
-def _official_with_certificate(value: int) -> int:
+def _official_with_certificate(value: str) -> str:
+    # By the recruitment number printed on the official's papers, never by an internal database number.
+    official = services.find_official(db.session, value)
+    if official is None:
+        raise ValueError(_("No official has the recruitment number %(reference)s.", reference=value))
     has_one = db.session.scalar(select(Certificate.id).where(
-        Certificate.official_id == value, Certificate.valid).limit(1))
+        Certificate.official_id == official.id, Certificate.valid).limit(1))
     if has_one is None:
         raise ValueError(_("This official holds no valid certificate."))
-    return value
+    return official.reference
 
 
 @report("certificate", title=_l("Training certificate"), roles=ROLES,
-        params=[Param("official", _l("Official (number)"), required=True, kind="int",
+        params=[Param("official", _l("Recruitment number of the official"), required=True,
                       check=_official_with_certificate)],
         description=_l("The certificate of an official, in the official's language, with its verification code."))
 def certificate(doc, params):
-    official = db.session.get(Official, params["official"])
+    official = services.find_official(db.session, params["official"])
     if doc.user is not None and not doc.user.can_act_in(official.district):
         raise NotAllowed("certificate")
     certificates = [c for c in services.certificates_of(db.session, official) if c.valid]
@@ -70,18 +73,26 @@ def certificate(doc, params):
         for number, item in enumerate(certificates):
             if number:
                 doc.page_break()
-            doc.title(_("Certificate of training"))
-            doc.paragraph(_("This certifies that"), align="center")
-            doc.paragraph(official.full_name, bold=True, size=20, align="center")
-            doc.paragraph(_("attended and passed the course %(course)s and is qualified to serve as %(position)s.",
-                            course=item.course.name, position=item.position.name), size=12, align="center")
-            doc.spacer(4)
+            # A certificate fills its A4 sheet, centred, in large type, to be framed or shown.
+            doc.spacer(16)
+            doc.paragraph(_("Certificate of training"), bold=True, size=28, align="center")
+            doc.spacer(16)
+            # Arabic (and French) agree the verbs and adjectives with the holder: one message per sex.
+            sex = "female" if official.sex == "F" else "male"
+            doc.paragraph(pgettext(sex, "This certifies that"), size=14, align="center")
+            doc.paragraph(official.full_name, bold=True, size=26, align="center")
+            doc.paragraph(pgettext(sex, "attended and passed the course %(course)s and is qualified to serve as "
+                                        "%(position)s.", course=item.course.name, position=item.position.name),
+                          size=14, align="center")
+            doc.spacer(14)
             doc.figures({_("Recruitment number"): official.reference, _("Issued on"): doc.date(item.issued_at.date()),
                          _("District"): official.district.name})
-            doc.paragraph(_("Verification code: %(code)s", code=item.code), bold=True)
+            doc.spacer(8)
+            doc.paragraph(_("Verification code: %(code)s", code=item.code), bold=True, size=12, align="center")
             url = verification_url(item.code)
-            doc.photo(qr_png(url), width_mm=32,
+            doc.photo(qr_png(url), width_mm=36, align="center",
                       caption=_("Scan, or open %(url)s, to check that this certificate is valid.", url=url))
+            doc.spacer(12)
             doc.signatures([_("Training coordinator"), _("Chair of the commission")])
 
 

@@ -68,7 +68,7 @@ def _certificate():
 
     official = make_official(name="Fatu Kollie")
     certify(official)
-    return {"official": str(official.id)}
+    return {"official": official.reference}
 
 
 def _consignment():
