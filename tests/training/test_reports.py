@@ -148,3 +148,17 @@ def test_certificate_wording_agrees_with_the_holders_sex(app, db, sex, wording):
         catalogue.update(saved)
     assert f"{wording}-0" in text and f"{wording}-1" in text
     assert ("MASCULINE" if wording == "FEMININE" else "FEMININE") not in text
+
+
+def test_certificate_fills_its_page_in_large_type(app, db):
+    import pdfplumber
+
+    certificate = _certified(db, name="Amina Diallo")
+    with app.test_request_context():
+        pdf = _print("certificate", {"official": certificate.official.reference})
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        found = page.extract_words(extra_attrs=["size"])
+    assert next(w for w in found if w["text"] == "Amina")["size"] >= 24
+    # The signatures sit low on the sheet, not under a half-empty page.
+    assert max(w["bottom"] for w in found if w["text"] == "Signature:") > page.height * 0.7
