@@ -23,6 +23,8 @@ from electoral.results.sheets.models import SheetImage, UnfiledScan
 # PDF pages are rendered at the resolution of the scans the centre makes (A4 at 200 dpi).
 RENDER_DPI = 200
 SCAN_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
+# Pages read at once; a tally centre's server has a few cores.
+PAGE_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,32 @@ def queue(session: Session, prepared: images.Prepared, name: str, page: int, upl
     return scan
 
 
+def _read_page(data: bytes, picture, fmt) -> tuple[images.Prepared, codes.SheetCode | None]:
+    return images.prepare(data if fmt else b"", picture, fmt), read_code(picture)
+
+
+def _read_pages(data: bytes, name: str) -> Iterator[tuple[int, images.Prepared, codes.SheetCode | None]]:
+    """(page number, stored bytes, sheet code) of each page, in order. PDFium renders in this thread (it is
+    not thread-safe); the JPEG encoding and the QR decoding, which release the GIL, run two pages at once."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
+        waiting: deque = deque()
+        for number, (picture, fmt) in enumerate(pages(data, name), start=1):
+            waiting.append((number, pool.submit(_read_page, data, picture, fmt)))
+            if len(waiting) > PAGE_WORKERS:
+                number_, future = waiting.popleft()
+                yield number_, *future.result()
+        while waiting:
+            number_, future = waiting.popleft()
+            yield number_, *future.result()
+
+
 def intake(session: Session, data: bytes, name: str, uploader=None) -> list[PageOutcome]:
     """File every page of a scanned file by its QR code; queue the pages whose code is not read."""
     outcomes = []
-    for number, (picture, fmt) in enumerate(pages(data, name), start=1):
-        prepared = images.prepare(data if fmt else b"", picture, fmt)
-        code = read_code(picture)
+    for number, prepared, code in _read_pages(data, name):
         target = _sheet_of(session, code) if code is not None else None
         if target is None:
             queue(session, prepared, name, number, uploader)
