@@ -100,7 +100,10 @@ def dashboard_live():
 @bp.context_processor
 def _clock():
     # The alert lists set each filing's phone time against the server's receipt time.
-    return {"clock_gap": services.clock_gap, "clock_labels": services.CLOCK_LABELS}
+    # and a critical answer is worded in the reader's language (the stored summary is English).
+    lang = str(get_locale() or "en").split("_")[0]
+    return {"clock_gap": services.clock_gap, "clock_labels": services.CLOCK_LABELS,
+            "critical_answer": lambda alert: services.critical_answer(alert, lang)}
 
 
 @bp.route("/alerts/<int:alert_id>", methods=["POST"])

@@ -244,7 +244,7 @@ def test_dashboard_shows_coverage_and_the_critical_alert(client, db, login_as):
     db.session.commit()
     login_as(Role.OBSERVER_COORDINATOR)
     page = client.get("/observation/dashboard").get_data(as_text=True)
-    assert "Q3: Was the ballot box sealed? = no" in page
+    assert "Was the ballot box sealed?</span> <strong dir=\"auto\">No</strong>" in page
     assert "100.0%" in page
     assert client.get("/observation/dashboard/live.json").get_json()["open_alerts"] == 1
 

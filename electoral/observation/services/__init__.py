@@ -1,5 +1,6 @@
 """The rules of observation, one module a subject; every name is importable from here."""
 
+from electoral.observation.services.alert_text import *  # noqa: F403
 from electoral.observation.services.checklists import *  # noqa: F403
 from electoral.observation.services.checklists import import_xlsform, text_in  # noqa: F401
 from electoral.observation.services.dashboard import *  # noqa: F403,E402
