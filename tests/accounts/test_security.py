@@ -83,7 +83,9 @@ def test_no_template_holds_an_inline_script_or_event_handler():
     inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
     handler = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
     found = []
-    for template in ROOT.glob("electoral/**/templates/**/*.html"):
+    templates = sorted(ROOT.glob("electoral/**/templates/**/*.html"))
+    assert len(templates) > 100, ROOT  # a wrong root would find nothing and pass
+    for template in templates:
         text = template.read_text(encoding="utf-8")
         if inline_script.search(text) or handler.search(text) or "javascript:" in text:
             found.append(str(template.relative_to(ROOT)))
