@@ -9,6 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from electoral.extensions import db
 
 
+def sql_in(column: str, values) -> str:
+    """The SQL of a check constraint ``column IN (...)`` over a state tuple (strings quoted, numbers as they are)."""
+    def literal(value) -> str:
+        return str(value) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'"
+
+    return f"{column} IN ({', '.join(literal(v) for v in values)})"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

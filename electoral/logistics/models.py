@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from electoral.core.models import Audited, utcnow
+from electoral.core.models import Audited, sql_in, utcnow
 from electoral.extensions import db
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
 from electoral.training.models import Official
@@ -36,9 +36,6 @@ DISCREPANCY_KINDS = ("shortage", "surplus", "broken_seal", "missing_seal", "wron
 EVENT_KINDS = ("dispatched", "received", "discrepancy", "resolved", "returned", "corrected")
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
-
 
 class Item(Audited, db.Model):
     """A material in the catalogue with its quantity rule (data the officer edits)."""
@@ -50,7 +47,7 @@ class Item(Audited, db.Model):
         CheckConstraint("per_voters >= 1", name="per_voters_positive"),
         CheckConstraint("buffer_percent >= 0 AND buffer_percent <= 100", name="buffer_range"),
         CheckConstraint("minimum >= 0", name="minimum_not_negative"),
-        CheckConstraint(_in("basis", BASES), name="known_basis"),
+        CheckConstraint(sql_in("basis", BASES), name="known_basis"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +89,7 @@ class AllocationRun(Audited, db.Model):
 class Warehouse(Audited, db.Model):
     __tablename__ = "logistics_warehouse"
     __table_args__ = (
-        CheckConstraint(_in("level", WAREHOUSE_LEVELS), name="known_level"),
+        CheckConstraint(sql_in("level", WAREHOUSE_LEVELS), name="known_level"),
         CheckConstraint("level != 'hub' OR region_id IS NOT NULL", name="hub_in_region"),
         CheckConstraint("level != 'district' OR district_id IS NOT NULL", name="store_in_district"),
     )
@@ -142,8 +139,8 @@ class Consignment(Audited, db.Model):
 
     __tablename__ = "logistics_consignment"
     __table_args__ = (
-        CheckConstraint(_in("kind", CONSIGNMENT_KINDS), name="known_kind"),
-        CheckConstraint(_in("status", CONSIGNMENT_STATES), name="known_status"),
+        CheckConstraint(sql_in("kind", CONSIGNMENT_KINDS), name="known_kind"),
+        CheckConstraint(sql_in("status", CONSIGNMENT_STATES), name="known_status"),
         CheckConstraint("(origin_warehouse_id IS NULL) != (origin_centre_id IS NULL)", name="one_origin"),
         CheckConstraint("(destination_warehouse_id IS NULL) != (destination_centre_id IS NULL)",
                         name="one_destination"),
@@ -197,7 +194,7 @@ class ConsignmentLine(Audited, db.Model):
         CheckConstraint("received_quantity IS NULL OR received_quantity >= 0", name="received_not_negative"),
         CheckConstraint("(serial_from IS NULL) = (serial_to IS NULL)", name="both_serials"),
         CheckConstraint("serial_from IS NULL OR serial_to >= serial_from", name="serial_order"),
-        CheckConstraint("condition IS NULL OR " + _in("condition", CONDITIONS), name="known_condition"),
+        CheckConstraint("condition IS NULL OR " + sql_in("condition", CONDITIONS), name="known_condition"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -219,7 +216,7 @@ class ConsignmentSeal(Audited, db.Model):
     __tablename__ = "logistics_consignment_seal"
     __table_args__ = (
         UniqueConstraint("consignment_id", "number"),
-        CheckConstraint("state IS NULL OR " + _in("state", SEAL_STATES), name="known_state"),
+        CheckConstraint("state IS NULL OR " + sql_in("state", SEAL_STATES), name="known_state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -236,7 +233,7 @@ class Discrepancy(Audited, db.Model):
 
     __tablename__ = "logistics_discrepancy"
     __table_args__ = (
-        CheckConstraint(_in("kind", DISCREPANCY_KINDS), name="known_kind"),
+        CheckConstraint(sql_in("kind", DISCREPANCY_KINDS), name="known_kind"),
         CheckConstraint("status IN ('open', 'resolved')", name="known_status"),
     )
 
@@ -263,7 +260,7 @@ class CustodyEvent(Audited, db.Model):
 
     __tablename__ = "logistics_custody_event"
     __table_args__ = (
-        CheckConstraint(_in("kind", EVENT_KINDS), name="known_kind"),
+        CheckConstraint(sql_in("kind", EVENT_KINDS), name="known_kind"),
         # A consignment is received once; a second receipt would count its stock twice.
         Index("uq_logistics_custody_event_one_receipt", "consignment_id", unique=True,
               postgresql_where=text("kind = 'received'"), sqlite_where=text("kind = 'received'")),

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from electoral.accounts.models import User
-from electoral.core.models import Audited, utcnow
+from electoral.core.models import Audited, sql_in, utcnow
 from electoral.extensions import db
 from electoral.geography.models import PollingCentre, PollingStation
 
@@ -32,9 +32,6 @@ ALERT_STATES = ("open", "acknowledged", "resolved")
 # What a counting question carries for the quick count.
 TALLY_ROLES = ("registered", "cast", "invalid", "votes")
 
-
-def _in(column: str, values) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Organisation(Audited, db.Model):
@@ -57,7 +54,7 @@ class Observer(Audited, db.Model):
     __tablename__ = "observer"
     __table_args__ = (
         CheckConstraint("sex IN ('F', 'M', 'X')", name="known_sex"),
-        CheckConstraint(_in("accreditation", ACCREDITATION_STATES), name="known_accreditation"),
+        CheckConstraint(sql_in("accreditation", ACCREDITATION_STATES), name="known_accreditation"),
         CheckConstraint("accreditation <> 'approved' OR accreditation_number IS NOT NULL", name="approved_numbered"),
         CheckConstraint("accreditation <> 'refused' OR refusal_reason IS NOT NULL", name="refused_with_reason"),
         UniqueConstraint("organisation_id", "phone"),
@@ -122,7 +119,7 @@ class ChecklistTemplate(Audited, db.Model):
     __tablename__ = "checklist_template"
     __table_args__ = (
         UniqueConstraint("code", "version"),
-        CheckConstraint(_in("phase", PHASES), name="known_phase"),
+        CheckConstraint(sql_in("phase", PHASES), name="known_phase"),
         CheckConstraint("version > 0", name="version_positive"),
     )
 
@@ -168,8 +165,8 @@ class Question(Audited, db.Model):
     __tablename__ = "checklist_question"
     __table_args__ = (
         UniqueConstraint("template_id", "code"),
-        CheckConstraint(_in("type", QUESTION_TYPES), name="known_type"),
-        CheckConstraint("tally IS NULL OR " + _in("tally", TALLY_ROLES), name="known_tally"),
+        CheckConstraint(sql_in("type", QUESTION_TYPES), name="known_type"),
+        CheckConstraint("tally IS NULL OR " + sql_in("tally", TALLY_ROLES), name="known_tally"),
         CheckConstraint("minimum IS NULL OR maximum IS NULL OR minimum <= maximum", name="bounds_ordered"),
     )
 
@@ -193,6 +190,8 @@ class Question(Audited, db.Model):
     hints: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     constraint_message: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     default_value: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # An XLSForm constraint beyond number bounds, in the condition language ("." is the answer).
+    constraint: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     template: Mapped[ChecklistTemplate] = relationship(back_populates="questions")
     section: Mapped[Section | None] = relationship(back_populates="questions")
@@ -279,7 +278,7 @@ class Alert(Audited, db.Model):
 
     __tablename__ = "observation_alert"
     __table_args__ = (
-        CheckConstraint(_in("status", ALERT_STATES), name="known_status"),
+        CheckConstraint(sql_in("status", ALERT_STATES), name="known_status"),
         CheckConstraint("(submission_id IS NULL) <> (incident_id IS NULL)", name="one_source"),
     )
 

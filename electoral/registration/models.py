@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from electoral.core.models import Audited
+from electoral.core.models import Audited, sql_in
 from electoral.extensions import db
 from electoral.geography.models import PollingCentre, PollingStation
 
@@ -31,9 +31,6 @@ ATTESTATION = "attestation"
 STATUSES = ("active", "possible_duplicate", "removed")
 REMOVAL_REASONS = ("duplicate", "deceased", "under_age", "not_citizen", "court_order", "objection")
 
-
-def _in(column: str, values) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Election(Audited, db.Model):
@@ -94,8 +91,8 @@ class NumberCounter(db.Model):
 class Voter(Audited, db.Model):
     __tablename__ = "voter"
     __table_args__ = (
-        CheckConstraint(_in("sex", SEXES), name="known_sex"),
-        CheckConstraint(_in("status", STATUSES), name="known_status"),
+        CheckConstraint(sql_in("sex", SEXES), name="known_sex"),
+        CheckConstraint(sql_in("status", STATUSES), name="known_status"),
         CheckConstraint("status <> 'removed' OR removal_reason IS NOT NULL", name="removal_has_reason"),
         # Blocking keys for the duplicate check: a few indexed lookups, never a scan.
         Index("ix_voter_key_names_year", "key_names", "birth_year"),
@@ -167,7 +164,7 @@ class DuplicatePair(Audited, db.Model):
     __table_args__ = (
         UniqueConstraint("voter_a_id", "voter_b_id"),
         CheckConstraint("voter_a_id < voter_b_id", name="ordered_pair"),
-        CheckConstraint(_in("status", ("open", "not_duplicate", "duplicate")), name="known_status"),
+        CheckConstraint(sql_in("status", ("open", "not_duplicate", "duplicate")), name="known_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -194,8 +191,8 @@ class RollCase(Audited, db.Model):
 
     __tablename__ = "roll_case"
     __table_args__ = (
-        CheckConstraint(_in("kind", CASE_KINDS), name="known_kind"),
-        CheckConstraint(_in("status", ("open", "upheld", "rejected")), name="known_status"),
+        CheckConstraint(sql_in("kind", CASE_KINDS), name="known_kind"),
+        CheckConstraint(sql_in("status", ("open", "upheld", "rejected")), name="known_status"),
         CheckConstraint("kind = 'inclusion' OR voter_id IS NOT NULL", name="names_a_voter"),
     )
 
@@ -221,7 +218,7 @@ class RollChange(Audited, db.Model):
     """A change to the frozen roll (transfer or removal), with its reason."""
 
     __tablename__ = "roll_change"
-    __table_args__ = (CheckConstraint(_in("kind", ("transfer", "removal")), name="known_kind"),)
+    __table_args__ = (CheckConstraint(sql_in("kind", ("transfer", "removal")), name="known_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     voter_id: Mapped[int] = mapped_column(ForeignKey("voter.id"), index=True)
@@ -258,7 +255,7 @@ class ImportJob(db.Model):
     """
 
     __tablename__ = "voter_import_job"
-    __table_args__ = (CheckConstraint(_in("status", IMPORT_STATES), name="known_status"),)
+    __table_args__ = (CheckConstraint(sql_in("status", IMPORT_STATES), name="known_status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(20), default="queued")

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from electoral.core.models import Audited, utcnow
+from electoral.core.models import Audited, sql_in, utcnow
 from electoral.extensions import db
 from electoral.geography.models import District
 
@@ -28,9 +28,6 @@ SEXES = ("F", "M")
 STATUSES = ("applicant", "selected", "rejected", "withdrawn")
 EDUCATION_LEVELS = ("none", "primary", "secondary", "tertiary")
 
-
-def _in(column: str, values) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Position(Audited, db.Model):
@@ -53,8 +50,8 @@ class Position(Audited, db.Model):
 class Official(Audited, db.Model):
     __tablename__ = "training_official"
     __table_args__ = (
-        CheckConstraint(_in("sex", SEXES), name="known_sex"),
-        CheckConstraint(_in("status", STATUSES), name="known_status"),
+        CheckConstraint(sql_in("sex", SEXES), name="known_sex"),
+        CheckConstraint(sql_in("status", STATUSES), name="known_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
