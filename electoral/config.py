@@ -1,6 +1,7 @@
 """Settings from the environment, with safe defaults for one laptop."""
 
 import contextlib
+import json
 import os
 import secrets
 import tempfile
@@ -14,6 +15,9 @@ LANGUAGES = {
     "pt": "Português",
 }
 RTL_LANGUAGES = {"ar"}
+# When each observation phase's checklists are due (local "HH:MM"); ELECTORAL_OBSERVATION_DEADLINES overrides some.
+OBSERVATION_DEADLINES = {"opening": "08:00", "voting": "13:00", "closing": "18:30", "counting": "22:00",
+                         "incident": "23:59"}
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -52,6 +56,17 @@ def database_url(instance_path: Path) -> str:
 def _number(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     return int(value) if value.isdigit() else default
+
+
+def _json(name: str, default):
+    """A JSON setting; a malformed value stops the start with the variable's name rather than failing later."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return json.loads(text)
+    except ValueError as problem:
+        raise ValueError(f"{name} is not valid JSON: {problem}") from None
 
 
 def from_environment(instance_path: Path) -> dict:
@@ -115,6 +130,19 @@ def from_environment(instance_path: Path) -> dict:
         "AUDIT_CHAIN_INTERVAL": float(os.environ.get("ELECTORAL_AUDIT_CHAIN_INTERVAL", "1")),
         # Seconds a running report job may go without progress before it counts as interrupted.
         "REPORT_JOB_STALE_AFTER": int(os.environ.get("ELECTORAL_REPORT_JOB_STALE_AFTER", "600")),
+        # SMS gateways by name, as JSON (electoral/observation/sms/gateways.py says the fields).
+        "SMS_GATEWAYS": _json("ELECTORAL_SMS_GATEWAYS", {}),
+        # The country whose local phone numbers (without +) are read, as an ISO 3166 code.
+        "SMS_DEFAULT_REGION": os.environ.get("ELECTORAL_SMS_DEFAULT_REGION", "LR"),
+        # Where voters' photos are kept.
+        "PHOTO_DIR": os.environ.get("ELECTORAL_PHOTO_DIR") or str(instance_path / "photos"),
+        # Checklist deadlines per phase shown on the dashboard, as JSON {"opening": "07:30", ...}.
+        "OBSERVATION_DEADLINES": {**OBSERVATION_DEADLINES, **_json("ELECTORAL_OBSERVATION_DEADLINES", {})},
+        # A PNG or JPEG printed at the head of every report (none by default).
+        "REPORT_EMBLEM": os.environ.get("ELECTORAL_REPORT_EMBLEM") or None,
+        # The public address the QR codes of badges and certificates open (https://results.example.org);
+        # empty: the address of the request that printed them.
+        "PUBLIC_URL": os.environ.get("ELECTORAL_PUBLIC_URL", ""),
     }
 
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from electoral.config import OBSERVATION_DEADLINES
 from electoral.core.audit import record_export
 from electoral.core.auth import access, national
 from electoral.core.errors import ValidationFailed
@@ -33,8 +34,7 @@ from electoral.observation.views import COORDINATORS
 from electoral.observation.views import blueprint as bp
 
 # When each phase's reports are due, local time of polling day; a setting where practice differs.
-DEFAULT_DEADLINES = {"opening": "08:00", "voting": "13:00", "closing": "18:30", "counting": "22:00",
-                     "incident": "23:59"}
+DEFAULT_DEADLINES = OBSERVATION_DEADLINES  # declared in electoral/config.py
 
 
 def _area():
@@ -53,7 +53,7 @@ def _area():
 
 
 def _deadline(phase: str) -> tuple[str, dt.datetime]:
-    text = request.args.get("deadline") or current_app.config.get("OBSERVATION_DEADLINES", {}).get(
+    text = request.args.get("deadline") or current_app.config["OBSERVATION_DEADLINES"].get(
         phase, DEFAULT_DEADLINES[phase])
     try:
         hour, minute = (int(p) for p in text.split(":"))

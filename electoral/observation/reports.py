@@ -1,6 +1,5 @@
 """Printed papers of observation: the observer's badge and the observation report."""
 
-import os
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
@@ -23,7 +22,7 @@ def verification_url(number: str) -> str:
     if has_request_context():
         return url_for("observation.verify", number=number, _external=True)
     path = current_app.url_map.bind("localhost").build("observation.verify", {"number": number})
-    base = current_app.config.get("PUBLIC_URL") or os.environ.get("ELECTORAL_PUBLIC_URL", "")
+    base = current_app.config.get("PUBLIC_URL") or ""
     return base.rstrip("/") + path
 
 

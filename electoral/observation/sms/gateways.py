@@ -35,7 +35,6 @@ Inbound fields, as each gateway's documentation gives them:
 import dataclasses
 import hmac
 import json
-import os
 import urllib.parse
 import urllib.request
 
@@ -61,11 +60,7 @@ class NotAMessage(ValueError):
 
 def configured() -> dict[str, dict]:
     """Every gateway by name."""
-    gateways = current_app.config.get("SMS_GATEWAYS")
-    if gateways is None:
-        gateways = json.loads(os.environ.get("ELECTORAL_SMS_GATEWAYS") or "{}")
-        current_app.config["SMS_GATEWAYS"] = gateways
-    return gateways
+    return current_app.config.get("SMS_GATEWAYS") or {}  # declared in electoral/config.py
 
 
 def authentic(gateway: dict, request: Request) -> bool:
