@@ -2,6 +2,7 @@
 
     Q3 = no            AC > 20            AA1 = 2 and (AB = yes or not AC <= 5)
     ${Q3} = 'no'       selected(${Q7}, 'b')          (the XLSForm spellings)
+    . <= ${ballots}    regex(., '^[0-9]{6}$')        (constraints: "." is the answer checked)
 
 A comparison names a question on the left and a literal on the right. An
 unanswered question makes every comparison about it false. A multiple-choice
@@ -41,7 +42,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         kind = match.lastgroup
         value = match.group(kind)
         if kind == "ref":
-            kind, value = "word", value[2:-1]
+            value = value[2:-1]
         elif kind == "string":
             value = value[1:-1]
         elif kind == "op" and value == "<>":
@@ -101,23 +102,41 @@ class _Parser:
             inner = self.expression()
             self.take("paren", ")")
             return inner
-        if token and token[0] == "word" and token[1].lower() == "selected" and \
+        if token and token[0] == "word" and token[1].lower() in ("selected", "regex") and \
                 self.at + 1 < len(self.tokens) and self.tokens[self.at + 1] == ("paren", "("):
-            self.take()
+            function = self.take()[1].lower()
             self.take("paren", "(")
-            code = self.take("word")[1]
+            code = self.code()
             self.take("paren", ",")
             value = self.literal()
             self.take("paren", ")")
+            if function == "regex":
+                if not isinstance(value, str):
+                    raise ConditionError(_("regex() needs a pattern in quotes."))
+                try:
+                    re.compile(value)
+                except re.error as exc:
+                    raise ConditionError(_("The pattern %(pattern)s cannot be read.", pattern=value)) from exc
+                return {"cmp": "regex", "q": code, "v": value}
             return {"cmp": "=", "q": code, "v": value}
-        code = self.take("word")[1]
+        code = self.code()
         operator = self.take("op")[1]
         return {"cmp": operator, "q": code, "v": self.literal()}
+
+    def code(self) -> str:
+        """A question named on the left: Q3, ${Q3}, or "." (the answer a constraint checks)."""
+        token = self.peek()
+        if token and token[0] == "ref":
+            return self.take()[1]
+        return self.take("word")[1]
 
     def literal(self) -> str | float:
         kind, value = self.take()
         if kind == "number":
             return float(value)
+        if kind == "ref":
+            # Another question's answer on the right: ". <= ${ballots_received}".
+            return {"ref": value}
         if kind in ("string", "word"):
             return value
         raise ConditionError(_("Expected a value, found %(found)s.", found=value))
@@ -143,7 +162,7 @@ def codes(tree: dict | None) -> set[str]:
     if tree is None:
         return set()
     if "cmp" in tree:
-        return {tree["q"]}
+        return {tree["q"]} | ({tree["v"]["ref"]} if isinstance(tree["v"], dict) else set())
     return set().union(*(codes(arg) for arg in tree["args"]))
 
 
@@ -157,8 +176,10 @@ def _number(value: Any) -> float | None:
 
 
 def _compare(operator: str, answer: Any, literal: Any) -> bool:
-    if answer is None or answer == "" or answer == []:
+    if answer is None or answer == "" or answer == [] or literal is None:  # None: a referenced question unanswered
         return False
+    if operator == "regex":
+        return re.search(literal, str(answer)) is not None
     if isinstance(answer, list):
         chosen = {str(a) for a in answer}
         if operator == "=":
@@ -182,7 +203,8 @@ def evaluate(tree: dict | None, answers: dict[str, Any], default: bool = True) -
     if tree is None:
         return default
     if "cmp" in tree:
-        return _compare(tree["cmp"], answers.get(tree["q"]), tree["v"])
+        literal = answers.get(tree["v"]["ref"]) if isinstance(tree["v"], dict) else tree["v"]
+        return _compare(tree["cmp"], answers.get(tree["q"]), literal)
     results = (evaluate(arg, answers) for arg in tree["args"])
     if tree["op"] == "and":
         return all(results)

@@ -107,7 +107,14 @@ def fill(station_code: str, template_code: str):
             return redirect(url_for("observation.submission", submission_id=submission.id))
     return render_template("observation/fill.html", template=template, station=station, answers=answers,
                            errors=errors, previous=previous, client_id=str(uuid.uuid4()), lang=_lang(),
-                           text_in=services.text_in, conditions=_conditions(template)), 422 if errors else 200
+                           text_in=services.text_in, conditions=_conditions(template),
+                           constraint_tree=_constraint_tree), 422 if errors else 200
+
+
+def _constraint_tree(text: str):
+    from electoral.observation import conditions
+
+    return conditions.parse(text)
 
 
 def _conditions(template) -> dict:

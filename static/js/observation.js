@@ -13,6 +13,8 @@
   }
   function compare(op, answer, literal) {
     if (answer === undefined || answer === null || answer === "" || (Array.isArray(answer) && !answer.length)) return false;
+    if (literal === undefined || literal === null) return false;  // a referenced question unanswered
+    if (op === "regex") return new RegExp(literal).test(String(answer));
     if (Array.isArray(answer)) {
       var has = answer.map(String).indexOf(String(literal)) >= 0;
       return op === "=" ? has : op === "!=" ? !has : false;
@@ -34,7 +36,10 @@
   }
   function evaluate(tree, answers) {
     if (!tree) return true;
-    if (tree.cmp) return compare(tree.cmp, answers[tree.q], tree.v);
+    if (tree.cmp) {
+      var literal = tree.v !== null && typeof tree.v === "object" ? answers[tree.v.ref] : tree.v;
+      return compare(tree.cmp, answers[tree.q], literal);
+    }
     if (tree.op === "and") return tree.args.every(function (a) { return evaluate(a, answers); });
     if (tree.op === "or") return tree.args.some(function (a) { return evaluate(a, answers); });
     return !evaluate(tree.args[0], answers);
@@ -151,6 +156,18 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       form.querySelectorAll("[data-error-for]").forEach(function (p) { p.textContent = ""; });
+      // The form's constraints (". <= ${ballots}", regex()) checked here too, from the same tree, so an
+      // answer the server would refuse is corrected before it waits in the outbox.
+      var answers = answersOf(form), broken = false;
+      form.querySelectorAll("fieldset.question[data-constraint]").forEach(function (fs) {
+        var tree = JSON.parse(fs.dataset.constraint || "null"), own = answers[fs.dataset.code];
+        if (fs.disabled || !tree || own === undefined) return;
+        if (!evaluate(tree, Object.assign({}, answers, { ".": own }))) {
+          fs.querySelector("[data-error-for]").textContent = fs.dataset.constraintMessage;
+          broken = true;
+        }
+      });
+      if (broken) { show(status, form.dataset.msgInvalid, "error"); return; }
       var item = {
         client_id: form.querySelector("input[name=client_id]").value || uuid(),
         template: form.dataset.template, version: Number(form.dataset.version),

@@ -62,7 +62,7 @@ def test_constraint_message_in_the_observers_language_beside_the_question(client
 
 @pytest.mark.parametrize(("column", "value", "feature"), [
     ("default", "today()", "a computed default"),
-    ("constraint", "regex(., '^[0-9]+$')", "the constraint"),
+    ("constraint", "string-length(.) = 6", "the constraint"),
 ])
 def test_what_a_checklist_cannot_keep_is_refused_by_name(db, column, value, feature):
     row = ["text", "seal", "Seal number", "", "", "", "", "", "", "", ""]
@@ -71,3 +71,36 @@ def test_what_a_checklist_cannot_keep_is_refused_by_name(db, column, value, feat
         services.import_xlsform(db.session, _form([row]))
     [error] = failure.value.errors
     assert f"survey sheet, row 2, column {column}: {feature}" in error.message
+
+
+BALLOTS = ["integer", "ballots", "Ballots received", "", "", "", ". >= 0", "", "", "", "yes"]
+CAST = ["integer", "cast", "Ballots cast", "Bulletins utilisés", "", "", ". <= ${ballots}",
+        "More than the ballots received", "Plus que les bulletins reçus", "", "yes"]
+SEAL = ["text", "seal", "Seal number", "", "", "", "regex(., '^[0-9]{6}$')", "Six digits", "", "", ""]
+
+
+def test_constraint_naming_another_answer_is_kept_and_checked_on_the_server(db):
+    template = _published(db, [BALLOTS, CAST])
+    assert template.question("cast").constraint == ". <= ${ballots}"
+    assert services.validate_answers(template, {"ballots": 300, "cast": 300})[1] == {}
+    assert services.validate_answers(template, {"ballots": 300, "cast": 301})[1] == {
+        "cast": ["More than the ballots received"]}
+
+
+def test_regex_constraint_is_kept_and_checked_on_the_server(db):
+    template = _published(db, [SEAL])
+    assert services.validate_answers(template, {"seal": "123456"})[1] == {}
+    assert services.validate_answers(template, {"seal": "12345x"})[1] == {"seal": ["Six digits"]}
+
+
+def test_phone_page_carries_the_same_constraint_tree_and_message(client, db):
+    _published(db, [BALLOTS, CAST])
+    observer = make_observer()
+    observer.user.locale = "fr"
+    db.session.commit()
+    assert client.post_form("/login", {"username": observer.user.username, "password": PASSWORD}).status_code == 302
+    page = client.get(f"/observation/my/fill/{observer.station.code}/OPEN").get_data(as_text=True)
+    assert page.count("data-constraint=") == 1  # "ballots" has bounds only, which the input's min/max carry
+    assert ('data-constraint="{&#34;cmp&#34;: &#34;\\u003c=&#34;, &#34;q&#34;: &#34;.&#34;, '
+            '&#34;v&#34;: {&#34;ref&#34;: &#34;ballots&#34;}}"') in page
+    assert 'data-constraint-message="Plus que les bulletins reçus"' in page

@@ -87,7 +87,8 @@ def editable(session: Session, template: ChecklistTemplate) -> ChecklistTemplate
             code=q.code, position=q.position, type=q.type, texts=dict(q.texts), choices=list(q.choices),
             minimum=q.minimum, maximum=q.maximum, required=q.required, relevance=q.relevance,
             critical=q.critical, tally=q.tally, section=sections.get(q.section_id), hints=dict(q.hints or {}),
-            constraint_message=dict(q.constraint_message or {}), default_value=q.default_value or ""))
+            constraint_message=dict(q.constraint_message or {}), default_value=q.default_value or "",
+            constraint=q.constraint or ""))
     session.add(copy)
     session.flush()
     return copy
@@ -150,13 +151,14 @@ def question_problems(template: ChecklistTemplate, spec: dict[str, Any], known: 
         errors["maximum"] = [_("The maximum is below the minimum.")]
     if spec.get("tally") and (spec["tally"] not in TALLY_ROLES or qtype != "integer"):
         errors["tally"] = [_("Only a whole-number question carries a count for the quick count.")]
-    for field in ("relevance", "critical"):
+    for field in ("relevance", "critical", "constraint"):
         try:
             tree = conditions.parse(spec.get(field) or "")
         except conditions.ConditionError as exc:
             errors[field] = [str(exc)]
             continue
-        unknown = conditions.codes(tree) - known - ({code} if field == "critical" else set())
+        unknown = conditions.codes(tree) - known - ({code} if field == "critical" else set()) - (
+            {"."} if field == "constraint" else set())
         if unknown:
             errors[field] = [_("The condition names unknown questions: %(codes)s.", codes=", ".join(sorted(unknown)))]
     return errors
@@ -166,12 +168,13 @@ def add_question(session: Session, template: ChecklistTemplate, code: str, qtype
                  choices: list[dict] | None = None, minimum: float | None = None, maximum: float | None = None,
                  required: bool = True, relevance: str = "", critical: str = "", tally: str | None = None,
                  section: Section | None = None, hints: dict[str, str] | None = None,
-                 constraint_message: dict[str, str] | None = None, default_value: str = "") -> Question:
+                 constraint_message: dict[str, str] | None = None, default_value: str = "",
+                 constraint: str = "") -> Question:
     """Add a question at the end of a draft template; conditions may only name earlier questions."""
     _require_draft(template)
     spec = {"code": (code or "").strip(), "type": qtype, "texts": _texts(texts), "choices": choices or [],
             "minimum": minimum, "maximum": maximum, "relevance": (relevance or "").strip(),
-            "critical": (critical or "").strip(), "tally": tally or None}
+            "critical": (critical or "").strip(), "tally": tally or None, "constraint": (constraint or "").strip()}
     errors = question_problems(template, spec, {q.code for q in template.questions})
     if errors:
         raise ValidationFailed(errors)
@@ -271,6 +274,7 @@ def definition(template: ChecklistTemplate, lang: str) -> dict[str, Any]:
             "relevance": conditions.parse(q.relevance), "critical": conditions.parse(q.critical),
             "hint": text_in(q.hints, lang), "default": q.default_value or None,
             "constraint_message": text_in(q.constraint_message, lang) or None,
+            "constraint": conditions.parse(q.constraint),
         } for q in template.questions],
     }
 

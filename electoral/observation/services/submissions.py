@@ -116,6 +116,11 @@ def validate_answers(template: ChecklistTemplate, raw: dict[str, Any]) -> tuple[
         if not conditions.evaluate(conditions.parse(question.relevance), clean):
             continue
         value, error = _coerce(question, raw.get(question.code))
+        if not error and value is not None and getattr(question, "constraint", ""):
+            # The form's own rule, read with the answers before it and "." for this one (as the phone does).
+            if not conditions.evaluate(conditions.parse(question.constraint), {**clean, ".": value}):
+                error = _constraint_message(question) or _("This answer breaks the checklist's rule %(rule)s.",
+                                                           rule=question.constraint)
         if error:
             errors[question.code] = [error]
         elif value is None:

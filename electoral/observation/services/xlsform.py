@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
+from electoral.observation import conditions
 from electoral.observation.models import PHASES, ChecklistTemplate
 from electoral.observation.services import xlsform_versions as versions
 from electoral.observation.services.xlsform_read import ReadForm, language_of, read, texts_of
@@ -133,14 +134,19 @@ class _Import:
         if required not in _TRUE | _FALSE:
             self.refuse(row, "required", _("a condition in required"))
             return
-        if bind.get("constraint"):
-            bounds = _BOUNDS.match(bind["constraint"])
-            if not bounds:
-                self.refuse(row, "constraint", _("the constraint %(constraint)s", constraint=bind["constraint"]))
-                return
+        constraint = _PARENT_PATH.sub(r"${\1}", str(bind.get("constraint") or "")).strip()
+        bounds = _BOUNDS.match(constraint)
+        if bounds:
+            constraint = ""
             for operator, value in ((bounds.group(1), bounds.group(2)), (bounds.group(3), bounds.group(4))):
                 if operator:
                     spec["minimum" if operator == ">=" else "maximum"] = float(value)
+        elif constraint:
+            try:
+                conditions.parse(constraint)
+            except conditions.ConditionError:
+                self.refuse(row, "constraint", _("the constraint %(constraint)s", constraint=constraint))
+                return
         default = str(element.get("default") or "")
         if "(" in default or "${" in default:
             self.refuse(row, "default", _("a computed default"))
@@ -155,7 +161,7 @@ class _Import:
                 tally=element.get("tally") or None, section=section,
                 hints=self.texts(row, "hint", element.get("hint")),
                 constraint_message=self.texts(row, "constraint_message", bind.get("jr:constraintMsg")),
-                default_value=str(element.get("default") or ""))
+                default_value=str(element.get("default") or ""), constraint=constraint)
         except ValidationFailed as failure:
             self.errors.append(LineError(row, _messages(failure, row)))
 

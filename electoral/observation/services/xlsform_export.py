@@ -21,6 +21,8 @@ def _number(value: float) -> str:
 
 
 def _literal(value: Any) -> str:
+    if isinstance(value, dict):
+        return f"${{{value['ref']}}}"
     if isinstance(value, float):
         return _number(value)
     return "'" + str(value).replace("'", "") + "'"
@@ -31,9 +33,12 @@ def condition_text(tree: dict | None, types: dict[str, str]) -> str:
     if tree is None:
         return ""
     if "cmp" in tree:
+        question = "." if tree["q"] == "." else f"${{{tree['q']}}}"
+        if tree["cmp"] == "regex":
+            return f"regex({question}, {_literal(tree['v'])})"
         if tree["cmp"] == "=" and types.get(tree["q"]) == "multiple_choice":
-            return f"selected(${{{tree['q']}}}, {_literal(tree['v'])})"
-        return f"${{{tree['q']}}} {tree['cmp']} {_literal(tree['v'])}"
+            return f"selected({question}, {_literal(tree['v'])})"
+        return f"{question} {tree['cmp']} {_literal(tree['v'])}"
     if tree["op"] == "not":
         return f"not({condition_text(tree['args'][0], types)})"
     return f" {tree['op']} ".join(f"({condition_text(arg, types)})" for arg in tree["args"])
@@ -96,7 +101,8 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
             qtype = f"{_SELECT[q.type]} {list_name}"
         survey.append(row(
             type=qtype, name=q.code, required="yes" if q.required else "",
-            relevant=condition_text(conditions.parse(q.relevance), types), constraint=_bounds(q),
+            relevant=condition_text(conditions.parse(q.relevance), types),
+            constraint=" and ".join(filter(None, [_bounds(q), condition_text(conditions.parse(q.constraint), types)])),
             default=q.default_value or "", critical=q.critical or "", tally=q.tally or "",
             **texts("label", q.texts), **texts("hint", q.hints or {}),
             **texts("constraint_message", q.constraint_message or {})))
