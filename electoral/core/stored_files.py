@@ -87,11 +87,6 @@ def register(store: FileStore) -> FileStore:
     return store
 
 
-def store_for(table: str, column: str) -> FileStore | None:
-    """The store whose generated names ``table.column`` holds, or None."""
-    return next((s for s in STORES.values() if (table, column) in s.columns), None)
-
-
 def stores_in_area(area: str) -> list[FileStore]:
     return [store for store in STORES.values() if store.area == area]
 

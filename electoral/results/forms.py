@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DecimalField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from electoral.core.uploads import PictureFile
 from electoral.results.models import FIELDS
@@ -73,10 +73,3 @@ class CheckSettingForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with nothing but the CSRF token (buttons that change something)."""
-
-
-class ResultsFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    area = StringField(_l("Area code"), validators=[Optional(), Length(max=32)])

@@ -14,7 +14,7 @@ def test_tokens_create_prints_the_token_once_and_stores_its_hash(runner, db):
     result = runner.invoke(args=["observation", "tokens", "create", observer.user.username])
     token = result.output.strip()
     assert result.exit_code == 0 and token.startswith("eot_")
-    assert services.user_for_token(db.session, token).id == observer.user.id
+    assert services.token_user(db.session, token).id == observer.user.id
     assert token not in db.session.scalar(db.select(ApiToken.token_hash))
 
 

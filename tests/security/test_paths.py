@@ -44,6 +44,11 @@ NOT_FILES = {
 }
 
 
+def _store_for(table: str, column: str):
+    """The declared store whose generated names ``table.column`` holds, or None."""
+    return next((s for s in stored_files.STORES.values() if (table, column) in s.columns), None)
+
+
 @pytest.fixture
 def instance(tmp_path, monkeypatch, app):
     """An instance folder of the test's own holding a secret key and a database, for every store."""
@@ -83,13 +88,13 @@ def _file_columns() -> list[tuple[str, str]]:
 def test_every_column_naming_a_file_has_a_store(db):
     columns = _file_columns()
     assert len(columns) >= 6, columns
-    assert [c for c in columns if stored_files.store_for(*c) is None] == []
+    assert [c for c in columns if _store_for(*c) is None] == []
 
 
 def test_every_store_refuses_traversal_and_instance_file_names(db, instance):
     walked = 0
     for table, column in _file_columns():
-        store = stored_files.store_for(table, column)
+        store = _store_for(table, column)
         for name in _bad_names(store, instance):
             assert store.resolve(name) is None, (table, column, name)
             with pytest.raises(ValueError):
@@ -104,7 +109,7 @@ GENERATED = ["a" * 64 + ".png", "a" * 64 + ".jpg", "7-0123456789abcdef.pdf", "a"
 
 def test_every_store_resolves_a_name_it_generated(db, instance):
     for table, column in _file_columns():
-        store = stored_files.store_for(table, column)
+        store = _store_for(table, column)
         name = next(n for n in (store.prefix + body for body in GENERATED) if store.generated(n))
         stored_files.write(store, name, b"content")
         assert store.resolve(name) == store.root() / name, (table, column)

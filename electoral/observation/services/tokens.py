@@ -47,15 +47,6 @@ def create_token(session: Session, user: User) -> str:
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user an unrevoked token belongs to, or None."""
-    if not token:
-        return None
-    user = session.scalar(select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-        ApiToken.token_hash == token_digest(token), ApiToken.revoked.is_(False)))
-    return user if user is not None and user.active else None
-
-
 def token_user(session: Session, token: str) -> TokenUser | None:
     """The active account an unrevoked token belongs to, with its roles, in one query; or None."""
     if not token:

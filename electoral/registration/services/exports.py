@@ -1,6 +1,5 @@
 """Search, CSV exports and figures of the roll."""
 
-import io
 from collections.abc import Iterator
 from datetime import date
 
@@ -92,12 +91,6 @@ def write_csv(rows: Iterator[list], header: list[str], stream) -> int:
         writer.writerow(row)
         count += 1
     return count
-
-
-def csv_text(rows: Iterator[list], header: list[str]) -> str:
-    buffer = io.StringIO()
-    write_csv(rows, header, buffer)
-    return buffer.getvalue()
 
 
 def _age_band(polling_day: date):

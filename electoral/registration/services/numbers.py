@@ -4,7 +4,7 @@ Mod 97-10 (the IBAN check) catches every single wrong digit and every swap of tw
 neighbouring digits, which are the mistakes people make when copying a number.
 """
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -46,7 +46,3 @@ def take(session: Session, count: int = 1) -> list[str]:
         row = connection.execute(bump).first()
     last = row[0]
     return [format_number(n) for n in range(last - count + 1, last + 1)]
-
-
-def last_taken(session: Session) -> int:
-    return session.scalar(select(NumberCounter.value).where(NumberCounter.name == COUNTER)) or 0
