@@ -12,6 +12,7 @@ from electoral.core.audit import current_actor, record_export
 from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.tabular import SafeCsvWriter, TabularError, encoding_of
 from electoral.extensions import db
+from electoral.registration.models import REMOVAL_REASONS
 from electoral.registration.services import (
     assignment,
     duplicate_scan,
@@ -205,8 +206,7 @@ def assign_command():
 
 @voters.command("remove", help="Take a voter off the roll, with the reason (after freezing: deceased, court_order, duplicate).")
 @click.argument("number")
-@click.option("--reason", required=True, type=click.Choice(["duplicate", "deceased", "under_age", "not_citizen",
-                                                             "court_order", "objection"]))
+@click.option("--reason", required=True, type=click.Choice(REMOVAL_REASONS))
 @click.option("--note", default="", help="The document or decision the removal rests on.")
 @with_appcontext
 def remove_command(number, reason, note):
@@ -221,7 +221,7 @@ def remove_command(number, reason, note):
     except ValidationFailed as failure:
         _fail(str(failure))
     db.session.commit()
-    click.echo(f"Voter {voter.voter_number} removed ({reason}).")
+    click.echo(f"Voter {voter.voter_number} removed ({roll.REMOVAL_LABELS[reason]}).")
 
 
 @voters.command("transfer", help="Move a voter to another polling centre, with the reason.")

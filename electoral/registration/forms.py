@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from electoral.config import LANGUAGES
 from electoral.core.dates import DATE_ORDERS, DAY_FIRST
 from electoral.core.uploads import PictureFile
+from electoral.registration.services import roll
 
 SEX_CHOICES = [("", _l("Choose")), ("F", _l("Female")), ("M", _l("Male"))]
 ID_TYPE_CHOICES = [
@@ -26,8 +27,7 @@ ID_TYPE_CHOICES = [
 ]
 STATUS_CHOICES = [("", _l("Any")), ("active", _l("On the roll")), ("possible_duplicate", _l("Possible duplicate")),
                   ("removed", _l("Removed"))]
-GROUND_CHOICES = [("", _l("Choose")), ("deceased", _l("Deceased")), ("under_age", _l("Under age")),
-                  ("not_citizen", _l("Not a citizen")), ("registered_twice", _l("Registered twice"))]
+GROUND_CHOICES = [("", _l("Choose")), *roll.GROUND_LABELS.items()]
 
 
 class RegistrationForm(FlaskForm):
@@ -125,9 +125,7 @@ class ConfirmForm(FlaskForm):
     """A button that changes something (freeze, assign, scan): CSRF only."""
 
 
-REMOVAL_CHOICES = [("", _l("Choose")), ("deceased", _l("Deceased")), ("court_order", _l("Court order")),
-                   ("duplicate", _l("Duplicate")), ("under_age", _l("Under age")),
-                   ("not_citizen", _l("Not a citizen"))]
+REMOVAL_CHOICES = [("", _l("Choose")), *((r, roll.REMOVAL_LABELS[r]) for r in roll.REMOVABLE_BY_HAND)]
 
 
 class RemovalForm(FlaskForm):

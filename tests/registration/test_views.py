@@ -427,7 +427,7 @@ def test_supervisor_removes_a_deceased_voter_from_the_frozen_roll(client, db, lo
     page = client.get(f"/registration/voters/{voter.voter_number}").get_data(as_text=True)
     assert "removed · deceased" in page.lower()
     from flask import current_app
-    assert current_app.jinja_env.filters["removal_reason"]("court_order") == "court order"
+    assert current_app.jinja_env.filters["removal_reason"]("court_order") == "Court order"
 
 
 def test_upload_naming_a_centre_outside_the_clerks_area_imports_nothing(client, db, login_as, instance):

@@ -26,12 +26,16 @@ GROUND_REMOVAL = {"deceased": "deceased", "under_age": "under_age", "not_citizen
 # Only these reasons may still change the frozen roll.
 FROZEN_REMOVALS = {"deceased", "court_order", "duplicate"}
 CORRECTABLE = ("family_name", "given_names", "father_name", "date_of_birth", "place_of_birth", "sex")
+# The one place a removal reason (REMOVAL_REASONS) and an objection's ground (OBJECTION_GROUNDS) get their
+# words: the voter's page, the lists, the forms' choices and the command line all read them from here.
 REMOVAL_LABELS = {
-    "duplicate": _l("duplicate"), "deceased": _l("deceased"), "under_age": _l("under age"),
-    "not_citizen": _l("not a citizen"), "court_order": _l("court order"), "objection": _l("objection upheld"),
+    "duplicate": _l("Duplicate"), "deceased": _l("Deceased"), "under_age": _l("Under age"),
+    "not_citizen": _l("Not a citizen"), "court_order": _l("Court order"), "objection": _l("Objection upheld"),
 }
-GROUND_LABELS = {"deceased": _l("deceased"), "under_age": _l("under age"), "not_citizen": _l("not a citizen"),
-                 "registered_twice": _l("registered twice")}
+GROUND_LABELS = {"deceased": _l("Deceased"), "under_age": _l("Under age"), "not_citizen": _l("Not a citizen"),
+                 "registered_twice": _l("Registered twice")}
+# A supervisor removes for these on the voter's page ("objection" is set by an upheld objection only).
+REMOVABLE_BY_HAND = ("deceased", "court_order", "duplicate", "under_age", "not_citizen")
 # The fields a claim carries, named as on the registration form (never by their code).
 DETAIL_LABELS = {"family_name": _l("Family name"), "given_names": _l("Given names"),
                  "father_name": _l("Father's name"), "sex": _l("Sex"), "date_of_birth": _l("Date of birth"),
