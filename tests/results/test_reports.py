@@ -7,7 +7,7 @@ from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.reports.registry import NotAllowed, render
 from tests.factories import make_centre, make_district, make_region, make_station
-from tests.reports.helpers import norm, pdf_text, words
+from tests.reports.helpers import line_of, norm, pdf_text, words
 from tests.results.factories import enter_twice, figures, make_race
 
 
@@ -93,3 +93,13 @@ def test_summary_signatures_share_a_page_with_the_results(db, candidates):
     db.session.commit()
     data = _print("en", {"race": "SIGN"})
     assert signature_only_pages(data, ("Results supervisor", "Chair of the commission")) == []
+
+
+def test_arabic_summary_prints_stations_counted_in_written_order(race, db):
+    from electoral.geography.services import find_any_by_code
+
+    make_station(find_any_by_code(db.session, "NO-1-1"), code="S-3")  # not counted yet
+    db.session.commit()
+    line = [w["text"] for w in line_of(words(_print("ar", {"race": "PRES"})), "/")]
+    slash = line.index("/")
+    assert line[slash - 1:slash + 2] == ["2", "/", "3"]  # as written, not "3 / 2"
