@@ -48,3 +48,13 @@ def test_registration_form_wires_the_centre_field_to_the_picker(client, login_as
     field = re.search(r'<input[^>]*name="centre_code"[^>]*>', html).group(0)
     assert 'data-centre-search="/geography/centres/search"' in field
     assert "js/centre-picker.js" in html
+
+
+def test_claim_for_inclusion_and_the_voter_search_wire_their_centre_field(client, login_as, db):
+    make_election()
+    login_as(Role.REGISTRATION_CLERK)
+    for url, name in (("/registration/cases/inclusion", "centre_code"), ("/registration/voters", "centre")):
+        html = client.get(url).get_data(as_text=True)
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'data-centre-search="/geography/centres/search"' in field, url
+        assert "js/centre-picker.js" in html
