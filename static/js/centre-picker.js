@@ -19,6 +19,7 @@
         fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (response) { return response.ok ? response.json() : []; })
           .then(function (centres) {
+            if (text !== asked) { return; }  // a slower answer to an earlier prefix
             list.textContent = "";
             centres.forEach(function (centre) {
               var option = document.createElement("option");
