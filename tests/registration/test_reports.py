@@ -153,3 +153,21 @@ def test_voter_list_rows_leave_room_to_sign_or_press_a_thumb(db):
     assert len(tops) == 4
     rows = [min(r for r in rules if r > top) - max(r for r in rules if r < top) for top in tops]
     assert all(height >= 12 / 25.4 * 72 for height in rows)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_arabic_names_on_the_voter_list_are_found_as_typed(db, lang):
+    import shutil
+
+    from tests.reports.test_text_layer import pdftotext
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) reads the PDF")
+    station = _station_with_voters(3)
+    text = pdftotext(_print("voter-list", {"station": station.code}, lang=lang))
+    line = next(line for line in text.split("\n") if "كمارا" in line)
+    # Each name as typed (letters, not the joined forms drawn); where the Latin comma
+    # between them lands is the extracting program's guess.
+    assert {"كمارا", "محمد"} <= set(line.replace(",", " ").split())
+    if lang == "ar":  # an Arabic line is read from the right: family name first
+        assert line.index("كمارا") < line.index("محمد")
