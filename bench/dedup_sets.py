@@ -16,7 +16,11 @@ from electoral.registration import synthetic, synthetic_tables
 from electoral.registration.services import dedup, duplicate_scan, match_score
 
 CENTRES = ["C001", "C002", "C003"]
-SIZE = 6000
+SIZE = 6000  # the sets measured (the size of the independently built roll in issue 17)
+# The sets the weights are fitted on: larger, so that crowds of namesakes are seen often
+# enough to be weighed (other seeds than the measured sets).
+FIT_SIZE = 30_000
+FIT_SEEDS = {"generator": 11, "tables": 23}
 
 
 @dataclass

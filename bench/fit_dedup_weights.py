@@ -16,17 +16,17 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from dedup_sets import SIZE, build, count  # noqa: E402
+from dedup_sets import FIT_SEEDS, FIT_SIZE, build, count  # noqa: E402
 
 from electoral.registration.services import match_score  # noqa: E402
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--size", type=int, default=SIZE)
+    parser.add_argument("--size", type=int, default=FIT_SIZE)
     parser.add_argument("--out", type=Path, default=match_score.WEIGHTS_FILE)
     args = parser.parse_args()
-    sets = [build("generator", args.size), build("tables", args.size)]
+    sets = [build(name, args.size, seed) for name, seed in FIT_SEEDS.items()]
     counts = count(sets)
     args.out.write_text(json.dumps(counts, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     weights = match_score.weights_from_counts(counts)

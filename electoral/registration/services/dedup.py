@@ -165,16 +165,17 @@ def could_be_one_birthday(a: Person, b: Person) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def _same_text(a: str | None, b: str | None) -> bool | None:
-    """Whether two free-text fields (father's name, place) agree; None when one is missing."""
+def _same_text(a: str | None, b: str | None, place: bool = False) -> bool | None:
+    """Whether two free-text fields (father's name, ``place``) agree; None when one is missing."""
     if not a or not b:
         return None
     ta, tb = tokens(a), tokens(b)
     if ta and tb and len(ta) == len(tb) and all(tokens_match(x, y) for x, y in zip(ta, tb, strict=True)):
         return True
-    if ta and tb and ta[0].arabic != tb[0].arabic:
-        # A place or a father written in the other script: the same sounds are the same
-        # text; otherwise nothing can be said (طرابلس / Tripoli: the s is not written in Latin).
+    if place and ta and tb and ta[0].arabic != tb[0].arabic:
+        # A place written in the other script: the same sounds are the same place;
+        # otherwise nothing can be said (طرابلس / Tripoli: the s is not written in Latin).
+        # People's names across scripts are matched token by token above.
         return True if [t.skeleton for t in ta] == [t.skeleton for t in tb] else None
     return fuzz.ratio(display_fold(a), display_fold(b)) >= 85
 
@@ -185,6 +186,7 @@ _NO_BIRTHDAY = {"other", "vague_year_apart"}
 # More people than this sharing the names and sex, born within a year of each other in
 # the same place, make a crowd: anyone besides the two compared (see ``compare``).
 CROWD = 2
+CROWDED = 10  # namesakes from which a vague date says next to nothing (a second level of the weights)
 _AGREES = {True: "same", None: "missing", False: "different"}
 
 
@@ -223,7 +225,7 @@ def comparison_levels(a: Person, b: Person, namesakes: int = 0,
         reasons.extend(names[2])
     dob, date_reason = compare_dates(a, b)
     father = _same_text(a.father_name, b.father_name)
-    place = _same_text(a.place_of_birth, b.place_of_birth)
+    place = _same_text(a.place_of_birth, b.place_of_birth, place=True)
     if rules and not same_id and (dob in _NO_BIRTHDAY or father is False or place is False):
         # Evidence only a shared document number overrides: birthdays that cannot be
         # one (could_be_one_birthday keeps most of them out of the scan and the check),
@@ -239,7 +241,7 @@ def comparison_levels(a: Person, b: Person, namesakes: int = 0,
         reasons.append(["place_same", {}])
     # How many people share these names, year and place: a vague date fits any of them
     # (Mohamed Kamara, Freetown, 1980), which the weights learn to discount.
-    crowd = "vague" if namesakes > CROWD and dob in _VAGUE_DATES else "no"
+    crowd = "no" if namesakes <= CROWD or dob not in _VAGUE_DATES else ("vague" if namesakes <= CROWDED else "vague_many")
     levels = {"names": name_level, "layout": layout, "dob": dob, "father": _AGREES[father],
               "place": _AGREES[place], "document": document, "crowd": crowd}
     return levels, reasons

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -238,24 +239,54 @@ def _block_pairs(snap: _Snapshot, kind: str, year: int, members: list[int]):
     if kind == "i":
         yield from ((first, second) for i, first in enumerate(members) for second in members[i + 1:])
         return
-    if kind in ("n", "l"):
-        # A pair born in the same year is in two names blocks (its year and the next):
-        # it is compared in the later one only.
-        years = snap.years
-        yield from ((a, b) for a, b in _pairs_within(members, snap.signatures) if max(years[a], years[b]) == year)
+    # A block holds the people born in its year and the year before (each voter is put
+    # in its year's block and the next's): of those, it pairs only those with one born
+    # in its year, so a pair is made in one block only.
+    signatures, years = snap.signatures, snap.years
+    if kind == "n":
+        current, previous = _split_year(members, years, year)
+        yield from _pairs_within(current, signatures)
+        yield from _pairs_across(current, previous, signatures)
+        return
+    names_keys = snap.names_keys
+    if kind == "l":
+        # Only people whose names keys differ: the others share a names block.
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index in members:
+            groups[names_keys[index]].append(index)
+        if len(groups) > 1:
+            split = [_split_year(group, years, year) for group in groups.values()]
+            for n, (current, previous) in enumerate(split):
+                for other_current, other_previous in split[n + 1:]:
+                    yield from _pairs_across(current, other_current, signatures)
+                    yield from _pairs_across(current, other_previous, signatures)
+                    yield from _pairs_across(previous, other_current, signatures)
         return
     # Single-name blocks: group by the other first name and pair only groups one edit
     # apart, unless the names key is the same (then a names block compares them).
-    names_keys, years = snap.names_keys, snap.years
     for other, neighbours in ((snap.family if kind == "g" else snap.given, snap.neighbours),
                               (snap.family_skeleton if kind == "g" else snap.given_skeleton, snap.skeleton_neighbours)):
-        groups: dict[str, list[int]] = defaultdict(list)
+        groups = defaultdict(list)
         for index in members:
             groups[other[index]].append(index)
-        yield from ((a, b) for word, left in groups.items()
-                    for near in neighbours.get(word, ()) if near > word and near in groups
-                    for a, b in _pairs_across(left, groups[near], snap.signatures)
-                    if names_keys[a] != names_keys[b] and max(years[a], years[b]) == year)
+        for word, left in groups.items():
+            for near in neighbours.get(word, ()):
+                if near > word and near in groups:
+                    current, previous = _split_year(left, years, year)
+                    other_current, other_previous = _split_year(groups[near], years, year)
+                    for a, b in chain(_pairs_across(current, other_current, signatures),
+                                      _pairs_across(current, other_previous, signatures),
+                                      _pairs_across(previous, other_current, signatures)):
+                        if names_keys[a] != names_keys[b]:
+                            yield a, b
+
+
+def _split_year(members: list[int], years: list[int], year: int) -> tuple[list[int], list[int]]:
+    """The members born in ``year``, and the others (born the year before)."""
+    current = [index for index in members if years[index] == year]
+    if len(current) == len(members):
+        return current, []
+    return current, [index for index in members if years[index] != year]
 
 
 def candidate_pairs(snap: _Snapshot, keys: list[tuple[str, str, int]] | None = None, dates: bool = True):

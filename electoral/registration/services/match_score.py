@@ -26,7 +26,8 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
     "father": ("same", "missing", "different"),
     "place": ("same", "missing", "different"),
     "document": ("same_number", "different_number", "none"),
-    "crowd": ("no", "vague"),  # a vague date among more namesakes than dedup.CROWD
+    # A vague date among more namesakes than dedup.CROWD, or than dedup.CROWDED.
+    "crowd": ("no", "vague", "vague_many"),
 }
 
 
