@@ -36,6 +36,7 @@ def test_arabic_words_are_found_as_typed(db, lang):
     assert "الناخب محمد كمارا مسجل" in text
     assert "محمد كمارا" in text
     assert "سلام" in text  # lam-alef, one glyph on the page, is two letters in the text
+    assert "عبد الله" in text  # so is the ligature of the name of God, four letters
     assert not any("\ufb50" <= c <= "\ufeff" for c in text)  # no presentation forms left
 
 
