@@ -222,5 +222,6 @@ def voter_photo(number: str):
     return send_file(path, mimetype="image/jpeg", max_age=0)
 
 
+from electoral.registration import views_pairs  # noqa: E402,F401,I001  (a pair side by side)
 from electoral.registration import views_roll  # noqa: E402,F401  (more routes on the blueprint)
 from electoral.registration.views_evidence import evidence_choices  # noqa: E402  (and the evidence types' pages)

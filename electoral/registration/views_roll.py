@@ -10,6 +10,7 @@ from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.params import query_int
+from electoral.core.redirects import local_target
 from electoral.core.tabular import TabularError, encoding_of
 from electoral.extensions import db
 from electoral.geography.services import find_by_code
@@ -26,7 +27,7 @@ from electoral.registration.forms import (
     RemovalForm,
     TransferForm,
 )
-from electoral.registration.models import DuplicatePair, ImportJob, RollCase, ScanJob
+from electoral.registration.models import ImportJob, RollCase, ScanJob
 from electoral.registration.services import (
     adjudication,
     assignment,
@@ -38,6 +39,7 @@ from electoral.registration.services import (
 )
 from electoral.registration.views import ADMIN, CLERK, SUPERVISOR, bp, voter_or_404
 from electoral.registration.views_evidence import evidence_choices
+from electoral.registration.views_pairs import pair_in_scope
 
 # ---- adjudication queue ----------------------------------------------------
 
@@ -56,15 +58,16 @@ def duplicates():
 @bp.route("/duplicates/<int:pair_id>", methods=["POST"])
 @access(SUPERVISOR)
 def decide_pair(pair_id: int):
-    pair = db.session.get(DuplicatePair, pair_id) or abort(404)
-    # Both records must lie in the supervisor's area: deciding removes one of them.
-    if not (current_user.can_act_in(pair.voter_a.centre) and current_user.can_act_in(pair.voter_b.centre)):
-        abort(403)
+    pair = pair_in_scope(pair_id)
     form = DecisionForm()
+    # Decided from the pair's own page (reached from the queue or a voter's page): back there.
+    back = local_target(request.args.get("next"))
     if not form.validate_on_submit():
         # Back to the same pair on the same page, with the message beside its decision: the
         # top of a long queue is out of sight, and the page seemed to reload silently.
         flash(_("Choose a decision."), "error")
+        if back:
+            return redirect(url_for("registration.pair", pair_id=pair.id, next=back))
         return redirect(url_for("registration.duplicates", status=request.args.get("status", "open"),
                                 page=query_int("page", 1, minimum=1), unchosen=pair.id,
                                 _anchor=f"pair-{pair.id}"))
@@ -83,7 +86,7 @@ def decide_pair(pair_id: int):
     else:
         db.session.commit()
         flash(message, "success")
-    return redirect(url_for("registration.duplicates"))
+    return redirect(back or url_for("registration.duplicates"))
 
 
 @bp.route("/duplicates/scan", methods=["POST"])
