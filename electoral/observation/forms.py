@@ -29,7 +29,7 @@ PHASE_LABELS = {
 TYPE_LABELS = {
     "yes_no": _l("Yes / no"), "integer": _l("Whole number"), "decimal": _l("Decimal number"),
     "single_choice": _l("One choice"), "multiple_choice": _l("Several choices"), "text": _l("Text"),
-    "time": _l("Time"),
+    "time": _l("Time"), "date": _l("Date"), "note": _l("Note (no answer)"),
 }
 TALLY_LABELS = {"": lazy_pgettext("quick-count role", "None"), "registered": _l("Registered voters"), "cast": _l("Ballots cast"),
                 "invalid": _l("Invalid ballots"), "votes": _l("Votes for a candidate")}

@@ -26,7 +26,8 @@ from electoral.extensions import db
 from electoral.geography.models import PollingCentre, PollingStation
 
 PHASES = ("opening", "voting", "closing", "counting", "incident")
-QUESTION_TYPES = ("yes_no", "integer", "decimal", "single_choice", "multiple_choice", "text", "time")
+# "note": text shown to the observer, never answered (XLSForm's note); "date": YYYY-MM-DD.
+QUESTION_TYPES = ("yes_no", "integer", "decimal", "single_choice", "multiple_choice", "text", "time", "note", "date")
 ACCREDITATION_STATES = ("none", "requested", "approved", "refused")
 ALERT_STATES = ("open", "acknowledged", "resolved")
 # What a counting question carries for the quick count.

@@ -104,3 +104,30 @@ def test_phone_page_carries_the_same_constraint_tree_and_message(client, db):
     assert ('data-constraint="{&#34;cmp&#34;: &#34;\\u003c=&#34;, &#34;q&#34;: &#34;.&#34;, '
             '&#34;v&#34;: {&#34;ref&#34;: &#34;ballots&#34;}}"') in page
     assert 'data-constraint-message="Plus que les bulletins reçus"' in page
+
+
+NOTE = ["note", "intro", "Count before you open the box", "Comptez avant d'ouvrir l'urne", "", "", "", "", "", "", ""]
+OPENED_ON = ["date", "opened_on", "Date the station opened", "", "", "", "", "", "", "", "yes"]
+
+
+def test_note_is_shown_and_never_answered_and_a_date_is_checked(client, db):
+    template = _published(db, [NOTE, OPENED_ON])
+    assert [q.type for q in template.questions] == ["note", "date"] and not template.question("intro").required
+    assert services.validate_answers(template, {"opened_on": "2026-11-03"}) == ({"opened_on": "2026-11-03"}, {})
+    assert services.validate_answers(template, {"opened_on": "03/11/2026"})[1] == {
+        "opened_on": ["Give a date as YYYY-MM-DD."]}
+    observer = make_observer()
+    db.session.commit()
+    assert client.post_form("/login", {"username": observer.user.username, "password": PASSWORD}).status_code == 302
+    page = client.get(f"/observation/my/fill/{observer.station.code}/OPEN").get_data(as_text=True)
+    assert "Count before you open the box" in page and 'name="intro"' not in page
+    assert 'type="date" name="opened_on"' in page
+
+
+def test_note_and_date_export_and_import_back_unchanged(db):
+    from electoral.observation.services.xlsform_export import export_xlsform
+    from tests.observation.test_xlsform_export import meaning
+
+    template = _published(db, [NOTE, OPENED_ON, QUEUE])
+    again = services.import_xlsform(db.session, export_xlsform(template))
+    assert meaning(again) == meaning(template)

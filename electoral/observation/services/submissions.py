@@ -81,6 +81,11 @@ def _coerce(question: Question, raw: Any) -> tuple[Any, str | None]:
         if value not in {c["value"] for c in question.choices}:
             return None, _("Not a choice of this question: %(values)s.", values=value)
         return value, None
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(str(raw)[:10]).isoformat(), None
+        except ValueError:
+            return None, _("Give a date as YYYY-MM-DD.")
     if kind == "time":
         value = str(raw)[:5]
         return (value, None) if TIME.match(value) else (None, _("Give a time as HH:MM."))
@@ -113,8 +118,8 @@ def validate_answers(template: ChecklistTemplate, raw: dict[str, Any]) -> tuple[
         if code not in known:
             errors[code] = [_("This checklist has no question %(code)s.", code=code)]
     for question in template.questions:
-        if not conditions.evaluate(conditions.parse(question.relevance), clean):
-            continue
+        if question.type == "note" or not conditions.evaluate(conditions.parse(question.relevance), clean):
+            continue  # a note is read, never answered
         value, error = _coerce(question, raw.get(question.code))
         if not error and value is not None and getattr(question, "constraint", ""):
             # The form's own rule, read with the answers before it and "." for this one (as the phone does).

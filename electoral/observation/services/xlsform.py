@@ -23,7 +23,7 @@ from electoral.observation.models import PHASES, ChecklistTemplate
 from electoral.observation.services import xlsform_versions as versions
 from electoral.observation.services.xlsform_read import ReadForm, language_of, read, texts_of
 
-TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time",
+TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time", "note": "note", "date": "date",
          "select one": "single_choice", "select all that apply": "multiple_choice"}
 # Filled by the device, not by the observer: not questions of the checklist.
 METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
@@ -156,7 +156,7 @@ class _Import:
             checklists().add_question(
                 self.session, self.template, element["name"], spec["type"],
                 self.texts(row, "label", element.get("label")), choices=spec["choices"],
-                minimum=spec["minimum"], maximum=spec["maximum"], required=required in _TRUE,
+                minimum=spec["minimum"], maximum=spec["maximum"], required=required in _TRUE and spec["type"] != "note",
                 relevance=_joined(relevance, own), critical=str(element.get("critical") or ""),
                 tally=element.get("tally") or None, section=section,
                 hints=self.texts(row, "hint", element.get("hint")),
