@@ -238,7 +238,20 @@
         });
       }).catch(function () {});
     }
-    var send = function () { flush(app.dataset.syncUrl, app.dataset.csrfUrl, report).then(report); };
+    // A filing sent from here turns its checklist's "Due" into "Sent" at once: the page
+    // was drawn (or kept offline) before the outbox reached the server.
+    var markSent = function (item, code) {
+      if (code === 422 || !item.template) return;
+      var row = app.querySelector('li[data-station="' + item.station_code + '"][data-template="' + item.template + '"]');
+      if (!row) return;
+      var badge = row.querySelector(".badge");
+      if (badge) { badge.className = "badge ok"; badge.textContent = app.dataset.msgSent; }
+      var link = row.querySelector("a.button");
+      if (link) link.classList.remove("primary");
+    };
+    var send = function () {
+      flush(app.dataset.syncUrl, app.dataset.csrfUrl, function (item, code) { markSent(item, code); report(); }).then(report);
+    };
     window.addEventListener("online", send);
     if (navigator.onLine) send();
   }

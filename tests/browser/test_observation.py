@@ -24,7 +24,8 @@ def _sign_in(page, base, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    # Observers land on My station, everyone else on the home page.
+    page.wait_for_url(lambda url: url in (f"{base}/", f"{base}/observation/my"))
 
 
 def test_observer_files_offline_and_the_coordinator_sees_the_critical_alert(db, live_server, phone_page, browser):
