@@ -129,3 +129,20 @@ def test_coordinator_makes_a_device_password_and_the_qr_code_configures_odk_coll
     settings = json.loads(zlib.decompress(base64.b64decode(payload)))
     assert settings == {"general": {"server_url": "https://example.org/openrosa", "username": observer.user.username,
                                     "password": password}, "admin": {}}
+
+
+def test_observer_page_links_to_the_odk_collect_set_up(client, db, login_as):
+    observer = make_observer()
+    _db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    page = client.get(f"/observation/observers/{observer.id}").get_data(as_text=True)
+    assert f"/observation/observers/{observer.id}/device" in page
+
+
+def test_observer_sets_up_their_own_phone(client, db):
+    observer = make_observer()
+    _db.session.commit()
+    assert client.post_form("/login", {"username": observer.user.username, "password": PASSWORD}).status_code == 302
+    page = client.post_form("/observation/my/device", {}).get_data(as_text=True)
+    password = page.split('<code class="secret">')[1].split("<")[0]
+    assert client.get("/openrosa/formList", headers=_basic(observer.user.username, password)).status_code == 200
