@@ -23,12 +23,12 @@ whatever paper they have at hand that day.
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from flask_babel import gettext as _
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
-from sqlalchemy import and_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from electoral.core import locks
@@ -342,6 +342,20 @@ def near(name_a: str, name_b: str, skeleton_a: str, skeleton_b: str) -> bool:
     return (apart == 2 and OSA.distance(word_a, word_b, score_cutoff=1) <= 1) or joined_apart(word_a, word_b)
 
 
+@cache
+def _lookup_statements():
+    """The check's five lookups (names, last names, given name, family name, ID number), built once.
+
+    Building a statement costs more than running it on an indexed key: each check
+    only binds its keys and years.
+    """
+    columns = select(*_PERSON_COLUMNS, Voter.key_given, Voter.key_family)
+    key, low, high = bindparam("key"), bindparam("low"), bindparam("high")
+    return [columns.where(column == key, Voter.birth_year.between(low, high), Voter.registered)
+            for column in (Voter.key_names, Voter.key_last, Voter.key_given, Voter.key_family)] + [
+        columns.where(Voter.id_number == key, Voter.registered)]
+
+
 def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
     """People on the roll sharing a blocking key (or the ID number) with ``person``, and its namesakes.
 
@@ -350,15 +364,10 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
     """
     key_names, key_given, key_family, key_last = keys(person.given_names, person.family_name, person.sex)
     year = person.date_of_birth.year
-    conditions = [
-        and_(Voter.key_names == key_names, Voter.birth_year.between(year - 1, year + 1)),
-        and_(Voter.key_last == key_last, Voter.birth_year.between(year - 1, year + 1)),
-        # A year either side: a typo and a slip on the year at once (compound variants).
-        and_(Voter.key_given == key_given, Voter.birth_year.between(year - 1, year + 1)),
-        and_(Voter.key_family == key_family, Voter.birth_year.between(year - 1, year + 1)),
-    ]
+    # A year either side for every key: a typo and a slip on the year at once (compound variants).
+    lookups = [{"key": key, "low": year - 1, "high": year + 1} for key in (key_names, key_last, key_given, key_family)]
     if person.id_number:
-        conditions.append(Voter.id_number == person.id_number.strip())
+        lookups.append({"key": person.id_number.strip()})
     # Plain rows, not ORM objects: a common name brings a thousand people sharing only
     # a first name on a national roll. Of those, as in the batch scan, only the ones
     # whose other name could be a typo of this one's are kept.
@@ -368,9 +377,9 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
     place = place_key(person.place_of_birth)
     namesakes = 1
     connection = session.connection()
-    for n, condition in enumerate(conditions):
-        rows = connection.execute(select(*_PERSON_COLUMNS, Voter.key_given, Voter.key_family)
-                                  .where(condition, Voter.registered))
+    statements = _lookup_statements()
+    for n, lookup in enumerate(lookups):
+        rows = connection.execute(statements[n], lookup)
         for row in rows:
             voter_id = row[0]
             if voter_id == person.id or voter_id in found or (n < 4 and voter_id in seen):
