@@ -104,6 +104,8 @@ class Walk:
             self.page.wait_for_load_state()
             assert "/login" not in self.page.url, f"{username} could not sign in"
             if locale:
+                if viewport is PHONE:
+                    self.page.click("header summary")  # the phone's menu holds the languages
                 self.page.click(f"button.lang[value={locale}]")
                 self.page.wait_for_load_state()
             self.audit()
