@@ -76,11 +76,12 @@ audit_dependencies() {
 
 run_tests() {
     local status=0
+    # --durations=10: each run ends with its ten slowest tests, so a slow one is seen when it appears.
     say "Tests on SQLite"
-    .venv/bin/python -m pytest -n 2 -q "$@" || status=$?
+    .venv/bin/python -m pytest -n 2 -q --durations=10 "$@" || status=$?
     if postgres_up; then
         say "Tests on PostgreSQL ($PG_TEST_URL)"
-        ELECTORAL_TEST_DATABASE_URL="$PG_TEST_URL" .venv/bin/python -m pytest -n 2 -q "$@" || status=$?
+        ELECTORAL_TEST_DATABASE_URL="$PG_TEST_URL" .venv/bin/python -m pytest -n 2 -q --durations=10 "$@" || status=$?
     else
         say "PostgreSQL is not running on 127.0.0.1:5432 and cannot be started here: skipping the PostgreSQL run."
     fi

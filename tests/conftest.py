@@ -154,6 +154,29 @@ def _empty_all_tables():
                 "SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'"))
 
 
+def table_rows() -> list:
+    """Every row of every table, parents first: a World built once per worker, kept to be written back."""
+    with _db.engine.connect() as connection:
+        return [(table, [dict(row._mapping) for row in connection.execute(table.select())])
+                for table in _db.metadata.sorted_tables]
+
+
+def write_rows(rows: list) -> None:
+    """Write back rows kept by ``table_rows`` into the emptied database: milliseconds, where building costs seconds."""
+    with _db.engine.begin() as connection:
+        for table, table_rows in rows:
+            if table_rows:
+                connection.execute(table.insert(), table_rows)
+        if connection.dialect.name == "postgresql":
+            # Rows came back with their ids: sequences continue after them, as if the rows were made here.
+            for table, table_rows in rows:
+                key = list(table.primary_key.columns)
+                if table_rows and len(key) == 1 and isinstance(key[0].type, sa.Integer):
+                    sequence = sa.func.pg_get_serial_sequence(table.name, key[0].name)
+                    connection.execute(sa.select(sa.func.setval(sequence, sa.select(sa.func.max(key[0]))
+                                                                .scalar_subquery())))
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request):
     if "app" not in request.fixturenames:

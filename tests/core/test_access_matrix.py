@@ -162,11 +162,59 @@ class World:
                          "consignment_add_seals", "consignment_remove_seal"):
             self.by_endpoint[f"logistics.{endpoint}"] = {"code": self.consignment.code}
 
+    @classmethod
+    def restored(cls, records: dict, plain: tuple) -> "World":
+        """The World whose rows were just written back: its records read again in this session."""
+        world = cls.__new__(cls)
+        for name, (model, record_id) in records.items():
+            setattr(world, name, db.session.get(model, record_id))
+        world.plain, world.by_endpoint, world.ids = plain
+        return world
+
     def values(self, endpoint: str, arguments) -> dict:
         """A value for each of the rule's variables, pointing at a record of the first region."""
         known = {**self.plain, **self.by_endpoint.get(endpoint, {})}
         # A variable added since this list was written still gets a value; the page may 404.
         return {arg: known.get(arg, 1 if arg.endswith("_id") else "x") for arg in arguments}
+
+
+# The records a test reads from its World, kept by id when the World's rows are written back.
+_RECORDS = ("region", "other_region", "district", "centre", "station", "other_station", "voter", "twin", "warehouse",
+            "consignment", "official", "course", "training_session", "template", "observer", "other_observer",
+            "submission", "race", "sheet", "admin_target")
+
+
+@pytest.fixture(scope="module")
+def world_rows(app):
+    """The World built once per worker: every row it wrote, its records' ids and the requests to make.
+
+    Building it (and walking the URL map for it) costs seconds; writing its rows back costs
+    milliseconds, so each test starts from the same World as if built for it.
+    """
+    from tests.conftest import _empty_all_tables, table_rows
+
+    with app.app_context():
+        world = World()
+        db.session.commit()
+        records = {name: (type(getattr(world, name)), getattr(world, name).id) for name in _RECORDS}
+        rows = table_rows()
+        requests = _requests(app, world)
+        plain = (world.plain, world.by_endpoint, world.ids)
+        db.session.remove()
+        _empty_all_tables()
+    return rows, records, plain, requests
+
+
+@pytest.fixture
+def world(app, db, world_rows):
+    """A fresh copy of the World for this test (the database is emptied after every test)."""
+    from tests.conftest import write_rows
+
+    rows, records, plain, requests = world_rows
+    write_rows(rows)
+    restored = World.restored(records, plain)
+    restored.requests = requests
+    return restored
 
 
 def _url(rule, values) -> str:
@@ -247,12 +295,10 @@ def failures(app, monkeypatch):
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_each_role_reaches_exactly_what_it_is_declared_for(app, db, failures, role):
-    world = World()
-    db.session.commit()
+def test_each_role_reaches_exactly_what_it_is_declared_for(app, db, failures, world, role):
     caller = Caller(app, _user_for(role, world))
     wrong, checked = [], 0
-    for endpoint, method, url, allowed, _args in _requests(app, world):
+    for endpoint, method, url, allowed, _args in world.requests:
         status = caller.call(app, endpoint, method, url).status_code
         checked += 1
         if allowed is not None and role not in allowed:
@@ -266,14 +312,13 @@ def test_each_role_reaches_exactly_what_it_is_declared_for(app, db, failures, ro
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_a_user_of_another_region_never_gets_a_record_of_this_one(app, db, failures, role):
-    world = World()
+def test_a_user_of_another_region_never_gets_a_record_of_this_one(app, db, failures, world, role):
     # An observer is bound to their station rather than a scope: the other region's observer stands in.
     user = _user_for(role, world, scope=world.other_region)
     db.session.commit()
     caller = Caller(app, user)
     wrong, checked = [], 0
-    for endpoint, method, url, allowed, args in _requests(app, world):
+    for endpoint, method, url, allowed, args in world.requests:
         if allowed is None or role not in allowed or not _is_area_bound(endpoint, args, role):
             continue
         status = caller.call(app, endpoint, method, url).status_code
@@ -299,8 +344,7 @@ def test_the_access_matrix_command_prints_every_route(app, runner):
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.OBSERVER], ids=lambda r: r.value)
-def test_lists_shown_to_a_user_of_another_region_hold_no_record_of_this_one(app, db, failures, role):
-    world = World()
+def test_lists_shown_to_a_user_of_another_region_hold_no_record_of_this_one(app, db, failures, world, role):
     user = _user_for(role, world, scope=world.other_region)
     # What names one person or one shipment of the first region, never shown outside it.
     secrets = {"voter": world.voter.voter_number, "official": world.official.reference,
@@ -309,7 +353,7 @@ def test_lists_shown_to_a_user_of_another_region_hold_no_record_of_this_one(app,
     db.session.commit()
     caller = Caller(app, user)
     wrong = []
-    for endpoint, method, url, allowed, args in _requests(app, world):
+    for endpoint, method, url, allowed, args in world.requests:
         if method != "GET" or args or allowed is None or role not in allowed or _token_endpoint(app, endpoint):
             continue
         page = caller.call(app, endpoint, method, url).get_data(as_text=True)

@@ -6,9 +6,38 @@ from electoral.core.auth import Role
 from tests.factories import PASSWORD, make_centre, make_station, make_user
 
 
+@pytest.fixture(scope="module")
+def _election_rows(app):
+    """The election built once per module and worker; its rows are written back for each test (milliseconds)."""
+    from electoral.extensions import db
+    from tests.conftest import _empty_all_tables, table_rows
+
+    with app.app_context():
+        built = _build_election(db)
+        ids = {"station": built["station"].id, "centre": built["centre"].id, "race": built["race"].id,
+               "user": built["user"].id, "observer_phone": built["observer_phone"]}
+        rows = table_rows()
+        db.session.remove()
+        _empty_all_tables()
+    return rows, ids
+
+
 @pytest.fixture
-def election(db):
+def election(db, _election_rows):
     """One station of each domain's records, so every page and form has something to show."""
+    from electoral.accounts.models import User
+    from electoral.geography.models import PollingCentre, PollingStation
+    from electoral.results.models import Race
+    from tests.conftest import write_rows
+
+    rows, ids = _election_rows
+    write_rows(rows)
+    return {"station": db.session.get(PollingStation, ids["station"]), "centre": db.session.get(PollingCentre, ids["centre"]),
+            "race": db.session.get(Race, ids["race"]), "user": db.session.get(User, ids["user"]),
+            "observer_phone": ids["observer_phone"]}
+
+
+def _build_election(db):
     from electoral.observation import services as observation
     from tests.logistics.factories import make_item, packed_consignment
     from tests.observation.factories import (
