@@ -198,6 +198,32 @@ def _compare(operator: str, answer: Any, literal: Any) -> bool:
     }[operator]
 
 
+def choice_passes(tree: dict | None, choice: dict[str, Any], answers: dict[str, Any]) -> bool:
+    """Whether a choice passes a choice_filter: names on the left are the choice's columns ("name" its value),
+    ${…} on the right the answers."""
+    if tree is None:
+        return True
+    if "cmp" in tree:
+        columns = {**(choice.get("data") or {}), "name": choice.get("value")}
+        literal = answers.get(tree["v"]["ref"]) if isinstance(tree["v"], dict) else tree["v"]
+        return _compare(tree["cmp"], columns.get(tree["q"]), literal)
+    results = (choice_passes(arg, choice, answers) for arg in tree["args"])
+    if tree["op"] == "and":
+        return all(results)
+    if tree["op"] == "or":
+        return any(results)
+    return not next(results)
+
+
+def references(tree: dict | None) -> set[str]:
+    """The questions a choice_filter reads (its ${…} on the right)."""
+    if tree is None:
+        return set()
+    if "cmp" in tree:
+        return {tree["v"]["ref"]} if isinstance(tree["v"], dict) else set()
+    return set().union(*(references(arg) for arg in tree["args"]))
+
+
 def evaluate(tree: dict | None, answers: dict[str, Any], default: bool = True) -> bool:
     """True when ``answers`` meet the condition; ``default`` for an empty condition."""
     if tree is None:

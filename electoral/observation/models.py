@@ -193,6 +193,8 @@ class Question(Audited, db.Model):
     default_value: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # An XLSForm constraint beyond number bounds, in the condition language ("." is the answer).
     constraint: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # XLSForm's choice_filter ("district = ${district}"): a choice's own columns on the left (its "data").
+    choice_filter: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     template: Mapped[ChecklistTemplate] = relationship(back_populates="questions")
     section: Mapped[Section | None] = relationship(back_populates="questions")

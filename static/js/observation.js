@@ -45,6 +45,31 @@
     return !evaluate(tree.args[0], answers);
   }
 
+  // A choice_filter: names on the left are the choice's columns ("name" its value), ${...} the answers.
+  function choicePasses(tree, columns, answers) {
+    if (!tree) return true;
+    if (tree.cmp) {
+      var literal = tree.v !== null && typeof tree.v === "object" ? answers[tree.v.ref] : tree.v;
+      return compare(tree.cmp, columns[tree.q], literal);
+    }
+    if (tree.op === "and") return tree.args.every(function (a) { return choicePasses(a, columns, answers); });
+    if (tree.op === "or") return tree.args.some(function (a) { return choicePasses(a, columns, answers); });
+    return !choicePasses(tree.args[0], columns, answers);
+  }
+
+  function applyChoiceFilter(fs, answers) {
+    var tree = JSON.parse(fs.dataset.choiceFilter || "null");
+    if (!tree) return;
+    fs.querySelectorAll("label.choice").forEach(function (label) {
+      var input = label.querySelector("input");
+      var columns = Object.assign(JSON.parse(label.dataset.choice || "{}"), { name: input.value });
+      var pass = choicePasses(tree, columns, answers);
+      label.hidden = !pass;
+      input.disabled = !pass;
+      if (!pass) input.checked = false;
+    });
+  }
+
   function typed(input, raw) {
     return input && input.type === "number" && raw !== "" ? Number(raw) : raw;
   }
@@ -76,6 +101,7 @@
       var show = evaluate(tree, answers);
       fs.hidden = !show;
       fs.disabled = !show;
+      if (show) applyChoiceFilter(fs, answers);
       if (show) Object.assign(answers, answersOf({ querySelectorAll: function () { return [fs]; } }));
     });
   }

@@ -39,3 +39,18 @@ def test_phone_script_and_server_agree_on_every_case():
     server = [conditions.evaluate(tree, answers) for tree, answers in trees]
     assert phone == server
     assert server == [True, False, True, True, True, True, True, False, False, True, False, True]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed here")
+def test_phone_script_and_server_filter_choices_alike():
+    source = SCRIPT.read_text(encoding="utf-8")
+    start = source.index("// ---- the condition tree")
+    evaluator = source[start:source.index("function typed(", start)]
+    tree = conditions.parse("district = ${district} or name = 'other'")
+    choices = [{"value": "c1", "data": {"district": "d1"}}, {"value": "c3", "data": {"district": "d2"}},
+               {"value": "other"}]
+    cases = [[{**c.get("data", {}), "name": c["value"]}, {"district": "d1"}] for c in choices]
+    program = evaluator + f"\nconsole.log(JSON.stringify({json.dumps(cases)}.map(function (c) {{" \
+        f" return choicePasses({json.dumps(tree)}, c[0], c[1]); }})));"
+    phone = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True).stdout)
+    assert phone == [conditions.choice_passes(tree, c, {"district": "d1"}) for c in choices] == [True, False, True]

@@ -13,7 +13,8 @@ from tests.observation.factories import make_opening_checklist
 
 def meaning(template) -> list:
     """What a checklist asks and how it behaves; conditions compared by their tree, not their spelling."""
-    return [(q.code, q.type, q.texts, [(c["value"], c.get("texts")) for c in q.choices], q.minimum, q.maximum,
+    return [(q.code, q.type, q.texts, [(c["value"], c.get("texts"), c.get("data")) for c in q.choices], q.minimum,
+             q.maximum, conditions.parse(q.choice_filter), conditions.parse(q.constraint),
              q.required, conditions.parse(q.relevance), conditions.parse(q.critical), q.tally, q.hints,
              q.constraint_message, q.default_value, q.section.code if q.section else None,
              q.section.texts if q.section else None) for q in template.questions]

@@ -131,3 +131,41 @@ def test_note_and_date_export_and_import_back_unchanged(db):
     template = _published(db, [NOTE, OPENED_ON, QUEUE])
     again = services.import_xlsform(db.session, export_xlsform(template))
     assert meaning(again) == meaning(template)
+
+
+def _cascade() -> bytes:
+    return workbook({
+        "survey": [["type", "name", "label", "choice_filter", "required"],
+                   ["select_one district", "district", "District", "", "yes"],
+                   ["select_one centre", "centre", "Polling centre", "district = ${district}", "yes"]],
+        "choices": [["list_name", "name", "label", "district"],
+                    ["district", "d1", "North", ""], ["district", "d2", "South", ""],
+                    ["centre", "c1", "School", "d1"], ["centre", "c2", "Church", "d1"], ["centre", "c3", "Hall", "d2"]],
+        "settings": [["form_id", "form_title"], ["open", "Opening"]]})
+
+
+def test_choice_filter_cascade_is_kept_and_checked_on_the_server(db):
+    template = services.import_xlsform(db.session, _cascade())
+    services.publish(db.session, template)
+    db.session.commit()
+    centre = template.question("centre")
+    assert centre.choice_filter == "district = ${district}" and centre.choices[2]["data"] == {"district": "d2"}
+    assert services.validate_answers(template, {"district": "d1", "centre": "c2"})[1] == {}
+    assert services.validate_answers(template, {"district": "d1", "centre": "c3"})[1] == {
+        "centre": ["Not a choice of this question: c3."]}
+
+
+def test_choice_filter_reaches_the_phone_page_and_round_trips(client, db):
+    from electoral.observation.services.xlsform_export import export_xlsform
+    from tests.observation.test_xlsform_export import meaning
+
+    template = services.import_xlsform(db.session, _cascade())
+    services.publish(db.session, template)
+    observer = make_observer()
+    db.session.commit()
+    assert client.post_form("/login", {"username": observer.user.username, "password": PASSWORD}).status_code == 302
+    page = client.get(f"/observation/my/fill/{observer.station.code}/OPEN").get_data(as_text=True)
+    assert 'data-choice-filter="{&#34;cmp&#34;: &#34;=&#34;, &#34;q&#34;: &#34;district&#34;' in page
+    assert 'data-choice="{&#34;district&#34;: &#34;d2&#34;}"' in page
+    again = services.import_xlsform(db.session, export_xlsform(template))
+    assert meaning(again) == meaning(template) and again.question("centre").choice_filter == "district = ${district}"

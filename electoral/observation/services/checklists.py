@@ -88,7 +88,7 @@ def editable(session: Session, template: ChecklistTemplate) -> ChecklistTemplate
             minimum=q.minimum, maximum=q.maximum, required=q.required, relevance=q.relevance,
             critical=q.critical, tally=q.tally, section=sections.get(q.section_id), hints=dict(q.hints or {}),
             constraint_message=dict(q.constraint_message or {}), default_value=q.default_value or "",
-            constraint=q.constraint or ""))
+            constraint=q.constraint or "", choice_filter=q.choice_filter or ""))
     session.add(copy)
     session.flush()
     return copy
@@ -169,18 +169,26 @@ def add_question(session: Session, template: ChecklistTemplate, code: str, qtype
                  required: bool = True, relevance: str = "", critical: str = "", tally: str | None = None,
                  section: Section | None = None, hints: dict[str, str] | None = None,
                  constraint_message: dict[str, str] | None = None, default_value: str = "",
-                 constraint: str = "") -> Question:
+                 constraint: str = "", choice_filter: str = "") -> Question:
     """Add a question at the end of a draft template; conditions may only name earlier questions."""
     _require_draft(template)
     spec = {"code": (code or "").strip(), "type": qtype, "texts": _texts(texts), "choices": choices or [],
             "minimum": minimum, "maximum": maximum, "relevance": (relevance or "").strip(),
             "critical": (critical or "").strip(), "tally": tally or None, "constraint": (constraint or "").strip()}
     errors = question_problems(template, spec, {q.code for q in template.questions})
+    try:
+        unknown = conditions.references(conditions.parse(choice_filter or "")) - {q.code for q in template.questions}
+        if unknown:
+            errors["choice_filter"] = [_("The condition names unknown questions: %(codes)s.",
+                                         codes=", ".join(sorted(unknown)))]
+    except conditions.ConditionError as exc:
+        errors["choice_filter"] = [str(exc)]
     if errors:
         raise ValidationFailed(errors)
     question = Question(position=len(template.questions) + 1, required=bool(required), section=section,
                         hints=_texts(hints or {}), constraint_message=_texts(constraint_message or {}),
-                        default_value=(default_value or "").strip()[:200], **spec)
+                        default_value=(default_value or "").strip()[:200],
+                        choice_filter=(choice_filter or "").strip(), **spec)
     if spec["type"] not in CHOICE_TYPES:
         question.choices = []
     template.questions.append(question)
@@ -240,8 +248,10 @@ def _questions_naming(template: ChecklistTemplate, code: str) -> list[str]:
 def _keep_choice_translations(old: list[dict], new: list[dict]) -> list[dict]:
     # The builder edits choices as "value = English label"; labels in other
     # languages (from an XLSForm) stay with their value.
-    kept = {c["value"]: c.get("texts", {}) for c in old or []}
-    return [{"value": c["value"], "texts": {**kept.get(c["value"], {}), **c["texts"]}} for c in new]
+    kept = {c["value"]: c for c in old or []}
+    # A choice's columns for a choice_filter ("data") stay with their value too.
+    return [{"value": c["value"], "texts": {**kept.get(c["value"], {}).get("texts", {}), **c["texts"]},
+             **({"data": kept[c["value"]]["data"]} if kept.get(c["value"], {}).get("data") else {})} for c in new]
 
 
 def choices_text(question: Question) -> str:
@@ -274,7 +284,7 @@ def definition(template: ChecklistTemplate, lang: str) -> dict[str, Any]:
             "relevance": conditions.parse(q.relevance), "critical": conditions.parse(q.critical),
             "hint": text_in(q.hints, lang), "default": q.default_value or None,
             "constraint_message": text_in(q.constraint_message, lang) or None,
-            "constraint": conditions.parse(q.constraint),
+            "constraint": conditions.parse(q.constraint), "choice_filter": conditions.parse(q.choice_filter),
         } for q in template.questions],
     }
 

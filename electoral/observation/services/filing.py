@@ -73,6 +73,7 @@ class QuestionRule:
     critical: str
     constraint_message: dict[str, str] = dataclasses.field(default_factory=dict)
     constraint: str = ""
+    choice_filter: str = ""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -106,7 +107,7 @@ def published_definition(session: Session, template_id: int, code: str, version:
     rows = session.execute(select(
         Question.id, Question.code, Question.type, Question.texts, Question.choices, Question.minimum,
         Question.maximum, Question.required, Question.relevance, Question.critical, Question.constraint_message,
-        Question.constraint,
+        Question.constraint, Question.choice_filter,
     ).where(Question.template_id == template_id).order_by(Question.position)).all()
     definition = Definition(template_id, code, version, tuple(QuestionRule(*row) for row in rows))
     with _definitions_lock:

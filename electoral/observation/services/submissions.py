@@ -121,6 +121,12 @@ def validate_answers(template: ChecklistTemplate, raw: dict[str, Any]) -> tuple[
         if question.type == "note" or not conditions.evaluate(conditions.parse(question.relevance), clean):
             continue  # a note is read, never answered
         value, error = _coerce(question, raw.get(question.code))
+        if not error and value is not None and getattr(question, "choice_filter", ""):
+            # The cascade's rule (XLSForm choice_filter): only the choices the earlier answers leave.
+            tree = conditions.parse(question.choice_filter)
+            left = {c["value"] for c in question.choices if conditions.choice_passes(tree, c, clean)}
+            if any(v not in left for v in (value if isinstance(value, list) else [value])):
+                error = _("Not a choice of this question: %(values)s.", values=value)
         if not error and value is not None and getattr(question, "constraint", ""):
             # The form's own rule, read with the answers before it and "." for this one (as the phone does).
             if not conditions.evaluate(conditions.parse(question.constraint), {**clean, ".": value}):

@@ -35,7 +35,7 @@ COLUMNS = {"hint": "hint", "guidance_hint": "guidance_hint", "default": "default
            "jr:preload": "type", "parameters": "parameters", "instance": "instance::", "body": "body::",
            "jr:count": "repeat_count", "label": "label", "bind": "bind::"}
 _KEPT = {"type", "name", "label", "bind", "choices", "itemset", "list_name", "parameters", "children", "control",
-         "critical", "tally", "hint", "default"}
+         "critical", "tally", "hint", "default", "choice_filter"}
 _BOUNDS = re.compile(r"^\s*\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)\s*(?:and\s*\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?))?\s*$")
 _PARENT_PATH = re.compile(r"\.\./([A-Za-z_][A-Za-z0-9_.\-]*)")  # pyxform's or_other relevance names ../question
 _TRUE = {"yes", "true", "true()", "1"}
@@ -124,8 +124,13 @@ class _Import:
             for choice in element.get("choices") or []:
                 if choice.get("media"):
                     self.refuse(row, "media", _("a picture or sound on a choice"))
-                options.append({"value": str(choice.get("name", "")),
-                                "texts": self.texts(row, "label", choice.get("label")) or {"en": str(choice["name"])}})
+                option = {"value": str(choice.get("name", "")),
+                          "texts": self.texts(row, "label", choice.get("label")) or {"en": str(choice["name"])}}
+                # The choice's other columns, which a choice_filter reads ("district = ${district}").
+                data = {str(k): str(v) for k, v in choice.items() if k not in ("name", "label", "media")}
+                if data:
+                    option["data"] = data
+                options.append(option)
             if element["type"] == "select one" and {o["value"].lower() for o in options} == {"yes", "no"}:
                 spec["type"] = "yes_no"
             else:
@@ -161,7 +166,8 @@ class _Import:
                 tally=element.get("tally") or None, section=section,
                 hints=self.texts(row, "hint", element.get("hint")),
                 constraint_message=self.texts(row, "constraint_message", bind.get("jr:constraintMsg")),
-                default_value=str(element.get("default") or ""), constraint=constraint)
+                default_value=str(element.get("default") or ""), constraint=constraint,
+                choice_filter=_PARENT_PATH.sub(r"${\1}", str(element.get("choice_filter") or "")))
         except ValidationFailed as failure:
             self.errors.append(LineError(row, _messages(failure, row)))
 

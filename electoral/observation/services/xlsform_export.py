@@ -28,20 +28,20 @@ def _literal(value: Any) -> str:
     return "'" + str(value).replace("'", "") + "'"
 
 
-def condition_text(tree: dict | None, types: dict[str, str]) -> str:
-    """The XLSForm spelling of a condition tree."""
+def condition_text(tree: dict | None, types: dict[str, str], bare: bool = False) -> str:
+    """The XLSForm spelling of a condition tree (``bare``: a choice_filter, whose left names are choice columns)."""
     if tree is None:
         return ""
     if "cmp" in tree:
-        question = "." if tree["q"] == "." else f"${{{tree['q']}}}"
+        question = "." if tree["q"] == "." else (tree["q"] if bare else f"${{{tree['q']}}}")
         if tree["cmp"] == "regex":
             return f"regex({question}, {_literal(tree['v'])})"
         if tree["cmp"] == "=" and types.get(tree["q"]) == "multiple_choice":
             return f"selected({question}, {_literal(tree['v'])})"
         return f"{question} {tree['cmp']} {_literal(tree['v'])}"
     if tree["op"] == "not":
-        return f"not({condition_text(tree['args'][0], types)})"
-    return f" {tree['op']} ".join(f"({condition_text(arg, types)})" for arg in tree["args"])
+        return f"not({condition_text(tree['args'][0], types, bare)})"
+    return f" {tree['op']} ".join(f"({condition_text(arg, types, bare)})" for arg in tree["args"])
 
 
 def _language_header(code: str) -> str:
@@ -69,7 +69,8 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
     survey.title = "survey"
     header = ["type", "name", *(f"label::{_language_header(lang)}" for lang in languages),
               *(f"hint::{_language_header(lang)}" for lang in languages), "required", "relevant", "constraint",
-              *(f"constraint_message::{_language_header(lang)}" for lang in languages), "default", "critical", "tally"]
+              *(f"constraint_message::{_language_header(lang)}" for lang in languages), "default", "critical", "tally",
+              "choice_filter"]
     survey.append(header)
 
     def row(**cells: Any) -> list:
@@ -79,7 +80,8 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
         return {f"{kind}::{_language_header(lang)}": values.get(lang, "") for lang in languages}
 
     choices = book.create_sheet("choices")
-    choices.append(["list_name", "name", *(f"label::{_language_header(lang)}" for lang in languages)])
+    data_columns = sorted({k for q in questions for c in q.choices for k in (c.get("data") or {})})
+    choices.append(["list_name", "name", *(f"label::{_language_header(lang)}" for lang in languages), *data_columns])
     section = None
     for q in questions:
         if q.section is not section:
@@ -97,13 +99,15 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
                 labels = [option.get("texts", {}).get(lang, "") for lang in languages]
                 if not any(labels):  # pyxform needs a label: the value stands in, in the first language
                     labels[0] = option["value"]
-                choices.append([list_name, option["value"], *labels])
+                data = option.get("data") or {}
+                choices.append([list_name, option["value"], *labels, *(data.get(k, "") for k in data_columns)])
             qtype = f"{_SELECT[q.type]} {list_name}"
         survey.append(row(
             type=qtype, name=q.code, required="yes" if q.required else "",
             relevant=condition_text(conditions.parse(q.relevance), types),
             constraint=" and ".join(filter(None, [_bounds(q), condition_text(conditions.parse(q.constraint), types)])),
             default=q.default_value or "", critical=q.critical or "", tally=q.tally or "",
+            choice_filter=condition_text(conditions.parse(q.choice_filter), types, bare=True),
             **texts("label", q.texts), **texts("hint", q.hints or {}),
             **texts("constraint_message", q.constraint_message or {})))
     if section is not None:
