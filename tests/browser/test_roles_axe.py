@@ -304,7 +304,7 @@ def test_public_reads_the_results(browser, demo):
     walk.finish()
 
 
-def test_arabic_on_a_phone_observer_files_and_supervisor_decides(browser, demo):
+def test_arabic_on_a_phone_observer_files_and_supervisor_compares_a_pair(browser, demo):
     walk = Walk(browser, demo, "observer (ar, 360×740)", "observer", viewport=PHONE, locale="ar")
     assert walk.page.get_attribute("html", "dir") == "rtl"
     _file_count_checklist(walk, demo["observer_station"])
