@@ -108,7 +108,18 @@ def fill(station_code: str, template_code: str):
     return render_template("observation/fill.html", template=template, station=station, answers=answers,
                            errors=errors, previous=previous, client_id=str(uuid.uuid4()), lang=_lang(),
                            text_in=services.text_in, conditions=_conditions(template),
-                           constraint_tree=_constraint_tree), 422 if errors else 200
+                           constraint_tree=_constraint_tree, with_answers=with_answers), 422 if errors else 200
+
+
+def with_answers(text: str, answers: dict) -> str:
+    """A label's ${code} replaced by that question's answer (blank when unanswered), as the phone's script does."""
+    import re
+
+    def answer(match):
+        value = answers.get(match.group(1))
+        return " ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
+
+    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}", answer, text)
 
 
 def _constraint_tree(text: str):

@@ -102,6 +102,13 @@
       fs.hidden = !show;
       fs.disabled = !show;
       if (show) applyChoiceFilter(fs, answers);
+      // A label showing earlier answers (XLSForm "${code}" in a label), refreshed as they change.
+      fs.querySelectorAll("[data-label]").forEach(function (span) {
+        span.textContent = span.dataset.label.replace(/\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}/g, function (m, code) {
+          var value = answers[code];
+          return value === undefined || value === null ? "" : Array.isArray(value) ? value.join(" ") : String(value);
+        });
+      });
       if (show) Object.assign(answers, answersOf({ querySelectorAll: function () { return [fs]; } }));
     });
   }

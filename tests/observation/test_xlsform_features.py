@@ -169,3 +169,26 @@ def test_choice_filter_reaches_the_phone_page_and_round_trips(client, db):
     assert 'data-choice="{&#34;district&#34;: &#34;d2&#34;}"' in page
     again = services.import_xlsform(db.session, export_xlsform(template))
     assert meaning(again) == meaning(template) and again.question("centre").choice_filter == "district = ${district}"
+
+
+def test_label_showing_an_earlier_answer_is_filled_on_the_phone_page(client, db):
+    confirm = ["integer", "confirm", "You counted ${queue}: count again", "", "", "", "", "", "", "", ""]
+    _published(db, [QUEUE, confirm])
+    observer = make_observer()
+    db.session.commit()
+    assert client.post_form("/login", {"username": observer.user.username, "password": PASSWORD}).status_code == 302
+    url = f"/observation/my/fill/{observer.station.code}/OPEN"
+    page = client.get(url).get_data(as_text=True)
+    assert '<span data-label="You counted ${queue}: count again">You counted : count again</span>' in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    page = client.post(url, data={"csrf_token": token, "client_id": "xlsform-label-1", "queue": "901"}).get_data(
+        as_text=True)
+    assert ">You counted 901: count again</span>" in page
+
+
+def test_label_naming_a_later_question_is_refused(db):
+    # pyxform accepts it; the phone shows only answers given before the question.
+    row = ["integer", "confirm", "You counted ${queue}", "", "", "", "", "", "", "", ""]
+    with pytest.raises(ImportFailed) as failure:
+        services.import_xlsform(db.session, _form([row, QUEUE]))
+    assert "row 2, column label: an answer shown inside a text (${…}) of queue" in failure.value.errors[0].message

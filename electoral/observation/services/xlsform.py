@@ -38,6 +38,7 @@ _KEPT = {"type", "name", "label", "bind", "choices", "itemset", "list_name", "pa
          "critical", "tally", "hint", "default", "choice_filter"}
 _BOUNDS = re.compile(r"^\s*\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)\s*(?:and\s*\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?))?\s*$")
 _PARENT_PATH = re.compile(r"\.\./([A-Za-z_][A-Za-z0-9_.\-]*)")  # pyxform's or_other relevance names ../question
+_IN_TEXT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
 _TRUE = {"yes", "true", "true()", "1"}
 _FALSE = {"", "no", "false", "false()", "0"}
 
@@ -53,12 +54,16 @@ class _Import:
             "survey sheet, row %(row)s, column %(column)s: %(feature)s is not supported by checklists yet.",
             row=row, column=column, feature=feature)))
 
-    def texts(self, row: int, column: str, value: Any) -> dict[str, str]:
+    def texts(self, row: int, column: str, value: Any, answers_shown: bool = False) -> dict[str, str]:
         texts, unknown = texts_of(value, self.default_language)
         if unknown and not texts:
             self.refuse(row, column, _("the language %(languages)s", languages=", ".join(unknown)))
-        if isinstance(value, str | dict) and "${" in str(value):
-            self.refuse(row, column, _("an answer shown inside a text (${…})"))
+        # "${code}" in a label shows an earlier answer (the phone fills it in); any other name is refused.
+        known = {q.code for q in self.template.questions}
+        unknown = {name for text in texts.values() for name in _IN_TEXT.findall(text)} - known
+        if unknown or (not answers_shown and "${" in str(value)):
+            self.refuse(row, column, _("an answer shown inside a text (${…}) of %(codes)s",
+                                       codes=", ".join(sorted(unknown)) or "?"))
         return texts
 
     def unsupported_keys(self, element: dict, row: int) -> bool:
@@ -160,7 +165,7 @@ class _Import:
         try:
             checklists().add_question(
                 self.session, self.template, element["name"], spec["type"],
-                self.texts(row, "label", element.get("label")), choices=spec["choices"],
+                self.texts(row, "label", element.get("label"), answers_shown=True), choices=spec["choices"],
                 minimum=spec["minimum"], maximum=spec["maximum"], required=required in _TRUE and spec["type"] != "note",
                 relevance=_joined(relevance, own), critical=str(element.get("critical") or ""),
                 tally=element.get("tally") or None, section=section,
