@@ -60,7 +60,8 @@ def test_export_writes_the_asked_level_with_a_header(db):
     out = io.StringIO()
     assert services.export_csv(allocation, "district", out) == 3
     lines = out.getvalue().splitlines()
-    assert lines[0] == "region_code,district_code,stations,voters,BALLOTS,BOXES,SIGNS"
+    # Every CSV export opens with a UTF-8 BOM so spreadsheets read it as UTF-8 (core.tabular.SafeCsvWriter).
+    assert lines[0] == "\ufeffregion_code,district_code,stations,voters,BALLOTS,BOXES,SIGNS"
     assert lines[1] == "R1,D1,3,1190,1300,6,2"
 
 
