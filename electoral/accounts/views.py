@@ -205,7 +205,7 @@ def user_create():
             _warn_of_duties(form.roles.data)
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=None, confirm_form=ConfirmForm(),
-                           duty_pairs=duties.pairs_for_roles(form.roles.data or []))
+                           duty_pairs=duties.pairs_for_roles(_checked_roles(form)))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -236,8 +236,14 @@ def user_edit(user_id: int):
             _warn_of_duties(form.roles.data)
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm(),
-                           duty_pairs=duties.pairs_for_roles(form.roles.data or []),
+                           duty_pairs=duties.pairs_for_roles(_checked_roles(form)),
                            recent_failures=throttle.recent_failures(db.session, user.username))
+
+
+def _checked_roles(form) -> list[str]:
+    """The ticked roles, or none while the field holds an error: a posted value the choices refused
+    (an unknown role) is only shown back as a field error, never read as a Role."""
+    return [] if form.roles.errors else list(form.roles.data or [])
 
 
 def _warn_of_duties(roles) -> None:

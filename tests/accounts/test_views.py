@@ -136,6 +136,18 @@ def test_user_without_any_role_is_refused_beside_the_roles(client, db, login_as)
     assert db.session.query(User).filter_by(username="nobody").count() == 0
 
 
+def test_unknown_role_is_refused_beside_the_roles_on_create_and_edit(client, db, login_as):
+    admin = login_as(Role.ADMINISTRATOR)
+    for url, data in (("/users/new", {"username": "odd1", "password": "long-enough-pw",
+                                      "roles": ["observer", "emperor"]}),
+                      (f"/users/{admin.id}", {"roles": ["administrator", "emperor"], "active": "y"})):
+        response = client.post_form(url, data)
+        assert response.status_code == 200, url
+        assert "not a valid choice" in response.get_data(as_text=True), url
+    assert db.session.query(User).filter_by(username="odd1").count() == 0
+    assert admin.roles == {Role.ADMINISTRATOR}
+
+
 def test_user_form_shows_errors_beside_fields(client, db, login_as):
     login_as(Role.ADMINISTRATOR)
     response = client.post_form("/users/new", {
