@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 from defusedxml import ElementTree
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from electoral.accounts.models import User
 from electoral.core.errors import ValidationFailed
+from electoral.core.xlsx import FORM_LIMITS, open_workbook
 from electoral.geography.models import PollingStation
 from electoral.observation.models import ChecklistTemplate, Observer, Submission
 from electoral.observation.openrosa.models import DeviceCredential
@@ -72,7 +72,9 @@ def xform(template: ChecklistTemplate, observer: Observer) -> bytes:
     """The checklist's XForm for this observer, made by pyxform from the checklist's XLSForm."""
     from pyxform.xls2xform import convert
 
-    book = load_workbook(io.BytesIO(export_xlsform(template)))
+    # Our own export, yet opened through the one checked door like every workbook (a form's limits); pyxform
+    # then reads the copy saved below, which differs from it only by the observer's stations.
+    book = open_workbook(export_xlsform(template), FORM_LIMITS, read_only=False)
     survey, choices, settings = book["survey"], book["choices"], book["settings"]
     header = [cell.value for cell in survey[1]]
     survey.insert_rows(2)
