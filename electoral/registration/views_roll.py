@@ -10,7 +10,7 @@ from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.params import query_int
-from electoral.core.redirects import local_target
+from electoral.core.redirects import local_target, redirect_to
 from electoral.core.tabular import TabularError, encoding_of
 from electoral.extensions import db
 from electoral.geography.services import find_by_code
@@ -86,7 +86,7 @@ def decide_pair(pair_id: int):
     else:
         db.session.commit()
         flash(message, "success")
-    return redirect(back or url_for("registration.duplicates"))
+    return redirect_to(back, "registration.duplicates")
 
 
 @bp.route("/duplicates/scan", methods=["POST"])
