@@ -175,10 +175,52 @@ def _report_download_case(client, bad: str) -> str:
     return f"/reports/jobs/{job.id}/download"
 
 
+def _sheet_image_row(path: str):
+    """The one tally sheet image of the walk (race PRES at station ST-9), its stored name set to ``path``."""
+    from electoral.geography.models import PollingStation
+    from electoral.results.sheets.models import SheetImage
+    from tests.factories import make_station
+    from tests.results.factories import make_race
+
+    image = db.session.scalar(db.select(SheetImage))
+    if image is None:
+        race = db.session.scalar(db.select(races_module.Race).where(races_module.Race.code == "PRES")) \
+            or make_race(code="PRES")
+        station = db.session.scalar(db.select(PollingStation).where(PollingStation.code == "ST-9")) \
+            or make_station(code="ST-9")
+        image = SheetImage(race_id=race.id, station_id=station.id, sha256="c" * 64, path=path, size_bytes=1,
+                           width=1, height=1, source="scan")
+        db.session.add(image)
+    image.path = path
+    db.session.commit()
+    return image
+
+
+def _sheet_image_case(client, bad: str) -> str:
+    return f"/results/sheet-images/{_sheet_image_row(bad).id}"
+
+
+def _public_sheet_image_case(client, bad: str) -> str:
+    return f"/results/public/PRES/stations/ST-9/images/{_sheet_image_row(bad).sha256}"
+
+
+def _scan_image_case(client, bad: str) -> str:
+    from electoral.results.sheets.models import UnfiledScan
+
+    scan = db.session.scalar(db.select(UnfiledScan)) or UnfiledScan(sha256="d" * 64, path=bad)
+    scan.path = bad
+    db.session.add(scan)
+    db.session.commit()
+    return f"/results/scans/{scan.id}/image"
+
+
 DATA_PATH_CASES = {
     "results.public_candidate_photo": _candidate_photo_case,
     "registration.voter_photo": _voter_photo_case,
     "reports.download": _report_download_case,
+    "results.sheet_image": _sheet_image_case,
+    "results.public_sheet_image": _public_sheet_image_case,
+    "results.scan_image": _scan_image_case,
 }
 
 
@@ -198,7 +240,8 @@ def test_every_route_sending_a_file_refuses_a_row_naming_an_instance_file(endpoi
     make_election()
     login_as(Role.ADMINISTRATOR, username="paths-admin")
     for bad in ["secret_key", "../secret_key", "electoral.db", "../electoral.db", str(instance / "secret_key"),
-                "candidate_photos/../secret_key", "reports/../secret_key", "photos/../../secret_key"]:
+                "candidate_photos/../secret_key", "reports/../secret_key", "photos/../../secret_key",
+                "tally_sheets/../secret_key", "tally_sheets/" + "c" * 64 + ".png/../../secret_key"]:
         url = DATA_PATH_CASES[endpoint](client, bad)
         response = client.get(url)
         body = response.get_data()
@@ -214,6 +257,19 @@ def test_public_candidate_photo_serves_an_uploaded_picture(client, db, instance)
     db.session.commit()
     response = client.get("/results/public/PRES/candidates/C1/photo")
     assert response.status_code == 200 and response.data.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("case", [_sheet_image_case, _public_sheet_image_case, _scan_image_case])
+def test_sheet_image_routes_serve_a_stored_image(case, app, client, db, login_as, instance):
+    """The walk's rows reach the file when it is a stored name: its refusals are the name's, not the route's."""
+    from electoral.results.sheets import images
+
+    login_as(Role.ADMINISTRATOR, username="paths-admin")
+    prepared = images.prepare(_picture("JPEG"))
+    images.write(prepared)
+    url = case(client, prepared.value)
+    response = client.get(url)
+    assert response.status_code == 200 and response.data == prepared.content, url
 
 
 # --- imports ----------------------------------------------------------------------------------------
