@@ -3,8 +3,8 @@
 Found from the application itself, so a route or parameter added later is walked without
 editing a list: the URL map gives the routes; a view's source (and the helpers of its module
 it calls) gives the query parameters it reads and the search forms it binds to the query
-string; the OpenAPI document the app serves gives the API's fields, and a JSON view's
-source the fields it reads from its body.
+string; the OpenAPI document the app serves gives the API's fields (JSON and
+multipart), and a JSON view's source the fields it reads from its body.
 """
 
 from __future__ import annotations
@@ -81,10 +81,51 @@ def query_routes(app) -> list[Route]:
     return sorted(routes, key=lambda r: r.rule)
 
 
+# The request bodies the walks below send; a document naming another has an operation no walk covers.
+WALKED_MEDIA = {"application/json", "multipart/form-data"}
+
+
+def _request_bodies(openapi: dict) -> dict[str, dict]:
+    """Each documented POST path's request body content, by media type."""
+    return {path: operation["post"]["requestBody"]["content"]
+            for path, operation in openapi["paths"].items() if "requestBody" in operation.get("post", {})}
+
+
+def request_media(openapi: dict) -> set[str]:
+    """Every media type the document's POST operations take."""
+    return {media for body in _request_bodies(openapi).values() for media in body}
+
+
+def _shape(path: str) -> str:
+    """A path with its variables blanked: OpenAPI's ``{race}`` and Flask's ``<race_code>`` alike."""
+    return re.sub(r"\{[^}]+\}|<[^>]+>", "*", path)
+
+
+@dataclass
+class UploadRoute(Route):
+    files: set[str] = field(default_factory=set)
+
+
+def multipart_routes(app, openapi: dict) -> list[UploadRoute]:
+    """Every documented multipart POST operation as its route, with its form fields and its file fields."""
+    rules = {_shape(rule.rule): rule for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+    routes = []
+    for path, body in _request_bodies(openapi).items():
+        if "multipart/form-data" not in body:
+            continue
+        rule = rules.get(_shape(path))
+        assert rule is not None, f"{path}: documented, but no POST route has its shape"
+        properties = body["multipart/form-data"]["schema"].get("properties", {})
+        files = {name for name, schema in properties.items() if schema.get("format") == "binary"}
+        routes.append(UploadRoute(rule.rule, rule.endpoint, tuple(rule.arguments),
+                                  set(properties) - files, files))
+    return sorted(routes, key=lambda r: r.rule)
+
+
 def json_routes(app, openapi: dict) -> list[Route]:
     """Every POST route that reads a JSON body, with its fields (from the OpenAPI document, else its source)."""
-    documented = {path: operation["post"]["requestBody"]["content"]["application/json"]["schema"]
-                  for path, operation in openapi["paths"].items() if "requestBody" in operation.get("post", {})}
+    documented = {path: body["application/json"]["schema"] for path, body in _request_bodies(openapi).items()
+                  if "application/json" in body}
     routes = []
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:
