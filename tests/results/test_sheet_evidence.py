@@ -102,6 +102,16 @@ def test_the_public_page_and_open_data_show_the_hash_of_the_stored_bytes(db, cli
     assert digest in manifest and "audit_head=" in manifest
 
 
+def test_the_manifest_is_the_same_plain_bytes_each_time_it_is_fetched(db, client):
+    """Parties hash the manifest and compare: no BOM before its first line, and the same day gives the same bytes."""
+    race, station = make_race(code="PRES"), make_station(code="ST-9")
+    images.file_image(db.session, race, station, images.prepare(_photo()), source="scan")
+    db.session.commit()
+    first = client.get("/results/public/images-manifest.csv").data
+    assert first.startswith(b"# manifest of tally sheet images,")
+    assert client.get("/results/public/images-manifest.csv").data == first
+
+
 def test_keying_from_the_image_shows_the_image_but_not_the_other_entry(db, client, login_as):
     from electoral.results import services
     from tests.results.factories import figures
