@@ -189,3 +189,11 @@ def test_the_import_command_says_which_encoding_it_read(runner, db, tmp_path):
     result = runner.invoke(args=["observation", "import-observers", str(path)])
     assert result.exit_code == 0, result.output
     assert "Imported 2 observers (read as Windows-1256 (Arabic))." in result.output
+
+
+def test_the_races_import_command_says_which_encoding_it_read(runner, db, tmp_path):
+    path = tmp_path / "races.csv"
+    path.write_bytes(_encoded(_candidate_rows(), "cp1256"))
+    result = runner.invoke(args=["results", "races", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "(read as Windows-1256 (Arabic))." in result.output
