@@ -54,6 +54,11 @@ STATIONS_PER_CENTRE = 3
 DEMO_VOTERS = 6000  # a synthetic roll with a few planted duplicates for the supervisor
 
 
+def exhibition_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The demo's exhibition period: two weeks, ended well before polling day (yesterday)."""
+    return today - dt.timedelta(days=45), today - dt.timedelta(days=31)
+
+
 def users_table() -> str:
     """The demo accounts as a plain-text table: who to sign in as for each role."""
     rows = [("Username", "Name", "Role", "Scope")]
@@ -118,7 +123,7 @@ def _load_activity(session: Session, rng: random.Random) -> dict[str, int]:
     activity.load_races(session)
     counts.update(activity.load_results(session, rng))
     counts.update(activity.load_observation(session, today, rng))
-    counts.update(activity.load_cases(session))
+    counts.update(activity.load_cases(session, today))
     return counts
 
 
@@ -141,11 +146,11 @@ def _load_roll(session: Session, seed: int) -> int:
     from electoral.registration.services import assignment, election, imports
 
     today = dt.date.today()
-    # Registration has just closed and the provisional roll is on exhibition today, so the
-    # supervisor can open it and clerks record claims and objections.
-    election.configure(session, "General Elections (demo)", today + dt.timedelta(days=45), 18,
-                       registration=(today - dt.timedelta(days=60), today - dt.timedelta(days=3)),
-                       exhibition=(today - dt.timedelta(days=2), today + dt.timedelta(days=12)))
+    # Polling day was yesterday (results are being entered today): registration closed weeks ago and
+    # the exhibition after it; demo_activity.load_cases lodges its claims and objections on its days.
+    election.configure(session, "General Elections (demo)", today - dt.timedelta(days=1), 18,
+                       registration=(today - dt.timedelta(days=120), today - dt.timedelta(days=50)),
+                       exhibition=exhibition_period(today))
     centres = list(session.scalars(select(PollingCentre.code).order_by(PollingCentre.code)))
     roll = synthetic.generate(DEMO_VOTERS, centres, duplicate_share=0.01, negatives=20, seed=seed)
     data = io.StringIO()

@@ -119,10 +119,10 @@ def load_training(session: Session, today: dt.date, rng: random.Random) -> dict[
     _run(training, session, first, trainers, rng)
     second = _session(training, session, officers_course, district, today - dt.timedelta(days=20), 2, trainers[0])
     _run(training, session, second, [official("PO") for _ in range(10)], rng)
-    # Coming up: enrolled, not yet held.
-    upcoming = _session(training, session, officers_course, district, today + dt.timedelta(days=5), 2, trainers[1])
-    for _ in range(6):
-        training.enrol(session, upcoming, official("PO"))
+    # The last one, held the week before polling day: its results are recorded, waiting for the
+    # coordinator's confirmation (no certificate until then).
+    last = _session(training, session, officers_course, district, today - dt.timedelta(days=8), 2, trainers[1])
+    _run(training, session, last, [official("PO") for _ in range(6)], rng, confirm=False)
     return {"officials": count, "training sessions": 3}
 
 
@@ -133,7 +133,7 @@ def _session(training, session, course, district, start, days, trainer):
     return ts
 
 
-def _run(training, session, ts, participants, rng) -> None:
+def _run(training, session, ts, participants, rng, confirm: bool = True) -> None:
     enrolments = [training.enrol(session, ts, person) for person in participants]
     day = ts.start_date
     while day <= ts.end_date:
@@ -144,7 +144,8 @@ def _run(training, session, ts, participants, rng) -> None:
     scores[enrolments[-2].id] = (Decimal(35), Decimal(55))
     training.save_scores(session, ts, scores)
     # Recorded by the loader, confirmed by the demo's training coordinator: certificates follow.
-    training.confirm_results(session, ts, "trainer")
+    if confirm:
+        training.confirm_results(session, ts, "trainer")
 
 
 # ---- results ----------------------------------------------------------------
@@ -301,15 +302,27 @@ def load_observation(session: Session, today: dt.date, rng: random.Random) -> di
 
 # ---- exhibition ----------------------------------------------------------------
 
-def load_cases(session: Session) -> dict[str, int]:
-    """Claims and objections lodged by the demo clerk during the exhibition, for the supervisor to decide."""
+def load_cases(session: Session, today: dt.date) -> dict[str, int]:
+    """Claims and objections the demo clerk lodged on days of the (past) exhibition; the supervisor decided some.
+
+    Each is lodged through the service with the day it was lodged, which the service checks against the
+    exhibition period; deciding has no period (only an unfrozen roll), so one is still to decide today.
+    """
+    from electoral.demo import exhibition_period
     from electoral.registration.models import Voter
     from electoral.registration.services import roll
 
+    start, _end = exhibition_period(today)
     voters = list(session.scalars(select(Voter).where(Voter.registered).join(PollingCentre)
                                   .join(District).where(District.code == f"{DEMO_REGION}-01")
-                                  .order_by(Voter.id).limit(2)))
-    roll.lodge_objection(session, voters[0], "deceased", "Death certificate 2291 from the town clerk", "clerk")
-    roll.lodge_correction(session, voters[1], {"given_names": voters[1].given_names + " Jr."},
-                          "National ID card shown at the exhibition centre", "clerk")
-    return {"claims and objections": 2}
+                                  .order_by(Voter.id).limit(3)))
+    deceased = roll.lodge_objection(session, voters[0], "deceased", "Death certificate 2291 from the town clerk",
+                                    "clerk", today=start + dt.timedelta(days=2))
+    correction = roll.lodge_correction(session, voters[1], {"given_names": voters[1].given_names + " Jr."},
+                                       "National ID card shown at the exhibition centre", "clerk",
+                                       today=start + dt.timedelta(days=5))
+    roll.lodge_objection(session, voters[2], "under_age", "School register shows a birth year too late to vote",
+                         "clerk", today=start + dt.timedelta(days=9))
+    roll.decide_case(session, deceased, True, "Death certificate verified with the civil registry.", "supervisor")
+    roll.decide_case(session, correction, True, "The ID card matches the corrected name.", "supervisor")
+    return {"claims and objections": 3}

@@ -53,7 +53,7 @@ def demo(tmp_path_factory, worker_id):
         db.session.commit()
         session = db.session
         facts = {
-            # A voter of the clerk's district (MO-01) for the objection.
+            # A voter of the clerk's district (MO-01) for the roll search.
             "voter": session.scalar(sa.select(Voter.voter_number).join(PollingCentre, Voter.centre_id == PollingCentre.id)
                                     .where(PollingCentre.code.like("MO-01-%"))
                                     .where(Voter.status == "active").order_by(Voter.id)),
@@ -162,19 +162,22 @@ def test_administrator_creates_a_user(browser, demo):
     walk.finish()
 
 
-def test_registration_clerk_files_an_objection(browser, demo):
+def test_registration_clerk_finds_a_voter_on_the_day_after_polling(browser, demo):
+    # Polling day + 1: registration and the exhibition are over, so the clerk's task is answering
+    # "am I on the roll, where do I vote?": the form says it is closed, the roll search finds the voter.
     walk = Walk(browser, demo, "registration clerk", "clerk")
     walk.open("/registration/register")
+    assert walk.page.locator("main button[type=submit].primary").is_disabled()
     walk.open("/registration/voters")
-    walk.open("/registration/cases")
-    walk.open("/registration/cases/objection")
-    walk.page.fill("input[name=voter_number]", demo["voter"])
-    walk.page.select_option("select[name=ground]", "deceased")
-    walk.page.fill("textarea[name=evidence]", "Death certificate seen at the exhibition")
-    walk.page.click("main button[type=submit]")
-    walk.page.wait_for_load_state()
+    walk.page.fill("input[name=q]", demo["voter"])
+    walk.page.locator("input[name=q]").press("Enter")
+    walk.page.wait_for_url(re.compile(r"/registration/voters\?"))
+    walk.audit()
+    walk.page.click(f"main table a[href$='/registration/voters/{demo['voter']}']")
+    walk.page.wait_for_url(re.compile(r"/registration/voters/[^/?]+$"))
     assert demo["voter"] in walk.page.content()
     walk.audit()
+    walk.open("/registration/cases")  # the exhibition's cases, one still open for the supervisor
     walk.finish()
 
 

@@ -1,5 +1,7 @@
 """`electoral demo load` and `electoral users create`."""
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from electoral.accounts.models import User
@@ -45,8 +47,17 @@ def test_demo_is_an_election_in_progress_made_by_the_services(runner, db):
     assert [e.kind for e in logistics.history(session, "SL-999999")] == ["received", "discrepancy"]
     assert session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == 3
     assert session.scalar(sa.select(sa.func.count()).select_from(Certificate)) > 0
-    assert election.in_exhibition(session) and election.registration_closed(session)
-    assert session.scalar(sa.select(sa.func.count()).select_from(RollCase)) == 2
+    # Polling day + 1: polling day was yesterday, registration and exhibition are over.
+    settings = election.current(session)
+    assert settings.polling_day == dt.date.today() - dt.timedelta(days=1)
+    assert settings.exhibition_end < settings.polling_day
+    assert not election.in_exhibition(session) and election.registration_closed(session)
+    # Lodged during the exhibition (the service checked each day); two decided, one left for the supervisor.
+    cases = session.scalars(sa.select(RollCase)).all()
+    assert sorted(c.status for c in cases) == ["open", "upheld", "upheld"]
+    assert not settings.roll_frozen_at
+    assert not session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)
+                              .where(TrainingSession.start_date > settings.polling_day))
     assert {m.status for m in session.scalars(sa.select(SmsMessage))} == {"processed", "rejected"}
 
 
