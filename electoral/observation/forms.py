@@ -31,6 +31,8 @@ TYPE_LABELS = {
     "single_choice": _l("One choice"), "multiple_choice": _l("Several choices"), "text": _l("Text"),
     "time": _l("Time"), "date": _l("Date"), "note": _l("Note (no answer)"),
 }
+# Types only an XLSForm brings (the builder has no field for a calculation): named on the template page.
+IMPORTED_TYPE_LABELS = {"calculate": _l("Calculated from other answers")}
 TALLY_LABELS = {"": lazy_pgettext("quick-count role", "None"), "registered": _l("Registered voters"), "cast": _l("Ballots cast"),
                 "invalid": _l("Invalid ballots"), "votes": _l("Votes for a candidate")}
 STATUS_LABELS = {"none": _l("Not requested"), "requested": _l("Requested"), "approved": _l("Accredited"),

@@ -26,8 +26,10 @@ from electoral.extensions import db
 from electoral.geography.models import PollingCentre, PollingStation
 
 PHASES = ("opening", "voting", "closing", "counting", "incident")
-# "note": text shown to the observer, never answered (XLSForm's note); "date": YYYY-MM-DD.
-QUESTION_TYPES = ("yes_no", "integer", "decimal", "single_choice", "multiple_choice", "text", "time", "note", "date")
+# "note": text shown to the observer, never answered (XLSForm's note); "date": YYYY-MM-DD;
+# "calculate": computed by the server from the other answers (its calculation), never answered.
+QUESTION_TYPES = ("yes_no", "integer", "decimal", "single_choice", "multiple_choice", "text", "time", "note", "date",
+                  "calculate")
 ACCREDITATION_STATES = ("none", "requested", "approved", "refused")
 ALERT_STATES = ("open", "acknowledged", "resolved")
 # What a counting question carries for the quick count.
@@ -195,6 +197,8 @@ class Question(Audited, db.Model):
     constraint: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # XLSForm's choice_filter ("district = ${district}"): a choice's own columns on the left (its "data").
     choice_filter: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # XLSForm's calculation ("${cast} - ${valid}", conditions.parse_calculation) of a "calculate" question.
+    calculation: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     template: Mapped[ChecklistTemplate] = relationship(back_populates="questions")
     section: Mapped[Section | None] = relationship(back_populates="questions")

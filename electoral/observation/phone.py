@@ -108,7 +108,8 @@ def fill(station_code: str, template_code: str):
     return render_template("observation/fill.html", template=template, station=station, answers=answers,
                            errors=errors, previous=previous, client_id=str(uuid.uuid4()), lang=_lang(),
                            text_in=services.text_in, conditions=_conditions(template),
-                           constraint_tree=_constraint_tree, with_answers=with_answers), 422 if errors else 200
+                           constraint_tree=_constraint_tree, calculation_tree=_calculation_tree,
+                           with_answers=with_answers), 422 if errors else 200
 
 
 def with_answers(text: str, answers: dict) -> str:
@@ -126,6 +127,12 @@ def _constraint_tree(text: str):
     from electoral.observation import conditions
 
     return conditions.parse(text)
+
+
+def _calculation_tree(text: str):
+    from electoral.observation import conditions
+
+    return conditions.parse_calculation(text)
 
 
 def _conditions(template) -> dict:

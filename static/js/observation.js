@@ -45,6 +45,38 @@
     return !evaluate(tree.args[0], answers);
   }
 
+  // A calculation (XLSForm calculate), conditions.py's compute(): null when it cannot be computed.
+  function tested(tree, answers) {
+    if (tree.test) return compare(tree.test, compute(tree.args[0], answers), compute(tree.args[1], answers));
+    if (tree.op === "and") return tree.args.every(function (a) { return tested(a, answers); });
+    if (tree.op === "or") return tree.args.some(function (a) { return tested(a, answers); });
+    return !tested(tree.args[0], answers);
+  }
+  function compute(tree, answers) {
+    if (!tree) return null;
+    if ("n" in tree) return tree.n;
+    if ("s" in tree) return tree.s;
+    if ("ref" in tree) {
+      var value = answers[tree.ref];
+      return value === undefined || value === "" || (Array.isArray(value) && !value.length) ? null : value;
+    }
+    if (tree.fn === "if") return compute(tree.args[tested(tree.args[0], answers) ? 1 : 2], answers);
+    if (tree.fn === "coalesce") {
+      var first = compute(tree.args[0], answers);
+      return first !== null && first !== "" ? first : compute(tree.args[1], answers);
+    }
+    var left = number(compute(tree.args[0], answers)), right = number(compute(tree.args[1], answers));
+    if (left === null || right === null || ((tree.ar === "div" || tree.ar === "mod") && right === 0)) return null;
+    switch (tree.ar) {
+      case "+": return left + right;
+      case "-": return left - right;
+      case "*": return left * right;
+      case "div": return left / right;
+      case "mod": return left % right;
+    }
+    return null;
+  }
+
   // A choice_filter: names on the left are the choice's columns ("name" its value), ${...} the answers.
   function choicePasses(tree, columns, answers) {
     if (!tree) return true;
@@ -74,11 +106,19 @@
     return input && input.type === "number" && raw !== "" ? Number(raw) : raw;
   }
 
-  function answersOf(form) {
+  function answersOf(form, known) {
     var answers = {};
     form.querySelectorAll("fieldset.question").forEach(function (fs) {
       if (fs.disabled) return;
       var code = fs.dataset.code;
+      if (fs.dataset.calculation) {
+        // Shown, and sent for the outbox's own checks; the server computes it again from the answers.
+        var value = compute(JSON.parse(fs.dataset.calculation), Object.assign({}, known || {}, answers));
+        if (value !== null) answers[code] = value;
+        var out = fs.querySelector("output");
+        if (out) out.textContent = value === null ? "" : String(value);
+        return;
+      }
       var inputs = fs.querySelectorAll("input, textarea, select");
       if (inputs[0] && inputs[0].type === "checkbox") {
         answers[code] = Array.prototype.filter.call(inputs, function (i) { return i.checked; })
@@ -109,7 +149,7 @@
           return value === undefined || value === null ? "" : Array.isArray(value) ? value.join(" ") : String(value);
         });
       });
-      if (show) Object.assign(answers, answersOf({ querySelectorAll: function () { return [fs]; } }));
+      if (show) Object.assign(answers, answersOf({ querySelectorAll: function () { return [fs]; } }, answers));
     });
   }
 

@@ -88,7 +88,7 @@ def editable(session: Session, template: ChecklistTemplate) -> ChecklistTemplate
             minimum=q.minimum, maximum=q.maximum, required=q.required, relevance=q.relevance,
             critical=q.critical, tally=q.tally, section=sections.get(q.section_id), hints=dict(q.hints or {}),
             constraint_message=dict(q.constraint_message or {}), default_value=q.default_value or "",
-            constraint=q.constraint or "", choice_filter=q.choice_filter or ""))
+            constraint=q.constraint or "", choice_filter=q.choice_filter or "", calculation=q.calculation or ""))
     session.add(copy)
     session.flush()
     return copy
@@ -169,7 +169,7 @@ def add_question(session: Session, template: ChecklistTemplate, code: str, qtype
                  required: bool = True, relevance: str = "", critical: str = "", tally: str | None = None,
                  section: Section | None = None, hints: dict[str, str] | None = None,
                  constraint_message: dict[str, str] | None = None, default_value: str = "",
-                 constraint: str = "", choice_filter: str = "") -> Question:
+                 constraint: str = "", choice_filter: str = "", calculation: str = "") -> Question:
     """Add a question at the end of a draft template; conditions may only name earlier questions."""
     _require_draft(template)
     spec = {"code": (code or "").strip(), "type": qtype, "texts": _texts(texts), "choices": choices or [],
@@ -183,12 +183,16 @@ def add_question(session: Session, template: ChecklistTemplate, code: str, qtype
                                          codes=", ".join(sorted(unknown)))]
     except conditions.ConditionError as exc:
         errors["choice_filter"] = [str(exc)]
+    calculation = (calculation or "").strip() if qtype == "calculate" else ""
+    errors.update(_calculation_problems(qtype, calculation, {q.code for q in template.questions}))
     if errors:
         raise ValidationFailed(errors)
     question = Question(position=len(template.questions) + 1, required=bool(required), section=section,
                         hints=_texts(hints or {}), constraint_message=_texts(constraint_message or {}),
                         default_value=(default_value or "").strip()[:200],
-                        choice_filter=(choice_filter or "").strip(), **spec)
+                        choice_filter=(choice_filter or "").strip(), calculation=calculation, **spec)
+    if spec["type"] == "calculate":
+        question.required = False  # computed, never answered
     if spec["type"] not in CHOICE_TYPES:
         question.choices = []
     template.questions.append(question)
@@ -240,9 +244,25 @@ def remove_question(session: Session, question: Question) -> None:
     session.flush()
 
 
+def _calculation_problems(qtype: str, calculation: str, earlier: set[str]) -> dict[str, list[str]]:
+    """A calculated question needs a calculation the subset reads, naming only earlier questions."""
+    if qtype != "calculate":
+        return {}
+    if not calculation:
+        return {"calculation": [_("Give the calculation.")]}
+    try:
+        unknown = conditions.calculation_codes(conditions.parse_calculation(calculation)) - earlier
+    except conditions.ConditionError as exc:
+        return {"calculation": [str(exc)]}
+    if unknown:
+        return {"calculation": [_("The condition names unknown questions: %(codes)s.", codes=", ".join(sorted(unknown)))]}
+    return {}
+
+
 def _questions_naming(template: ChecklistTemplate, code: str) -> list[str]:
     return [q.code for q in template.questions if q.code != code and code in (
-        conditions.codes(conditions.parse(q.relevance)) | conditions.codes(conditions.parse(q.critical)))]
+        conditions.codes(conditions.parse(q.relevance)) | conditions.codes(conditions.parse(q.critical))
+        | conditions.calculation_codes(conditions.parse_calculation(q.calculation)))]
 
 
 def _keep_choice_translations(old: list[dict], new: list[dict]) -> list[dict]:
@@ -285,6 +305,7 @@ def definition(template: ChecklistTemplate, lang: str) -> dict[str, Any]:
             "hint": text_in(q.hints, lang), "default": q.default_value or None,
             "constraint_message": text_in(q.constraint_message, lang) or None,
             "constraint": conditions.parse(q.constraint), "choice_filter": conditions.parse(q.choice_filter),
+            "calculation": conditions.parse_calculation(q.calculation),
         } for q in template.questions],
     }
 

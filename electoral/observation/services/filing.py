@@ -74,6 +74,7 @@ class QuestionRule:
     constraint_message: dict[str, str] = dataclasses.field(default_factory=dict)
     constraint: str = ""
     choice_filter: str = ""
+    calculation: str = ""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -107,7 +108,7 @@ def published_definition(session: Session, template_id: int, code: str, version:
     rows = session.execute(select(
         Question.id, Question.code, Question.type, Question.texts, Question.choices, Question.minimum,
         Question.maximum, Question.required, Question.relevance, Question.critical, Question.constraint_message,
-        Question.constraint, Question.choice_filter,
+        Question.constraint, Question.choice_filter, Question.calculation,
     ).where(Question.template_id == template_id).order_by(Question.position)).all()
     definition = Definition(template_id, code, version, tuple(QuestionRule(*row) for row in rows))
     with _definitions_lock:

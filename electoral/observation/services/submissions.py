@@ -120,6 +120,12 @@ def validate_answers(template: ChecklistTemplate, raw: dict[str, Any]) -> tuple[
     for question in template.questions:
         if question.type == "note" or not conditions.evaluate(conditions.parse(question.relevance), clean):
             continue  # a note is read, never answered
+        if question.type == "calculate":
+            # Computed here from the answers before it; whatever the client sent for it is not read.
+            value = conditions.compute(conditions.parse_calculation(question.calculation), clean)
+            if value is not None:
+                clean[question.code] = value
+            continue
         value, error = _coerce(question, raw.get(question.code))
         if not error and value is not None and getattr(question, "choice_filter", ""):
             # The cascade's rule (XLSForm choice_filter): only the choices the earlier answers leave.

@@ -24,6 +24,7 @@ from electoral.observation.services import xlsform_versions as versions
 from electoral.observation.services.xlsform_read import ReadForm, language_of, read, texts_of
 
 TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time", "note": "note", "date": "date",
+         "calculate": "calculate",
          "select one": "single_choice", "select all that apply": "multiple_choice"}
 # Filled by the device, not by the observer: not questions of the checklist.
 METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
@@ -76,8 +77,10 @@ class _Import:
             self.refuse(row, COLUMNS.get(key, key), key)
             refused = True
         control = {k: v for k, v in (element.get("control") or {}).items() if k != "appearance"}
+        # A calculate's own calculation is kept (checked in question()); on any other type it is refused.
         bind = {k: v for k, v in (element.get("bind") or {}).items()
-                if k not in ("required", "relevant", "constraint", "jr:constraintMsg")}
+                if k not in ("required", "relevant", "constraint", "jr:constraintMsg")
+                and not (k == "calculate" and element.get("type") == "calculate")}
         for key in [*control, *bind]:
             self.refuse(row, COLUMNS.get(key, key), key)
             refused = True
@@ -161,18 +164,31 @@ class _Import:
         if "(" in default or "${" in default:
             self.refuse(row, "default", _("a computed default"))
             return
+        calculation = _PARENT_PATH.sub(r"${\1}", str(bind.get("calculate") or "")).strip()
+        if spec["type"] == "calculate":
+            try:
+                conditions.parse_calculation(calculation)
+            except conditions.UnsupportedFunction as exc:
+                self.refuse(row, "calculation", _("the function %(function)s()", function=exc.function))
+                return
+            except conditions.ConditionError:
+                self.refuse(row, "calculation", _("the calculation %(calculation)s", calculation=calculation))
+                return
         own = _PARENT_PATH.sub(r"${\1}", bind.get("relevant", "") or "")
+        texts = self.texts(row, "label", element.get("label"), answers_shown=True)
         try:
             checklists().add_question(
                 self.session, self.template, element["name"], spec["type"],
-                self.texts(row, "label", element.get("label"), answers_shown=True), choices=spec["choices"],
+                # A calculation needs no label in XLSForm: its name stands in on the checklist.
+                texts or ({"en": element["name"]} if spec["type"] == "calculate" else {}), choices=spec["choices"],
                 minimum=spec["minimum"], maximum=spec["maximum"], required=required in _TRUE and spec["type"] != "note",
                 relevance=_joined(relevance, own), critical=str(element.get("critical") or ""),
                 tally=element.get("tally") or None, section=section,
                 hints=self.texts(row, "hint", element.get("hint")),
                 constraint_message=self.texts(row, "constraint_message", bind.get("jr:constraintMsg")),
                 default_value=str(element.get("default") or ""), constraint=constraint,
-                choice_filter=_PARENT_PATH.sub(r"${\1}", str(element.get("choice_filter") or "")))
+                choice_filter=_PARENT_PATH.sub(r"${\1}", str(element.get("choice_filter") or "")),
+                calculation=calculation)
         except ValidationFailed as failure:
             self.errors.append(LineError(row, _messages(failure, row)))
 
@@ -192,7 +208,7 @@ def _joined(outer: str, own: str) -> str:
 
 
 # The checklist's field -> the survey sheet's column that gave it.
-_FIELD_COLUMNS = {"code": "name", "type": "type", "texts": "label", "choices": "type", "minimum": "constraint",
+_FIELD_COLUMNS = {"calculation": "calculation", "code": "name", "type": "type", "texts": "label", "choices": "type", "minimum": "constraint",
                   "maximum": "constraint", "relevance": "relevant", "critical": "critical", "tally": "tally"}
 
 

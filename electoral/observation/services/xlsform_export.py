@@ -44,6 +44,27 @@ def condition_text(tree: dict | None, types: dict[str, str], bare: bool = False)
     return f" {tree['op']} ".join(f"({condition_text(arg, types, bare)})" for arg in tree["args"])
 
 
+def calculation_text(tree: dict | None) -> str:
+    """The XLSForm spelling of a calculation tree (conditions.parse_calculation reads it back to the same tree)."""
+    if tree is None:
+        return ""
+    if "n" in tree:
+        return _number(tree["n"])
+    if "s" in tree:
+        return _literal(tree["s"])
+    if "ref" in tree:
+        return f"${{{tree['ref']}}}"
+    if "test" in tree:
+        return f"{calculation_text(tree['args'][0])} {tree['test']} {calculation_text(tree['args'][1])}"
+    if tree.get("op") == "not":
+        return f"not({calculation_text(tree['args'][0])})"
+    if "op" in tree:
+        return f" {tree['op']} ".join(f"({calculation_text(arg)})" for arg in tree["args"])
+    if "fn" in tree:
+        return f"{tree['fn']}({', '.join(calculation_text(arg) for arg in tree['args'])})"
+    return f"({calculation_text(tree['args'][0])} {tree['ar']} {calculation_text(tree['args'][1])})"
+
+
 def _language_header(code: str) -> str:
     return f"{Locale.parse(code).english_name} ({code})"
 
@@ -70,7 +91,7 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
     header = ["type", "name", *(f"label::{_language_header(lang)}" for lang in languages),
               *(f"hint::{_language_header(lang)}" for lang in languages), "required", "relevant", "constraint",
               *(f"constraint_message::{_language_header(lang)}" for lang in languages), "default", "critical", "tally",
-              "choice_filter"]
+              "choice_filter", "calculation"]
     survey.append(header)
 
     def row(**cells: Any) -> list:
@@ -108,6 +129,7 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
             constraint=" and ".join(filter(None, [_bounds(q), condition_text(conditions.parse(q.constraint), types)])),
             default=q.default_value or "", critical=q.critical or "", tally=q.tally or "",
             choice_filter=condition_text(conditions.parse(q.choice_filter), types, bare=True),
+            calculation=calculation_text(conditions.parse_calculation(q.calculation)),
             **texts("label", q.texts), **texts("hint", q.hints or {}),
             **texts("constraint_message", q.constraint_message or {})))
     if section is not None:

@@ -27,7 +27,7 @@ def content(template: ChecklistTemplate) -> dict[str, Any]:
         "sections": [(s.code, s.texts) for s in template.sections],
         "questions": [(q.code, q.type, q.texts, q.choices, q.minimum, q.maximum, q.required, q.relevance,
                        q.critical, q.tally, q.hints, q.constraint_message, q.default_value, q.constraint, q.choice_filter,
-                       q.section.code if q.section else None) for q in template.questions],
+                       q.calculation, q.section.code if q.section else None) for q in template.questions],
     }
 
 
