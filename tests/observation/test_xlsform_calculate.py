@@ -6,6 +6,7 @@ import html
 import json
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -155,3 +156,36 @@ def test_calculation_naming_a_later_question_is_refused(db):
         services.import_xlsform(db.session, _form([row, UNUSED]))
     assert "row 2, column calculation: The condition names unknown questions: unused." in \
         failure.value.errors[0].message
+
+
+def test_odk_collect_gets_the_calculation_and_its_submission_files_the_servers_value(client, db):
+    from electoral.observation.openrosa import services as openrosa
+    from tests.observation.test_openrosa import XF, _basic, _instance, _send
+
+    _published(db)
+    observer = make_observer()
+    auth = _basic(observer.user.username, openrosa.set_device_password(db.session, observer))
+    db.session.commit()
+    listing = client.get("/openrosa/formList", headers=auth).data.decode()
+    url = listing.split("<downloadUrl>")[1].split("</downloadUrl>")[0]
+    form = ET.fromstring(client.get(url, headers=auth).data)
+    calculations = {b.get("nodeset").rsplit("/", 1)[-1]: b.get("calculate") for b in form.iter(f"{XF}bind")
+                    if b.get("calculate")}
+    assert set(calculations) == {"used", "size"} and "coalesce(" in calculations["used"]
+    # ODK Collect sends its own computed value; the server files the one it computes.
+    xml = _instance(client, auth, {"electoral_station": observer.station.code, "received": "300", "unused": "100",
+                                   "used": "7", "size": "huge", "cast": "200"},
+                    "uuid:4a2b6c1e-0000-4000-8000-0000000000c1")
+    response = _send(client, auth, xml)
+    assert response.status_code == 201, response.data
+    [filed] = db.session.scalars(db.select(Submission)).all()
+    assert filed.answers == {"received": 300, "unused": 100, "used": 200, "size": "small", "cast": 200}
+
+
+def test_coordinators_template_page_names_the_calculated_question(client, db, login_as):
+    from electoral.core.auth import Role
+
+    template = _published(db)
+    login_as(Role.OBSERVER_COORDINATOR)
+    page = client.get(f"/observation/templates/{template.id}").get_data(as_text=True)
+    assert page.count("Calculated from other answers") == 2
