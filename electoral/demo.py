@@ -26,6 +26,8 @@ DEMO_USERS = [
     # Double entry needs two clerks: each sheet is typed by both.
     ("results2", "Musa Sackor", [Role.RESULTS_CLERK], None),
     ("results-supervisor", "Hawa Tarpeh", [Role.RESULTS_SUPERVISOR], None),
+    # Polling staff: sends the sheet photo of the first station of the clerk's district.
+    ("presiding", "Bendu Johnson", [Role.PRESIDING_OFFICER], "MO-01-001-01"),
 ]
 
 # Five regions of a coastal West African country, each with four districts,

@@ -65,6 +65,8 @@ def make_user(*roles: Role, scope=None, username=None, active=True) -> User:
         user.scope_district = scope
     elif isinstance(scope, PollingCentre):
         user.scope_centre = scope
+    elif isinstance(scope, PollingStation):
+        user.scope_station = scope
     db.session.add(user)
     db.session.flush()
     return user

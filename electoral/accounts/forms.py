@@ -53,7 +53,8 @@ class UserCreateForm(FlaskForm):
                              render_kw={"autocomplete": "new-password"})
     roles = MultiCheckboxField(_l("Roles"), choices=role_choices,
                                validators=[DataRequired(message=_l("Tick at least one role."))])
-    scope = StringField(_l("Scope (region, district or polling centre code; empty for national)"),
+    scope = StringField(_l("Scope (region, district, polling centre or, for a presiding officer, polling station code; "
+                          "empty for national)"),
                         validators=[Optional(), Length(max=32)])
     locale = SelectField(_l("Language"), choices=[("", _l("Browser's choice"))] + list(LANGUAGES.items()),
                          validators=[Optional()])
@@ -63,7 +64,8 @@ class UserEditForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
     roles = MultiCheckboxField(_l("Roles"), choices=role_choices,
                                validators=[DataRequired(message=_l("Tick at least one role."))])
-    scope = StringField(_l("Scope (region, district or polling centre code; empty for national)"),
+    scope = StringField(_l("Scope (region, district, polling centre or, for a presiding officer, polling station code; "
+                          "empty for national)"),
                         validators=[Optional(), Length(max=32)])
     active = BooleanField(_l("Active (may sign in)"))
     new_password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional(), Length(max=200)],

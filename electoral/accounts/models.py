@@ -27,7 +27,8 @@ class User(Audited, db.Model):
         CheckConstraint(
             "(CASE WHEN scope_region_id IS NULL THEN 0 ELSE 1 END"
             " + CASE WHEN scope_district_id IS NULL THEN 0 ELSE 1 END"
-            " + CASE WHEN scope_centre_id IS NULL THEN 0 ELSE 1 END) <= 1",
+            " + CASE WHEN scope_centre_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN scope_station_id IS NULL THEN 0 ELSE 1 END) <= 1",
             name="one_scope",
         ),
     )
@@ -44,6 +45,8 @@ class User(Audited, db.Model):
     scope_region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     scope_district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     scope_centre_id: Mapped[int | None] = mapped_column(ForeignKey("polling_centre.id"))
+    # Polling staff (a presiding officer) act at one station only.
+    scope_station_id: Mapped[int | None] = mapped_column(ForeignKey("polling_station.id"))
 
     role_links: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -51,6 +54,7 @@ class User(Audited, db.Model):
     scope_region: Mapped[Region | None] = relationship()
     scope_district: Mapped[District | None] = relationship()
     scope_centre: Mapped[PollingCentre | None] = relationship()
+    scope_station: Mapped[PollingStation | None] = relationship()
 
     # Flask-Login protocol
     @property
@@ -80,8 +84,8 @@ class User(Audited, db.Model):
         return bool(self.roles & set(roles))
 
     @property
-    def scope(self) -> Region | District | PollingCentre | None:
-        return self.scope_centre or self.scope_district or self.scope_region
+    def scope(self) -> Region | District | PollingCentre | PollingStation | None:
+        return self.scope_station or self.scope_centre or self.scope_district or self.scope_region
 
     def can_act_in(self, area: Region | District | PollingCentre | PollingStation | None) -> bool:
         """True when the user's scope is national or contains ``area``."""

@@ -21,7 +21,7 @@ from electoral.core import locks
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.geography import services as geography
-from electoral.geography.models import District, PollingCentre, Region
+from electoral.geography.models import District, PollingCentre, PollingStation, Region
 
 MIN_PASSWORD_LENGTH = 12
 # zxcvbn's estimate below which a password falls to an online guessing attack (score 0-1: < 10^6 guesses).
@@ -82,6 +82,7 @@ def create_user(session: Session, username: str, password: str, roles: list[Role
                 locale=locale, active=True, session_version=1)
     set_roles(user, roles)
     set_scope(session, user, scope_code)
+    check_station_scope(user)
     # Checked above, but another administrator may have taken the name since.
     locks.insert_once(session, user, {"username": [_("The username %(name)s is taken.", name=username)]})
     return user
@@ -99,8 +100,8 @@ def set_roles(user: User, roles: list[Role]) -> None:
 
 
 def set_scope(session: Session, user: User, scope_code: str | None) -> None:
-    """Limit the user to a region, district or polling centre; an empty code means national."""
-    user.scope_region = user.scope_district = user.scope_centre = None
+    """Limit the user to a region, district, polling centre or polling station; an empty code means national."""
+    user.scope_region = user.scope_district = user.scope_centre = user.scope_station = None
     code = (scope_code or "").strip().upper()
     if not code:
         return
@@ -111,9 +112,25 @@ def set_scope(session: Session, user: User, scope_code: str | None) -> None:
         user.scope_district = area
     elif isinstance(area, PollingCentre):
         user.scope_centre = area
+    elif isinstance(area, PollingStation):
+        user.scope_station = area
     else:
         raise ValidationFailed({"scope": [_(
-            "No region, district or polling centre has the code %(code)s.", code=code)]})
+            "No region, district, polling centre or polling station has the code %(code)s.", code=code)]})
+
+
+def check_station_scope(user: User) -> None:
+    """A presiding officer holds that role alone and one polling station's scope; only they hold a station's."""
+    # Alone: the role exists so that polling staff can send their sheet's photo and nothing else;
+    # another role beside it would open that role's pages to the station's staff account.
+    if Role.PRESIDING_OFFICER in user.roles:
+        if user.roles != {Role.PRESIDING_OFFICER}:
+            raise ValidationFailed({"roles": [_("A presiding officer holds no other role.")]})
+        if user.scope_station is None:
+            raise ValidationFailed({"scope": [_("Give a presiding officer the code of their polling station.")]})
+    elif user.scope_station is not None:
+        # Pages other roles use list a region, district or centre; a station is polling staff's scope only.
+        raise ValidationFailed({"scope": [_("Only a presiding officer is scoped to one polling station.")]})
 
 
 def set_password(user: User, password: str) -> None:

@@ -224,6 +224,7 @@ def user_edit(user_id: int):
             user.full_name = (form.full_name.data or "").strip()
             services.set_roles(user, [Role(r) for r in form.roles.data])
             services.set_scope(db.session, user, form.scope.data)
+            services.check_station_scope(user)
             services.set_active(user, form.active.data)
             if form.new_password.data:
                 services.set_password(user, form.new_password.data)

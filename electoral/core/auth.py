@@ -20,6 +20,7 @@ class Role(enum.StrEnum):
     OBSERVER_COORDINATOR = "observer_coordinator"
     RESULTS_CLERK = "results_clerk"
     RESULTS_SUPERVISOR = "results_supervisor"
+    PRESIDING_OFFICER = "presiding_officer"
 
     @property
     def label(self) -> str:
@@ -40,6 +41,7 @@ ROLE_LABELS = {
     Role.OBSERVER_COORDINATOR: _l("Observer coordinator"),
     Role.RESULTS_CLERK: _l("Results clerk"),
     Role.RESULTS_SUPERVISOR: _l("Results supervisor"),
+    Role.PRESIDING_OFFICER: _l("Presiding officer"),
 }
 
 ROLE_DESCRIPTIONS = {
@@ -52,10 +54,15 @@ ROLE_DESCRIPTIONS = {
     Role.OBSERVER_COORDINATOR: _l("Builds checklists, deploys observers and follows their reports."),
     Role.RESULTS_CLERK: _l("Enters tally sheets."),
     Role.RESULTS_SUPERVISOR: _l("Resolves mismatched entries, audits quarantined sheets, certifies results."),
+    Role.PRESIDING_OFFICER: _l(
+        "Polling staff of one polling station: sends the photo of its signed tally sheet, nothing else."),
 }
 
 # Everyone signed in, whatever their role (profile, home, reading geography).
 ANY_ROLE = frozenset(Role)
+# Every role but polling staff: a presiding officer's account sends its station's sheet photo and
+# nothing else, so the map of the country and the reports are closed to it (its own account pages are not).
+OFFICE_ROLES = ANY_ROLE - {Role.PRESIDING_OFFICER}
 
 
 def wants_json() -> bool:
@@ -148,6 +155,7 @@ MATRIX_HEADS = {
     Role.ADMINISTRATOR: "ADM", Role.REGISTRATION_CLERK: "RCL", Role.REGISTRATION_SUPERVISOR: "RSU",
     Role.LOGISTICS_OFFICER: "LOG", Role.TRAINING_COORDINATOR: "TRN", Role.OBSERVER: "OBS",
     Role.OBSERVER_COORDINATOR: "OCO", Role.RESULTS_CLERK: "XCL", Role.RESULTS_SUPERVISOR: "XSU",
+    Role.PRESIDING_OFFICER: "PRO",
 }
 
 
@@ -186,7 +194,8 @@ def access_matrix(app) -> str:
         area = ", ".join(conditions)
         lines.append(f"| `{rule.rule}` | {methods} | {rule.endpoint} | {area} | {cells} |")
     lines += ["", "## Reports", "",
-              "`/reports/<name>` is open to every role; each report then admits only its own roles.", "",
+              "`/reports/<name>` is open to every role but the presiding officer; each report then admits only its own "
+              "roles.", "",
               f"| Report | {heads} |", "|---|" + "---|" * len(Role)]
     for spec in registry.all_reports():
         lines.append(f"| {spec.name} | " + " | ".join("x" if r in spec.roles else "" for r in Role) + " |")

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from electoral.core.auth import ANY_ROLE
+from electoral.core.auth import OFFICE_ROLES
 from electoral.extensions import db
 from electoral.geography import services
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
@@ -58,7 +58,7 @@ def _region_for(doc, code: str | None) -> Region | None:
     return scope_region
 
 
-@report("geography-summary", title=_l("Geography summary"), roles=ANY_ROLE,
+@report("geography-summary", title=_l("Geography summary"), roles=OFFICE_ROLES,
         description=_l("Regions, districts, polling centres, polling stations and their capacity."),
         params=[Param("region", _l("Region"), kind="choice", choices=_region_choices,
                       help=_l("Leave empty for the whole country."))])

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from electoral.core import home
-from electoral.core.auth import ANY_ROLE, Role, access
+from electoral.core.auth import OFFICE_ROLES, Role, access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.core.uploads import run_upload
@@ -69,7 +69,7 @@ def titles():
 
 
 @bp.route("/")
-@access(*ANY_ROLE)
+@access(*OFFICE_ROLES)
 def overview():
     scope = current_user.scope
     areas = [scope] if scope is not None else services.children(None, db.session)
@@ -79,7 +79,7 @@ def overview():
 
 
 @bp.route("/centres/search")
-@access(*ANY_ROLE)
+@access(*OFFICE_ROLES)
 def centre_search():
     """The centre picker's suggestions (static/js/centre-picker.js): code and name, inside the user's scope."""
     found = services.search_centres(db.session, request.args.get("q", "")[:100], current_user.scope)
@@ -87,7 +87,7 @@ def centre_search():
 
 
 @bp.route("/<level>")
-@access(*ANY_ROLE)
+@access(*OFFICE_ROLES)
 def area_list(level: str):
     _level_or_404(level)
     form = SearchForm(request.args)
@@ -100,7 +100,7 @@ def area_list(level: str):
 
 
 @bp.route("/<level>/<code>")
-@access(*ANY_ROLE, area=lambda level, code: _area_or_404(level, code))
+@access(*OFFICE_ROLES, area=lambda level, code: _area_or_404(level, code))
 def area_detail(level: str, code: str):
     area = _area_or_404(level, code)
     return render_template("geography/detail.html", level=level, area=area,

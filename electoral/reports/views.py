@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from electoral.core import home
-from electoral.core.auth import ANY_ROLE, access
+from electoral.core.auth import OFFICE_ROLES, access
 from electoral.core.errors import ValidationFailed
 from electoral.core.forms import show_errors
 from electoral.extensions import db
@@ -50,14 +50,14 @@ def _job_or_404(job_id: int) -> ReportJob:
 
 
 @bp.route("/")
-@access(*ANY_ROLE)
+@access(*OFFICE_ROLES)
 def index():
     return render_template("reports/index.html", reports=registry.allowed_for(current_user.roles),
                            jobs=services.recent_jobs(db.session, current_user))
 
 
 @bp.route("/<name>", methods=["GET", "POST"])
-@access(*ANY_ROLE, who=report_roles)
+@access(*OFFICE_ROLES, who=report_roles)
 def print_report(name: str):
     spec = _spec_or_404(name)
     form = print_form(spec, str(get_locale() or "en").split("_")[0])
@@ -93,7 +93,7 @@ def print_report(name: str):
 
 
 @bp.route("/jobs/<int:job_id>")
-@access(*ANY_ROLE)
+@access(*OFFICE_ROLES)
 def job(job_id: int):
     # A job whose worker was killed would otherwise say "running" for ever.
     if services.fail_interrupted_jobs(db.session):
@@ -103,7 +103,7 @@ def job(job_id: int):
 
 
 @bp.route("/jobs/<int:job_id>/again", methods=["POST"])
-@access(*ANY_ROLE)
+@access(*OFFICE_ROLES)
 def print_again(job_id: int):
     job = _job_or_404(job_id)
     if not FlaskForm().validate_on_submit():
@@ -126,7 +126,7 @@ def print_again(job_id: int):
 
 
 @bp.route("/jobs/<int:job_id>/download")
-@access(*ANY_ROLE)
+@access(*OFFICE_ROLES)
 def download(job_id: int):
     job = _job_or_404(job_id)
     path = services.result_file(job)

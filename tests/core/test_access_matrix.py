@@ -277,6 +277,9 @@ def _user_for(role, world, scope=None):
     if role is Role.OBSERVER:
         observer = world.other_observer if scope is not None else world.observer
         return observer.user
+    if role is Role.PRESIDING_OFFICER:
+        # Polling staff always hold one station: the first region's, or the other region's one.
+        return make_user(role, scope=world.other_station if scope is not None else world.station)
     return make_user(role, scope=scope)
 
 

@@ -20,7 +20,7 @@ from electoral.results import services
 from electoral.results.sheets import images
 from electoral.results.sheets.models import SheetImage
 
-SENDERS = (Role.OBSERVER, Role.RESULTS_CLERK, Role.RESULTS_SUPERVISOR)
+SENDERS = (Role.OBSERVER, Role.RESULTS_CLERK, Role.RESULTS_SUPERVISOR, Role.PRESIDING_OFFICER)
 
 
 def image_json(image: SheetImage, race_code: str, station_code: str) -> dict:
@@ -38,8 +38,11 @@ def image_json(image: SheetImage, race_code: str, station_code: str) -> dict:
 
 def sender_refusal(user: User, station: PollingStation) -> str | None:
     """Why ``user`` may not send the sheet image of ``station``, or None: observers where deployed,
-    results staff inside their area."""
+    results staff inside their area, a presiding officer at their own station."""
     if user.has_any_role({Role.RESULTS_CLERK, Role.RESULTS_SUPERVISOR}) and user.can_act_in(station):
+        return None
+    # Only the station's own: a presiding officer's scope is never national (accounts.check_station_scope).
+    if user.has_any_role({Role.PRESIDING_OFFICER}) and user.scope_station_id == station.id:
         return None
     if user.has_any_role({Role.OBSERVER}):
         return may_file(observer_for_user(db.session, user), station)

@@ -1,4 +1,4 @@
-"""The phone page for a photo of the signed tally sheet, for observers where they are deployed.
+"""The phone page for a photo of the signed tally sheet: observers where deployed, presiding officers at their station.
 
 Without JavaScript it is a plain upload form. With it, static/js/sheet-photo.js compresses the
 photo on the phone (JPEG under 400 KB at a legible resolution), keeps it in the phone's outbox
@@ -34,10 +34,13 @@ def _wants_json() -> bool:
 
 
 @bp.route("/phone/sheet-photo", methods=["GET", "POST"])
-@access(Role.OBSERVER)
+@access(Role.OBSERVER, Role.PRESIDING_OFFICER)
 def sheet_photo():
-    observer = observation.observer_for_user(db.session, current_user)
-    stations = observation.stations_of(observer) if observer is not None else []
+    if current_user.scope_station is not None:
+        stations = [current_user.scope_station]
+    else:
+        observer = observation.observer_for_user(db.session, current_user)
+        stations = observation.stations_of(observer) if observer is not None else []
     races = services.all_races(db.session)
     form = SheetPhotoForm()
     if request.method == "POST":
