@@ -70,10 +70,21 @@ def load_logistics(session: Session) -> dict[str, int]:
     receipt.counts[troubled.lines[0].id] -= 1
     receipt.other_seals.append("SL-999999")
     logistics.receive(session, troubled, receipt)
-    on_the_road = consignment(central, centres[2], ["SL-400001"], 3)
+    delivered = consignment(central, centres[2], ["SL-400001"], 3)
+    logistics.dispatch(session, delivered)
+    logistics.receive(session, delivered, _full_receipt(logistics, delivered))
+    # Polling day + 1: materials come back from the centres; one return is on the road to the hub,
+    # another is still being packed at its centre.
+    on_the_road = logistics.create_consignment(session, centres[0], hub, kind="return", vehicle="LBR-4404",
+                                               driver="Moses Kollie")
+    logistics.add_line(session, on_the_road, items["LAMP"], 3, condition="used")
+    logistics.add_line(session, on_the_road, items["STAMP"], 3, condition="used")
+    logistics.add_seals(session, on_the_road, ["SL-600001"])
     logistics.dispatch(session, on_the_road)
-    consignment(central, centres[3], ["SL-500001"], 4)  # still a draft, being packed
-    return {"consignments": 5}
+    packing = logistics.create_consignment(session, centres[3], hub, kind="return", vehicle="LBR-4405",
+                                           driver="Hawa Sirleaf")
+    logistics.add_line(session, packing, items["SCREEN"], 3, condition="used")
+    return {"consignments": 6}
 
 
 def _full_receipt(logistics, consignment, broken: str = ""):
@@ -286,7 +297,12 @@ def load_observation(session: Session, today: dt.date, rng: random.Random) -> di
             sms.receive(session, "manual", f"demo-sms-{number:04d}-bad", observer.phone,
                         f"OPEN {observer.accreditation_number} Q1 maybe")
         else:
-            observation.submit(session, opening, station, answers, f"demo-open-{number:04d}", observer)
+            # The critical one was filled on polling morning with no network and synced from the phone
+            # only now: the phone's time says yesterday, the receipt today, so it shows as late.
+            phone_time = (dt.datetime.combine(today - dt.timedelta(days=1), dt.time(7, 40), dt.UTC)
+                          if number == 3 else None)
+            observation.submit(session, opening, station, answers, f"demo-open-{number:04d}", observer,
+                               submitted_at=phone_time)
         registered = 10 + rng.randrange(0, 4)
         cast = registered - rng.randrange(0, 3)
         votes = [cast // 2, cast // 3]

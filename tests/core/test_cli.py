@@ -27,6 +27,7 @@ def test_demo_is_an_election_in_progress_made_by_the_services(runner, db):
     from electoral.logistics import services as logistics
     from electoral.logistics.models import Consignment, Discrepancy
     from electoral.observation import services as observation
+    from electoral.observation.models import Submission
     from electoral.observation.sms.models import SmsMessage
     from electoral.registration.models import RollCase
     from electoral.registration.services import election
@@ -43,6 +44,9 @@ def test_demo_is_an_election_in_progress_made_by_the_services(runner, db):
     # Enough sampled stations reported for the quick count to estimate every candidate.
     assert {e.name for e in observation.estimates(session)} >= {"turnout", "C1", "C2", "C3"}
     assert {c.status for c in session.scalars(sa.select(Consignment))} == {"draft", "dispatched", "received"}
+    # After polling day every outbound consignment arrived; what moves now are the returns.
+    assert {(c.kind, c.status) for c in session.scalars(sa.select(Consignment))} == {
+        ("outbound", "received"), ("return", "dispatched"), ("return", "draft")}
     assert session.scalar(sa.select(sa.func.count()).select_from(Discrepancy).where(Discrepancy.status == "open"))
     assert [e.kind for e in logistics.history(session, "SL-999999")] == ["received", "discrepancy"]
     assert session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == 3
@@ -59,6 +63,10 @@ def test_demo_is_an_election_in_progress_made_by_the_services(runner, db):
     assert not session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)
                               .where(TrainingSession.start_date > settings.polling_day))
     assert {m.status for m in session.scalars(sa.select(SmsMessage))} == {"processed", "rejected"}
+    # One filing synced from a phone that was offline on polling day: filed yesterday, received today, late.
+    late = [s for s in session.scalars(sa.select(Submission))
+            if observation.clock_gap(s.submitted_at, s.received_at) == "late"]
+    assert [s.submitted_at.date() for s in late] == [settings.polling_day]
 
 
 def test_demo_refuses_a_database_that_holds_data(runner, db):
