@@ -30,6 +30,7 @@ TYPE_LABELS = {
     "yes_no": _l("Yes / no"), "integer": _l("Whole number"), "decimal": _l("Decimal number"),
     "single_choice": _l("One choice"), "multiple_choice": _l("Several choices"), "text": _l("Text"),
     "time": _l("Time"), "date": _l("Date"), "note": _l("Note (no answer)"),
+    "datetime": _l("Date and time"), "geopoint": _l("Position (GPS)"),
 }
 # Types only an XLSForm brings (the builder has no field for a calculation): named on the template page.
 IMPORTED_TYPE_LABELS = {"calculate": _l("Calculated from other answers")}

@@ -27,9 +27,10 @@ from electoral.geography.models import PollingCentre, PollingStation
 
 PHASES = ("opening", "voting", "closing", "counting", "incident")
 # "note": text shown to the observer, never answered (XLSForm's note); "date": YYYY-MM-DD;
-# "calculate": computed by the server from the other answers (its calculation), never answered.
+# "calculate": computed by the server from the other answers (its calculation), never answered;
+# "datetime": ISO date and time (XLSForm dateTime); "geopoint": "latitude longitude altitude accuracy".
 QUESTION_TYPES = ("yes_no", "integer", "decimal", "single_choice", "multiple_choice", "text", "time", "note", "date",
-                  "calculate")
+                  "calculate", "datetime", "geopoint")
 ACCREDITATION_STATES = ("none", "requested", "approved", "refused")
 ALERT_STATES = ("open", "acknowledged", "resolved")
 # What a counting question carries for the quick count.

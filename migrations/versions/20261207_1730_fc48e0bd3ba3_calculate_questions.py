@@ -1,4 +1,4 @@
-"""checklist_question: "calculate" questions (XLSForm calculate) and their calculation
+"""checklist_question: "calculate" questions (XLSForm calculate) and their calculation; "datetime", "geopoint"
 
 Revision ID: fc48e0bd3ba3
 Revises: 97fa21a712ea
@@ -15,7 +15,7 @@ depends_on = None
 
 BEFORE = "type IN ('yes_no', 'integer', 'decimal', 'single_choice', 'multiple_choice', 'text', 'time', 'note', 'date')"
 AFTER = ("type IN ('yes_no', 'integer', 'decimal', 'single_choice', 'multiple_choice', 'text', 'time', 'note', "
-         "'date', 'calculate')")
+         "'date', 'calculate', 'datetime', 'geopoint')")
 
 
 def upgrade():
@@ -26,7 +26,7 @@ def upgrade():
 
 
 def downgrade():
-    # A checklist with calculated questions cannot go back: they would break the older constraint.
+    # A checklist with calculated, date-time or position questions cannot go back: they would break the older constraint.
     with op.batch_alter_table('checklist_question', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_checklist_question_known_type'), type_='check')
         batch_op.create_check_constraint(op.f('ck_checklist_question_known_type'), BEFORE)

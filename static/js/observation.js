@@ -219,9 +219,28 @@
     el.hidden = !text;
   }
 
+  // A geopoint question: the phone's position with its accuracy, as ODK writes it ("lat lon alt accuracy").
+  function locate(button) {
+    var input = button.parentNode.querySelector("input[name='" + button.dataset.locate + "']");
+    var status = button.parentNode.querySelector("[data-locate-status='" + button.dataset.locate + "']");
+    if (!navigator.geolocation) { status.textContent = button.dataset.msgUnavailable; return; }
+    status.textContent = button.dataset.msgLocating;
+    navigator.geolocation.getCurrentPosition(function (position) {
+      var c = position.coords;
+      input.value = [c.latitude, c.longitude, c.altitude || 0, Math.round(c.accuracy * 10) / 10].join(" ");
+      status.textContent = button.dataset.msgAccuracy.replace("{m}", String(Math.round(c.accuracy)));
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }, function () {
+      status.textContent = button.dataset.msgUnavailable;
+    }, { enableHighAccuracy: true, timeout: 30000, maximumAge: 0 });
+  }
+
   // ---- the checklist form ---------------------------------------------------------
   var form = document.getElementById("checklist");
   if (form) {
+    form.querySelectorAll("button[data-locate]").forEach(function (button) {
+      button.addEventListener("click", function () { locate(button); });
+    });
     var status = document.getElementById("form-status");
     applyRelevance(form);
     form.addEventListener("input", function () { applyRelevance(form); });

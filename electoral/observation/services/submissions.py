@@ -27,6 +27,7 @@ from electoral.observation.models import (
     Question,
     Submission,
 )
+from electoral.observation.services.answer_types import geopoint_answer, moment_answer
 from electoral.observation.services.checklists import text_in
 from electoral.observation.services.filing import Definition, ObserverRef, StationRef, definition_of
 
@@ -81,6 +82,10 @@ def _coerce(question: Question, raw: Any) -> tuple[Any, str | None]:
         if value not in {c["value"] for c in question.choices}:
             return None, _("Not a choice of this question: %(values)s.", values=value)
         return value, None
+    if kind == "datetime":
+        return moment_answer(raw)
+    if kind == "geopoint":
+        return geopoint_answer(raw)
     if kind == "date":
         try:
             return dt.date.fromisoformat(str(raw)[:10]).isoformat(), None

@@ -24,7 +24,7 @@ from electoral.observation.services import xlsform_versions as versions
 from electoral.observation.services.xlsform_read import ReadForm, language_of, read, texts_of
 
 TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time", "note": "note", "date": "date",
-         "calculate": "calculate",
+         "calculate": "calculate", "dateTime": "datetime", "geopoint": "geopoint",
          "select one": "single_choice", "select all that apply": "multiple_choice"}
 # Filled by the device, not by the observer: not questions of the checklist.
 METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",

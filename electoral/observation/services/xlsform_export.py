@@ -14,6 +14,7 @@ from electoral.observation import conditions
 from electoral.observation.models import ChecklistTemplate, Question
 
 _SELECT = {"yes_no": "select_one", "single_choice": "select_one", "multiple_choice": "select_multiple"}
+_XLSFORM_TYPES = {"datetime": "dateTime"}  # the checklist's type -> XLSForm's spelling, where they differ
 
 
 def _number(value: float) -> str:
@@ -111,7 +112,7 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
             if q.section is not None:
                 survey.append(row(type="begin_group", name=q.section.code, **texts("label", q.section.texts)))
             section = q.section
-        qtype = q.type
+        qtype = _XLSFORM_TYPES.get(q.type, q.type)
         if q.type in _SELECT:
             list_name = f"{q.code}_choices"
             options = q.choices or [{"value": "yes", "texts": {"en": "Yes", "fr": "Oui"}},
