@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from electoral.core.errors import ImportFailed
 from electoral.observation import services
 from electoral.observation.models import Submission
 from electoral.observation.services.xlsform_export import export_xlsform
@@ -144,3 +145,19 @@ def test_phone_script_writes_the_gps_position_as_odk_does_and_the_server_accepts
                                                     check=True).stdout)
     assert (value, status, high) == ("12.3456 -1.5 0 7.3", "accurate to 7 m", True)
     assert services.validate_answers(_published(db), {"opened_at": "2026-12-07T07:02", "where": value})[1] == {}
+
+
+def test_pyxforms_other_spellings_of_the_types_are_the_same_questions(db):
+    form = workbook({"survey": [["type", "name", "label"], ["gps", "where", "Where?"], ["int", "queue", "Queue"],
+                                ["string", "remark", "Remark"], ["date time", "seen_at", "Seen at"],
+                                ["hidden", "secret", "Secret"]],
+                     "settings": [["form_id", "form_title"], ["alias", "Aliases"]]})
+    with pytest.raises(ImportFailed) as failure:  # hidden: a value with no calculation, nothing to keep
+        services.import_xlsform(db.session, form)
+    assert [e.message for e in failure.value.errors] == [
+        "survey sheet, row 6, column type: the type hidden is not supported by checklists yet."]
+    template = services.import_xlsform(db.session, workbook({
+        "survey": [["type", "name", "label"], ["gps", "where", "Where?"], ["int", "queue", "Queue"],
+                   ["string", "remark", "Remark"], ["date time", "seen_at", "Seen at"]],
+        "settings": [["form_id", "form_title"], ["alias", "Aliases"]]}))
+    assert [q.type for q in template.questions] == ["geopoint", "integer", "text", "datetime"]

@@ -26,6 +26,18 @@ from electoral.observation.services.xlsform_read import ReadForm, language_of, r
 TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time", "note": "note", "date": "date",
          "calculate": "calculate", "dateTime": "datetime", "geopoint": "geopoint",
          "select one": "single_choice", "select all that apply": "multiple_choice"}
+
+
+def _aliases() -> dict[str, str]:
+    """pyxform's other spellings of those types (int, string, gps, date time...): the same XForm control and bind
+    in its own table. Not "select one external" (choices from a file) nor "hidden" (no calculation), which share one."""
+    from pyxform.question_type_dictionary import QUESTION_TYPE_DICT as PYXFORM
+
+    return {name: ours for name, entry in PYXFORM.items() if name not in ("select one external", "hidden")
+            for theirs, ours in TYPES.items() if name != theirs and PYXFORM.get(theirs) == entry}
+
+
+TYPES.update(_aliases())
 # Filled by the device, not by the observer: not questions of the checklist.
 METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
             "email", "audit", "start-geopoint"}
