@@ -222,7 +222,10 @@ _SHEET_IMAGE = {"type": "object", "properties": {
     "source": {"type": "string"}, "received_at": {"type": "string", "format": "date-time"},
     "device_time": {"type": ["string", "null"], "format": "date-time"},
     "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]},
-    "url": {"type": "string", "description": "The image's public address"}}}
+    "observer": {"type": "boolean",
+                 "description": "An observer's photo (PVT): compared on the quick count, never published"},
+    "url": {"type": ["string", "null"],
+            "description": "The image's public address; null for an observer's photo"}}}
 OPENAPI = {
     "openapi": "3.1.0",
     "info": {"title": "electoral observation API", "version": "1"},

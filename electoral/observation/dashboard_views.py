@@ -11,6 +11,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import get_locale, ngettext
@@ -170,7 +171,29 @@ def _quick_count_page(form: forms.SampleForm):
     return render_template("observation/quick_count.html", form=form, estimates=services.estimates(db.session),
                            sample_size=sample_size, races=all_races(db.session), race_code=race_code,
                            discrepancies=discrepancies,
-                           compared=len(set(official or {}) & set(services.observed_counts(db.session))))
+                           compared=len(set(official or {}) & set(services.observed_counts(db.session))),
+                           sheets=services.sheet_comparison(db.session, race_code) if official is not None else None)
+
+
+@bp.route("/quick-count/photos/<int:image_id>")
+@access(*COORDINATORS, area=lambda image_id: _observer_photo_or_404(image_id).station)
+def quick_count_photo(image_id: int):
+    """An observer's photo of the posted sheet, for the comparison on the quick-count page (never public)."""
+    from electoral.results.sheets import images
+
+    path = images.image_file(_observer_photo_or_404(image_id))
+    if path is None:
+        abort(404)
+    return send_file(path, max_age=0)
+
+
+def _observer_photo_or_404(image_id: int):
+    from electoral.results.sheets.models import SheetImage
+
+    found = db.session.get(SheetImage, image_id)
+    if found is None or found.observer_id is None:
+        abort(404)
+    return found
 
 
 def _labels() -> dict[str, str]:

@@ -204,6 +204,22 @@ def _public_sheet_image_case(client, bad: str) -> str:
     return f"/results/public/PRES/stations/ST-9/images/{_sheet_image_row(bad).sha256}"
 
 
+def _observer_photo_case(client, bad: str) -> str:
+    """An observer's photo of the posted sheet (on the quick-count page), its stored name set to ``bad``."""
+    from electoral.results.sheets.models import SheetImage
+    from tests.observation.factories import make_observer
+
+    official = _sheet_image_row(bad)
+    photo = db.session.scalar(db.select(SheetImage).where(SheetImage.observer_id.is_not(None)))
+    if photo is None:
+        photo = SheetImage(race_id=official.race_id, station_id=official.station_id, sha256="e" * 64, path=bad,
+                           size_bytes=1, width=1, height=1, source="phone", observer_id=make_observer().id)
+        db.session.add(photo)
+    photo.path = bad
+    db.session.commit()
+    return f"/observation/quick-count/photos/{photo.id}"
+
+
 def _scan_image_case(client, bad: str) -> str:
     from electoral.results.sheets.models import UnfiledScan
 
@@ -221,6 +237,7 @@ DATA_PATH_CASES = {
     "results.sheet_image": _sheet_image_case,
     "results.public_sheet_image": _public_sheet_image_case,
     "results.scan_image": _scan_image_case,
+    "observation.quick_count_photo": _observer_photo_case,
 }
 
 
@@ -259,7 +276,8 @@ def test_public_candidate_photo_serves_an_uploaded_picture(client, db, instance)
     assert response.status_code == 200 and response.data.startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("case", [_sheet_image_case, _public_sheet_image_case, _scan_image_case])
+@pytest.mark.parametrize("case", [_sheet_image_case, _public_sheet_image_case, _scan_image_case,
+                                  _observer_photo_case])
 def test_sheet_image_routes_serve_a_stored_image(case, app, client, db, login_as, instance):
     """The walk's rows reach the file when it is a stored name: its refusals are the name's, not the route's."""
     from electoral.results.sheets import images

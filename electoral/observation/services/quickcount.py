@@ -161,3 +161,47 @@ def official_counts(session: Session, race_code: str) -> dict[str, dict[str, int
             item["registered"] = row["registered_voters"]
         counts[row["station_code"]] = item
     return counts
+
+
+@dataclass(frozen=True)
+class SheetComparison:
+    """One sampled station: the observer's counts and photos beside the official accepted figures and images."""
+
+    station_code: str
+    station_name: str
+    observed: dict[str, int] | None
+    official: dict[str, int] | None
+    observer_photos: list
+    official_images: list
+    differs: tuple[str, ...]  # the counts whose figures differ
+
+
+def sheet_comparison(session: Session, race_code: str) -> list[SheetComparison] | None:
+    """Every sampled station, for the race: observers' counts and photos against the official figures and images.
+
+    None when the race does not exist. The official side is the accepted sheet only (``official_counts``);
+    observers' photos are their own (``SheetImage.observer_id``), never the sheet's published evidence.
+    """
+    from electoral.results.services.races import find_race
+    from electoral.results.sheets.models import SheetImage
+
+    race = find_race(session, race_code)
+    official = official_counts(session, race_code)
+    if race is None or official is None:
+        return None
+    observed = observed_counts(session, sample_only=True)
+    stations = session.scalars(select(PollingStation).join(QuickCountSample,
+                                                           QuickCountSample.station_id == PollingStation.id)
+                               .order_by(PollingStation.code))
+    photos: dict[tuple[int, bool], list] = {}
+    for image in session.scalars(select(SheetImage).join(QuickCountSample,
+                                                         QuickCountSample.station_id == SheetImage.station_id)
+                                 .where(SheetImage.race_id == race.id).order_by(SheetImage.id)):
+        photos.setdefault((image.station_id, image.observer_id is not None), []).append(image)
+    rows = []
+    for station in stations:
+        ours, theirs = observed.get(station.code), official.get(station.code)
+        differs = tuple(sorted(item for item in set(ours or {}) & set(theirs or {}) if ours[item] != theirs[item]))
+        rows.append(SheetComparison(station.code, station.name, ours, theirs, photos.get((station.id, True), []),
+                                    photos.get((station.id, False), []), differs))
+    return rows

@@ -30,9 +30,11 @@ def image_json(image: SheetImage, race_code: str, station_code: str) -> dict:
         "size_bytes": image.size_bytes, "width": image.width, "height": image.height, "flagged": image.flagged,
         "source": image.source, "received_at": _utc(image.received_at).isoformat() if image.received_at else None,
         "device_time": _utc(image.device_time).isoformat() if image.device_time else None,
-        "latitude": image.latitude, "longitude": image.longitude,
-        "url": url_for("results.public_sheet_image", code=race_code, station_code=station_code,
-                       sha256=image.sha256, _external=False),
+        "latitude": image.latitude, "longitude": image.longitude, "observer": image.observer_id is not None,
+        # An observer's photo is theirs, not the sheet's published evidence: it has no public address.
+        "url": None if image.observer_id is not None else url_for(
+            "results.public_sheet_image", code=race_code, station_code=station_code, sha256=image.sha256,
+            _external=False),
     }
 
 
@@ -47,6 +49,16 @@ def sender_refusal(user: User, station: PollingStation) -> str | None:
     if user.has_any_role({Role.OBSERVER}):
         return may_file(observer_for_user(db.session, user), station)
     return _("The station lies outside your area.")
+
+
+def sender_observer(user: User, station: PollingStation):
+    """The observer whose photo this is, or None when ``user`` sends the official sheet's image
+    (results staff in their area and the station's presiding officer come first, as in sender_refusal)."""
+    if user.has_any_role({Role.RESULTS_CLERK, Role.RESULTS_SUPERVISOR}) and user.can_act_in(station):
+        return None
+    if user.has_any_role({Role.PRESIDING_OFFICER}) and user.scope_station_id == station.id:
+        return None
+    return observer_for_user(db.session, user) if user.has_any_role({Role.OBSERVER}) else None
 
 
 def _number(name: str) -> float | None:
@@ -79,7 +91,7 @@ def receive(race_code: str, station_code: str, user: User) -> tuple[dict, int]:
         prepared = images.prepare(upload.read(images.MAX_UPLOAD_BYTES + 1))
         image, new = images.file_image(db.session, race, station, prepared, source="api", sender=user,
                                        device_time=device_time, latitude=_number("latitude"),
-                                       longitude=_number("longitude"))
+                                       longitude=_number("longitude"), observer=sender_observer(user, station))
         db.session.commit()
     except ValidationFailed as failure:
         db.session.rollback()

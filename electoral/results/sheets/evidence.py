@@ -28,7 +28,8 @@ def images_by_station(session: Session, race: Race) -> dict[str, list[SheetImage
     """Every image of the race's sheets, by station code, first received first."""
     found: dict[str, list[SheetImage]] = {}
     for image, code in session.execute(select(SheetImage, PollingStation.code).join(PollingStation)
-                                       .where(SheetImage.race_id == race.id).order_by(SheetImage.id)):
+                                       .where(SheetImage.race_id == race.id, SheetImage.observer_id.is_(None))
+                                       .order_by(SheetImage.id)):
         found.setdefault(code, []).append(image)
     return found
 
@@ -68,12 +69,12 @@ def _iso(moment: dt.datetime | None) -> str:
 
 
 def manifest_rows(session: Session, until: dt.date) -> list[list]:
-    """Every image received up to the end of ``until`` (UTC), all races, in the order received."""
+    """Every official image received up to the end of ``until`` (UTC), all races, in the order received."""
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     rows = []
     query = (select(SheetImage, Race.code, PollingStation.code).join(Race, Race.id == SheetImage.race_id)
              .join(PollingStation, PollingStation.id == SheetImage.station_id)
-             .where(SheetImage.received_at < end).order_by(SheetImage.id))
+             .where(SheetImage.received_at < end, SheetImage.observer_id.is_(None)).order_by(SheetImage.id))
     for image, race_code, station_code in session.execute(query):
         rows.append([race_code, station_code, image.sha256, image.size_bytes, image.source, _iso(image.received_at),
                      _iso(image.device_time), "yes" if image.flagged else "no",

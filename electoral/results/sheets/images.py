@@ -126,19 +126,23 @@ def image_file(image: SheetImage) -> Path | None:
     return SHEET_IMAGES.resolve(image.path)
 
 
-def images_of(session: Session, race_id: int, station_id: int) -> list[SheetImage]:
-    """The images of one sheet, first received first."""
+def images_of(session: Session, race_id: int, station_id: int, observer_id: int | None = None) -> list[SheetImage]:
+    """The official images of one sheet (or, given ``observer_id``, that observer's photos), first received first."""
     return list(session.scalars(select(SheetImage).where(
-        SheetImage.race_id == race_id, SheetImage.station_id == station_id).order_by(SheetImage.id)))
+        SheetImage.race_id == race_id, SheetImage.station_id == station_id,
+        SheetImage.observer_id.is_(None) if observer_id is None else SheetImage.observer_id == observer_id)
+        .order_by(SheetImage.id)))
 
 
 def file_image(session: Session, race: Race, station: PollingStation, prepared: Prepared, *, source: str,
                sender=None, device_time: dt.datetime | None = None,
-               latitude: float | None = None, longitude: float | None = None) -> tuple[SheetImage, bool]:
+               latitude: float | None = None, longitude: float | None = None,
+               observer=None) -> tuple[SheetImage, bool]:
     """File an image of the sheet of ``race`` at ``station``; (the image, True when new).
 
     The same bytes again return the image already filed (a retry from the phone); different
     bytes for a sheet that has an image are kept beside it, flagged for the supervisor.
+    Given ``observer``, the photo is that observer's (PVT), compared with and flagged among theirs only.
     """
     from electoral.results.services.races import contested_at
 
@@ -151,15 +155,18 @@ def file_image(session: Session, race: Race, station: PollingStation, prepared: 
         raise ValidationFailed({"latitude": [_("Give both latitude and longitude, or neither.")]})
     if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValidationFailed({"latitude": [_("These are not coordinates on Earth.")]})
-    existing = images_of(session, race.id, station.id)
-    for image in existing:
-        if image.sha256 == prepared.sha256:
-            return image, False
+    observer_id = getattr(observer, "id", None)
+    # The same bytes filed by anyone are that image (one row per hash and sheet): a retry, or a copy.
+    for image in session.scalars(select(SheetImage).where(
+            SheetImage.race_id == race.id, SheetImage.station_id == station.id,
+            SheetImage.sha256 == prepared.sha256)):
+        return image, False
+    existing = images_of(session, race.id, station.id, observer_id)
     write(prepared)
     image = SheetImage(race_id=race.id, station_id=station.id, sha256=prepared.sha256, path=prepared.value,
                        size_bytes=len(prepared.content), width=prepared.width, height=prepared.height,
                        source=source, sent_by_id=getattr(sender, "id", None), device_time=device_time,
-                       latitude=latitude, longitude=longitude, flagged=bool(existing))
+                       latitude=latitude, longitude=longitude, flagged=bool(existing), observer_id=observer_id)
     session.add(image)
     if existing:
         for earlier in existing:  # both sides of a disagreement are shown flagged

@@ -29,6 +29,8 @@ class SheetImage(Audited, db.Model):
 
     Keyed by race and station, not by TallySheet, because a photo arrives before any entry.
     A second different image of the same sheet is kept beside the first and ``flagged``.
+    An observer's photo of the posted sheet (PVT) names its ``observer``: it is the observer's
+    evidence, compared on the quick-count page, never the official sheet's (public page, open data).
     """
 
     __tablename__ = "sheet_image"
@@ -55,6 +57,7 @@ class SheetImage(Audited, db.Model):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    observer_id: Mapped[int | None] = mapped_column(ForeignKey("observer.id"), index=True)
 
     station: Mapped[PollingStation] = relationship()
     sent_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -20,7 +20,7 @@ from electoral.geography.models import PollingStation
 from electoral.observation import services as observation
 from electoral.results import services
 from electoral.results.sheets import images
-from electoral.results.sheets.api import sender_refusal
+from electoral.results.sheets.api import sender_observer, sender_refusal
 from electoral.results.sheets.forms import SheetPhotoForm
 from electoral.results.views import bp
 
@@ -71,7 +71,7 @@ def _receive(form) -> tuple[dict, int]:
     try:
         prepared = images.prepare(form.image.data.read(images.MAX_UPLOAD_BYTES + 1))
         image, new = images.file_image(db.session, race, station, prepared, source="phone", sender=current_user,
-                                       device_time=device_time)
+                                       device_time=device_time, observer=sender_observer(current_user, station))
         db.session.commit()
     except ValidationFailed as failure:
         db.session.rollback()

@@ -237,7 +237,8 @@ def public_sheet_image(code: str, station_code: str, sha256: str):
     race, station = _race_or_404(code), _station_or_404(station_code)
     image = db.session.scalar(select(SheetImage).where(SheetImage.race_id == race.id,
                                                        SheetImage.station_id == station.id,
-                                                       SheetImage.sha256 == sha256.lower()))
+                                                       SheetImage.sha256 == sha256.lower(),
+                                                       SheetImage.observer_id.is_(None)))
     path = images.image_file(image) if image is not None else None
     if path is None:
         abort(404)
