@@ -13,7 +13,7 @@ from tests.factories import make_centre, make_district, make_region, make_statio
 from tests.registration.factories import make_election
 from tests.results.factories import enter_twice, figures, make_race
 
-SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "standards" / "NIST_V2_election_results_reporting.json"
+SCHEMA = Path(__file__).resolve().parent / "schemas" / "NIST_V2_election_results_reporting.json"
 
 
 @pytest.fixture
