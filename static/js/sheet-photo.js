@@ -33,7 +33,11 @@
         }
       };
       img.onerror = reject;
-      img.src = URL.createObjectURL(file);
+      // Read as a data: URL: the content security policy allows data: images, not blob: ones.
+      var reader = new FileReader();
+      reader.onload = function () { img.src = reader.result; };
+      reader.onerror = reject;
+      reader.readAsDataURL(file);
     });
   }
 
@@ -94,7 +98,7 @@
       try { saveOutbox(outbox().concat([item])); } catch (e) { say(e.message, "error"); return; }
       form.reset();
       return flush();
-    });
+    }, function () { say(form.dataset.msgUnreadable, "error"); });
   });
   window.addEventListener("online", flush);
   showQueue();
