@@ -70,8 +70,22 @@ def _unit(level: str, code: str, name: str, children: Iterable[str] = (), **extr
     return unit
 
 
-def gp_units(stations: list[AreaResult], places: dict[int, opendata.Place], country: str) -> list[dict]:
-    """The GpUnit tree of the race's stations: country, regions, districts, centres, stations."""
+def _image_identifiers(images: list[tuple[str, str]]) -> list[dict]:
+    # CDF v2 has no field for a tally sheet's image: its own extension point, an identifier of
+    # Type "other", carries each image's SHA-256 and public address beside the station's code.
+    found = []
+    for sha256, url in images:
+        found.append({"@type": "ElectionResults.ExternalIdentifier", "Type": "other",
+                      "OtherType": "tally-sheet-image-sha256", "Value": sha256})
+        found.append({"@type": "ElectionResults.ExternalIdentifier", "Type": "other",
+                      "OtherType": "tally-sheet-image-url", "Value": url})
+    return found
+
+
+def gp_units(stations: list[AreaResult], places: dict[int, opendata.Place], country: str,
+             images: dict[str, list[tuple[str, str]]] | None = None) -> list[dict]:
+    """The GpUnit tree of the race's stations: country, regions, districts, centres, stations (with their
+    tally sheet images' SHA-256 and address, from ``images`` by station code)."""
     tree: dict[str, dict[str, tuple[str, set[str]]]] = {level: {} for level in ("region", "district", "centre")}
     units = []
     for station in stations:
@@ -85,7 +99,9 @@ def gp_units(stations: list[AreaResult], places: dict[int, opendata.Place], coun
             tree[level].setdefault(code, (name, set()))[1].add(gp_unit_id(child_level, child_code))
         # A station's registered voters and turnout are known from its counted tally sheet.
         extra = {"VotersRegistered": station.registered, "VotersParticipated": station.cast} if station.counted else {}
-        units.append(_unit("station", place.station_code, place.station_name, **extra))
+        unit = _unit("station", place.station_code, place.station_name, **extra)
+        unit["ExternalIdentifier"] += _image_identifiers((images or {}).get(place.station_code, []))
+        units.append(unit)
     national = _unit("national", "", country, (gp_unit_id("region", code) for code in tree["region"]))
     higher = [_unit(level, code, name, children) for level in ("region", "district", "centre")
               for code, (name, children) in sorted(tree[level].items())]
@@ -155,10 +171,13 @@ def issuer() -> tuple[str, str]:
 def build(session: Session, race: Race, now: dt.datetime | None = None) -> dict:
     """The race's ElectionReport as a JSON-ready dict."""
     from electoral.registration.services import election as election_settings
+    from electoral.results.sheets.evidence import image_url, images_by_station
 
     issuer_name, abbreviation = issuer()
     settings = election_settings.current(session)
     stations = [s for s in results(session, race, "station") if s.code]
+    images = {code: [(i.sha256, image_url(race.code, code, i.sha256)) for i in found]
+              for code, found in images_by_station(session, race).items()}
     where = opendata.places(session, [s.area_id for s in stations])
     counted = sum(1 for s in stations if s.counted)
     final = summary(session, race).final
@@ -175,4 +194,4 @@ def build(session: Session, race: Race, now: dt.datetime | None = None) -> dict:
             "GeneratedDate": generated.strftime("%Y-%m-%dT%H:%M:%SZ"), "Issuer": issuer_name,
             "IssuerAbbreviation": abbreviation, "SequenceStart": 1, "SequenceEnd": 1,
             "Status": report_status(final, counted, len(stations)), "VendorApplicationId": VENDOR,
-            "Election": [election], "GpUnit": gp_units(stations, where, name), "Party": parties(race)}
+            "Election": [election], "GpUnit": gp_units(stations, where, name, images), "Party": parties(race)}

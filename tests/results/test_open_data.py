@@ -144,3 +144,30 @@ def test_the_cdf_says_who_advanced_to_a_runoff(app, counted):
         document = cdf.build(db.session, race)
     assert [c["PostElectionStatus"] for c in document["Election"][0]["Candidate"]] == ["advanced-to-runoff"] * 2
     assert list(_validator().iter_errors(document)) == []
+
+
+def test_the_cdf_carries_each_stations_tally_sheet_image_hash_and_address(app, counted):
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    from electoral.results.sheets import images
+    from electoral.results.sheets.models import SheetImage
+
+    race, stations = counted
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 850), "white").save(buffer, "JPEG", quality=85)
+    images.file_image(db.session, race, stations[0], images.prepare(buffer.getvalue()), source="scan")
+    db.session.commit()
+    stored = db.session.scalar(db.select(SheetImage))
+    with app.test_request_context():
+        document = cdf.build(db.session, race)
+    errors = list(_validator().iter_errors(document))
+    assert errors == [], [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    units = {u["@id"]: u for u in document["GpUnit"]}
+    found = {i["OtherType"]: i["Value"] for i in units["gp-station-0101001"]["ExternalIdentifier"] if i["Type"] == "other"}
+    assert found["tally-sheet-image-sha256"] == stored.sha256
+    assert found["tally-sheet-image-sha256"] == hashlib.sha256(images.SHEET_IMAGES.resolve(stored.path).read_bytes()).hexdigest()
+    assert found["tally-sheet-image-url"].endswith(f"/{stored.sha256}")
+    assert all(i["Type"] != "other" for i in units["gp-station-0101002"]["ExternalIdentifier"])
