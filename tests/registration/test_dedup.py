@@ -124,6 +124,16 @@ def test_year_only_date_among_many_namesakes_needs_the_same_father(db):
                                                                namesakes=8).reasons))
 
 
+@pytest.mark.xfail(strict=True, reason="issue 17, open: the weights fitted on 30,000-voter sets no longer flag a "
+                   "year-only date with the same father's name among forty namesakes, which the hand-tuned "
+                   "scorer did; kept as it was written until the weights are fitted on crowds of namesakes")
+def test_year_only_date_among_forty_namesakes_is_flagged_with_the_same_father(db):
+    with_father = person("Mohamed", "Kamara", 3, father_name="Ibrahim", date_of_birth=date(1990, 7, 1),
+                         birth_year_only=True)
+    assert "same father's name" in " | ".join(describe(compare(with_father, person("Mohamed", "Kamara", 4),
+                                                               namesakes=40).reasons))
+
+
 def test_two_first_of_january_defaults_a_year_apart_are_not_flagged(db):
     assert compare(person("Mohamed", "Kamara", date_of_birth=date(1990, 1, 1)),
                    person("Mohamed", "Kamara", 2, date_of_birth=date(1991, 1, 1))) is None
