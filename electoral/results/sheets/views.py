@@ -51,27 +51,6 @@ def evidence_helpers():
             "recall_decision_form": RecallDecisionForm}
 
 
-def _scan_or_404(scan_id: int) -> UnfiledScan:
-    found = db.session.get(UnfiledScan, scan_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _image_or_404(image_id: int) -> SheetImage:
-    found = db.session.get(SheetImage, image_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _recall_or_404(recall_id: int) -> RecallRequest:
-    found = db.session.get(RecallRequest, recall_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 def _race_choices() -> list[tuple[str, str]]:
     return [(race.code, f"{race.code} — {race.name}") for race in services.all_races(db.session)]
 
@@ -103,7 +82,7 @@ def scans():
 @bp.route("/scans/<int:scan_id>", methods=["GET", "POST"])
 @access(*INTAKE_STAFF)
 def file_scan(scan_id: int):
-    page = _scan_or_404(scan_id)
+    page = db.get_or_404(UnfiledScan, scan_id)
     form = FileByHandForm()
     form.race.choices = _race_choices()
     if page.assigned_id is None and form.validate_on_submit():
@@ -130,17 +109,17 @@ def file_scan(scan_id: int):
 @bp.route("/scans/<int:scan_id>/image")
 @access(*INTAKE_STAFF)
 def scan_image(scan_id: int):
-    path = images.SHEET_IMAGES.resolve(_scan_or_404(scan_id).path)
+    path = images.SHEET_IMAGES.resolve(db.get_or_404(UnfiledScan, scan_id).path)
     if path is None:
         abort(404)
     return send_file(path, max_age=0)
 
 
 @bp.route("/sheet-images/<int:image_id>")
-@access(*INTAKE_STAFF, area=lambda image_id: _image_or_404(image_id).station)
+@access(*INTAKE_STAFF, area=lambda image_id: db.get_or_404(SheetImage, image_id).station)
 def sheet_image(image_id: int):
     """An image for keying or resolving, before it is public."""
-    path = images.image_file(_image_or_404(image_id))
+    path = images.image_file(db.get_or_404(SheetImage, image_id))
     if path is None:
         abort(404)
     return send_file(path, max_age=0)
@@ -167,9 +146,9 @@ def request_recall(sheet_id: int):
 
 @bp.route("/recalls/<int:recall_id>", methods=["POST"])
 @access(*SUPERVISOR, area=lambda recall_id: db.session.get(PollingStation, _sheet_or_404(
-    _recall_or_404(recall_id).sheet_id).station_id))
+    db.get_or_404(RecallRequest, recall_id).sheet_id).station_id))
 def decide_recall(recall_id: int):
-    request_ = _recall_or_404(recall_id)
+    request_ = db.get_or_404(RecallRequest, recall_id)
     form = RecallDecisionForm()
     if form.validate_on_submit():
         try:
