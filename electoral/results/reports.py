@@ -16,10 +16,6 @@ from electoral.results import services
 CANDIDATE_COLUMNS = 5
 
 
-def _race_choices() -> list[tuple[str, str]]:
-    return [(race.code, f"{race.code} — {race.name}") for race in services.all_races(db.session)]
-
-
 def _area_code(value: str) -> str:
     code = value.strip().upper()
     area = find_any_by_code(db.session, code)
@@ -35,7 +31,7 @@ def _level_choices() -> list[tuple[str, str]]:
 @report("results-summary", title=_l("Results summary"),
         roles=[Role.RESULTS_SUPERVISOR, Role.ADMINISTRATOR],
         description=_l("A race's results in an area: counted share, turnout, candidates, sub-areas."),
-        params=[Param("race", _l("Race"), required=True, kind="choice", choices=_race_choices),
+        params=[Param("race", _l("Race"), required=True, kind="choice", choices=lambda: services.race_choices(db.session)),
                 Param("area", _l("Area code"), check=_area_code, help=_l("Leave empty for the whole country.")),
                 Param("level", _l("Sub-areas listed"), kind="choice", choices=_level_choices,
                       help=_l("Leave empty for the level just below the area."))])

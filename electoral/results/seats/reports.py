@@ -17,10 +17,6 @@ from electoral.results.seats import explain, service
 from electoral.results.seats.models import LotDrawing
 
 
-def _race_choices() -> list[tuple[str, str]]:
-    return [(race.code, f"{race.code} — {race.name}") for race in services.all_races(db.session)]
-
-
 def _district_code(value: str) -> str:
     code = value.strip().upper()
     if db.session.scalar(select(District.id).where(District.code == code)) is None:
@@ -31,7 +27,7 @@ def _district_code(value: str) -> str:
 @report("seats-declaration", title=_l("Declaration of results"),
         roles=[Role.RESULTS_SUPERVISOR, Role.ADMINISTRATOR],
         description=_l("Who a race elects, with every step of the seat allocation and the certifying supervisor."),
-        params=[Param("race", _l("Race"), required=True, kind="choice", choices=_race_choices),
+        params=[Param("race", _l("Race"), required=True, kind="choice", choices=lambda: services.race_choices(db.session)),
                 Param("area", _l("District code"), check=_district_code,
                       help=_l("For a race whose districts elect their own seats; empty for the whole race."))])
 def build(doc, params) -> None:

@@ -55,6 +55,7 @@ from electoral.results.services.races import (  # noqa: F401
     find_candidate,
     find_race,
     import_races,
+    race_choices,
     races_at,
     registered_voters,
     save_candidate_photo,

@@ -33,6 +33,11 @@ def all_races(session: Session) -> list[Race]:
     return list(session.scalars(select(Race).order_by(Race.code)))
 
 
+def race_choices(session: Session) -> list[tuple[str, str]]:
+    """Every race as a (code, "code — name") choice, for the forms and report parameters that pick one."""
+    return [(race.code, f"{race.code} — {race.name}") for race in all_races(session)]
+
+
 def station_filter(race: Race) -> ColumnElement[bool]:
     """A condition on PollingStation joined to PollingCentre and District: the race is contested there."""
     if not race.areas:

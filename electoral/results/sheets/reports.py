@@ -15,10 +15,6 @@ from electoral.results.sheets import codes
 from electoral.results.sheets.models import IntakeRecord
 
 
-def _race_choices() -> list[tuple[str, str]]:
-    return [(race.code, f"{race.code} — {race.name}") for race in services.all_races(db.session)]
-
-
 def _station_code(value: str) -> str:
     code = value.strip().upper()
     if db.session.scalar(select(PollingStation.id).where(PollingStation.code == code)) is None:
@@ -49,7 +45,7 @@ def sheet_stations(race, station_code: str | None, centre_code: str | None) -> l
         roles=[Role.RESULTS_SUPERVISOR, Role.ADMINISTRATOR, Role.LOGISTICS_OFFICER],
         description=_l("The blank tally sheet of a race for a station (or each station of a centre), with its QR "
                        "code, registered voters and ballots handed over."),
-        params=[Param("race", _l("Race"), required=True, kind="choice", choices=_race_choices),
+        params=[Param("race", _l("Race"), required=True, kind="choice", choices=lambda: services.race_choices(db.session)),
                 Param("station", _l("Station code"), check=_station_code),
                 Param("centre", _l("Centre code"), check=_centre_code,
                       help=_l("Instead of a station: a sheet for each of the centre's stations."))])

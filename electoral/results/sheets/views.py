@@ -51,10 +51,6 @@ def evidence_helpers():
             "recall_decision_form": RecallDecisionForm}
 
 
-def _race_choices() -> list[tuple[str, str]]:
-    return [(race.code, f"{race.code} — {race.name}") for race in services.all_races(db.session)]
-
-
 @bp.route("/scans", methods=["GET", "POST"])
 @access(*INTAKE_STAFF)
 def scans():
@@ -84,7 +80,7 @@ def scans():
 def file_scan(scan_id: int):
     page = db.get_or_404(UnfiledScan, scan_id)
     form = FileByHandForm()
-    form.race.choices = _race_choices()
+    form.race.choices = services.race_choices(db.session)
     if page.assigned_id is None and form.validate_on_submit():
         race = services.find_race(db.session, form.race.data)
         station = db.session.scalar(select(PollingStation).where(
