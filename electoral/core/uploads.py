@@ -99,6 +99,15 @@ def run_upload(form, importer: Callable[[bytes, str], Any]) -> UploadOutcome:
     return UploadOutcome(done=True, result=result)
 
 
+def say_encoding(data: bytes, filename: str) -> None:
+    """On the command line, which encoding a CSV file was read in (nothing for XLSX)."""
+    import click
+
+    read_as = encoding_of(data, filename)
+    if read_as:
+        click.echo(f"Read as {read_as}.", err=True)
+
+
 def import_from_command_line(file: str, label: str, importer: Callable[[bytes, str, Callable[[int], None]], Any]) -> Any:
     """The command line's twin of run_upload: ``importer(data, filename, progress)`` with a progress bar.
 
@@ -112,9 +121,7 @@ def import_from_command_line(file: str, label: str, importer: Callable[[bytes, s
     try:
         with click.progressbar(length=max(data.count(b"\n"), 1), label=label, show_pos=True) as bar:
             result = importer(data, path.name, bar.update)
-        read_as = encoding_of(data, path.name)
-        if read_as:
-            click.echo(f"Read as {read_as}.", err=True)
+        say_encoding(data, path.name)
     except ImportFailed as failure:
         db.session.rollback()
         for error in failure.errors:

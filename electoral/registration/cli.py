@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 from electoral.core import spreadsheet
 from electoral.core.audit import current_actor, record_export
 from electoral.core.errors import ImportFailed, ValidationFailed
-from electoral.core.tabular import SafeCsvWriter, TabularError, encoding_of
+from electoral.core.tabular import SafeCsvWriter, TabularError
+from electoral.core.uploads import say_encoding
 from electoral.extensions import db
 from electoral.registration.models import REMOVAL_REASONS
 from electoral.registration.services import (
@@ -140,9 +141,7 @@ def import_command(file, skip_invalid, rejects, batch_size):
             for row in summary.rejected:
                 writer.writerow([row.line, *(row.values.get(c, "") for c in import_rows.ALL_COLUMNS), row.reason])
         click.echo(f"{len(summary.rejected)} bad lines written to {rejects}.", err=True)
-    read_as = encoding_of(data, file)
-    if read_as:
-        click.echo(f"Read as {read_as}.", err=True)
+    say_encoding(data, file)
     click.echo(f"Read {summary.rows} rows: imported {summary.imported}, already imported "
                f"{summary.already_imported}, rejected {len(summary.rejected)}; "
                f"{summary.pairs_queued} possible duplicate pairs queued.")

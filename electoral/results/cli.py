@@ -10,7 +10,8 @@ from electoral.accounts.models import User
 from electoral.core import spreadsheet
 from electoral.core.audit import Actor, acting_as
 from electoral.core.errors import ImportFailed, ValidationFailed
-from electoral.core.tabular import TabularError, encoding_of
+from electoral.core.tabular import TabularError
+from electoral.core.uploads import say_encoding
 from electoral.extensions import db
 from electoral.geography.services import read_file
 from electoral.results import cdf, services
@@ -76,10 +77,9 @@ def import_races(file):
     except (ImportFailed, TabularError) as failure:
         _fail(failure)
     db.session.commit()
-    read_as = encoding_of(data, name)
+    say_encoding(data, name)
     click.echo(f"Races: {summary.races_created} created, {summary.races_updated} updated; candidates: "
-               f"{summary.candidates_created} created, {summary.candidates_updated} updated"
-               + (f" (read as {read_as})." if read_as else "."))
+               f"{summary.candidates_created} created, {summary.candidates_updated} updated.")
 
 
 @results.command("import", help=ENTRIES_HELP)
@@ -99,10 +99,9 @@ def import_entries(file, entry_no, username):
             db.session.commit()
     except (ImportFailed, TabularError, ValidationFailed) as failure:
         _fail(failure)
-    read_as = encoding_of(data, name)
+    say_encoding(data, name)
     click.echo(f"Imported {summary.rows} sheets as entry {entry_no}"
-               + (f": {summary.matched} matched, {summary.mismatched} to correct" if entry_no == "2" else "")
-               + (f" (read as {read_as})." if read_as else "."))
+               + (f": {summary.matched} matched, {summary.mismatched} to correct." if entry_no == "2" else "."))
 
 
 EXPORT_HELP = """Export a race's counted results (the figures the pages show).

@@ -196,4 +196,4 @@ def test_the_races_import_command_says_which_encoding_it_read(runner, db, tmp_pa
     path.write_bytes(_encoded(_candidate_rows(), "cp1256"))
     result = runner.invoke(args=["results", "races", "import", str(path)])
     assert result.exit_code == 0, result.output
-    assert "(read as Windows-1256 (Arabic))." in result.output
+    assert "Read as Windows-1256 (Arabic)." in result.output
