@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 
 from electoral.core.auth import Role, public
 from electoral.core.errors import ValidationFailed
-from electoral.core.params import bounded_int
 from electoral.extensions import csrf, db
 from electoral.observation import services
 from electoral.observation.models import Submission
@@ -92,22 +91,14 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 def _earlier(user, client_id: str) -> tuple[dict, int] | None:
     """The answer to a client id already filed: the first filing, or a refusal if another account's."""
-    existing = services.find_submission(db.session, client_id) if client_id else None
+    existing = services.earlier_filing(db.session, client_id)
     return None if existing is None else _answer_for(user, existing)
 
 
 def _answer_for(user, existing: Submission) -> tuple[dict, int]:
-    if existing.user_id != user.id:
-        return {"errors": {"client_id": [_("This client id was used by another account.")]}}, 422
+    if (refusal := services.client_id_refusal(user.id, existing)) is not None:
+        return {"errors": {"client_id": [refusal]}}, 422
     return submission_json(existing), 200
-
-
-def filing_keys(body) -> tuple[str, str, int | None]:
-    """Station code, template code and version of a JSON filing, as filing_context reads them."""
-    if not isinstance(body, dict):
-        return "", "", None
-    version = bounded_int(body.get("version"), minimum=1)
-    return str(body.get("station_code") or ""), str(body.get("template") or ""), version
 
 
 def file_json(user, body, context: services.FilingContext | None = None) -> tuple[dict, int]:
@@ -116,41 +107,18 @@ def file_json(user, body, context: services.FilingContext | None = None) -> tupl
     The hot path of polling day: one query reads the account, observer, station and
     template version and takes the filing lock (``context``, read by the caller with the
     token; the version's questions come from the in-process cache); the filing then looks
-    for a retry of the same client id and the filing it corrects in one more.
+    for a retry of the same client id and the filing it corrects in one more. The rules of
+    the body are services.read_json_filing's; here, the transaction and the answer.
     """
-    if not isinstance(body, dict):
-        return {"errors": {"": [_("The body must be a JSON object.")]}}, 422
-    errors: dict[str, list[str]] = {}
-    client_id = str(body.get("client_id") or "")
-    station_code, template_code, version = filing_keys(body)
-    if version is None:
-        errors["version"] = [_("Give the checklist's version number.")]
     if context is None:
-        context = services.filing_context(db.session, user.id, station_code, template_code, version)
-    template, station, observer = context.template, context.station, context.observer
-    if version is not None and template is None:
-        errors["template"] = [_("No checklist has this code and version.")]
-    if station is None:
-        errors["station_code"] = [_("No polling station has this code.")]
-    elif (reason := services.refusal(observer, station.code, context.deployed)) is not None:
-        errors["station_code"] = [reason]
-    submitted_at = services.parse_moment(body.get("submitted_at")) if body.get("submitted_at") else None
-    if body.get("submitted_at") and submitted_at is None:
-        errors["submitted_at"] = [_("Give an ISO 8601 date and time.")]
-    answers = body.get("answers")
-    if not isinstance(answers, dict):
-        errors["answers"] = [_("Give the answers as an object keyed by question code.")]
-        answers = {}
-    if template is not None and errors:
-        # Report the answers' problems too, so the phone can show every one at once.
-        _clean, answer_errors = services.validate_answers(template, answers)
-        errors.update({f"answers.{code}": messages for code, messages in answer_errors.items()})
-    if not services.CLIENT_ID.match(client_id):
-        errors["client_id"] = [_("The client id must have 8 to 64 letters, digits, dashes or colons.")]
-    if template is not None and not errors:
+        context = services.filing_context(db.session, user.id, *services.filing_keys(body))
+    filing = services.read_json_filing(context, body)
+    errors = filing.errors
+    if not errors:
+        template, station = context.template, context.station
         try:
-            submission, created = services.submit(db.session, template, station, answers, client_id, observer,
-                                                  user, submitted_at, locked=context.locked)
+            submission, created = services.submit(db.session, template, station, filing.answers, filing.client_id,
+                                                  context.observer, user, filing.submitted_at, locked=context.locked)
             if not created:
                 answer_and_status = _answer_for(user, submission)
                 db.session.rollback()
@@ -163,7 +131,7 @@ def file_json(user, body, context: services.FilingContext | None = None) -> tupl
         except IntegrityError:
             # The same client id filed a moment ago by a retry racing this one: that filing stands.
             db.session.rollback()
-            earlier = _earlier(user, client_id)
+            earlier = _earlier(user, filing.client_id)
             if earlier is None:
                 raise
             return earlier
@@ -171,7 +139,7 @@ def file_json(user, body, context: services.FilingContext | None = None) -> tupl
             return answer, 201
     db.session.rollback()
     # A retry of a filing that went through answers with that filing, whatever changed since.
-    if client_id and (earlier := _earlier(user, client_id)) is not None:
+    if (earlier := _earlier(user, filing.client_id)) is not None:
         return earlier
     return {"errors": {k: [str(m) for m in v] for k, v in errors.items()}}, 422
 
@@ -183,7 +151,7 @@ FILERS = frozenset({Role.OBSERVER})
 @token_access(*FILERS, read_by_view=True)
 def submissions():
     body = request.get_json(silent=True)
-    user, context = services.filing_context_for_token(db.session, g.api_token, *filing_keys(body))
+    user, context = services.filing_context_for_token(db.session, g.api_token, *services.filing_keys(body))
 
     def answer():
         answer_body, status = file_json(user, body, context)

@@ -7,6 +7,7 @@ from electoral.observation.services.dashboard import *  # noqa: F403,E402
 from electoral.observation.services.exports import *  # noqa: F403,E402
 from electoral.observation.services.filing import *  # noqa: F403
 from electoral.observation.services.incidents import *  # noqa: F403
+from electoral.observation.services.json_filing import *  # noqa: F403
 from electoral.observation.services.observers import *  # noqa: F403
 from electoral.observation.services.quickcount import *  # noqa: F403,E402
 from electoral.observation.services.submissions import *  # noqa: F403
