@@ -30,7 +30,7 @@ TYPE_LABELS = {
     "yes_no": _l("Yes / no"), "integer": _l("Whole number"), "decimal": _l("Decimal number"),
     "single_choice": _l("One choice"), "multiple_choice": _l("Several choices"), "text": _l("Text"),
     "time": _l("Time"), "date": _l("Date"), "note": _l("Note (no answer)"),
-    "datetime": _l("Date and time"), "geopoint": _l("Position (GPS)"),
+    "datetime": _l("Date and time"), "geopoint": _l("Position (GPS)"), "image": _l("Photo"),
 }
 # Types only an XLSForm brings (the builder has no field for a calculation): named on the template page.
 IMPORTED_TYPE_LABELS = {"calculate": _l("Calculated from other answers")}
@@ -93,8 +93,9 @@ class TemplateForm(FlaskForm):
 
 
 class XlsformForm(FlaskForm):
+    # .xls is read as pyxform reads it; .ods passes here so the reader can say to save it as .xlsx.
     file = FileField(_l("XLSForm (XLSX)"), validators=[
-        FileRequired(), FileAllowed(["xlsx"], _l("An XLSForm is an XLSX file."))])
+        FileRequired(), FileAllowed(["xlsx", "xls", "ods"], _l("An XLSForm is an XLSX file."))])
     phase = SelectField(_l("Phase"), choices=[("", _l("From the settings sheet"))] + list(PHASE_LABELS.items()),
                         validators=[Optional()])
 
