@@ -6,6 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from electoral.core.models import Audited
 from electoral.extensions import db
 
+# Voters one polling station serves when nobody says otherwise: the planning figure of the stations
+# proposed from the roll, the station form, imports and the CLI. About a voter a minute over a
+# ten- to twelve-hour polling day, the size electoral bodies commonly plan a station for.
 DEFAULT_STATION_CAPACITY = 600
 
 

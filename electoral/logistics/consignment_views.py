@@ -67,10 +67,8 @@ def consignment_new():
     if form.validate_on_submit():
         origin, destination = _find_place(form.origin.data), _find_place(form.destination.data)
         try:
-            if origin is not None and not services.may_act_for(current_user, origin):
-                raise ValidationFailed({"origin": [_("%(code)s is outside your area.", code=origin.code)]})
             consignment = services.create_consignment(db.session, origin, destination, form.kind.data,
-                                                      form.vehicle.data, form.driver.data)
+                                                      form.vehicle.data, form.driver.data, user=current_user)
         except ValidationFailed as failure:
             db.session.rollback()
             show_errors(form, failure)

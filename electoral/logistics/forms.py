@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from electoral.core.params import MAX_ID, coerce_id
+from electoral.geography.models import DEFAULT_STATION_CAPACITY
 
 BASIS_CHOICES = [("station", _l("per polling station")), ("voter", _l("per registered voters of the station")),
                  ("centre", _l("per polling centre"))]
@@ -120,7 +121,7 @@ class CentreLookupForm(FlaskForm):
 
 
 class StationsForm(FlaskForm):
-    capacity = IntegerField(_l("Voters a station can serve"), default=600,
+    capacity = IntegerField(_l("Voters a station can serve"), default=DEFAULT_STATION_CAPACITY,
                             validators=[InputRequired(), NumberRange(min=1, max=100_000)])
 
 

@@ -52,9 +52,7 @@ def station_staff(code: str):
             return redirect(url_for("logistics.station_staff", code=station.code))
     template = staffing.template(db.session)
     assigned = staffing.station_staff(db.session, station, day)
-    booked = set(db.session.scalars(db.select(StaffAssignment.official_id).where(StaffAssignment.polling_day == day)))
-    candidates = {position: [o for o in staffing.certified(db.session, position, station.centre.district)
-                             if o.id not in booked] for position in template}
+    candidates = staffing.candidates(db.session, station, day)
     return render_template("logistics/station_staff.html", station=station, day=day, template=template,
                            assigned=assigned, candidates=candidates, form=form, confirm=ConfirmForm())
 

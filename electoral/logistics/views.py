@@ -172,7 +172,7 @@ def allocation_export(fmt: str):
 @access(*OFFICERS)
 def stations():
     form = StationsForm()
-    form.capacity.data = query_int("capacity", 600, minimum=1, maximum=100_000)
+    form.capacity.data = query_int("capacity", services.DEFAULT_STATION_CAPACITY, minimum=1, maximum=100_000)
     return _stations_page(form)
 
 
@@ -181,7 +181,7 @@ def stations():
 @access(*OFFICERS, who=supervisor)
 def stations_create():
     form = StationsForm()
-    capacity = form.capacity.data if (form.capacity.data or 0) > 0 else 600
+    capacity = services.station_capacity(form.capacity.data)
     if form.validate_on_submit() and services.roll_exists(db.session):
         created = services.create_missing_stations(db.session, capacity)
         db.session.commit()
@@ -191,7 +191,7 @@ def stations_create():
 
 
 def _stations_page(form: StationsForm):
-    capacity = form.capacity.data if (form.capacity.data or 0) > 0 else 600
+    capacity = services.station_capacity(form.capacity.data)
     roll = services.roll_exists(db.session)
     proposals = [p for p in services.propose_stations(db.session, capacity) if p.missing] if roll else []
     return render_template("logistics/stations.html", form=form, roll=roll, proposals=proposals,

@@ -91,6 +91,11 @@ def test_proposal_counts_stations_needed_at_capacity(db):
     assert (proposal.voters, proposal.existing, proposal.needed, proposal.missing) == (1201, 1, 3, 2)
 
 
+def test_a_station_capacity_not_given_is_the_declared_default():
+    assert services.DEFAULT_STATION_CAPACITY == 600
+    assert [services.station_capacity(asked) for asked in (None, 0, -5, 450)] == [600, 600, 600, 450]
+
+
 def test_missing_stations_are_created_with_free_codes(db):
     centre = make_centre(code="C9")
     make_station(centre, code="C9-01")

@@ -258,6 +258,15 @@ def test_district_officer_cannot_receive_for_another_district(db):
         services.receive(db.session, consignment, full_receipt(consignment), user=officer)
 
 
+def test_district_officer_cannot_start_a_consignment_from_another_district(db):
+    own, other = make_district(), make_district()
+    officer = make_user(Role.LOGISTICS_OFFICER, scope=own)
+    with pytest.raises(ValidationFailed, match="outside your area"):
+        services.create_consignment(db.session, make_warehouse("district", other), make_centre(other), user=officer)
+    started = services.create_consignment(db.session, make_warehouse("district", own), make_centre(own), user=officer)
+    assert started.status == "draft"
+
+
 def test_retrieval_reconciles_returns_against_what_was_sent(db):
     ballots = make_item(name="Ballots", sensitive=True)
     ink = make_item(name="Ink", sensitive=True, returnable=False)

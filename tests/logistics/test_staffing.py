@@ -51,6 +51,15 @@ def test_double_booking_on_one_day_is_refused(db):
     assert f"already deployed to station {station.code}" in failure.value.errors["official"][0]
 
 
+def test_candidates_leave_out_officials_already_booked_that_day(db):
+    station, official = _station_and_certified(per_station=2)
+    free = make_official(position=official.position, district=station.centre.district)
+    certify(free)
+    assert {o.id for o in staffing.candidates(db.session, station, POLLING_DAY)["PO"]} == {official.id, free.id}
+    staffing.assign(db.session, make_station(station.centre), "PO", official, POLLING_DAY)
+    assert [o.id for o in staffing.candidates(db.session, station, POLLING_DAY)["PO"]] == [free.id]
+
+
 def test_database_refuses_a_double_booking_too(db):
     station, official = _station_and_certified()
     other = make_station(station.centre)

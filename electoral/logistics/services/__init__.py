@@ -1,6 +1,7 @@
 """The rules of logistics, one module per part (one import path for callers)."""
 
 from electoral.logistics.services.allocation import (
+    DEFAULT_STATION_CAPACITY,
     LEVELS,
     Allocation,
     Shortfall,
@@ -19,6 +20,7 @@ from electoral.logistics.services.allocation import (
     roll_frozen,
     roll_state,
     shortfall,
+    station_capacity,
     store_shortfall,
 )
 from electoral.logistics.services.catalogue import (
@@ -84,6 +86,7 @@ __all__ = [
     "DEFAULT_CATALOGUE",
     "HistoryEntry",
     "ItemData",
+    "DEFAULT_STATION_CAPACITY",
     "LEVELS",
     "Receipt",
     "Reconciliation",
@@ -136,7 +139,7 @@ __all__ = [
     "save_item",
     "save_warehouse",
     "seed_catalogue",
-    "shortfall",
+    "shortfall", "station_capacity",
     "stock_rows",
     "update_details",
 ]

@@ -70,6 +70,11 @@ class StationProposal:
         return max(self.needed - self.existing, 0)
 
 
+def station_capacity(asked: int | None) -> int:
+    """The voters a new station serves: what the officer asked for, or the default when nothing sensible was."""
+    return asked if asked is not None and asked > 0 else DEFAULT_STATION_CAPACITY
+
+
 def propose_stations(session: Session, capacity: int = DEFAULT_STATION_CAPACITY,
                      voters_by_centre: dict[int, int] | None = None) -> list[StationProposal]:
     """For every centre with voters, the stations it needs: ceil(registered / capacity)."""

@@ -85,11 +85,13 @@ def consignments_query(scope=None, status: str = "", kind: str = "") -> Select:
 
 
 def create_consignment(session: Session, origin: Place, destination: Place, kind: str = "outbound",
-                       vehicle: str = "", driver: str = "") -> Consignment:
-    """Start a consignment (a draft) from one place to the next."""
+                       vehicle: str = "", driver: str = "", user=None) -> Consignment:
+    """Start a consignment (a draft) from one place to the next; ``user``, when given, must act for the origin."""
     errors: dict[str, list[str]] = {}
     if origin is None:
         errors["origin"] = [_("No warehouse or polling centre has that code.")]
+    elif user is not None and not may_act_for(user, origin):
+        raise ValidationFailed({"origin": [_("%(code)s is outside your area.", code=origin.code)]})
     if destination is None:
         errors["destination"] = [_("No warehouse or polling centre has that code.")]
     if origin is not None and origin is destination:

@@ -38,6 +38,19 @@ def certified(session: Session, position_code: str, district: District) -> list:
     return certified_officials(session, position_code, district)
 
 
+def booked(session: Session, day: dt.date) -> set[int]:
+    """Ids of the officials already deployed that day (an official serves one station a day)."""
+    return set(session.scalars(select(StaffAssignment.official_id).where(StaffAssignment.polling_day == day)))
+
+
+def candidates(session: Session, station: PollingStation, day: dt.date) -> dict[str, list]:
+    """For each position of the template, the certified officials of the station's district still free that day."""
+    taken = booked(session, day)
+    district = station.centre.district
+    return {position: [o for o in certified(session, position, district) if o.id not in taken]
+            for position in template(session)}
+
+
 def station_staff(session: Session, station: PollingStation, day: dt.date) -> list[StaffAssignment]:
     return list(session.scalars(select(StaffAssignment).where(
         StaffAssignment.station_id == station.id, StaffAssignment.polling_day == day)
@@ -82,7 +95,7 @@ def unassign(session: Session, assignment: StaffAssignment) -> None:
 
 def fill_district(session: Session, district: District, day: dt.date) -> int:
     """Fill the district's free positions, station by station, with certified officials not yet booked."""
-    booked = set(session.scalars(select(StaffAssignment.official_id).where(StaffAssignment.polling_day == day)))
+    taken_officials = booked(session, day)
     stations = list(session.scalars(select(PollingStation).join(PollingCentre).where(
         PollingCentre.district_id == district.id).order_by(PollingStation.code)))
     taken = {(a.station_id, a.position_code, a.slot) for a in session.scalars(
@@ -91,13 +104,13 @@ def fill_district(session: Session, district: District, day: dt.date) -> int:
     added = 0
     username = current_actor().username
     for code, needed in template(session).items():
-        pool = [o for o in certified(session, code, district) if o.id not in booked]
+        pool = [o for o in certified(session, code, district) if o.id not in taken_officials]
         for station in stations:
             for slot in range(1, needed + 1):
                 if (station.id, code, slot) in taken or not pool:
                     continue
                 official = pool.pop(0)
-                booked.add(official.id)
+                taken_officials.add(official.id)
                 session.add(StaffAssignment(station=station, position_code=code, slot=slot, official_id=official.id,
                                             polling_day=day, assigned_by=username))
                 added += 1

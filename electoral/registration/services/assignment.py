@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from electoral.geography.models import PollingCentre, PollingStation
+from electoral.geography.models import DEFAULT_STATION_CAPACITY, PollingCentre, PollingStation
 from electoral.registration.models import Voter
 
 
@@ -22,7 +22,7 @@ class CentreSplit:
         """How many more stations (at the largest existing capacity) the centre needs."""
         if not self.unassigned:
             return 0
-        per_station = max((s.capacity for s in self.centre.stations), default=600)
+        per_station = max((s.capacity for s in self.centre.stations), default=DEFAULT_STATION_CAPACITY)
         return -(-self.unassigned // per_station)
 
 
