@@ -15,16 +15,22 @@ Values:
 - multiple choice: positions separated by commas (AD1,3); when the question has at
   most nine options, the digits may also be glued (AD13 = options 1 and 3)
 - time: HHMM (0730) or HH.MM
+- date: DD/MM/YYYY, DD.MM.YYYY or DDMMYYYY (month first where the election reads dates so)
+- date and time: DDMMYYYYHHMM (071220261420), in the election's date order
+Notes and calculated questions are never typed; positions and photos cannot go in a text
+message: a checklist that requires one is filed from the phone page or ODK Collect.
 A question code is matched against the checklist's own codes, longest first, so
 "Q12" is question Q12 when the checklist has one, else Q1 answered 2.
 """
 
 import dataclasses
+import datetime as dt
 import re
 from typing import Any
 
 from flask_babel import gettext as _
 
+from electoral.core import dates
 from electoral.core.params import bounded_int
 from electoral.observation.models import ChecklistTemplate, Question
 from electoral.observation.services.incidents import INCIDENT_CATEGORIES
@@ -35,7 +41,11 @@ YES = {"Y", "1", "YES", "OUI", "O", "SI", "SIM", "S", "نعم"}
 NO = {"N", "0", "NO", "NON", "NAO", "NÃO", "لا"}
 # "," and "." between two digits stay inside the value (decimals, choice lists).
 _SEPARATOR = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[-:;]")
-_VALUE = re.compile(r"^(\d+(?:[.,]\d+)*|[^\W\d_]+)$")
+_VALUE = re.compile(r"^(\d+(?:[.,/]\d+)*|[^\W\d_]+)$")
+# Never typed: a note is read, a calculation is worked out from the other answers.
+NOT_ANSWERED = ("note", "calculate")
+# A position or a photo cannot be typed on a keypad.
+NOT_BY_SMS = ("geopoint", "image")
 
 
 @dataclasses.dataclass
@@ -127,9 +137,42 @@ def _choice(question: Question, word: str) -> str | None:
     return next((v for v in values if v.upper() == word), None)
 
 
-def _convert(question: Question, value: str) -> tuple[Any, str | None]:
+def sms_blockers(template: ChecklistTemplate) -> list[Question]:
+    """The questions that keep a checklist from being filed by SMS: always asked and not typeable."""
+    return [q for q in template.questions if q.type in NOT_BY_SMS and q.required and not q.relevance]
+
+
+def _date(value: str, order: str) -> dt.date:
+    digits = value.replace(".", "/")
+    if digits.isdecimal() and len(digits) == 8:
+        first, second, year = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+        day, month = (second, first) if order == dates.MONTH_FIRST else (first, second)
+        return dt.date(year, month, day)
+    return dates.parse(digits, order)[0]
+
+
+def _convert(question: Question, value: str, date_order: str = dates.DAY_FIRST) -> tuple[Any, str | None]:
     """The value as the web form would send it, or an error."""
     kind = question.type
+    if kind in NOT_ANSWERED:
+        return None, _("worked out or shown by the checklist itself: leave it out")
+    if kind in NOT_BY_SMS:
+        return None, _("cannot be sent by SMS: answer it on the phone page")
+    if kind == "date":
+        try:
+            return _date(value, date_order).isoformat(), None
+        except ValueError:
+            return None, date_help(date_order)
+    if kind == "datetime":
+        digits = value.replace(".", "").replace("/", "")
+        try:
+            if not (digits.isdecimal() and len(digits) == 12):
+                raise ValueError
+            moment = dt.datetime.combine(_date(digits[:8], date_order),
+                                         dt.time(int(digits[8:10]), int(digits[10:12])))
+        except ValueError:
+            return None, datetime_help(date_order)
+        return moment.isoformat(timespec="minutes"), None
     if kind == "yes_no":
         if value in YES:
             return "yes", None
@@ -161,8 +204,23 @@ def _convert(question: Question, value: str) -> tuple[Any, str | None]:
     return value, None
 
 
-def read_answers(template: ChecklistTemplate, words: list[str]) -> Answers:
-    """The code/value pairs of a checklist message, checked against the template's codes."""
+def date_help(order: str) -> str:
+    if order == dates.MONTH_FIRST:
+        return _("give the date as MM/DD/YYYY or MMDDYYYY")
+    return _("give the date as DD/MM/YYYY or DDMMYYYY")
+
+
+def datetime_help(order: str) -> str:
+    if order == dates.MONTH_FIRST:
+        return _("give the date and time as MMDDYYYYHHMM")
+    return _("give the date and time as DDMMYYYYHHMM")
+
+
+def read_answers(template: ChecklistTemplate, words: list[str], date_order: str = dates.DAY_FIRST) -> Answers:
+    """The code/value pairs of a checklist message, checked against the template's codes.
+
+    ``date_order``: the election's (DMY or MDY), for dates typed without a year first.
+    """
     codes = sorted((q.code.upper() for q in template.questions), key=len, reverse=True)
     by_code = {q.code.upper(): q for q in template.questions}
     raw: dict[str, Any] = {}
@@ -187,7 +245,7 @@ def read_answers(template: ChecklistTemplate, words: list[str]) -> Answers:
         if question.code in raw:
             errors.append(_("%(code)s: given twice.", code=question.code))
             continue
-        converted, error = _convert(question, value)
+        converted, error = _convert(question, value, date_order)
         if error:
             errors.append(f"{question.code}: {error}.")
             continue

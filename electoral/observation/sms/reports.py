@@ -3,11 +3,14 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from electoral.core import dates
 from electoral.core.auth import Role
 from electoral.observation.forms import CATEGORY_LABELS
 from electoral.observation.models import ChecklistTemplate
 from electoral.observation.services.checklists import published_templates, text_in
 from electoral.observation.services.incidents import INCIDENT_CATEGORIES
+from electoral.observation.sms import parser
+from electoral.registration.services import election
 from electoral.reports.registry import Param, report
 
 ROLES = [Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR, Role.OBSERVER]
@@ -17,9 +20,15 @@ def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
-def how_to_answer(question, lang: str) -> str:
+def how_to_answer(question, lang: str, date_order: str = dates.DAY_FIRST) -> str:
     """What to type after the question's code."""
     kind = question.type
+    if kind in parser.NOT_BY_SMS:
+        return _("cannot be sent by SMS: use the phone page")
+    if kind == "date":
+        return parser.date_help(date_order)
+    if kind == "datetime":
+        return parser.datetime_help(date_order)
     if kind == "yes_no":
         return _("Y = yes, N = no")
     if kind in ("integer", "decimal"):
@@ -43,10 +52,11 @@ def how_to_answer(question, lang: str) -> str:
 
 def _example(template: ChecklistTemplate) -> str:
     sample = {"yes_no": "Y", "integer": None, "decimal": None, "single_choice": "1", "multiple_choice": "1,2",
-              "time": "0730", "text": "OK"}
+              "time": "0730", "text": "OK",
+              "date": "07122026", "datetime": "071220261420"}
     parts = []
     for question in template.questions:
-        if question.relevance or not question.required:
+        if question.relevance or not question.required or question.type in parser.NOT_ANSWERED + parser.NOT_BY_SMS:
             continue
         value = sample.get(question.type)
         if value is None:
@@ -82,15 +92,22 @@ def build(doc, params):
                         "followed by your answer, separated by spaces:"))
         # One message, so that a translator sees the whole pattern and may reorder it.
         doc.paragraph(_("%(code)s <your number> CODEanswer …", code=template.code), bold=True, size=12)
+        blockers = parser.sms_blockers(template)
+        if blockers:
+            doc.paragraph(_("This checklist cannot be sent by SMS: %(question)s needs the phone page or ODK "
+                            "Collect.", question=blockers[0].code), bold=True)
         doc.paragraph(_("For example: %(example)s", example=_example(template)))
+        date_order = election.date_order(doc.session)
         rows = []
         for question in template.questions:
+            if question.type in parser.NOT_ANSWERED:
+                continue  # shown on the phone page, never typed
             text = text_in(question.texts, doc.lang)
             if question.relevance:
                 text += " " + _("(only when %(condition)s)", condition=question.relevance)
             if not question.required:
                 text += " " + _("(may be left out)")
-            rows.append([question.code, text, how_to_answer(question, doc.lang)])
+            rows.append([question.code, text, how_to_answer(question, doc.lang, date_order)])
         doc.table([_("Code"), _("Question"), _("Answer")], rows, col_widths=[0.12, 0.5, 0.38], font_size=8)
         doc.paragraph(_("A mobile observer adds the polling station code after the accreditation number. "
                         "To correct a checklist, send it again in full. You will get a reply for every message."),

@@ -30,6 +30,7 @@ from electoral.observation.services.observers import stations_of
 from electoral.observation.services.submissions import submit
 from electoral.observation.sms import parser
 from electoral.observation.sms.models import SmsMessage
+from electoral.registration.services import election
 
 # One SMS holds 160 GSM characters (70 in Arabic); replies stay within three parts.
 REPLY_LIMIT = 300
@@ -289,10 +290,19 @@ def _checklist(session: Session, message: SmsMessage, observer: Observer, header
     if refusal:
         return _fail(message, [refusal])
     try:
-        answers = parser.read_answers(template, words)
+        answers = read_answers(session, template, words)
     except parser.SmsFormatError as failure:
         return _fail(message, failure.errors)
     file_answers(session, message, template, station, observer, answers.raw, answers.typed)
+
+
+def read_answers(session: Session, template: Definition, words: list[str]) -> parser.Answers:
+    """The message's answers, refused whole when the checklist asks what a text message cannot carry."""
+    blockers = parser.sms_blockers(template)
+    if blockers:
+        raise parser.SmsFormatError([_("%(code)s cannot be sent by SMS: %(question)s needs the phone page "
+                                       "or ODK Collect.", code=template.code, question=blockers[0].code)])
+    return parser.read_answers(template, words, election.date_order(session))
 
 
 def file_answers(session: Session, message: SmsMessage, template: Definition, station: PollingStation,
@@ -344,7 +354,7 @@ def fix_by_hand(session: Session, message: SmsMessage, text: str, username: str)
     try:
         if problem:
             raise parser.SmsFormatError([problem])
-        answers = parser.read_answers(template, words)
+        answers = read_answers(session, template, words)
     except parser.SmsFormatError as failure:
         raise ValidationFailed({"text": failure.errors}) from None
     before = message.status, message.error, message.reply
