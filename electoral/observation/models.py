@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -150,6 +151,10 @@ class ChecklistTemplate(Audited, db.Model):
     def question(self, code: str) -> "Question | None":
         return next((q for q in self.questions if q.code == code), None)
 
+    @property
+    def repeats(self) -> list["Section"]:
+        return [s for s in self.sections if s.repeat]
+
 
 class Section(Audited, db.Model):
     __tablename__ = "checklist_section"
@@ -160,6 +165,10 @@ class Section(Audited, db.Model):
     code: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(Integer)
     texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # XLSForm's begin repeat: the section's questions are answered once per entry (one per incident,
+    # per party agent), stored as a list under the section's code; repeat_count (jr:count) fixes how many.
+    repeat: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    repeat_count: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     template: Mapped[ChecklistTemplate] = relationship(back_populates="sections")
     questions: Mapped[list["Question"]] = relationship(back_populates="section", order_by="Question.position")
@@ -203,6 +212,11 @@ class Question(Audited, db.Model):
 
     template: Mapped[ChecklistTemplate] = relationship(back_populates="questions")
     section: Mapped[Section | None] = relationship(back_populates="questions")
+
+    @property
+    def repeat_code(self) -> str:
+        """The repeat this question is answered in, once per entry ("" at the top level)."""
+        return self.section.code if self.section is not None and self.section.repeat else ""
 
 
 class Submission(Audited, db.Model):

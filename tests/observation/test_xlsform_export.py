@@ -17,7 +17,9 @@ def meaning(template) -> list:
              q.maximum, conditions.parse(q.choice_filter), conditions.parse(q.constraint),
              q.required, conditions.parse(q.relevance), conditions.parse(q.critical), q.tally, q.hints,
              q.constraint_message, q.default_value, q.section.code if q.section else None,
-             q.section.texts if q.section else None) for q in template.questions]
+             q.section.texts if q.section else None, bool(q.section and q.section.repeat),
+             conditions.parse_calculation(q.section.repeat_count) if q.section else None,
+             conditions.parse_calculation(q.calculation)) for q in template.questions]
 
 
 def _web_checklist(db):

@@ -80,7 +80,8 @@ def editable(session: Session, template: ChecklistTemplate) -> ChecklistTemplate
                              form_version=template.form_version)
     sections = {}
     for section in template.sections:
-        sections[section.id] = Section(code=section.code, position=section.position, texts=dict(section.texts))
+        sections[section.id] = Section(code=section.code, position=section.position, texts=dict(section.texts),
+                                       repeat=section.repeat, repeat_count=section.repeat_count or "")
         copy.sections.append(sections[section.id])
     for q in template.questions:
         copy.questions.append(Question(
@@ -94,18 +95,48 @@ def editable(session: Session, template: ChecklistTemplate) -> ChecklistTemplate
     return copy
 
 
-def add_section(session: Session, template: ChecklistTemplate, code: str, texts: dict[str, str]) -> Section:
-    """Add a section at the end of a draft template."""
+def add_section(session: Session, template: ChecklistTemplate, code: str, texts: dict[str, str],
+                repeat: bool = False, repeat_count: str = "") -> Section:
+    """Add a section at the end of a draft template; a repeat's questions are answered once per entry."""
     _require_draft(template)
     code = (code or "").strip()
     if not QUESTION_CODE.match(code):
         raise ValidationFailed({"code": [_("Use a letter, then letters, digits or underscores.")]})
     if any(s.code == code for s in template.sections):
         raise ValidationFailed({"code": [_("The section %(code)s exists.", code=code)]})
-    section = Section(code=code, position=len(template.sections) + 1, texts=_texts(texts))
+    repeat_count = (repeat_count or "").strip() if repeat else ""
+    if repeat:
+        # The entries are kept under the repeat's code, beside the answers: it cannot be a question's.
+        if any(q.code == code for q in template.questions):
+            raise ValidationFailed({"code": [_("The question %(code)s exists in this checklist.", code=code)]})
+        try:
+            unknown = conditions.calculation_codes(conditions.parse_calculation(repeat_count)) - top_level_codes(
+                template)
+        except conditions.ConditionError as exc:
+            raise ValidationFailed({"repeat_count": [str(exc)]}) from None
+        if unknown:
+            raise ValidationFailed({"repeat_count": [_("The condition names unknown questions: %(codes)s.",
+                                                       codes=", ".join(sorted(unknown)))]})
+    section = Section(code=code, position=len(template.sections) + 1, texts=_texts(texts), repeat=repeat,
+                      repeat_count=repeat_count)
     template.sections.append(section)
     session.flush()
     return section
+
+
+def top_level_codes(template: ChecklistTemplate) -> set[str]:
+    """The questions answered once per filing (outside any repeat) and the repeats (for count())."""
+    return {q.code for q in template.questions if not q.repeat_code} | {s.code for s in template.repeats}
+
+
+def visible_codes(template: ChecklistTemplate, section: Section | None, before: int | None = None) -> set[str]:
+    """What a question's conditions may name: the questions before it at the top level, the repeats, and inside
+    a repeat the entry's own earlier questions and its number (position(..))."""
+    earlier = [q for q in template.questions if before is None or q.position < before]
+    codes = {q.code for q in earlier if not q.repeat_code} | {s.code for s in template.repeats}
+    if section is not None and section.repeat:
+        codes |= {q.code for q in earlier if q.repeat_code == section.code} | {conditions.POSITION}
+    return codes
 
 
 def _require_draft(template: ChecklistTemplate) -> None:
@@ -128,13 +159,15 @@ def parse_choices(text: str) -> list[dict[str, Any]]:
     return choices
 
 
-def question_problems(template: ChecklistTemplate, spec: dict[str, Any], known: set[str]) -> dict[str, list[str]]:
-    """Every problem with a question's definition, by field."""
+def question_problems(template: ChecklistTemplate, spec: dict[str, Any], known: set[str],
+                      visible: set[str] | None = None) -> dict[str, list[str]]:
+    """Every problem with a question's definition, by field (``visible``: what its conditions may name)."""
     errors: dict[str, list[str]] = {}
     code, qtype = spec["code"], spec["type"]
+    visible = known if visible is None else visible
     if not QUESTION_CODE.match(code or ""):
         errors["code"] = [_("Use a letter, then letters, digits or underscores (up to 40).")]
-    elif code in known:
+    elif code in known or code in {s.code for s in template.repeats}:
         errors["code"] = [_("The question %(code)s exists in this checklist.", code=code)]
     if qtype not in QUESTION_TYPES:
         errors["type"] = [_("Unknown question type %(type)s.", type=qtype)]
@@ -157,7 +190,7 @@ def question_problems(template: ChecklistTemplate, spec: dict[str, Any], known: 
         except conditions.ConditionError as exc:
             errors[field] = [str(exc)]
             continue
-        unknown = conditions.codes(tree) - known - ({code} if field == "critical" else set()) - (
+        unknown = conditions.codes(tree) - visible - ({code} if field == "critical" else set()) - (
             {"."} if field == "constraint" else set())
         if unknown:
             errors[field] = [_("The condition names unknown questions: %(codes)s.", codes=", ".join(sorted(unknown)))]
@@ -175,16 +208,17 @@ def add_question(session: Session, template: ChecklistTemplate, code: str, qtype
     spec = {"code": (code or "").strip(), "type": qtype, "texts": _texts(texts), "choices": choices or [],
             "minimum": minimum, "maximum": maximum, "relevance": (relevance or "").strip(),
             "critical": (critical or "").strip(), "tally": tally or None, "constraint": (constraint or "").strip()}
-    errors = question_problems(template, spec, {q.code for q in template.questions})
+    visible = visible_codes(template, section)
+    errors = question_problems(template, spec, {q.code for q in template.questions}, visible)
     try:
-        unknown = conditions.references(conditions.parse(choice_filter or "")) - {q.code for q in template.questions}
+        unknown = conditions.references(conditions.parse(choice_filter or "")) - visible
         if unknown:
             errors["choice_filter"] = [_("The condition names unknown questions: %(codes)s.",
                                          codes=", ".join(sorted(unknown)))]
     except conditions.ConditionError as exc:
         errors["choice_filter"] = [str(exc)]
     calculation = (calculation or "").strip() if qtype == "calculate" else ""
-    errors.update(_calculation_problems(qtype, calculation, {q.code for q in template.questions}))
+    errors.update(_calculation_problems(qtype, calculation, visible))
     if errors:
         raise ValidationFailed(errors)
     question = Question(position=len(template.questions) + 1, required=bool(required), section=section,
@@ -212,7 +246,7 @@ def update_question(session: Session, question: Question, code: str, qtype: str,
             "minimum": minimum, "maximum": maximum, "relevance": (relevance or "").strip(),
             "critical": (critical or "").strip(), "tally": tally or None}
     earlier = {q.code for q in template.questions if q.position < question.position}
-    errors = question_problems(template, spec, earlier)
+    errors = question_problems(template, spec, earlier, visible_codes(template, section, question.position))
     others = {q.code for q in template.questions if q.id != question.id}
     if spec["code"] in others and "code" not in errors:
         errors["code"] = [_("The question %(code)s exists in this checklist.", code=spec["code"])]
@@ -293,12 +327,15 @@ def publish(session: Session, template: ChecklistTemplate) -> None:
 
 
 def definition(template: ChecklistTemplate, lang: str) -> dict[str, Any]:
-    """The template as JSON for the phone and the API: questions, texts, parsed conditions."""
+    """The template as JSON for the phone and the API: questions, texts, parsed conditions, repeats."""
     return {
         "code": template.code, "version": template.version, "name": template.name, "phase": template.phase,
+        "repeats": [{"code": s.code, "text": text_in(s.texts, lang), "texts": s.texts,
+                     "count": conditions.parse_calculation(s.repeat_count)} for s in template.repeats],
         "questions": [{
             "code": q.code, "type": q.type, "text": text_in(q.texts, lang), "texts": q.texts,
-            "section": q.section.code if q.section else None, "required": q.required,
+            "section": q.section.code if q.section else None, "repeat": q.repeat_code or None,
+            "required": q.required,
             "minimum": q.minimum, "maximum": q.maximum, "tally": q.tally,
             "choices": [{"value": c["value"], "text": text_in(c.get("texts"), lang)} for c in q.choices],
             "relevance": conditions.parse(q.relevance), "critical": conditions.parse(q.critical),

@@ -21,6 +21,7 @@ from electoral.observation.models import (
     Observer,
     ObserverCentre,
     Question,
+    Section,
     is_accredited,
 )
 from electoral.observation.services.observers import stations_of
@@ -75,6 +76,17 @@ class QuestionRule:
     constraint: str = ""
     choice_filter: str = ""
     calculation: str = ""
+    # The repeat it is answered in, once per entry ("" at the top level): Question.repeat_code.
+    repeat_code: str = ""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class RepeatRule:
+    """A repeat (XLSForm begin repeat) as filing reads it (the names of Section's columns)."""
+
+    code: str
+    texts: dict[str, str]
+    repeat_count: str = ""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -86,6 +98,7 @@ class Definition:
     version: int
     questions: tuple[QuestionRule, ...]
     published: bool = True
+    repeats: tuple[RepeatRule, ...] = ()
 
     def question(self, code: str) -> QuestionRule | None:
         return next((q for q in self.questions if q.code == code), None)
@@ -109,8 +122,13 @@ def published_definition(session: Session, template_id: int, code: str, version:
         Question.id, Question.code, Question.type, Question.texts, Question.choices, Question.minimum,
         Question.maximum, Question.required, Question.relevance, Question.critical, Question.constraint_message,
         Question.constraint, Question.choice_filter, Question.calculation,
-    ).where(Question.template_id == template_id).order_by(Question.position)).all()
-    definition = Definition(template_id, code, version, tuple(QuestionRule(*row) for row in rows))
+        case((Section.repeat.is_(True), Section.code), else_=""),
+    ).outerjoin(Section, Section.id == Question.section_id)
+        .where(Question.template_id == template_id).order_by(Question.position)).all()
+    repeats = session.execute(select(Section.code, Section.texts, Section.repeat_count).where(
+        Section.template_id == template_id, Section.repeat.is_(True)).order_by(Section.position)).all()
+    definition = Definition(template_id, code, version, tuple(QuestionRule(*row) for row in rows),
+                            repeats=tuple(RepeatRule(*row) for row in repeats))
     with _definitions_lock:
         if len(_definitions) > 500:
             _definitions.clear()

@@ -115,48 +115,108 @@ def validate_answers(template: ChecklistTemplate, raw: dict[str, Any]) -> tuple[
     """Typed answers to the relevant questions, and every error by question code.
 
     Relevance is checked again here: an answer to a question the conditions hide is dropped.
+    A repeat's entries come as a list of answers under the repeat's code; each entry is checked
+    with its own answers, the top-level ones and its number (errors under "code[0].question").
     """
     clean: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
-    known = {q.code for q in template.questions}
+    repeats = {r.code: r for r in template.repeats}
+    known = {q.code for q in template.questions if not q.repeat_code} | set(repeats)
     for code in raw:
         if code not in known:
             errors[code] = [_("This checklist has no question %(code)s.", code=code)]
     for question in template.questions:
-        if question.type == "note" or not conditions.evaluate(conditions.parse(question.relevance), clean):
-            continue  # a note is read, never answered
-        if question.type == "calculate":
-            # Computed here from the answers before it; whatever the client sent for it is not read.
-            value = conditions.compute(conditions.parse_calculation(question.calculation), clean)
-            if value is not None:
-                clean[question.code] = value
-            continue
-        value, error = _coerce(question, raw.get(question.code))
-        if not error and value is not None and getattr(question, "choice_filter", ""):
-            # The cascade's rule (XLSForm choice_filter): only the choices the earlier answers leave.
-            tree = conditions.parse(question.choice_filter)
-            left = {c["value"] for c in question.choices if conditions.choice_passes(tree, c, clean)}
-            if any(v not in left for v in (value if isinstance(value, list) else [value])):
-                error = _("Not a choice of this question: %(values)s.", values=value)
-        if not error and value is not None and getattr(question, "constraint", ""):
-            # The form's own rule, read with the answers before it and "." for this one (as the phone does).
-            if not conditions.evaluate(conditions.parse(question.constraint), {**clean, ".": value}):
-                error = _constraint_message(question) or _("This answer breaks the checklist's rule %(rule)s.",
-                                                           rule=question.constraint)
-        if error:
-            errors[question.code] = [error]
-        elif value is None:
-            if question.required:
-                errors[question.code] = [_("Answer this question.")]
-        else:
-            clean[question.code] = value
+        if not question.repeat_code:
+            _check(question, raw.get(question.code), clean, clean, errors, question.code)
+        elif question.repeat_code not in clean:  # the repeat's first question: every entry, here, in order
+            _check_entries(template, repeats[question.repeat_code], raw.get(question.repeat_code), clean, errors)
     return clean, errors
 
 
-def critical_questions(template: ChecklistTemplate, answers: dict[str, Any]) -> list[Question]:
-    """The questions whose critical condition the answers meet."""
-    return [q for q in template.questions
-            if q.code in answers and conditions.evaluate(conditions.parse(q.critical), answers, default=False)]
+MAX_ENTRIES = 200
+
+
+def _check_entries(template: ChecklistTemplate, repeat, raw: Any, clean: dict[str, Any],
+                   errors: dict[str, list[str]]) -> None:
+    """Each entry of a repeat checked as its own answers, with the top-level answers and its number beside them."""
+    code = repeat.code
+    entries = [] if raw in (None, "") else raw
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        errors[code] = [_("Give the entries as a list of answers.")]
+        clean[code] = []
+        return
+    if len(entries) > MAX_ENTRIES:
+        errors[code] = [_("At most %(n)d entries.", n=MAX_ENTRIES)]
+        entries = entries[:MAX_ENTRIES]
+    if repeat.repeat_count:  # XLSForm repeat_count: as many entries as the count says (0 when unanswered)
+        expected = conditions.compute(conditions.parse_calculation(repeat.repeat_count), clean)
+        expected = int(expected) if isinstance(expected, (int, float)) and not isinstance(expected, bool) else 0
+        if len(entries) != expected:
+            errors[code] = [_("Give %(n)d entries.", n=expected)]
+    questions = [q for q in template.questions if q.repeat_code == code]
+    codes = {q.code for q in questions}
+    kept = []
+    clean[code] = entries  # count(${repeat}) reads how many while the entries are checked
+    for index, entry in enumerate(entries):
+        for key in entry:
+            if key not in codes:
+                errors[f"{code}[{index}].{key}"] = [_("This checklist has no question %(code)s.", code=key)]
+        own: dict[str, Any] = {}
+        context = {**clean, conditions.POSITION: index + 1}
+        for question in questions:
+            _check(question, entry.get(question.code), own, {**context, **own}, errors,
+                   f"{code}[{index}].{question.code}")
+        kept.append(own)
+    clean[code] = kept
+
+
+def _check(question: Question, raw: Any, into: dict[str, Any], context: dict[str, Any],
+           errors: dict[str, list[str]], key: str) -> None:
+    """One answer checked against its question, read with ``context`` (the answers it may name); kept in ``into``."""
+    if question.type == "note" or not conditions.evaluate(conditions.parse(question.relevance), context):
+        return  # a note is read, never answered
+    if question.type == "calculate":
+        # Computed here from the answers before it; whatever the client sent for it is not read.
+        value = conditions.compute(conditions.parse_calculation(question.calculation), context)
+        if value is not None:
+            into[question.code] = value
+        return
+    value, error = _coerce(question, raw)
+    if not error and value is not None and getattr(question, "choice_filter", ""):
+        # The cascade's rule (XLSForm choice_filter): only the choices the earlier answers leave.
+        tree = conditions.parse(question.choice_filter)
+        left = {c["value"] for c in question.choices if conditions.choice_passes(tree, c, context)}
+        if any(v not in left for v in (value if isinstance(value, list) else [value])):
+            error = _("Not a choice of this question: %(values)s.", values=value)
+    if not error and value is not None and getattr(question, "constraint", ""):
+        # The form's own rule, read with the answers before it and "." for this one (as the phone does).
+        if not conditions.evaluate(conditions.parse(question.constraint), {**context, ".": value}):
+            error = _constraint_message(question) or _("This answer breaks the checklist's rule %(rule)s.",
+                                                       rule=question.constraint)
+    if error:
+        errors[key] = [error]
+    elif value is None:
+        if question.required:
+            errors[key] = [_("Answer this question.")]
+    else:
+        into[question.code] = value
+
+
+def critical_questions(template: ChecklistTemplate, answers: dict[str, Any]) -> list[tuple[Question, Any]]:
+    """The questions whose critical condition the answers meet, with the answer (a repeat's: each entry's)."""
+    found = []
+    for q in template.questions:
+        if not q.critical:
+            continue
+        if not q.repeat_code:
+            if q.code in answers and conditions.evaluate(conditions.parse(q.critical), answers, default=False):
+                found.append((q, answers[q.code]))
+            continue
+        for index, entry in enumerate(answers.get(q.repeat_code) or [], start=1):
+            context = {**answers, **entry, conditions.POSITION: index}
+            if q.code in entry and conditions.evaluate(conditions.parse(q.critical), context, default=False):
+                found.append((q, entry[q.code]))
+    return found
 
 
 def find_submission(session: Session, client_id: str) -> Submission | None:
@@ -253,10 +313,10 @@ def submit(session: Session, template: ChecklistTemplate | Definition, station: 
         previous.current = False
     session.add(submission)
     # Alerts go in the same flush as the submission: one audit append for both.
-    for question in critical:
+    for question, value in critical:
         session.add(Alert(station_id=station.id, submission=submission, question_code=question.code,
                           status="open", note="",
-                          summary=f"{question.code}: {text_in(question.texts, 'en')} = {_show(clean[question.code])}"))
+                          summary=f"{question.code}: {text_in(question.texts, 'en')} = {_show(value)}"))
     if on_filing is not None:
         on_filing(submission)
     session.flush()
@@ -283,20 +343,23 @@ def _show(value: Any) -> str:
 def _answer_rows(template: ChecklistTemplate | Definition, submission_id: int, answers: dict[str, Any]) -> list[dict]:
     rows = []
     for question in template.questions:
-        if question.code not in answers:
-            continue
-        value = answers[question.code]
-        # Every row with the same keys, so the insert goes as one statement.
-        base = {"submission_id": submission_id, "question_id": question.id, "current": True}
-        if question.type == "multiple_choice":
-            rows += [{**base, "value_num": None, "value_text": v} for v in value]
-        elif question.type == "yes_no":
-            rows.append({**base, "value_num": 1.0 if value == "yes" else 0.0, "value_text": value})
-        elif question.type in ("integer", "decimal"):
-            rows.append({**base, "value_num": float(value), "value_text": None})
-        else:
-            rows.append({**base, "value_num": None, "value_text": str(value)[:500]})
+        # A repeat's question: a row per entry that answers it.
+        entries = (answers.get(question.repeat_code) or []) if question.repeat_code else [answers]
+        for value in (entry[question.code] for entry in entries if question.code in entry):
+            rows += _rows_of(question, value, submission_id)
     return rows
+
+
+def _rows_of(question: Question, value: Any, submission_id: int) -> list[dict]:
+    # Every row with the same keys, so the insert goes as one statement.
+    base = {"submission_id": submission_id, "question_id": question.id, "current": True}
+    if question.type == "multiple_choice":
+        return [{**base, "value_num": None, "value_text": v} for v in value]
+    if question.type == "yes_no":
+        return [{**base, "value_num": 1.0 if value == "yes" else 0.0, "value_text": value}]
+    if question.type in ("integer", "decimal"):
+        return [{**base, "value_num": float(value), "value_text": None}]
+    return [{**base, "value_num": None, "value_text": str(value)[:500]}]
 
 
 def history(session: Session, submission: Submission) -> list[Submission]:

@@ -101,7 +101,8 @@ class _Import:
             refused = True
         return refused
 
-    def walk(self, children: list[dict], section, relevance: str) -> None:
+    def walk(self, children: list[dict], section, relevance: str, repeat=None) -> None:
+        """Map pyxform's elements; ``repeat`` is the section of the repeat they are in (its entries' questions)."""
         for element in children:
             kind, name = element.get("type", ""), element.get("name", "")
             if kind == "group" and name == "meta" and (element.get("control") or {}).get("bodyless"):
@@ -109,12 +110,40 @@ class _Import:
             row = self.form.row_of(name)
             if kind in METADATA:
                 continue
-            if kind == "group":
+            if kind in ("group", "repeat") and repeat is not None:
+                # A repeat's entries are one flat list of answers: no repeat nor group inside one yet.
+                self.refuse(row, "type", _("a repeat inside a repeat") if kind == "repeat" else
+                            _("a group inside a repeat"))
+            elif kind == "group":
                 self.group(element, row, relevance)
+            elif kind == "repeat":
+                self.repeat(element, row, relevance)
             elif kind in TYPES:
                 self.question(element, row, section, relevance)
             else:
                 self.refuse(row, "type", _("the type %(type)s", type=kind))
+
+    def repeat(self, element: dict, row: int, relevance: str) -> None:
+        """A repeat (begin repeat): a section answered once per entry; its repeat_count kept, its relevance joined."""
+        control = dict(element.get("control") or {})
+        count = _PARENT_PATH.sub(r"${\1}", str(control.pop("jr:count", "") or "")).strip()
+        if self.unsupported_keys({**element, "control": control}, row):
+            return
+        try:
+            conditions.parse_calculation(count)
+        except conditions.ConditionError:
+            self.refuse(row, "repeat_count", _("the repeat count %(count)s", count=count))
+            return
+        section = None
+        try:
+            section = checklists().add_section(self.session, self.template, element["name"],
+                                               self.texts(row, "label", element.get("label")) or {},
+                                               repeat=True, repeat_count=count)
+        except ValidationFailed as failure:
+            self.errors.append(LineError(row, _messages(failure, row)))
+            return
+        own = _PARENT_PATH.sub(r"${\1}", (element.get("bind") or {}).get("relevant", "") or "")
+        self.walk(element.get("children") or [], section, _joined(relevance, own), repeat=section)
 
     def group(self, element: dict, row: int, relevance: str) -> None:
         if self.unsupported_keys(element, row):
@@ -220,7 +249,7 @@ def _joined(outer: str, own: str) -> str:
 
 
 # The checklist's field -> the survey sheet's column that gave it.
-_FIELD_COLUMNS = {"calculation": "calculation", "code": "name", "type": "type", "texts": "label", "choices": "type", "minimum": "constraint",
+_FIELD_COLUMNS = {"calculation": "calculation", "repeat_count": "repeat_count", "code": "name", "type": "type", "texts": "label", "choices": "type", "minimum": "constraint",
                   "maximum": "constraint", "relevance": "relevant", "critical": "critical", "tally": "tally"}
 
 

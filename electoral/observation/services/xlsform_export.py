@@ -35,6 +35,8 @@ def condition_text(tree: dict | None, types: dict[str, str], bare: bool = False)
         return ""
     if "cmp" in tree:
         question = "." if tree["q"] == "." else (tree["q"] if bare else f"${{{tree['q']}}}")
+        if tree["q"] == conditions.POSITION:
+            question = "position(..)"
         if tree["cmp"] == "regex":
             return f"regex({question}, {_literal(tree['v'])})"
         if tree["cmp"] == "=" and types.get(tree["q"]) == "multiple_choice":
@@ -53,6 +55,10 @@ def calculation_text(tree: dict | None) -> str:
         return _number(tree["n"])
     if "s" in tree:
         return _literal(tree["s"])
+    if tree.get("fn") == "position":
+        return "position(..)"
+    if tree.get("fn") == "count":
+        return f"count(${{{tree['ref']}}})"
     if "ref" in tree:
         return f"${{{tree['ref']}}}"
     if "test" in tree:
@@ -92,7 +98,7 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
     header = ["type", "name", *(f"label::{_language_header(lang)}" for lang in languages),
               *(f"hint::{_language_header(lang)}" for lang in languages), "required", "relevant", "constraint",
               *(f"constraint_message::{_language_header(lang)}" for lang in languages), "default", "critical", "tally",
-              "choice_filter", "calculation"]
+              "choice_filter", "calculation", "repeat_count"]
     survey.append(header)
 
     def row(**cells: Any) -> list:
@@ -108,9 +114,11 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
     for q in questions:
         if q.section is not section:
             if section is not None:
-                survey.append(row(type="end_group"))
+                survey.append(row(type="end_repeat" if section.repeat else "end_group"))
             if q.section is not None:
-                survey.append(row(type="begin_group", name=q.section.code, **texts("label", q.section.texts)))
+                survey.append(row(type="begin_repeat" if q.section.repeat else "begin_group", name=q.section.code,
+                                  repeat_count=calculation_text(conditions.parse_calculation(q.section.repeat_count)),
+                                  **texts("label", q.section.texts)))
             section = q.section
         qtype = _XLSFORM_TYPES.get(q.type, q.type)
         if q.type in _SELECT:
@@ -134,7 +142,7 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
             **texts("label", q.texts), **texts("hint", q.hints or {}),
             **texts("constraint_message", q.constraint_message or {})))
     if section is not None:
-        survey.append(row(type="end_group"))
+        survey.append(row(type="end_repeat" if section.repeat else "end_group"))
     settings = book.create_sheet("settings")
     settings.append(["form_id", "form_title", "version", "phase"])
     settings.append([template.code, template.name, template.form_version or str(template.version), template.phase])
