@@ -20,7 +20,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from electoral.core import home, spreadsheet
 from electoral.core.auth import Role, access, public
@@ -39,7 +39,7 @@ from electoral.training.forms import (
     OfficialSearchForm,
     PositionForm,
 )
-from electoral.training.models import Certificate, Course, Official, Position, TrainingSession
+from electoral.training.models import Course, Official, Position, TrainingSession
 
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
 
@@ -117,15 +117,9 @@ def import_result(form, run, redirect_to: str, template: str, **context):
 @bp.route("/")
 @access(*COORDINATORS)
 def index():
-    scope = current_user.scope
-    officials = db.session.scalar(services.within_scope(
-        select(func.count(Official.id)), Official.district_id, scope))
-    certified = db.session.scalar(services.within_scope(
-        select(func.count(func.distinct(Certificate.official_id))).join(Official, Official.id == Certificate.official_id)
-        .where(Certificate.valid), Official.district_id, scope))
-    sessions = db.session.scalar(services.within_scope(
-        select(func.count(TrainingSession.id)), TrainingSession.district_id, scope))
-    return render_template("training/index.html", officials=officials, certified=certified, sessions=sessions,
+    totals = services.training_totals(db.session, current_user.scope)
+    return render_template("training/index.html", officials=totals.officials, certified=totals.certified,
+                           sessions=totals.sessions,
                            positions=services.list_positions(db.session))
 
 

@@ -329,3 +329,17 @@ def test_coverage_gap_reopens_when_a_certified_official_withdraws(db):
     assert services.coverage(db.session)[0].gap == 0
     official.status = "withdrawn"
     assert services.coverage(db.session)[0].gap == 1
+
+
+def test_training_totals_count_each_official_with_a_valid_certificate_once_within_scope(db):
+    district, elsewhere = make_district(), make_district()
+    twice, revoked, plain = (make_official(district=district) for _ in range(3))
+    certify(twice)
+    certify(twice, make_course(position=twice.position, level=2), start=dt.date(2026, 2, 2))
+    certify(revoked)
+    services.revoke(db.session, services.certificates_of(db.session, revoked)[0], "Impersonation")
+    certify(make_official(district=elsewhere))
+    totals = services.training_totals(db.session, district)
+    assert (totals.officials, totals.certified, totals.sessions) == (3, 1, 3)
+    assert plain.id not in {c.official_id for c in db.session.scalars(db.select(Certificate))}
+    assert services.training_totals(db.session).certified == 2

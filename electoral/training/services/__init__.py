@@ -23,9 +23,11 @@ from electoral.training.services.courses import (
 from electoral.training.services.coverage import (
     CSV_COLUMNS,
     DistrictCoverage,
+    TrainingTotals,
     coverage,
     coverage_csv,
     coverage_rows,
+    training_totals,
 )
 from electoral.training.services.imports import (
     ATTENDANCE_COLUMNS,
@@ -73,6 +75,6 @@ __all__ = [
     "list_courses", "list_positions", "mark_attendance", "MAX_ATTEMPTS", "may_lead", "OfficialData",
     "officials_query", "Outcome", "outcomes", "passes", "remove_trainer", "required_days", "revoke",
     "save_course", "save_official", "save_position", "save_scores", "save_session", "SCORE_COLUMNS",
-    "sessions_query", "set_master_trainer", "SEX_LABELS", "staffing_template", "STATUS_LABELS", "withdraw",
+    "sessions_query", "set_master_trainer", "SEX_LABELS", "staffing_template", "STATUS_LABELS", "training_totals", "TrainingTotals", "withdraw",
     "within_scope",
 ]

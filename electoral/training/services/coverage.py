@@ -49,6 +49,23 @@ class DistrictCoverage:
         return min(1.0, (self.needed - self.gap) / self.needed) if self.needed else 1.0
 
 
+@dataclass(frozen=True)
+class TrainingTotals:
+    officials: int
+    certified: int  # officials holding at least one valid certificate
+    sessions: int
+
+
+def training_totals(session: Session, scope=None) -> TrainingTotals:
+    """Officials, officials certified (a valid certificate, counted once) and sessions in ``scope``."""
+    officials = session.scalar(within_scope(select(func.count(Official.id)), Official.district_id, scope))
+    certified = session.scalar(within_scope(
+        select(func.count(func.distinct(Certificate.official_id))).join(Official, Official.id == Certificate.official_id)
+        .where(Certificate.valid), Official.district_id, scope))
+    sessions = session.scalar(within_scope(select(func.count(TrainingSession.id)), TrainingSession.district_id, scope))
+    return TrainingTotals(officials or 0, certified or 0, sessions or 0)
+
+
 def coverage(session: Session, scope=None) -> list[DistrictCoverage]:
     """Figures for every district in ``scope``, by district code, each from one aggregate query."""
     districts = session.execute(within_scope(select(District.id, District.code, District.name)
