@@ -264,6 +264,20 @@ def derive_centre_point(centre: PollingCentre) -> bool:
     return True
 
 
+def station_points(session: Session) -> dict[str, points.Point]:
+    """Where each polling station is, by code: its own reading, else its centre's point.
+
+    The one answer to "where is this station" for maps and open data; stations with neither
+    are left out.
+    """
+    latitude = func.coalesce(PollingStation.latitude, PollingCentre.latitude)
+    longitude = func.coalesce(PollingStation.longitude, PollingCentre.longitude)
+    rows = session.execute(select(PollingStation.code, latitude, longitude)
+                           .join(PollingCentre, PollingStation.centre_id == PollingCentre.id)
+                           .where(latitude.is_not(None)))
+    return {code: (lat, lon) for code, lat, lon in rows}
+
+
 def far_stations(centre: PollingCentre, limit_km: float | None = None,
                  stations: Iterable[PollingStation] | None = None) -> list[tuple[PollingStation, float]]:
     """The centre's stations farther than ``limit_km`` (the setting by default) from its point, with the distance."""

@@ -11,6 +11,7 @@ from flask import Response, abort, jsonify, render_template, request, send_file
 from electoral.core import spreadsheet
 from electoral.core.auth import public
 from electoral.extensions import db
+from electoral.geography import services as geography
 from electoral.results import cdf, services
 from electoral.results.views import area_or_404, bp
 
@@ -54,8 +55,13 @@ def _open_data(race) -> tuple[list[str], list[dict]]:
 
     header = ["station_code", "station_name", "registered_voters", "ballots_cast", "valid", "invalid",
               *[c.code for c in race.candidates]]
+    # Where each station is (its own GPS reading, else its centre's), so the figures can be mapped.
+    located = geography.station_points(db.session)
+    rows = [{**row, "latitude": located.get(row["station_code"], (None, None))[0],
+             "longitude": located.get(row["station_code"], (None, None))[1]}
+            for row in services.station_rows(db.session, race)]
     # Each station's sheet image(s): the SHA-256 of the stored bytes and where to fetch them.
-    return evidence.with_image_columns(db.session, race, header, services.station_rows(db.session, race))
+    return evidence.with_image_columns(db.session, race, [*header, "latitude", "longitude"], rows)
 
 
 @bp.route("/public/<code>/stations.csv", defaults={"fmt": "csv"})

@@ -171,3 +171,20 @@ def test_the_cdf_carries_each_stations_tally_sheet_image_hash_and_address(app, c
     assert found["tally-sheet-image-sha256"] == hashlib.sha256(images.SHEET_IMAGES.resolve(stored.path).read_bytes()).hexdigest()
     assert found["tally-sheet-image-url"].endswith(f"/{stored.sha256}")
     assert all(i["Type"] != "other" for i in units["gp-station-0101002"]["ExternalIdentifier"])
+
+
+def test_open_data_places_each_station_at_its_own_reading_else_its_centres_point(client, counted):
+    _race, stations = counted
+    first, second, third = stations[:3]
+    first.latitude, first.longitude = 6.30012, -10.79745  # a reading at the station itself
+    first.centre.latitude, first.centre.longitude = 6.3, -10.8
+    second.centre.latitude, second.centre.longitude = 6.3, -10.8  # second: no reading of its own
+    db.session.commit()
+    rows = {r["station_code"]: r for r in csv.DictReader(io.StringIO(
+        client.get("/results/public/PRES/stations.csv").get_data().decode("utf-8-sig")))}
+    assert (rows[first.code]["latitude"], rows[first.code]["longitude"]) == ("6.30012", "-10.79745")
+    assert (rows[second.code]["latitude"], rows[second.code]["longitude"]) == ("6.3", "-10.8")
+    assert (rows[third.code]["latitude"], rows[third.code]["longitude"]) == ("", "")
+    located = {s["station_code"]: s for s in client.get("/results/public/PRES/stations.json").get_json()["stations"]}
+    assert (located[first.code]["latitude"], located[first.code]["longitude"]) == (6.30012, -10.79745)
+    assert located[third.code]["latitude"] is None
