@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from electoral.accounts import services as accounts
 from electoral.accounts.models import User
 from electoral.core.auth import Role
+from electoral.geography import services as geography
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -81,6 +82,7 @@ def load_demo(session: Session, seed: int = 2026) -> dict[str, int]:
     if not database_is_empty(session):
         raise RuntimeError("The database already holds data; the demo loads only into an empty one.")
     rng = random.Random(seed)
+    readings = random.Random(seed + 1)  # its own stream: the rest of the demo stays as it was
     counts = {"regions": 0, "districts": 0, "centres": 0, "stations": 0, "users": 0}
     for region_code, region_name, (lat0, lon0), district_names in REGIONS:
         region = Region(code=region_code, name=region_name)
@@ -102,9 +104,13 @@ def load_demo(session: Session, seed: int = 2026) -> dict[str, int]:
                 session.add(centre)
                 counts["centres"] += 1
                 for s in range(1, STATIONS_PER_CENTRE + 1):
+                    # Each station has its own GPS reading, a few metres from the others of its centre.
                     session.add(PollingStation(code=f"{centre.code}-{s:02d}", name=f"{centre.name} {s}",
-                                               centre=centre, capacity=600))
+                                               centre=centre, capacity=600,
+                                               latitude=round(centre.latitude + readings.uniform(-3e-4, 3e-4), 6),
+                                               longitude=round(centre.longitude + readings.uniform(-3e-4, 3e-4), 6)))
                     counts["stations"] += 1
+                geography.derive_centre_point(centre)
     session.flush()
     for username, full_name, roles, scope in DEMO_USERS:
         accounts.create_user(session, username, DEMO_PASSWORD, roles, full_name=full_name, scope_code=scope)

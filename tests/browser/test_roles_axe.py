@@ -69,6 +69,8 @@ def demo(tmp_path_factory, worker_id):
                 .where(TallySheet.state == "accepted").order_by(PollingStation.code)),
             "dispatched": session.scalar(sa.select(Consignment.code).where(Consignment.status == "dispatched")),
             "sheet_in_correction": session.scalar(sa.select(TallySheet.id).where(TallySheet.state == "in_correction")),
+            "stations_without_reading": session.scalar(sa.select(sa.func.count(PollingStation.id))
+                                                       .where(PollingStation.latitude.is_(None))),
         }
         session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -303,6 +305,10 @@ def test_public_reads_the_results(browser, demo):
     walk.open("/results/public/")
     walk.open("/results/public/PRES")
     walk.open(f"/results/public/PRES/stations/{demo['accepted_station']}")
+    # The open data places every counted station of the demo at its own GPS reading.
+    stations = walk.page.request.get(demo["base"] + "/results/public/PRES/stations.json").json()["stations"]
+    assert stations and all(s["latitude"] is not None and s["longitude"] is not None for s in stations)
+    assert demo["stations_without_reading"] == 0
     walk.open("/login")
     walk.finish()
 
