@@ -14,6 +14,7 @@ import json
 import secrets
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from defusedxml import ElementTree
 from flask_babel import gettext as _
@@ -101,13 +102,17 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def read_instance(data: bytes) -> tuple[str, str, str, dict[str, str]]:
-    """The form id, version, instanceID and answers (by question name) of a submitted instance."""
+def read_instance(data: bytes) -> tuple[str, str, str, dict[str, Any]]:
+    """The form id, version, instanceID and answers (by question name) of a submitted instance.
+
+    An element holding others (a group, or each entry of a repeat) also gives, under its name, the list
+    of its occurrences' answers: a repeat's entries, as the phone pages send them.
+    """
     try:
         root = ElementTree.fromstring(data)
     except Exception as exc:  # defusedxml refuses entities and DTDs; ParseError for broken XML
         raise ValidationFailed(_("The submission is not a readable XForm instance.")) from exc
-    answers: dict[str, str] = {}
+    answers: dict[str, Any] = {}
     instance_id = ""
 
     def walk(element, in_meta: bool) -> None:
@@ -115,6 +120,9 @@ def read_instance(data: bytes) -> tuple[str, str, str, dict[str, str]]:
         for child in element:
             name = _local(child.tag)
             if len(child):
+                if not in_meta and name != "meta":
+                    answers.setdefault(f"{name}[]", []).append(
+                        {_local(leaf.tag): (leaf.text or "").strip() for leaf in child.iter() if not len(leaf)})
                 walk(child, in_meta or name == "meta")
             elif name == "instanceID":
                 instance_id = (child.text or "").strip()
@@ -139,7 +147,8 @@ def submit_instance(session: Session, observer: Observer, user: User, data: byte
     refusal = filing.may_file(observer, station)
     if refusal:
         raise ValidationFailed(refusal)
-    raw = {q.code: answers.get(q.code) for q in template.questions}
+    raw = {q.code: answers.get(q.code) for q in template.questions if not q.repeat_code}
+    raw.update({repeat.code: answers.get(f"{repeat.code}[]", []) for repeat in template.repeats})
     return submissions.submit(session, template, station, raw, instance_id, observer, user, channel="odk")
 
 

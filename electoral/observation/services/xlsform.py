@@ -103,8 +103,14 @@ class _Import:
 
     def walk(self, children: list[dict], section, relevance: str, repeat=None) -> None:
         """Map pyxform's elements; ``repeat`` is the section of the repeat they are in (its entries' questions)."""
+        generated = _generated_counts(children)
         for element in children:
             kind, name = element.get("type", ""), element.get("name", "")
+            if name in generated and kind == "calculate":
+                continue  # pyxform's own node for a repeat_count that is an expression: the repeat keeps it
+            if kind == "repeat" and name in generated.values():
+                element = {**element, "control": {**element["control"], "jr:count": next(
+                    (e.get("bind") or {}).get("calculate", "") for e in children if generated.get(e.get("name")) == name)}}
             if kind == "group" and name == "meta" and (element.get("control") or {}).get("bodyless"):
                 continue  # pyxform's own instanceID, which every XForm carries
             row = self.form.row_of(name)
@@ -232,6 +238,18 @@ class _Import:
                 calculation=calculation)
         except ValidationFailed as failure:
             self.errors.append(LineError(row, _messages(failure, row)))
+
+
+def _generated_counts(children: list[dict]) -> dict[str, str]:
+    """pyxform writes a repeat_count expression as a read-only calculate "<repeat>_count" just before the repeat,
+    whose jr:count names it: {that calculate's name: the repeat's name}."""
+    found = {}
+    for before, element in zip(children, children[1:], strict=False):
+        name = f"{element.get('name')}_count"
+        if element.get("type") == "repeat" and (element.get("control") or {}).get("jr:count") == f"${{{name}}}" \
+                and before.get("name") == name and (before.get("bind") or {}).get("readonly") == "true()":
+            found[name] = element["name"]
+    return found
 
 
 def checklists():
