@@ -19,20 +19,30 @@ from electoral.extensions import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-# The domains, in the order their pages, commands and tables are registered.
+# The domains, in the order their pages, commands and tables are registered. A sub-domain
+# ("observation.sms") is listed after its parent and registered the same way: its views (``bp``),
+# cli (``commands``), models, tasks and reports modules are found by the functions below.
 DOMAINS = ("core", "accounts", "geography", "reports", "registration", "training",
-           "logistics", "observation", "results")
+           "logistics", "observation", "observation.sms", "results")
+
+
+def domain_modules(module: str) -> list:
+    """``electoral.<domain>.<module>``, imported, for each domain (or sub-domain) that has it."""
+    found = []
+    for domain in DOMAINS:
+        name = f"electoral.{domain}.{module}"
+        if importlib.util.find_spec(f"electoral.{domain}") and importlib.util.find_spec(name):
+            found.append(importlib.import_module(name))
+    return found
 
 
 def domain_parts(module: str, attribute: str) -> list:
     """``attribute`` of ``electoral.<domain>.<module>`` for each domain that has that module."""
     parts = []
-    for domain in DOMAINS:
-        name = f"electoral.{domain}.{module}"
-        if importlib.util.find_spec(f"electoral.{domain}") and importlib.util.find_spec(name):
-            part = getattr(importlib.import_module(name), attribute, None)
-            if part is not None:
-                parts.extend(part if isinstance(part, list | tuple) else [part])
+    for loaded in domain_modules(module):
+        part = getattr(loaded, attribute, None)
+        if part is not None:
+            parts.extend(part if isinstance(part, list | tuple) else [part])
     return parts
 
 

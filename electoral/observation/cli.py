@@ -103,6 +103,4 @@ def import_observers(file):
     click.echo(f"Imported {count} observers" + (f" (read as {read_as})." if read_as else "."))
 
 
-from electoral.observation.sms.cli import sms  # noqa: E402
-
-commands = [observation, sms]
+commands = [observation]

@@ -343,5 +343,3 @@ class ApiToken(Audited, db.Model):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship()
-
-from electoral.observation.sms.models import SmsMessage  # noqa: E402,F401  (its tables with the domain's)

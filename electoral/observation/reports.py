@@ -113,4 +113,3 @@ def observation_report(doc, params):
     doc.table([_("Region"), _("Low"), _("Medium"), _("High")],
               [[region, c.get("low", 0), c.get("medium", 0), c.get("high", 0)] for region, c in by_region.items()],
               col_widths=[0.55, 0.15, 0.15, 0.15], align=["start", "end", "end", "end"])
-from electoral.observation.sms import reports as _sms_reports  # noqa: E402,F401  (the SMS card)

@@ -39,8 +39,6 @@ imports every such module (``load()``), so their decorators run::
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -160,11 +158,9 @@ def load() -> None:
     global _loaded
     if _loaded:
         return
-    from electoral import DOMAINS
+    from electoral import domain_modules
 
-    for domain in DOMAINS:
-        if importlib.util.find_spec(f"electoral.{domain}") and importlib.util.find_spec(f"electoral.{domain}.reports"):
-            importlib.import_module(f"electoral.{domain}.reports")
+    domain_modules("reports")
     _loaded = True
 
 

@@ -1,5 +1,9 @@
 """Observation by SMS: messages from feature phones through SMS gateways become submissions.
 
+A sub-domain registered like any domain: ``observation.sms`` is in ``electoral.DOMAINS``, so its
+views (``bp``), cli (``commands``), models, tasks and reports modules are found there, not
+imported by hand from observation's own modules.
+
 - parser.py: the message format (documented there) read against the checklist's own codes.
 - gateways.py: the gateways (Telerivet, Africa's Talking, RapidPro/TextIt, Kannel-style),
   configured by ``SMS_GATEWAYS`` or the environment variable ``ELECTORAL_SMS_GATEWAYS``

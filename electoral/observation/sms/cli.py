@@ -33,3 +33,6 @@ def receive(sender, gateway, text):
     outcome = services.receive(db.session, gateway, f"cli-{uuid.uuid4().hex[:12]}", sender, text)
     db.session.commit()
     click.echo(f"{outcome.message.status}: {outcome.message.reply}")
+
+
+commands = [sms]
