@@ -137,6 +137,15 @@ def _choice(question: Question, word: str) -> str | None:
     return next((v for v in values if v.upper() == word), None)
 
 
+def not_by_sms(template: ChecklistTemplate) -> str | None:
+    """Why a checklist with repeated entries (XLSForm repeat: one per party agent...) cannot go by SMS, or None."""
+    if not template.repeats:
+        return None
+    return _("%(code)s cannot be sent by SMS: its entries repeated as often as needed (%(repeats)s) do not fit in a "
+             "text message; send it from the phone page or ODK Collect.", code=template.code,
+             repeats=", ".join(r.code for r in template.repeats))
+
+
 def sms_blockers(template: ChecklistTemplate) -> list[Question]:
     """The questions that keep a checklist from being filed by SMS: always asked and not typeable."""
     return [q for q in template.questions if q.type in NOT_BY_SMS and q.required and not q.relevance]
@@ -221,6 +230,8 @@ def read_answers(template: ChecklistTemplate, words: list[str], date_order: str 
 
     ``date_order``: the election's (DMY or MDY), for dates typed without a year first.
     """
+    if (refusal := not_by_sms(template)) is not None:
+        raise SmsFormatError([refusal])
     codes = sorted((q.code.upper() for q in template.questions), key=len, reverse=True)
     by_code = {q.code.upper(): q for q in template.questions}
     raw: dict[str, Any] = {}

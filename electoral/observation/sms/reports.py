@@ -92,6 +92,9 @@ def build(doc, params):
                         "followed by your answer, separated by spaces:"))
         # One message, so that a translator sees the whole pattern and may reorder it.
         doc.paragraph(_("%(code)s <your number> CODEanswer …", code=template.code), bold=True, size=12)
+        if (refusal := parser.not_by_sms(template)) is not None:
+            doc.paragraph(refusal, bold=True)  # no codes to type: the card says so and lists nothing
+            continue
         blockers = parser.sms_blockers(template)
         if blockers:
             doc.paragraph(_("This checklist cannot be sent by SMS: %(question)s needs the phone page or ODK "
