@@ -40,11 +40,21 @@ def submission_table(session: Session, template_code: str, lang: str, header_lab
             line = [station_code, observer.name if observer else "", submission.submitted_at.isoformat(),
                     version, submission.revision]
             for q in questions:
+                if q.repeat_code:  # a repeat's question: each entry's answer in entry order, "; " between
+                    entries = submission.answers.get(q.repeat_code) or []
+                    line.append("; ".join(_cell(entry.get(q.code)) for entry in entries) if entries else None)
+                    continue
                 value = submission.answers.get(q.code)
                 line.append(" ".join(value) if isinstance(value, list) else value)
             yield line + _receipt(submission.submitted_at, submission.received_at, limit, clock_labels)
 
     return header, rows()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return " ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def incident_table(session: Session, header_labels: dict[str, str],
