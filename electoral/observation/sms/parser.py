@@ -138,17 +138,17 @@ def _choice(question: Question, word: str) -> str | None:
 
 
 def not_by_sms(template: ChecklistTemplate) -> str | None:
-    """Why a checklist with repeated entries (XLSForm repeat: one per party agent...) cannot go by SMS, or None."""
-    if not template.repeats:
-        return None
-    return _("%(code)s cannot be sent by SMS: its entries repeated as often as needed (%(repeats)s) do not fit in a "
-             "text message; send it from the phone page or ODK Collect.", code=template.code,
-             repeats=", ".join(r.code for r in template.repeats))
-
-
-def sms_blockers(template: ChecklistTemplate) -> list[Question]:
-    """The questions that keep a checklist from being filed by SMS: always asked and not typeable."""
-    return [q for q in template.questions if q.type in NOT_BY_SMS and q.required and not q.relevance]
+    """Why a checklist cannot go by SMS at all, or None: repeated entries (XLSForm repeat: one per party
+    agent...) do not fit in a text message, nor does a position or photo that is always asked."""
+    if template.repeats:
+        return _("%(code)s cannot be sent by SMS: its entries repeated as often as needed (%(repeats)s) do not fit "
+                 "in a text message; send it from the phone page or ODK Collect.", code=template.code,
+                 repeats=", ".join(r.code for r in template.repeats))
+    blockers = [q for q in template.questions if q.type in NOT_BY_SMS and q.required and not q.relevance]
+    if blockers:
+        return _("%(code)s cannot be sent by SMS: %(question)s needs the phone page or ODK Collect.",
+                 code=template.code, question=blockers[0].code)
+    return None
 
 
 def _date(value: str, order: str) -> dt.date:

@@ -95,10 +95,6 @@ def build(doc, params):
         if (refusal := parser.not_by_sms(template)) is not None:
             doc.paragraph(refusal, bold=True)  # no codes to type: the card says so and lists nothing
             continue
-        blockers = parser.sms_blockers(template)
-        if blockers:
-            doc.paragraph(_("This checklist cannot be sent by SMS: %(question)s needs the phone page or ODK "
-                            "Collect.", question=blockers[0].code), bold=True)
         doc.paragraph(_("For example: %(example)s", example=_example(template)))
         date_order = election.date_order(doc.session)
         rows = []

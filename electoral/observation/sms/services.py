@@ -297,11 +297,7 @@ def _checklist(session: Session, message: SmsMessage, observer: Observer, header
 
 
 def read_answers(session: Session, template: Definition, words: list[str]) -> parser.Answers:
-    """The message's answers, refused whole when the checklist asks what a text message cannot carry."""
-    blockers = parser.sms_blockers(template)
-    if blockers:
-        raise parser.SmsFormatError([_("%(code)s cannot be sent by SMS: %(question)s needs the phone page "
-                                       "or ODK Collect.", code=template.code, question=blockers[0].code)])
+    """The message's answers, with dates read in the election's date order."""
     return parser.read_answers(template, words, election.date_order(session))
 
 
