@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from electoral import config as settings
 from electoral import create_app
 from electoral.accounts import services
-from electoral.accounts import views as account_views
 from electoral.accounts.models import User, UserSession
+from electoral.accounts.views import signin as account_views
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.observation import services as observation

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from electoral.accounts import services, throttle
-from electoral.accounts import views as account_views
 from electoral.accounts.models import SignInThrottle
+from electoral.accounts.views import signin as account_views
 from electoral.core.auth import Role
 from tests.factories import PASSWORD, make_user
 

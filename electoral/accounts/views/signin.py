@@ -1,47 +1,20 @@
-"""Sign-in, sign-out, session limits, profile, and the administrator's user pages."""
+"""Sign-in, sign-out, session limits and the user's own profile and password."""
 
 import datetime as dt
 import time
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from electoral.accounts import services, throttle
-from electoral.accounts.forms import (
-    ConfirmForm,
-    LoginForm,
-    PasswordForm,
-    ProfileForm,
-    UserCreateForm,
-    UserEditForm,
-    UserFilterForm,
-)
-from electoral.accounts.models import User
-from electoral.core import duties, home
-from electoral.core.auth import ANY_ROLE, Role, access, public, wants_json
-from electoral.core.errors import ValidationFailed
-from electoral.core.forms import show_errors
+from electoral.accounts.blueprint import bp
+from electoral.accounts.forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm
+from electoral.core.auth import ANY_ROLE, access, public, wants_json
 from electoral.core.redirects import local_target, redirect_back
+from electoral.core.saving import save
 from electoral.extensions import db
-
-bp = Blueprint("accounts", __name__, template_folder="templates")
-
-home.register_nav(_l("Users"), "accounts.users", order=80)
-home.register(_l("Users and roles"), "accounts.users",
-              _l("Create accounts, give roles and scope, deactivate."), order=10)
 
 
 def now() -> float:
@@ -163,93 +136,11 @@ def change_password():
             db.session.commit()
             password_form.current_password.errors = [refusal.message]
         else:
-            try:
-                services.set_password(current_user, password_form.new_password.data)
-            except ValidationFailed as failure:
-                show_errors(password_form, failure, aliases={"password": "new_password"})
-            else:
-                db.session.commit()
+            if save(lambda: services.set_password(current_user, password_form.new_password.data), password_form,
+                    aliases={"password": "new_password"}):
                 login_user(current_user._get_current_object())  # stay signed in here; other sessions end
                 session["signed_in_at"] = session["seen_at"] = now()
                 flash(_("Your password is changed. Other sessions were signed out."), "success")
                 return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, password_form=password_form,
                            confirm_form=ConfirmForm()), 400
-
-
-@bp.route("/users")
-@access(Role.ADMINISTRATOR)
-def users():
-    form = UserFilterForm(request.args)
-    query = services.list_query(form.q.data or "", form.role.data or None)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("accounts/users.html", page=page, form=form)
-
-
-@bp.route("/users/new", methods=["GET", "POST"])
-@access(Role.ADMINISTRATOR)
-def user_create():
-    form = UserCreateForm()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                db.session, form.username.data, form.password.data,
-                [Role(r) for r in form.roles.data], full_name=form.full_name.data or "",
-                scope_code=form.scope.data, locale=form.locale.data or None)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("User %(name)s created.", name=user.username), "success")
-            _warn_of_duties(form.roles.data)
-            return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=None, confirm_form=ConfirmForm(),
-                           duty_pairs=duties.pairs_for_roles(_checked_roles(form)))
-
-
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@access(Role.ADMINISTRATOR)
-def user_edit(user_id: int):
-    user = db.get_or_404(User, user_id)
-    form = UserEditForm(obj=user)
-    if request.method == "GET":
-        form.roles.data = sorted(r.value for r in user.roles)
-        form.scope.data = user.scope.code if user.scope else ""
-    if form.validate_on_submit():
-        try:
-            if user.id == current_user.id and (
-                    not form.active.data or Role.ADMINISTRATOR.value not in form.roles.data):
-                raise ValidationFailed(_("You cannot deactivate yourself or remove your own administrator role."))
-            user.full_name = (form.full_name.data or "").strip()
-            services.set_roles(user, [Role(r) for r in form.roles.data])
-            services.set_scope(db.session, user, form.scope.data)
-            services.check_station_scope(user)
-            services.set_active(user, form.active.data)
-            if form.new_password.data:
-                services.set_password(user, form.new_password.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure, aliases={"password": "new_password"})
-        else:
-            db.session.commit()
-            flash(_("User %(name)s saved.", name=user.username), "success")
-            _warn_of_duties(form.roles.data)
-            return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm(),
-                           duty_pairs=duties.pairs_for_roles(_checked_roles(form)),
-                           recent_failures=throttle.recent_failures(db.session, user.username))
-
-
-def _checked_roles(form) -> list[str]:
-    """The ticked roles, or none while the field holds an error: a posted value the choices refused
-    (an unknown role) is only shown back as a field error, never read as a Role."""
-    return [] if form.roles.errors else list(form.roles.data or [])
-
-
-def _warn_of_duties(roles) -> None:
-    """A warning, not a refusal: roles that let one account do both acts of a pair (electoral/core/duties.py)."""
-    for duty in duties.pairs_for_roles(roles or []):
-        flash(_("This account may do both the %(first)s and the %(second)s: the application refuses one "
-                "person doing both on the same record, but these roles are better given to different people.",
-                first=duty.first, second=duty.second), "warning")
