@@ -1,51 +1,14 @@
-"""Home page per role, language switch, and the audit trail."""
+"""The audit trail: searching it and verifying its chain."""
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user
 
-from electoral.core import home
-from electoral.core.auth import ANY_ROLE, Role, access, public
-from electoral.core.forms import AuditFilterForm, LanguageForm
-from electoral.core.redirects import redirect_back
+from electoral.core.auth import Role, access
+from electoral.core.blueprint import bp
+from electoral.core.forms import AuditFilterForm
 from electoral.core.services import audit_query, entity_types
 from electoral.extensions import db
-
-bp = Blueprint("core", __name__, template_folder="templates")
-
-home.register_nav(_l("Audit trail"), "core.audit_trail", order=90)
-home.register(_l("Audit trail"), "core.audit_trail",
-              _l("Who changed what, and proof that nothing was altered."), order=90)
-
-
-@bp.route("/")
-@access(*ANY_ROLE)
-def index():
-    actions = home.actions_for_current_user()
-    return render_template("core/home.html", actions=actions)
-
-
-@bp.route("/language", methods=["POST"])
-@public
-def set_language():
-    form = LanguageForm()
-    if form.validate_on_submit():
-        session["lang"] = form.lang.data
-        if current_user.is_authenticated:
-            current_user.locale = form.lang.data
-            db.session.commit()
-    return redirect_back("core.index")
 
 
 @bp.route("/audit")
