@@ -1,38 +1,18 @@
-"""Browse, search, create, edit and import regions, districts, centres and stations."""
+"""Browse, search, create and edit regions, districts, centres and stations."""
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from electoral.core import home
-from electoral.core.auth import OFFICE_ROLES, Role, access
+from electoral.core.auth import OFFICE_ROLES, access
 from electoral.core.errors import ValidationFailed
-from electoral.core.forms import show_errors
-from electoral.core.uploads import run_upload
+from electoral.core.saving import save
 from electoral.extensions import db
-from electoral.geography import imports, services
-from electoral.geography.forms import FORMS, ImportForm, SearchForm
+from electoral.geography import services
+from electoral.geography.blueprint import EDITORS, PARENT_LEVEL, bp
+from electoral.geography.forms import FORMS, SearchForm
 
-bp = Blueprint("geography", __name__, url_prefix="/geography", template_folder="templates")
-
-EDITORS = (Role.ADMINISTRATOR,)
-LEVEL_TITLES = {
-    "region": (_l("Region"), _l("Regions")),
-    "district": (_l("District"), _l("Districts")),
-    "centre": (_l("Polling centre"), _l("Polling centres")),
-    "station": (_l("Polling station"), _l("Polling stations")),
-}
 # Whole sentences per level: the level's gender changes the sentence in French, Spanish and Portuguese.
 CREATED = {"region": _l("Region %(code)s created."), "district": _l("District %(code)s created."),
            "centre": _l("Polling centre %(code)s created."), "station": _l("Polling station %(code)s created.")}
@@ -40,14 +20,6 @@ SAVED = {"region": _l("Region %(code)s saved."), "district": _l("District %(code
          "centre": _l("Polling centre %(code)s saved."), "station": _l("Polling station %(code)s saved.")}
 NO_PARENT = {"region": _l("No region has the code %(code)s."), "district": _l("No district has the code %(code)s."),
              "centre": _l("No polling centre has the code %(code)s.")}
-PARENT_LEVEL = {"district": "region", "centre": "district", "station": "centre"}
-CHILD_LEVEL = {"region": "district", "district": "centre", "centre": "station"}
-
-home.register_nav(_l("Geography"), "geography.overview", order=10)
-home.register(_l("Geography"), "geography.overview",
-              _l("Regions, districts, polling centres and polling stations."), order=20)
-home.register(_l("Import geography"), "geography.import_file",
-              _l("Load the whole tree from a CSV or XLSX file."), order=21)
 
 
 def _level_or_404(level: str) -> str:
@@ -61,11 +33,6 @@ def _area_or_404(level: str, code: str):
     if area is None:
         abort(404)
     return area
-
-
-@bp.context_processor
-def titles():
-    return {"level_titles": LEVEL_TITLES, "child_level": CHILD_LEVEL, "parent_level": PARENT_LEVEL}
 
 
 @bp.route("/")
@@ -146,16 +113,9 @@ def area_create(level: str):
     form = FORMS[_level_or_404(level)]()
     if request.method == "GET" and "parent_code" in form and request.args.get("parent"):
         form.parent_code.data = request.args["parent"]
-    if form.validate_on_submit():
-        try:
-            area = _save(level, form)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(str(CREATED[level]) % {"code": area.code}, "success")
-            return redirect(url_for("geography.area_detail", level=level, code=area.code))
+    if form.validate_on_submit() and (saved := save(lambda: _save(level, form), form)):
+        flash(str(CREATED[level]) % {"code": saved.result.code}, "success")
+        return redirect(url_for("geography.area_detail", level=level, code=saved.result.code))
     return render_template("geography/form.html", form=form, level=level, area=None)
 
 
@@ -166,36 +126,7 @@ def area_edit(level: str, code: str):
     form = FORMS[level](obj=area)
     if request.method == "GET" and level in PARENT_LEVEL:
         form.parent_code.data = services.lineage(area)[1].code
-    if form.validate_on_submit():
-        try:
-            area = _save(level, form, area)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(str(SAVED[level]) % {"code": area.code}, "success")
-            return redirect(url_for("geography.area_detail", level=level, code=area.code))
+    if form.validate_on_submit() and (saved := save(lambda: _save(level, form, area), form)):
+        flash(str(SAVED[level]) % {"code": saved.result.code}, "success")
+        return redirect(url_for("geography.area_detail", level=level, code=saved.result.code))
     return render_template("geography/form.html", form=form, level=level, area=area)
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@access(*EDITORS)
-def import_file():
-    form = ImportForm()
-    outcome = run_upload(form, lambda data, name: imports.import_geography(db.session, data, name))
-    if outcome.done:
-        summary = outcome.result
-        if summary.changed:
-            flash(_("Imported %(rows)d rows: %(regions)d regions, %(districts)d districts, %(centres)d "
-                    "centres and %(stations)d stations created; %(updated)d updated.",
-                    rows=summary.rows, regions=summary.created["region"],
-                    districts=summary.created["district"], centres=summary.created["centre"],
-                    stations=summary.created["station"], updated=sum(summary.updated.values())), "success")
-        else:
-            flash(_("Read %(rows)d rows: everything was already up to date.", rows=summary.rows), "info")
-        if not summary.warnings:
-            return redirect(url_for("geography.overview"))
-    warnings = outcome.result.warnings if outcome.done else []
-    return render_template("geography/import.html", form=form, errors=outcome.errors, warnings=warnings,
-                           columns=imports.IMPORT_COLUMNS, optional=imports.IMPORT_OPTIONAL), outcome.status
