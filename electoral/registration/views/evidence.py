@@ -1,18 +1,15 @@
-"""The election's identity evidence types: listed on the settings page, added, edited and removed there."""
+"""The identity evidence an election accepts: its types, their labels, adding, editing, removing."""
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from electoral.config import LANGUAGES
-from electoral.core.auth import Role, access
-from electoral.core.errors import ValidationFailed
-from electoral.core.forms import show_errors
+from electoral.core.auth import access
+from electoral.core.saving import save
 from electoral.extensions import db
+from electoral.registration.blueprint import ADMIN, bp
 from electoral.registration.forms import ConfirmForm, EvidenceTypeForm
 from electoral.registration.services import election, evidence
-from electoral.registration.views import bp
-
-ADMIN = Role.ADMINISTRATOR
 
 
 def evidence_choices(include_attestation: bool = True) -> list[tuple[str, str]]:
@@ -51,16 +48,9 @@ def _save(form: EvidenceTypeForm, evidence_type=None):
 
 
 def _form_page(form: EvidenceTypeForm, evidence_type=None):
-    if form.validate_on_submit():
-        try:
-            saved = _save(form, evidence_type)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("Identity evidence %(code)s saved.", code=saved.code), "success")
-            return redirect(url_for("registration.election_settings"))
+    if form.validate_on_submit() and (saved := save(lambda: _save(form, evidence_type), form)):
+        flash(_("Identity evidence %(code)s saved.", code=saved.result.code), "success")
+        return redirect(url_for("registration.election_settings"))
     return render_template("registration/evidence_type.html", form=form, evidence_type=evidence_type,
                            languages=LANGUAGES)
 
@@ -89,12 +79,6 @@ def evidence_remove(evidence_code: str):
     evidence_type = _type_or_404(evidence_code)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        evidence.remove_type(db.session, evidence_type)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        flash(str(failure), "error")
-    else:
-        db.session.commit()
+    if save(lambda: evidence.remove_type(db.session, evidence_type), joined=True):
         flash(_("Identity evidence %(code)s removed.", code=evidence_code), "success")
     return redirect(url_for("registration.election_settings"))
