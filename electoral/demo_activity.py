@@ -271,6 +271,19 @@ def load_observation(session: Session, today: dt.date, rng: random.Random) -> di
     for code, name, _party in RACES[0][4]:
         observation.add_question(session, counting, code, "integer", {"en": f"Votes for {name}"}, minimum=0,
                                  tally="votes")
+    # One entry per party agent present at the count (XLSForm repeat): the phone page adds and removes them.
+    agents = observation.add_section(session, counting, "AGENTS", {"en": "Party agent present",
+                                                                   "fr": "Agent de parti présent"}, repeat=True)
+    parties = [{"value": f"P{i}", "texts": {"en": party}} for i, (_code, _name, party) in enumerate(RACES[0][4], 1)]
+    observation.add_question(session, counting, "AGP", "single_choice", {"en": "Party", "fr": "Parti"},
+                             choices=parties, section=agents)
+    observation.add_question(session, counting, "AGN", "text", {"en": "Agent's name", "fr": "Nom de l'agent"},
+                             section=agents)
+    observation.add_question(session, counting, "AGS", "yes_no", {"en": "Did the agent sign the results?",
+                                                                  "fr": "L'agent a-t-il signé les résultats ?"},
+                             section=agents)
+    observation.add_question(session, counting, "AGW", "text", {"en": "Why not?", "fr": "Pourquoi ?"},
+                             relevance="AGS = no", section=agents)
     observation.publish(session, counting)
     group = observation.save_organisation(session, "CCO", "Civil Coalition of Observers")
     # The quick count's random sample; observers are deployed to most of its stations, so
@@ -307,7 +320,11 @@ def load_observation(session: Session, today: dt.date, rng: random.Random) -> di
         cast = registered - rng.randrange(0, 3)
         votes = [cast // 2, cast // 3]
         counts = {"REG": registered, "CAST": cast, "INV": 0, "C1": votes[0], "C2": votes[1],
-                  "C3": cast - sum(votes)}
+                  "C3": cast - sum(votes),
+                  "AGENTS": [{"AGP": f"P{p}", "AGN": rng.choice(["J. Flomo", "M. Kollie", "E. Sirleaf", "T. Gbowee"]),
+                              "AGS": "yes" if (number, p) != (2, 2) else "no",
+                              **({"AGW": "Left before the count ended."} if (number, p) == (2, 2) else {})}
+                             for p in range(1, 1 + number % 4)]}
         observation.submit(session, counting, station, counts, f"demo-count-{number:04d}", observer)
         filings += 2
     first = session.get(PollingStation, sample[0].id)

@@ -167,7 +167,8 @@ def template_detail(template_id: int):
             elif form is None or not form.validate_on_submit():
                 raise ValidationFailed(_("The form could not be read; check the fields and send it again."))
             elif action == "section":
-                services.add_section(db.session, template, section_form.code.data, {"en": section_form.text.data})
+                services.add_section(db.session, template, section_form.code.data, {"en": section_form.text.data},
+                                     repeat=bool(section_form.repeat.data))
                 message = _("Section added.")
             else:
                 values = _question_values(question_form)

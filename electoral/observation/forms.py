@@ -103,6 +103,8 @@ class XlsformForm(FlaskForm):
 class SectionForm(FlaskForm):
     code = StringField(_l("Section code"), validators=[DataRequired(), Length(max=40)])
     text = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    # XLSForm's begin repeat: the section's questions answered once per entry (one per party agent, per incident).
+    repeat = BooleanField(_l("Repeated: the observer adds one entry per party agent, incident…"))
 
 
 class QuestionForm(FlaskForm):

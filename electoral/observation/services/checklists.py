@@ -210,6 +210,8 @@ def add_question(session: Session, template: ChecklistTemplate, code: str, qtype
             "critical": (critical or "").strip(), "tally": tally or None, "constraint": (constraint or "").strip()}
     visible = visible_codes(template, section)
     errors = question_problems(template, spec, {q.code for q in template.questions}, visible)
+    if section is not None and section.repeat and qtype == "image":
+        errors["type"] = [_("A photo cannot be asked inside a repeated section yet.")]
     try:
         unknown = conditions.references(conditions.parse(choice_filter or "")) - visible
         if unknown:
