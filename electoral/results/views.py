@@ -63,13 +63,6 @@ def _race_or_404(code: str):
     return race
 
 
-def _sheet_or_404(sheet_id: int) -> TallySheet:
-    sheet = db.session.get(TallySheet, sheet_id)
-    if sheet is None:
-        abort(404)
-    return sheet
-
-
 def _station_or_404(code: str) -> PollingStation:
     station = db.session.scalar(select(PollingStation).where(PollingStation.code == code.strip().upper()))
     if station is None:
@@ -300,9 +293,9 @@ def corrections():
 
 
 @bp.route("/sheets/<int:sheet_id>/resolve", methods=["GET", "POST"])
-@access(*SUPERVISOR, area=lambda sheet_id: _sheet_or_404(sheet_id).station)
+@access(*SUPERVISOR, area=lambda sheet_id: db.get_or_404(TallySheet, sheet_id).station)
 def resolve(sheet_id: int):
-    sheet = _sheet_or_404(sheet_id)
+    sheet = db.get_or_404(TallySheet, sheet_id)
     if sheet.state != "in_correction":
         flash(_("This sheet has no mismatch to resolve."), "info")
         return redirect(url_for("results.sheet", sheet_id=sheet.id))
@@ -353,9 +346,9 @@ def quarantine():
 
 
 @bp.route("/sheets/<int:sheet_id>", methods=["GET", "POST"])
-@access(*SUPERVISOR, area=lambda sheet_id: _sheet_or_404(sheet_id).station)
+@access(*SUPERVISOR, area=lambda sheet_id: db.get_or_404(TallySheet, sheet_id).station)
 def sheet(sheet_id: int):
-    sheet = _sheet_or_404(sheet_id)
+    sheet = db.get_or_404(TallySheet, sheet_id)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
@@ -378,9 +371,9 @@ def sheet(sheet_id: int):
 
 
 @bp.route("/sheets/<int:sheet_id>/audit", methods=["POST"])
-@access(*SUPERVISOR, area=lambda sheet_id: _sheet_or_404(sheet_id).station)
+@access(*SUPERVISOR, area=lambda sheet_id: db.get_or_404(TallySheet, sheet_id).station)
 def start_audit(sheet_id: int):
-    sheet = _sheet_or_404(sheet_id)
+    sheet = db.get_or_404(TallySheet, sheet_id)
     if EmptyForm().validate_on_submit():
         try:
             services.start_audit(db.session, sheet, current_user)

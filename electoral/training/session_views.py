@@ -23,20 +23,18 @@ from electoral.training.forms import (
     SessionForm,
     TrainerForm,
 )
-from electoral.training.models import Certificate, Course, Enrolment
+from electoral.training.models import Certificate, Course, Enrolment, Official, TrainingSession
 from electoral.training.views import (
     COORDINATORS,
     bp,
     district_choices,
     district_in_scope,
     import_result,
-    official_or_404,
-    session_or_404,
 )
 
 
 def _session_area(session_id: int, **_ignored):
-    return session_or_404(session_id).district
+    return db.get_or_404(TrainingSession, session_id).district
 
 
 def _back(ts):
@@ -85,13 +83,13 @@ def session_create():
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @access(*COORDINATORS, area=_session_area)
 def session_edit(session_id: int):
-    return _edit_session(session_or_404(session_id))
+    return _edit_session(db.get_or_404(TrainingSession, session_id))
 
 
 @bp.route("/sessions/<int:session_id>")
 @access(*COORDINATORS, area=_session_area)
 def session_detail(session_id: int, enrol_form=None, trainer_form=None):
-    ts = session_or_404(session_id)
+    ts = db.get_or_404(TrainingSession, session_id)
     return render_template("training/session.html", ts=ts, outcomes=services.outcomes(db.session, ts),
                            enrol_form=enrol_form or PersonForm(prefix="enrol"),
                            trainer_form=trainer_form or TrainerForm(prefix="trainer"), confirm=ConfirmForm(),
@@ -100,7 +98,7 @@ def session_detail(session_id: int, enrol_form=None, trainer_form=None):
 
 
 def _person_action(session_id: int, prefix: str, action) -> object:
-    ts = session_or_404(session_id)
+    ts = db.get_or_404(TrainingSession, session_id)
     form = PersonForm(prefix=prefix) if prefix == "enrol" else TrainerForm(prefix=prefix)
     if form.validate_on_submit():
         official = services.find_official(db.session, form.reference.data)
@@ -141,7 +139,7 @@ def session_add_trainer(session_id: int):
 @bp.route("/sessions/<int:session_id>/trainers/<int:official_id>/remove", methods=["POST"])
 @access(*COORDINATORS, area=_session_area)
 def session_remove_trainer(session_id: int, official_id: int):
-    ts = session_or_404(session_id)
+    ts = db.get_or_404(TrainingSession, session_id)
     if ConfirmForm().validate_on_submit():
         services.remove_trainer(db.session, ts, official_id)
         db.session.commit()
@@ -153,7 +151,7 @@ def session_remove_trainer(session_id: int, official_id: int):
 @access(*COORDINATORS, area=_session_area)
 def session_confirm(session_id: int):
     """A second coordinator confirms the attendance and scores: the certificates are issued."""
-    ts = session_or_404(session_id)
+    ts = db.get_or_404(TrainingSession, session_id)
     if ConfirmForm().validate_on_submit():
         try:
             issued = services.confirm_results(db.session, ts, current_user.username)
@@ -170,7 +168,7 @@ def session_confirm(session_id: int):
 @bp.route("/sessions/<int:session_id>/withdraw/<int:enrolment_id>", methods=["POST"])
 @access(*COORDINATORS, area=_session_area)
 def session_withdraw(session_id: int, enrolment_id: int):
-    ts = session_or_404(session_id)
+    ts = db.get_or_404(TrainingSession, session_id)
     enrolment = db.session.get(Enrolment, enrolment_id)
     if enrolment is None or enrolment.session_id != ts.id:
         abort(404)
@@ -201,7 +199,7 @@ def _day_or_404(ts, day: str) -> dt.date:
 @bp.route("/sessions/<int:session_id>/attendance/<day>", methods=["GET", "POST"])
 @access(*COORDINATORS, area=_session_area)
 def session_attendance(session_id: int, day: str):
-    ts = session_or_404(session_id)
+    ts = db.get_or_404(TrainingSession, session_id)
     date = _day_or_404(ts, day)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -238,7 +236,7 @@ def _read_scores(ts) -> tuple[dict, dict]:
 @bp.route("/sessions/<int:session_id>/scores", methods=["GET", "POST"])
 @access(*COORDINATORS, area=_session_area)
 def session_scores(session_id: int):
-    ts = session_or_404(session_id)
+    ts = db.get_or_404(TrainingSession, session_id)
     form = ConfirmForm()
     errors: dict = {}
     if form.validate_on_submit():
@@ -308,4 +306,4 @@ def certificate_revoke(certificate_id: int):
             flash(_("Certificate revoked."), "success")
             return redirect(url_for("training.official_detail", official_id=certificate.official_id))
     return render_template("training/revoke.html", form=form, certificate=certificate,
-                           official=official_or_404(certificate.official_id))
+                           official=db.get_or_404(Official, certificate.official_id))

@@ -39,7 +39,7 @@ from electoral.training.forms import (
     OfficialSearchForm,
     PositionForm,
 )
-from electoral.training.models import Course, Official, Position, TrainingSession
+from electoral.training.models import Course, Official, Position
 
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
 
@@ -71,20 +71,6 @@ def format_score(value) -> str:
 def labels():
     return {"status_labels": services.STATUS_LABELS, "sex_labels": services.SEX_LABELS,
             "education_labels": services.EDUCATION_LABELS, "coordinators": COORDINATORS}
-
-
-def official_or_404(official_id: int) -> Official:
-    official = db.session.get(Official, official_id)
-    if official is None:
-        abort(404)
-    return official
-
-
-def session_or_404(session_id: int) -> TrainingSession:
-    ts = db.session.get(TrainingSession, session_id)
-    if ts is None:
-        abort(404)
-    return ts
 
 
 def district_choices() -> list[tuple[int, str]]:
@@ -185,24 +171,24 @@ def official_create():
 
 
 @bp.route("/officials/<int:official_id>/edit", methods=["GET", "POST"])
-@access(*COORDINATORS, area=lambda official_id: official_or_404(official_id).district)
+@access(*COORDINATORS, area=lambda official_id: db.get_or_404(Official, official_id).district)
 def official_edit(official_id: int):
-    return _edit_official(official_or_404(official_id))
+    return _edit_official(db.get_or_404(Official, official_id))
 
 
 @bp.route("/officials/<int:official_id>")
-@access(*COORDINATORS, area=lambda official_id: official_or_404(official_id).district)
+@access(*COORDINATORS, area=lambda official_id: db.get_or_404(Official, official_id).district)
 def official_detail(official_id: int):
-    official = official_or_404(official_id)
+    official = db.get_or_404(Official, official_id)
     return render_template("training/official.html", official=official, confirm=ConfirmForm(),
                            certificates=services.certificates_of(db.session, official),
                            history=services.history(db.session, official))
 
 
 @bp.route("/officials/<int:official_id>/master-trainer", methods=["POST"])
-@access(*ADMINISTRATORS, area=lambda official_id: official_or_404(official_id).district)
+@access(*ADMINISTRATORS, area=lambda official_id: db.get_or_404(Official, official_id).district)
 def official_master_trainer(official_id: int):
-    official = official_or_404(official_id)
+    official = db.get_or_404(Official, official_id)
     if ConfirmForm().validate_on_submit():
         designated = request.form.get("designated") == "1"
         services.set_master_trainer(db.session, official, designated)

@@ -16,6 +16,7 @@ from electoral.core.forms import show_errors
 from electoral.extensions import db
 from electoral.geography.models import PollingStation
 from electoral.results import services
+from electoral.results.models import TallySheet
 from electoral.results.sheets import evidence, images, intake, recall, scan
 from electoral.results.sheets.forms import (
     FileByHandForm,
@@ -25,7 +26,7 @@ from electoral.results.sheets.forms import (
     ScanBatchForm,
 )
 from electoral.results.sheets.models import RecallRequest, SheetImage, UnfiledScan
-from electoral.results.views import _race_or_404, _sheet_or_404, _station_or_404, bp
+from electoral.results.views import _race_or_404, _station_or_404, bp
 
 INTAKE_STAFF = (Role.RESULTS_CLERK, Role.RESULTS_SUPERVISOR, Role.ADMINISTRATOR)
 SUPERVISOR = (Role.RESULTS_SUPERVISOR,)
@@ -122,9 +123,9 @@ def sheet_image(image_id: int):
 
 
 @bp.route("/sheets/<int:sheet_id>/recall", methods=["POST"])
-@access(*SUPERVISOR, area=lambda sheet_id: _sheet_or_404(sheet_id).station)
+@access(*SUPERVISOR, area=lambda sheet_id: db.get_or_404(TallySheet, sheet_id).station)
 def request_recall(sheet_id: int):
-    sheet = _sheet_or_404(sheet_id)
+    sheet = db.get_or_404(TallySheet, sheet_id)
     form = RecallForm()
     if form.validate_on_submit():
         try:
@@ -141,7 +142,7 @@ def request_recall(sheet_id: int):
 
 
 @bp.route("/recalls/<int:recall_id>", methods=["POST"])
-@access(*SUPERVISOR, area=lambda recall_id: db.session.get(PollingStation, _sheet_or_404(
+@access(*SUPERVISOR, area=lambda recall_id: db.session.get(PollingStation, db.get_or_404(TallySheet,
     db.get_or_404(RecallRequest, recall_id).sheet_id).station_id))
 def decide_recall(recall_id: int):
     request_ = db.get_or_404(RecallRequest, recall_id)
