@@ -4,7 +4,7 @@ import re
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext, pgettext
+from flask_babel import ngettext
 from flask_login import current_user
 
 from electoral.core.auth import access
@@ -14,7 +14,7 @@ from electoral.core.params import bounded_int
 from electoral.core.redirects import redirect_back
 from electoral.extensions import db
 from electoral.geography import services as geography
-from electoral.logistics import services
+from electoral.logistics import labels, services
 from electoral.logistics.forms import (
     ConfirmForm,
     ConsignmentForm,
@@ -46,7 +46,7 @@ def _find_place(code: str):
 
 
 def _status_labels():
-    return {"draft": _("Being packed"), "dispatched": _("On its way"), "received": pgettext("consignment state", "Received")}
+    return labels.CONSIGNMENT_STATE
 
 
 @bp.route("/consignments")

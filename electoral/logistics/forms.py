@@ -14,15 +14,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from electoral.core.params import MAX_ID, coerce_id
 from electoral.geography.models import DEFAULT_STATION_CAPACITY
+from electoral.logistics import labels
 
-BASIS_CHOICES = [("station", _l("per polling station")), ("voter", _l("per registered voters of the station")),
-                 ("centre", _l("per polling centre"))]
-LEVEL_CHOICES = [("central", _l("Central warehouse")), ("hub", _l("Regional hub")),
-                 ("district", _l("District store"))]
-KIND_CHOICES = [("outbound", _l("Outbound (towards the polling centres)")),
-                ("return", _l("Return after polling"))]
-CONDITION_CHOICES = [("", _l("Not applicable")), ("used", _l("Used")), ("unused", _l("Unused")),
-                     ("spoilt", _l("Spoilt"))]
+BASIS_CHOICES = labels.BASIS.choices()
+LEVEL_CHOICES = labels.WAREHOUSE_LEVEL.choices()
+KIND_CHOICES = labels.CONSIGNMENT_KIND.choices()
+CONDITION_CHOICES = labels.CONDITION.choices(("", _l("Not applicable")))
 
 
 class ConfirmForm(FlaskForm):

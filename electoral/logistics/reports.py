@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.geography import services as geography
-from electoral.logistics import services
+from electoral.logistics import labels, services
 from electoral.logistics.models import Consignment
 from electoral.logistics.services import staffing
 from electoral.reports.registry import NotAllowed, Param, report
@@ -102,7 +102,7 @@ def waybill(doc, params):
                 if consignment.dispatched_at else _("not yet")]])
     doc.heading(_("Packing list"))
     doc.table([_("Item"), _("Quantity"), _("Serial numbers"), _("Received")],
-              [[line.item.name + (f" ({line.condition})" if line.condition else ""), line.quantity,
+              [[line.item.name + (f" ({labels.CONDITION.label(line.condition)})" if line.condition else ""), line.quantity,
                 f"{line.serial_from}–{line.serial_to}" if line.serial_from is not None else "",
                 line.received_quantity if line.received_quantity is not None else ""]
                for line in consignment.lines],

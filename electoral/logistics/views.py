@@ -16,6 +16,7 @@ from electoral.core.forms import show_errors
 from electoral.core.params import query_int
 from electoral.extensions import db
 from electoral.geography import services as geography
+from electoral.logistics import labels as labels_
 from electoral.logistics import services
 from electoral.logistics.forms import (
     CentreLookupForm,
@@ -31,9 +32,6 @@ from electoral.logistics.services import ItemData, staffing
 bp = Blueprint("logistics", __name__, url_prefix="/logistics", template_folder="templates")
 
 OFFICERS = (Role.LOGISTICS_OFFICER, Role.ADMINISTRATOR)
-LEVEL_LABELS = {"central": _l("Central warehouse"), "hub": _l("Regional hub"), "district": _l("District store")}
-BASIS_LABELS = {"station": _l("per polling station"), "voter": _l("per registered voters"),
-                "centre": _l("per polling centre")}
 
 home.register_nav(_l("Logistics"), "logistics.index", order=40)
 home.register(_l("Logistics"), "logistics.index",
@@ -54,7 +52,8 @@ def format_day(value) -> str:
 
 @bp.context_processor
 def labels():
-    return {"level_labels": LEVEL_LABELS, "basis_labels": BASIS_LABELS, "event_label": services.event_label}
+    return {"level_labels": labels_.WAREHOUSE_LEVEL, "seal_states": labels_.SEAL_STATE, "conditions": labels_.CONDITION,
+            "event_label": services.event_label}
 
 
 def supervisor(user, **_route) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from electoral.core.params import bounded_int
 from electoral.geography.models import PollingCentre
+from electoral.logistics import labels
 from electoral.logistics.models import (
     Consignment,
     ConsignmentLine,
@@ -22,11 +23,7 @@ from electoral.logistics.services.consignments import dispatch_note
 
 
 def event_label(kind: str) -> str:
-    return {
-        "stock": _("Received into stock"), "dispatched": _("Dispatched"), "received": _("Received"),
-        "discrepancy": _("Discrepancy"), "resolved": _("Discrepancy resolved"),
-        "returned": _("Returned after polling"), "corrected": _("Correction"),
-    }[kind]
+    return labels.EVENT.label(kind)
 
 
 @dataclass(frozen=True)
