@@ -56,14 +56,17 @@ def build(name: str, size: int = SIZE, seed: int | None = None) -> LabelledSet:
 
 
 def candidate_levels(labelled: LabelledSet):
-    """(levels, is one person) for every pair the blocking brings that the name rules let through."""
+    """(levels, namesakes, is one person) for every pair the blocking brings that the name rules let through.
+
+    The crowd level is left to ``count``, which knows the share of fathers' names shared.
+    """
     snap = labelled.snap
     people, namesakes = snap.people, snap.namesakes
     for first, second in duplicate_scan.candidate_pairs(snap, dates=False):
-        found = dedup.comparison_levels(people[first], people[second], max(namesakes[first], namesakes[second]),
-                                        rules=False)
+        crowd = max(namesakes[first], namesakes[second])
+        found = dedup.comparison_levels(people[first], people[second], crowd, rules=False, father_share=1.0)
         if found:
-            yield found[0], labelled.person_of[first] == labelled.person_of[second]
+            yield found[0], crowd, labelled.person_of[first] == labelled.person_of[second]
 
 
 def count(sets: list[LabelledSet]) -> dict:
@@ -71,11 +74,14 @@ def count(sets: list[LabelledSet]) -> dict:
     m_counts = {name: Counter() for name in match_score.COMPARISONS}
     u_counts = {name: Counter() for name in match_score.COMPARISONS}
     pairs = Counter()
-    for labelled in sets:
-        for levels, same in candidate_levels(labelled):
-            pairs["match" if same else "non_match"] += 1
-            for name, level in levels.items():
-                (m_counts if same else u_counts)[name][level] += 1
+    counted = [found for labelled in sets for found in candidate_levels(labelled)]
+    fathers = Counter(levels["father"] for levels, _crowd, same in counted if not same)
+    share = match_score.father_share(fathers)
+    for levels, crowd, same in counted:
+        levels["crowd"] = dedup.crowd_level(crowd, levels["dob"], levels["father"], share)
+        pairs["match" if same else "non_match"] += 1
+        for name, level in levels.items():
+            (m_counts if same else u_counts)[name][level] += 1
     return {"trained_on": " + ".join(s.name for s in sets), "smoothing": 1.0, "threshold": 0.5,
             "pairs": dict(pairs), "m_counts": {k: dict(v) for k, v in m_counts.items()},
             "u_counts": {k: dict(v) for k, v in u_counts.items()}}

@@ -124,9 +124,6 @@ def test_year_only_date_among_many_namesakes_needs_the_same_father(db):
                                                                namesakes=8).reasons))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17, open: the weights fitted on 30,000-voter sets no longer flag a "
-                   "year-only date with the same father's name among forty namesakes, which the hand-tuned "
-                   "scorer did; kept as it was written until the weights are fitted on crowds of namesakes")
 def test_year_only_date_among_forty_namesakes_is_flagged_with_the_same_father(db):
     with_father = person("Mohamed", "Kamara", 3, father_name="Ibrahim", date_of_birth=date(1990, 7, 1),
                          birth_year_only=True)

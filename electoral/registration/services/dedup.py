@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 
-from flask_babel import gettext as _
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
 from sqlalchemy import bindparam, select
@@ -34,8 +33,11 @@ from sqlalchemy.orm import Session
 from electoral.core import locks
 from electoral.registration.models import Voter
 from electoral.registration.services import match_score
+from electoral.registration.services.dedup_dates import compare_dates, could_be_one_birthday  # noqa: F401
+from electoral.registration.services.dedup_reasons import REASON_TEXTS, describe  # noqa: F401
 from electoral.registration.services.name_compare import compare_name_texts
 from electoral.registration.services.names import (
+    Token,
     block_skeleton,
     display_fold,
     tokens,
@@ -121,49 +123,6 @@ def compare_names(a: Person, b: Person) -> tuple[str, str, list[list]] | None:
     return compare_name_texts(a.given_names, a.family_name, b.given_names, b.family_name)
 
 
-# ---- dates -----------------------------------------------------------------
-
-def compare_dates(a: Person, b: Person) -> tuple[str, list]:
-    """The level of two dates of birth (match_score.COMPARISONS["dob"]) and its reason ([] for none)."""
-    da, db = a.date_of_birth, b.date_of_birth
-    vague = a.birth_year_only or b.birth_year_only or (da.month, da.day) == (1, 1) or (db.month, db.day) == (1, 1)
-    if a.birth_year_only or b.birth_year_only:
-        if da.year == db.year:
-            return "year_only", ["dob_year_only", {}]
-    elif da == db and (da.month, da.day) != (1, 1):
-        return "same", ["dob_same", {}]
-    # Unknown birthdays are very often written 1 January.
-    elif da.year == db.year and ((da.month, da.day) == (1, 1) or (db.month, db.day) == (1, 1)):
-        return "jan1", ["dob_jan1", {}]
-    elif da.year == db.year and (da.day, da.month) == (db.month, db.day):
-        return "day_month_swapped", ["dob_swapped", {}]
-    # The same day and month a year apart is a slip on the year, but only when the day
-    # and month were really known: two 1 January defaults a year apart are vague.
-    elif (da.month, da.day) == (db.month, db.day) != (1, 1) and abs(da.year - db.year) == 1:
-        return "year_apart", ["dob_year_apart", {}]
-    if vague and abs(da.year - db.year) == 1:
-        # A year-only date (or a 1 January) a year from the other: weak, but the model says how weak.
-        return "vague_year_apart", ["dob_vague_year_apart", {}]
-    return "other", []
-
-
-def could_be_one_birthday(a: Person, b: Person) -> bool:
-    """A cheap filter before the full comparison: is the dates' level anything but "other"?
-
-    Pairs without it are compared only when they share a document number: the scan and
-    the check alike (``candidates``, duplicate_scan.candidate_pairs).
-    """
-    da, db = a.date_of_birth, b.date_of_birth
-    apart = abs(da.year - db.year)
-    if apart > 1:
-        return False
-    if a.birth_year_only or b.birth_year_only or (da.month, da.day) == (1, 1) or (db.month, db.day) == (1, 1):
-        return True  # year_only, jan1 or vague_year_apart
-    if apart:
-        return (da.month, da.day) == (db.month, db.day)
-    return da == db or (da.day, da.month) == (db.month, db.day)
-
-
 @lru_cache(maxsize=200_000)
 def _same_text(a: str | None, b: str | None, place: bool = False) -> bool | None:
     """Whether two free-text fields (father's name, ``place``) agree; None when one is missing."""
@@ -196,14 +155,15 @@ def place_key(place: str | None) -> str:
     return " ".join((place or "").lower().split())
 
 
-def comparison_levels(a: Person, b: Person, namesakes: int = 0,
-                      rules: bool = True) -> tuple[dict[str, str], list[list]] | None:
+def comparison_levels(a: Person, b: Person, namesakes: int = 0, rules: bool = True,
+                      father_share: float | None = None) -> tuple[dict[str, str], list[list]] | None:
     """Each comparison's level (match_score.COMPARISONS) and the reasons in words, or None.
 
     None when the two cannot be one person whatever the weights say: names that are
     different names (and no shared document number), different sexes, and (``rules``)
     the evidence only a shared number overrides. The weights are counted over every
     pair the names let through (``rules`` off), so that they learn what that evidence says too.
+    ``father_share``: see ``crowd_level`` (default: the shipped weights').
     """
     same_id = bool(a.id_number and b.id_number and a.id_type == b.id_type
                    and normalise_id(a.id_number) == normalise_id(b.id_number))
@@ -239,12 +199,26 @@ def comparison_levels(a: Person, b: Person, namesakes: int = 0,
         reasons.append(["father_same", {}])
     if place:
         reasons.append(["place_same", {}])
-    # How many people share these names, year and place: a vague date fits any of them
-    # (Mohamed Kamara, Freetown, 1980), which the weights learn to discount.
-    crowd = "no" if namesakes <= CROWD or dob not in _VAGUE_DATES else ("vague" if namesakes <= CROWDED else "vague_many")
     levels = {"names": name_level, "layout": layout, "dob": dob, "father": _AGREES[father],
-              "place": _AGREES[place], "document": document, "crowd": crowd}
+              "place": _AGREES[place], "document": document}
+    levels["crowd"] = crowd_level(namesakes, dob, levels["father"],
+                                  match_score.weights().father_share if father_share is None else father_share)
     return levels, reasons
+
+
+def crowd_level(namesakes: int, dob: str, father: str, father_share: float) -> str:
+    """The crowd comparison's level: how many namesakes a vague date fits.
+
+    A year-only date fits anyone sharing these names, year and place (Mohamed Kamara,
+    Freetown, 1980), which the weights learn to discount. When the two share a father's
+    name, only the namesakes who would share it too are left: ``father_share`` of the
+    others (the share of different people met by the blocking who share one, counted
+    with the weights), so a father's name still tells one person among forty namesakes.
+    """
+    if dob not in _VAGUE_DATES:
+        return "no"
+    crowd = namesakes if father != "same" else CROWD + max(namesakes - CROWD, 0) * father_share
+    return "no" if crowd <= CROWD else ("vague" if crowd <= CROWDED else "vague_many")
 
 
 def compare(a: Person, b: Person, namesakes: int = 0, model: match_score.Weights | None = None) -> Match | None:
@@ -254,11 +228,11 @@ def compare(a: Person, b: Person, namesakes: int = 0, model: match_score.Weights
     within a year in the same place (the larger count of the two people's). ``model``:
     other weights than those shipped (the benchmark's train-on-one, test-on-the-other).
     """
-    found = comparison_levels(a, b, namesakes)
+    model = model or match_score.weights()
+    found = comparison_levels(a, b, namesakes, father_share=model.father_share)
     if found is None:
         return None
     levels, reasons = found
-    model = model or match_score.weights()
     probability = model.probability(levels)
     if levels["document"] == "different_number":
         # Weak evidence against, never a veto: a pair that would be shown without the
@@ -281,32 +255,6 @@ def _percent(probability: float) -> int:
     return max(1, min(99, round(probability * 100)))
 
 
-REASON_TEXTS = {
-    "same_id": lambda p: _("same ID number"),
-    "id_different": lambda p: _("different numbers on the same kind of identity document"),
-    "names_same": lambda p: _("same names"),
-    "names_variant": lambda p: _("names spelt differently: %(a)s ~ %(b)s", **p),
-    "names_script": lambda p: _("names match across scripts: %(a)s ~ %(b)s", **p),
-    "typo": lambda p: _("names one letter apart: %(a)s ~ %(b)s", **p),
-    "swapped": lambda p: _("given and family names swapped"),
-    "middle_missing": lambda p: _("a middle name is missing on one record"),
-    "names_joined": lambda p: _("names written joined on one record and apart on the other: %(a)s ~ %(b)s", **p),
-    "dob_same": lambda p: _("same date of birth"),
-    "dob_year_only": lambda p: _("born the same year; one date is year-only"),
-    "dob_jan1": lambda p: _("born the same year; one date is 1 January, a common default"),
-    "dob_swapped": lambda p: _("dates of birth with day and month swapped"),
-    "dob_year_apart": lambda p: _("dates of birth one year apart"),
-    "dob_vague_year_apart": lambda p: _("born a year apart; one date gives only the year"),
-    "father_same": lambda p: _("same father's name"),
-    "place_same": lambda p: _("same place of birth"),
-}
-
-
-def describe(reasons: list[list]) -> list[str]:
-    """The reasons of a match in the user's language."""
-    return [str(REASON_TEXTS[code](params)) for code, params in reasons if code in REASON_TEXTS]
-
-
 # ---- checking one registration -----------------------------------------------
 
 _PERSON_COLUMNS = (Voter.id, Voter.family_name, Voter.given_names, Voter.father_name, Voter.sex,
@@ -315,10 +263,16 @@ _PERSON_COLUMNS = (Voter.id, Voter.family_name, Voter.given_names, Voter.father_
 
 
 @lru_cache(maxsize=500_000)
+def first_token(text: str) -> Token | None:
+    """The first token of a name (names.tokens), or None for an empty one."""
+    found = tokens(text)
+    return found[0] if found else None
+
+
 def typo_word(text: str) -> str:
     """The first word of a name in the form a one-letter typo is judged on (names.tokens_match)."""
-    found = tokens(text)
-    return found[0].fold if found else ""
+    found = first_token(text)
+    return found.fold if found else ""
 
 
 def joined_apart(word_a: str, word_b: str) -> bool:
@@ -327,19 +281,42 @@ def joined_apart(word_a: str, word_b: str) -> bool:
     return len(short) >= 3 and len(long) > len(short) and (long.startswith(short) or long.endswith(short))
 
 
+@lru_cache(maxsize=200_000)
+def can_be_one_name(token_a: Token | None, token_b: Token | None) -> bool:
+    """Whether two first tokens can be one name: names.tokens_match, or one the other with a name joined to it.
+
+    Alzawi / Zawi, Jeanbaptiste / Jean, and across scripts Benali / بن (بن علي). What
+    people sharing only the other name must have to be compared (``near``,
+    scan_pairs.block_pairs): a common first name otherwise brings thousands of people.
+    """
+    if token_a is None or token_b is None:
+        return False
+    if tokens_match(token_a, token_b) or joined_apart(token_a.fold, token_b.fold):
+        return True
+    if token_a.arabic == token_b.arabic:
+        return False
+    arabic, latin = (token_a, token_b) if token_a.arabic else (token_b, token_a)
+    heads = (tokens(latin.fold[:cut]) for cut in range(2, len(latin.fold) - 1))
+    return any(len(head) == 1 and tokens_match(head[0], arabic) for head in heads)
+
+
 def near(name_a: str, name_b: str, skeleton_a: str, skeleton_b: str) -> bool:
     """Whether two first names could be one name with a typo (or one sound apart across scripts).
 
     Words one edit apart as written, or skeletons one edit apart (القذافي / Gaddafi: ق
-    is written g). What people sharing only the other name must have to be compared.
+    is written g), that can be one name (``can_be_one_name``), or one word the other
+    with a name or article joined to it: in the check as in the scan (scan_pairs.block_pairs).
     """
-    apart = Levenshtein.distance(skeleton_a, skeleton_b, score_cutoff=2)
+    token_a, token_b = first_token(name_a), first_token(name_b)
+    if not can_be_one_name(token_a, token_b):
+        return False
+    word_a, word_b = token_a.fold, token_b.fold
+    if joined_apart(word_a, word_b):
+        return True
     # A typo moves a skeleton by two edits at most (a vowel made a consonant): the
     # words themselves, dearer to work out, are compared only then.
-    if apart <= 1:
-        return True
-    word_a, word_b = typo_word(name_a), typo_word(name_b)
-    return (apart == 2 and OSA.distance(word_a, word_b, score_cutoff=1) <= 1) or joined_apart(word_a, word_b)
+    apart = Levenshtein.distance(skeleton_a, skeleton_b, score_cutoff=2)
+    return apart <= 1 or (apart == 2 and OSA.distance(word_a, word_b, score_cutoff=1) <= 1)
 
 
 @cache

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -16,28 +15,13 @@ from electoral.core.memory import paused_gc
 from electoral.registration.models import DuplicatePair, Voter
 from electoral.registration.services import dedup
 from electoral.registration.services.dedup import could_be_one_birthday
+from electoral.registration.services.scan_pairs import (
+    block_pairs,
+    date_signature,
+    one_edit_neighbours,
+)
 
-# The scan compares only pairs that could be one person, found without comparing
-# every pair of a block:
-#
-# * names blocks (both first name skeletons, sex, birth year and the next): every
-#   spelling, script, swap, middle-name and date variant lands here; within a block
-#   only birthdays that can be one date are paired (see _date_signature);
-# * last-names blocks (the last given and last family name skeletons, likewise): a
-#   first given name dropped or added (Mariam Aminata / Aminata);
-# * given-name and family-name blocks (sex, one first-name skeleton, birth year and
-#   the next, for a typo and a slip on the year at once) are
-#   there for a one-letter typo in the other name, which can move its skeleton (a
-#   typo in a vowel adds a consonant). Only pairs whose other first names are one
-#   edit apart as written (two words one edit apart share a one-deletion variant)
-#   are compared: that leaves out the thousands of people per block who merely
-#   share a common first name. Pairs whose other first names' skeletons are one
-#   edit apart are compared too: across scripts a skeleton can differ by one sound
-#   (القذافي / Gaddafi: ق is written g; عثمان / Osman: ث is written s); and pairs
-#   whose other first word is the other's with a name or article joined to it
-#   (Alzawi / Zawi, Jeanbaptiste / Jean: dedup.joined_apart);
-# * ID blocks: the same document number.
-#
+# Which pairs the scan compares, without comparing every pair of a block: scan_pairs.py.
 # Blocks are independent, so they are shared out between processes (forked after
 # the roll is read, so the roll is read once); each returns the matches it found.
 
@@ -49,90 +33,6 @@ PARALLEL_FROM = 100_000  # below this many voters, starting processes costs more
 _CHUNK = 20_000  # block members per piece of work handed to a process
 
 
-def _date_signature(person: dedup.Person) -> str:
-    """Birthdays that can be one person's share a signature: the day and month in either order.
-
-    A year-only date, or 1 January (the usual default), can be anyone's birthday in
-    that year: "*" marks them to be compared with the whole block.
-    """
-    born = person.date_of_birth
-    if person.birth_year_only or (born.month, born.day) == (1, 1):
-        return "*"
-    low, high = sorted((born.month, born.day))
-    return f"{low}-{high}"
-
-
-def _by_signature(members: list[int], signatures: list[str]) -> dict[str, list[int]]:
-    buckets: dict[str, list[int]] = defaultdict(list)
-    for index in members:
-        buckets[signatures[index]].append(index)
-    return buckets
-
-
-def _pairs_within(members: list[int], signatures: list[str]):
-    """Index pairs worth comparing within one block: same date signature, or one of them a wildcard."""
-    buckets = _by_signature(members, signatures)
-    wild = buckets.pop("*", [])
-    for bucket in buckets.values():
-        for i, first in enumerate(bucket):
-            for second in bucket[i + 1:]:
-                yield first, second
-    for i, first in enumerate(wild):
-        for second in wild[i + 1:]:
-            yield first, second
-        for bucket in buckets.values():
-            for second in bucket:
-                yield first, second
-
-
-def _pairs_across(left: list[int], right: list[int], signatures: list[str]):
-    """Pairs of one member of ``left`` and one of ``right`` whose dates can be one birthday."""
-    buckets = _by_signature(right, signatures)
-    wild = buckets.get("*", [])
-    everyone = [index for bucket in buckets.values() for index in bucket]
-    for first in left:
-        signature = signatures[first]
-        if signature == "*":
-            yield from ((first, second) for second in everyone)
-            continue
-        for second in buckets.get(signature, ()):
-            yield first, second
-        for second in wild:
-            yield first, second
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
-
-
-def _one_edit_neighbours(words: set[str], joined: bool = False) -> dict[str, set[str]]:
-    """For each word, the others at most one edit away (they share a one-deletion variant).
-
-    A transposition (Dool / Dolo) is two deletions apart yet shares a one-deletion variant
-    too. With ``joined``, also the words that begin or end another (dedup.joined_apart).
-    """
-    variants: dict[str, set[str]] = defaultdict(set)
-    for word in words:
-        variants[word].add(word)
-        for variant in _deletions(word):
-            variants[variant].add(word)
-    neighbours: dict[str, set[str]] = defaultdict(set)
-    for word in words:
-        found = set(variants[word])
-        for variant in _deletions(word):
-            found |= variants.get(variant, set())
-        found.discard(word)
-        if found:
-            neighbours[word] |= found
-        if joined:
-            parts = [word[:cut] for cut in range(3, len(word))] + [word[cut:] for cut in range(1, len(word) - 2)]
-            for part in parts:
-                if part in words:
-                    neighbours[word].add(part)
-                    neighbours[part].add(word)
-    return dict(neighbours)
-
-
 @dataclass
 class _Snapshot:
     """The roll as the scan holds it in memory, with its blocks."""
@@ -142,6 +42,8 @@ class _Snapshot:
     years: list[int] = field(default_factory=list)
     given: list[str] = field(default_factory=list)  # first given name as written (see dedup.typo_word)
     family: list[str] = field(default_factory=list)  # first family name as written
+    given_token: list = field(default_factory=list)  # the first given name's names.Token (None for none)
+    family_token: list = field(default_factory=list)
     given_skeleton: list[str] = field(default_factory=list)
     family_skeleton: list[str] = field(default_factory=list)
     names_keys: list[str] = field(default_factory=list)
@@ -194,7 +96,8 @@ def snapshot(rows) -> _Snapshot:
     names_keys = snap.names_keys
     places: list[str] = []
     per_year: dict[tuple[str, int, str], int] = {}
-    place_key, typo_word, normalise_id = dedup.place_key, dedup.typo_word, dedup.normalise_id
+    place_key, first_token, normalise_id = dedup.place_key, dedup.first_token, dedup.normalise_id
+    given_token, family_token = snap.given_token, snap.family_token
     for (voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type, id_number,
          voter_number, key_names, key_given, key_family, key_last, year) in rows:
         index = len(people)
@@ -202,15 +105,19 @@ def snapshot(rows) -> _Snapshot:
                         id_number, voter_number)
         people.append(person)
         signatures.append("*" if year_only or (born.month == 1 and born.day == 1)
-                          else _date_signature(person))
+                          else date_signature(person))
         years.append(year)
         names_keys.append(key_names)
         born_in = place_key(place)
         places.append(born_in)
         counted = (key_names, year, born_in)
         per_year[counted] = per_year.get(counted, 0) + 1
-        given.append(typo_word(given_names))
-        family.append(typo_word(family_name))
+        token = first_token(given_names)
+        given_token.append(token)
+        given.append(token.fold if token else "")
+        token = first_token(family_name)
+        family_token.append(token)
+        family.append(token.fold if token else "")
         given_skeleton.append(key_given[2:])  # the key is "<sex>:<skeleton>"
         family_skeleton.append(key_family[2:])
         # The names key is blocked across a year's margin by putting each voter in
@@ -229,64 +136,9 @@ def snapshot(rows) -> _Snapshot:
     snap.namesakes = [count((key, year - 1, place), 0) + count((key, year, place), 0) + count((key, year + 1, place), 0)
                       for key, year, place in zip(names_keys, years, places, strict=True)]
     snap.blocks = {key: members for key, members in blocks.items() if len(members) > 1}
-    snap.neighbours = _one_edit_neighbours(set(given) | set(family), joined=True)
-    snap.skeleton_neighbours = _one_edit_neighbours(set(snap.given_skeleton) | set(snap.family_skeleton))
+    snap.neighbours = one_edit_neighbours(set(given) | set(family), joined=True)
+    snap.skeleton_neighbours = one_edit_neighbours(set(snap.given_skeleton) | set(snap.family_skeleton))
     return snap
-
-
-def _block_pairs(snap: _Snapshot, kind: str, year: int, members: list[int]):
-    """The pairs of one block worth a full comparison."""
-    if kind == "i":
-        yield from ((first, second) for i, first in enumerate(members) for second in members[i + 1:])
-        return
-    # A block holds the people born in its year and the year before (each voter is put
-    # in its year's block and the next's): of those, it pairs only those with one born
-    # in its year, so a pair is made in one block only.
-    signatures, years = snap.signatures, snap.years
-    if kind == "n":
-        current, previous = _split_year(members, years, year)
-        yield from _pairs_within(current, signatures)
-        yield from _pairs_across(current, previous, signatures)
-        return
-    names_keys = snap.names_keys
-    if kind == "l":
-        # Only people whose names keys differ: the others share a names block.
-        groups: dict[str, list[int]] = defaultdict(list)
-        for index in members:
-            groups[names_keys[index]].append(index)
-        if len(groups) > 1:
-            split = [_split_year(group, years, year) for group in groups.values()]
-            for n, (current, previous) in enumerate(split):
-                for other_current, other_previous in split[n + 1:]:
-                    yield from _pairs_across(current, other_current, signatures)
-                    yield from _pairs_across(current, other_previous, signatures)
-                    yield from _pairs_across(previous, other_current, signatures)
-        return
-    # Single-name blocks: group by the other first name and pair only groups one edit
-    # apart, unless the names key is the same (then a names block compares them).
-    for other, neighbours in ((snap.family if kind == "g" else snap.given, snap.neighbours),
-                              (snap.family_skeleton if kind == "g" else snap.given_skeleton, snap.skeleton_neighbours)):
-        groups = defaultdict(list)
-        for index in members:
-            groups[other[index]].append(index)
-        for word, left in groups.items():
-            for near in neighbours.get(word, ()):
-                if near > word and near in groups:
-                    current, previous = _split_year(left, years, year)
-                    other_current, other_previous = _split_year(groups[near], years, year)
-                    for a, b in chain(_pairs_across(current, other_current, signatures),
-                                      _pairs_across(current, other_previous, signatures),
-                                      _pairs_across(previous, other_current, signatures)):
-                        if names_keys[a] != names_keys[b]:
-                            yield a, b
-
-
-def _split_year(members: list[int], years: list[int], year: int) -> tuple[list[int], list[int]]:
-    """The members born in ``year``, and the others (born the year before)."""
-    current = [index for index in members if years[index] == year]
-    if len(current) == len(members):
-        return current, []
-    return current, [index for index in members if years[index] != year]
 
 
 def candidate_pairs(snap: _Snapshot, keys: list[tuple[str, str, int]] | None = None, dates: bool = True):
@@ -300,7 +152,7 @@ def candidate_pairs(snap: _Snapshot, keys: list[tuple[str, str, int]] | None = N
     seen: set[tuple[int, int]] = set()
     people, involving = snap.people, snap.involving
     for kind, key, year in snap.blocks if keys is None else keys:
-        for first, second in _block_pairs(snap, kind, year, snap.blocks[(kind, key, year)]):
+        for first, second in block_pairs(snap, kind, year, snap.blocks[(kind, key, year)]):
             if first > second:
                 first, second = second, first
             a, b = people[first], people[second]

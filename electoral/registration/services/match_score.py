@@ -37,6 +37,10 @@ class Weights:
     log_ratios: dict[str, dict[str, float]]
     threshold: float  # the probability from which a pair is shown to a supervisor
     trained_on: str
+    # How often two different people met by the blocking share a father's name: of a
+    # crowd of namesakes, about this share are left once the father's name agrees
+    # (dedup.crowd_level). Counted with the rest.
+    father_share: float = 1.0
 
     def log_odds(self, levels: dict[str, str]) -> float:
         """The log odds that a pair with these comparison levels is one person."""
@@ -64,7 +68,14 @@ def weights_from_counts(data: dict) -> Weights:
                             / ((others.get(level, 0) + smoothing) / total_u))
             for level in levels}
     pairs_m, pairs_u = data["pairs"]["match"], data["pairs"]["non_match"]
-    return Weights(math.log(pairs_m / pairs_u), ratios, data.get("threshold", 0.5), data.get("trained_on", ""))
+    return Weights(math.log(pairs_m / pairs_u), ratios, data.get("threshold", 0.5), data.get("trained_on", ""),
+                   father_share(data["u_counts"]["father"], smoothing))
+
+
+def father_share(u_father: dict[str, int], smoothing: float = 1.0) -> float:
+    """The share of pairs of different people sharing a father's name, among those with both names written."""
+    same, different = u_father.get("same", 0) + smoothing, u_father.get("different", 0) + smoothing
+    return same / (same + different)
 
 
 @cache
