@@ -16,6 +16,7 @@ from electoral.core.auth import Role, public
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import csrf, db
 from electoral.observation import services
+from electoral.observation.attachments import services as attachments
 from electoral.observation.models import Submission
 
 api_bp = Blueprint("observation_api", __name__, url_prefix="/api/v1")
@@ -119,6 +120,11 @@ def file_json(user, body, context: services.FilingContext | None = None) -> tupl
         try:
             submission, created = services.submit(db.session, template, station, filing.answers, filing.client_id,
                                                   context.observer, user, filing.submitted_at, locked=context.locked)
+            if attachments.image_codes(template) and (created or submission.user_id == user.id):
+                # A retry whose first sending lost a photo completes it; a photo is never filed twice.
+                attachments.attach(db.session, submission, template, filing.files)
+                if not created:
+                    db.session.commit()
             if not created:
                 answer_and_status = _answer_for(user, submission)
                 db.session.rollback()
@@ -209,7 +215,14 @@ OPENAPI = {
                     "client_id": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{8,64}$"},
                     "template": {"type": "string"}, "version": {"type": "integer"},
                     "station_code": {"type": "string"},
-                    "answers": {"type": "object", "additionalProperties": True},
+                    "answers": {"type": "object", "additionalProperties": True, "description": (
+                        "Answers keyed by question code. A photo (an image question) goes inside the JSON, as "
+                        "a data: URL, \"data:image/jpeg;base64,...\" (JPEG or PNG, at most 8 MB by default; "
+                        "the phone page compresses it under 400 KB): the phone keeps a filing and its photo "
+                        "as one JSON item while offline. The filing answers with the photo's file name "
+                        "(\"CODE.jpg\"); a correction may give that name again to keep the photo filed "
+                        "before. The photo is decoded and stored as JPEG; opened by the observer and the "
+                        "coordinators of the station's area only.")},
                     "submitted_at": {"type": "string", "format": "date-time"}}}}}},
             "responses": {
                 "201": {"description": "Filed", "content": {"application/json": {"schema": _SUBMISSION}}},

@@ -29,9 +29,10 @@ from electoral.geography.models import PollingCentre, PollingStation
 PHASES = ("opening", "voting", "closing", "counting", "incident")
 # "note": text shown to the observer, never answered (XLSForm's note); "date": YYYY-MM-DD;
 # "calculate": computed by the server from the other answers (its calculation), never answered;
-# "datetime": ISO date and time (XLSForm dateTime); "geopoint": "latitude longitude altitude accuracy".
+# "datetime": ISO date and time (XLSForm dateTime); "geopoint": "latitude longitude altitude accuracy";
+# "image": a photo, the answer its file name, the file a FilingImage (observation/attachments).
 QUESTION_TYPES = ("yes_no", "integer", "decimal", "single_choice", "multiple_choice", "text", "time", "note", "date",
-                  "calculate", "datetime", "geopoint")
+                  "calculate", "datetime", "geopoint", "image")
 ACCREDITATION_STATES = ("none", "requested", "approved", "refused")
 ALERT_STATES = ("open", "acknowledged", "resolved")
 # What a counting question carries for the quick count.
@@ -343,3 +344,5 @@ class ApiToken(Audited, db.Model):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship()
+
+from electoral.observation.attachments.models import FilingImage  # noqa: E402,F401  (its table with the domain's)

@@ -33,6 +33,7 @@ from electoral.extensions import db
 from electoral.geography.models import PollingStation
 from electoral.observation import forms, services
 from electoral.observation.api import file_json
+from electoral.observation.attachments import services as attachments
 from electoral.observation.models import ChecklistTemplate, Submission
 from electoral.observation.services import photos
 from electoral.observation.views import blueprint as bp
@@ -94,9 +95,11 @@ def fill(station_code: str, template_code: str):
     if request.method == "POST":
         raw = {q.code: (request.form.getlist(q.code) if q.type == "multiple_choice" else request.form.get(q.code))
                for q in template.questions}
+        uploads = {q.code: f.read(attachments.max_bytes() + 1) for q in template.questions if q.type == "image"
+                   and (f := request.files.get(f"{q.code}__file")) is not None and f.filename}
         try:
-            submission, _created = services.submit(db.session, template, station, raw,
-                                                   request.form.get("client_id", ""), observer, current_user)
+            submission = attachments.submit_form(db.session, template, station, raw, request.form.get("client_id", ""),
+                                                 observer, current_user, uploads)
         except ValidationFailed as failure:
             db.session.rollback()
             answers = raw
@@ -109,7 +112,8 @@ def fill(station_code: str, template_code: str):
                            errors=errors, previous=previous, client_id=str(uuid.uuid4()), lang=_lang(),
                            text_in=services.text_in, conditions=_conditions(template),
                            constraint_tree=_constraint_tree, calculation_tree=_calculation_tree,
-                           with_answers=with_answers), 422 if errors else 200
+                           with_answers=with_answers, photo_max_bytes=attachments.PHONE_MAX_BYTES,
+                           photo_max_side=photos.FILING_IMAGE_SIZE[0]), 422 if errors else 200
 
 
 def with_answers(text: str, answers: dict) -> str:
@@ -165,7 +169,8 @@ def submission(submission_id: int):
     if found.observer_id != observer.id:
         abort(403)
     return render_template("observation/submission.html", submission=found,
-                           history=services.history(db.session, found), lang=_lang(), text_in=services.text_in)
+                           history=services.history(db.session, found), lang=_lang(), text_in=services.text_in,
+                           photos={i.filename: i for i in attachments.images_of(db.session, found.id)})
 
 
 @bp.route("/my/incident", methods=["GET", "POST"])

@@ -224,6 +224,7 @@ def verify(number: str):
 
 from electoral.observation import builder_views, dashboard_views, device_views, phone  # noqa: E402,F401  (routes on blueprint)
 from electoral.observation.api import api_bp  # noqa: E402
+from electoral.observation.attachments import views as attachment_views  # noqa: E402,F401  (routes on blueprint)
 from electoral.observation.openrosa.views import bp as openrosa_bp  # noqa: E402
 
 bp = [blueprint, api_bp, openrosa_bp]

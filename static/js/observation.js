@@ -241,6 +241,26 @@
     form.querySelectorAll("button[data-locate]").forEach(function (button) {
       button.addEventListener("click", function () { locate(button); });
     });
+    // An image question: the photo compressed here (sheet-photo.js's electoralPhoto, the tally sheet's own),
+    // held as a data: URL in the question's hidden answer, so it waits in the outbox with the checklist.
+    form.querySelectorAll("input[data-photo-for]").forEach(function (input) {
+      var fs = input.closest("fieldset"), answer = fs.querySelector("input[data-photo-answer]");
+      var preview = fs.querySelector("img[data-photo-preview]"), error = fs.querySelector("[data-error-for]");
+      input.addEventListener("change", function () {
+        var file = input.files[0];
+        if (!file || !window.electoralPhoto) return;
+        window.electoralPhoto.compress(file, Number(input.dataset.maxBytes), Number(input.dataset.maxSide))
+          .then(function (dataUrl) {
+            answer.value = dataUrl;
+            preview.src = dataUrl;
+            preview.hidden = false;
+            error.textContent = "";
+            applyRelevance(form);
+          }, function () {
+            answer.value = "";
+            preview.hidden = true;
+            error.textContent = input.dataset.msgUnreadable;
+          });
     var status = document.getElementById("form-status");
     applyRelevance(form);
     form.addEventListener("input", function () { applyRelevance(form); });

@@ -1,23 +1,13 @@
 // The tally sheet's photo from the phone: compressed here (JPEG under the server's bound, at a legible
 // resolution), kept in the phone's outbox while there is no network, sent when it returns. The server
 // files the same bytes once, so a retry after a lost answer does not make a second image.
+// The same compression serves the photos of checklists' image questions (observation.js), through
+// window.electoralPhoto: one implementation for both.
 (function () {
   "use strict";
-  var OUTBOX = "electoral-sheet-photos";
-  var form = document.getElementById("sheet-photo");
-  if (!form || !window.fetch || !window.FormData) return;
-  var status = document.getElementById("sheet-photo-outbox");
-  var maxBytes = Number(form.dataset.maxBytes), maxSide = Number(form.dataset.maxSide);
 
-  function outbox() { try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; } }
-  function saveOutbox(items) { localStorage.setItem(OUTBOX, JSON.stringify(items)); }
-  function say(text, kind) { status.textContent = text; status.className = "flash " + (kind || "info"); status.hidden = !text; }
-  function showQueue() {
-    var n = outbox().length;
-    if (n) say(form.dataset.msgQueued.replace("{n}", n), "info");
-  }
-
-  function compress(file) {
+  // A photo as a JPEG data: URL at most maxSide pixels on its longer side, at the best quality under maxBytes.
+  function compress(file, maxBytes, maxSide) {
     return new Promise(function (resolve, reject) {
       var img = new Image();
       img.onload = function () {
@@ -45,6 +35,22 @@
     var bytes = atob(dataUrl.split(",")[1]), array = new Uint8Array(bytes.length);
     for (var i = 0; i < bytes.length; i++) array[i] = bytes.charCodeAt(i);
     return new Blob([array], { type: "image/jpeg" });
+  }
+
+  window.electoralPhoto = { compress: compress, blobOf: blobOf };
+
+  var OUTBOX = "electoral-sheet-photos";
+  var form = document.getElementById("sheet-photo");
+  if (!form || !window.fetch || !window.FormData) return;
+  var status = document.getElementById("sheet-photo-outbox");
+  var maxBytes = Number(form.dataset.maxBytes), maxSide = Number(form.dataset.maxSide);
+
+  function outbox() { try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; } }
+  function saveOutbox(items) { localStorage.setItem(OUTBOX, JSON.stringify(items)); }
+  function say(text, kind) { status.textContent = text; status.className = "flash " + (kind || "info"); status.hidden = !text; }
+  function showQueue() {
+    var n = outbox().length;
+    if (n) say(form.dataset.msgQueued.replace("{n}", n), "info");
   }
 
   function send(item, token) {
@@ -91,7 +97,7 @@
     var file = form.querySelector("input[type=file]").files[0];
     if (!file) return;  // the server says what is missing
     event.preventDefault();
-    compress(file).then(function (dataUrl) {
+    compress(file, maxBytes, maxSide).then(function (dataUrl) {
       var item = { id: Date.now().toString(36) + Math.random().toString(36).slice(2, 8),
                    race: form.race.value, station: form.station.value,
                    device_time: new Date().toISOString(), image: dataUrl };

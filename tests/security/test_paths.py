@@ -30,6 +30,7 @@ import electoral
 from electoral import extensions
 from electoral.core import stored_files
 from electoral.core.auth import Role
+from electoral.core.models import utcnow
 from electoral.extensions import db
 from electoral.registration.services import jobs
 from electoral.reports import services as reports_services
@@ -41,6 +42,7 @@ FILE_WORDS = re.compile(r"photo|path|file|image|picture|logo|attach|avatar|symbo
 # Columns whose names look like files but name none on disk (shown only, never opened).
 NOT_FILES = {
     ("voter_import_job", "filename"): "the uploader's own file name, shown on the job's page",
+    ("observation_filing_image", "filename"): "the photo's name as the filing's answer gives it (ODK's own)",
 }
 
 
@@ -220,6 +222,28 @@ def _observer_photo_case(client, bad: str) -> str:
     return f"/observation/quick-count/photos/{photo.id}"
 
 
+def _filing_photo_case(client, bad: str) -> str:
+    """A photo filed with a checklist (an image question), its stored name set to ``bad``."""
+    from electoral.observation.attachments.models import FilingImage
+    from electoral.observation.models import Submission
+    from tests.observation.factories import make_observer, make_opening_checklist
+
+    image = db.session.scalar(db.select(FilingImage))
+    if image is None:
+        template = make_opening_checklist(code="PATHS")
+        observer = make_observer()
+        filed = Submission(client_id="paths-photo-1", template_id=template.id, station_id=observer.station_id,
+                           observer_id=observer.id, submitted_at=utcnow(), answers={})
+        db.session.add(filed)
+        db.session.flush()
+        image = FilingImage(submission_id=filed.id, question_code="PHOTO", filename="PHOTO.jpg", path=bad,
+                            sha256="f" * 64, size_bytes=1)
+        db.session.add(image)
+    image.path = bad
+    db.session.commit()
+    return f"/observation/filings/photos/{image.id}"
+
+
 def _scan_image_case(client, bad: str) -> str:
     from electoral.results.sheets.models import UnfiledScan
 
@@ -238,6 +262,7 @@ DATA_PATH_CASES = {
     "results.public_sheet_image": _public_sheet_image_case,
     "results.scan_image": _scan_image_case,
     "observation.quick_count_photo": _observer_photo_case,
+    "observation.filing_photo": _filing_photo_case,
 }
 
 

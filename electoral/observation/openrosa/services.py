@@ -26,6 +26,7 @@ from electoral.accounts.models import User
 from electoral.core.errors import ValidationFailed
 from electoral.core.xlsx import FORM_LIMITS, open_workbook
 from electoral.geography.models import PollingStation
+from electoral.observation.attachments import services as attachments
 from electoral.observation.models import ChecklistTemplate, Observer, Submission
 from electoral.observation.openrosa.models import DeviceCredential
 from electoral.observation.services import checklists, filing, submissions
@@ -133,8 +134,22 @@ def read_instance(data: bytes) -> tuple[str, str, str, dict[str, Any]]:
     return root.get("id", ""), root.get("version", ""), instance_id, answers
 
 
-def submit_instance(session: Session, observer: Observer, user: User, data: bytes) -> tuple[Submission, bool]:
-    """File a submitted instance as the phone pages would; (filing, created)."""
+@dataclass
+class Filed:
+    submission: Submission
+    created: bool
+    photos_added: int = 0
+    photos_missing: int = 0
+
+
+def submit_instance(session: Session, observer: Observer, user: User, data: bytes,
+                    parts: dict[str, bytes] | None = None) -> Filed:
+    """File a submitted instance as the phone pages would, with the photos among ``parts`` (the POST's other
+    files, by file name) that its image answers name.
+
+    The same instanceID again (a resend, or the next POST of a submission ODK Collect split because of its
+    size) files nothing new: it adds the photos the filing still lacks.
+    """
     form_id, version, instance_id, answers = read_instance(data)
     template = session.scalar(select(ChecklistTemplate).where(
         ChecklistTemplate.code == form_id.upper(), ChecklistTemplate.version == _version(version)))
@@ -149,7 +164,15 @@ def submit_instance(session: Session, observer: Observer, user: User, data: byte
         raise ValidationFailed(refusal)
     raw = {q.code: answers.get(q.code) for q in template.questions if not q.repeat_code}
     raw.update({repeat.code: answers.get(f"{repeat.code}[]", []) for repeat in template.repeats})
-    return submissions.submit(session, template, station, raw, instance_id, observer, user, channel="odk")
+    files, problems = attachments.file_parts(template, raw, parts or {})
+    if problems:
+        raise ValidationFailed({f"answers.{code}": messages for code, messages in problems.items()})
+    submission, created = submissions.submit(session, template, station, raw, instance_id, observer, user,
+                                             channel="odk")
+    if not created and submission.observer_id != observer.id:
+        return Filed(submission, False)
+    added = attachments.attach(session, submission, template, files, complete=False)
+    return Filed(submission, created, len(added), len(attachments.missing(session, submission, template)))
 
 
 def _version(text: str) -> int:

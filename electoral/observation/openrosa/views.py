@@ -28,6 +28,8 @@ MAX_SUBMISSION = 10 * 1024 * 1024
 def _openrosa(body: str | bytes, status: int = 200, mimetype: str = "text/xml") -> Response:
     response = Response(body, status=status, mimetype=mimetype)
     response.headers["X-OpenRosa-Version"] = "1.0"
+    if request.endpoint == "openrosa.submission":  # every answer of /submission says how much a POST may hold
+        response.headers["X-OpenRosa-Accept-Content-Length"] = str(MAX_SUBMISSION)
     return response
 
 
@@ -108,13 +110,17 @@ def submission():
         response.headers["X-OpenRosa-Accept-Content-Length"] = str(MAX_SUBMISSION)
         return response
     if (request.content_length or 0) > MAX_SUBMISSION:
+        # ODK Collect splits a submission larger than X-OpenRosa-Accept-Content-Length over several POSTs.
         return _message(_("The submission is too large."), 413)
     upload = request.files.get("xml_submission_file")
     if upload is None:
         return _message(_("The submission has no xml_submission_file."), 400)
     data = upload.read(MAX_SUBMISSION + 1)
+    # The photos: each part named by its file name, as the instance's answer names it.
+    parts = {f.filename: f.read(MAX_SUBMISSION + 1) for name, f in request.files.items(multi=True)
+             if name != "xml_submission_file" and f.filename}
     try:
-        filed, created = services.submit_instance(db.session, g.observer, g.device_user, data)
+        filed = services.submit_instance(db.session, g.observer, g.device_user, data, parts)
         db.session.commit()
     except ValidationFailed as failure:
         db.session.rollback()
@@ -124,9 +130,15 @@ def submission():
     except IntegrityError:
         # The same instance sent twice at once: the first is the filing.
         db.session.rollback()
-        filed, created = services.submit_instance(db.session, g.observer, g.device_user, data)
+        filed = services.submit_instance(db.session, g.observer, g.device_user, data, parts)
         db.session.commit()
-    text = _("Checklist filed.") if created else _("This checklist was already filed.")
-    response = _message(text, 201 if created else 202, "submit_success")
+    if filed.created:
+        text = _("Checklist filed.")
+    elif filed.photos_added:
+        text = _("Photos added to the checklist filed before.")
+    else:
+        text = _("This checklist was already filed.")
+    # 201 when something was filed (the checklist, or the photos of a split submission); 202: nothing new.
+    response = _message(text, 201 if filed.created or filed.photos_added else 202, "submit_success")
     response.headers["Location"] = url_for("openrosa.submission", _external=True)
     return response

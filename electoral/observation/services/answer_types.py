@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 from flask_babel import gettext as _
@@ -36,3 +37,15 @@ def geopoint_answer(raw: Any) -> tuple[str | None, str | None]:
     if len(numbers) == 4 and numbers[3] < 0:
         return None, _("The accuracy cannot be negative.")
     return " ".join(parts), None
+
+
+# A photo's file name as clients give it: no folder, no control character, a picture's extension.
+IMAGE_NAME = re.compile(r"^[^/\\\x00-\x1f]{1,100}\.(?:jpe?g|png)$", re.IGNORECASE)
+
+
+def image_answer(raw: Any) -> tuple[str | None, str | None]:
+    """The answer of an image question: the photo's file name (observation/attachments), never a path."""
+    text = str(raw).strip()
+    if not IMAGE_NAME.match(text) or text.startswith("."):
+        return None, _("Send the photo as a JPEG or PNG picture.")
+    return text, None

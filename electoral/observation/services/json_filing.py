@@ -37,6 +37,8 @@ class JsonFiling:
     submitted_at: dt.datetime | None = None
     answers: dict[str, Any] = dataclasses.field(default_factory=dict)
     errors: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    # Photos of image questions, sent inside the answers as data: URLs, by the file name the answer now gives.
+    files: dict[str, bytes] = dataclasses.field(default_factory=dict)
 
 
 def read_json_filing(context: FilingContext, body) -> JsonFiling:
@@ -62,12 +64,19 @@ def read_json_filing(context: FilingContext, body) -> JsonFiling:
     if not isinstance(answers, dict):
         errors["answers"] = [_("Give the answers as an object keyed by question code.")]
         answers = {}
+    files: dict[str, bytes] = {}
+    if template is not None:
+        from electoral.observation.attachments.services import from_data_urls
+
+        answers, files, photo_errors = from_data_urls(template, answers)
+        errors.update({f"answers.{code}": messages for code, messages in photo_errors.items()})
     if template is not None and errors:
         _clean, answer_errors = validate_answers(template, answers)
-        errors.update({f"answers.{code}": messages for code, messages in answer_errors.items()})
+        errors.update({f"answers.{code}": messages for code, messages in answer_errors.items()
+                       if f"answers.{code}" not in errors})
     if not CLIENT_ID.match(client_id):
         errors["client_id"] = [_("The client id must have 8 to 64 letters, digits, dashes or colons.")]
-    return JsonFiling(client_id, submitted_at, answers, errors)
+    return JsonFiling(client_id, submitted_at, answers, errors, files)
 
 
 def client_id_refusal(user_id: int, earlier: Submission) -> str | None:

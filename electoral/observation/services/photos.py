@@ -21,6 +21,16 @@ OBSERVER_PHOTOS = stored_files.register(stored_files.FileStore(
     columns=(("observer", "photo_path"), ("observation_incident", "photo_path")), area="instance"))
 
 
+# A photo answering a checklist's image question (a result form posted at the station): evidence, kept
+# legible; the bytes the phone or ODK Collect sends are decoded and written again, their metadata left out.
+FILING_IMAGE_DIR = "filing_images"
+FILING_IMAGE_SIZE = (2048, 2048)
+FILING_IMAGES = stored_files.register(stored_files.FileStore(
+    "filing-images", root=lambda: extensions.INSTANCE_PATH, prefix=f"{FILING_IMAGE_DIR}/",
+    pattern=re.compile(stored_files.HEX_NAME + r"\.jpg"),
+    columns=(("observation_filing_image", "path"),), area="instance"))
+
+
 def save_photo(data: bytes, size: tuple[int, int] = PHOTO_SIZE) -> str:
     """Decode an uploaded photo and store it as JPEG; return the stored name (ValidationFailed if not a picture)."""
     return stored_files.store_picture(OBSERVER_PHOTOS, data, size=size, kind="JPEG")

@@ -27,7 +27,7 @@ from electoral.observation.models import (
     Question,
     Submission,
 )
-from electoral.observation.services.answer_types import geopoint_answer, moment_answer
+from electoral.observation.services.answer_types import geopoint_answer, image_answer, moment_answer
 from electoral.observation.services.checklists import text_in
 from electoral.observation.services.filing import Definition, ObserverRef, StationRef, definition_of
 
@@ -86,6 +86,8 @@ def _coerce(question: Question, raw: Any) -> tuple[Any, str | None]:
         return moment_answer(raw)
     if kind == "geopoint":
         return geopoint_answer(raw)
+    if kind == "image":
+        return image_answer(raw)
     if kind == "date":
         try:
             return dt.date.fromisoformat(str(raw)[:10]).isoformat(), None

@@ -24,7 +24,7 @@ from electoral.observation.services import xlsform_versions as versions
 from electoral.observation.services.xlsform_read import ReadForm, language_of, read, texts_of
 
 TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time", "note": "note", "date": "date",
-         "calculate": "calculate", "dateTime": "datetime", "geopoint": "geopoint",
+         "calculate": "calculate", "dateTime": "datetime", "geopoint": "geopoint", "image": "image",
          "select one": "single_choice", "select all that apply": "multiple_choice"}
 
 

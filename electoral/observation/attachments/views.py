@@ -1,0 +1,46 @@
+"""The photos filed with a checklist: to the observer who filed it, and to coordinators of its area.
+
+Never public: a photo of a posted result form is the observer's evidence, not the official record. Each
+opening by a coordinator is written in the audit trail (who looked at whose evidence).
+"""
+
+from flask import abort, send_file
+from flask_login import current_user
+
+from electoral.core.audit import append_entries
+from electoral.core.auth import Role, access
+from electoral.extensions import db
+from electoral.observation import services
+from electoral.observation.attachments import services as attachments
+from electoral.observation.attachments.models import FilingImage
+from electoral.observation.views import COORDINATORS
+from electoral.observation.views import blueprint as bp
+
+
+def _image_or_404(image_id: int) -> FilingImage:
+    found = db.session.get(FilingImage, image_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/filings/photos/<int:image_id>")
+@access(Role.OBSERVER, *COORDINATORS, area=lambda image_id: _image_or_404(image_id).submission.station)
+def filing_photo(image_id: int):
+    """A filing's photo: for the observer who filed it, and the coordinators of its station's area (audited)."""
+    image = _image_or_404(image_id)
+    if not current_user.has_any_role(frozenset(COORDINATORS)):
+        observer = services.observer_for_user(db.session, current_user)
+        if observer is None or image.submission.observer_id != observer.id:
+            abort(403)
+    else:
+        append_entries(db.session, [{"action": "view", "entity_type": "FilingImage", "entity_id": str(image.id),
+                                     "before": None, "after": {"submission_id": image.submission_id,
+                                                               "sha256": image.sha256}}])
+        db.session.commit()
+    path = attachments.image_file(image)  # only a name the store generated, inside its folder
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
