@@ -19,11 +19,6 @@ from electoral.core.params import MAX_ID, coerce_id
 from electoral.training.services import EDUCATION_LABELS, SEX_LABELS, STATUS_LABELS
 
 
-def _choices(labels: dict, blank=None) -> list:
-    choices = [(key, label) for key, label in labels.items()]
-    return [("", blank)] + choices if blank is not None else choices
-
-
 class OfficialSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
@@ -31,23 +26,23 @@ class OfficialSearchForm(FlaskForm):
     q = StringField(_l("Name, recruitment number or phone"), validators=[Optional(), Length(max=100)])
     district = SelectField(_l("District"), coerce=coerce_id, validators=[Optional()], validate_choice=False)
     position = SelectField(_l("Position"), coerce=coerce_id, validators=[Optional()], validate_choice=False)
-    status = SelectField(_l("Status"), choices=_choices(STATUS_LABELS, _l("Any")), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=STATUS_LABELS.choices(("", _l("Any"))), validators=[Optional()])
 
 
 class OfficialForm(FlaskForm):
     reference = StringField(_l("Recruitment number"), validators=[DataRequired(), Length(max=40)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    sex = SelectField(_l("Sex"), choices=_choices(SEX_LABELS))
+    sex = SelectField(_l("Sex"), choices=SEX_LABELS.choices())
     # Text, not a date picker: many officials know only their year of birth, as many voters do.
     birth_date = StringField(_l("Date of birth (YYYY-MM-DD, or only the year YYYY)"),
                              validators=[Optional(), Length(max=20)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     district = SelectField(_l("District of residence"), coerce=coerce_id, validate_choice=False)
     languages = StringField(_l("Languages spoken"), validators=[Optional(), Length(max=200)])
-    education = SelectField(_l("Education"), choices=_choices(EDUCATION_LABELS, _l("Not given")),
+    education = SelectField(_l("Education"), choices=EDUCATION_LABELS.choices(("", _l("Not given"))),
                             validators=[Optional()])
     position = SelectField(_l("Recruited as"), coerce=coerce_id, validate_choice=False)
-    status = SelectField(_l("Recruitment status"), choices=_choices(STATUS_LABELS))
+    status = SelectField(_l("Recruitment status"), choices=STATUS_LABELS.choices())
     locale = SelectField(_l("Language of the certificate"), choices=list(LANGUAGES.items()))
 
 

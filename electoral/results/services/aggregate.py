@@ -9,6 +9,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from electoral.geography.models import District, PollingCentre, PollingStation, Region
+from electoral.results import labels
 from electoral.results.models import (
     Candidate,
     Certification,
@@ -22,7 +23,7 @@ from electoral.results.services.closure import certification
 from electoral.results.services.entry import PENDING_AUDIT
 from electoral.results.services.races import station_filter
 
-LEVELS = ("station", "centre", "district", "region", "national")
+LEVELS = labels.LEVEL.values
 RANK = {level: rank for rank, level in enumerate(LEVELS)}
 CHILD = {"national": "region", "region": "district", "district": "centre", "centre": "station"}
 MODELS = {"station": PollingStation, "centre": PollingCentre, "district": District, "region": Region}
@@ -33,8 +34,7 @@ LEVEL_COLUMN = {"station": PollingStation.id, "centre": PollingStation.centre_id
 
 
 def level_label(level: str) -> str:
-    return {"station": _("Polling station"), "centre": _("Polling centre"), "district": _("District"),
-            "region": _("Region"), "national": _("National")}[level]
+    return labels.LEVEL.label(level)
 
 
 def area_level(area) -> str:

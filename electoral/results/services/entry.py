@@ -14,7 +14,7 @@ from electoral.core import duties
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.geography.models import PollingStation
-from electoral.results import checks
+from electoral.results import checks, labels
 from electoral.results.models import (
     CORRECTION,
     FIELDS,
@@ -349,10 +349,7 @@ def decide(session: Session, sheet: TallySheet, supervisor: User, decision: str,
 
 def state_label(state: str) -> str:
     """The translated name of a sheet state."""
-    return {"not_received": _("not received"), "first_entry": _("first entry done"),
-            "second_entry": _("second entry done"), "in_correction": _("in correction"),
-            "quarantined": _("quarantined"), "under_audit": _("under audit"), "accepted": _("accepted"),
-            "cancelled": _("cancelled")}[state]
+    return labels.SHEET_STATE.label(state)
 
 
 def event_label(action: str) -> str:

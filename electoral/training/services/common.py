@@ -9,7 +9,9 @@ from flask_babel import lazy_pgettext
 from sqlalchemy import Select, select
 
 from electoral.core import dates
+from electoral.core.states import States
 from electoral.geography.models import District, PollingCentre, Region
+from electoral.training.models import EDUCATION_LEVELS, SEXES, STATUSES
 
 
 def within_scope(query: Select, district_column, scope) -> Select:
@@ -58,8 +60,9 @@ def parse_flag(raw: str) -> bool:
     raise ValueError(_("\"%(value)s\" is neither yes nor no", value=raw))
 
 
-STATUS_LABELS = {"applicant": _l("Applicant"), "selected": _l("Selected"), "rejected": lazy_pgettext("applicant", "Rejected"),
-                 "withdrawn": _l("Withdrawn")}
-SEX_LABELS = {"F": _l("Female"), "M": _l("Male")}
-EDUCATION_LABELS = {"none": lazy_pgettext("education level", "None"), "primary": _l("Primary"), "secondary": _l("Secondary"),
-                    "tertiary": _l("Tertiary")}
+# The one place an official's status, sex and education get their words (forms, pages, refusals).
+STATUS_LABELS = States(STATUSES, {"applicant": _l("Applicant"), "selected": _l("Selected"),
+                                  "rejected": lazy_pgettext("applicant", "Rejected"), "withdrawn": _l("Withdrawn")})
+SEX_LABELS = States(SEXES, {"F": _l("Female"), "M": _l("Male")})
+EDUCATION_LABELS = States(EDUCATION_LEVELS, {"none": lazy_pgettext("education level", "None"), "primary": _l("Primary"),
+                                             "secondary": _l("Secondary"), "tertiary": _l("Tertiary")})
