@@ -16,6 +16,7 @@ with each other, so a re-run also queues the pairs a killed run did not reach; t
 queue skips pairs raised before, so scanning them again adds nothing twice.
 """
 
+import functools
 import hashlib
 import marshal
 import operator
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import repeat
+from itertools import chain, repeat
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -50,6 +51,7 @@ BATCH_COLUMNS = ("voter_number", "status", "registered_by", "registered_at")
 # Smaller files go in batches, a commit each: a few seconds' work at most, and clerks
 # registering meanwhile wait for one batch, never for the whole file (see _bulk).
 BULK_FROM = 20_000
+ROWS_PER_INSERT = 100  # rows a statement on SQLite (its limit: 32,766 parameters)
 
 
 @dataclass
@@ -222,37 +224,64 @@ def queue_duplicates(session: Session, summary: ImportSummary) -> int:
     return duplicate_scan.scan(session, involving=summary.voter_ids)
 
 
+def _sqlite_insert(driver_connection, todo: list[tuple], sequence: int, registered_by: str, now: str) -> None:
+    """Insert checked rows on SQLite, ``ROWS_PER_INSERT`` rows a statement, numbered from ``sequence`` on.
+
+    On the session's own connection and transaction, through the driver (SQLAlchemy's
+    per-row parameter handling would cost more than the insert). One statement of a
+    hundred rows goes about half as fast again as an executemany of one row a statement,
+    and the voter number is formatted by SQLite (``_numbered``), not in Python.
+    """
+    cursor = driver_connection.cursor()
+    try:
+        for start in range(0, len(todo), ROWS_PER_INSERT):
+            rows = todo[start:start + ROWS_PER_INSERT]
+            cursor.execute(_sqlite_insert_statement(len(rows)),
+                           [*chain.from_iterable(rows), sequence + start, registered_by, now])
+    finally:
+        cursor.close()
+
+
+@functools.cache
+def _sqlite_insert_statement(count: int) -> str:
+    """INSERT of ``count`` rows of checked values, then the first row's sequence, who registered them and when."""
+    width = len(ROW_COLUMNS)
+    first, by, at = (width * count + n for n in (1, 2, 3))
+    rows = ", ".join(
+        "(" + ", ".join(f"?{width * row + column + 1}" for column in range(width))
+        + f", {_numbered(f'?{first} + {row}')}, 'active', ?{by}, ?{at})" for row in range(count))
+    return f"INSERT INTO {Voter.__tablename__} ({', '.join((*ROW_COLUMNS, *BATCH_COLUMNS))}) VALUES {rows}"  # noqa: S608 (the table's own column names, no input)
+
+
+def _numbered(sequence: str) -> str:
+    """SQLite's expression of numbers.format_number of the sequence ``sequence`` (an SQL expression)."""
+    return f"printf('%0{numbers.BODY_DIGITS}d%02d', {sequence}, 98 - (({sequence}) * 100) % 97)"
+
+
 def _write_batch(session: Session, todo: list[tuple], registered_by: str) -> list[int]:
     """Insert one batch (checked values) with its numbers and its audit entry; return the new voters' ids."""
     connection = session.connection()
     table = Voter.__table__
     dialect = connection.dialect
-    numbers_taken = numbers.take(session, len(todo))
+    sequence = numbers.reserve(session, len(todo))
     # The dialect's own conversion of the time (SQLite keeps it as text), as SQLAlchemy would apply it.
     convert = table.c.registered_at.type.dialect_impl(dialect).bind_processor(dialect)
     now = datetime.now(UTC)
-    # Each row is its checked values and BATCH_COLUMNS, joined by C-level calls (map, zip,
-    # repeat): a loop in Python over a million rows cost a tenth of the bulk load.
-    rows = map(operator.add, todo, zip(numbers_taken, repeat("active"), repeat(registered_by),
-                                       repeat(convert(now) if convert else now)))
+    now = convert(now) if convert else now
     columns = (*ROW_COLUMNS, *BATCH_COLUMNS)
     if dialect.name == "postgresql":
+        # Each row is its checked values and BATCH_COLUMNS, joined by C-level calls (map, zip,
+        # repeat): a loop in Python over a million rows cost a tenth of the bulk load.
+        rows = map(operator.add, todo, zip(map(numbers.format_number, range(sequence, sequence + len(todo))),
+                                           repeat("active"), repeat(registered_by), repeat(now)))
         # COPY, on the session's own connection and transaction: several times an executemany's rate.
         with connection.connection.driver_connection.cursor() as cursor, cursor.copy(
                 f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
     else:
-        # The driver's own executemany, on the session's connection and transaction:
-        # SQLAlchemy's per-row parameter handling would cost more than the insert.
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"  # noqa: S608 (the table's own column names, no input)
-        cursor = connection.connection.driver_connection.cursor()
-        try:
-            cursor.executemany(statement, rows)
-        finally:
-            cursor.close()
-    first, last = numbers_taken[0], numbers_taken[-1]
+        _sqlite_insert(connection.connection.driver_connection, todo, sequence, registered_by, now)
+    first, last = numbers.format_number(sequence), numbers.format_number(sequence + len(todo) - 1)
     ids = list(connection.execute(select(Voter.id).where(
         Voter.voter_number.between(first, last)).order_by(Voter.id)).scalars())
     # One audit entry per batch, not per voter: it names the voters written and carries a

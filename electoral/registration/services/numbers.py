@@ -34,6 +34,12 @@ def clean(number: str) -> str:
 
 def take(session: Session, count: int = 1) -> list[str]:
     """Reserve ``count`` new voter numbers (in the caller's transaction)."""
+    first = reserve(session, count)
+    return [format_number(n) for n in range(first, first + count)]
+
+
+def reserve(session: Session, count: int) -> int:
+    """Reserve the next ``count`` sequences (in the caller's transaction); return the first (see ``format_number``)."""
     connection = session.connection()
     bump = (update(NumberCounter).where(NumberCounter.name == COUNTER)
             .values(value=NumberCounter.value + count).returning(NumberCounter.value))
@@ -44,5 +50,4 @@ def take(session: Session, count: int = 1) -> list[str]:
         dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
         connection.execute(dialect_insert(NumberCounter).values(name=COUNTER, value=0).on_conflict_do_nothing())
         row = connection.execute(bump).first()
-    last = row[0]
-    return [format_number(n) for n in range(last - count + 1, last + 1)]
+    return row[0] - count + 1
