@@ -35,7 +35,7 @@ from electoral.observation import forms, services
 from electoral.observation.api import file_json
 from electoral.observation.attachments import services as attachments
 from electoral.observation.models import ChecklistTemplate, Submission
-from electoral.observation.services import photos
+from electoral.observation.services import photos, repeat_form
 from electoral.observation.views import blueprint as bp
 from electoral.observation.views import save_photo
 
@@ -93,21 +93,25 @@ def fill(station_code: str, template_code: str):
     if previous is not None:
         answers = dict(previous.answers)
     if request.method == "POST":
-        raw = {q.code: (request.form.getlist(q.code) if q.type == "multiple_choice" else request.form.get(q.code))
-               for q in template.questions}
+        raw = repeat_form.answers_from_form(template, request.form)
         uploads = {q.code: f.read(attachments.max_bytes() + 1) for q in template.questions if q.type == "image"
                    and (f := request.files.get(f"{q.code}__file")) is not None and f.filename}
-        try:
-            submission = attachments.submit_form(db.session, template, station, raw, request.form.get("client_id", ""),
-                                                 observer, current_user, uploads)
-        except ValidationFailed as failure:
-            db.session.rollback()
+        if request.form.get("entries"):
+            # Without the page's script, "Add an entry" / "Remove this entry" post the page: shown again, not filed.
+            repeat_form.change_entries(template, raw, request.form["entries"])
             answers = raw
-            errors = {k.removeprefix("answers."): v for k, v in failure.errors.items()}
         else:
-            db.session.commit()
-            flash(_("Checklist sent."), "success")
-            return redirect(url_for("observation.submission", submission_id=submission.id))
+            try:
+                submission = attachments.submit_form(db.session, template, station, raw, request.form.get("client_id", ""),
+                                                     observer, current_user, uploads)
+            except ValidationFailed as failure:
+                db.session.rollback()
+                answers = raw
+                errors = {k.removeprefix("answers."): v for k, v in failure.errors.items()}
+            else:
+                db.session.commit()
+                flash(_("Checklist sent."), "success")
+                return redirect(url_for("observation.submission", submission_id=submission.id))
     return render_template("observation/fill.html", template=template, station=station, answers=answers,
                            errors=errors, previous=previous, client_id=str(uuid.uuid4()), lang=_lang(),
                            text_in=services.text_in, conditions=_conditions(template),

@@ -56,6 +56,8 @@
     if (!tree) return null;
     if ("n" in tree) return tree.n;
     if ("s" in tree) return tree.s;
+    if (tree.fn === "position") return answers["#position"] === undefined ? null : answers["#position"];
+    if (tree.fn === "count") return Array.isArray(answers[tree.ref]) ? answers[tree.ref].length : 0;
     if ("ref" in tree) {
       var value = answers[tree.ref];
       return value === undefined || value === "" || (Array.isArray(value) && !value.length) ? null : value;
@@ -102,6 +104,42 @@
     });
   }
 
+  // A repeat's entries (XLSForm begin repeat), checked as the server's validate_answers checks them: each entry
+  // with its own answers, the top-level ones and its number (position(..)); errors keyed "code[i].question".
+  function blank(value) {
+    return value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length);
+  }
+  function checkEntries(questions, repeat, entries, top) {
+    var kept = [], errors = {}, base = Object.assign({}, top);
+    base[repeat.code] = entries;
+    if (repeat.count) {
+      var expected = number(compute(repeat.count, top));
+      expected = expected === null ? 0 : Math.trunc(expected);
+      if (entries.length !== expected) errors[repeat.code] = "count";
+    }
+    entries.forEach(function (entry, index) {
+      var own = {};
+      questions.forEach(function (q) {
+        var context = Object.assign({}, base, own, { "#position": index + 1 });
+        var key = repeat.code + "[" + index + "]." + q.code;
+        if (q.type === "note" || !evaluate(q.relevance, context)) return;
+        if (q.type === "calculate") {
+          var computed = compute(q.calculation, context);
+          if (computed !== null) own[q.code] = computed;
+          return;
+        }
+        var value = entry[q.code];
+        if (blank(value)) { if (q.required) errors[key] = "required"; return; }
+        if (q.constraint && !evaluate(q.constraint, Object.assign({}, context, { ".": value }))) {
+          errors[key] = "constraint"; return;
+        }
+        own[q.code] = value;
+      });
+      kept.push(own);
+    });
+    return { entries: kept, errors: errors };
+  }
+
   function typed(input, raw) {
     return input && input.type === "number" && raw !== "" ? Number(raw) : raw;
   }
@@ -133,23 +171,95 @@
     return answers;
   }
 
-  function applyRelevance(form) {
-    // In order: a question's relevance reads only the answers of questions shown before it.
-    var answers = {};
-    form.querySelectorAll("fieldset.question").forEach(function (fs) {
-      var tree = JSON.parse(fs.dataset.relevance || "null");
-      var show = evaluate(tree, answers);
-      fs.hidden = !show;
-      fs.disabled = !show;
-      if (show) applyChoiceFilter(fs, answers);
-      // A label showing earlier answers (XLSForm "${code}" in a label), refreshed as they change.
-      fs.querySelectorAll("[data-label]").forEach(function (span) {
-        span.textContent = span.dataset.label.replace(/\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}/g, function (m, code) {
-          var value = answers[code];
-          return value === undefined || value === null ? "" : Array.isArray(value) ? value.join(" ") : String(value);
-        });
+  // A question shown or hidden by its relevance read with ``context``; its answer added to ``into``.
+  function showQuestion(fs, context, into) {
+    var show = evaluate(JSON.parse(fs.dataset.relevance || "null"), context);
+    fs.hidden = !show;
+    fs.disabled = !show;
+    if (show) applyChoiceFilter(fs, context);
+    // A label showing earlier answers (XLSForm "${code}" in a label), refreshed as they change.
+    fs.querySelectorAll("[data-label]").forEach(function (span) {
+      span.textContent = span.dataset.label.replace(/\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}/g, function (m, code) {
+        var value = context[code];
+        return value === undefined || value === null ? "" : Array.isArray(value) ? value.join(" ") : String(value);
       });
-      if (show) Object.assign(answers, answersOf({ querySelectorAll: function () { return [fs]; } }, answers));
+    });
+    if (show) Object.assign(into, answersOf({ querySelectorAll: function () { return [fs]; } }, context));
+  }
+
+  function entriesOf(section) {
+    return Array.prototype.filter.call(section.children, function (el) { return el.hasAttribute("data-entry"); });
+  }
+
+  // Names, ids and buttons of a repeat's entries follow their order: "agents[0].party", "agents[1].party"...
+  function renumber(section) {
+    var code = section.dataset.repeat;
+    var pattern = new RegExp(code.replace(/[.\-]/g, "\\$&") + "\\[(\\d+|__i__)\\]", "g");
+    entriesOf(section).forEach(function (entry, i) {
+      var title = entry.querySelector("[data-entry-title]");
+      if (title) title.textContent = title.dataset.entryTitle + " " + (i + 1);
+      entry.querySelectorAll("*").forEach(function (el) {
+        ["name", "id", "aria-labelledby", "data-error-for", "data-locate", "data-locate-status", "data-photo-for",
+          "data-photo-preview"].forEach(function (attribute) {
+          var value = el.getAttribute(attribute);
+          if (value) el.setAttribute(attribute, value.replace(pattern, code + "[" + i + "]"));
+        });
+        if (el.matches("input[type=hidden][name='" + code + "']")) el.value = String(i);
+        if (el.hasAttribute("data-remove-entry")) el.value = "remove:" + code + ":" + i;
+      });
+    });
+  }
+  function addEntry(section) {
+    var template = section.querySelector("template[data-entry-template]");
+    var last = entriesOf(section).pop();
+    var fresh = template.content.firstElementChild.cloneNode(true);
+    section.insertBefore(fresh, last ? last.nextSibling : template);
+    renumber(section);
+  }
+
+  // A repeat_count (jr:count): as many entries as the count computed from the answers above.
+  function syncCount(section, top) {
+    if (!section.dataset.count) return;
+    var wanted = number(compute(JSON.parse(section.dataset.count), top));
+    wanted = wanted === null ? 0 : Math.min(200, Math.max(0, Math.trunc(wanted)));
+    while (entriesOf(section).length < wanted) addEntry(section);
+    while (entriesOf(section).length > wanted) section.removeChild(entriesOf(section).pop());
+  }
+
+  function applyEntries(section, top) {
+    syncCount(section, top);
+    var entries = entriesOf(section), answers = [], base = Object.assign({}, top);
+    base[section.dataset.repeat] = entries.map(function () { return {}; });  // count(${repeat})
+    entries.forEach(function (entry, index) {
+      var own = {};
+      entry.querySelectorAll("fieldset.question").forEach(function (fs) {
+        showQuestion(fs, Object.assign({}, base, own, { "#position": index + 1 }), own);
+      });
+      answers.push(own);
+    });
+    return answers;
+  }
+
+  function applyRelevance(form) {
+    // In order: a question's relevance reads only the answers of questions shown before it; an entry's
+    // questions read their entry's answers too. Returns the answers shown.
+    var answers = {};
+    form.querySelectorAll("fieldset.question, section.repeat").forEach(function (el) {
+      if (el.parentNode.closest("[data-entry]")) return;  // with its entry, below
+      if (el.matches("section.repeat")) { answers[el.dataset.repeat] = applyEntries(el, answers); return; }
+      showQuestion(el, answers, answers);
+    });
+    return answers;
+  }
+
+  // The entries' questions as checkEntries reads them, from the fields the page drew.
+  function entryQuestions(section) {
+    var template = section.querySelector("template[data-entry-template]");
+    return Array.prototype.map.call(template.content.querySelectorAll("fieldset.question"), function (fs) {
+      var parse = function (name) { return JSON.parse(fs.dataset[name] || "null"); };
+      return { code: fs.dataset.code, relevance: parse("relevance"), constraint: parse("constraint"),
+        calculation: parse("calculation"), required: !!fs.querySelector("[required]"),
+        type: fs.dataset.calculation ? "calculate" : fs.querySelector("input, textarea, select") ? "answer" : "note" };
     });
   }
 
@@ -261,29 +371,61 @@
             preview.hidden = true;
             error.textContent = input.dataset.msgUnreadable;
           });
+      });
+    });
     var status = document.getElementById("form-status");
     applyRelevance(form);
     form.addEventListener("input", function () { applyRelevance(form); });
+    // A repeat's "Add an entry" and "Remove this entry" work on the phone, offline; without this script they post.
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-add-entry], [data-remove-entry]");
+      if (!button) return;
+      event.preventDefault();
+      var section = button.closest("section.repeat");
+      if (button.hasAttribute("data-add-entry")) addEntry(section);
+      else section.removeChild(button.closest("[data-entry]"));
+      renumber(section);
+      applyRelevance(form);
+    });
+    // Enter in a field sends the checklist, as on a page without repeats: never "Add an entry", the first button.
+    form.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.target.tagName !== "INPUT" || !form.querySelector("section.repeat")) return;
+      event.preventDefault();
+      form.requestSubmit(form.querySelector("button[type=submit]"));
+    });
     form.addEventListener("change", function () { applyRelevance(form); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       form.querySelectorAll("[data-error-for]").forEach(function (p) { p.textContent = ""; });
       // The form's constraints (". <= ${ballots}", regex()) checked here too, from the same tree, so an
       // answer the server would refuse is corrected before it waits in the outbox.
-      var answers = answersOf(form), broken = false;
+      var answers = applyRelevance(form), broken = false;
       form.querySelectorAll("fieldset.question[data-constraint]").forEach(function (fs) {
         var tree = JSON.parse(fs.dataset.constraint || "null"), own = answers[fs.dataset.code];
-        if (fs.disabled || !tree || own === undefined) return;
+        if (fs.closest("[data-entry]") || fs.disabled || !tree || own === undefined) return;
         if (!evaluate(tree, Object.assign({}, answers, { ".": own }))) {
           fs.querySelector("[data-error-for]").textContent = fs.dataset.constraintMessage;
           broken = true;
         }
       });
+      form.querySelectorAll("section.repeat").forEach(function (section) {
+        var code = section.dataset.repeat, questions = entryQuestions(section);
+        var checked = checkEntries(questions, { code: code, count: JSON.parse(section.dataset.count || "null") },
+          answers[code] || [], answers);
+        Object.keys(checked.errors).forEach(function (key) {
+          var target = form.querySelector('[data-error-for="' + key + '"]');
+          var fs = target && target.closest("fieldset");
+          if (target) target.textContent = checked.errors[key] === "constraint" && fs ? fs.dataset.constraintMessage
+            : section.dataset.msgRequired;
+          broken = true;
+        });
+        answers[code] = checked.entries;
+      });
       if (broken) { show(status, form.dataset.msgInvalid, "error"); return; }
       var item = {
         client_id: form.querySelector("input[name=client_id]").value || uuid(),
         template: form.dataset.template, version: Number(form.dataset.version),
-        station_code: form.dataset.station, answers: answersOf(form),
+        station_code: form.dataset.station, answers: answers,
         submitted_at: new Date().toISOString()
       };
       saveOutbox(outbox().filter(function (o) { return o.client_id !== item.client_id; }).concat([item]));

@@ -202,3 +202,116 @@ def test_odk_collects_repeated_elements_become_one_filing_with_those_entries(cli
         {"party": "UP", "counted": 12, "signed": "yes", "number": 1},
         {"party": "CDC", "counted": 12, "signed": "no", "number": 2}]
     assert filed.answers["how_many"] == 2 and filed.channel == "odk"
+
+
+def test_the_web_page_files_zero_one_or_three_entries_and_adds_and_removes_them_without_script(client, db):
+    from tests.factories import PASSWORD
+
+    _published(db)
+    observer = make_observer()
+    db.session.commit()
+    assert client.post_form("/login", {"username": observer.user.username, "password": PASSWORD}).status_code == 302
+    url = f"/observation/my/fill/{observer.station.code}/AGENTS"
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-repeat="agents"' in page and "<template data-entry-template>" in page
+    assert 'name="agents[__i__].party"' in page and 'name="agents[0].party"' not in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    base = {"csrf_token": token, "registered": "300", "agents_present": "yes"}
+    # "Add an entry" without the script: the page again, with one more entry, nothing filed.
+    page = client.post(url, data={**base, "entries": "add:agents"}).get_data(as_text=True)
+    assert 'name="agents[0].party"' in page and db.session.scalar(db.select(Submission)) is None
+    two = {**base, "agents": ["0", "1"], "agents[0].party": "UP", "agents[1].party": "CDC"}
+    page = client.post(url, data={**two, "entries": "remove:agents:0"}).get_data(as_text=True)
+    assert ">CDC</textarea>" in page and ">UP</textarea>" not in page and 'name="agents[1].party"' not in page
+    for count, client_id in ((0, "rep-web-0000"), (1, "rep-web-0001"), (3, "rep-web-0003")):
+        data = {**base, "client_id": client_id, "agents_present": "yes" if count else "no",
+                "agents": [str(i) for i in range(count)]}
+        for i in range(count):
+            data.update({f"agents[{i}].party": f"P{i}", f"agents[{i}].counted": str(i), f"agents[{i}].signed": "yes"})
+        response = client.post(url, data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        filed = db.session.scalar(db.select(Submission).where(Submission.client_id == client_id))
+        assert filed.answers["agents"] == [{"party": f"P{i}", "counted": i, "signed": "yes", "number": i + 1}
+                                           for i in range(count)]
+    # An entry's error is shown beside that entry's field.
+    bad = {**base, "client_id": "rep-web-bad1", "agents": ["0"], "agents[0].party": "UP", "agents[0].counted": "301",
+           "agents[0].signed": "yes"}
+    response = client.post(url, data=bad)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'data-error-for="agents[0].counted">This answer breaks the checklist&#39;s rule' in page
+    # The filing's page shows each entry.
+    shown = client.get(f"/observation/my/submissions/{filed.id}").get_data(as_text=True)
+    assert "Party agent 1" in shown and "P2" in shown
+
+
+@pytest.mark.skipif(__import__("shutil").which("node") is None, reason="node is not installed here")
+def test_phone_script_checks_entries_as_the_server_does(db):
+    import json
+    import subprocess
+
+    from tests.observation.test_conditions_phone import SCRIPT
+
+    template = _published(db)
+    definition = services.definition(template, "en")
+    questions = [q for q in definition["questions"] if q["repeat"] == "agents"]
+    [repeat] = definition["repeats"]
+    top = {"registered": 300, "agents_present": "yes"}
+    cases = [
+        [{"party": "UP", "counted": 120, "signed": "no", "why": "left"}, {"party": "none", "counted": 5, "signed": "no"},
+         {"party": "CDC", "counted": 400, "signed": "yes"}],
+        [{"party": "UP", "counted": 1, "signed": "no"}, {"party": "UP", "signed": "yes"}],
+        [],
+    ]
+    source = SCRIPT.read_text(encoding="utf-8")
+    start = source.index("// ---- the condition tree")
+    evaluator = source[start:source.index("function typed(", start)]
+    program = evaluator + f"\nconsole.log(JSON.stringify({json.dumps(cases)}.map(function (entries) {{" \
+        f" return checkEntries({json.dumps(questions)}, {json.dumps(repeat)}, entries, {json.dumps(top)}); }})));"
+    phone = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True).stdout)
+    for entries, result in zip(cases, phone, strict=True):
+        clean, errors = services.validate_answers(template, {**top, "agents": entries})
+        assert result["entries"] == clean["agents"]
+        assert set(result["errors"]) == set(errors)
+    assert set(phone[0]["errors"]) == {"agents[2].counted"} and set(phone[1]["errors"]) == {"agents[0].why",
+                                                                                             "agents[1].counted"}
+
+
+def test_the_export_gives_each_repeat_question_its_entries_answers_in_order(db):
+    template = _published(db)
+    observer = make_observer()
+    entries = [{"party": "UP", "counted": 12, "signed": "yes"}, {"party": "none", "signed": "no", "why": "x"}]
+    services.submit(db.session, template, observer.station, {"registered": 300, "agents_present": "yes",
+                                                             "agents": entries}, "rep-export-01", observer)
+    db.session.commit()
+    labels = {k: k for k in ("station", "observer", "submitted_at", "version", "revision")}
+    header, rows = services.submission_table(db.session, "AGENTS", "en", labels)
+    [row] = list(rows)
+    line = dict(zip(header, row, strict=False))
+    assert line["party Party"] == "UP; none" and line["counted Votes the agent counted"] == "12; "
+    assert line["why Why not?"] == "; " and line["how_many how_many"] == 2
+
+
+def test_a_coordinator_builds_a_repeat_on_the_web_and_it_exports_as_begin_repeat(client, db, login_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    from electoral.core.auth import Role
+
+    login_as(Role.OBSERVER_COORDINATOR)
+    response = client.post_form("/observation/templates/new", {"code": "CNT", "name": "Count", "phase": "counting"})
+    url = response.headers["Location"]
+    client.post_form(url, {"action": "section", "s-code": "agents", "s-text": "Party agent", "s-repeat": "y"})
+    template = services.latest(db.session, "CNT")
+    [section] = template.sections
+    client.post_form(url, {"action": "question", "q-code": "party", "q-type": "text", "q-section": str(section.id),
+                           "q-text_en": "Party", "q-required": "y", "q-tally": ""})
+    db.session.expire_all()
+    template = services.latest(db.session, "CNT")
+    assert [(s.code, s.repeat) for s in template.repeats] == [("agents", True)]
+    assert template.question("party").repeat_code == "agents"
+    assert "repeated for each entry" in client.get(url).get_data(as_text=True)
+    survey = load_workbook(io.BytesIO(export_xlsform(template)))["survey"]
+    types = [row[0] for row in survey.iter_rows(min_row=2, values_only=True)]
+    assert types == ["begin_repeat", "text", "end_repeat"]
