@@ -1,0 +1,135 @@
+"""The import's column-by-column check and its writers give what the row-by-row check gives.
+
+``RowChecker.check`` row by row is the reference: ``checked_batches`` (a CSV file read in
+chunks, each distinct text judged once, rows built by C-level maps) must give the same
+good rows' values, import keys included, and reject the same lines for the same
+reasons. The rows written (SQLite: a hundred rows a statement, the number formatted by
+SQLite; PostgreSQL: COPY) must be those values with numbers in file order.
+"""
+
+import random
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text
+
+from electoral.accounts.models import Role
+from electoral.core.tabular import read_columns
+from electoral.registration.models import Voter
+from electoral.registration.services import dedup, evidence, import_rows, imports, names, numbers
+from tests.factories import make_centre, make_district, make_user
+from tests.registration.factories import make_election
+
+HEADER = "family_name,given_names,father_name,sex,date_of_birth,place_of_birth,centre_code,id_type,id_number,phone"
+GIVEN = ["Amara", "Mariam Aminata", "JeanBaptiste", "محمد عبد الله", "Fatu", "N'Guessan", "Abdul Rahman", ""]
+FAMILY = ["Kollie", "Al-Zawi", "AlZawi", "الزاوي", "Dolo", "Dool", "", "Ben Ali"]
+SEXES = ["F", "M", "female", "Homme", "ذكر", "X", ""]
+DATES = ["1980-05-14", "14/05/1980", "1975", "31/02/1990", "2090-01-01", "2015-01-01", "soon", "1969-12-31T00:00"]
+CENTRES = ["MO-001", "MO-001", "MO-002", "FAR-9", "NOWHERE"]
+TYPES = ["national_id", "NID", "passport", "voter_card", "tax_card", "chief_letter", "attestation", "ration card"]
+NUMBERS = ["A123", "", "T-99", "x", "TX1234"]
+
+
+def _line(rng: random.Random) -> str:
+    """A line breaking any rule, or (one in two) none: the values that pass come first in each list."""
+    good = rng.random() < 0.5
+    pick = (lambda values, passing: rng.choice(values[:passing])) if good else (lambda values, _: rng.choice(values))
+    cells = [pick(FAMILY, 6), pick(GIVEN, 7), rng.choice(["", "Musa", "'=1+1"]), pick(SEXES, 5), pick(DATES, 3),
+             rng.choice(["", "Monrovia", " Gbarnga "]), pick(CENTRES, 3), pick(TYPES, 3), pick(NUMBERS, 1),
+             rng.choice(["", "+231770000001"])]
+    return ",".join(f'"{cell}"' if "," in cell else cell for cell in cells)
+
+
+@pytest.fixture
+def roll_file(db):
+    """An election with a typed evidence number, centres (one outside the clerk's area), and a clerk scoped to MO's district."""
+    settings = make_election(polling_day=date(2026, 10, 10))
+    evidence.save_type(db.session, settings, "tax_card", {"en": "Tax card"}, True, number_format=r"TX\d{4}")
+    home = make_district()
+    make_centre(district=home, code="MO-001")
+    make_centre(district=home, code="MO-002")
+    make_centre(code="FAR-9")
+    clerk = make_user(Role.REGISTRATION_CLERK, scope=home)
+    db.session.commit()
+    rng = random.Random(17)
+    lines = [HEADER] + [_line(rng) for _ in range(400)]
+    lines[50:50] = ["", " , ,", lines[10], lines[10]]  # blank lines, and a row three times over
+    lines[200] = 'Kollie,"Two\nlines",,F,1980-05-14,,MO-001,passport,P1,'  # a quoted line break
+    return "\r\n".join(lines).encode(), clerk
+
+
+def _row_by_row(db, data: bytes, user) -> tuple[list[tuple], list[tuple]]:
+    checker = import_rows.RowChecker(db.session, user=user, today=date(2026, 6, 1))
+    good, bad = [], []
+    for line, values in read_columns(data, "roll.csv", import_rows.ALL_COLUMNS, import_rows.IMPORT_COLUMNS):
+        try:
+            good.append(checker.check(values))
+        except ValueError as problem:
+            bad.append((line, str(problem)))
+    return good, bad
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1000])
+def test_the_column_check_gives_the_row_checks_values_and_reasons(db, roll_file, monkeypatch, chunk):
+    data, clerk = roll_file
+    good, bad = _row_by_row(db, data, clerk)
+    assert len(good) > 150 and len(bad) > 150  # the file breaks every rule somewhere, and passes too
+    assert len({values[-1] for values in good}) == len(good)  # a row repeated gets keys of its own
+    monkeypatch.setattr(import_rows, "CHUNK", chunk)
+    checker = import_rows.RowChecker(db.session, user=clerk, today=date(2026, 6, 1))
+    fast_good, fast_bad = [], []
+    for batch, rejected in import_rows.checked_batches(checker, data, "roll.csv", 50):
+        fast_good += batch
+        fast_bad += [(r.line, r.reason) for r in rejected]
+    assert fast_good == good
+    assert fast_bad == bad
+    reasons = " ".join(reason for _line, reason in bad)
+    for words in ("family_name is empty", "given_names is empty", "sex must be", "is not a date", "in the future",
+                  "under 18", "no polling centre", "outside your area", "id_type must be", "id_number is empty",
+                  "does not have the form"):
+        assert words in reasons
+
+
+def test_the_cached_name_keys_are_the_keys_of_each_name(db, roll_file):
+    """Each distinct name's skeletons and fold are worked out once: the same as working them out each time."""
+    data, _clerk = roll_file
+    good, _bad = _row_by_row(db, data, None)
+    names.tokens.cache_clear()
+    for values in good:
+        family, given, sex = values[0], values[1], values[3]
+        assert values[12:16] == dedup.keys(given, family, sex)
+        assert values[16] == f"{names.display_fold(family)}\x01{names.display_fold(given)}"[:200]
+
+
+def test_sqlite_numbers_voters_as_format_number_does(db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the number is formatted in SQL on SQLite only")
+    sequences = [1, 2, 96, 97, 98, 194, 123456, 999_999_999, 1_000_000_000, 4_294_967_297]
+    for sequence in sequences:
+        sql = f"SELECT {imports._numbered(':n')}"  # noqa: S608 (the expression under test)
+        assert db.session.execute(text(sql), {"n": sequence}).scalar() == numbers.format_number(sequence)
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_the_rows_written_are_the_checked_values_numbered_in_file_order(db, roll_file, monkeypatch, bulk):
+    """SQLite (in batches, or in bulk) and PostgreSQL (COPY) write exactly the checked values, numbers in order."""
+    if bulk and db.engine.dialect.name != "sqlite":
+        pytest.skip("bulk loads are SQLite's")
+    data, clerk = roll_file
+    good, _bad = _row_by_row(db, data, clerk)
+    monkeypatch.setattr(imports, "BULK_FROM", 10 if bulk else 10**9)
+    monkeypatch.setattr(imports, "ROWS_PER_INSERT", 7)  # statements of 7 rows and a shorter last one
+    first = numbers.reserve(db.session, 5) + 5  # numbers taken before: the import's start after them
+    db.session.commit()
+    summary = imports.import_voters(db.session, data, "roll.csv", "clerk", user=clerk, skip_invalid=True,
+                                    batch_size=23, end_batch=db.session.commit, scan=False)
+    assert summary.imported == len(good)
+    voters = db.session.scalars(select(Voter).order_by(Voter.id)).all()
+    columns = import_rows.ROW_COLUMNS
+    written = [tuple(getattr(v, c) for c in columns) for v in voters]
+    expected = [tuple(date.fromisoformat(v) if c == "date_of_birth" and isinstance(v, str) else v
+                      for c, v in zip(columns, values, strict=True)) for values in good]
+    assert written == expected
+    assert [v.voter_number for v in voters] == [numbers.format_number(first + n) for n in range(len(good))]
+    assert {(v.status, v.registered_by) for v in voters} == {("active", "clerk")}
+    assert all(v.registered_at is not None for v in voters)
