@@ -271,6 +271,10 @@ def load_observation(session: Session, today: dt.date, rng: random.Random) -> di
     for code, name, _party in RACES[0][4]:
         observation.add_question(session, counting, code, "integer", {"en": f"Votes for {name}"}, minimum=0,
                                  tally="votes")
+    # A photo of the results form posted at the station (XLSForm image): taken and compressed on the phone.
+    observation.add_question(session, counting, "PHOTO", "image",
+                             {"en": "Photo of the results form posted at the station",
+                              "fr": "Photo du procès-verbal affiché au bureau de vote"}, required=False)
     # One entry per party agent present at the count (XLSForm repeat): the phone page adds and removes them.
     agents = observation.add_section(session, counting, "AGENTS", {"en": "Party agent present",
                                                                    "fr": "Agent de parti présent"}, repeat=True)
