@@ -10,7 +10,8 @@
 it returned. If it raises ``ValidationFailed`` the session is rolled back and the translated
 messages are shown: beside the form's fields (``show_errors``, with ``aliases`` for a service's
 field names that differ from the form's), or flashed as errors when there is no form
-(``joined=True``: one flash of all the messages, as ``str(failure)`` reads). Any other exception
+(``joined=True``: one flash of all the messages, as ``str(failure)`` reads), or by ``show`` when a
+page words them its own way (a row's label before each message). Any other exception
 rolls the session back and goes on up, so the caller (or the error page) deals with it and no
 half-done change is left in the session. The flashes and redirects after success stay with the
 route, which alone knows them.
@@ -57,14 +58,18 @@ def report(failure: ValidationFailed, form=None, *, aliases: dict[str, str] | No
 
 
 def save(call: Callable[[], T], form=None, *, aliases: dict[str, str] | None = None,
-         joined: bool = False, session=None) -> Saved[T]:
-    """Run ``call``; commit if it returns, roll back and ``report`` the errors if it is refused."""
+         joined: bool = False, show: Callable[[ValidationFailed], None] | None = None,
+         session=None) -> Saved[T]:
+    """Run ``call``; commit if it returns, roll back and ``report`` the errors (or ``show`` them) if refused."""
     session = session if session is not None else db.session
     try:
         result = call()
     except ValidationFailed as failure:
         session.rollback()
-        report(failure, form, aliases=aliases, joined=joined)
+        if show is not None:
+            show(failure)
+        else:
+            report(failure, form, aliases=aliases, joined=joined)
         return Saved(False, failure=failure)
     except BaseException:
         session.rollback()

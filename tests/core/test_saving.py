@@ -75,6 +75,16 @@ def test_without_a_form_each_message_is_flashed_or_all_in_one(app, db):
     assert _regions(db) == []
 
 
+def test_show_words_the_errors_its_own_way(app, db):
+    shown = []
+    with app.test_request_context("/", method="POST"):
+        form = _Form()
+        failure = ValidationFailed({"name": ["Name taken."]})
+        assert not save(lambda: _add_region(refuse=failure), form, show=shown.append)
+        assert shown == [failure] and not form.name.errors and get_flashed_messages() == []
+    assert _regions(db) == []
+
+
 def test_any_other_error_is_rolled_back_and_raised(app, db):
     with app.test_request_context("/"):
         with pytest.raises(LookupError):

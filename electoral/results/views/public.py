@@ -13,14 +13,8 @@ from electoral.core.auth import public
 from electoral.extensions import db
 from electoral.geography import services as geography
 from electoral.results import cdf, services
-from electoral.results.views import area_or_404, bp
-
-
-def _race_or_404(code: str):
-    race = services.find_race(db.session, code)
-    if race is None:
-        abort(404)
-    return race
+from electoral.results.blueprint import bp
+from electoral.results.views.lookups import area_or_404, race_or_404
 
 
 @bp.route("/public/")
@@ -32,7 +26,7 @@ def public_index():
 @bp.route("/public/<code>")
 @public
 def public_race(code: str):
-    race = _race_or_404(code)
+    race = race_or_404(code)
     area = area_or_404(request.args.get("area"))
     if area is not None and area.level == "station":
         abort(404)
@@ -43,7 +37,7 @@ def public_race(code: str):
 @public
 def public_candidate_photo(code: str, candidate_code: str):
     # A candidate's photo or party symbol is printed on the ballot paper: public, like the results.
-    candidate = services.find_candidate(_race_or_404(code), candidate_code)
+    candidate = services.find_candidate(race_or_404(code), candidate_code)
     path = services.candidate_photo_file(candidate) if candidate is not None else None
     if path is None:
         abort(404)
@@ -68,7 +62,7 @@ def _open_data(race) -> tuple[list[str], list[dict]]:
 @bp.route("/public/<code>/stations.xlsx", defaults={"fmt": "xlsx"})
 @public
 def public_csv(code: str, fmt: str):
-    race = _race_or_404(code)
+    race = race_or_404(code)
     header, rows = _open_data(race)
     return spreadsheet.download(fmt, header, spreadsheet.rows_of(rows, header), f"results-{race.code}-stations",
                                 title=race.code)
@@ -79,7 +73,7 @@ def public_csv(code: str, fmt: str):
 @public
 def public_long(code: str, fmt: str):
     """The long shape: a row per station and candidate, with region, district and centre codes."""
-    race = _race_or_404(code)
+    race = race_or_404(code)
     header, rows = services.opendata.long(db.session, race)
     return spreadsheet.download(fmt, header, rows, f"results-{race.code}-votes", title=race.code)
 
@@ -88,7 +82,7 @@ def public_long(code: str, fmt: str):
 @public
 def public_cdf(code: str):
     """NIST SP 1500-100 Election Results Common Data Format v2."""
-    race = _race_or_404(code)
+    race = race_or_404(code)
     return Response(json.dumps(cdf.build(db.session, race), ensure_ascii=False), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="results-{race.code}-cdf.json"'})
 
@@ -96,7 +90,7 @@ def public_cdf(code: str):
 @bp.route("/public/<code>/stations.json")
 @public
 def public_json(code: str):
-    race = _race_or_404(code)
+    race = race_or_404(code)
     summary = services.summary(db.session, race)
     _header, rows = _open_data(race)
     return jsonify(

@@ -9,22 +9,15 @@ from sqlalchemy import select
 from electoral.core.auth import Role, access, may, public
 from electoral.core.errors import ValidationFailed
 from electoral.core.params import bounded_int
+from electoral.core.saving import save
 from electoral.extensions import db
 from electoral.geography.models import District
 from electoral.results import services
+from electoral.results.blueprint import READERS, bp
 from electoral.results.forms import EmptyForm
 from electoral.results.seats import explain, service
 from electoral.results.seats.forms import LotsForm, SystemForm, method_choices
-from electoral.results.views import bp
-
-READERS = (Role.RESULTS_SUPERVISOR, Role.ADMINISTRATOR)
-
-
-def _race_or_404(code: str):
-    race = services.find_race(db.session, code)
-    if race is None:
-        abort(404)
-    return race
+from electoral.results.views.lookups import race_or_404
 
 
 def _district_or_404(code: str | None):
@@ -41,16 +34,10 @@ def _number(value) -> str:
     return format_decimal(value, format="#,##0.####")
 
 
-def _flash(failure: ValidationFailed) -> None:
-    for messages in failure.errors.values():
-        for message in messages:
-            flash(message, "error")
-
-
 @bp.route("/races/<code>/seats")
 @access(*READERS)
 def seats(code: str):
-    race = _race_or_404(code)
+    race = race_or_404(code)
     district = _district_or_404(request.args.get("area"))
     try:
         computed = service.compute(db.session, race, district)
@@ -69,17 +56,11 @@ def seats(code: str):
 @bp.route("/races/<code>/lots", methods=["POST"])
 @access(Role.RESULTS_SUPERVISOR)
 def record_lots(code: str):
-    race = _race_or_404(code)
+    race = race_or_404(code)
     form = LotsForm()
     if form.validate_on_submit():
-        try:
-            service.record_lots(db.session, race, form.tie_key.data, form.order.data.split(","), form.drawn_by.data,
-                                form.witnesses.data, current_user)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            _flash(failure)
-        else:
-            db.session.commit()
+        if save(lambda: service.record_lots(db.session, race, form.tie_key.data, form.order.data.split(","),
+                                            form.drawn_by.data, form.witnesses.data, current_user)):
             flash(_("The drawing of lots is recorded; the allocation now follows it."), "success")
     else:
         flash(_("Give the order drawn, who drew and the witnesses."), "error")
@@ -90,25 +71,18 @@ def record_lots(code: str):
 @bp.route("/races/<code>/runoff", methods=["POST"])
 @access(Role.RESULTS_SUPERVISOR)
 def create_runoff(code: str):
-    race = _race_or_404(code)
-    if EmptyForm().validate_on_submit():
-        try:
-            runoff = service.create_runoff(db.session, race)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            _flash(failure)
-        else:
-            db.session.commit()
-            flash(_("Second round %(code)s created with the qualified candidates: its tally sheets can now be "
-                    "entered.", code=runoff.code), "success")
-            return redirect(url_for("results.race", code=runoff.code))
+    race = race_or_404(code)
+    if EmptyForm().validate_on_submit() and (saved := save(lambda: service.create_runoff(db.session, race))):
+        flash(_("Second round %(code)s created with the qualified candidates: its tally sheets can now be "
+                "entered.", code=saved.result.code), "success")
+        return redirect(url_for("results.race", code=saved.result.code))
     return redirect(url_for("results.seats", code=race.code))
 
 
 @bp.route("/races/<code>/system", methods=["GET", "POST"])
 @access(Role.ADMINISTRATOR)
 def race_system(code: str):
-    race = _race_or_404(code)
+    race = race_or_404(code)
     system = service.system_of(db.session, race)
     quotas = service.district_seats(db.session, race)
     form = SystemForm(obj=None if request.method == "POST" else system)
@@ -118,28 +92,21 @@ def race_system(code: str):
         if quotas:
             form.seats.data = None
     if form.validate_on_submit():
-        by_district = _district_text(form.district_seats.data)
-        try:
-            if by_district is None:
-                raise ValidationFailed({"district_seats": [_("Write each district as CODE=SEATS.")]})
-            service.configure(db.session, race, method=form.method.data, seats=form.seats.data or 0,
-                              threshold=form.threshold.data, threshold_scope=form.threshold_scope.data,
-                              first_divisor=form.first_divisor.data, advance=form.advance.data,
-                              open_list=form.open_list.data, women_every=form.women_every.data,
-                              seats_by_district=by_district)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            for name, messages in failure.errors.items():
-                field = getattr(form, name, None)
-                if field is not None:
-                    field.errors = list(field.errors) + messages
-                else:
-                    _flash(ValidationFailed({"": messages}))
-        else:
-            db.session.commit()
+        if save(lambda: _configure(race, form), form):
             flash(_("Electoral system of %(race)s saved.", race=race.name), "success")
             return redirect(url_for("results.race", code=race.code))
     return render_template("results/seats/system.html", race=race, form=form), 400 if form.errors else 200
+
+
+def _configure(race, form: SystemForm) -> None:
+    by_district = _district_text(form.district_seats.data)
+    if by_district is None:
+        raise ValidationFailed({"district_seats": [_("Write each district as CODE=SEATS.")]})
+    service.configure(db.session, race, method=form.method.data, seats=form.seats.data or 0,
+                      threshold=form.threshold.data, threshold_scope=form.threshold_scope.data,
+                      first_divisor=form.first_divisor.data, advance=form.advance.data,
+                      open_list=form.open_list.data, women_every=form.women_every.data,
+                      seats_by_district=by_district)
 
 
 def _district_text(text: str | None) -> dict[str, int] | None:
@@ -158,7 +125,7 @@ def _district_text(text: str | None) -> dict[str, int] | None:
 def public_seats(code: str):
     """Open data: the seats and who is elected, as `electoral results seats --json` gives them, and whether the
     race's results are certified; 409 with the reason while they cannot be computed."""
-    race = _race_or_404(code)
+    race = race_or_404(code)
     try:
         computed = service.compute(db.session, race)
     except ValidationFailed as failure:

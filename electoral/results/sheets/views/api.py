@@ -14,11 +14,11 @@ from electoral.core.errors import ValidationFailed
 from electoral.extensions import db
 from electoral.geography.models import PollingStation
 from electoral.observation.api import _utc, api_bp, token_access
-from electoral.observation.services import observer_for_user, parse_moment
-from electoral.observation.services.filing import may_file
+from electoral.observation.services import parse_moment
 from electoral.results import services
 from electoral.results.sheets import images
 from electoral.results.sheets.models import SheetImage
+from electoral.results.sheets.senders import sender_observer, sender_refusal
 
 SENDERS = (Role.OBSERVER, Role.RESULTS_CLERK, Role.RESULTS_SUPERVISOR, Role.PRESIDING_OFFICER)
 
@@ -36,29 +36,6 @@ def image_json(image: SheetImage, race_code: str, station_code: str) -> dict:
             "results.public_sheet_image", code=race_code, station_code=station_code, sha256=image.sha256,
             _external=False),
     }
-
-
-def sender_refusal(user: User, station: PollingStation) -> str | None:
-    """Why ``user`` may not send the sheet image of ``station``, or None: observers where deployed,
-    results staff inside their area, a presiding officer at their own station."""
-    if user.has_any_role({Role.RESULTS_CLERK, Role.RESULTS_SUPERVISOR}) and user.can_act_in(station):
-        return None
-    # Only the station's own: a presiding officer's scope is never national (accounts.check_station_scope).
-    if user.has_any_role({Role.PRESIDING_OFFICER}) and user.scope_station_id == station.id:
-        return None
-    if user.has_any_role({Role.OBSERVER}):
-        return may_file(observer_for_user(db.session, user), station)
-    return _("The station lies outside your area.")
-
-
-def sender_observer(user: User, station: PollingStation):
-    """The observer whose photo this is, or None when ``user`` sends the official sheet's image
-    (results staff in their area and the station's presiding officer come first, as in sender_refusal)."""
-    if user.has_any_role({Role.RESULTS_CLERK, Role.RESULTS_SUPERVISOR}) and user.can_act_in(station):
-        return None
-    if user.has_any_role({Role.PRESIDING_OFFICER}) and user.scope_station_id == station.id:
-        return None
-    return observer_for_user(db.session, user) if user.has_any_role({Role.OBSERVER}) else None
 
 
 def _number(name: str) -> float | None:

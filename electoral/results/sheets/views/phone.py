@@ -19,10 +19,10 @@ from electoral.extensions import db
 from electoral.geography.models import PollingStation
 from electoral.observation import services as observation
 from electoral.results import services
+from electoral.results.blueprint import bp
 from electoral.results.sheets import images
-from electoral.results.sheets.api import sender_observer, sender_refusal
 from electoral.results.sheets.forms import SheetPhotoForm
-from electoral.results.views import bp
+from electoral.results.sheets.senders import sender_observer, sender_refusal
 
 home.register(_l("Photo of the tally sheet"), "results.sheet_photo",
               _l("Photograph the signed result sheet posted at your station; sent when the network returns."),
