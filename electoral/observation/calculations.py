@@ -4,11 +4,15 @@ script (static/js/observation.js, compute()) from the same JSON tree.
     ${ballots_cast} - ${ballots_valid}          ${a} * 2 div 3          coalesce(${late}, 0)
     if(${queue} > 100 and ${staff} < 3, 'slow', 'ok')
     count(${party_agents})                      position(..)       (inside a repeat: the entry's number)
+    sum(${counted})    max(${counted})    min(${counted})       (a repeat's question, over its entries)
+    concat(${a}, ' ', ${b})    round(${a} div 3, 1)    int(${a})    string-length(${t})    count-selected(${m})
 
 The subset: numbers, 'strings', ${refs}, + - * div mod, unary minus, if(test, a, b),
-coalesce(a, b), count(${repeat}), position(..); a test is a comparison joined by
-and/or/not(). Any other function is refused by name (UnsupportedFunction). A value
-that cannot be computed (an operand unanswered, a division by zero) is None: unanswered.
+coalesce(a, b), count(${repeat}), position(..), sum/max/min(${question in a repeat}),
+concat(...), round(x[, digits]) (halves up, as XPath), int(x) (towards zero),
+string-length(x), count-selected(x); a test is a comparison joined by and/or/not().
+Any other function is refused by name (UnsupportedFunction). A value that cannot be
+computed (an operand unanswered, a division by zero) is None: unanswered.
 """
 
 import functools
@@ -22,7 +26,12 @@ from electoral.observation.expression_values import POSITION, ConditionError
 from electoral.observation.expression_values import compare as _compare
 from electoral.observation.expression_values import number as _number
 
-CALC_FUNCTIONS = ("if", "coalesce", "not", "count", "position")
+CALC_FUNCTIONS = ("if", "coalesce", "not", "count", "position", "sum", "max", "min", "concat", "round", "int",
+                  "string-length", "count-selected")
+AGGREGATES = ("sum", "max", "min")  # over the entries of a repeat: their one argument is a question inside it
+# Functions of values: (fewest, most) arguments.
+_ARITY = {"if": (3, 3), "coalesce": (2, 2), "concat": (1, 30), "round": (1, 2), "int": (1, 1),
+          "string-length": (1, 1), "count-selected": (1, 1)}
 _CALC_TOKEN = re.compile(r"""
     \s*(?:
       (?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.\-]*\})
@@ -112,13 +121,14 @@ class _CalcParser:
                 ("paren", "("), ("parent", ".."), ("paren", ")")]:
             self.at += 4
             return {"fn": "position"}
-        if (kind, text) == ("word", "count") and self.peek(1) == ("paren", "(") and (self.peek(2) or ("",))[0] == "ref":
+        if text in ("count", *AGGREGATES) and kind == "word" and self.peek(1) == ("paren", "(") and \
+                (self.peek(2) or ("",))[0] == "ref" and self.peek(3) == ("paren", ")"):
             self.at += 2
-            tree = {"fn": "count", "ref": self.take("ref")}
+            tree = {"fn": text, "ref": self.take("ref")}
             self.take("paren", ")")
             return tree
         if kind == "word" and self.peek(1) == ("paren", "("):
-            if text not in ("if", "coalesce"):
+            if text not in _ARITY:
                 raise UnsupportedFunction(text)
             self.at += 2
             args = [self.test() if text == "if" else self.value()]
@@ -126,8 +136,9 @@ class _CalcParser:
                 self.at += 1
                 args.append(self.value())
             self.take("paren", ")")
-            if len(args) != (3 if text == "if" else 2):
-                raise ConditionError(_("%(function)s() takes %(n)d values.", function=text, n=3 if text == "if" else 2))
+            fewest, most = _ARITY[text]
+            if not fewest <= len(args) <= most:
+                raise ConditionError(_("%(function)s() takes %(n)d values.", function=text, n=most))
             return {"fn": text, "args": args}
         raise ConditionError(_("Expected a value, found %(found)s.", found=text or _("the end")))
 
@@ -187,6 +198,26 @@ def calculation_codes(tree: dict | None) -> set[str]:
     return set().union(*(calculation_codes(arg) for arg in tree["args"]))
 
 
+def aggregated_codes(tree: dict | None) -> set[str]:
+    """The questions a calculation reads over a repeat's entries (sum, max, min): they may be inside one."""
+    if tree is None or "n" in tree or "s" in tree:
+        return set()
+    if tree.get("fn") in AGGREGATES:
+        return {tree["ref"]}
+    return set().union(*(aggregated_codes(arg) for arg in tree.get("args", [])))
+
+
+def _text(value: Any) -> str:
+    """A value as concat() writes it: nothing for unanswered, choices joined by spaces, whole numbers without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(map(str, value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _tested(tree: dict, answers: dict[str, Any]) -> bool:
     if "test" in tree:
         return _compare(tree["test"], compute(tree["args"][0], answers), compute(tree["args"][1], answers))
@@ -211,6 +242,34 @@ def compute(tree: dict | None, answers: dict[str, Any]) -> Any:
     elif tree.get("fn") == "count":
         entries = answers.get(tree["ref"])
         return len(entries) if isinstance(entries, list) else 0
+    elif tree.get("fn") in AGGREGATES:
+        # The question's answers in every entry of the repeats among the answers (lists of entries).
+        found = [_number(entry.get(tree["ref"])) for entries in answers.values() if isinstance(entries, list)
+                 for entry in entries if isinstance(entry, dict) and entry.get(tree["ref"]) not in (None, "")]
+        numbers = [n for n in found if n is not None]
+        if tree["fn"] == "sum":
+            value = sum(numbers)
+        elif not numbers:
+            return None
+        else:
+            value = max(numbers) if tree["fn"] == "max" else min(numbers)
+    elif tree.get("fn") in ("concat", "string-length", "count-selected"):
+        values = [compute(arg, answers) for arg in tree["args"]]
+        if tree["fn"] == "count-selected":
+            chosen = values[0]
+            return len(chosen) if isinstance(chosen, list) else len(str(chosen).split()) if chosen else 0
+        text = "".join(_text(v) for v in values)
+        return len(text) if tree["fn"] == "string-length" else text
+    elif tree.get("fn") in ("round", "int"):
+        number = _number(compute(tree["args"][0], answers))
+        digits = _number(compute(tree["args"][1], answers)) if len(tree["args"]) > 1 else 0
+        if number is None or digits is None:
+            return None
+        if tree["fn"] == "int":
+            value = math.trunc(number)
+        else:  # XPath's round: halves go up (2.5 -> 3, -2.5 -> -2), with as many digits as asked
+            scale = 10 ** int(digits)
+            value = math.floor(number * scale + 0.5) / scale
     elif "ref" in tree:
         value = answers.get(tree["ref"])
         return None if value in ("", []) else value

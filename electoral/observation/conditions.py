@@ -216,6 +216,7 @@ def evaluate(tree: dict | None, answers: dict[str, Any], default: bool = True) -
 from electoral.observation.calculations import (  # noqa: E402,F401  (one module for callers)
     CALC_FUNCTIONS,
     UnsupportedFunction,
+    aggregated_codes,
     calculation_codes,
     compute,
     parse_calculation,

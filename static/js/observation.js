@@ -58,6 +58,42 @@
     if ("s" in tree) return tree.s;
     if (tree.fn === "position") return answers["#position"] === undefined ? null : answers["#position"];
     if (tree.fn === "count") return Array.isArray(answers[tree.ref]) ? answers[tree.ref].length : 0;
+    if (tree.fn === "sum" || tree.fn === "max" || tree.fn === "min") {
+      // A repeat's question over its entries (the lists of entries among the answers).
+      var numbers = [];
+      Object.keys(answers).forEach(function (key) {
+        if (!Array.isArray(answers[key])) return;
+        answers[key].forEach(function (entry) {
+          if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return;
+          var raw = entry[tree.ref];
+          if (raw === undefined || raw === null || raw === "") return;
+          var n = number(raw);
+          if (n !== null) numbers.push(n);
+        });
+      });
+      if (tree.fn === "sum") return numbers.reduce(function (a, b) { return a + b; }, 0);
+      if (!numbers.length) return null;
+      return tree.fn === "max" ? Math.max.apply(null, numbers) : Math.min.apply(null, numbers);
+    }
+    if (tree.fn === "concat" || tree.fn === "string-length" || tree.fn === "count-selected") {
+      var values = tree.args.map(function (a) { return compute(a, answers); });
+      if (tree.fn === "count-selected") {
+        var chosen = values[0];
+        return Array.isArray(chosen) ? chosen.length : chosen ? String(chosen).split(/\s+/).filter(Boolean).length : 0;
+      }
+      var text = values.map(function (v) {
+        return v === null || v === undefined ? "" : Array.isArray(v) ? v.join(" ") : String(v);
+      }).join("");
+      return tree.fn === "string-length" ? text.length : text;
+    }
+    if (tree.fn === "round" || tree.fn === "int") {
+      var x = number(compute(tree.args[0], answers));
+      var digits = tree.args.length > 1 ? number(compute(tree.args[1], answers)) : 0;
+      if (x === null || digits === null) return null;
+      if (tree.fn === "int") return Math.trunc(x);
+      var scale = Math.pow(10, Math.trunc(digits));  // XPath's round: halves go up
+      return Math.floor(x * scale + 0.5) / scale;
+    }
     if ("ref" in tree) {
       var value = answers[tree.ref];
       return value === undefined || value === "" || (Array.isArray(value) && !value.length) ? null : value;

@@ -220,7 +220,8 @@ def add_question(session: Session, template: ChecklistTemplate, code: str, qtype
     except conditions.ConditionError as exc:
         errors["choice_filter"] = [str(exc)]
     calculation = (calculation or "").strip() if qtype == "calculate" else ""
-    errors.update(_calculation_problems(qtype, calculation, visible))
+    errors.update(_calculation_problems(qtype, calculation, visible,
+                                        frozenset(q.code for q in template.questions if q.repeat_code)))
     if errors:
         raise ValidationFailed(errors)
     question = Question(position=len(template.questions) + 1, required=bool(required), section=section,
@@ -280,14 +281,17 @@ def remove_question(session: Session, question: Question) -> None:
     session.flush()
 
 
-def _calculation_problems(qtype: str, calculation: str, earlier: set[str]) -> dict[str, list[str]]:
+def _calculation_problems(qtype: str, calculation: str, earlier: set[str],
+                          repeated: frozenset[str] = frozenset()) -> dict[str, list[str]]:
     """A calculated question needs a calculation the subset reads, naming only earlier questions."""
     if qtype != "calculate":
         return {}
     if not calculation:
         return {"calculation": [_("Give the calculation.")]}
     try:
-        unknown = conditions.calculation_codes(conditions.parse_calculation(calculation)) - earlier
+        tree = conditions.parse_calculation(calculation)
+        # sum(), max(), min() read a question inside a repeat over its entries: known, though not "earlier".
+        unknown = conditions.calculation_codes(tree) - earlier - (conditions.aggregated_codes(tree) & repeated)
     except conditions.ConditionError as exc:
         return {"calculation": [str(exc)]}
     if unknown:

@@ -57,8 +57,8 @@ def calculation_text(tree: dict | None) -> str:
         return _literal(tree["s"])
     if tree.get("fn") == "position":
         return "position(..)"
-    if tree.get("fn") == "count":
-        return f"count(${{{tree['ref']}}})"
+    if tree.get("fn") in ("count", "sum", "max", "min"):
+        return f"{tree['fn']}(${{{tree['ref']}}})"
     if "ref" in tree:
         return f"${{{tree['ref']}}}"
     if "test" in tree:
