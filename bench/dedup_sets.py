@@ -56,17 +56,18 @@ def build(name: str, size: int = SIZE, seed: int | None = None) -> LabelledSet:
 
 
 def candidate_levels(labelled: LabelledSet):
-    """(levels, namesakes, is one person) for every pair the blocking brings that the name rules let through.
+    """(levels, namesakes, name count, is one person) for every pair the blocking brings that the names let through.
 
     The crowd level is left to ``count``, which knows the share of fathers' names shared.
     """
     snap = labelled.snap
-    people, namesakes = snap.people, snap.namesakes
+    people, namesakes, name_counts = snap.people, snap.namesakes, snap.name_counts
     for first, second in duplicate_scan.candidate_pairs(snap, dates=False):
         crowd = max(namesakes[first], namesakes[second])
         found = dedup.comparison_levels(people[first], people[second], crowd, rules=False, father_share=1.0)
         if found:
-            yield found[0], crowd, labelled.person_of[first] == labelled.person_of[second]
+            yield (found[0], crowd, max(name_counts[first], name_counts[second]),
+                   labelled.person_of[first] == labelled.person_of[second])
 
 
 def count(sets: list[LabelledSet]) -> dict:
@@ -75,14 +76,17 @@ def count(sets: list[LabelledSet]) -> dict:
     u_counts = {name: Counter() for name in match_score.COMPARISONS}
     pairs = Counter()
     counted = [found for labelled in sets for found in candidate_levels(labelled)]
-    fathers = Counter(levels["father"] for levels, _crowd, same in counted if not same)
+    fathers = Counter(levels["father"] for levels, _crowd, _count, same in counted if not same)
     share = match_score.father_share(fathers)
-    for levels, crowd, same in counted:
+    # The mean name count of one person's two records with a vague date (match_score.Weights.name_count_ref).
+    vague = [count for levels, _crowd, count, same in counted if same and levels["dob"] in match_score.VAGUE_DATES]
+    for levels, crowd, _count, same in counted:
         levels["crowd"] = dedup.crowd_level(crowd, levels["dob"], levels["father"], share)
         pairs["match" if same else "non_match"] += 1
         for name, level in levels.items():
             (m_counts if same else u_counts)[name][level] += 1
     return {"trained_on": " + ".join(s.name for s in sets), "smoothing": 1.0, "threshold": 0.5,
+            "name_count_ref": round(sum(vague) / max(len(vague), 1), 3),
             "pairs": dict(pairs), "m_counts": {k: dict(v) for k, v in m_counts.items()},
             "u_counts": {k: dict(v) for k, v in u_counts.items()}}
 
@@ -100,10 +104,11 @@ class Measure:
 def measure(labelled: LabelledSet, model: match_score.Weights) -> Measure:
     """Precision and recall of the scan over ``labelled`` with ``model``'s weights, per kind."""
     snap = labelled.snap
-    people, namesakes = snap.people, snap.namesakes
+    people, namesakes, name_counts = snap.people, snap.namesakes, snap.name_counts
     flagged = set()
     for first, second in duplicate_scan.candidate_pairs(snap):
-        if dedup.compare(people[first], people[second], max(namesakes[first], namesakes[second]), model=model):
+        if dedup.compare(people[first], people[second], max(namesakes[first], namesakes[second]), model=model,
+                         name_count=max(name_counts[first], name_counts[second])):
             flagged.add((first, second))
     right = {pair for pair in flagged if labelled.person_of[pair[0]] == labelled.person_of[pair[1]]}
     per_kind = {}

@@ -33,6 +33,8 @@ def main():
     print(f"{counts['pairs']} candidate pairs counted; prior log odds {weights.prior_log_odds:.2f}")
     for name, levels in weights.log_ratios.items():
         print(f"  {name:<9} " + ", ".join(f"{level} {ratio:+.2f}" for level, ratio in levels.items()))
+    print(f"  a shared father's name among namesakes: {weights.father_share:.3f} of pairs of two people; "
+          f"mean name count of a vague-dated duplicate: {weights.name_count_ref:.2f}")
     print(f"written to {args.out}")
 
 

@@ -117,3 +117,38 @@ def test_check_does_not_flag_a_year_only_registration_among_many_namesakes_born_
         make_voter(given_names="Mohamed", family_name="Kamara", sex="M", date_of_birth=date(1990, 3, day),
                    place_of_birth="Freetown")
     assert dedup.check(db.session, _year_only_newcomer()) == []
+
+
+def test_a_year_only_registration_is_not_flagged_when_the_names_are_borne_by_many_born_elsewhere(db):
+    # One namesake born in Freetown flags a year-only Mohamed Kamara born there (above);
+    # with sixty more born within the year in other towns, the two sharing a town is
+    # no longer telling: the roll's own count of the names weighs (frequency-based u).
+    make_election()
+    centre = make_centre()
+    make_voter(centre, given_names="Mohamed", family_name="Kamara", sex="M", date_of_birth=date(1990, 3, 9),
+               place_of_birth="Freetown")
+    for n in range(60):
+        make_voter(centre, given_names="Mohamed", family_name="Kamara", sex="M",
+                   date_of_birth=date(1990, 1 + n % 12, 13 + n // 12), place_of_birth=f"Town {n}")
+    assert dedup.check(db.session, _year_only_newcomer()) == []
+    make_voter(centre, given_names="Mohamed", family_name="Kamara", sex="M", date_of_birth=date(1990, 7, 1),
+               birth_year_only=True, place_of_birth="Freetown", id_type="passport", id_number="P1")
+    assert duplicate_scan.scan(db.session) == 0
+
+
+def test_the_names_count_weighs_only_on_a_vague_date(db):
+    a = dedup.Person(1, "Kamara", "Mohamed", None, "M", date(1990, 7, 1), True, "Freetown", "passport", "P1")
+    b = dedup.Person(2, "Kamara", "Mohamed", None, "M", date(1990, 3, 9), False, "Freetown", "national_id", None)
+    assert dedup.compare(a, b, namesakes=2, name_count=2) is not None
+    assert dedup.compare(a, b, namesakes=2, name_count=400) is None
+    same_day = dedup.Person(3, "Kamara", "Mohamed", None, "M", date(1990, 3, 9), False, "Freetown", "passport", None)
+    assert dedup.compare(same_day, b, namesakes=2, name_count=400) is not None
+
+
+def test_people_sharing_a_first_name_are_compared_only_when_their_other_names_can_be_one():
+    first = dedup.first_token
+    assert dedup.can_be_one_name(first("Benali"), first("بن علي"))  # written joined in Latin
+    assert dedup.can_be_one_name(first("Mansaray"), first("Manbaray"))  # a typo
+    assert dedup.can_be_one_name(first("Alzawi"), first("Zawi"))  # the article joined
+    assert not dedup.can_be_one_name(first("Kamara"), first("Conteh"))
+    assert not dedup.can_be_one_name(first("Kamara"), first("Karama"))  # an anagram is another name

@@ -140,7 +140,7 @@ def _same_text(a: str | None, b: str | None, place: bool = False) -> bool | None
 
 
 # Dates that say only the year (year-only, or 1 January, the usual default).
-_VAGUE_DATES = {"year_only", "jan1", "vague_year_apart"}
+_VAGUE_DATES = match_score.VAGUE_DATES
 _NO_BIRTHDAY = {"other", "vague_year_apart"}
 # More people than this sharing the names and sex, born within a year of each other in
 # the same place, make a crowd: anyone besides the two compared (see ``compare``).
@@ -221,23 +221,26 @@ def crowd_level(namesakes: int, dob: str, father: str, father_share: float) -> s
     return "no" if crowd <= CROWD else ("vague" if crowd <= CROWDED else "vague_many")
 
 
-def compare(a: Person, b: Person, namesakes: int = 0, model: match_score.Weights | None = None) -> Match | None:
+def compare(a: Person, b: Person, namesakes: int = 0, model: match_score.Weights | None = None,
+            name_count: int = 0) -> Match | None:
     """The match between two people with its probability (percent) and reasons, or None below the threshold.
 
     ``namesakes``: how many people on the roll share these names and sex and were born
     within a year in the same place (the larger count of the two people's). ``model``:
     other weights than those shipped (the benchmark's train-on-one, test-on-the-other).
+    ``name_count``: how many people on the roll share these names and sex and were born
+    within a year, wherever (the larger count; match_score.Weights.name_count_ref).
     """
     model = model or match_score.weights()
     found = comparison_levels(a, b, namesakes, father_share=model.father_share)
     if found is None:
         return None
     levels, reasons = found
-    probability = model.probability(levels)
+    probability = model.probability(levels, name_count)
     if levels["document"] == "different_number":
         # Weak evidence against, never a veto: a pair that would be shown without the
         # numbers is still shown (at the threshold at least), the reason named.
-        without = model.probability({**levels, "document": "none"})
+        without = model.probability({**levels, "document": "none"}, name_count)
         if without < model.threshold:
             return None
         score = max(_percent(probability), round(model.threshold * 100))
@@ -333,11 +336,11 @@ def _lookup_statements():
         columns.where(Voter.id_number == key, Voter.registered)]
 
 
-def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
-    """People on the roll sharing a blocking key (or the ID number) with ``person``, and its namesakes.
+def candidates(session: Session, person: Person) -> tuple[list[Person], int, int]:
+    """People on the roll sharing a blocking key (or the ID number) with ``person``, its namesakes and name count.
 
-    The namesakes are those sharing the names key born within a year in the same place
-    (see ``compare``), counting ``person``.
+    The namesakes are those sharing the names key born within a year in the same place,
+    the name count those born within a year anywhere (see ``compare``), counting ``person``.
     """
     key_names, key_given, key_family, key_last = keys(person.given_names, person.family_name, person.sex)
     year = person.date_of_birth.year
@@ -352,7 +355,7 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
     found: dict[int, Person] = {}
     seen: set[int] = set()
     place = place_key(person.place_of_birth)
-    namesakes = 1
+    namesakes = name_count = 1
     connection = session.connection()
     statements = _lookup_statements()
     for n, lookup in enumerate(lookups):
@@ -362,8 +365,10 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
             if voter_id == person.id or voter_id in found or (n < 4 and voter_id in seen):
                 continue
             seen.add(voter_id)
-            if n == 0 and place_key(row.place_of_birth) == place:
-                namesakes += 1
+            if n == 0:
+                name_count += 1
+                if place_key(row.place_of_birth) == place:
+                    namesakes += 1
             if n == 2 and not near(person.family_name, row.family_name, family_skeleton, row.key_family[2:]):
                 continue
             if n == 3 and not near(person.given_names, row.given_names, given_skeleton, row.key_given[2:]):
@@ -373,7 +378,7 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int]:
             if n < 4 and not could_be_one_birthday(person, other):
                 continue
             found[voter_id] = other
-    return list(found.values()), namesakes
+    return list(found.values()), namesakes, name_count
 
 
 def serialise(session: Session, person: Person) -> None:
@@ -396,7 +401,7 @@ def serialise(session: Session, person: Person) -> None:
 
 def check(session: Session, person: Person, limit: int = 10) -> list[Match]:
     """The likely duplicates of ``person`` already on the roll, best first."""
-    others, namesakes = candidates(session, person)
-    matches = [m for m in (compare(person, other, namesakes) for other in others) if m]
+    others, namesakes, name_count = candidates(session, person)
+    matches = [m for m in (compare(person, other, namesakes, name_count=name_count) for other in others) if m]
     matches.sort(key=lambda m: -m.score)
     return matches[:limit]

@@ -48,6 +48,7 @@ class _Snapshot:
     family_skeleton: list[str] = field(default_factory=list)
     names_keys: list[str] = field(default_factory=list)
     namesakes: list[int] = field(default_factory=list)  # same names, born within a year in one place (dedup.compare)
+    name_counts: list[int] = field(default_factory=list)  # same names, born within a year anywhere
     # (kind, key, year) -> member indexes; kind "n" names, "g" given name, "f" family name, "i" ID
     blocks: dict[tuple[str, str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
     neighbours: dict[str, set[str]] = field(default_factory=dict)  # written first names one edit apart
@@ -96,6 +97,7 @@ def snapshot(rows) -> _Snapshot:
     names_keys = snap.names_keys
     places: list[str] = []
     per_year: dict[tuple[str, int, str], int] = {}
+    per_name: dict[tuple[str, int], int] = {}
     place_key, first_token, normalise_id = dedup.place_key, dedup.first_token, dedup.normalise_id
     given_token, family_token = snap.given_token, snap.family_token
     for (voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type, id_number,
@@ -112,6 +114,7 @@ def snapshot(rows) -> _Snapshot:
         places.append(born_in)
         counted = (key_names, year, born_in)
         per_year[counted] = per_year.get(counted, 0) + 1
+        per_name[(key_names, year)] = per_name.get((key_names, year), 0) + 1
         token = first_token(given_names)
         given_token.append(token)
         given.append(token.fold if token else "")
@@ -135,6 +138,9 @@ def snapshot(rows) -> _Snapshot:
     count = per_year.get
     snap.namesakes = [count((key, year - 1, place), 0) + count((key, year, place), 0) + count((key, year + 1, place), 0)
                       for key, year, place in zip(names_keys, years, places, strict=True)]
+    named = per_name.get
+    snap.name_counts = [named((key, year - 1), 0) + named((key, year), 0) + named((key, year + 1), 0)
+                        for key, year in zip(names_keys, years, strict=True)]
     snap.blocks = {key: members for key, members in blocks.items() if len(members) > 1}
     snap.neighbours = one_edit_neighbours(set(given) | set(family), joined=True)
     snap.skeleton_neighbours = one_edit_neighbours(set(snap.given_skeleton) | set(snap.family_skeleton))
@@ -168,9 +174,10 @@ def candidate_pairs(snap: _Snapshot, keys: list[tuple[str, str, int]] | None = N
 
 def _scan_blocks(snap: _Snapshot, keys: list[tuple[str, str, int]]) -> dict[tuple[int, int], dedup.Match]:
     found: dict[tuple[int, int], dedup.Match] = {}
-    people, namesakes = snap.people, snap.namesakes
+    people, namesakes, name_counts = snap.people, snap.namesakes, snap.name_counts
     for first, second in candidate_pairs(snap, keys):
-        match = dedup.compare(people[first], people[second], max(namesakes[first], namesakes[second]))
+        match = dedup.compare(people[first], people[second], max(namesakes[first], namesakes[second]),
+                              name_count=max(name_counts[first], name_counts[second]))
         if match:
             a, b = people[first], people[second]
             found[(a.id, b.id) if a.id < b.id else (b.id, a.id)] = match

@@ -29,6 +29,8 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
     # A vague date among more namesakes than dedup.CROWD, or than dedup.CROWDED.
     "crowd": ("no", "vague", "vague_many"),
 }
+# Dates that say only the year (year-only, or 1 January, the usual default): the name's frequency weighs on them.
+VAGUE_DATES = frozenset({"year_only", "jan1", "vague_year_apart"})
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,27 @@ class Weights:
     # crowd of namesakes, about this share are left once the father's name agrees
     # (dedup.crowd_level). Counted with the rest.
     father_share: float = 1.0
+    # Frequency-based u for a vague date (Fellegi–Sunter with Winkler's frequency
+    # adjustment): the chance that two different people share names, year and place
+    # grows with how many people on the roll bear the names, so the log odds of a pair
+    # with a vague date move by log(name_count_ref / name count), the count read from
+    # the roll being scanned (dedup.compare). ``name_count_ref``: the mean count over the
+    # labelled pairs of one person with a vague date, counted with the rest; 0 for none.
+    name_count_ref: float = 0.0
 
-    def log_odds(self, levels: dict[str, str]) -> float:
-        """The log odds that a pair with these comparison levels is one person."""
-        return self.prior_log_odds + sum(self.log_ratios[name][level] for name, level in levels.items())
+    def log_odds(self, levels: dict[str, str], name_count: int = 0) -> float:
+        """The log odds that a pair with these comparison levels is one person.
 
-    def probability(self, levels: dict[str, str]) -> float:
+        ``name_count``: how many people on the roll bear these names (``name_count_ref``).
+        """
+        odds = self.prior_log_odds + sum(self.log_ratios[name][level] for name, level in levels.items())
+        if name_count and self.name_count_ref and levels.get("dob") in VAGUE_DATES:
+            odds += math.log(self.name_count_ref / max(name_count, 2))
+        return odds
+
+    def probability(self, levels: dict[str, str], name_count: int = 0) -> float:
         """The probability that a pair with these comparison levels is one person."""
-        odds = self.log_odds(levels)
+        odds = self.log_odds(levels, name_count)
         # exp() overflows past about 709: far beyond any sum the weights can make, but cheap to guard.
         if odds < -700:
             return 0.0
@@ -69,7 +84,7 @@ def weights_from_counts(data: dict) -> Weights:
             for level in levels}
     pairs_m, pairs_u = data["pairs"]["match"], data["pairs"]["non_match"]
     return Weights(math.log(pairs_m / pairs_u), ratios, data.get("threshold", 0.5), data.get("trained_on", ""),
-                   father_share(data["u_counts"]["father"], smoothing))
+                   father_share(data["u_counts"]["father"], smoothing), data.get("name_count_ref", 0.0))
 
 
 def father_share(u_father: dict[str, int], smoothing: float = 1.0) -> float:
