@@ -4,7 +4,8 @@
     ${Q3} = 'no'       selected(${Q7}, 'b')          (the XLSForm spellings)
     . <= ${ballots}    regex(., '^[0-9]{6}$')        (constraints: "." is the answer checked)
 
-A comparison names a question on the left and a literal on the right. An
+A comparison names a question on the left (or string-length() or count-selected() of
+one) and a literal on the right. An
 unanswered question makes every comparison about it false. A multiple-choice
 answer "= x" when x is among the chosen options. The parser turns the text into a
 small JSON tree; the server evaluates it here and the phone's static script
@@ -120,6 +121,15 @@ class _Parser:
                     raise ConditionError(_("The pattern %(pattern)s cannot be read.", pattern=value)) from exc
                 return {"cmp": "regex", "q": code, "v": value}
             return {"cmp": "=", "q": code, "v": value}
+        if token and token[0] == "word" and token[1].lower() in MEASURES and \
+                self.tokens[self.at + 1:self.at + 2] == [("paren", "(")]:
+            # string-length(.) <= 10, count-selected(${problems}) >= 2: a measure of the answer, compared.
+            function = self.take()[1].lower()
+            self.take("paren", "(")
+            code = self.code()
+            self.take("paren", ")")
+            operator = self.take("op")[1]
+            return {"cmp": operator, "q": code, "v": self.literal(), "fn": function}
         if token and token[0] == "word" and token[1].lower() == "position" and \
                 self.tokens[self.at + 1:self.at + 4] == [("paren", "("), ("word", ".."), ("paren", ")")]:
             self.at += 4  # position(..): the entry's number inside a repeat
@@ -146,6 +156,20 @@ class _Parser:
         if kind in ("string", "word"):
             return value
         raise ConditionError(_("Expected a value, found %(found)s.", found=value))
+
+
+MEASURES = ("string-length", "count-selected")
+
+
+def measure(function: str | None, answer: Any) -> Any:
+    """The answer itself, or what string-length() / count-selected() make of it (0 when unanswered)."""
+    if function is None:
+        return answer
+    if answer is None or answer == "" or answer == []:
+        return 0
+    if function == "count-selected":
+        return len(answer) if isinstance(answer, list) else len(str(answer).split())
+    return len(" ".join(map(str, answer)) if isinstance(answer, list) else str(answer))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -180,7 +204,7 @@ def choice_passes(tree: dict | None, choice: dict[str, Any], answers: dict[str, 
     if "cmp" in tree:
         columns = {**(choice.get("data") or {}), "name": choice.get("value")}
         literal = answers.get(tree["v"]["ref"]) if isinstance(tree["v"], dict) else tree["v"]
-        return _compare(tree["cmp"], columns.get(tree["q"]), literal)
+        return _compare(tree["cmp"], measure(tree.get("fn"), columns.get(tree["q"])), literal)
     results = (choice_passes(arg, choice, answers) for arg in tree["args"])
     if tree["op"] == "and":
         return all(results)
@@ -204,7 +228,7 @@ def evaluate(tree: dict | None, answers: dict[str, Any], default: bool = True) -
         return default
     if "cmp" in tree:
         literal = answers.get(tree["v"]["ref"]) if isinstance(tree["v"], dict) else tree["v"]
-        return _compare(tree["cmp"], answers.get(tree["q"]), literal)
+        return _compare(tree["cmp"], measure(tree.get("fn"), answers.get(tree["q"])), literal)
     results = (evaluate(arg, answers) for arg in tree["args"])
     if tree["op"] == "and":
         return all(results)

@@ -34,11 +34,18 @@
     }
     return false;
   }
+  // conditions.py's measure(): the answer, or its string-length() / count-selected() (0 when unanswered).
+  function measure(fn, answer) {
+    if (!fn) return answer;
+    if (answer === undefined || answer === null || answer === "" || (Array.isArray(answer) && !answer.length)) return 0;
+    if (fn === "count-selected") return Array.isArray(answer) ? answer.length : String(answer).split(/\s+/).filter(Boolean).length;
+    return (Array.isArray(answer) ? answer.map(String).join(" ") : String(answer)).length;
+  }
   function evaluate(tree, answers) {
     if (!tree) return true;
     if (tree.cmp) {
       var literal = tree.v !== null && typeof tree.v === "object" ? answers[tree.v.ref] : tree.v;
-      return compare(tree.cmp, answers[tree.q], literal);
+      return compare(tree.cmp, measure(tree.fn, answers[tree.q]), literal);
     }
     if (tree.op === "and") return tree.args.every(function (a) { return evaluate(a, answers); });
     if (tree.op === "or") return tree.args.some(function (a) { return evaluate(a, answers); });
@@ -120,7 +127,7 @@
     if (!tree) return true;
     if (tree.cmp) {
       var literal = tree.v !== null && typeof tree.v === "object" ? answers[tree.v.ref] : tree.v;
-      return compare(tree.cmp, columns[tree.q], literal);
+      return compare(tree.cmp, measure(tree.fn, columns[tree.q]), literal);
     }
     if (tree.op === "and") return tree.args.every(function (a) { return choicePasses(a, columns, answers); });
     if (tree.op === "or") return tree.args.some(function (a) { return choicePasses(a, columns, answers); });

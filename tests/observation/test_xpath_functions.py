@@ -75,3 +75,50 @@ def test_a_repeats_question_read_at_the_top_level_outside_sum_is_still_refused(d
     with pytest.raises(ImportFailed) as failure:
         services.import_xlsform(db.session, _form(rows))
     assert "column calculation: The condition names unknown questions: counted." in failure.value.errors[0].message
+
+
+CONDITION_CASES = [
+    ("string-length(.) <= 6", {".": "Monrovia"}),
+    ("string-length(.) <= 8", {".": "Monrovia"}),
+    ("string-length(${name}) > 0", {}),
+    ("count-selected(${seen}) >= 2", {"seen": ["ink", "list"]}),
+    ("count-selected(${seen}) >= 2", {"seen": ["ink"]}),
+    ("count-selected(${seen}) = 0", {}),
+    ("string-length(${code}) = 6 and regex(${code}, '^[0-9]+$')", {"code": "123456"}),
+]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed here")
+def test_phone_script_and_server_evaluate_measures_in_conditions_alike():
+    source = SCRIPT.read_text(encoding="utf-8")
+    start = source.index("// ---- the condition tree")
+    evaluator = source[start:source.index("function typed(", start)]
+    trees = [[conditions.parse(text), answers] for text, answers in CONDITION_CASES]
+    program = evaluator + "\nconsole.log(JSON.stringify(" + json.dumps(trees) + ".map(function (c) {" \
+        " return evaluate(c[0], c[1]); })));"
+    phone = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True).stdout)
+    server = [conditions.evaluate(tree, answers) for tree, answers in trees]
+    assert phone == server == [False, True, False, True, False, True, True]
+
+
+def test_a_string_length_constraint_is_imported_checked_and_exported_back(db):
+    from tests.observation.test_xlsform_pyxform import workbook
+
+    form = workbook({"survey": [["type", "name", "label", "constraint", "relevant"],
+                                ["text", "seal", "Seal number", "string-length(.) = 6", ""],
+                                ["select_multiple problems", "seen", "Problems seen", "", ""],
+                                ["text", "which", "Which first?", "", "count-selected(${seen}) >= 2"]],
+                     "choices": [["list_name", "name", "label"], ["problems", "ink", "No ink"],
+                                 ["problems", "list", "No list"]],
+                     "settings": [["form_id", "form_title"], ["seals", "Seals"]]})
+    template = services.import_xlsform(db.session, form)
+    assert services.validate_answers(template, {"seal": "12345"})[1] == {
+        "seal": ["This answer breaks the checklist's rule string-length(.) = 6."]}
+    assert services.validate_answers(template, {"seal": "123456", "seen": ["ink", "list"], "which": "ink"}) == (
+        {"seal": "123456", "seen": ["ink", "list"], "which": "ink"}, {})
+    assert services.validate_answers(template, {"seal": "123456", "seen": ["ink"], "which": "ink"})[0] == {
+        "seal": "123456", "seen": ["ink"]}
+    again = services.import_xlsform(db.session, export_xlsform(template))
+    assert [conditions.parse(q.constraint) for q in again.questions] == [
+        conditions.parse(q.constraint) for q in template.questions]
+    assert conditions.parse(again.question("which").relevance) == conditions.parse(template.question("which").relevance)

@@ -37,9 +37,11 @@ def condition_text(tree: dict | None, types: dict[str, str], bare: bool = False)
         question = "." if tree["q"] == "." else (tree["q"] if bare else f"${{{tree['q']}}}")
         if tree["q"] == conditions.POSITION:
             question = "position(..)"
+        if tree.get("fn"):
+            question = f"{tree['fn']}({question})"
         if tree["cmp"] == "regex":
             return f"regex({question}, {_literal(tree['v'])})"
-        if tree["cmp"] == "=" and types.get(tree["q"]) == "multiple_choice":
+        if tree["cmp"] == "=" and types.get(tree["q"]) == "multiple_choice" and not tree.get("fn"):
             return f"selected({question}, {_literal(tree['v'])})"
         return f"{question} {tree['cmp']} {_literal(tree['v'])}"
     if tree["op"] == "not":
