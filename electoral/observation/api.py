@@ -222,7 +222,10 @@ OPENAPI = {
                         "as one JSON item while offline. The filing answers with the photo's file name "
                         "(\"CODE.jpg\"); a correction may give that name again to keep the photo filed "
                         "before. The photo is decoded and stored as JPEG; opened by the observer and the "
-                        "coordinators of the station's area only.")},
+                        "coordinators of the station's area only. A repeat (XLSForm begin repeat: one entry per "
+                        "party agent, per incident) is a list under the repeat's code, one object of answers by "
+                        "question code per entry, e.g. \"agents\": [{\"party\": \"UP\", \"signed\": \"yes\"}]; "
+                        "an entry's errors are keyed answers.REPEAT[i].QUESTION_CODE, i from 0.")},
                     "submitted_at": {"type": "string", "format": "date-time"}}}}}},
             "responses": {
                 "201": {"description": "Filed", "content": {"application/json": {"schema": _SUBMISSION}}},
