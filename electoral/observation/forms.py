@@ -18,14 +18,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from electoral.config import LANGUAGES
 from electoral.core.params import coerce_id
 from electoral.core.uploads import PictureFile
+from electoral.observation import labels
 
 # A question's bounds: far beyond any count at a polling station, well within a float.
 BOUND = 10**9
 
-PHASE_LABELS = {
-    "opening": _l("Arrival and opening"), "voting": _l("Voting"), "closing": _l("Closing"),
-    "counting": _l("Counting"), "incident": _l("Incident report"),
-}
+# The states' and kinds' labels are observation/labels.py's; these names are kept for the pages that read them.
+PHASE_LABELS = labels.PHASE
 TYPE_LABELS = {
     "yes_no": _l("Yes / no"), "integer": _l("Whole number"), "decimal": _l("Decimal number"),
     "single_choice": _l("One choice"), "multiple_choice": _l("Several choices"), "text": _l("Text"),
@@ -36,14 +35,11 @@ TYPE_LABELS = {
 IMPORTED_TYPE_LABELS = {"calculate": _l("Calculated from other answers")}
 TALLY_LABELS = {"": lazy_pgettext("quick-count role", "None"), "registered": _l("Registered voters"), "cast": _l("Ballots cast"),
                 "invalid": _l("Invalid ballots"), "votes": _l("Votes for a candidate")}
-STATUS_LABELS = {"none": _l("Not requested"), "requested": _l("Requested"), "approved": _l("Accredited"),
-                 "refused": _l("Refused")}
-SEX_LABELS = {"F": _l("Female"), "M": _l("Male"), "X": _l("Other or not said")}
-CATEGORY_LABELS = {"violence": _l("Violence"), "intimidation": _l("Intimidation"),
-                   "materials": _l("Missing or tampered materials"), "procedure": _l("Procedure not followed"),
-                   "access": _l("Observer refused access"), "other": _l("Other")}
-SEVERITY_LABELS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
-ALERT_LABELS = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolved": _l("Resolved")}
+STATUS_LABELS = labels.ACCREDITATION
+SEX_LABELS = labels.SEX
+CATEGORY_LABELS = labels.CATEGORY
+SEVERITY_LABELS = labels.SEVERITY
+ALERT_LABELS = labels.ALERT
 
 
 class OrganisationForm(FlaskForm):

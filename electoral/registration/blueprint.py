@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from electoral.core import home
 from electoral.core.auth import Role
-from electoral.registration.forms import STATUS_CHOICES
-from electoral.registration.services import dedup, roll
+from electoral.registration import labels
+from electoral.registration.services import dedup
 
 bp = Blueprint("registration", __name__, url_prefix="/registration", template_folder="templates")
 
@@ -34,36 +34,12 @@ home.register(_l("The roll"), "registration.roll_overview",
 home.register(_l("Election settings"), "registration.election_settings",
               _l("Name, polling day, minimum age, registration and exhibition periods."), order=5)
 
-STATUS_LABELS = dict(STATUS_CHOICES)
-
-
-@bp.app_template_filter("voter_status")
-def voter_status(value: str) -> str:
-    return str(STATUS_LABELS.get(value, value))
-
-
-PAIR_STATUS_LABELS = {"open": _l("To decide"), "duplicate": _l("Duplicate"), "not_duplicate": _l("Not a duplicate")}
-
-
-@bp.app_template_filter("pair_status")
-def pair_status(value: str) -> str:
-    return str(PAIR_STATUS_LABELS.get(value, value))
-
-
-@bp.app_template_filter("removal_reason")
-def removal_reason_label(value: str) -> str:
-    return str(roll.REMOVAL_LABELS.get(value, value))
-
-
-IMPORT_STATUS_LABELS = {"queued": _l("Waiting"), "checking": _l("Checking the rows"),
-                        "loading": _l("Loading in one transaction"), "writing": _l("Writing"),
-                        "scanning": _l("Looking for duplicates"), "finished": _l("Finished"),
-                        "refused": _l("Refused: nothing imported"), "failed": _l("Failed")}
-
-
-@bp.app_template_filter("import_status")
-def import_status(value: str) -> str:
-    return str(IMPORT_STATUS_LABELS.get(value, value))
+# The filters' words are registration/labels.py's.
+bp.add_app_template_filter(labels.VOTER_STATUS.label, "voter_status")
+bp.add_app_template_filter(labels.PAIR_STATUS.label, "pair_status")
+bp.add_app_template_filter(labels.REMOVAL_REASON.label, "removal_reason")
+bp.add_app_template_filter(labels.CASE_STATUS.label, "case_status")
+bp.add_app_template_filter(labels.IMPORT_STATUS.label, "import_status")
 
 
 @bp.app_template_filter("reasons")

@@ -17,16 +17,16 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from electoral.config import LANGUAGES
 from electoral.core.dates import DATE_ORDERS, DAY_FIRST
 from electoral.core.uploads import PictureFile
+from electoral.registration import labels
 from electoral.registration.services import roll
 
-SEX_CHOICES = [("", _l("Choose")), ("F", _l("Female")), ("M", _l("Male"))]
+SEX_CHOICES = labels.SEX.choices(("", _l("Choose")))
 ID_TYPE_CHOICES = [
     ("", _l("Choose")), ("national_id", _l("National ID card")), ("passport", _l("Passport")),
     ("birth_certificate", _l("Birth certificate")), ("old_voter_card", _l("Old voter card")),
     ("attestation", _l("Attestation by two registered voters")),
 ]
-STATUS_CHOICES = [("", _l("Any")), ("active", _l("On the roll")), ("possible_duplicate", _l("Possible duplicate")),
-                  ("removed", _l("Removed"))]
+STATUS_CHOICES = labels.VOTER_STATUS.choices(("", _l("Any")))
 GROUND_CHOICES = [("", _l("Choose")), *roll.GROUND_LABELS.items()]
 
 

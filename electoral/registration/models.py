@@ -30,6 +30,7 @@ ID_TYPES = ("national_id", "passport", "birth_certificate", "old_voter_card", "a
 ATTESTATION = "attestation"
 STATUSES = ("active", "possible_duplicate", "removed")
 REMOVAL_REASONS = ("duplicate", "deceased", "under_age", "not_citizen", "court_order", "objection")
+PAIR_STATES = ("open", "not_duplicate", "duplicate")
 
 
 
@@ -164,7 +165,7 @@ class DuplicatePair(Audited, db.Model):
     __table_args__ = (
         UniqueConstraint("voter_a_id", "voter_b_id"),
         CheckConstraint("voter_a_id < voter_b_id", name="ordered_pair"),
-        CheckConstraint(sql_in("status", ("open", "not_duplicate", "duplicate")), name="known_status"),
+        CheckConstraint(sql_in("status", PAIR_STATES), name="known_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -184,6 +185,7 @@ class DuplicatePair(Audited, db.Model):
 
 CASE_KINDS = ("inclusion", "correction", "objection")
 OBJECTION_GROUNDS = ("deceased", "under_age", "not_citizen", "registered_twice")
+CASE_STATES = ("open", "upheld", "rejected")
 
 
 class RollCase(Audited, db.Model):
@@ -192,7 +194,7 @@ class RollCase(Audited, db.Model):
     __tablename__ = "roll_case"
     __table_args__ = (
         CheckConstraint(sql_in("kind", CASE_KINDS), name="known_kind"),
-        CheckConstraint(sql_in("status", ("open", "upheld", "rejected")), name="known_status"),
+        CheckConstraint(sql_in("status", CASE_STATES), name="known_status"),
         CheckConstraint("kind = 'inclusion' OR voter_id IS NOT NULL", name="names_a_voter"),
     )
 

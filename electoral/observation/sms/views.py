@@ -34,6 +34,7 @@ from electoral.core.forms import show_errors
 from electoral.core.params import query_int
 from electoral.extensions import csrf, db
 from electoral.geography.models import Region
+from electoral.observation import labels
 from electoral.observation.models import Observer
 from electoral.observation.sms import gateways, log, services
 from electoral.observation.sms.models import SMS_STATES, SmsMessage
@@ -42,8 +43,7 @@ from electoral.observation.sms.tasks import send_reply
 bp = Blueprint("sms", __name__, url_prefix="/sms", template_folder="templates")
 
 COORDINATORS = (Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR)
-STATUS_LABELS = {"processed": _l("Filed"), "rejected": _l("Not understood"), "unknown_sender": _l("Unknown sender"),
-                 "duplicate": _l("Repeat"), "fixed_by_hand": _l("Fixed by hand")}
+STATUS_LABELS = labels.SMS_STATE
 
 home.register(_l("SMS messages"), "sms.messages",
               _l("Every checklist and incident sent by SMS, and those that could not be read."), order=64)

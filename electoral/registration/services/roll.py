@@ -11,6 +11,7 @@ from electoral.core import dates, duties
 from electoral.core.errors import ValidationFailed
 from electoral.geography import services as geography
 from electoral.geography.models import PollingCentre
+from electoral.registration import labels
 from electoral.registration.models import (
     OBJECTION_GROUNDS,
     REMOVAL_REASONS,
@@ -26,14 +27,10 @@ GROUND_REMOVAL = {"deceased": "deceased", "under_age": "under_age", "not_citizen
 # Only these reasons may still change the frozen roll.
 FROZEN_REMOVALS = {"deceased", "court_order", "duplicate"}
 CORRECTABLE = ("family_name", "given_names", "father_name", "date_of_birth", "place_of_birth", "sex")
-# The one place a removal reason (REMOVAL_REASONS) and an objection's ground (OBJECTION_GROUNDS) get their
-# words: the voter's page, the lists, the forms' choices and the command line all read them from here.
-REMOVAL_LABELS = {
-    "duplicate": _l("Duplicate"), "deceased": _l("Deceased"), "under_age": _l("Under age"),
-    "not_citizen": _l("Not a citizen"), "court_order": _l("Court order"), "objection": _l("Objection upheld"),
-}
-GROUND_LABELS = {"deceased": _l("Deceased"), "under_age": _l("Under age"), "not_citizen": _l("Not a citizen"),
-                 "registered_twice": _l("Registered twice")}
+# A removal reason's and an objection ground's words are registration/labels.py's (with every other state's):
+# the voter's page, the lists, the forms' choices and the command line read them through these names.
+REMOVAL_LABELS = labels.REMOVAL_REASON
+GROUND_LABELS = labels.GROUND
 # A supervisor removes for these on the voter's page ("objection" is set by an upheld objection only).
 REMOVABLE_BY_HAND = ("deceased", "court_order", "duplicate", "under_age", "not_citizen")
 # The fields a claim carries, named as on the registration form (never by their code).
