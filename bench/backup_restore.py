@@ -22,7 +22,8 @@ from registration_setup import load_geography, make_app
 from scratch import scratch_postgres
 
 from electoral.core import backup
-from electoral.core.audit import verify_chain
+from electoral.core.audit_verify import verify_chain
+from electoral.core.restore import restore
 from electoral.extensions import db
 from electoral.registration.services import imports
 from electoral.registration.synthetic import COLUMNS, generate
@@ -65,7 +66,7 @@ def run(label: str, source_url: str | None, target_url: str | None, rows: int, f
         # make_app created the tables; restore wants an empty database and creates its own schema.
         db.drop_all()
         started = time.perf_counter()
-        backup.restore(db.engine, archive)
+        restore(db.engine, archive)
         took = time.perf_counter() - started
         print(f"[{label}] restore: {total:,} rows in {took:.1f} s ({total / took:,.0f} rows/s), "
               f"load average {load_average()}")

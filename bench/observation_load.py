@@ -265,10 +265,10 @@ class CpuMeter:
 
 def audit_line(app) -> str:
     """The audit trail after the burst, walked as ``electoral audit verify`` does."""
-    from electoral.core import audit
+    from electoral.core.audit_verify import verify_chain
 
     with app.app_context():
-        count, problems = audit.verify_chain(db.session)
+        count, problems = verify_chain(db.session)
         db.session.rollback()
     return f"  audit trail: {count:,} entries, " + ("chain intact" if not problems else f"{len(problems)} BREAKS, "
                                                     f"first: #{problems[0].seq} {problems[0].message}")

@@ -367,7 +367,7 @@ def report(tally: Tally, wall: float) -> None:
 
 def count_back(app, tally: Tally) -> bool:
     """True when the database holds exactly what the server said it accepted, each once."""
-    from electoral.core.audit import verify_chain
+    from electoral.core.audit_verify import verify_chain
     from electoral.geography.models import PollingStation
     from electoral.observation.models import Submission
     from electoral.results.models import Race, TallyEntry, TallySheet

@@ -14,12 +14,7 @@ which cannot carry a valid seal, is never adopted into the chain.
 """
 
 import contextvars
-import datetime as dt
-import decimal
-import enum
-import hashlib
 import hmac
-import json
 import math
 import time
 from collections.abc import Iterator
@@ -27,13 +22,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import bindparam, event, insert, inspect, select, text, update
 from sqlalchemy.orm import Mapper, Session
 
+from electoral.core.audit_hash import GENESIS, entry_hash, jsonable, seal
+from electoral.core.audit_hash import (
+    configure_seal as configure_seal,  # create_app configures it through audit
+)
 from electoral.core.models import Audited, AuditEntry, utcnow
 
-GENESIS = "0" * 64
 # Arbitrary constant: the PostgreSQL advisory lock that serialises chain appends.
 _CHAIN_LOCK_KEY = 4_711_2024
 
@@ -66,43 +63,6 @@ def acting_as(actor: Actor) -> Iterator[None]:
         _actor.reset(token)
 
 
-def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value
-    if isinstance(value, dt.datetime):
-        return _iso(value)
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, bytes):
-        return f"<{len(value)} bytes>"
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return str(value)
-
-
-def _iso(moment: dt.datetime) -> str:
-    """UTC ISO form, the same whether the database kept the zone (PostgreSQL) or not (SQLite)."""
-    moment = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return moment.isoformat(timespec="microseconds")
-
-
-_seal_key: bytes | None = None
-
-
-def configure_seal(secret_key: str) -> None:
-    """Derive the key that seals entries from the application's secret (called by create_app)."""
-    global _seal_key
-    _seal_key = hashlib.sha256(b"electoral audit seal\0" + secret_key.encode()).digest()
-
-
 # At most one attempt to chain at commit per process in this many seconds: in a burst the
 # entries of many requests are chained by one UPDATE instead of three round trips each, and a
 # quiet system still chains every commit's entries at once. See configure_chaining.
@@ -125,36 +85,6 @@ def _chain_due() -> bool:
     return True
 
 
-def _seal(fields: dict[str, Any]) -> str:
-    if _seal_key is None:
-        raise RuntimeError("the audit trail's seal key is not configured: create the application first")
-    return hmac.new(_seal_key, _canonical({**fields, "seq": None, "prev_hash": None}), hashlib.sha256).hexdigest()
-
-
-def _entry_hash(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(_canonical(fields)).hexdigest()
-
-
-def _canonical(fields: dict[str, Any]) -> bytes:
-    return json.dumps(
-        [
-            fields["seq"],
-            _iso(fields["created_at"]),
-            fields["user_id"],
-            fields["username"],
-            fields["action"],
-            fields["entity_type"],
-            fields["entity_id"],
-            fields["before"],
-            fields["after"],
-            fields["prev_hash"],
-        ],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
-
-
 def _column_values(obj: Audited) -> dict[str, Any]:
     state = inspect(obj)
     values = {}
@@ -162,7 +92,7 @@ def _column_values(obj: Audited) -> dict[str, Any]:
         value = state.dict.get(attr.key)
         if attr.key in obj.__audit_secret__:
             value = "***" if value is not None else None
-        values[attr.key] = _jsonable(value)
+        values[attr.key] = jsonable(value)
     return values
 
 
@@ -177,10 +107,10 @@ def _changes(obj: Audited) -> tuple[dict[str, Any], dict[str, Any]]:
         new = history.added[0] if history.added else None
         if attr.key in obj.__audit_secret__:
             old, new = "***", "*** (changed)"
-        elif _jsonable(old) == _jsonable(new):
+        elif jsonable(old) == jsonable(new):
             continue
-        before[attr.key] = _jsonable(old)
-        after[attr.key] = _jsonable(new)
+        before[attr.key] = jsonable(old)
+        after[attr.key] = jsonable(new)
     return before, after
 
 
@@ -247,14 +177,14 @@ def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
     for row in rows:
         seq += 1
         row.update(seq=seq, prev_hash=prev_hash)
-        row["hash"] = prev_hash = _entry_hash(row)
+        row["hash"] = prev_hash = entry_hash(row)
     connection.execute(insert(AuditEntry), rows)
 
 
 def record_export(session: Session, what: str, name: str, details: dict[str, Any]) -> None:
     """Note in the trail that the current actor exported personal data (``what``: the kind, ``name``: the file)."""
     append_entries(session, [{"action": "export", "entity_type": what, "entity_id": name[:60],
-                              "before": None, "after": _jsonable(details)}])
+                              "before": None, "after": jsonable(details)}])
 
 
 # ORM changes are written at each flush (the only moment the old values are
@@ -271,7 +201,7 @@ def _record_unchained(session: Session, entries: list[dict[str, Any]]) -> None:
         rows = _entry_rows(entries)
         for row in rows:
             row.update(seq=None, prev_hash=None)
-            row["hash"] = _seal(row)
+            row["hash"] = seal(row)
         session.connection().execute(insert(AuditEntry), rows)
         session.info[_UNCHAINED] = True
 
@@ -323,11 +253,11 @@ def _chain_unchained(session: Session, wait: bool = True) -> None:
         ).mappings().all()
     updates = []
     for row in rows:
-        if not hmac.compare_digest(row["hash"] or "", _seal(row)):
+        if not hmac.compare_digest(row["hash"] or "", seal(row)):
             continue  # not written by the application: left outside, where verify_chain reports it
         seq += 1
         fields = {**row, "seq": seq, "prev_hash": prev_hash}
-        prev_hash = _entry_hash(fields)
+        prev_hash = entry_hash(fields)
         updates.append({"row_id": row["id"], "new_seq": seq, "new_prev": fields["prev_hash"],
                         "new_hash": prev_hash})
     if updates and connection.dialect.name == "postgresql":
@@ -400,46 +330,3 @@ def chain_pending(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_unchained(session: Session) -> None:
     session.info.pop(_UNCHAINED, None)
-
-
-@dataclass(frozen=True)
-class ChainProblem:
-    seq: int
-    entry_id: int
-    message: str
-
-
-def verify_chain(session: Session, batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
-    """Walk the whole trail; return how many entries were read and every break found.
-
-    Read-only and lock-free. An entry still waiting for its place in the chain is
-    sound if its seal is; one without a valid seal was put there by hand.
-    """
-    problems: list[ChainProblem] = []
-    expected_prev, expected_seq, count = GENESIS, 1, 0
-    for row in session.execute(select(AuditEntry.__table__).where(AuditEntry.seq.is_(None))).mappings():
-        if not hmac.compare_digest(row["hash"] or "", _seal(row)):
-            problems.append(ChainProblem(0, row["id"], _("inserted outside the chain: it has no place in it")))
-    rows = session.execute(
-        select(AuditEntry).where(AuditEntry.seq.is_not(None))
-        .order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
-    ).scalars()
-    for entry in rows:
-        count += 1
-        fields = {c: getattr(entry, c) for c in (
-            "seq", "created_at", "user_id", "username", "action", "entity_type",
-            "entity_id", "before", "after", "prev_hash")}
-        if _entry_hash(fields) != entry.hash:
-            problems.append(ChainProblem(entry.seq, entry.id, _("altered: its content no longer matches its hash")))
-        if entry.seq != expected_seq:
-            problems.append(ChainProblem(
-                entry.seq, entry.id,
-                _("entries %(first)d to %(last)d are missing (removed)", first=expected_seq, last=entry.seq - 1)
-                if entry.seq > expected_seq else _("out of order: its sequence number repeats or goes back")))
-        elif entry.prev_hash != expected_prev:
-            problems.append(ChainProblem(
-                entry.seq, entry.id,
-                _("does not chain to the entry before it: that entry was altered, "
-                  "or this one was inserted or moved")))
-        expected_prev, expected_seq = entry.hash, entry.seq + 1
-    return count, problems

@@ -5,7 +5,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from electoral.core.audit import chain_pending, verify_chain
+from electoral.core.audit import chain_pending
+from electoral.core.audit_verify import verify_chain
 from electoral.extensions import db
 
 
@@ -102,10 +103,11 @@ def backup_command(file):
 @with_appcontext
 def restore_command(file):
     from electoral.core import backup
+    from electoral.core.restore import restore
 
     click.echo(f"Restoring {file} into {db.engine.url.render_as_string(hide_password=True)}")
     try:
-        manifest = backup.restore(db.engine, file, progress=_TableProgress())
+        manifest = restore(db.engine, file, progress=_TableProgress())
     except backup.BackupError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(1) from None

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from electoral.core.audit import verify_chain
+from electoral.core.audit_verify import verify_chain
 from electoral.core.auth import Role
 from electoral.core.models import utcnow
 from electoral.extensions import db as _db

@@ -18,6 +18,7 @@ from PIL import Image
 
 from electoral import extensions
 from electoral.core import backup
+from electoral.core.restore import restore
 from electoral.extensions import db
 from electoral.registration.services import jobs
 from electoral.reports import services as reports_services
@@ -97,7 +98,7 @@ def _list_file(area: str, path: str, content: bytes):
 def test_a_genuine_backup_restores_rows_and_the_picture(taken, instance, tmp_path, app):
     (instance / "candidate_photos").rename(tmp_path / "photos-before")  # the restore must bring it back
     engine = _target(tmp_path)
-    manifest = backup.restore(engine, taken)
+    manifest = restore(engine, taken)
     assert _rows(engine)["voter"] == 3
     [entry] = manifest["files"]
     assert (instance / entry["path"]).read_bytes() == (tmp_path / "photos-before" / Path(entry["path"]).name).read_bytes()
@@ -111,7 +112,7 @@ def test_an_entry_naming_the_secret_key_or_a_path_is_refused_and_nothing_is_writ
                        {f"files/instance/{path}": forged})
     engine = _target(tmp_path)
     with pytest.raises(backup.BackupError, match="not a stored photo or report"):
-        backup.restore(engine, crafted)
+        restore(engine, crafted)
     assert (instance / "secret_key").read_bytes() == KEY
     assert not any(_rows(engine).values())
 
@@ -120,7 +121,7 @@ def test_a_member_the_manifest_does_not_list_is_refused(taken, instance, tmp_pat
     crafted = _altered(taken, tmp_path / "crafted.zip", members={"secret_key": b"an attacker's key"})
     engine = _target(tmp_path)
     with pytest.raises(backup.BackupError, match="which its manifest does not list"):
-        backup.restore(engine, crafted)
+        restore(engine, crafted)
     assert (instance / "secret_key").read_bytes() == KEY
     assert _rows(engine) == {}  # refused before the schema was even made
 
@@ -130,7 +131,7 @@ def test_a_table_name_with_path_parts_is_refused(taken, tmp_path):
         manifest["tables"][0]["name"] = "../region"
     crafted = _altered(taken, tmp_path / "crafted.zip", rename)
     with pytest.raises(backup.BackupError, match="does not know"):
-        backup.restore(_target(tmp_path), crafted)
+        restore(_target(tmp_path), crafted)
 
 
 @pytest.mark.parametrize("engine_kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
@@ -146,7 +147,7 @@ def test_a_table_changed_after_the_backup_is_refused_and_no_table_keeps_rows(tak
     engine = (_target(tmp_path) if engine_kind == "sqlite"
               else sa.create_engine(empty_database(tmp_path, "restore_refused", postgresql=True)))
     with pytest.raises(backup.BackupError, match="damaged"):
-        backup.restore(engine, crafted)
+        restore(engine, crafted)
     rows = _rows(engine)
     engine.dispose()
     assert "region" in rows and not any(rows.values()), rows
@@ -159,7 +160,7 @@ def test_a_damaged_picture_is_refused_and_neither_rows_nor_files_are_left(taken,
     (instance / "candidate_photos").rename(tmp_path / "photos-before")
     engine = _target(tmp_path)
     with pytest.raises(backup.BackupError, match="damaged"):
-        backup.restore(engine, crafted)
+        restore(engine, crafted)
     assert not any(_rows(engine).values())
     assert not any(p.is_file() for p in (instance / "candidate_photos").rglob("*"))
 
@@ -185,4 +186,4 @@ def test_a_backup_never_carries_a_file_a_row_names_by_path(db, instance, tmp_pat
 def test_a_malformed_manifest_is_refused_without_a_traceback(taken, tmp_path, change):
     crafted = _altered(taken, tmp_path / "crafted.zip", change)
     with pytest.raises(backup.BackupError):
-        backup.restore(_target(tmp_path), crafted)
+        restore(_target(tmp_path), crafted)

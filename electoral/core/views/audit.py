@@ -29,7 +29,8 @@ def audit_trail():
 @bp.route("/audit/verify", methods=["POST"])
 @access(Role.ADMINISTRATOR)
 def audit_verify():
-    from electoral.core.audit import chain_pending, verify_chain
+    from electoral.core.audit import chain_pending
+    from electoral.core.audit_verify import verify_chain
 
     chain_pending(db.session)  # first give waiting entries their place, in a transaction of its own
     db.session.commit()

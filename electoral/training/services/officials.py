@@ -9,8 +9,8 @@ from sqlalchemy import Select, insert, or_, select
 from sqlalchemy.orm import Session
 
 from electoral.config import LANGUAGES
-from electoral.core.audit import _jsonable as jsonable
 from electoral.core.audit import append_entries
+from electoral.core.audit_hash import jsonable
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.tabular import read_table
 from electoral.geography.models import District
