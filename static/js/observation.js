@@ -178,7 +178,11 @@
         }
         own[q.code] = value;
       });
-      kept.push(own);
+      // An entry none of whose questions is asked (the repeat's own relevance false) is not kept.
+      var context = Object.assign({}, base, own, { "#position": index + 1 });
+      if (Object.keys(own).length || questions.some(function (q) { return evaluate(q.relevance, context); })) {
+        kept.push(own);
+      }
     });
     return { entries: kept, errors: errors };
   }

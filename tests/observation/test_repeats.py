@@ -82,6 +82,10 @@ def test_a_repeat_not_relevant_keeps_no_answers_and_unknown_fields_are_refused(d
     template = _published(db)
     clean, errors = services.validate_answers(template, {"registered": 300, "agents_present": "no", "agents": []})
     assert errors == {} and clean == {"registered": 300, "agents_present": "no", "agents": [], "how_many": 0}
+    # Entries sent for a repeat that is not asked are dropped, as its questions' answers are.
+    clean, errors = services.validate_answers(template, {"registered": 300, "agents_present": "no",
+                                                         "agents": [{"party": "UP"}, {}]})
+    assert errors == {} and clean["agents"] == [] and clean["how_many"] == 0
     errors = services.validate_answers(template, {"registered": 300, "agents_present": "yes",
                                                   "agents": [{"party": "UP", "colour": "red", "signed": "yes",
                                                               "counted": 1}]})[1]
@@ -266,11 +270,15 @@ def test_phone_script_checks_entries_as_the_server_does(db):
     source = SCRIPT.read_text(encoding="utf-8")
     start = source.index("// ---- the condition tree")
     evaluator = source[start:source.index("function typed(", start)]
-    program = evaluator + f"\nconsole.log(JSON.stringify({json.dumps(cases)}.map(function (entries) {{" \
-        f" return checkEntries({json.dumps(questions)}, {json.dumps(repeat)}, entries, {json.dumps(top)}); }})));"
+    tops = [top, top, top, {"registered": 300, "agents_present": "no"}]
+    cases.append([{"party": "UP"}])  # a repeat not asked: its entries dropped
+    pairs = json.dumps(list(zip(tops, cases, strict=True)))
+    program = evaluator + f"\nconsole.log(JSON.stringify({pairs}.map(function (c) {{" \
+        f" return checkEntries({json.dumps(questions)}, {json.dumps(repeat)}, c[1], c[0]); }})));"
     phone = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True).stdout)
-    for entries, result in zip(cases, phone, strict=True):
-        clean, errors = services.validate_answers(template, {**top, "agents": entries})
+    assert phone[3] == {"entries": [], "errors": {}}
+    for entries, result, answers in zip(cases, phone, tops, strict=True):
+        clean, errors = services.validate_answers(template, {**answers, "agents": entries})
         assert result["entries"] == clean["agents"]
         assert set(result["errors"]) == set(errors)
     assert set(phone[0]["errors"]) == {"agents[2].counted"} and set(phone[1]["errors"]) == {"agents[0].why",

@@ -168,7 +168,9 @@ def _check_entries(template: ChecklistTemplate, repeat, raw: Any, clean: dict[st
         for question in questions:
             _check(question, entry.get(question.code), own, {**context, **own}, errors,
                    f"{code}[{index}].{question.code}")
-        kept.append(own)
+        # An entry none of whose questions is asked (the repeat's own relevance false) is not kept.
+        if own or any(conditions.evaluate(conditions.parse(q.relevance), {**context, **own}) for q in questions):
+            kept.append(own)
     clean[code] = kept
 
 
