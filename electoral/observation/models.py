@@ -210,6 +210,8 @@ class Question(Audited, db.Model):
     choice_filter: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # XLSForm's calculation ("${cast} - ${valid}", conditions.parse_calculation) of a "calculate" question.
     calculation: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # XLSForm's media::image ({"image": "logo.png"}): a picture shown with the label (attachments.ChecklistMedia).
+    media: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 
     template: Mapped[ChecklistTemplate] = relationship(back_populates="questions")
     section: Mapped[Section | None] = relationship(back_populates="questions")
@@ -345,4 +347,4 @@ class ApiToken(Audited, db.Model):
 
     user: Mapped[User] = relationship()
 
-from electoral.observation.attachments.models import FilingImage  # noqa: E402,F401  (its table with the domain's)
+from electoral.observation.attachments.models import ChecklistMedia, FilingImage  # noqa: E402,F401  (tables with the domain's)

@@ -43,6 +43,7 @@ FILE_WORDS = re.compile(r"photo|path|file|image|picture|logo|attach|avatar|symbo
 NOT_FILES = {
     ("voter_import_job", "filename"): "the uploader's own file name, shown on the job's page",
     ("observation_filing_image", "filename"): "the photo's name as the filing's answer gives it (ODK's own)",
+    ("checklist_media", "filename"): "the picture's name as the XLSForm gives it (jr://images/<name>)",
 }
 
 
@@ -244,6 +245,43 @@ def _filing_photo_case(client, bad: str) -> str:
     return f"/observation/filings/photos/{image.id}"
 
 
+def _checklist_media_row(bad: str):
+    """A picture an XLSForm names (media::image) of a published checklist, its stored name set to ``bad``."""
+    from electoral.observation.attachments.models import ChecklistMedia
+    from tests.observation.factories import make_opening_checklist
+
+    item = db.session.scalar(db.select(ChecklistMedia))
+    if item is None:
+        template = make_opening_checklist(code="MEDIA")
+        item = ChecklistMedia(template_id=template.id, filename="logo.png", path=bad, md5="0" * 32, size_bytes=1,
+                              content_type="image/png")
+        db.session.add(item)
+    item.path = bad
+    db.session.commit()
+    return item
+
+
+def _checklist_media_case(client, bad: str) -> str:
+    return f"/observation/checklists/{_checklist_media_row(bad).template_id}/media/logo.png"
+
+
+def _openrosa_media_case(client, bad: str) -> str:
+    """The same picture as ODK Collect downloads it, with an observer's device password."""
+    import base64
+
+    from electoral.observation.openrosa import services as openrosa
+    from tests.observation.factories import make_observer
+
+    _checklist_media_row(bad)
+    if "HTTP_AUTHORIZATION" not in client.environ_base:
+        observer = make_observer()
+        password = openrosa.set_device_password(db.session, observer)
+        db.session.commit()
+        client.environ_base["HTTP_AUTHORIZATION"] = "Basic " + base64.b64encode(
+            f"{observer.user.username}:{password}".encode()).decode()
+    return "/openrosa/forms/MEDIA/1/media/logo.png"
+
+
 def _scan_image_case(client, bad: str) -> str:
     from electoral.results.sheets.models import UnfiledScan
 
@@ -263,6 +301,8 @@ DATA_PATH_CASES = {
     "results.scan_image": _scan_image_case,
     "observation.quick_count_photo": _observer_photo_case,
     "observation.filing_photo": _filing_photo_case,
+    "observation.checklist_media": _checklist_media_case,
+    "openrosa.media_file": _openrosa_media_case,
 }
 
 

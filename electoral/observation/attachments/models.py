@@ -26,3 +26,20 @@ class FilingImage(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     submission = relationship("Submission")
+
+
+class ChecklistMedia(Audited, db.Model):
+    """A picture an XLSForm names in its media::image column (a party's logo on a choice, a sample on a
+    note), imported with the form; listed in the OpenRosa manifest with its md5, served to phones."""
+
+    __tablename__ = "checklist_media"
+    __table_args__ = (UniqueConstraint("template_id", "filename"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("checklist_template.id", ondelete="CASCADE"), index=True)
+    # The name the form gives it (jr://images/<filename>): the phone keeps it under that name.
+    filename: Mapped[str] = mapped_column(String(120))
+    path: Mapped[str] = mapped_column(String(300))  # photos.CHECKLIST_MEDIA's generated name
+    md5: Mapped[str] = mapped_column(String(32))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(40))

@@ -11,6 +11,7 @@ from electoral.core.audit import append_entries
 from electoral.core.auth import Role, access
 from electoral.extensions import db
 from electoral.observation import services
+from electoral.observation.attachments import media
 from electoral.observation.attachments import services as attachments
 from electoral.observation.attachments.models import FilingImage
 from electoral.observation.views import COORDINATORS
@@ -44,3 +45,14 @@ def filing_photo(image_id: int):
     response = send_file(path, mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/checklists/<int:template_id>/media/<name>")
+@access(Role.OBSERVER, *COORDINATORS)
+def checklist_media(template_id: int, name: str):
+    """A picture the checklist's XLSForm names (a party's logo), shown on the phone page."""
+    found = media.media_file(db.session, template_id, name)
+    if found is None:
+        abort(404)
+    record, path = found
+    return send_file(path, mimetype=record.content_type, max_age=3600)

@@ -9,7 +9,7 @@ username and device password in HTTP Basic; use HTTPS, as Basic sends them in cl
 
 import functools
 
-from flask import Blueprint, Response, g, request, url_for
+from flask import Blueprint, Response, g, request, send_file, url_for
 from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from electoral.core.auth import public
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import csrf, db
+from electoral.observation.attachments import media
 from electoral.observation.models import ChecklistTemplate
 from electoral.observation.openrosa import services
 
@@ -94,11 +95,30 @@ def form(code: str, version: int):
 @public
 @device
 def manifest(code: str, version: int):
-    if _published(code, version) is None:
+    template = _published(code, version)
+    if template is None:
         return _openrosa("", 404, "text/plain")
-    # Checklists carry no media files: an empty manifest says so.
+    # The pictures the form names (media::image), each with its md5: ODK Collect fetches what it lacks.
+    files = "".join(
+        f"<mediaFile><filename>{escape(m.filename)}</filename><hash>md5:{m.md5}</hash>"
+        f"<downloadUrl>{escape(url_for('openrosa.media_file', code=code, version=version, name=m.filename, _external=True))}"
+        "</downloadUrl></mediaFile>" for m in media.media_of(db.session, template.id))
     return _openrosa('<?xml version="1.0" encoding="UTF-8"?>'
-                     '<manifest xmlns="http://openrosa.org/xforms/xformsManifest"></manifest>')
+                     f'<manifest xmlns="http://openrosa.org/xforms/xformsManifest">{files}</manifest>')
+
+
+@bp.route("/forms/<code>/<int:version>/media/<name>")
+@public
+@device
+def media_file(code: str, version: int, name: str):
+    template = _published(code, version)
+    found = media.media_file(db.session, template.id, name) if template is not None else None
+    if found is None:
+        return _openrosa("", 404, "text/plain")
+    record, path = found
+    response = send_file(path, mimetype=record.content_type, max_age=0)
+    response.headers["X-OpenRosa-Version"] = "1.0"
+    return response
 
 
 @bp.route("/submission", methods=["HEAD", "POST"])

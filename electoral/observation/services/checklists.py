@@ -89,9 +89,13 @@ def editable(session: Session, template: ChecklistTemplate) -> ChecklistTemplate
             minimum=q.minimum, maximum=q.maximum, required=q.required, relevance=q.relevance,
             critical=q.critical, tally=q.tally, section=sections.get(q.section_id), hints=dict(q.hints or {}),
             constraint_message=dict(q.constraint_message or {}), default_value=q.default_value or "",
-            constraint=q.constraint or "", choice_filter=q.choice_filter or "", calculation=q.calculation or ""))
+            constraint=q.constraint or "", choice_filter=q.choice_filter or "", calculation=q.calculation or "",
+            media=dict(q.media or {})))
     session.add(copy)
     session.flush()
+    from electoral.observation.attachments.media import copy_media
+
+    copy_media(session, template, copy)  # the form's pictures go with its new version
     return copy
 
 

@@ -31,6 +31,14 @@ FILING_IMAGES = stored_files.register(stored_files.FileStore(
     columns=(("observation_filing_image", "path"),), area="instance"))
 
 
+# Pictures an XLSForm names (media::image), imported with it: kept as PNG or JPEG as they came, re-encoded.
+CHECKLIST_MEDIA_SIZE = (1024, 1024)
+CHECKLIST_MEDIA = stored_files.register(stored_files.FileStore(
+    "checklist-media", root=lambda: extensions.INSTANCE_PATH, prefix="checklist_media/",
+    pattern=re.compile(stored_files.HEX_NAME + r"\.(?:jpg|png)"),
+    columns=(("checklist_media", "path"),), area="instance"))
+
+
 def save_photo(data: bytes, size: tuple[int, int] = PHOTO_SIZE) -> str:
     """Decode an uploaded photo and store it as JPEG; return the stored name (ValidationFailed if not a picture)."""
     return stored_files.store_picture(OBSERVER_PHOTOS, data, size=size, kind="JPEG")

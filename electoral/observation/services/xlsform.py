@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.observation import conditions
+from electoral.observation.attachments.media import is_package, media_names, split_package
+from electoral.observation.attachments.media import store as store_media
 from electoral.observation.models import PHASES, ChecklistTemplate
 from electoral.observation.services import xlsform_versions as versions
 from electoral.observation.services.xlsform_read import ReadForm, language_of, read, texts_of
@@ -48,7 +50,7 @@ COLUMNS = {"hint": "hint", "guidance_hint": "guidance_hint", "default": "default
            "jr:preload": "type", "parameters": "parameters", "instance": "instance::", "body": "body::",
            "jr:count": "repeat_count", "label": "label", "bind": "bind::"}
 _KEPT = {"type", "name", "label", "bind", "choices", "itemset", "list_name", "parameters", "children", "control",
-         "critical", "tally", "hint", "default", "choice_filter"}
+         "critical", "tally", "hint", "default", "choice_filter", "media"}
 _BOUNDS = re.compile(r"^\s*\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)\s*(?:and\s*\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?))?\s*$")
 _PARENT_PATH = re.compile(r"\.\./([A-Za-z_][A-Za-z0-9_.\-]*)")  # pyxform's or_other relevance names ../question
 _IN_TEXT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
@@ -61,6 +63,17 @@ class _Import:
         self.session, self.form, self.template = session, form, template
         self.default_language = language_of(form.settings.get("default_language") or "default", "en") or "en"
         self.errors: list[LineError] = []
+        self.media: set[str] = set()  # the pictures the form names (media::image), imported with it
+
+    def media_of(self, row: int, value) -> dict[str, str] | None:
+        """A question's or choice's media::image kept ({"image": name}); None (refused by name) for other media."""
+        try:
+            kept = media_names(value)
+        except ValueError as exc:
+            self.refuse(row, "media", _("the media %(kind)s", kind=str(exc)))
+            return None
+        self.media.update(kept.values())
+        return kept
 
     def refuse(self, row: int, column: str, feature: str) -> None:
         self.errors.append(LineError(row, _(
@@ -154,7 +167,7 @@ class _Import:
     def group(self, element: dict, row: int, relevance: str) -> None:
         if self.unsupported_keys(element, row):
             return
-        for column in ("hint", "default"):
+        for column in ("hint", "default", "media"):
             if element.get(column):
                 self.refuse(row, column, _("a %(column)s on a group", column=column))
         section = None
@@ -177,10 +190,11 @@ class _Import:
                 return
             options = []
             for choice in element.get("choices") or []:
-                if choice.get("media"):
-                    self.refuse(row, "media", _("a picture or sound on a choice"))
                 option = {"value": str(choice.get("name", "")),
                           "texts": self.texts(row, "label", choice.get("label")) or {"en": str(choice["name"])}}
+                picture = self.media_of(row, choice.get("media"))
+                if picture:
+                    option["media"] = picture  # a party's logo beside its name
                 # The choice's other columns, which a choice_filter reads ("district = ${district}").
                 data = {str(k): str(v) for k, v in choice.items() if k not in ("name", "label", "media")}
                 if data:
@@ -223,8 +237,11 @@ class _Import:
                 return
         own = _PARENT_PATH.sub(r"${\1}", bind.get("relevant", "") or "")
         texts = self.texts(row, "label", element.get("label"), answers_shown=True)
+        picture = self.media_of(row, element.get("media"))
+        if picture is None:
+            return
         try:
-            checklists().add_question(
+            question = checklists().add_question(
                 self.session, self.template, element["name"], spec["type"],
                 # A calculation needs no label in XLSForm: its name stands in on the checklist.
                 texts or ({"en": element["name"]} if spec["type"] == "calculate" else {}), choices=spec["choices"],
@@ -236,6 +253,7 @@ class _Import:
                 default_value=str(element.get("default") or ""), constraint=constraint,
                 choice_filter=_PARENT_PATH.sub(r"${\1}", str(element.get("choice_filter") or "")),
                 calculation=calculation)
+            question.media = picture
         except ValidationFailed as failure:
             self.errors.append(LineError(row, _messages(failure, row)))
 
@@ -278,8 +296,16 @@ def _messages(failure: ValidationFailed, row: int) -> str:
                      for field, msgs in errors.items() for m in msgs)
 
 
-def import_xlsform(session: Session, data: bytes, phase: str = "") -> ChecklistTemplate:
-    """Create a draft template from an XLSForm; every problem is reported, nothing half-made."""
+def import_xlsform(session: Session, data: bytes, phase: str = "",
+                   media: dict[str, bytes] | None = None) -> ChecklistTemplate:
+    """Create a draft template from an XLSForm; every problem is reported, nothing half-made.
+
+    ``data`` may be a ZIP of the XLSForm and its media files (as KoboToolbox and ODK Central take it);
+    ``media``: the pictures the form names, given apart (attachments/media.py).
+    """
+    if is_package(data):
+        data, packaged = split_package(data)
+        media = {**packaged, **(media or {})}
     form = read(data)
     survey = form.survey
     code = str(survey.get("id_string") or "").strip() or "XLSFORM"
@@ -303,6 +329,8 @@ def import_xlsform(session: Session, data: bytes, phase: str = "") -> ChecklistT
         template.form_version = form_version
     work = _Import(session, form, template)
     work.walk(survey.get("children") or [], None, "")
+    if work.media and not work.errors:
+        work.errors.extend(store_media(session, template, work.media, media or {}))
     if work.errors:
         raise ImportFailed(sorted(work.errors, key=lambda e: e.line))
     if existing is not None and existing.form_version == form_version:

@@ -101,6 +101,11 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
               *(f"hint::{_language_header(lang)}" for lang in languages), "required", "relevant", "constraint",
               *(f"constraint_message::{_language_header(lang)}" for lang in languages), "default", "critical", "tally",
               "choice_filter", "calculation", "repeat_count"]
+    # XLSForm's media::image (a picture beside a label), only when the checklist has any.
+    question_media = any((q.media or {}).get("image") for q in questions)
+    choice_media = any((c.get("media") or {}).get("image") for q in questions for c in q.choices)
+    if question_media:
+        header.append("media::image")
     survey.append(header)
 
     def row(**cells: Any) -> list:
@@ -111,7 +116,8 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
 
     choices = book.create_sheet("choices")
     data_columns = sorted({k for q in questions for c in q.choices for k in (c.get("data") or {})})
-    choices.append(["list_name", "name", *(f"label::{_language_header(lang)}" for lang in languages), *data_columns])
+    choices.append(["list_name", "name", *(f"label::{_language_header(lang)}" for lang in languages), *data_columns,
+                    *(["media::image"] if choice_media else [])])
     section = None
     for q in questions:
         if q.section is not section:
@@ -132,7 +138,8 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
                 if not any(labels):  # pyxform needs a label: the value stands in, in the first language
                     labels[0] = option["value"]
                 data = option.get("data") or {}
-                choices.append([list_name, option["value"], *labels, *(data.get(k, "") for k in data_columns)])
+                choices.append([list_name, option["value"], *labels, *(data.get(k, "") for k in data_columns),
+                                *([(option.get("media") or {}).get("image", "")] if choice_media else [])])
             qtype = f"{_SELECT[q.type]} {list_name}"
         survey.append(row(
             type=qtype, name=q.code, required="yes" if q.required else "",
@@ -142,7 +149,8 @@ def export_xlsform(template: ChecklistTemplate) -> bytes:
             choice_filter=condition_text(conditions.parse(q.choice_filter), types, bare=True),
             calculation=calculation_text(conditions.parse_calculation(q.calculation)),
             **texts("label", q.texts), **texts("hint", q.hints or {}),
-            **texts("constraint_message", q.constraint_message or {})))
+            **texts("constraint_message", q.constraint_message or {}),
+            **({"media::image": (q.media or {}).get("image", "")} if question_media else {})))
     if section is not None:
         survey.append(row(type="end_repeat" if section.repeat else "end_group"))
     settings = book.create_sheet("settings")
