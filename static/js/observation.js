@@ -277,6 +277,11 @@
     syncCount(section, top);
     var entries = entriesOf(section), answers = [], base = Object.assign({}, top);
     base[section.dataset.repeat] = entries.map(function () { return {}; });  // count(${repeat})
+    // A repeat none of whose questions is asked (its own relevance false) is hidden, as the server drops it.
+    var start = Object.assign({}, base, { "#position": 1 });
+    section.hidden = !entryQuestions(section).some(function (q) {
+      return q.type !== "note" && evaluate(q.relevance, start);
+    });
     entries.forEach(function (entry, index) {
       var own = {};
       entry.querySelectorAll("fieldset.question").forEach(function (fs) {

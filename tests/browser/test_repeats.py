@@ -24,7 +24,9 @@ def test_observer_adds_two_entries_removes_one_and_files_offline(db, live_server
     phone_page.goto(f"{live_server}/observation/my/fill/MO-01-002-1/AGENTS")
     page = phone_page
     page.fill("input[name=registered]", "300")
+    assert page.locator("section[data-repeat=agents]").is_hidden()  # asked only when agents are present
     page.check("input[name=agents_present][value=yes]")
+    assert page.locator("section[data-repeat=agents]").is_visible()
     page.context.set_offline(True)
     page.click("button[data-add-entry]")
     page.click("button[data-add-entry]")
