@@ -17,7 +17,7 @@ walks every entry. Kinds considered and left out, and why:
 - Checklists (observation): a published version cannot change; editing makes a new
   draft version (services/checklists.py).
 - Consignments (logistics): lines and seals change only while draft; after dispatch
-  only receipt, discrepancies and recorded corrections (services/consignments.py).
+  only receipt, discrepancies and recorded corrections (services/receipt.py).
 - Roll cases (registration): a decided claim or objection is a record of a decision
   on the roll, applied when taken; a later change to the voter is a new case.
 - Staff assignments (logistics): deployable officials are read at assignment from

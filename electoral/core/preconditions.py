@@ -59,8 +59,8 @@ TRANSITIONS: tuple[Transition, ...] = (
        _l("The consignment is being packed, with a packing list, seals, vehicle and driver, and the stock.")),
     _t("electoral.logistics.services.consignments:add_line", _l("The consignment is still being packed.")),
     _t("electoral.logistics.services.consignments:add_seals", _l("The consignment is still being packed.")),
-    _t("electoral.logistics.services.consignments:receive", _l("The consignment was dispatched.")),
-    _t("electoral.logistics.services.consignments:resolve", _l("The discrepancy is open; a resolution is given.")),
+    _t("electoral.logistics.services.receipt:receive", _l("The consignment was dispatched.")),
+    _t("electoral.logistics.services.receipt:resolve", _l("The discrepancy is open; a resolution is given.")),
     _t("electoral.logistics.services.staffing:assign", _l("The official is certified for the position.")),
     # training
     _t("electoral.training.services.courses:enrol",

@@ -36,26 +36,19 @@ from electoral.logistics.services.catalogue import (
     seed_catalogue,
 )
 from electoral.logistics.services.consignments import (
-    Receipt,
     add_line,
     add_seals,
     consignments_query,
-    count_open,
     create_consignment,
-    describe,
     destination_area,
     dispatch,
     find_consignment,
     is_supervisor,
     may_act_for,
-    open_discrepancies_query,
     place_area,
     place_label,
-    receive,
-    record_correction,
     remove_line,
     remove_seal,
-    resolve,
     update_details,
 )
 from electoral.logistics.services.custody import (
@@ -67,6 +60,15 @@ from electoral.logistics.services.custody import (
     reconcile,
 )
 from electoral.logistics.services.dashboard import DistrictProgress, progress
+from electoral.logistics.services.receipt import (
+    Receipt,
+    count_open,
+    describe,
+    open_discrepancies_query,
+    receive,
+    record_correction,
+    resolve,
+)
 from electoral.logistics.services.stock import (
     find_warehouse,
     list_warehouses,

@@ -1,21 +1,18 @@
-"""Consignments: packing, seals, dispatch, receipt item by item and seal by seal, discrepancies."""
+"""Consignments: where they go, packing, seals and dispatch (receipt and discrepancies: receipt.py)."""
 
 import uuid
-from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from electoral.core import duties
 from electoral.core.audit import current_actor
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
 from electoral.geography.models import PollingCentre
 from electoral.logistics.models import (
-    SEAL_STATES,
     Consignment,
     ConsignmentLine,
     ConsignmentSeal,
@@ -116,7 +113,7 @@ def create_consignment(session: Session, origin: Place, destination: Place, kind
     return consignment
 
 
-def _require_draft(consignment: Consignment) -> None:
+def require_draft(consignment: Consignment) -> None:
     if consignment.status == "received":
         raise ValidationFailed(_("Consignment %(code)s was received and cannot be changed; record a "
                                  "correction instead.", code=consignment.code))
@@ -127,7 +124,7 @@ def _require_draft(consignment: Consignment) -> None:
 
 def update_details(session: Session, consignment: Consignment, vehicle: str, driver: str) -> None:
     """Change the vehicle and driver of a consignment still being packed."""
-    _require_draft(consignment)
+    require_draft(consignment)
     consignment.vehicle, consignment.driver = (vehicle or "").strip(), (driver or "").strip()
     session.flush()
 
@@ -146,7 +143,7 @@ def add_line(session: Session, consignment: Consignment, item: Item | None, quan
              serial_from: int | None = None, serial_to: int | None = None,
              condition: str | None = None) -> ConsignmentLine:
     """Put a quantity of an item (with its serial range, if numbered) on the packing list."""
-    _require_draft(consignment)
+    require_draft(consignment)
     errors: dict[str, list[str]] = {}
     if item is None:
         errors["item_code"] = [_("No item has that code.")]
@@ -200,14 +197,14 @@ def _serial_problem(session: Session, consignment: Consignment, item: Item, firs
 
 
 def remove_line(session: Session, line: ConsignmentLine) -> None:
-    _require_draft(line.consignment)
+    require_draft(line.consignment)
     session.delete(line)
     session.flush()
 
 
 def add_seals(session: Session, consignment: Consignment, numbers: list[str]) -> list[ConsignmentSeal]:
     """Record the seal numbers of the consignment's containers."""
-    _require_draft(consignment)
+    require_draft(consignment)
     known = {s.number for s in consignment.seals}
     cleaned = [n.strip().upper() for n in numbers if n and n.strip()]
     repeated = sorted({n for n in cleaned if n in known or cleaned.count(n) > 1})
@@ -222,12 +219,12 @@ def add_seals(session: Session, consignment: Consignment, numbers: list[str]) ->
 
 
 def remove_seal(session: Session, seal: ConsignmentSeal) -> None:
-    _require_draft(seal.consignment)
+    require_draft(seal.consignment)
     session.delete(seal)
     session.flush()
 
 
-def _event(session: Session, consignment: Consignment, kind: str, place, note: str = "",
+def record_event(session: Session, consignment: Consignment, kind: str, place, note: str = "",
            seal_number: str | None = None, discrepancy: Discrepancy | None = None) -> CustodyEvent:
     event = CustodyEvent(consignment=consignment, kind=kind, username=current_actor().username,
                          place=place_label(place) if not isinstance(place, str) else place,
@@ -236,7 +233,7 @@ def _event(session: Session, consignment: Consignment, kind: str, place, note: s
     return event
 
 
-def _lock(session: Session, row) -> None:
+def lock_row(session: Session, row) -> None:
     """Wait for other transactions changing ``row``, then hold it and read it afresh."""
     session.flush()
     session.refresh(row, with_for_update=True)
@@ -246,10 +243,10 @@ def dispatch(session: Session, consignment: Consignment) -> None:
     """Hand the consignment to its driver: packing list, seals, vehicle and driver must be complete."""
     # The same consignment dispatched twice at once leaves once; two leaving one store at once
     # take turns, so the second sees what the first took and the stock never goes below zero.
-    _lock(session, consignment)
+    lock_row(session, consignment)
     if isinstance(consignment.origin, Warehouse):
-        _lock(session, consignment.origin)
-    _require_draft(consignment)
+        lock_row(session, consignment.origin)
+    require_draft(consignment)
     errors = []
     if not consignment.lines:
         errors.append(_("The packing list is empty."))
@@ -272,7 +269,7 @@ def dispatch(session: Session, consignment: Consignment) -> None:
     consignment.status = "dispatched"
     consignment.dispatched_by = current_actor().username
     consignment.dispatched_at = utcnow()
-    _event(session, consignment, "returned" if consignment.kind == "return" else "dispatched",
+    record_event(session, consignment, "returned" if consignment.kind == "return" else "dispatched",
            consignment.origin, dispatch_note(consignment, [s.number for s in consignment.seals]))
     session.flush()
 
@@ -286,119 +283,3 @@ def dispatch_note(consignment: Consignment, seals: list[str]) -> str:
     return ngettext("Vehicle %(vehicle)s, driver %(driver)s, to %(destination)s; seal %(seals)s.",
                     "Vehicle %(vehicle)s, driver %(driver)s, to %(destination)s; seals %(seals)s.",
                     len(seals), seals=", ".join(seals), **values)
-
-
-@dataclass
-class Receipt:
-    """What the receiver found: units per line id, state per seal id, seal numbers not on the list."""
-
-    counts: dict[int, int]
-    seal_states: dict[int, str]
-    other_seals: list[str]
-
-
-def receive(session: Session, consignment: Consignment, receipt: Receipt, user=None) -> list[Discrepancy]:
-    """Confirm receipt item by item and seal by seal; every difference becomes an open discrepancy."""
-    # Two storekeepers confirming at once: the second waits here and then finds it received.
-    _lock(session, consignment)
-    if consignment.status != "dispatched":
-        _require_draft(consignment)
-        raise ValidationFailed(_("Consignment %(code)s has not been dispatched yet.", code=consignment.code))
-    if user is not None and not may_act_for(user, consignment.destination):
-        raise ValidationFailed(_("Consignment %(code)s is bound for a place outside your area.",
-                                 code=consignment.code))
-    duties.require_other("logistics_dispatch_receive", [consignment.dispatched_by],
-                         user.username if user is not None else duties.acting_person())
-    errors: dict[str, list[str]] = {}
-    for line in consignment.lines:
-        count = receipt.counts.get(line.id)
-        if count is None or count < 0:
-            errors.setdefault("counts", []).append(_("Count the %(item)s received.", item=line.item.name))
-    for seal in consignment.seals:
-        if receipt.seal_states.get(seal.id) not in SEAL_STATES:
-            errors.setdefault("seals", []).append(_("Say whether seal %(number)s is intact, broken or missing.",
-                                                    number=seal.number))
-    if errors:
-        raise ValidationFailed(errors)
-    username = current_actor().username
-    found: list[Discrepancy] = []
-
-    def discrepancy(kind: str, **values) -> None:
-        found.append(Discrepancy(consignment=consignment, kind=kind, recorded_by=username, **values))
-
-    for line in consignment.lines:
-        line.received_quantity = receipt.counts[line.id]
-        if line.received_quantity != line.quantity:
-            discrepancy("shortage" if line.received_quantity < line.quantity else "surplus", item=line.item,
-                        expected=line.quantity, found=line.received_quantity)
-    for seal in consignment.seals:
-        seal.state = receipt.seal_states[seal.id]
-        if seal.state != "intact":
-            discrepancy(f"{seal.state}_seal", seal_number=seal.number)
-    listed = {s.number for s in consignment.seals}
-    for number in {n.strip().upper() for n in receipt.other_seals if n and n.strip()} - listed:
-        discrepancy("wrong_seal", seal_number=number)
-    consignment.status = "received"
-    consignment.received_by = username
-    consignment.received_at = utcnow()
-    _event(session, consignment, "received", consignment.destination,
-           ngettext("%(num)s discrepancy recorded.", "%(num)s discrepancies recorded.", len(found))
-           if found else _("Received in full."))
-    for problem in found:
-        session.add(problem)
-        _event(session, consignment, "discrepancy", consignment.destination, describe(problem),
-               seal_number=problem.seal_number, discrepancy=problem)
-    session.flush()
-    return found
-
-
-def describe(problem: Discrepancy) -> str:
-    """A discrepancy in words."""
-    if problem.kind in ("shortage", "surplus"):
-        text = _("%(item)s: %(expected)s sent, %(found)s received.", item=problem.item.name,
-                 expected=problem.expected, found=problem.found)
-        return (_("Shortage.") if problem.kind == "shortage" else _("Surplus.")) + " " + text
-    return {"broken_seal": _("Seal %(number)s is broken."),
-            "missing_seal": _("Seal %(number)s is missing."),
-            "wrong_seal": _("Seal %(number)s was found but is not on the packing list.")}[problem.kind] % {
-        "number": problem.seal_number}
-
-
-def resolve(session: Session, problem: Discrepancy, user, resolution: str) -> None:
-    """Close a discrepancy: supervisors only, with the reason in words."""
-    if not is_supervisor(user):
-        raise ValidationFailed(_("Only a national logistics officer or an administrator resolves discrepancies."))
-    if problem.status != "open":
-        raise ValidationFailed(_("This discrepancy is already resolved."))
-    # The person who found a shortage does not write it off.
-    duties.require_other("logistics_record_resolve", [problem.recorded_by], user.username)
-    if not (resolution or "").strip():
-        raise ValidationFailed({"resolution": [_("Say how it was resolved.")]})
-    problem.status, problem.resolution = "resolved", resolution.strip()
-    problem.resolved_by, problem.resolved_at = current_actor().username, utcnow()
-    _event(session, problem.consignment, "resolved", place_label(problem.consignment.destination),
-           describe(problem) + " " + problem.resolution, seal_number=problem.seal_number, discrepancy=problem)
-    session.flush()
-
-
-def record_correction(session: Session, consignment: Consignment, note: str) -> CustodyEvent:
-    """Correct a received consignment by a new entry in its custody history (never by editing it)."""
-    if consignment.status != "received":
-        raise ValidationFailed(_("Only a received consignment is corrected this way; change the draft instead."))
-    if not (note or "").strip():
-        raise ValidationFailed({"note": [_("Say what is corrected.")]})
-    event = _event(session, consignment, "corrected", consignment.destination, note.strip())
-    session.flush()
-    return event
-
-
-def open_discrepancies_query(scope=None) -> Select:
-    query = select(Discrepancy).where(Discrepancy.status == "open").order_by(Discrepancy.id)
-    if scope is not None:
-        query = query.join(Consignment).where(Consignment.id.in_(consignments_query(scope).with_only_columns(
-            Consignment.id).order_by(None)))
-    return query
-
-
-def count_open(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Discrepancy).where(Discrepancy.status == "open"))
