@@ -90,8 +90,10 @@ class TemplateForm(FlaskForm):
 
 class XlsformForm(FlaskForm):
     # .xls is read as pyxform reads it; .ods passes here so the reader can say to save it as .xlsx.
-    file = FileField(_l("XLSForm (XLSX)"), validators=[
-        FileRequired(), FileAllowed(["xlsx", "xls", "ods"], _l("An XLSForm is an XLSX file."))])
+    # Or a ZIP of the XLSForm and the pictures it names (media::image), as KoboToolbox and ODK Central take it.
+    file = FileField(_l("XLSForm (XLSX), or a ZIP of it with its media files"), validators=[
+        FileRequired(), FileAllowed(["xlsx", "xls", "ods", "zip"],
+                                    _l("An XLSForm is an XLSX file, alone or in a ZIP with its media files."))])
     phase = SelectField(_l("Phase"), choices=[("", _l("From the settings sheet"))] + list(PHASE_LABELS.items()),
                         validators=[Optional()])
 

@@ -151,3 +151,16 @@ def test_the_phone_page_shows_the_pictures(client, db):
         assert f'src="{url}"' in page
         assert client.get(url).status_code == 200
     assert client.get(f"/observation/checklists/{template.id}/media/../secret_key").status_code == 404
+
+
+def test_the_import_page_takes_the_zip_of_the_form_and_its_pictures(client, db, login_as):
+    from electoral.core.auth import Role
+    from electoral.observation.models import ChecklistTemplate
+
+    login_as(Role.OBSERVER_COORDINATOR)
+    response = client.post_form("/observation/templates/import",
+                                {"file": (io.BytesIO(_zip({"agents.xlsx": FORM, **MEDIA})), "agents.zip"),
+                                 "phase": ""}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    template = db.session.query(ChecklistTemplate).one()
+    assert {m.filename for m in media_of(db.session, template.id)} == set(MEDIA)
