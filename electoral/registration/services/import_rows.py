@@ -104,8 +104,9 @@ class RowChecker:
         self.centres = {c.code: (c.id, c) for c in session.scalars(select(PollingCentre))}
         self._in_scope: dict[int, bool] = {}
         self._names: dict[str, tuple[str, str]] = {}
-        # SQLite keeps dates as ISO text: rows carry it ready, as SQLAlchemy would convert it.
-        self._dates_as_text = session.get_bind().dialect.name == "sqlite"
+        # Rows carry dates as ISO text: SQLite keeps them so (as SQLAlchemy would convert them),
+        # PostgreSQL's COPY reads them so, and a forked checker's marshal takes no date objects.
+        self._dates_as_text = session.get_bind().dialect.name in ("sqlite", "postgresql")
         self._seen: Counter[bytes] = Counter()
         # The election's evidence types by every word a file may use; an attestation needs two
         # voters who attest in person, which a file cannot carry.
@@ -117,6 +118,7 @@ class RowChecker:
         self._dates: dict[str, tuple | None] = {}
         self._centre_ids: dict[str, int | None] = {}
         self._types: dict[str, str | None] = {}
+        self._wrong: dict[str, set[str]] = {}  # the texts judged None, by judge
 
     def settle(self) -> None:
         """Look up now what checking rows would look up later: a forked checker must not query."""
@@ -213,15 +215,21 @@ class RowChecker:
                                         (centre_code, self._centre_ids, self._centre_verdict),
                                         (id_type_text, self._types, self._type_verdict)):
             distinct = set(column)
+            wrong = self._wrong.setdefault(judge.__name__, set())
             for text in distinct - verdicts.keys():
-                verdicts[text] = judge(text)
-            wrong = {text for text in distinct if verdicts[text] is None}
-            if wrong:
+                verdicts[text] = verdict = judge(text)
+                if verdict is None:
+                    wrong.add(text)
+            if not wrong.isdisjoint(distinct):
                 suspects.update(index for index, text in enumerate(column) if text in wrong)
         rules = {text: self.evidence.resolve(text) for text in set(id_type_text)}
-        if any(rule is not None and (rule.number_required or rule.pattern is not None) for rule in rules.values()):
+        typed = {text for text, rule in rules.items() if rule is not None and rule.pattern is not None}
+        if typed:  # a number in a format: each row's number looked at
             suspects.update(index for index, (text, number) in enumerate(zip(id_type_text, id_number, strict=True))
                             if rules[text] is not None and _number_wrong(rules[text], number))
+        elif "" in id_number:  # otherwise only a missing number can be wrong
+            suspects.update(index for index, (text, number) in enumerate(zip(id_type_text, id_number, strict=True))
+                            if not number and rules[text] is not None and rules[text].number_required)
         return suspects
 
     def _sex_verdict(self, text: str) -> str | None:

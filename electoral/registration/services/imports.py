@@ -139,10 +139,14 @@ def _in_batches(session: Session, good: list[tuple], registered_by: str, summary
 
 
 def _loads_in_bulk(session: Session, lines: int, filename: str) -> bool:
-    """Whether to load in bulk: on SQLite, a large CSV file with at least as many lines as the roll has voters."""
-    if session.get_bind().dialect.name != "sqlite" or not filename.lower().endswith((".csv", ".txt")):
+    """Whether to load in bulk: a large CSV file, on SQLite with at least as many lines as the roll has voters,
+    on PostgreSQL into an empty roll (see ``_bulk``)."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql") or not filename.lower().endswith((".csv", ".txt")) \
+            or lines < BULK_FROM:
         return False
-    return lines >= BULK_FROM and session.scalar(select(func.count()).select_from(Voter)) <= lines
+    voters = session.scalar(select(func.count()).select_from(Voter))
+    return voters <= lines if dialect == "sqlite" else voters == 0
 
 
 def _bulk(session: Session, data: bytes, lines: int, filename: str, registered_by: str, user, skip_invalid: bool,
@@ -154,9 +158,12 @@ def _bulk(session: Session, data: bytes, lines: int, filename: str, registered_b
     lands at a random place in each index. Building an index from the table sorts
     the rows once, at a fraction of that. SQLite's DDL is transactional and readers
     keep their snapshot (WAL), so no one sees the roll without its indexes: a killed
-    load rolls back whole, indexes included, and a re-run starts again. PostgreSQL
-    would lock every reader out of the table while its indexes were dropped, so
-    there rows go in batches by COPY (see ``_write_batch``).
+    load rolls back whole, indexes included, and a re-run starts again. PostgreSQL's
+    DDL is transactional too, but dropping an index locks every reader out of the
+    table until the load commits: there only a first load into an empty roll goes
+    this way (readers of an empty roll wait, clerks registering meanwhile wait as
+    they do for SQLite's one writer), rows by COPY; into a roll that holds voters,
+    rows go in batches by COPY (see ``_write_batch``), every reader served.
 
     Rows are checked in a forked process while this one writes the batches already
     checked: the two take about as long, and the machine has at least two cores. A
@@ -191,6 +198,9 @@ def _bulk(session: Session, data: bytes, lines: int, filename: str, registered_b
                 progress("writing", summary.rows, max(lines, 1))
         if summary.rejected and not skip_invalid:
             raise ImportFailed([LineError(r.line, r.reason) for r in summary.rejected])
+        if connection.dialect.name == "postgresql":
+            # Sorting a million keys in memory, not in runs on disk (only for this transaction).
+            connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
         for index in indexes:
             index.create(connection)
     return summary
