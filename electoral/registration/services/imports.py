@@ -4,10 +4,11 @@ Every row is checked before anything is written (see import_rows.py), so a file
 with a bad line imports nothing (unless the caller asks to skip bad lines). Rows are
 then written in batches, one transaction each, with a bare executemany (an ORM
 object per row would cost many times the insert), voter numbers taken for the whole
-batch at once, and one audit entry for the batch in the same transaction. On SQLite
-a large file at least the size of the roll (a first national load, a big kit) goes
-in one transaction instead, with the voter table's indexes built again after the
-rows rather than row by row (``_bulk``).
+batch at once, and one audit entry for the batch in the same transaction. A large
+CSV file goes in one transaction instead, with the voter table's indexes built again
+after the rows rather than row by row, and the rows checked in a forked process while
+this one writes (``_bulk``): on SQLite a file at least the size of the roll (a first
+national load, a big kit), on PostgreSQL a file into an empty roll.
 
 A re-run of a killed import skips the rows already written, recognised by their
 ``import_key``, and no one is imported twice. The duplicate scan at the end compares
@@ -97,8 +98,8 @@ def import_voters(session: Session, data: bytes, filename: str, registered_by: s
                   end_batch: Callable[[], None] | None = None, scan: bool = True) -> ImportSummary:
     """Import a file of registrations; ``end_batch`` (the caller's commit) runs after each batch.
 
-    On SQLite a large CSV file at least the size of the roll is loaded in bulk (see
-    ``_bulk``): one transaction, ``end_batch`` called once at the end.
+    A large CSV file (on SQLite at least the size of the roll, on PostgreSQL into an empty
+    roll) is loaded in bulk (see ``_bulk``): one transaction, ``end_batch`` called once at the end.
     """
     if election.is_frozen(session):
         raise ValidationFailed(_("The roll is frozen: new voters can no longer be registered."))
