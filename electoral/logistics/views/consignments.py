@@ -1,4 +1,4 @@
-"""Consignment pages: create, pack, seal, dispatch, receive item by item and seal by seal, discrepancies."""
+"""Consignments: packing, sealing, dispatch, correction, receipt, and the discrepancies found."""
 
 import re
 
@@ -8,13 +8,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from electoral.core.auth import access
-from electoral.core.errors import ValidationFailed
-from electoral.core.forms import show_errors
 from electoral.core.params import bounded_int
 from electoral.core.redirects import redirect_back
+from electoral.core.saving import save
 from electoral.extensions import db
 from electoral.geography import services as geography
 from electoral.logistics import labels, services
+from electoral.logistics.blueprint import OFFICERS, bp, supervisor
 from electoral.logistics.forms import (
     ConfirmForm,
     ConsignmentForm,
@@ -26,7 +26,6 @@ from electoral.logistics.forms import (
     SealsForm,
 )
 from electoral.logistics.models import ConsignmentLine, ConsignmentSeal, Discrepancy
-from electoral.logistics.views import OFFICERS, bp, supervisor
 
 
 def consignment_or_404(code: str):
@@ -66,17 +65,12 @@ def consignment_new():
         form.destination.data = request.args.get("to", "")
     if form.validate_on_submit():
         origin, destination = _find_place(form.origin.data), _find_place(form.destination.data)
-        try:
-            consignment = services.create_consignment(db.session, origin, destination, form.kind.data,
-                                                      form.vehicle.data, form.driver.data, user=current_user)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("Consignment %(code)s started: add the packing list and the seals.", code=consignment.code),
+        if saved := save(lambda: services.create_consignment(db.session, origin, destination, form.kind.data,
+                                                             form.vehicle.data, form.driver.data, user=current_user),
+                         form):
+            flash(_("Consignment %(code)s started: add the packing list and the seals.", code=saved.result.code),
                   "success")
-            return redirect(url_for("logistics.consignment", code=consignment.code))
+            return redirect(url_for("logistics.consignment", code=saved.result.code))
     return render_template("logistics/consignment_form.html", form=form)
 
 
@@ -118,16 +112,9 @@ def _packer(code: str):
 
 def _change(consignment, forms, form_name: str, change, message: str):
     form = forms[form_name]
-    if form.validate_on_submit():
-        try:
-            change(form)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("logistics.consignment", code=consignment.code))
+    if form.validate_on_submit() and save(lambda: change(form), form):
+        flash(message, "success")
+        return redirect(url_for("logistics.consignment", code=consignment.code))
     return _render(consignment, forms, 400)
 
 
@@ -220,18 +207,12 @@ def consignment_receive(code: str):
         states = {s.id: request.form.get(f"seal-{s.id}", "") for s in consignment.seals}
         values["seals"] = states
         others = re.split(r"[\s,;]+", form.other_seals.data or "")
-        try:
-            problems = services.receive(db.session, consignment, services.Receipt(counts, states, others),
-                                        user=current_user)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            if problems:
+        if saved := save(lambda: services.receive(db.session, consignment, services.Receipt(counts, states, others),
+                                                  user=current_user), form):
+            if saved.result:
                 flash(ngettext("Received with %(num)d discrepancy; it stays open until a supervisor resolves it.",
                                "Received with %(num)d discrepancies; they stay open until a supervisor resolves them.",
-                               len(problems)), "error")
+                               len(saved.result)), "error")
             else:
                 flash(_("Consignment %(code)s received in full.", code=consignment.code), "success")
             return redirect(url_for("logistics.consignment", code=consignment.code))
@@ -264,13 +245,7 @@ def discrepancy_resolve(discrepancy_id: int):
     problem = db.session.get(Discrepancy, discrepancy_id)
     form = ResolveForm(prefix="resolve")
     if form.validate_on_submit():
-        try:
-            services.resolve(db.session, problem, current_user, form.resolution.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            flash(str(failure), "error")
-        else:
-            db.session.commit()
+        if save(lambda: services.resolve(db.session, problem, current_user, form.resolution.data), joined=True):
             flash(_("Discrepancy resolved."), "success")
     else:
         flash(_("Say how it was resolved."), "error")
