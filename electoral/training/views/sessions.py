@@ -1,4 +1,5 @@
-"""Session pages: schedule, trainers, enrolment, the attendance roster, scores, imports, revocation."""
+"""Training sessions: planning, trainers, enrolment, confirmation, attendance and scores (by hand or
+imported), and revoking a certificate."""
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
@@ -11,10 +12,11 @@ from sqlalchemy import select
 
 from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
-from electoral.core.forms import show_errors
 from electoral.core.params import form_ints, query_int
+from electoral.core.saving import save
 from electoral.extensions import db
 from electoral.training import services
+from electoral.training.blueprint import COORDINATORS, bp
 from electoral.training.forms import (
     ConfirmForm,
     ImportForm,
@@ -24,13 +26,7 @@ from electoral.training.forms import (
     TrainerForm,
 )
 from electoral.training.models import Certificate, Course, Enrolment, Official, TrainingSession
-from electoral.training.views import (
-    COORDINATORS,
-    bp,
-    district_choices,
-    district_in_scope,
-    import_result,
-)
+from electoral.training.views.officials import district_choices, district_in_scope, import_result
 
 
 def _session_area(session_id: int, **_ignored):
@@ -57,20 +53,13 @@ def _edit_session(ts):
     form.district.choices = district_choices()
     if request.method == "GET" and ts is not None:
         form.course.data, form.district.data = ts.course_id, ts.district_id
-    if form.validate_on_submit():
-        try:
-            ts = services.save_session(
-                db.session, course=db.session.get(Course, form.course.data or 0),
-                district=district_in_scope(form.district.data), venue=form.venue.data,
-                start_date=form.start_date.data, end_date=form.end_date.data, capacity=form.capacity.data,
-                training_session=ts)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("Session %(id)d saved.", id=ts.id), "success")
-            return _back(ts)
+    if form.validate_on_submit() and (saved := save(lambda: services.save_session(
+            db.session, course=db.session.get(Course, form.course.data or 0),
+            district=district_in_scope(form.district.data), venue=form.venue.data,
+            start_date=form.start_date.data, end_date=form.end_date.data, capacity=form.capacity.data,
+            training_session=ts), form)):
+        flash(_("Session %(id)d saved.", id=saved.result.id), "success")
+        return _back(saved.result)
     return render_template("training/session_form.html", form=form, ts=ts)
 
 
@@ -97,22 +86,20 @@ def session_detail(session_id: int, enrol_form=None, trainer_form=None):
                                select(Certificate).join(Enrolment).where(Enrolment.session_id == ts.id))})
 
 
+def _act_on_person(ts, official, prefix: str, reference: str, action) -> str:
+    if official is None or (prefix == "enrol" and not current_user.can_act_in(official.district)):
+        raise ValidationFailed({"reference": [_("No official of your area has the recruitment number "
+                                                "%(ref)s.", ref=reference)]})
+    return action(ts, official)
+
+
 def _person_action(session_id: int, prefix: str, action) -> object:
     ts = db.get_or_404(TrainingSession, session_id)
     form = PersonForm(prefix=prefix) if prefix == "enrol" else TrainerForm(prefix=prefix)
     if form.validate_on_submit():
         official = services.find_official(db.session, form.reference.data)
-        try:
-            if official is None or (prefix == "enrol" and not current_user.can_act_in(official.district)):
-                raise ValidationFailed({"reference": [_("No official of your area has the recruitment number "
-                                                        "%(ref)s.", ref=form.reference.data)]})
-            message = action(ts, official)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(message, "success")
+        if saved := save(lambda: _act_on_person(ts, official, prefix, form.reference.data, action), form):
+            flash(saved.result, "success")
             return _back(ts)
     forms = {"enrol_form": form} if prefix == "enrol" else {"trainer_form": form}
     return session_detail.__wrapped__(session_id, **forms), 400
@@ -152,16 +139,10 @@ def session_remove_trainer(session_id: int, official_id: int):
 def session_confirm(session_id: int):
     """A second coordinator confirms the attendance and scores: the certificates are issued."""
     ts = db.get_or_404(TrainingSession, session_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            issued = services.confirm_results(db.session, ts, current_user.username)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            flash(str(failure), "error")
-        else:
-            db.session.commit()
-            flash(ngettext("Results confirmed: %(num)d certificate issued.",
-                           "Results confirmed: %(num)d certificates issued.", len(issued)), "success")
+    if ConfirmForm().validate_on_submit() and (saved := save(
+            lambda: services.confirm_results(db.session, ts, current_user.username), joined=True)):
+        flash(ngettext("Results confirmed: %(num)d certificate issued.",
+                       "Results confirmed: %(num)d certificates issued.", len(saved.result)), "success")
     return _back(ts)
 
 
@@ -172,17 +153,8 @@ def session_withdraw(session_id: int, enrolment_id: int):
     enrolment = db.session.get(Enrolment, enrolment_id)
     if enrolment is None or enrolment.session_id != ts.id:
         abort(404)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.withdraw(db.session, enrolment)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            for messages in failure.errors.values():
-                for message in messages:
-                    flash(message, "error")
-        else:
-            db.session.commit()
-            flash(_("Participant taken off the session."), "success")
+    if ConfirmForm().validate_on_submit() and save(lambda: services.withdraw(db.session, enrolment)):
+        flash(_("Participant taken off the session."), "success")
     return _back(ts)
 
 
@@ -241,16 +213,10 @@ def session_scores(session_id: int):
     errors: dict = {}
     if form.validate_on_submit():
         scores, errors = _read_scores(ts)
-        if not errors:
-            try:
-                services.save_scores(db.session, ts, scores)
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.errors
-            else:
-                db.session.commit()
-                flash(_("Scores saved."), "success")
-                return _back(ts)
+        if not errors and save(lambda: services.save_scores(db.session, ts, scores),
+                               show=lambda failure: errors.update(failure.errors)):
+            flash(_("Scores saved."), "success")
+            return _back(ts)
         flash(_("Some scores are wrong; nothing was saved. Correct them and save again."), "error")
     participants = sorted(ts.enrolments, key=lambda e: (e.official.full_name, e.id))
     return render_template("training/scores.html", ts=ts, form=form, participants=participants,
@@ -295,15 +261,8 @@ def _certificate_area(certificate_id: int, **_ignored):
 def certificate_revoke(certificate_id: int):
     certificate = db.session.get(Certificate, certificate_id)
     form = RevokeForm()
-    if form.validate_on_submit():
-        try:
-            services.revoke(db.session, certificate, form.reason.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("Certificate revoked."), "success")
-            return redirect(url_for("training.official_detail", official_id=certificate.official_id))
+    if form.validate_on_submit() and save(lambda: services.revoke(db.session, certificate, form.reason.data), form):
+        flash(_("Certificate revoked."), "success")
+        return redirect(url_for("training.official_detail", official_id=certificate.official_id))
     return render_template("training/revoke.html", form=form, certificate=certificate,
                            official=db.get_or_404(Official, certificate.official_id))
