@@ -15,11 +15,7 @@ from electoral.core.memory import paused_gc
 from electoral.registration.models import DuplicatePair, Voter
 from electoral.registration.services import dedup
 from electoral.registration.services.dedup import could_be_one_birthday
-from electoral.registration.services.scan_pairs import (
-    block_pairs,
-    date_signature,
-    one_edit_neighbours,
-)
+from electoral.registration.services.scan_pairs import block_pairs, date_signature, related_tokens
 
 # Which pairs the scan compares, without comparing every pair of a block: scan_pairs.py.
 # Blocks are independent, so they are shared out between processes (forked after
@@ -40,12 +36,12 @@ class _Snapshot:
     people: list[dedup.Person] = field(default_factory=list)
     signatures: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
-    given: list[str] = field(default_factory=list)  # first given name as written (see dedup.typo_word)
-    family: list[str] = field(default_factory=list)  # first family name as written
-    given_token: list = field(default_factory=list)  # the first given name's names.Token (None for none)
-    family_token: list = field(default_factory=list)
-    given_skeleton: list[str] = field(default_factory=list)
-    family_skeleton: list[str] = field(default_factory=list)
+    # The first given and family names' tokens (names.Token) by number in ``tokens`` (-1 for none),
+    # and for each, the others a typo, a sound or a name joined away that can be one name (scan_pairs).
+    given_token: list[int] = field(default_factory=list)
+    family_token: list[int] = field(default_factory=list)
+    tokens: list = field(default_factory=list)
+    related: dict[int, list[int]] = field(default_factory=dict)
     names_keys: list[str] = field(default_factory=list)
     namesakes: list[int] = field(default_factory=list)  # same names, born within a year in one place (dedup.compare)
     name_counts: list[int] = field(default_factory=list)  # same names, born within a year anywhere
@@ -87,19 +83,37 @@ def _read_roll(session: Session, batch_size: int) -> _Snapshot:
     return snapshot(_roll_rows(session, batch_size))
 
 
+class _TokenNumbers(dict):
+    """A name's first token as a number in ``tokens`` (-1 for an empty name), each name text worked out once."""
+
+    def __init__(self, tokens: list):
+        super().__init__()
+        self.tokens, self.numbers = tokens, {}
+
+    def __call__(self, text: str) -> int:
+        number = self.get(text)
+        if number is None:
+            token = dedup.first_token(text)
+            number = -1 if token is None else self.numbers.setdefault(token, len(self.numbers))
+            if number == len(self.tokens):
+                self.tokens.append(token)
+            self[text] = number
+        return number
+
+
 def snapshot(rows) -> _Snapshot:
     """The roll in memory with its blocks, from rows of ``_COLUMNS`` (also how the weights are fitted)."""
     snap = _Snapshot()
-    people, signatures, years, given, family = snap.people, snap.signatures, snap.years, snap.given, snap.family
-    given_skeleton, family_skeleton = snap.given_skeleton, snap.family_skeleton
+    people, signatures, years = snap.people, snap.signatures, snap.years
     blocks = snap.blocks
     Person = dedup.Person
     names_keys = snap.names_keys
     places: list[str] = []
     per_year: dict[tuple[str, int, str], int] = {}
     per_name: dict[tuple[str, int], int] = {}
-    place_key, first_token, normalise_id = dedup.place_key, dedup.first_token, dedup.normalise_id
+    place_key, normalise_id = dedup.place_key, dedup.normalise_id
     given_token, family_token = snap.given_token, snap.family_token
+    token_of = _TokenNumbers(snap.tokens)
     for (voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type, id_number,
          voter_number, key_names, key_given, key_family, key_last, year) in rows:
         index = len(people)
@@ -115,14 +129,8 @@ def snapshot(rows) -> _Snapshot:
         counted = (key_names, year, born_in)
         per_year[counted] = per_year.get(counted, 0) + 1
         per_name[(key_names, year)] = per_name.get((key_names, year), 0) + 1
-        token = first_token(given_names)
-        given_token.append(token)
-        given.append(token.fold if token else "")
-        token = first_token(family_name)
-        family_token.append(token)
-        family.append(token.fold if token else "")
-        given_skeleton.append(key_given[2:])  # the key is "<sex>:<skeleton>"
-        family_skeleton.append(key_family[2:])
+        given_token.append(token_of(given_names))
+        family_token.append(token_of(family_name))
         # The names key is blocked across a year's margin by putting each voter in
         # its own year and the next, and so is each single-name key.
         blocks[("n", key_names, year)].append(index)
@@ -142,8 +150,7 @@ def snapshot(rows) -> _Snapshot:
     snap.name_counts = [named((key, year - 1), 0) + named((key, year), 0) + named((key, year + 1), 0)
                         for key, year in zip(names_keys, years, strict=True)]
     snap.blocks = {key: members for key, members in blocks.items() if len(members) > 1}
-    snap.neighbours = one_edit_neighbours(set(given) | set(family), joined=True)
-    snap.skeleton_neighbours = one_edit_neighbours(set(snap.given_skeleton) | set(snap.family_skeleton))
+    snap.related = related_tokens(snap.tokens)
     return snap
 
 

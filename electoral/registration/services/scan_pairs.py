@@ -26,6 +26,7 @@ from collections import defaultdict
 from itertools import chain
 
 from electoral.registration.services.dedup import Person, can_be_one_name
+from electoral.registration.services.names import Token
 
 
 def date_signature(person: Person) -> str:
@@ -140,43 +141,54 @@ def block_pairs(snap, kind: str, year: int, members: list[int]):
                     yield from pairs_across(current, other_previous, signatures)
                     yield from pairs_across(previous, other_current, signatures)
         return
-    # Single-name blocks: group by the other first name and pair only groups one edit
-    # apart, unless the names key is the same (then a names block compares them); and
-    # of those, only people whose other first names can be one name (dedup.can_be_one_name):
-    # a common first name otherwise brings thousands of pairs of different names.
-    tokens = snap.family_token if kind == "g" else snap.given_token
-    for other, neighbours in ((snap.family if kind == "g" else snap.given, snap.neighbours),
-                              (snap.family_skeleton if kind == "g" else snap.given_skeleton, snap.skeleton_neighbours)):
-        groups = defaultdict(list)
-        for index in members:
-            groups[other[index]].append(index)
-        for word, left in groups.items():
-            for near in neighbours.get(word, ()):
-                if near > word and near in groups:
-                    for left_part, right_part in _matching_parts(left, groups[near], tokens):
-                        current, previous = split_year(left_part, years, year)
-                        other_current, other_previous = split_year(right_part, years, year)
-                        for a, b in chain(pairs_across(current, other_current, signatures),
-                                          pairs_across(current, other_previous, signatures),
-                                          pairs_across(previous, other_current, signatures)):
-                            if names_keys[a] != names_keys[b]:
-                                yield a, b
-
-
-def _matching_parts(left: list[int], right: list[int], tokens: list):
-    """The parts of two groups whose first tokens can be one name, by token (each pair of tokens once)."""
-    by_left, by_right = _by_token(left, tokens), _by_token(right, tokens)
-    for token_a, part_a in by_left.items():
-        for token_b, part_b in by_right.items():
-            if can_be_one_name(token_a, token_b):
-                yield part_a, part_b
-
-
-def _by_token(members: list[int], tokens: list) -> dict:
-    parts: dict = defaultdict(list)
+    # Single-name blocks: group by the other first name and pair only groups whose
+    # names are related (``related_tokens``: one edit apart as written or as sounds,
+    # or joined, and can be one name), unless the names key is the same (then a names
+    # block compares them): a common first name otherwise brings thousands of pairs.
+    tokens, related = (snap.family_token if kind == "g" else snap.given_token), snap.related
+    groups: dict[int, list[int]] = defaultdict(list)
     for index in members:
-        parts[tokens[index]].append(index)
-    return parts
+        groups[tokens[index]].append(index)
+    if len(groups) < 2:
+        return
+    for token, left in groups.items():
+        for other in related.get(token, ()):
+            if other > token and other in groups:
+                current, previous = split_year(left, years, year)
+                other_current, other_previous = split_year(groups[other], years, year)
+                for a, b in chain(pairs_across(current, other_current, signatures),
+                                  pairs_across(current, other_previous, signatures),
+                                  pairs_across(previous, other_current, signatures)):
+                    if names_keys[a] != names_keys[b]:
+                        yield a, b
+
+
+def related_tokens(tokens: list[Token]) -> dict[int, list[int]]:
+    """For each first token (by number), the others a single-name block pairs it with.
+
+    Those whose words are one edit apart as written (two words one edit apart share a
+    one-deletion variant), or one the other with a name or article joined to it
+    (Alzawi / Zawi, Jeanbaptiste / Jean), or whose skeletons are one edit apart (across
+    scripts a skeleton can differ by one sound: القذافي / Gaddafi, ق is written g), and
+    that can be one name (dedup.can_be_one_name). Worked out once per scan over the
+    roll's distinct names, not per block.
+    """
+    by_word: dict[str, list[int]] = defaultdict(list)
+    by_skeleton: dict[str, list[int]] = defaultdict(list)
+    for number, token in enumerate(tokens):
+        by_word[token.fold].append(number)
+        by_skeleton[token.skeleton].append(number)
+    words = one_edit_neighbours(set(by_word), joined=True)
+    skeletons = one_edit_neighbours(set(by_skeleton))
+    related: dict[int, list[int]] = {}
+    for number, token in enumerate(tokens):
+        near = {other for word in words.get(token.fold, ()) for other in by_word[word]}
+        near.update(other for skeleton in skeletons.get(token.skeleton, ()) for other in by_skeleton[skeleton])
+        near.discard(number)
+        found = [other for other in near if can_be_one_name(token, tokens[other])]
+        if found:
+            related[number] = found
+    return related
 
 
 def split_year(members: list[int], years: list[int], year: int) -> tuple[list[int], list[int]]:
