@@ -156,7 +156,7 @@ def _run(training, session, ts, participants, rng, confirm: bool = True) -> None
     training.save_scores(session, ts, scores)
     # Recorded by the loader, confirmed by the demo's training coordinator: certificates follow.
     if confirm:
-        training.confirm_results(session, ts, "trainer")
+        training.confirm_results(session, ts, _user(session, "trainer"))
 
 
 # ---- results ----------------------------------------------------------------

@@ -118,7 +118,7 @@ def confirm(session_id, username):
         raise click.ClickException(f"No session {session_id}.")
     with acting_as(Actor(user.id, user.username)):
         try:
-            issued = services.confirm_results(db.session, ts, user.username)
+            issued = services.confirm_results(db.session, ts, user)
         except ValidationFailed as failure:
             db.session.rollback()
             raise click.ClickException(str(failure)) from None

@@ -146,7 +146,7 @@ def training_score_certify(person):
         services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))})
 
     def confirm(user):
-        [certificate] = services.confirm_results(db.session, ts, user.username)
+        [certificate] = services.confirm_results(db.session, ts, user)
         assert certificate.valid
     return confirm
 

@@ -269,7 +269,7 @@ def training_confirm_results():
     from tests.training.factories import make_session
 
     ts = make_session()  # nobody enrolled
-    return lambda: services.confirm_results(db.session, ts, "coordinator")
+    return lambda: services.confirm_results(db.session, ts, make_user(Role.TRAINING_COORDINATOR))
 
 
 def training_revoke():

@@ -4,10 +4,11 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+from electoral.core.auth import Role
 from electoral.extensions import db
 from electoral.training import services
 from electoral.training.models import Course, Official, Position, SessionTrainer, TrainingSession
-from tests.factories import make_district
+from tests.factories import make_district, make_user
 
 _numbers = itertools.count(1)
 START = dt.date(2026, 3, 2)
@@ -63,5 +64,5 @@ def certify(official, course=None, district=None, start=dt.date(2026, 1, 5)):
     enrolment = services.enrol(db.session, ts, official)
     services.mark_attendance(db.session, ts, ts.start_date, absent=set())
     services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))})
-    services.confirm_results(db.session, ts, "confirming-coordinator")
+    services.confirm_results(db.session, ts, make_user(Role.TRAINING_COORDINATOR))
     return ts

@@ -12,7 +12,7 @@ from electoral.core.errors import ValidationFailed
 from electoral.reports import registry
 from electoral.training import services
 from electoral.training.models import Certificate
-from tests.factories import make_centre, make_district, make_station
+from tests.factories import make_centre, make_district, make_station, make_user
 from tests.training.factories import make_course, make_official, make_position, make_session
 
 
@@ -28,7 +28,7 @@ def _certified(db, name="Fatu Kollie", locale="en"):
     enrolment = services.enrol(db.session, ts, official)
     services.mark_attendance(db.session, ts, ts.start_date, set())
     services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(85))})
-    services.confirm_results(db.session, ts, "confirming-coordinator")
+    services.confirm_results(db.session, ts, make_user(Role.TRAINING_COORDINATOR))
     db.session.commit()
     return db.session.scalars(db.select(Certificate)).one()
 
@@ -63,7 +63,6 @@ def test_certificate_of_an_official_without_valid_certificate_is_refused(app, db
 
 
 def test_certificate_of_another_district_is_refused_to_a_scoped_coordinator(app, db):
-    from tests.factories import make_user
 
     certificate = _certified(db)
     user = make_user(Role.TRAINING_COORDINATOR, scope=make_district())

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from electoral.core.auth import Role
 from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.training import services
 from electoral.training.models import Certificate
-from tests.factories import make_centre, make_district, make_station
+from tests.factories import make_centre, make_district, make_station, make_user
 from tests.training.factories import (
     START,
     certify,
@@ -30,7 +31,7 @@ def _complete(db, ts, enrolment, post, absent_days=()):
     for day in ts.days:
         services.mark_attendance(db.session, ts, day, {enrolment.id} if day in absent_days else set())
     services.save_scores(db.session, ts, {enrolment.id: (Decimal(30), Decimal(post))})
-    services.confirm_results(db.session, ts, "confirming-coordinator")
+    services.confirm_results(db.session, ts, make_user(Role.TRAINING_COORDINATOR))
     return db.session.query(Certificate).filter_by(enrolment_id=enrolment.id).one_or_none()
 
 
@@ -57,7 +58,7 @@ def test_session_without_a_trainer_certifies_no_one_until_one_is_added(db):
     enrolment = services.enrol(db.session, ts, make_official(position=ts.course.position, district=ts.district))
     services.mark_attendance(db.session, ts, ts.start_date, set())
     services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))})
-    services.confirm_results(db.session, ts, "confirming-coordinator")
+    services.confirm_results(db.session, ts, make_user(Role.TRAINING_COORDINATOR))
     assert services.certificates_of(db.session, enrolment.official) == []
     trainer = make_official(master_trainer=True)
     services.add_trainer(db.session, ts, trainer)

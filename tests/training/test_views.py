@@ -12,7 +12,7 @@ from electoral.core.auth import Role
 from electoral.core.models import AuditEntry
 from electoral.training import services
 from electoral.training.models import Certificate, Official
-from tests.factories import make_centre, make_district, make_station
+from tests.factories import make_centre, make_district, make_station, make_user
 from tests.training.factories import make_course, make_official, make_position, make_session
 
 TRAINING_PAGES = ["/training/", "/training/officials", "/training/officials/new", "/training/sessions",
@@ -33,7 +33,7 @@ def _certified(db, name="Fatu Kollie"):
     ts, (enrolment,) = _session_with(db, [name])
     services.mark_attendance(db.session, ts, ts.start_date, set())
     services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(85))})
-    services.confirm_results(db.session, ts, "confirming-coordinator")
+    services.confirm_results(db.session, ts, make_user(Role.TRAINING_COORDINATOR))
     db.session.commit()
     return db.session.scalars(db.select(Certificate)).one()
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from electoral.accounts.models import User
 from electoral.core import duties
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
@@ -98,15 +99,15 @@ def results_recorded(ts: TrainingSession) -> None:
     ts.results_confirmed_by = ts.results_confirmed_at = None
 
 
-def confirm_results(session: Session, ts: TrainingSession, username: str) -> list[Certificate]:
+def confirm_results(session: Session, ts: TrainingSession, user: User) -> list[Certificate]:
     """A second coordinator confirms the session's attendance and scores: certificates are issued to
     everyone who meets the rules. Whoever recorded them since the last confirmation may not confirm."""
     if ts.results_confirmed_at is not None:
         raise ValidationFailed(_("These results are already confirmed: nothing was recorded since."))
     if not ts.enrolments:
         raise ValidationFailed(_("Nobody is enrolled in this session."))
-    duties.require_other("training_score_certify", (ts.results_entered_by or "").split(), username)
-    ts.results_confirmed_by, ts.results_confirmed_at = username, utcnow()
+    duties.require_other("training_score_certify", (ts.results_entered_by or "").split(), user.username)
+    ts.results_confirmed_by, ts.results_confirmed_at = user.username, utcnow()
     session.flush()
     return certify_session(session, ts)
 

@@ -140,7 +140,7 @@ def session_confirm(session_id: int):
     """A second coordinator confirms the attendance and scores: the certificates are issued."""
     ts = db.get_or_404(TrainingSession, session_id)
     if ConfirmForm().validate_on_submit() and (saved := save(
-            lambda: services.confirm_results(db.session, ts, current_user.username), joined=True)):
+            lambda: services.confirm_results(db.session, ts, current_user), joined=True)):
         flash(ngettext("Results confirmed: %(num)d certificate issued.",
                        "Results confirmed: %(num)d certificates issued.", len(saved.result)), "success")
     return _back(ts)
