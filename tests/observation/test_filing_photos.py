@@ -210,6 +210,16 @@ def test_the_photo_is_opened_by_its_observer_and_the_coordinators_of_its_area_on
     assert viewed.entity_id == str(image.id)
 
 
+def test_a_critical_filings_alert_links_its_photo_for_the_coordinators(client, db, login_as):
+    observer, headers, body = _api(db)
+    body["answers"].update({"Q3": "no", "PHOTO": _data_url(_photo())})  # the box not sealed: an alert
+    assert client.post("/api/v1/submissions", json=body, headers=headers).status_code == 201
+    [image] = _db.session.query(FilingImage).all()
+    login_as(Role.OBSERVER_COORDINATOR)
+    page = client.get("/observation/alerts").get_data(as_text=True)
+    assert f'href="/observation/filings/photos/{image.id}"' in page and "Photo PHOTO.jpg" in page
+
+
 # ---- ODK Collect (OpenRosa) -------------------------------------------------------------------------------
 
 def _phone(db):

@@ -25,7 +25,8 @@ class FilingImage(Audited, db.Model):
     size_bytes: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    submission = relationship("Submission")
+    # Submission.images: a filing's photos, listed with its alert on the coordinators' pages.
+    submission = relationship("Submission", backref="images")
 
 
 class ChecklistMedia(Audited, db.Model):
