@@ -5,12 +5,14 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from electoral.accounts.models import User
+from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import db as _db
 from electoral.registration.models import DuplicatePair, Voter
 from electoral.registration.services import adjudication, numbers, voters
 from tests.concurrency.conftest import ROUNDS
-from tests.factories import make_centre
+from tests.factories import make_centre, make_user
 from tests.registration.factories import make_election, registration
 
 _people = itertools.count(1)
@@ -122,11 +124,11 @@ def test_voter_numbers_taken_at_once_never_collide(db, race):
         assert last == len(every)
 
 
-def _supervisor(pair_id: int, is_duplicate: bool, keep_id: int | None):
+def _supervisor(pair_id: int, is_duplicate: bool, keep_id: int | None, supervisor_id: int):
     def work():
         pair = _db.session.get(DuplicatePair, pair_id)
         try:
-            adjudication.decide(_db.session, pair, is_duplicate, "supervisor",
+            adjudication.decide(_db.session, pair, is_duplicate, _db.session.get(User, supervisor_id),
                                 keep=_db.session.get(Voter, keep_id) if keep_id else None)
         except ValidationFailed as refused:
             _db.session.rollback()
@@ -146,11 +148,13 @@ def test_two_supervisors_deciding_one_pair_at_once_keep_one_record(db, race):
         second = voters.register(db.session, registration(centre, **person), "clerk", save_as_duplicate=True)
         pairs.append((db.session.scalar(select(DuplicatePair.id).where(DuplicatePair.voter_b_id == second.id)),
                       first.id, second.id, n))
+    supervisor_id = make_user(Role.REGISTRATION_SUPERVISOR).id
     db.session.commit()
     for pair_id, first_id, second_id, n in pairs:
         # Each keeps a different record, or one says duplicate and the other not: one decision stands.
-        other = _supervisor(pair_id, True, second_id) if n % 2 else _supervisor(pair_id, False, None)
-        outcomes = race(_supervisor(pair_id, True, first_id), other)
+        other = (_supervisor(pair_id, True, second_id, supervisor_id) if n % 2
+                 else _supervisor(pair_id, False, None, supervisor_id))
+        outcomes = race(_supervisor(pair_id, True, first_id, supervisor_id), other)
         refused = [o for o in outcomes if o != "decided"]
         assert refused == ["This pair was already decided."], outcomes
         db.session.commit()

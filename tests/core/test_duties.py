@@ -93,7 +93,7 @@ def registration_register_adjudicate(person):
                                       id_number=first.id_number, place_of_birth=first.place_of_birth),
              person.username, save_as_duplicate=True)
     pair = db.session.query(DuplicatePair).one()
-    return lambda user: adjudication.decide(db.session, pair, False, user.username)
+    return lambda user: adjudication.decide(db.session, pair, False, user)
 
 
 def registration_lodge_decide(person):

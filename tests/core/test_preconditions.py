@@ -134,8 +134,8 @@ def registration_adjudicate():
 
     registration_freeze()  # leaves one open pair
     pair = db.session.query(DuplicatePair).one()
-    adjudication.decide(db.session, pair, False, "sup")
-    return lambda: adjudication.decide(db.session, pair, True, "other")
+    adjudication.decide(db.session, pair, False, make_user(Role.REGISTRATION_SUPERVISOR))
+    return lambda: adjudication.decide(db.session, pair, True, make_user(Role.REGISTRATION_SUPERVISOR))
 
 
 def registration_lodge_objection():

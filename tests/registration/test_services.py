@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import AuditEntry
 from electoral.registration.models import DuplicatePair, RollChange, Voter
@@ -151,7 +152,7 @@ def test_pair_decided_not_duplicate_restores_both_and_is_not_raised_again(db):
     first = make_voter(family_name="Kamara", given_names="Mohamed")
     second = register(db.session, _duplicate_of(first), "clerk", save_as_duplicate=True)
     pair = db.session.query(DuplicatePair).one()
-    adjudication.decide(db.session, pair, False, "sup")
+    adjudication.decide(db.session, pair, False, make_user(Role.REGISTRATION_SUPERVISOR))
     assert first.status == second.status == "active"
     assert duplicate_scan.scan(db.session) == 0
     assert db.session.query(DuplicatePair).count() == 1
@@ -162,7 +163,7 @@ def test_pair_decided_duplicate_removes_one_linked_to_the_kept_record(db):
     first = make_voter(family_name="Kamara", given_names="Mohamed")
     second = register(db.session, _duplicate_of(first), "clerk", save_as_duplicate=True)
     pair = db.session.query(DuplicatePair).one()
-    adjudication.decide(db.session, pair, True, "sup", keep=first)
+    adjudication.decide(db.session, pair, True, make_user(Role.REGISTRATION_SUPERVISOR), keep=first)
     assert (second.status, second.removal_reason, second.kept_voter_id) == ("removed", "duplicate", first.id)
     assert first.status == "active"
     assert db.session.query(AuditEntry).filter_by(entity_type="Voter", entity_id=str(second.id),

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from electoral.accounts.models import User
 from electoral.core import duties
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
@@ -25,9 +26,9 @@ def _settle_status(session: Session, voter: Voter) -> None:
         voter.status = "active"
 
 
-def decide(session: Session, pair: DuplicatePair, is_duplicate: bool, username: str,
+def decide(session: Session, pair: DuplicatePair, is_duplicate: bool, user: User,
            keep: Voter | None = None) -> DuplicatePair:
-    """Record the supervisor's decision; a duplicate removes the record not kept."""
+    """Record the supervisor's (``user``) decision; a duplicate removes the record not kept."""
     # Two supervisors deciding one pair (or two pairs sharing a voter) at once take turns on
     # the voters, in id order, then the pair; the second then sees the first's decision.
     session.flush()
@@ -37,8 +38,8 @@ def decide(session: Session, pair: DuplicatePair, is_duplicate: bool, username: 
     if pair.status != "open":
         raise ValidationFailed(_("This pair was already decided."))
     duties.require_other("registration_register_adjudicate",
-                         [pair.voter_a.registered_by, pair.voter_b.registered_by], username)
-    pair.decided_by, pair.decided_at = username, utcnow()
+                         [pair.voter_a.registered_by, pair.voter_b.registered_by], user.username)
+    pair.decided_by, pair.decided_at = user.username, utcnow()
     if not is_duplicate:
         pair.status = "not_duplicate"
         session.flush()
@@ -52,13 +53,13 @@ def decide(session: Session, pair: DuplicatePair, is_duplicate: bool, username: 
     drop = pair.voter_b if keep.id == pair.voter_a_id else pair.voter_a
     pair.status = "duplicate"
     session.flush()
-    roll.remove(session, drop, "duplicate", username, kept=keep,
+    roll.remove(session, drop, "duplicate", user.username, kept=keep,
                 note=_("duplicate of %(number)s", number=keep.voter_number))
     # The removed record's other open pairs are moot now.
     for other in session.scalars(select(DuplicatePair).where(
             DuplicatePair.status == "open",
             or_(DuplicatePair.voter_a_id == drop.id, DuplicatePair.voter_b_id == drop.id))):
-        other.status, other.decided_by, other.decided_at = "duplicate", username, utcnow()
+        other.status, other.decided_by, other.decided_at = "duplicate", user.username, utcnow()
     session.flush()
     _settle_status(session, keep)
     session.flush()

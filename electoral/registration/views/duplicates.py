@@ -52,11 +52,11 @@ def decide_pair(pair_id: int):
 def _decide(pair: DuplicatePair, decision: str) -> str:
     """Record the decision on a pair; the sentence that says what was done."""
     if decision == "not_duplicate":
-        adjudication.decide(db.session, pair, False, current_user.username)
+        adjudication.decide(db.session, pair, False, current_user)
         return _("Kept both: %(a)s and %(b)s are different people.",
                  a=pair.voter_a.voter_number, b=pair.voter_b.voter_number)
     keep = pair.voter_a if decision == "keep_a" else pair.voter_b
-    adjudication.decide(db.session, pair, True, current_user.username, keep=keep)
+    adjudication.decide(db.session, pair, True, current_user, keep=keep)
     return _("Kept %(kept)s; the other record was removed as a duplicate.", kept=keep.voter_number)
 
 
