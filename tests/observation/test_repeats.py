@@ -323,3 +323,16 @@ def test_a_coordinator_builds_a_repeat_on_the_web_and_it_exports_as_begin_repeat
     survey = load_workbook(io.BytesIO(export_xlsform(template)))["survey"]
     types = [row[0] for row in survey.iter_rows(min_row=2, values_only=True)]
     assert types == ["begin_repeat", "text", "end_repeat"]
+
+
+def test_a_quick_count_figure_or_a_photo_inside_a_repeat_is_refused(db):
+    from electoral.core.errors import ValidationFailed
+
+    template = services.create_template(db.session, "CNT", "Count", "counting")
+    agents = services.add_section(db.session, template, "agents", {"en": "Party agent"}, repeat=True)
+    with pytest.raises(ValidationFailed) as failure:
+        services.add_question(db.session, template, "cast", "integer", {"en": "Cast"}, tally="cast", section=agents)
+    assert failure.value.errors == {"tally": ["A count for the quick count cannot be inside a repeated section."]}
+    with pytest.raises(ValidationFailed) as failure:
+        services.add_question(db.session, template, "photo", "image", {"en": "Photo"}, section=agents)
+    assert failure.value.errors == {"type": ["A photo cannot be asked inside a repeated section yet."]}

@@ -216,6 +216,9 @@ def add_question(session: Session, template: ChecklistTemplate, code: str, qtype
     errors = question_problems(template, spec, {q.code for q in template.questions}, visible)
     if section is not None and section.repeat and qtype == "image":
         errors["type"] = [_("A photo cannot be asked inside a repeated section yet.")]
+    if section is not None and section.repeat and spec["tally"]:
+        # The quick count reads one figure per filing; an entry's is one of several.
+        errors["tally"] = [_("A count for the quick count cannot be inside a repeated section.")]
     try:
         unknown = conditions.references(conditions.parse(choice_filter or "")) - visible
         if unknown:
