@@ -322,3 +322,19 @@ def test_another_stations_observer_cannot_complete_someone_elses_filing(client, 
         "1701955200000.jpg": (io.BytesIO(_photo("red")), "1701955200000.jpg", "image/jpeg")})
     assert response.status_code == 202
     assert _db.session.query(FilingImage).count() == 0
+
+
+def test_a_post_beyond_the_announced_length_is_refused_with_the_length_again(client, db, monkeypatch):
+    """ODK Collect splits what exceeds X-OpenRosa-Accept-Content-Length: one POST beyond it is refused."""
+    from electoral.observation.openrosa import views
+
+    monkeypatch.setattr(views, "MAX_SUBMISSION", 50_000)
+    observer, auth = _phone(db)
+    head = client.open("/openrosa/submission", method="HEAD", headers=auth)
+    assert head.headers["X-OpenRosa-Accept-Content-Length"] == "50000"
+    xml = _instance(client, auth, observer.station.code, "big.jpg", "uuid:6b6e0b3c-big-1")
+    response = _post(client, auth, {"xml_submission_file": (io.BytesIO(xml), "submission.xml", "text/xml"),
+                                    "big.jpg": (io.BytesIO(_photo("gray") + b"\0" * 60_000), "big.jpg",
+                                                "image/jpeg")})
+    assert response.status_code == 413 and response.headers["X-OpenRosa-Accept-Content-Length"] == "50000"
+    assert _db.session.query(Submission).count() == 0
