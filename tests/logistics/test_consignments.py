@@ -250,6 +250,17 @@ def test_only_a_supervisor_resolves_a_discrepancy(db):
         Discrepancy.status == "open")) == 0
 
 
+def test_the_receiver_and_the_resolver_recorded_are_the_users_the_duty_was_checked_for(db):
+    district = make_district()
+    consignment = packed_consignment(destination=make_centre(district))
+    services.dispatch(db.session, consignment)
+    receiver, supervisor = make_user(Role.LOGISTICS_OFFICER, scope=district), make_user(Role.LOGISTICS_OFFICER)
+    [problem] = services.receive(db.session, consignment, full_receipt(consignment, **{"SL-001": "missing"}),
+                                 user=receiver)
+    services.resolve(db.session, problem, supervisor, "Seal found in the cab.")
+    assert (problem.recorded_by, problem.resolved_by) == (receiver.username, supervisor.username)
+
+
 def test_district_officer_cannot_receive_for_another_district(db):
     consignment = packed_consignment(destination=make_centre(make_district()))
     services.dispatch(db.session, consignment)

@@ -100,7 +100,8 @@ def create_consignment(session: Session, origin: Place, destination: Place, kind
     if errors:
         raise ValidationFailed(errors)
     consignment = Consignment(code=uuid.uuid4().hex[:20], kind=kind, vehicle=(vehicle or "").strip(),
-                              driver=(driver or "").strip(), created_by=current_actor().username)
+                              driver=(driver or "").strip(),
+                              created_by=user.username if user is not None else current_actor().username)
     for role, place in (("origin", origin), ("destination", destination)):
         setattr(consignment, f"{role}_{'warehouse' if isinstance(place, Warehouse) else 'centre'}", place)
     for role, place in (("origin", origin), ("destination", destination)):

@@ -61,7 +61,8 @@ def receive(session: Session, consignment: Consignment, receipt: Receipt, user=N
                                                     number=seal.number))
     if errors:
         raise ValidationFailed(errors)
-    username = current_actor().username
+    # The person recorded is the one the duty was checked for.
+    username = user.username if user is not None else current_actor().username
     found: list[Discrepancy] = []
 
     def discrepancy(kind: str, **values) -> None:
@@ -116,7 +117,7 @@ def resolve(session: Session, problem: Discrepancy, user, resolution: str) -> No
     if not (resolution or "").strip():
         raise ValidationFailed({"resolution": [_("Say how it was resolved.")]})
     problem.status, problem.resolution = "resolved", resolution.strip()
-    problem.resolved_by, problem.resolved_at = current_actor().username, utcnow()
+    problem.resolved_by, problem.resolved_at = user.username, utcnow()
     record_event(session, problem.consignment, "resolved", place_label(problem.consignment.destination),
            describe(problem) + " " + problem.resolution, seal_number=problem.seal_number, discrepancy=problem)
     session.flush()
