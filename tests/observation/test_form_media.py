@@ -76,14 +76,18 @@ def test_the_pictures_may_come_apart_from_the_form(db):
 def test_a_picture_the_form_names_and_the_upload_lacks_is_refused_by_name(db):
     with pytest.raises(ImportFailed) as failure:
         services.import_xlsform(db.session, _zip({"agents.xlsx": FORM, "unity.png": MEDIA["unity.png"]}))
-    text = " ".join(e.message for e in failure.value.errors)
-    assert "cdc.png" in text and "sample.jpg" in text and "unity.png" not in text
+    assert [e.message for e in failure.value.errors] == [
+        "survey sheet, row 2, column media::image: the picture sample.jpg is not in the upload; import a ZIP of "
+        "the XLSForm and its media files.",
+        "survey sheet, row 3, column media::image: the picture cdc.png is not in the upload; import a ZIP of the "
+        "XLSForm and its media files."]
 
 
 def test_a_media_file_that_is_not_a_picture_is_refused(db):
     with pytest.raises(ImportFailed) as failure:
         services.import_xlsform(db.session, FORM, media={**MEDIA, "cdc.png": b"GIF89a not a picture"})
-    assert [e.message for e in failure.value.errors] == ["The media file cdc.png is not a JPEG or PNG picture."]
+    assert [e.message for e in failure.value.errors] == [
+        "survey sheet, row 3, column media::image: the media file cdc.png is not a JPEG or PNG picture."]
 
 
 def test_audio_is_refused_naming_sheet_row_column_and_feature(db):

@@ -79,21 +79,24 @@ def media_names(media) -> dict[str, str]:
     return kept
 
 
-def store(session: Session, template, names: set[str], files: dict[str, bytes]) -> list[LineError]:
-    """Store the pictures ``names`` (the form's media) from ``files``; the problems, one line each."""
+def store(session: Session, template, names: dict[str, int], files: dict[str, bytes]) -> list[LineError]:
+    """Store the pictures ``names`` (the form's media, by the survey row naming each) from ``files``; the
+    problems, one line each, naming the sheet, row and column."""
     errors = []
-    for name in sorted(names):
+    for name, row in sorted(names.items()):
         data = files.get(name)
         if data is None:
-            errors.append(LineError(0, _("The form shows the picture %(name)s: import it with the form (a ZIP "
-                                         "of the XLSForm and its media files).", name=name)))
+            errors.append(LineError(row, _(
+                "survey sheet, row %(row)s, column media::image: the picture %(name)s is not in the upload; import "
+                "a ZIP of the XLSForm and its media files.", row=row, name=name)))
             continue
         kind = "PNG" if data.startswith(b"\x89PNG") else "JPEG"
         try:
             value, content = stored_files.prepare_picture(photos.CHECKLIST_MEDIA, data,
                                                           size=photos.CHECKLIST_MEDIA_SIZE, kind=kind)
         except ValidationFailed:
-            errors.append(LineError(0, _("The media file %(name)s is not a JPEG or PNG picture.", name=name)))
+            errors.append(LineError(row, _("survey sheet, row %(row)s, column media::image: the media file "
+                                           "%(name)s is not a JPEG or PNG picture.", row=row, name=name)))
             continue
         stored_files.write(photos.CHECKLIST_MEDIA, value, content)
         session.add(ChecklistMedia(template_id=template.id, filename=name, path=value,

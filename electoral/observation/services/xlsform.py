@@ -63,7 +63,7 @@ class _Import:
         self.session, self.form, self.template = session, form, template
         self.default_language = language_of(form.settings.get("default_language") or "default", "en") or "en"
         self.errors: list[LineError] = []
-        self.media: set[str] = set()  # the pictures the form names (media::image), imported with it
+        self.media: dict[str, int] = {}  # the pictures the form names (media::image), by the row naming each first
 
     def media_of(self, row: int, value) -> dict[str, str] | None:
         """A question's or choice's media::image kept ({"image": name}); None (refused by name) for other media."""
@@ -72,7 +72,8 @@ class _Import:
         except ValueError as exc:
             self.refuse(row, "media", _("the media %(kind)s", kind=str(exc)))
             return None
-        self.media.update(kept.values())
+        for name in kept.values():
+            self.media.setdefault(name, row)
         return kept
 
     def refuse(self, row: int, column: str, feature: str) -> None:
