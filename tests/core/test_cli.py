@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
 from electoral.accounts.models import User
@@ -11,8 +12,36 @@ from electoral.geography.models import District, PollingCentre, PollingStation, 
 from tests.factories import make_district, make_region
 
 
-def test_demo_loads_a_realistic_election_with_a_user_per_role(runner, db):
-    result = runner.invoke(args=["demo", "load"])
+@pytest.fixture(scope="module")
+def _demo_loaded(app):
+    """`electoral demo load` run once per module and worker on the empty test database: its result and every row.
+
+    Loading the demo costs seconds (a minute on a loaded machine); the tests that read what it
+    made get its rows written back instead (milliseconds), as if each had run it.
+    """
+    from electoral.extensions import db as _db
+    from tests.conftest import _empty_all_tables, table_rows
+
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        rows = table_rows()
+        _db.session.remove()
+        _empty_all_tables()
+    return result, rows
+
+
+@pytest.fixture
+def demo_load(db, _demo_loaded):
+    """The result of `electoral demo load` on this test's (empty) database, the rows it wrote in place."""
+    from tests.conftest import write_rows
+
+    result, rows = _demo_loaded
+    write_rows(rows)
+    return result
+
+
+def test_demo_loads_a_realistic_election_with_a_user_per_role(demo_load, db):
+    result = demo_load
     assert result.exit_code == 0, result.output
     counts = [db.session.scalar(sa.select(sa.func.count()).select_from(m))
               for m in (Region, District, PollingCentre, PollingStation)]
@@ -23,7 +52,7 @@ def test_demo_loads_a_realistic_election_with_a_user_per_role(runner, db):
     assert "demo-password-2026" in result.output
 
 
-def test_demo_is_an_election_in_progress_made_by_the_services(runner, db):
+def test_demo_is_an_election_in_progress_made_by_the_services(demo_load, db):
     from electoral.logistics import services as logistics
     from electoral.logistics.models import Consignment, Discrepancy
     from electoral.observation import services as observation
@@ -34,7 +63,7 @@ def test_demo_is_an_election_in_progress_made_by_the_services(runner, db):
     from electoral.results.models import Race, TallySheet
     from electoral.training.models import Certificate, TrainingSession
 
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert demo_load.exit_code == 0
     session = db.session
     states = dict(session.execute(sa.select(TallySheet.state, sa.func.count()).group_by(TallySheet.state)).all())
     assert {"accepted", "first_entry", "in_correction", "quarantined"} <= set(states)
