@@ -18,9 +18,19 @@ setup() {
         say "Creating the virtual environment in .venv"
         "$PYTHON" -m venv .venv
     fi
-    say "Installing the application and its dependencies"
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e '.[test]'
+    # The application is installed editable: its code is read from here. Only a change to the
+    # dependencies (pyproject.toml) needs pip again, which costs tens of seconds even when
+    # everything is already there; the stamp remembers what was installed.
+    local stamp=.venv/.installed-pyproject wanted
+    wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ] && [ -x .venv/bin/electoral ]; then
+        say "Dependencies unchanged since the last install (pyproject.toml): pip not run"
+    else
+        say "Installing the application and its dependencies"
+        .venv/bin/python -m pip install --quiet --upgrade pip
+        .venv/bin/python -m pip install --quiet -e '.[test]'
+        echo "$wanted" > "$stamp"
+    fi
     say "Building the translations"
     .venv/bin/pybabel compile -d translations --statistics 2>&1 | grep -v '^$' || true
 }
