@@ -8,7 +8,7 @@ from sqlalchemy import select
 from electoral.config import LANGUAGES
 from electoral.core.auth import Role, access
 from electoral.core.errors import ImportFailed, ValidationFailed
-from electoral.core.forms import show_errors
+from electoral.core.saving import save
 from electoral.extensions import db
 from electoral.observation import forms, services
 from electoral.observation.models import ChecklistTemplate, Question, Section
@@ -37,16 +37,10 @@ def templates():
 @access(*BUILDERS)
 def template_new():
     form = forms.TemplateForm()
-    if form.validate_on_submit():
-        try:
-            template = services.create_template(db.session, form.code.data, form.name.data, form.phase.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("Checklist %(code)s created; add its questions.", code=template.code), "success")
-            return redirect(url_for("observation.template_detail", template_id=template.id))
+    if form.validate_on_submit() and (saved := save(
+            lambda: services.create_template(db.session, form.code.data, form.name.data, form.phase.data), form)):
+        flash(_("Checklist %(code)s created; add its questions.", code=saved.result.code), "success")
+        return redirect(url_for("observation.template_detail", template_id=saved.result.id))
     return render_template("observation/template_form.html", form=form)
 
 
@@ -57,20 +51,17 @@ def template_import():
     errors = []
     if form.validate_on_submit():
         try:
-            template = services.import_xlsform(db.session, form.file.data.read(), form.phase.data or "")
-        except ImportFailed as failure:
-            db.session.rollback()
+            saved = save(lambda: services.import_xlsform(db.session, form.file.data.read(), form.phase.data or ""),
+                         form)
+        except ImportFailed as failure:  # rolled back by save
             errors = failure.errors
             flash(ngettext("The form has %(num)d problem. Nothing was imported.",
                            "The form has %(num)d problems. Nothing was imported.", len(errors)), "error")
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
         else:
-            db.session.commit()
-            flash(_("Checklist %(code)s imported as a draft; check it, then publish.", code=template.code),
-                  "success")
-            return redirect(url_for("observation.template_detail", template_id=template.id))
+            if saved:
+                flash(_("Checklist %(code)s imported as a draft; check it, then publish.", code=saved.result.code),
+                      "success")
+                return redirect(url_for("observation.template_detail", template_id=saved.result.id))
     return render_template("observation/template_import.html", form=form, errors=errors), 400 if errors else 200
 
 
@@ -125,21 +116,17 @@ def question_edit(template_id: int, question_id: int):
         flash(_("A published checklist cannot change; edit it to make a new version."), "error")
         return redirect(url_for("observation.template_detail", template_id=template.id))
     else:
-        try:
+        def act() -> str:
             if request.form.get("action") == "remove":  # CSRFProtect has checked the token
                 services.remove_question(db.session, question)
-                message = _("Question %(code)s removed.", code=question.code)
-            elif not form.validate_on_submit():
+                return _("Question %(code)s removed.", code=question.code)
+            if not form.validate_on_submit():
                 raise ValidationFailed(_("The form could not be read; check the fields and send it again."))
-            else:
-                services.update_question(db.session, question, **_question_values(form))
-                message = _("Question %(code)s saved.", code=question.code)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(message, "success")
+            services.update_question(db.session, question, **_question_values(form))
+            return _("Question %(code)s saved.", code=question.code)
+
+        if saved := save(act, form):
+            flash(saved.result, "success")
             return redirect(url_for("observation.template_detail", template_id=template.id))
     return render_template("observation/question_form.html", template=template, question=question, form=form,
                            languages=LANGUAGES)
@@ -154,34 +141,32 @@ def template_detail(template_id: int):
     action = request.form.get("action")
     if request.method == "POST":
         form = {"section": section_form, "question": question_form}.get(action)
-        try:
+
+        def act() -> tuple[str, int]:
+            """The action's message and the checklist to show next (a new draft for "edit")."""
             if action == "publish":
                 services.publish(db.session, template)
-                message = _("Version %(version)d is published: observers now fill it.", version=template.version)
-            elif action == "edit":
+                return _("Version %(version)d is published: observers now fill it.", version=template.version), \
+                    template.id
+            if action == "edit":
                 draft = services.editable(db.session, template)
-                db.session.commit()
-                flash(_("Version %(version)d is a draft copy; change it, then publish.", version=draft.version),
-                      "success")
-                return redirect(url_for("observation.template_detail", template_id=draft.id))
-            elif form is None or not form.validate_on_submit():
+                return _("Version %(version)d is a draft copy; change it, then publish.", version=draft.version), \
+                    draft.id
+            if form is None or not form.validate_on_submit():
                 raise ValidationFailed(_("The form could not be read; check the fields and send it again."))
-            elif action == "section":
+            if action == "section":
                 services.add_section(db.session, template, section_form.code.data, {"en": section_form.text.data},
                                      repeat=bool(section_form.repeat.data))
-                message = _("Section added.")
-            else:
-                values = _question_values(question_form)
-                services.add_question(db.session, template, values.pop("code"), values.pop("qtype"),
-                                      values.pop("texts"), **values)
-                message = _("Question %(code)s added.", code=question_form.code.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form or section_form, failure)
-        else:
-            db.session.commit()
+                return _("Section added."), template.id
+            values = _question_values(question_form)
+            services.add_question(db.session, template, values.pop("code"), values.pop("qtype"),
+                                  values.pop("texts"), **values)
+            return _("Question %(code)s added.", code=question_form.code.data), template.id
+
+        if saved := save(act, form or section_form):
+            message, shown = saved.result
             flash(message, "success")
-            return redirect(url_for("observation.template_detail", template_id=template.id))
+            return redirect(url_for("observation.template_detail", template_id=shown))
     return render_template("observation/template.html", template=template, section_form=section_form,
                            question_form=question_form, languages=LANGUAGES, type_labels={**forms.TYPE_LABELS, **forms.IMPORTED_TYPE_LABELS},
                            phase_labels=forms.PHASE_LABELS, text_in=services.text_in)

@@ -22,10 +22,9 @@ from sqlalchemy import select
 from electoral.config import OBSERVATION_DEADLINES
 from electoral.core.audit import record_export
 from electoral.core.auth import access, national
-from electoral.core.errors import ValidationFailed
-from electoral.core.forms import show_errors
 from electoral.core.params import bounded_int
 from electoral.core.redirects import referrer_target
+from electoral.core.saving import save
 from electoral.extensions import db
 from electoral.geography import services as geography
 from electoral.observation import forms, services
@@ -117,13 +116,8 @@ def alert_handle(alert_id: int):
         abort(403)
     form = forms.AlertForm()
     if form.validate_on_submit():
-        try:
-            services.handle_alert(db.session, alert, form.status.data, form.note.data or "", current_user.username)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure, aliases={"note": "", "status": ""})
-        else:
-            db.session.commit()
+        if save(lambda: services.handle_alert(db.session, alert, form.status.data, form.note.data or "",
+                                              current_user.username), form, aliases={"note": "", "status": ""}):
             flash(_("Alert acknowledged.") if alert.status == "acknowledged" else _("Alert resolved."), "success")
     return redirect(referrer_target() or url_for("observation.dashboard"))
 

@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from electoral.core.auth import Role, access
 from electoral.core.errors import ValidationFailed
-from electoral.core.forms import show_errors
+from electoral.core.saving import save
 from electoral.extensions import db
 from electoral.geography.models import PollingStation
 from electoral.observation import forms, services
@@ -101,17 +101,15 @@ def fill(station_code: str, template_code: str):
             repeat_form.change_entries(template, raw, request.form["entries"])
             answers = raw
         else:
-            try:
-                submission = attachments.submit_form(db.session, template, station, raw, request.form.get("client_id", ""),
-                                                     observer, current_user, uploads)
-            except ValidationFailed as failure:
-                db.session.rollback()
-                answers = raw
-                errors = {k.removeprefix("answers."): v for k, v in failure.errors.items()}
-            else:
-                db.session.commit()
+            saved = save(lambda: attachments.submit_form(db.session, template, station, raw,
+                                                         request.form.get("client_id", ""), observer, current_user,
+                                                         uploads),
+                         show=lambda failure: errors.update(
+                             {k.removeprefix("answers."): v for k, v in failure.errors.items()}))
+            if saved:
                 flash(_("Checklist sent."), "success")
-                return redirect(url_for("observation.submission", submission_id=submission.id))
+                return redirect(url_for("observation.submission", submission_id=saved.result.id))
+            answers = raw
     return render_template("observation/fill.html", template=template, station=station, answers=answers,
                            errors=errors, previous=previous, client_id=str(uuid.uuid4()), lang=_lang(),
                            text_in=services.text_in, conditions=_conditions(template),
@@ -187,15 +185,10 @@ def incident():
         form.client_id.data = str(uuid.uuid4())
     if form.validate_on_submit():
         station = _station_for(observer, form.station.data)
-        try:
-            services.report_incident(db.session, observer, station, form.category.data, form.description.data,
-                                     form.severity.data, form.client_id.data,
-                                     photo_path=save_photo(form.photo.data, photos.INCIDENT_PHOTO_SIZE))
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
+        if save(lambda: services.report_incident(db.session, observer, station, form.category.data,
+                                                 form.description.data, form.severity.data, form.client_id.data,
+                                                 photo_path=save_photo(form.photo.data, photos.INCIDENT_PHOTO_SIZE)),
+                form):
             flash(_("Incident reported. Your coordinators see it now."), "success")
             return redirect(url_for("observation.my_station"))
     return render_template("observation/incident.html", form=form)

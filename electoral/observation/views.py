@@ -14,7 +14,7 @@ from sqlalchemy import select
 from electoral.core import home
 from electoral.core.auth import Role, access, may, public
 from electoral.core.errors import ValidationFailed
-from electoral.core.forms import show_errors
+from electoral.core.saving import save
 from electoral.core.uploads import run_upload
 from electoral.extensions import db, limiter
 from electoral.observation import forms, services, signin  # noqa: F401  (signin: observers sign in only while accredited)
@@ -71,17 +71,10 @@ def save_photo(upload, size=photos.PHOTO_SIZE) -> str | None:
 @access(*COORDINATORS)
 def organisations():
     form = forms.OrganisationForm()
-    if form.validate_on_submit():
-        try:
-            organisation = services.save_organisation(db.session, form.code.data, form.name.data,
-                                                      form.international.data)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("Organisation %(code)s saved.", code=organisation.code), "success")
-            return redirect(url_for("observation.organisations"))
+    if form.validate_on_submit() and (saved := save(lambda: services.save_organisation(
+            db.session, form.code.data, form.name.data, form.international.data), form)):
+        flash(_("Organisation %(code)s saved.", code=saved.result.code), "success")
+        return redirect(url_for("observation.organisations"))
     rows = db.session.scalars(select(Organisation).order_by(Organisation.code)).all()
     return render_template("observation/organisations.html", form=form, organisations=rows)
 
@@ -114,31 +107,30 @@ def observer_edit(observer_id: int):
     return _observer_form(_observer_or_404(observer_id))
 
 
+def _save_observer(form, observer: Observer | None) -> tuple[Observer, str]:
+    """Save the observer; with the accreditation state as it stands before the commit."""
+    observer = services.save_observer(
+        db.session, db.session.get(Organisation, form.organisation.data), form.family_name.data,
+        form.given_names.data, form.sex.data, form.phone.data, form.languages.data or "",
+        # No upload keeps the photo, unless the row names anything but a stored photo: that goes.
+        save_photo(form.photo.data)
+        or (observer.photo_path if observer and photos.is_stored_photo(observer.photo_path) else ""),
+        observer=observer)
+    return observer, observer.accreditation
+
+
 def _observer_form(observer: Observer | None):
     """Create an observer, or edit one: a new photo replaces the old one, no upload keeps it."""
     form = forms.ObserverForm(obj=observer, organisation=observer.organisation_id if observer else None)
     _organisation_choices(form)
     was_approved = observer is not None and observer.accreditation == "approved"
-    if form.validate_on_submit():
-        try:
-            observer = services.save_observer(
-                db.session, db.session.get(Organisation, form.organisation.data), form.family_name.data,
-                form.given_names.data, form.sex.data, form.phone.data, form.languages.data or "",
-                # No upload keeps the photo, unless the row names anything but a stored photo: that goes.
-                save_photo(form.photo.data)
-                or (observer.photo_path if observer and photos.is_stored_photo(observer.photo_path) else ""),
-                observer=observer)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form, failure)
-        else:
-            reopened = was_approved and observer.accreditation == "requested"
-            db.session.commit()
-            flash(_("Observer %(name)s saved.", name=observer.name), "success")
-            if reopened:  # core/approvals.py: the edit touched what the accreditation vouches for
-                flash(_("The change touches what the accreditation covers: it goes back to the commission "
-                        "for approval, and the badge is not valid until then."), "warning")
-            return redirect(url_for("observation.observer_detail", observer_id=observer.id))
+    if form.validate_on_submit() and (saved := save(lambda: _save_observer(form, observer), form)):
+        observer, state = saved.result
+        flash(_("Observer %(name)s saved.", name=observer.name), "success")
+        if was_approved and state == "requested":  # core/approvals.py: the edit touched what the accreditation vouches for
+            flash(_("The change touches what the accreditation covers: it goes back to the commission "
+                    "for approval, and the badge is not valid until then."), "warning")
+        return redirect(url_for("observation.observer_detail", observer_id=observer.id))
     return render_template("observation/observer_form.html", form=form, observer=observer)
 
 
@@ -177,29 +169,25 @@ def _observer_page(observer_id: int, action: str | None):
         forms.DeployForm(prefix="p")
     form = {"decide": decision, "link": link, "deploy": deployment}.get(action)
     if request.method == "POST":
-        try:
+        def act() -> str:
             if action == "request":
                 services.request_accreditation(db.session, observer)
-                message = _("Accreditation requested for %(name)s.", name=observer.name)
-            elif form is None or not form.validate_on_submit():
+                return _("Accreditation requested for %(name)s.", name=observer.name)
+            if form is None or not form.validate_on_submit():
                 raise ValidationFailed(_("The form could not be read; check the fields and send it again."))
-            elif action == "decide":
+            if action == "decide":
                 services.decide_accreditation(db.session, observer, decision.decision.data == "approve",
                                               decision.reason.data or "", decision.valid_until.data)
-                message = _("Decision recorded for %(name)s.", name=observer.name)
-            elif action == "link":
+                return _("Decision recorded for %(name)s.", name=observer.name)
+            if action == "link":
                 services.link_user(db.session, observer, link.username.data)
-                message = _("Account linked.")
-            else:
-                services.deploy(db.session, observer, deployment.station_code.data, deployment.centre_codes.data,
-                                scope=current_user.scope)
-                message = _("Deployment saved.")
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_errors(form or decision, failure)
-        else:
-            db.session.commit()
-            flash(message, "success")
+                return _("Account linked.")
+            services.deploy(db.session, observer, deployment.station_code.data, deployment.centre_codes.data,
+                            scope=current_user.scope)
+            return _("Deployment saved.")
+
+        if saved := save(act, form or decision):
+            flash(saved.result, "success")
             return redirect(url_for("observation.observer_detail", observer_id=observer.id))
     return render_template("observation/observer.html", observer=observer, decision=decision, link=link,
                            deployment=deployment, commission=may("observation.observer_decide", observer_id=observer.id),

@@ -29,9 +29,8 @@ from wtforms.validators import DataRequired, Length
 
 from electoral.core import home
 from electoral.core.auth import Role, access, public
-from electoral.core.errors import ValidationFailed
-from electoral.core.forms import show_errors
 from electoral.core.params import query_int
+from electoral.core.saving import save
 from electoral.extensions import csrf, db
 from electoral.geography.models import Region
 from electoral.observation import labels
@@ -148,13 +147,8 @@ def fix(message_id: int):
     form = FixForm()
     if request.method == "GET":
         form.text.data = " ".join(services.parser.tokens(message.body))
-    if form.validate_on_submit():
-        try:
-            services.fix_by_hand(db.session, message, form.text.data, current_user.username)
-        except ValidationFailed as failure:
-            show_errors(form, failure)
-        else:
-            db.session.commit()
-            flash(_("The message was filed as a checklist."), "success")
-            return redirect(url_for("sms.messages"))
+    if form.validate_on_submit() and save(
+            lambda: services.fix_by_hand(db.session, message, form.text.data, current_user.username), form):
+        flash(_("The message was filed as a checklist."), "success")
+        return redirect(url_for("sms.messages"))
     return render_template("sms/fix.html", form=form, message=message, labels=STATUS_LABELS)
