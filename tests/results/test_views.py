@@ -211,7 +211,8 @@ def test_public_pages_need_no_login_and_show_no_clerk(db, client):
     data = json.loads(client.get("/results/public/PRES/stations.json").get_data(as_text=True))
     assert data["stations"] == [{"station_code": "S-1", "station_name": data["stations"][0]["station_name"],
                                  "registered_voters": 0, "ballots_cast": 100, "valid": 96, "invalid": 4,
-                                 "C1": 60, "C2": 36, "image_sha256": "", "image_url": ""}]
+                                 "C1": 60, "C2": 36, "latitude": None, "longitude": None,
+                                 "image_sha256": "", "image_url": ""}]
 
 
 def test_public_csv_has_the_same_figures_as_the_page(db, client):
@@ -219,7 +220,8 @@ def test_public_csv_has_the_same_figures_as_the_page(db, client):
     enter_twice(race, make_station(code="S-1"))
     db.session.commit()
     csv_text = client.get("/results/public/PRES/stations.csv").get_data(as_text=True)
-    assert csv_text.splitlines()[1].endswith(",100,96,4,60,36,,")  # no sheet image: empty image columns
+    # No reading for the station or its centre: empty latitude and longitude; no sheet image: empty image columns.
+    assert csv_text.splitlines()[1].endswith(",100,96,4,60,36,,,,")
     assert "62.5%" in client.get("/results/public/PRES").get_data(as_text=True)
 
 
