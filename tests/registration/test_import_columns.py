@@ -170,3 +170,34 @@ def test_a_bulk_load_into_an_empty_roll_is_all_or_nothing_on_either_engine(db, m
                                   end_batch=db.session.commit)
     assert (again.imported, again.already_imported) == (0, 30)
     assert db.session.scalar(select(func.count()).select_from(Voter)) == 30
+
+
+def test_chunks_read_as_read_columns_reads_them(app):
+    """read_column_chunks: the same lines, values and errors as read_columns, on files made to trip it."""
+    from electoral.core import tabular
+
+    pieces = ["x", " y ", "", "'=1", "'abc", "é", "محمد", '"q,1"', '"multi\nline"', '"cr\r\nlf"', "  ", "'+3",
+              "w" * 2001, '"unterminated']
+    rng = random.Random(5)
+
+    def outcome(read):
+        try:
+            return list(read())
+        except tabular.TabularError as error:
+            return str(error)
+
+    with app.test_request_context():
+        for _trial in range(1500):
+            lines = [rng.choice(["a,b,c,d", "d,b,a", "a,b,c,d,e", "b,a,c", "c,d"])]
+            lines += [",".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(0, 9))]
+            newline = rng.choice(["\n", "\r\n"])
+            data = (newline.join(lines) + rng.choice(["", newline])).encode()
+            size = rng.randint(1, 4)
+
+            def chunked(data=data, size=size):
+                for numbers_, rows, columns in tabular.read_column_chunks(data, "f.csv", list("abcd"), ["a", "b"], size):
+                    assert [list(column) for column in zip(*rows, strict=True)] == columns
+                    yield from zip(numbers_, rows, strict=True)
+
+            expected = outcome(lambda data=data: tabular.read_columns(data, "f.csv", list("abcd"), ["a", "b"]))
+            assert outcome(chunked) == expected, data
