@@ -122,6 +122,8 @@ def from_environment(instance_path: Path) -> dict:
         # Hours a phone's filing time may lie before the server's receipt time before coordinators
         # see it flagged as back-dated (observation/services/timing.py); a time ahead is always flagged.
         "OBSERVATION_CLOCK_GAP_HOURS": float(os.environ.get("ELECTORAL_OBSERVATION_CLOCK_GAP_HOURS", "24")),
+        # The largest photo accepted with a checklist (bytes), before it is decoded and stored as JPEG.
+        "OBSERVATION_IMAGE_MAX_BYTES": int(os.environ.get("ELECTORAL_OBSERVATION_IMAGE_MAX_BYTES", str(8 * 1024 * 1024))),
         # Kilometres a polling station's GPS point may lie from its centre's (the median of its
         # stations') before a geography import warns about it.
         "STATION_DISTANCE_WARNING_KM": float(os.environ.get("ELECTORAL_STATION_DISTANCE_WARNING_KM", "1")),

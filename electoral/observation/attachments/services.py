@@ -188,3 +188,23 @@ def submit_form(session: Session, template, station, raw: dict[str, Any], client
     if created:
         attach(session, submission, template, files)
     return submission
+
+
+def viewer_kind(session: Session, user, image: FilingImage) -> str | None:
+    """Who ``user`` is to a filing's photo: "coordinator" (any of the area's; the route's area rule
+    narrows it), "filer" (the observer who filed it), or None (may not see it)."""
+    from electoral.observation.services.observers import observer_for_user
+    from electoral.observation.views import COORDINATORS
+
+    if user.has_any_role(frozenset(COORDINATORS)):
+        return "coordinator"
+    observer = observer_for_user(session, user)
+    return "filer" if observer is not None and image.submission.observer_id == observer.id else None
+
+
+def record_opening(session: Session, image: FilingImage) -> None:
+    """A coordinator looked at an observer's evidence: the audit trail says who, and which photo."""
+    from electoral.core.audit import append_entries
+
+    append_entries(session, [{"action": "view", "entity_type": "FilingImage", "entity_id": str(image.id),
+                              "before": None, "after": {"submission_id": image.submission_id, "sha256": image.sha256}}])

@@ -7,10 +7,8 @@ opening by a coordinator is written in the audit trail (who looked at whose evid
 from flask import abort, send_file
 from flask_login import current_user
 
-from electoral.core.audit import append_entries
 from electoral.core.auth import Role, access
 from electoral.extensions import db
-from electoral.observation import services
 from electoral.observation.attachments import media
 from electoral.observation.attachments import services as attachments
 from electoral.observation.attachments.models import FilingImage
@@ -25,19 +23,22 @@ def _image_or_404(image_id: int) -> FilingImage:
     return found
 
 
+def filer_or_coordinator(user, image_id: int, **_route) -> bool:
+    """Coordinators (of the station's area, by the declaration's area); an observer only for their own filing."""
+    return attachments.viewer_kind(db.session, user, _image_or_404(image_id)) is not None
+
+
+filer_or_coordinator.matrix_label = "own filing (observer)"
+
+
 @bp.route("/filings/photos/<int:image_id>")
-@access(Role.OBSERVER, *COORDINATORS, area=lambda image_id: _image_or_404(image_id).submission.station)
+@access(Role.OBSERVER, *COORDINATORS, area=lambda image_id: _image_or_404(image_id).submission.station,
+        who=filer_or_coordinator)
 def filing_photo(image_id: int):
     """A filing's photo: for the observer who filed it, and the coordinators of its station's area (audited)."""
     image = _image_or_404(image_id)
-    if not current_user.has_any_role(frozenset(COORDINATORS)):
-        observer = services.observer_for_user(db.session, current_user)
-        if observer is None or image.submission.observer_id != observer.id:
-            abort(403)
-    else:
-        append_entries(db.session, [{"action": "view", "entity_type": "FilingImage", "entity_id": str(image.id),
-                                     "before": None, "after": {"submission_id": image.submission_id,
-                                                               "sha256": image.sha256}}])
+    if attachments.viewer_kind(db.session, current_user, image) == "coordinator":
+        attachments.record_opening(db.session, image)
         db.session.commit()
     path = attachments.image_file(image)  # only a name the store generated, inside its folder
     if path is None:
