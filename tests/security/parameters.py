@@ -20,6 +20,8 @@ _ARG = re.compile(r"""(?:request\.args\.get(?:list)?|query_int)\(\s*["'](\w+)["'
 _ARG_INDEX = re.compile(r"""request\.args\[\s*["'](\w+)["']\s*\]""")
 _FORM_ON_ARGS = re.compile(r"(\w+)\(request\.args\)")
 _CALL = re.compile(r"\b(\w+)\(")
+# A call through a module the view imported (services.read_json_filing(...)): the module's name, the function's.
+_MODULE_CALL = re.compile(r"\b(\w+)\.(\w+)\(")
 _BODY_FIELD = re.compile(r"""body(?:\.get\(|\[)\s*["'](\w+)["']""")
 # Parameters every listing reads through Flask-SQLAlchemy's paginate.
 _PAGING = ("page", "per_page")
@@ -49,8 +51,12 @@ def _reads(view, depth: int = 2) -> tuple[str, object]:
         called = []
         for function in frontier:
             scope = vars(sys.modules[function.__module__])
-            for name in set(_CALL.findall(_source(function))):
-                helper = scope.get(name)
+            source = _source(function)
+            helpers = [scope.get(name) for name in set(_CALL.findall(source))]
+            # A rule moved into a services package is still the view's reading of its input.
+            helpers += [getattr(scope.get(owner), name, None) for owner, name in set(_MODULE_CALL.findall(source))
+                        if inspect.ismodule(scope.get(owner)) and scope[owner].__name__.startswith("electoral.")]
+            for helper in helpers:
                 if inspect.isfunction(helper) and helper.__module__.startswith("electoral.") and helper not in seen:
                     seen.add(helper)
                     called.append(helper)
