@@ -44,7 +44,7 @@ SIGN_OUTS = {"accounts.logout", "accounts.sign_out_everywhere"}
 
 def _token_endpoint(app, endpoint: str) -> bool:
     # The JSON API authenticates with a bearer token, not the session cookie.
-    return app.view_functions[endpoint].__module__ in ("electoral.observation.api", "electoral.results.sheets.views.api")
+    return app.view_functions[endpoint].__module__ in ("electoral.observation.views.api", "electoral.results.sheets.views.api")
 
 
 class World:

@@ -113,8 +113,8 @@ def test_every_query_parameter_takes_hostile_values(app, everyone, election, cap
 
 def test_every_json_field_takes_hostile_values(app, client, everyone, election, db, monkeypatch, capsys):
     from electoral.observation import services
-    from electoral.observation.api import OPENAPI
     from electoral.observation.sms import gateways
+    from electoral.observation.views.api import OPENAPI
 
     monkeypatch.setitem(app.config, "SMS_GATEWAYS", GATEWAYS)
     monkeypatch.setattr(gateways, "send_request", lambda url, data, headers: 201)
@@ -186,14 +186,14 @@ def _upload(app, client, route, path: str, extra: dict, problems: dict) -> None:
 
 
 def test_every_request_body_kind_the_api_documents_is_walked(client):
-    from electoral.observation.api import OPENAPI
+    from electoral.observation.views.api import OPENAPI
 
     assert request_media(client.get("/api/v1/openapi.json").get_json() or OPENAPI) <= WALKED_MEDIA
 
 
 def test_every_multipart_field_takes_hostile_values(app, client, election, db, capsys):
     from electoral.observation import services
-    from electoral.observation.api import OPENAPI
+    from electoral.observation.views.api import OPENAPI
 
     token = services.create_token(db.session, election["user"])
     db.session.commit()

@@ -193,8 +193,8 @@ def submit_form(session: Session, template, station, raw: dict[str, Any], client
 def viewer_kind(session: Session, user, image: FilingImage) -> str | None:
     """Who ``user`` is to a filing's photo: "coordinator" (any of the area's; the route's area rule
     narrows it), "filer" (the observer who filed it), or None (may not see it)."""
+    from electoral.observation.blueprint import COORDINATORS
     from electoral.observation.services.observers import observer_for_user
-    from electoral.observation.views import COORDINATORS
 
     if user.has_any_role(frozenset(COORDINATORS)):
         return "coordinator"

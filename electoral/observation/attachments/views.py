@@ -12,8 +12,7 @@ from electoral.extensions import db
 from electoral.observation.attachments import media
 from electoral.observation.attachments import services as attachments
 from electoral.observation.attachments.models import FilingImage
-from electoral.observation.views import COORDINATORS
-from electoral.observation.views import blueprint as bp
+from electoral.observation.blueprint import COORDINATORS, bp
 
 
 def _image_or_404(image_id: int) -> FilingImage:

@@ -13,7 +13,7 @@ from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import db
 from electoral.geography.models import PollingStation
-from electoral.observation.api import _utc, api_bp, token_access
+from electoral.observation.api_access import _utc, api_bp, token_access
 from electoral.observation.services import parse_moment
 from electoral.results import services
 from electoral.results.sheets import images

@@ -11,8 +11,8 @@ from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.saving import save
 from electoral.extensions import db
 from electoral.observation import forms, services
+from electoral.observation.blueprint import bp
 from electoral.observation.models import ChecklistTemplate, Question, Section
-from electoral.observation.views import blueprint as bp
 
 BUILDERS = (Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR)
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

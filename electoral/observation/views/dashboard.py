@@ -28,10 +28,9 @@ from electoral.core.saving import save
 from electoral.extensions import db
 from electoral.geography import services as geography
 from electoral.observation import forms, services
+from electoral.observation.blueprint import COORDINATORS, bp
 from electoral.observation.models import PHASES, Alert
 from electoral.observation.sms import log as sms_log
-from electoral.observation.views import COORDINATORS
-from electoral.observation.views import blueprint as bp
 
 # When each phase's reports are due, local time of polling day; a setting where practice differs.
 DEFAULT_DEADLINES = OBSERVATION_DEADLINES  # declared in electoral/config.py

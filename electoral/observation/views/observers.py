@@ -1,44 +1,20 @@
-"""Observer organisations, observers, accreditation, deployment and checklist building.
+"""Observer organisations, observers, accreditation and deployment."""
 
-The phone pages (phone.py), the dashboard (dashboard_views.py) and the JSON API
-(api.py, a second blueprint) live beside this module; ``bp`` lists both blueprints.
-"""
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from electoral.core import home
-from electoral.core.auth import Role, access, may, public
+from electoral.core.auth import access, may, public
 from electoral.core.errors import ValidationFailed
 from electoral.core.saving import save
 from electoral.core.uploads import run_upload
 from electoral.extensions import db, limiter
-from electoral.observation import forms, services, signin  # noqa: F401  (signin: observers sign in only while accredited)
+from electoral.observation import forms, services
+from electoral.observation.blueprint import COMMISSION, COORDINATORS, bp
 from electoral.observation.models import Observer, Organisation
 from electoral.observation.services import photos
-
-blueprint = Blueprint("observation", __name__, url_prefix="/observation", template_folder="templates")
-
-# Accreditation is the commission's act; the observer groups' coordinators ask for it.
-COMMISSION = (Role.ADMINISTRATOR,)
-COORDINATORS = (Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR)
-
-home.register_nav(_l("Observation"), "observation.dashboard", order=60)
-home.register_nav(_l("My station"), "observation.my_station", order=5)
-home.register(_l("My station and checklists"), "observation.my_station",
-              _l("Fill the checklists due now and report incidents, even without network."), order=1)
-home.register(_l("Observation dashboard"), "observation.dashboard",
-              _l("Coverage, answers, critical alerts and incidents as they arrive."), order=60)
-home.register(_l("Observers"), "observation.observers",
-              _l("Organisations, observers, accreditation and deployment."), order=61)
-home.register(_l("Checklists"), "observation.templates",
-              _l("Build or import the observers' checklists."), order=62)
-home.register(_l("Accreditation requests"), "observation.accreditation",
-              _l("Approve or refuse the observers the organisations put forward."), order=63)
 
 
 def _observer_or_404(observer_id: int) -> Observer:
@@ -67,7 +43,7 @@ def save_photo(upload, size=photos.PHOTO_SIZE) -> str | None:
     return photos.save_photo(upload.read(), size)
 
 
-@blueprint.route("/organisations", methods=["GET", "POST"])
+@bp.route("/organisations", methods=["GET", "POST"])
 @access(*COORDINATORS)
 def organisations():
     form = forms.OrganisationForm()
@@ -79,7 +55,7 @@ def organisations():
     return render_template("observation/organisations.html", form=form, organisations=rows)
 
 
-@blueprint.route("/observers")
+@bp.route("/observers")
 @access(*COORDINATORS)
 def observers():
     search, status = request.args.get("q", ""), request.args.get("status", "")
@@ -95,13 +71,13 @@ def _organisation_choices(form) -> None:
                                  db.session.scalars(select(Organisation).order_by(Organisation.code))]
 
 
-@blueprint.route("/observers/new", methods=["GET", "POST"])
+@bp.route("/observers/new", methods=["GET", "POST"])
 @access(*COORDINATORS)
 def observer_new():
     return _observer_form(None)
 
 
-@blueprint.route("/observers/<int:observer_id>/edit", methods=["GET", "POST"])
+@bp.route("/observers/<int:observer_id>/edit", methods=["GET", "POST"])
 @access(*COORDINATORS, area=_scoped_area)
 def observer_edit(observer_id: int):
     return _observer_form(_observer_or_404(observer_id))
@@ -134,7 +110,7 @@ def _observer_form(observer: Observer | None):
     return render_template("observation/observer_form.html", form=form, observer=observer)
 
 
-@blueprint.route("/observers/import", methods=["GET", "POST"])
+@bp.route("/observers/import", methods=["GET", "POST"])
 @access(*COORDINATORS)
 def observer_import():
     form = forms.UploadForm()
@@ -147,7 +123,7 @@ def observer_import():
                            columns=services.IMPORT_COLUMNS, optional=services.IMPORT_OPTIONAL), outcome.status
 
 
-@blueprint.route("/observers/<int:observer_id>", methods=["GET", "POST"])
+@bp.route("/observers/<int:observer_id>", methods=["GET", "POST"])
 @access(*COORDINATORS, area=_scoped_area)
 def observer_detail(observer_id: int):
     action = request.form.get("action")
@@ -157,7 +133,7 @@ def observer_detail(observer_id: int):
     return _observer_page(observer_id, action)
 
 
-@blueprint.route("/observers/<int:observer_id>/decision", methods=["POST"])
+@bp.route("/observers/<int:observer_id>/decision", methods=["POST"])
 @access(*COMMISSION, area=_scoped_area)
 def observer_decide(observer_id: int):
     return _observer_page(observer_id, "decide")
@@ -194,7 +170,7 @@ def _observer_page(observer_id: int, action: str | None):
                            status_labels=forms.STATUS_LABELS, sex_labels=forms.SEX_LABELS)
 
 
-@blueprint.route("/accreditation")
+@bp.route("/accreditation")
 @access(*COMMISSION)
 def accreditation():
     page = db.paginate(services.observer_query(status="requested"),
@@ -202,17 +178,9 @@ def accreditation():
     return render_template("observation/accreditation.html", page=page)
 
 
-@blueprint.route("/verify/<number>")
+@bp.route("/verify/<number>")
 @public
 @limiter.limit("30 per minute")
 def verify(number: str):
     observer = services.find_by_number(db.session, number)
     return render_template("observation/verify.html", observer=observer), 200 if observer else 404
-
-
-from electoral.observation import builder_views, dashboard_views, device_views, phone  # noqa: E402,F401  (routes on blueprint)
-from electoral.observation.api import api_bp  # noqa: E402
-from electoral.observation.attachments import views as attachment_views  # noqa: E402,F401  (routes on blueprint)
-from electoral.observation.openrosa.views import bp as openrosa_bp  # noqa: E402
-
-bp = [blueprint, api_bp, openrosa_bp]

@@ -32,12 +32,12 @@ from electoral.core.saving import save
 from electoral.extensions import db
 from electoral.geography.models import PollingStation
 from electoral.observation import forms, services
-from electoral.observation.api import file_json
 from electoral.observation.attachments import services as attachments
+from electoral.observation.blueprint import bp
 from electoral.observation.models import ChecklistTemplate, Submission
 from electoral.observation.services import photos, repeat_form
-from electoral.observation.views import blueprint as bp
-from electoral.observation.views import save_photo
+from electoral.observation.views.api import file_json
+from electoral.observation.views.observers import save_photo
 
 OBSERVERS = (Role.OBSERVER,)
 
