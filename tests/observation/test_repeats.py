@@ -252,9 +252,8 @@ def test_the_web_page_files_zero_one_or_three_entries_and_adds_and_removes_them_
 @pytest.mark.skipif(__import__("shutil").which("node") is None, reason="node is not installed here")
 def test_phone_script_checks_entries_as_the_server_does(db):
     import json
-    import subprocess
 
-    from tests.observation.test_conditions_phone import SCRIPT
+    from tests.observation.test_conditions_phone import on_phone
 
     template = _published(db)
     definition = services.definition(template, "en")
@@ -267,15 +266,11 @@ def test_phone_script_checks_entries_as_the_server_does(db):
         [{"party": "UP", "counted": 1, "signed": "no"}, {"party": "UP", "signed": "yes"}],
         [],
     ]
-    source = SCRIPT.read_text(encoding="utf-8")
-    start = source.index("// ---- the condition tree")
-    evaluator = source[start:source.index("function typed(", start)]
     tops = [top, top, top, {"registered": 300, "agents_present": "no"}]
     cases.append([{"party": "UP"}])  # a repeat not asked: its entries dropped
     pairs = json.dumps(list(zip(tops, cases, strict=True)))
-    program = evaluator + f"\nconsole.log(JSON.stringify({pairs}.map(function (c) {{" \
-        f" return checkEntries({json.dumps(questions)}, {json.dumps(repeat)}, c[1], c[0]); }})));"
-    phone = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True).stdout)
+    phone = on_phone(f"\nconsole.log(JSON.stringify({pairs}.map(function (c) {{" \
+                     f" return checkEntries({json.dumps(questions)}, {json.dumps(repeat)}, c[1], c[0]); }})));")
     assert phone[3] == {"entries": [], "errors": {}}
     for entries, result, answers in zip(cases, phone, tops, strict=True):
         clean, errors = services.validate_answers(template, {**answers, "agents": entries})

@@ -5,7 +5,6 @@ server, never taken from the client), exported and imported back; other function
 import html
 import json
 import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -16,7 +15,7 @@ from electoral.observation.models import Submission
 from electoral.observation.services.xlsform_export import calculation_text, export_xlsform
 from tests.factories import PASSWORD
 from tests.observation.factories import make_observer
-from tests.observation.test_conditions_phone import SCRIPT
+from tests.observation.test_conditions_phone import on_phone
 from tests.observation.test_xlsform_export import meaning
 from tests.observation.test_xlsform_pyxform import workbook
 
@@ -58,13 +57,9 @@ CASES = [
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed here")
 def test_phone_script_and_server_compute_alike():
-    source = SCRIPT.read_text(encoding="utf-8")
-    start = source.index("// ---- the condition tree")
-    evaluator = source[start:source.index("function typed(", start)]
     trees = [[conditions.parse_calculation(text), answers] for text, answers in CASES]
-    program = evaluator + "\nconsole.log(JSON.stringify(" + json.dumps(trees) + ".map(function (c) {" \
-        " return compute(c[0], c[1]); })));"
-    phone = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True).stdout)
+    phone = on_phone("\nconsole.log(JSON.stringify(" + json.dumps(trees) + ".map(function (c) {" \
+                     " return compute(c[0], c[1]); })));")
     server = [conditions.compute(tree, answers) for tree, answers in trees]
     assert phone == server
     assert server == [550, 547, 8 / 3, None, None, -1, "slow", 0.5, "none", 2.25]

@@ -3,13 +3,12 @@ count-selected; computed alike by the phone's script (in node) and the server, e
 
 import json
 import shutil
-import subprocess
 
 import pytest
 
 from electoral.observation import conditions, services
 from electoral.observation.services.xlsform_export import calculation_text, export_xlsform
-from tests.observation.test_conditions_phone import SCRIPT
+from tests.observation.test_conditions_phone import on_phone
 from tests.observation.test_repeats import ROWS, _form
 
 AGENTS = [{"party": "UP", "counted": 12}, {"party": "CDC", "counted": "30"}, {"party": "X"}]
@@ -36,13 +35,9 @@ CASES = [
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed here")
 def test_phone_script_and_server_compute_the_new_functions_alike():
-    source = SCRIPT.read_text(encoding="utf-8")
-    start = source.index("// ---- the condition tree")
-    evaluator = source[start:source.index("function typed(", start)]
     trees = [[conditions.parse_calculation(text), answers] for text, answers in CASES]
-    program = evaluator + "\nconsole.log(JSON.stringify(" + json.dumps(trees) + ".map(function (c) {" \
-        " return compute(c[0], c[1]); })));"
-    phone = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True).stdout)
+    phone = on_phone("\nconsole.log(JSON.stringify(" + json.dumps(trees) + ".map(function (c) {" \
+                     " return compute(c[0], c[1]); })));")
     server = [conditions.compute(tree, answers) for tree, answers in trees]
     assert phone == server
     assert server == [42, 30, 12, 0, None, "UP - 3", "x y", 3.33, 3, -2, None, -1, 8, 0, 3, 2, "many"]
@@ -90,13 +85,9 @@ CONDITION_CASES = [
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed here")
 def test_phone_script_and_server_evaluate_measures_in_conditions_alike():
-    source = SCRIPT.read_text(encoding="utf-8")
-    start = source.index("// ---- the condition tree")
-    evaluator = source[start:source.index("function typed(", start)]
     trees = [[conditions.parse(text), answers] for text, answers in CONDITION_CASES]
-    program = evaluator + "\nconsole.log(JSON.stringify(" + json.dumps(trees) + ".map(function (c) {" \
-        " return evaluate(c[0], c[1]); })));"
-    phone = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True).stdout)
+    phone = on_phone("\nconsole.log(JSON.stringify(" + json.dumps(trees) + ".map(function (c) {" \
+                     " return evaluate(c[0], c[1]); })));")
     server = [conditions.evaluate(tree, answers) for tree, answers in trees]
     assert phone == server == [False, True, False, True, False, True, True]
 
