@@ -64,6 +64,20 @@ def _wait_until(page, expression: str, timeout: float = 15.0) -> None:
         page.wait_for_timeout(100)
 
 
+def open_enketo(page, live_server) -> list[str]:
+    """Enketo's harness opened at the server's own address (no cross-origin request), served by the
+    browser itself; the page's script errors, as they come, in the list returned."""
+    page.route(f"{live_server}/__enketo__/index.html",
+               lambda route: route.fulfill(body=HARNESS, content_type="text/html"))
+    page.route(f"{live_server}/__enketo__/enketo-client.js",
+               lambda route: route.fulfill(path=str(VENDOR / "enketo-client.js"), content_type="text/javascript"))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/__enketo__/index.html")
+    _wait_until(page, "!!window.EnketoClient")
+    return errors
+
+
 def test_enketo_renders_the_servers_xform_and_its_instance_becomes_a_filing(db, live_server, page, tmp_path):
     template = services.import_xlsform(db.session, FORM)
     services.publish(db.session, template)
@@ -75,15 +89,7 @@ def test_enketo_renders_the_servers_xform_and_its_instance_becomes_a_filing(db, 
     photo = tmp_path / "sheet.jpg"
     Image.new("RGB", (1200, 900), "gray").save(photo)
 
-    # The harness is served at the server's own address (no cross-origin request), by the browser itself.
-    page.route(f"{live_server}/__enketo__/index.html",
-               lambda route: route.fulfill(body=HARNESS, content_type="text/html"))
-    page.route(f"{live_server}/__enketo__/enketo-client.js",
-               lambda route: route.fulfill(path=str(VENDOR / "enketo-client.js"), content_type="text/javascript"))
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server}/__enketo__/index.html")
-    _wait_until(page, "!!window.EnketoClient")
+    errors = open_enketo(page, live_server)
     assert page.evaluate(LOAD, [auth]) == []  # Enketo's load errors: none
 
     # Enketo drew the server's questions, the station first, the late minutes hidden until "no".

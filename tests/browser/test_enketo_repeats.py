@@ -10,7 +10,7 @@ from sqlalchemy import select
 from electoral.observation import services
 from electoral.observation.models import Submission
 from electoral.observation.openrosa import services as openrosa
-from tests.browser.test_enketo import HARNESS, LOAD, SUBMIT, VENDOR, _wait_until
+from tests.browser.test_enketo import LOAD, SUBMIT, _wait_until, open_enketo
 from tests.observation.factories import make_observer
 from tests.observation.test_repeats import _form
 
@@ -29,14 +29,7 @@ def test_enketo_fills_two_party_agents_and_they_become_the_filings_entries(db, l
     db.session.commit()
     station = observer.station.code
     auth = "Basic " + base64.b64encode(f"{observer.user.username}:{password}".encode()).decode()
-    page.route(f"{live_server}/__enketo__/index.html",
-               lambda route: route.fulfill(body=HARNESS, content_type="text/html"))
-    page.route(f"{live_server}/__enketo__/enketo-client.js",
-               lambda route: route.fulfill(path=str(VENDOR / "enketo-client.js"), content_type="text/javascript"))
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server}/__enketo__/index.html")
-    _wait_until(page, "!!window.EnketoClient")
+    errors = open_enketo(page, live_server)
     assert page.evaluate(LOAD, [auth]) == []
 
     form = page.locator("form.or")

@@ -21,7 +21,8 @@ from electoral.observation.openrosa import services as openrosa
 from electoral.observation.services.xlsform_export import export_xlsform
 from tests.factories import make_region
 from tests.observation.factories import OPENING_OK, make_observer, make_opening_checklist
-from tests.observation.test_openrosa import XF, XFORMS, _basic
+from tests.observation.test_openrosa import XFORMS, _basic
+from tests.observation.test_openrosa import _instance as openrosa_instance
 from tests.observation.test_xlsform_export import meaning
 from tests.observation.test_xlsform_pyxform import workbook
 
@@ -233,17 +234,9 @@ def _phone(db):
 def _instance(client, auth, station: str, photo: str, instance_id: str) -> bytes:
     listing = ET.fromstring(client.get("/openrosa/formList", headers=auth).data)
     url = listing.find(f"{XFORMS}xform/{XFORMS}downloadUrl").text
-    form = client.get(url, headers=auth).data
-    assert b'mediatype="image/*"' in form
-    data = ET.fromstring(form).find(f".//{XF}model/{XF}instance")[0]
-    values = {"electoral_station": station, "Q1": "yes", "Q3": "yes", "Q4": "5", "PHOTO": photo}
-    for element in data.iter():
-        name = element.tag.rsplit("}", 1)[-1]
-        if name in values:
-            element.text = values[name]
-        elif name == "instanceID":
-            element.text = instance_id
-    return ET.tostring(data)
+    assert b'mediatype="image/*"' in client.get(url, headers=auth).data
+    return openrosa_instance(client, auth, {"electoral_station": station, "Q1": "yes", "Q3": "yes", "Q4": "5",
+                                            "PHOTO": photo}, instance_id)
 
 
 def _post(client, auth, parts: dict):
