@@ -37,8 +37,9 @@ def test_observer_files_offline_and_the_coordinator_sees_the_critical_alert(db, 
 
     _sign_in(phone_page, live_server, "fatu")
     phone_page.goto(f"{live_server}/observation/my")
-    # The service worker takes control and keeps the page and the checklists for offline use.
-    _wait_until(phone_page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    # The service worker takes control and keeps the page and the checklists for offline use. Its install
+    # fetches the shell in Chromium's background, which a loaded 2-core machine can hold up past 15 s.
+    _wait_until(phone_page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=45)
     fill_url = f"{live_server}/observation/my/fill/MO-01-001-1/OPEN"
     phone_page.goto(fill_url)
     _wait_until(phone_page, "navigator.serviceWorker.controller !== null")
