@@ -319,7 +319,11 @@
   function outbox() {
     try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; }
   }
-  function saveOutbox(items) { localStorage.setItem(OUTBOX, JSON.stringify(items)); }
+  // False when the phone's storage is full (photos fill it first): the caller keeps the page as it is
+  // and says so, rather than letting the observer believe the filing waits in the outbox.
+  function saveOutbox(items) {
+    try { localStorage.setItem(OUTBOX, JSON.stringify(items)); return true; } catch (e) { return false; }
+  }
 
   function csrfToken() {
     var input = document.querySelector("input[name=csrf_token]");
@@ -480,7 +484,10 @@
         station_code: form.dataset.station, answers: answers,
         submitted_at: new Date().toISOString()
       };
-      saveOutbox(outbox().filter(function (o) { return o.client_id !== item.client_id; }).concat([item]));
+      if (!saveOutbox(outbox().filter(function (o) { return o.client_id !== item.client_id; }).concat([item]))) {
+        show(status, form.dataset.msgFull, "error");
+        return;
+      }
       // A new id for the next filing from this page (a correction), never the same twice.
       form.querySelector("input[name=client_id]").value = uuid();
       show(status, form.dataset.msgQueued, "info");
@@ -515,7 +522,10 @@
       var item = { url: incident.dataset.jsonUrl, client_id: field("client_id") || uuid(),
         station_code: field("station"), category: field("category"), severity: field("severity"),
         description: field("description"), occurred_at: new Date().toISOString() };
-      saveOutbox(outbox().concat([item]));
+      if (!saveOutbox(outbox().concat([item]))) {
+        show(incidentStatus, incident.dataset.msgFull, "error");
+        return;
+      }
       incident.querySelector("[name=client_id]").value = uuid();
       show(incidentStatus, incident.dataset.msgQueued, "info");
     });

@@ -98,3 +98,37 @@ def test_incident_reported_offline_reaches_the_coordinators(db, live_server, pho
     db.session.expire_all()
     db.session.commit()  # end the test's snapshot: read what the browser's requests saved
     assert "another constituency" in db.session.scalar(db.select(Alert.summary))
+
+
+def test_a_full_phone_says_the_checklist_was_not_kept_and_keeps_the_page(db, live_server, phone_page):
+    make_opening_checklist()
+    observer = make_observer(station=make_station(code="MO-01-001-1"))
+    observer.user.username = "fatu"
+    db.session.commit()
+    _sign_in(phone_page, live_server, "fatu")
+    phone_page.goto(f"{live_server}/observation/my/fill/MO-01-001-1/OPEN")
+    phone_page.context.set_offline(True)
+    # Photos waiting offline fill the phone's storage: fill it up to the browser's quota.
+    phone_page.evaluate("""() => {
+        let size = 1 << 20, i = 0;
+        while (size >= 1) {
+          try { localStorage.setItem('filler' + i++, 'x'.repeat(size)); } catch (e) { size = size >> 1; }
+        }
+    }""")
+    phone_page.check("input[name=Q1][value=yes]")
+    phone_page.check("input[name=Q3][value=yes]")
+    phone_page.fill("input[name=Q4]", "5")
+    client_id = phone_page.input_value("input[name=client_id]")
+    phone_page.click("#checklist button[type=submit]")
+    status = phone_page.locator("#form-status")
+    assert "storage is full, so this was not kept" in status.inner_text()
+    assert phone_page.evaluate("localStorage.getItem('electoral.observation.outbox')") in (None, "[]")
+    # The page keeps the answers and the filing's id: freed room, the same press keeps it.
+    assert phone_page.input_value("input[name=Q4]") == "5"
+    assert phone_page.input_value("input[name=client_id]") == client_id
+    phone_page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('filler'))"
+                        ".forEach(k => localStorage.removeItem(k))")
+    phone_page.click("#checklist button[type=submit]")
+    assert "kept on this phone" in status.inner_text()
+    assert phone_page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox'))[0].client_id") \
+        == client_id
