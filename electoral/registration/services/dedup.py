@@ -6,7 +6,7 @@ names.py) and sex: the first given and first family name together in either orde
 and last family name likewise (the first given name dropped or added), and the first
 given name alone and the family name alone (each catches a typo in the other). A
 check reads these few blocks within a year either side of the birth year, keeps of
-the single-name blocks only those whose other name is near (``near``) and of all
+the single-name blocks only those whose other name is near (``name_compare.near``) and of all
 only dates that can be one birthday, then scores each candidate. The batch scan
 (duplicate_scan.py) uses the same keys, filters and comparison.
 
@@ -26,7 +26,6 @@ from datetime import date
 from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA, Levenshtein
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
@@ -35,9 +34,8 @@ from electoral.registration.models import Voter
 from electoral.registration.services import match_score
 from electoral.registration.services.dedup_dates import compare_dates, could_be_one_birthday  # noqa: F401
 from electoral.registration.services.dedup_reasons import REASON_TEXTS, describe  # noqa: F401
-from electoral.registration.services.name_compare import compare_name_texts
+from electoral.registration.services.name_compare import compare_name_texts, near
 from electoral.registration.services.names import (
-    Token,
     block_skeleton,
     display_fold,
     tokens,
@@ -263,63 +261,6 @@ def _percent(probability: float) -> int:
 _PERSON_COLUMNS = (Voter.id, Voter.family_name, Voter.given_names, Voter.father_name, Voter.sex,
                    Voter.date_of_birth, Voter.birth_year_only, Voter.place_of_birth, Voter.id_type,
                    Voter.id_number, Voter.voter_number)
-
-
-@lru_cache(maxsize=500_000)
-def first_token(text: str) -> Token | None:
-    """The first token of a name (names.tokens), or None for an empty one."""
-    found = tokens(text)
-    return found[0] if found else None
-
-
-def typo_word(text: str) -> str:
-    """The first word of a name in the form a one-letter typo is judged on (names.tokens_match)."""
-    found = first_token(text)
-    return found.fold if found else ""
-
-
-def joined_apart(word_a: str, word_b: str) -> bool:
-    """Whether one first word is the other with a name or article joined to it (Alzawi / Zawi, Jeanbaptiste / Jean)."""
-    short, long = (word_a, word_b) if len(word_a) < len(word_b) else (word_b, word_a)
-    return len(short) >= 3 and len(long) > len(short) and (long.startswith(short) or long.endswith(short))
-
-
-@lru_cache(maxsize=200_000)
-def can_be_one_name(token_a: Token | None, token_b: Token | None) -> bool:
-    """Whether two first tokens can be one name: names.tokens_match, or one the other with a name joined to it.
-
-    Alzawi / Zawi, Jeanbaptiste / Jean, and across scripts Benali / بن (بن علي). What
-    people sharing only the other name must have to be compared (``near``,
-    scan_pairs.block_pairs): a common first name otherwise brings thousands of people.
-    """
-    if token_a is None or token_b is None:
-        return False
-    if tokens_match(token_a, token_b) or joined_apart(token_a.fold, token_b.fold):
-        return True
-    if token_a.arabic == token_b.arabic:
-        return False
-    arabic, latin = (token_a, token_b) if token_a.arabic else (token_b, token_a)
-    heads = (tokens(latin.fold[:cut]) for cut in range(2, len(latin.fold) - 1))
-    return any(len(head) == 1 and tokens_match(head[0], arabic) for head in heads)
-
-
-def near(name_a: str, name_b: str, skeleton_a: str, skeleton_b: str) -> bool:
-    """Whether two first names could be one name with a typo (or one sound apart across scripts).
-
-    Words one edit apart as written, or skeletons one edit apart (القذافي / Gaddafi: ق
-    is written g), that can be one name (``can_be_one_name``), or one word the other
-    with a name or article joined to it: in the check as in the scan (scan_pairs.block_pairs).
-    """
-    token_a, token_b = first_token(name_a), first_token(name_b)
-    if not can_be_one_name(token_a, token_b):
-        return False
-    word_a, word_b = token_a.fold, token_b.fold
-    if joined_apart(word_a, word_b):
-        return True
-    # A typo moves a skeleton by two edits at most (a vowel made a consonant): the
-    # words themselves, dearer to work out, are compared only then.
-    apart = Levenshtein.distance(skeleton_a, skeleton_b, score_cutoff=2)
-    return apart <= 1 or (apart == 2 and OSA.distance(word_a, word_b, score_cutoff=1) <= 1)
 
 
 @cache

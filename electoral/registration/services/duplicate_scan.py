@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from electoral.core.audit import append_entries
 from electoral.core.memory import paused_gc
 from electoral.registration.models import DuplicatePair, Voter
-from electoral.registration.services import dedup
+from electoral.registration.services import dedup, name_compare
 from electoral.registration.services.dedup import could_be_one_birthday
 from electoral.registration.services.scan_pairs import block_pairs, date_signature, related_tokens
 
@@ -93,7 +93,7 @@ class _TokenNumbers(dict):
     def __call__(self, text: str) -> int:
         number = self.get(text)
         if number is None:
-            token = dedup.first_token(text)
+            token = name_compare.first_token(text)
             number = -1 if token is None else self.numbers.setdefault(token, len(self.numbers))
             if number == len(self.tokens):
                 self.tokens.append(token)

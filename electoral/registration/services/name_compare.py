@@ -8,6 +8,8 @@ be swapped. The level is the weakest link; the weights (match_score) say what it
 
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA, Levenshtein
+
 from electoral.registration.services.names import Token, tokens, tokens_match
 
 
@@ -122,3 +124,56 @@ def _split_match(short: tuple[Token, ...], first: Token, second: Token) -> Token
                 if len(head) == len(tail) == 1 and tokens_match(head[0], first) and tokens_match(tail[0], second):
                     return token
     return None
+
+
+# ---- first names that can be one: what blocks on a single name must have in common ----
+
+@lru_cache(maxsize=500_000)
+def first_token(text: str) -> Token | None:
+    """The first token of a name (names.tokens), or None for an empty one."""
+    found = tokens(text)
+    return found[0] if found else None
+
+
+def joined_apart(word_a: str, word_b: str) -> bool:
+    """Whether one first word is the other with a name or article joined to it (Alzawi / Zawi, Jeanbaptiste / Jean)."""
+    short, long = (word_a, word_b) if len(word_a) < len(word_b) else (word_b, word_a)
+    return len(short) >= 3 and len(long) > len(short) and (long.startswith(short) or long.endswith(short))
+
+
+@lru_cache(maxsize=200_000)
+def can_be_one_name(token_a: Token | None, token_b: Token | None) -> bool:
+    """Whether two first tokens can be one name: names.tokens_match, or one the other with a name joined to it.
+
+    Alzawi / Zawi, Jeanbaptiste / Jean, and across scripts Benali / بن (بن علي). What
+    people sharing only the other name must have to be compared (``near``,
+    scan_pairs.block_pairs): a common first name otherwise brings thousands of people.
+    """
+    if token_a is None or token_b is None:
+        return False
+    if tokens_match(token_a, token_b) or joined_apart(token_a.fold, token_b.fold):
+        return True
+    if token_a.arabic == token_b.arabic:
+        return False
+    arabic, latin = (token_a, token_b) if token_a.arabic else (token_b, token_a)
+    heads = (tokens(latin.fold[:cut]) for cut in range(2, len(latin.fold) - 1))
+    return any(len(head) == 1 and tokens_match(head[0], arabic) for head in heads)
+
+
+def near(name_a: str, name_b: str, skeleton_a: str, skeleton_b: str) -> bool:
+    """Whether two first names could be one name with a typo (or one sound apart across scripts).
+
+    Words one edit apart as written, or skeletons one edit apart (القذافي / Gaddafi: ق
+    is written g), that can be one name (``can_be_one_name``), or one word the other
+    with a name or article joined to it: in the check as in the scan (scan_pairs.block_pairs).
+    """
+    token_a, token_b = first_token(name_a), first_token(name_b)
+    if not can_be_one_name(token_a, token_b):
+        return False
+    word_a, word_b = token_a.fold, token_b.fold
+    if joined_apart(word_a, word_b):
+        return True
+    # A typo moves a skeleton by two edits at most (a vowel made a consonant): the
+    # words themselves, dearer to work out, are compared only then.
+    apart = Levenshtein.distance(skeleton_a, skeleton_b, score_cutoff=2)
+    return apart <= 1 or (apart == 2 and OSA.distance(word_a, word_b, score_cutoff=1) <= 1)

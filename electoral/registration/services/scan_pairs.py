@@ -18,14 +18,15 @@ every pair of a block:
   edit apart are compared too: across scripts a skeleton can differ by one sound
   (القذافي / Gaddafi: ق is written g; عثمان / Osman: ث is written s); and pairs
   whose other first word is the other's with a name or article joined to it
-  (Alzawi / Zawi, Jeanbaptiste / Jean: dedup.joined_apart);
+  (Alzawi / Zawi, Jeanbaptiste / Jean: name_compare.joined_apart);
 * ID blocks: the same document number.
 """
 
 from collections import defaultdict
 from itertools import chain
 
-from electoral.registration.services.dedup import Person, can_be_one_name
+from electoral.registration.services.dedup import Person
+from electoral.registration.services.name_compare import can_be_one_name
 from electoral.registration.services.names import Token
 
 
@@ -89,7 +90,7 @@ def one_edit_neighbours(words: set[str], joined: bool = False) -> dict[str, set[
     """For each word, the others at most one edit away (they share a one-deletion variant).
 
     A transposition (Dool / Dolo) is two deletions apart yet shares a one-deletion variant
-    too. With ``joined``, also the words that begin or end another (dedup.joined_apart).
+    too. With ``joined``, also the words that begin or end another (name_compare.joined_apart).
     """
     variants: dict[str, set[str]] = defaultdict(set)
     for word in words:
@@ -170,7 +171,7 @@ def related_tokens(tokens: list[Token]) -> dict[int, list[int]]:
     one-deletion variant), or one the other with a name or article joined to it
     (Alzawi / Zawi, Jeanbaptiste / Jean), or whose skeletons are one edit apart (across
     scripts a skeleton can differ by one sound: القذافي / Gaddafi, ق is written g), and
-    that can be one name (dedup.can_be_one_name). Worked out once per scan over the
+    that can be one name (name_compare.can_be_one_name). Worked out once per scan over the
     roll's distinct names, not per block.
     """
     by_word: dict[str, list[int]] = defaultdict(list)
