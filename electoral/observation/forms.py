@@ -25,16 +25,12 @@ BOUND = 10**9
 
 # The states' and kinds' labels are observation/labels.py's; these names are kept for the pages that read them.
 PHASE_LABELS = labels.PHASE
-TYPE_LABELS = {
-    "yes_no": _l("Yes / no"), "integer": _l("Whole number"), "decimal": _l("Decimal number"),
-    "single_choice": _l("One choice"), "multiple_choice": _l("Several choices"), "text": _l("Text"),
-    "time": _l("Time"), "date": _l("Date"), "note": _l("Note (no answer)"),
-    "datetime": _l("Date and time"), "geopoint": _l("Position (GPS)"), "image": _l("Photo"),
-}
-# Types only an XLSForm brings (the builder has no field for a calculation): named on the template page.
-IMPORTED_TYPE_LABELS = {"calculate": _l("Calculated from other answers")}
-TALLY_LABELS = {"": lazy_pgettext("quick-count role", "None"), "registered": _l("Registered voters"), "cast": _l("Ballots cast"),
-                "invalid": _l("Invalid ballots"), "votes": _l("Votes for a candidate")}
+TYPE_LABELS = labels.QUESTION_TYPE
+# The types the builder offers, in its order; "calculate" only an XLSForm brings (the builder has no field for a
+# calculation), named on the template page through TYPE_LABELS all the same.
+BUILDER_TYPES = ("yes_no", "integer", "decimal", "single_choice", "multiple_choice", "text", "time", "date", "note",
+                 "datetime", "geopoint", "image")
+TALLY_LABELS = labels.TALLY_ROLE
 STATUS_LABELS = labels.ACCREDITATION
 SEX_LABELS = labels.SEX
 CATEGORY_LABELS = labels.CATEGORY
@@ -107,7 +103,7 @@ class SectionForm(FlaskForm):
 
 class QuestionForm(FlaskForm):
     code = StringField(_l("Question code"), validators=[DataRequired(), Length(max=40)])
-    type = SelectField(_l("Type"), choices=list(TYPE_LABELS.items()))
+    type = SelectField(_l("Type"), choices=TYPE_LABELS.choices(only=BUILDER_TYPES))
     section = SelectField(_l("Section"), coerce=coerce_id, validators=[Optional()])
     choices = TextAreaField(_l("Choices, one a line: value = label"), validators=[Optional(), Length(max=4000)])
     minimum = DecimalField(_l("Minimum"), places=None, validators=[Optional(), NumberRange(-BOUND, BOUND)])
@@ -115,7 +111,8 @@ class QuestionForm(FlaskForm):
     required = BooleanField(_l("Required"), default=True)
     relevance = StringField(_l("Show only if (for example: Q3 = no)"), validators=[Optional(), Length(max=500)])
     critical = StringField(_l("Critical when (for example: Q4 = no)"), validators=[Optional(), Length(max=500)])
-    tally = SelectField(_l("Quick-count role"), choices=list(TALLY_LABELS.items()), validators=[Optional()])
+    tally = SelectField(_l("Quick-count role"), choices=TALLY_LABELS.choices(("", lazy_pgettext("quick-count role", "None"))),
+                        validators=[Optional()])
 
 
 for _lang, _name in LANGUAGES.items():

@@ -123,7 +123,7 @@ from electoral.observation.services.submissions import (
 )
 from electoral.observation.services.timing import (
     AHEAD_SLACK,
-    CLOCK_LABELS,
+    CLOCK_GAPS,
     DEFAULT_GAP_HOURS,
     clock_gap,
     gap_limit,
@@ -147,7 +147,7 @@ __all__ = [
     "CLIENT_ID",
     "client_id_refusal",
     "clock_gap",
-    "CLOCK_LABELS",
+    "CLOCK_GAPS",
     "CODE_PATTERN",
     "compare_with_official",
     "Conflict",

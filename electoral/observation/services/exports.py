@@ -11,7 +11,7 @@ from electoral.geography.models import PollingStation
 from electoral.observation.models import ChecklistTemplate, Incident, Observer, Submission
 from electoral.observation.services.checklists import latest, text_in
 from electoral.observation.services.observers import station_ids_query
-from electoral.observation.services.timing import CLOCK_LABELS, clock_gap, gap_limit
+from electoral.observation.services.timing import clock_gap, gap_limit
 
 
 def submission_table(session: Session, template_code: str, lang: str, header_labels: dict[str, str],
@@ -73,7 +73,9 @@ def incident_table(session: Session, header_labels: dict[str, str],
 
 
 def _clock_labels(header_labels: dict[str, str]) -> dict[str, str]:
-    return {k: header_labels.get(f"clock_{k}", str(v)) for k, v in CLOCK_LABELS.items()}
+    from electoral.observation.labels import CLOCK_GAP  # labels.py reads the services' values
+
+    return {k: header_labels.get(f"clock_{k}", str(v)) for k, v in CLOCK_GAP.items()}
 
 
 def _receipt(phone_time, received_at, limit, labels: dict[str, str]) -> list[Any]:

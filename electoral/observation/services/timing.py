@@ -10,13 +10,13 @@ ahead) is flagged on those views, so nobody reads it as when the server heard of
 import datetime as dt
 
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext as _l
 
 # Phones' clocks drift by minutes: ahead by less than this is not flagged.
 AHEAD_SLACK = dt.timedelta(minutes=10)
 DEFAULT_GAP_HOURS = 24
 
-CLOCK_LABELS = {"ahead": _l("phone time ahead of receipt"), "late": _l("phone time long before receipt")}
+# What clock_gap says; the words are observation/labels.py's CLOCK_GAP.
+CLOCK_GAPS = ("ahead", "late")
 
 
 def gap_limit() -> dt.timedelta:

@@ -168,5 +168,5 @@ def template_detail(template_id: int):
             flash(message, "success")
             return redirect(url_for("observation.template_detail", template_id=shown))
     return render_template("observation/template.html", template=template, section_form=section_form,
-                           question_form=question_form, languages=LANGUAGES, type_labels={**forms.TYPE_LABELS, **forms.IMPORTED_TYPE_LABELS},
+                           question_form=question_form, languages=LANGUAGES, type_labels=forms.TYPE_LABELS,
                            phase_labels=forms.PHASE_LABELS, text_in=services.text_in)

@@ -27,7 +27,7 @@ from electoral.core.redirects import referrer_target
 from electoral.core.saving import save
 from electoral.extensions import db
 from electoral.geography import services as geography
-from electoral.observation import forms, services
+from electoral.observation import forms, labels, services
 from electoral.observation.blueprint import COORDINATORS, bp
 from electoral.observation.models import PHASES, Alert
 from electoral.observation.sms import log as sms_log
@@ -101,7 +101,7 @@ def _clock():
     # The alert lists set each filing's phone time against the server's receipt time.
     # and a critical answer is worded in the reader's language (the stored summary is English).
     lang = str(get_locale() or "en").split("_")[0]
-    return {"clock_gap": services.clock_gap, "clock_labels": services.CLOCK_LABELS,
+    return {"clock_gap": services.clock_gap, "clock_labels": labels.CLOCK_GAP,
             "critical_answer": lambda alert: services.critical_answer(alert, lang)}
 
 
@@ -195,7 +195,7 @@ def _labels() -> dict[str, str]:
             "category": _("Category"), "severity": _("Severity"), "description": _("Description"),
             "phase": _("Phase"), "area_code": _("Code"), "area": _("Area"), "reported": _("Reported"),
             "expected": _("Expected"), "received_at": _("Received at"), "clock": _("Phone clock"),
-            **{f"clock_{k}": str(v) for k, v in services.CLOCK_LABELS.items()}}
+            **{f"clock_{k}": str(v) for k, v in labels.CLOCK_GAP.items()}}
 
 
 @bp.route("/export/<kind>.<fmt>")
