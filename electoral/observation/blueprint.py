@@ -5,14 +5,10 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from electoral.core import home
-from electoral.core.auth import Role
 from electoral.observation import signin  # noqa: F401  (observers sign in only while accredited)
+from electoral.observation.roles import COMMISSION, COORDINATORS  # noqa: F401  (the pages' role tuples)
 
 bp = Blueprint("observation", __name__, url_prefix="/observation", template_folder="templates")
-
-# Accreditation is the commission's act; the observer groups' coordinators ask for it.
-COMMISSION = (Role.ADMINISTRATOR,)
-COORDINATORS = (Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR)
 
 home.register_nav(_l("Observation"), "observation.dashboard", order=60)
 home.register_nav(_l("My station"), "observation.my_station", order=5)

@@ -28,6 +28,7 @@ from electoral.core import stored_files
 from electoral.core.errors import ValidationFailed
 from electoral.observation.attachments.models import FilingImage
 from electoral.observation.models import Submission
+from electoral.observation.roles import COORDINATORS
 from electoral.observation.services import photos
 from electoral.observation.services.answer_types import image_answer  # noqa: F401  (the answer's rule, here too)
 
@@ -190,13 +191,17 @@ def submit_form(session: Session, template, station, raw: dict[str, Any], client
     return submission
 
 
+def is_coordinator(user) -> bool:
+    """Whether ``user`` opens filings' photos as a coordinator (whose openings are audited), not as their filer."""
+    return user.has_any_role(frozenset(COORDINATORS))
+
+
 def viewer_kind(session: Session, user, image: FilingImage) -> str | None:
     """Who ``user`` is to a filing's photo: "coordinator" (any of the area's; the route's area rule
     narrows it), "filer" (the observer who filed it), or None (may not see it)."""
-    from electoral.observation.blueprint import COORDINATORS
     from electoral.observation.services.observers import observer_for_user
 
-    if user.has_any_role(frozenset(COORDINATORS)):
+    if is_coordinator(user):
         return "coordinator"
     observer = observer_for_user(session, user)
     return "filer" if observer is not None and image.submission.observer_id == observer.id else None

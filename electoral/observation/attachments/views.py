@@ -36,7 +36,8 @@ filer_or_coordinator.matrix_label = "own filing (observer)"
 def filing_photo(image_id: int):
     """A filing's photo: for the observer who filed it, and the coordinators of its station's area (audited)."""
     image = _image_or_404(image_id)
-    if attachments.viewer_kind(db.session, current_user, image) == "coordinator":
+    # The declaration's rule (filer_or_coordinator) let the user in; only a coordinator's opening is audited.
+    if attachments.is_coordinator(current_user):
         attachments.record_opening(db.session, image)
         db.session.commit()
     path = attachments.image_file(image)  # only a name the store generated, inside its folder

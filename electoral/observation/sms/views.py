@@ -28,20 +28,20 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from electoral.core import home
-from electoral.core.auth import Role, access, public
+from electoral.core.auth import access, public
 from electoral.core.params import query_int
 from electoral.core.saving import save
 from electoral.extensions import csrf, db
 from electoral.geography.models import Region
 from electoral.observation import labels
 from electoral.observation.models import Observer
+from electoral.observation.roles import COORDINATORS
 from electoral.observation.sms import gateways, log, services
 from electoral.observation.sms.models import SMS_STATES, SmsMessage
 from electoral.observation.sms.tasks import send_reply
 
 bp = Blueprint("sms", __name__, url_prefix="/sms", template_folder="templates")
 
-COORDINATORS = (Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR)
 STATUS_LABELS = labels.SMS_STATE
 
 home.register(_l("SMS messages"), "sms.messages",

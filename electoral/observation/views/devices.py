@@ -8,12 +8,10 @@ from flask_login import current_user
 from electoral.core.auth import Role, access
 from electoral.extensions import db
 from electoral.observation import services
-from electoral.observation.blueprint import bp
+from electoral.observation.blueprint import COORDINATORS, bp
 from electoral.observation.openrosa import services as openrosa
 from electoral.observation.openrosa.models import DeviceCredential
 from electoral.observation.views.observers import _observer_or_404, _scoped_area
-
-COORDINATORS = (Role.OBSERVER_COORDINATOR, Role.ADMINISTRATOR)
 
 
 def _page(observer, back_url: str):
