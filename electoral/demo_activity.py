@@ -353,13 +353,14 @@ def load_cases(session: Session, today: dt.date) -> dict[str, int]:
     voters = list(session.scalars(select(Voter).where(Voter.registered).join(PollingCentre)
                                   .join(District).where(District.code == f"{DEMO_REGION}-01")
                                   .order_by(Voter.id).limit(3)))
+    clerk, supervisor = _user(session, "clerk"), _user(session, "supervisor")
     deceased = roll.lodge_objection(session, voters[0], "deceased", "Death certificate 2291 from the town clerk",
-                                    "clerk", today=start + dt.timedelta(days=2))
+                                    clerk, today=start + dt.timedelta(days=2))
     correction = roll.lodge_correction(session, voters[1], {"given_names": voters[1].given_names + " Jr."},
-                                       "National ID card shown at the exhibition centre", "clerk",
+                                       "National ID card shown at the exhibition centre", clerk,
                                        today=start + dt.timedelta(days=5))
     roll.lodge_objection(session, voters[2], "under_age", "School register shows a birth year too late to vote",
-                         "clerk", today=start + dt.timedelta(days=9))
-    roll.decide_case(session, deceased, True, "Death certificate verified with the civil registry.", "supervisor")
-    roll.decide_case(session, correction, True, "The ID card matches the corrected name.", "supervisor")
+                         clerk, today=start + dt.timedelta(days=9))
+    roll.decide_case(session, deceased, True, "Death certificate verified with the civil registry.", supervisor)
+    roll.decide_case(session, correction, True, "The ID card matches the corrected name.", supervisor)
     return {"claims and objections": 3}

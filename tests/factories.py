@@ -70,3 +70,10 @@ def make_user(*roles: Role, scope=None, username=None, active=True) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def user_called(username: str, *roles: Role) -> User:
+    """The user ``username`` (made with ``roles``, administrator by default, the first time): who acts in a call."""
+    from sqlalchemy import select
+
+    return db.session.scalar(select(User).where(User.username == username)) or make_user(*roles, username=username)

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from electoral.accounts.acting import as_user
 from electoral.core import spreadsheet
-from electoral.core.audit import current_actor, record_export
+from electoral.core.audit import record_export
 from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.tabular import SafeCsvWriter, TabularError
 from electoral.core.uploads import say_encoding
@@ -85,9 +86,10 @@ election_group.name = "election"
 
 @election_group.command("freeze", help="Freeze the final roll.")
 @with_appcontext
-def freeze_command():
+@as_user()
+def freeze_command(user):
     try:
-        election.freeze(db.session, current_actor().username)
+        election.freeze(db.session, user)
     except ValidationFailed as failure:
         _fail(str(failure))
     db.session.commit()
@@ -105,7 +107,8 @@ def voters():
 @click.option("--rejects", type=click.Path(dir_okay=False), help="Where bad rows go (default FILE.rejects.csv).")
 @click.option("--batch-size", default=5000, show_default=True)
 @with_appcontext
-def import_command(file, skip_invalid, rejects, batch_size):
+@as_user("The user the registrations are recorded as made by (only their area's centres are accepted).")
+def import_command(file, skip_invalid, rejects, batch_size, user):
     with open(file, "rb") as fh:
         data = fh.read()
     approx = max(data.count(b"\n") - 1, 1)
@@ -121,7 +124,7 @@ def import_command(file, skip_invalid, rejects, batch_size):
                 bar.length = max(total, bar.pos, 1)
                 bar.update(done - bar.pos)
 
-            summary = imports.import_voters(db.session, data, file, current_actor().username,
+            summary = imports.import_voters(db.session, data, file, user.username, user=user,
                                             skip_invalid=skip_invalid, batch_size=batch_size,
                                             progress=progress, end_batch=db.session.commit)
     except ImportFailed as failure:
@@ -208,7 +211,8 @@ def assign_command():
 @click.option("--reason", required=True, type=click.Choice(REMOVAL_REASONS))
 @click.option("--note", default="", help="The document or decision the removal rests on.")
 @with_appcontext
-def remove_command(number, reason, note):
+@as_user()
+def remove_command(number, reason, note, user):
     from electoral.registration.services import roll
     from electoral.registration.services import voters as voter_services
 
@@ -216,7 +220,7 @@ def remove_command(number, reason, note):
     if voter is None:
         _fail(f"no voter has the number {number}")
     try:
-        roll.remove(db.session, voter, reason, current_actor().username, note=note)
+        roll.remove(db.session, voter, reason, user, note=note)
     except ValidationFailed as failure:
         _fail(str(failure))
     db.session.commit()
@@ -228,7 +232,8 @@ def remove_command(number, reason, note):
 @click.option("--centre", "centre_code", required=True)
 @click.option("--reason", required=True)
 @with_appcontext
-def transfer_command(number, centre_code, reason):
+@as_user()
+def transfer_command(number, centre_code, reason, user):
     from electoral.geography.services import find_by_code
     from electoral.registration.services import roll
     from electoral.registration.services import voters as voter_services
@@ -238,7 +243,7 @@ def transfer_command(number, centre_code, reason):
     if voter is None or centre is None:
         _fail(f"no voter {number} or no polling centre {centre_code}")
     try:
-        roll.transfer(db.session, voter, centre, reason, current_actor().username)
+        roll.transfer(db.session, voter, centre, reason, user)
     except ValidationFailed as failure:
         _fail(str(failure))
     db.session.commit()

@@ -12,7 +12,7 @@ from electoral.registration.models import Voter
 from electoral.registration.services import election, imports
 from electoral.training.models import Official
 from electoral.training.services import import_officials
-from tests.factories import make_centre, make_district
+from tests.factories import make_centre, make_district, user_called
 from tests.registration.factories import make_election
 from tests.training.factories import make_position
 
@@ -140,7 +140,7 @@ def test_claims_take_a_year_only_birth_date_and_name_the_forms_when_wrong(client
     assert "DD/MM/YYYY" in page.get_data(as_text=True) and db.session.query(RollCase).count() == 0
     client.post_form(f"/registration/cases/{kind}", {**fields, "date_of_birth": "1979"})
     case = db.session.query(RollCase).one()
-    roll.decide_case(db.session, case, True, "Shown", "sup")
+    roll.decide_case(db.session, case, True, "Shown", user_called("sup"))
     db.session.flush()
     person = voter if kind == "correction" else case.voter
     assert (person.date_of_birth, person.birth_year_only) == (dt.date(1979, 7, 1), True)

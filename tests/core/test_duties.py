@@ -101,8 +101,8 @@ def registration_lodge_decide(person):
     from tests.registration.factories import make_election, make_voter
 
     make_election(exhibition=(dt.date(2026, 1, 1), None))
-    case = roll.lodge_objection(db.session, make_voter(), "deceased", "Death certificate 1234", person.username)
-    return lambda user: roll.decide_case(db.session, case, False, "No evidence", user.username)
+    case = roll.lodge_objection(db.session, make_voter(), "deceased", "Death certificate 1234", person)
+    return lambda user: roll.decide_case(db.session, case, False, "No evidence", user)
 
 
 def logistics_dispatch_receive(person):

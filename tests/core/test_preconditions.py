@@ -13,7 +13,7 @@ from electoral.core import preconditions
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import db
-from tests.factories import make_station, make_user
+from tests.factories import make_station, make_user, user_called
 
 ROOT = Path(__file__).resolve().parents[2]
 # Attributes that hold a record's state in this code base.
@@ -110,7 +110,7 @@ def registration_register():
     from tests.registration.factories import make_election, registration
 
     make_election()
-    election.freeze(db.session, "sup")
+    election.freeze(db.session, user_called("sup"))
     return lambda: register(db.session, registration(), "clerk")
 
 
@@ -125,7 +125,7 @@ def registration_freeze():
                                       centre=first.centre, date_of_birth=first.date_of_birth,
                                       id_number=first.id_number, place_of_birth=first.place_of_birth),
              "clerk", save_as_duplicate=True)  # an open pair
-    return lambda: election.freeze(db.session, "sup")
+    return lambda: election.freeze(db.session, user_called("sup"))
 
 
 def registration_adjudicate():
@@ -144,7 +144,7 @@ def registration_lodge_objection():
 
     make_election()  # no exhibition period
     voter = make_voter()
-    return lambda: roll.lodge_objection(db.session, voter, "deceased", "certificate", "clerk")
+    return lambda: roll.lodge_objection(db.session, voter, "deceased", "certificate", user_called("clerk"))
 
 
 def registration_lodge_correction():
@@ -153,7 +153,7 @@ def registration_lodge_correction():
 
     make_election()  # no exhibition period
     voter = make_voter(family_name="Kolie")
-    return lambda: roll.lodge_correction(db.session, voter, {"family_name": "Kollie"}, "ID shown", "clerk")
+    return lambda: roll.lodge_correction(db.session, voter, {"family_name": "Kollie"}, "ID shown", user_called("clerk"))
 
 
 def registration_lodge_inclusion():
@@ -163,7 +163,7 @@ def registration_lodge_inclusion():
 
     make_election()  # no exhibition period
     centre = make_centre()
-    return lambda: roll.lodge_inclusion(db.session, centre, {"family_name": "Kollie"}, "card shown", "clerk")
+    return lambda: roll.lodge_inclusion(db.session, centre, {"family_name": "Kollie"}, "card shown", user_called("clerk"))
 
 
 def registration_transfer():
@@ -174,7 +174,7 @@ def registration_transfer():
     make_election()
     voter = make_voter(status="removed", removal_reason="deceased")
     centre = make_centre()
-    return lambda: roll.transfer(db.session, voter, centre, "moved house", "sup")
+    return lambda: roll.transfer(db.session, voter, centre, "moved house", user_called("sup"))
 
 
 def registration_decide_case():
@@ -182,9 +182,9 @@ def registration_decide_case():
     from tests.registration.factories import make_election, make_voter
 
     make_election(exhibition=(dt.date(2026, 1, 1), None))
-    case = roll.lodge_objection(db.session, make_voter(), "deceased", "certificate", "clerk")
-    roll.decide_case(db.session, case, False, "no evidence", "sup")
-    return lambda: roll.decide_case(db.session, case, True, "again", "other")
+    case = roll.lodge_objection(db.session, make_voter(), "deceased", "certificate", user_called("clerk"))
+    roll.decide_case(db.session, case, False, "no evidence", user_called("sup"))
+    return lambda: roll.decide_case(db.session, case, True, "again", user_called("other"))
 
 
 def registration_remove():
@@ -193,7 +193,7 @@ def registration_remove():
 
     make_election()
     voter = make_voter(status="removed", removal_reason="deceased")
-    return lambda: roll.remove(db.session, voter, "deceased", "sup")
+    return lambda: roll.remove(db.session, voter, "deceased", user_called("sup"))
 
 
 def logistics_dispatch():

@@ -6,7 +6,7 @@ from electoral.core.auth import Role
 from electoral.registration import forms
 from electoral.registration.models import OBJECTION_GROUNDS, REMOVAL_REASONS
 from electoral.registration.services import roll
-from tests.factories import make_centre
+from tests.factories import make_centre, user_called
 from tests.registration.factories import make_election, make_voter
 
 
@@ -51,7 +51,9 @@ def test_command_line_says_the_reason_in_words(runner, db):
     make_election()
     voter = make_voter(make_centre())
     db.session.commit()
+    user_called("sup", Role.REGISTRATION_SUPERVISOR)
+    db.session.commit()
     result = runner.invoke(args=["voters", "remove", voter.voter_number, "--reason", "court_order",
-                                 "--note", "Ruling 12/2026"])
+                                 "--note", "Ruling 12/2026", "--as", "sup"])
     assert result.exit_code == 0, result.output
     assert "removed (Court order)" in result.output

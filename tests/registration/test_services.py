@@ -17,7 +17,7 @@ from electoral.registration.services import (
     roll,
 )
 from electoral.registration.services.voters import PossibleDuplicates, register
-from tests.factories import make_centre, make_district, make_station, make_user
+from tests.factories import make_centre, make_district, make_station, make_user, user_called
 from tests.registration.factories import make_election, make_voter, registration
 
 
@@ -53,7 +53,7 @@ def test_swapped_neighbouring_digits_are_caught(db):
 def test_numbers_keep_rising_after_a_voter_is_removed(db):
     make_election()
     voter = make_voter()
-    roll.remove(db.session, voter, "deceased", "sup")
+    roll.remove(db.session, voter, "deceased", user_called("sup"))
     assert int(numbers.take(db.session)[0][:-2]) > int(voter.voter_number[:-2])
 
 
@@ -188,24 +188,24 @@ EXHIBITION = (date(2026, 1, 1), None)
 def test_objection_upheld_removes_the_voter_with_the_ground(db):
     make_election(exhibition=EXHIBITION)
     voter = make_voter()
-    case = roll.lodge_objection(db.session, voter, "deceased", "Death certificate 1234", "clerk")
-    roll.decide_case(db.session, case, True, "Certificate checked", "sup")
+    case = roll.lodge_objection(db.session, voter, "deceased", "Death certificate 1234", user_called("clerk"))
+    roll.decide_case(db.session, case, True, "Certificate checked", user_called("sup"))
     assert (voter.status, voter.removal_reason, case.status) == ("removed", "deceased", "upheld")
 
 
 def test_objection_rejected_leaves_the_voter(db):
     make_election(exhibition=EXHIBITION)
     voter = make_voter()
-    case = roll.lodge_objection(db.session, voter, "not_citizen", "Neighbour says so", "clerk")
-    roll.decide_case(db.session, case, False, "No evidence", "sup")
+    case = roll.lodge_objection(db.session, voter, "not_citizen", "Neighbour says so", user_called("clerk"))
+    roll.decide_case(db.session, case, False, "No evidence", user_called("sup"))
     assert (voter.status, case.status, case.decision_reason) == ("active", "rejected", "No evidence")
 
 
 def test_correction_claim_upheld_changes_the_name_through_the_audit_trail(db):
     make_election(exhibition=EXHIBITION)
     voter = make_voter(family_name="Kolie")
-    case = roll.lodge_correction(db.session, voter, {"family_name": "Kollie"}, "National ID shown", "clerk")
-    roll.decide_case(db.session, case, True, "ID matches", "sup")
+    case = roll.lodge_correction(db.session, voter, {"family_name": "Kollie"}, "National ID shown", user_called("clerk"))
+    roll.decide_case(db.session, case, True, "ID matches", user_called("sup"))
     db.session.flush()
     assert voter.family_name == "Kollie"
     change = db.session.query(AuditEntry).filter_by(entity_type="Voter", entity_id=str(voter.id), action="update").one()
@@ -217,33 +217,33 @@ def test_inclusion_claim_upheld_puts_the_person_on_the_roll(db):
     centre = make_centre()
     person = {"family_name": "Dolo", "given_names": "Musu", "sex": "F", "date_of_birth": "1985-02-03",
               "id_type": "passport", "id_number": "P777"}
-    case = roll.lodge_inclusion(db.session, centre, person, "Registration slip", "clerk")
-    roll.decide_case(db.session, case, True, "Slip is genuine", "sup")
+    case = roll.lodge_inclusion(db.session, centre, person, "Registration slip", user_called("clerk"))
+    roll.decide_case(db.session, case, True, "Slip is genuine", user_called("sup"))
     assert case.voter.family_name == "Dolo" and case.voter.centre_id == centre.id
 
 
 def test_claims_are_refused_outside_exhibition(db):
     make_election()
     with pytest.raises(ValidationFailed, match="exhibition"):
-        roll.lodge_objection(db.session, make_voter(), "deceased", "x", "clerk")
+        roll.lodge_objection(db.session, make_voter(), "deceased", "x", user_called("clerk"))
 
 
 def test_frozen_roll_refuses_new_registrations_and_removals_without_allowed_reason(db):
     make_election()
     voter = make_voter()
-    election.freeze(db.session, "sup")
+    election.freeze(db.session, user_called("sup"))
     with pytest.raises(ValidationFailed, match="frozen"):
         register(db.session, registration(), "clerk")
     with pytest.raises(ValidationFailed, match="frozen"):
-        roll.remove(db.session, voter, "not_citizen", "sup")
+        roll.remove(db.session, voter, "not_citizen", user_called("sup"))
 
 
 def test_frozen_roll_records_removal_and_transfer_with_reason(db):
     make_election()
     voter = make_voter()
-    election.freeze(db.session, "sup")
-    roll.transfer(db.session, voter, make_centre(), "Moved to Gbarnga, form T-12", "sup")
-    roll.remove(db.session, voter, "deceased", "sup", note="certificate 55")
+    election.freeze(db.session, user_called("sup"))
+    roll.transfer(db.session, voter, make_centre(), "Moved to Gbarnga, form T-12", user_called("sup"))
+    roll.remove(db.session, voter, "deceased", user_called("sup"), note="certificate 55")
     kinds = [(c.kind, c.reason) for c in db.session.query(RollChange).order_by(RollChange.id)]
     assert kinds == [("transfer", "Moved to Gbarnga, form T-12"), ("removal", "deceased: certificate 55")]
 
@@ -253,7 +253,7 @@ def test_roll_cannot_be_frozen_with_open_duplicates(db):
     first = make_voter(family_name="Kamara", given_names="Mohamed")
     register(db.session, _duplicate_of(first), "clerk", save_as_duplicate=True)
     with pytest.raises(ValidationFailed, match="Decide every possible duplicate"):
-        election.freeze(db.session, "sup")
+        election.freeze(db.session, user_called("sup"))
 
 
 # ---- station assignment --------------------------------------------------------
@@ -335,8 +335,8 @@ def test_inclusion_claim_upheld_after_the_registration_period_still_registers(db
     make_election(registration=(date(2026, 1, 5), date(2026, 1, 6)), exhibition=(date(2026, 1, 7), None))
     person = {"family_name": "Dolo", "given_names": "Musu", "sex": "F", "date_of_birth": "1985-02-03",
               "id_type": "passport", "id_number": "P777"}
-    case = roll.lodge_inclusion(db.session, make_centre(), person, "Registration slip", "clerk")
-    roll.decide_case(db.session, case, True, "Slip is genuine", "sup")
+    case = roll.lodge_inclusion(db.session, make_centre(), person, "Registration slip", user_called("clerk"))
+    roll.decide_case(db.session, case, True, "Slip is genuine", user_called("sup"))
     assert case.voter is not None
 
 

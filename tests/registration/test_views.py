@@ -9,7 +9,7 @@ import pytest
 
 from electoral.core.auth import Role
 from electoral.registration.models import DuplicatePair, Election, RollCase, Voter
-from tests.factories import make_centre, make_district
+from tests.factories import make_centre, make_district, user_called
 from tests.registration.factories import make_election, make_voter
 
 FORM = {"family_name": "Kamara", "given_names": "Mohamed", "father_name": "Ibrahim", "sex": "M",
@@ -257,7 +257,7 @@ def test_claims_show_their_fields_by_name_in_the_reader_language(client, db, log
 
     make_election(exhibition=(date(2026, 1, 1), None))
     roll.lodge_inclusion(db.session, make_centre(), {"family_name": "Gbowee", "given_names": "Leymah", "sex": "F",
-                                                    "date_of_birth": "1972-02-01"}, "Registration slip", "clerk")
+                                                    "date_of_birth": "1972-02-01"}, "Registration slip", user_called("clerk"))
     db.session.commit()
     login_as(Role.REGISTRATION_SUPERVISOR)
     page = client.get("/registration/cases").get_data(as_text=True)
@@ -417,7 +417,7 @@ def test_supervisor_removes_a_deceased_voter_from_the_frozen_roll(client, db, lo
 
     make_election()
     voter = make_voter()
-    election.freeze(db.session, "sup")
+    election.freeze(db.session, user_called("sup"))
     db.session.commit()
     login_as(Role.REGISTRATION_SUPERVISOR)
     response = client.post_form(f"/registration/voters/{voter.voter_number}/remove",

@@ -53,7 +53,7 @@ def decide(session: Session, pair: DuplicatePair, is_duplicate: bool, user: User
     drop = pair.voter_b if keep.id == pair.voter_a_id else pair.voter_a
     pair.status = "duplicate"
     session.flush()
-    roll.remove(session, drop, "duplicate", user.username, kept=keep,
+    roll.remove(session, drop, "duplicate", user, kept=keep,
                 note=_("duplicate of %(number)s", number=keep.voter_number))
     # The removed record's other open pairs are moot now.
     for other in session.scalars(select(DuplicatePair).where(

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from electoral.accounts.models import User
 from electoral.core.dates import DAY_FIRST, MONTH_FIRST
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
@@ -96,8 +97,8 @@ def in_exhibition(session: Session, today: date | None = None) -> bool:
     return election.exhibition_start <= today and (election.exhibition_end is None or today <= election.exhibition_end)
 
 
-def freeze(session: Session, username: str) -> Election:
-    """Freeze the final roll: from now on only recorded transfers and removals change it."""
+def freeze(session: Session, user: User) -> Election:
+    """``user`` freezes the final roll: from now on only recorded transfers and removals change it."""
     from electoral.registration.models import DuplicatePair, RollCase
 
     election = require(session)
@@ -108,6 +109,6 @@ def freeze(session: Session, username: str) -> Election:
     if open_pairs or open_cases:
         raise ValidationFailed(_("Decide every possible duplicate, claim and objection before freezing the roll."))
     election.roll_frozen_at = utcnow()
-    election.roll_frozen_by = username
+    election.roll_frozen_by = user.username
     session.flush()
     return election

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from electoral.accounts.models import User
 from electoral.core import stored_files
 from electoral.core.audit import Actor, acting_as
 from electoral.core.errors import ImportFailed, ValidationFailed
@@ -22,9 +23,9 @@ from electoral.registration.services import duplicate_scan, election, import_row
 log = logging.getLogger(__name__)
 
 
-def start(session: Session, username: str) -> ScanJob:
-    """Record a new scan job (the caller commits, then queues the task)."""
-    job = ScanJob(status="queued", started_by=username)
+def start(session: Session, user: User) -> ScanJob:
+    """Record a new scan job started by ``user`` (the caller commits, then queues the task)."""
+    job = ScanJob(status="queued", started_by=user.username)
     session.add(job)
     session.flush()
     return job
@@ -115,8 +116,6 @@ def _set(session: Session, job_id: int, **values) -> None:
 
 def run_import(session: Session, job_id: int) -> ImportJob | None:
     """Import a queued job's file; progress and the result are committed as it goes so its page can show them."""
-    from electoral.accounts.models import User
-
     job = session.get(ImportJob, job_id)
     if job is None or job.status != "queued":
         return job

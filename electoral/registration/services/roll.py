@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from electoral.accounts.models import User
 from electoral.core import dates, duties
 from electoral.core.errors import ValidationFailed
 from electoral.geography import services as geography
@@ -40,9 +41,9 @@ DETAIL_LABELS = {"family_name": _l("Family name"), "given_names": _l("Given name
                  "id_number": _l("Document number")}
 
 
-def remove(session: Session, voter: Voter, reason: str, username: str, kept: Voter | None = None,
+def remove(session: Session, voter: Voter, reason: str, user: User, kept: Voter | None = None,
            note: str = "") -> Voter:
-    """Take a voter off the roll (never deleted): status removed, with the reason and any kept record."""
+    """``user`` takes a voter off the roll (never deleted): status removed, with the reason and any kept record."""
     if reason not in REMOVAL_REASONS:
         raise ValidationFailed({"reason": [_("Unknown reason for removal.")]})
     if voter.status == "removed":
@@ -56,19 +57,19 @@ def remove(session: Session, voter: Voter, reason: str, username: str, kept: Vot
     voter.station_id = None
     if frozen:
         session.add(RollChange(voter_id=voter.id, kind="removal", reason=f"{reason}: {note}".strip(": "),
-                               made_by=username))
+                               made_by=user.username))
     session.flush()
     return voter
 
 
-def transfer(session: Session, voter: Voter, centre: PollingCentre, reason: str, username: str) -> Voter:
-    """Move a voter to another polling centre, with the reason recorded."""
+def transfer(session: Session, voter: Voter, centre: PollingCentre, reason: str, user: User) -> Voter:
+    """``user`` moves a voter to another polling centre, with the reason recorded."""
     if not reason.strip():
         raise ValidationFailed({"reason": [_("Give the reason for the transfer.")]})
     if voter.status == "removed":
         raise ValidationFailed(_("A removed voter cannot be transferred."))
     voter.centre_id, voter.station_id = centre.id, None
-    session.add(RollChange(voter_id=voter.id, kind="transfer", reason=reason.strip(), made_by=username))
+    session.add(RollChange(voter_id=voter.id, kind="transfer", reason=reason.strip(), made_by=user.username))
     session.flush()
     return voter
 
@@ -78,9 +79,9 @@ def _require_exhibition(session: Session, today: date | None) -> None:
         raise ValidationFailed(_("Claims and objections are recorded only during the exhibition period."))
 
 
-def lodge_objection(session: Session, voter: Voter, ground: str, evidence: str, username: str,
+def lodge_objection(session: Session, voter: Voter, ground: str, evidence: str, user: User,
                     today: date | None = None) -> RollCase:
-    """Record an objection to a listed voter."""
+    """Record an objection to a listed voter, lodged by ``user``."""
     _require_exhibition(session, today)
     errors = {}
     if ground not in OBJECTION_GROUNDS:
@@ -92,15 +93,15 @@ def lodge_objection(session: Session, voter: Voter, ground: str, evidence: str, 
     if errors:
         raise ValidationFailed(errors)
     case = RollCase(kind="objection", voter_id=voter.id, centre_id=voter.centre_id, ground=ground,
-                    evidence=evidence.strip(), lodged_by=username, details={})
+                    evidence=evidence.strip(), lodged_by=user.username, details={})
     session.add(case)
     session.flush()
     return case
 
 
-def lodge_correction(session: Session, voter: Voter, changes: dict[str, str], evidence: str, username: str,
+def lodge_correction(session: Session, voter: Voter, changes: dict[str, str], evidence: str, user: User,
                      today: date | None = None) -> RollCase:
-    """Record a claim to correct a listed voter's name, date or place of birth."""
+    """Record a claim, lodged by ``user``, to correct a listed voter's name, date or place of birth."""
     _require_exhibition(session, today)
     changes = {k: v for k, v in changes.items() if k in CORRECTABLE and v not in (None, "")}
     errors = {}
@@ -111,43 +112,43 @@ def lodge_correction(session: Session, voter: Voter, changes: dict[str, str], ev
     if errors:
         raise ValidationFailed(errors)
     case = RollCase(kind="correction", voter_id=voter.id, centre_id=voter.centre_id, details=changes,
-                    evidence=evidence.strip(), lodged_by=username)
+                    evidence=evidence.strip(), lodged_by=user.username)
     session.add(case)
     session.flush()
     return case
 
 
-def lodge_inclusion(session: Session, centre: PollingCentre, person: dict, evidence: str, username: str,
+def lodge_inclusion(session: Session, centre: PollingCentre, person: dict, evidence: str, user: User,
                     today: date | None = None) -> RollCase:
-    """Record a claim by a person missing from the list; ``person`` holds the registration fields."""
+    """Record a claim, lodged by ``user``, by a person missing from the list; ``person``: the registration fields."""
     _require_exhibition(session, today)
     if not evidence.strip():
         raise ValidationFailed({"evidence": [_("Describe the evidence.")]})
     case = RollCase(kind="inclusion", centre_id=centre.id, details=person, evidence=evidence.strip(),
-                    lodged_by=username)
+                    lodged_by=user.username)
     session.add(case)
     session.flush()
     return case
 
 
-def decide_case(session: Session, case: RollCase, upheld: bool, reason: str, username: str) -> RollCase:
-    """The supervisor's decision; an upheld case changes the roll (audited like every change)."""
+def decide_case(session: Session, case: RollCase, upheld: bool, reason: str, user: User) -> RollCase:
+    """The supervisor's (``user``'s) decision; an upheld case changes the roll (audited like every change)."""
     if case.status != "open":
         raise ValidationFailed(_("This case was already decided."))
-    duties.require_other("registration_lodge_decide", [case.lodged_by], username)
+    duties.require_other("registration_lodge_decide", [case.lodged_by], user.username)
     if not reason.strip():
         raise ValidationFailed({"reason": [_("Give the reason for the decision.")]})
     if election.is_frozen(session):
         raise ValidationFailed(_("The roll is frozen."))
     if upheld:
         if case.kind == "objection":
-            remove(session, case.voter, GROUND_REMOVAL[case.ground], username, note=reason)
+            remove(session, case.voter, GROUND_REMOVAL[case.ground], user, note=reason)
         elif case.kind == "correction":
             _apply_correction(case.voter, case.details)
         else:
-            _include(session, case, username)
+            _include(session, case, user)
     case.status = "upheld" if upheld else "rejected"
-    case.decision_reason, case.decided_by = reason.strip(), username
+    case.decision_reason, case.decided_by = reason.strip(), user.username
     session.flush()
     return case
 
@@ -166,7 +167,7 @@ def _apply_correction(voter: Voter, details: dict) -> None:
     voter.sort_key = sort_key(voter.family_name, voter.given_names)
 
 
-def _include(session: Session, case: RollCase, username: str) -> None:
+def _include(session: Session, case: RollCase, user: User) -> None:
     from electoral.registration.services.voters import Registration, register
 
     fields = dict(case.details)
@@ -176,7 +177,7 @@ def _include(session: Session, case: RollCase, username: str) -> None:
         id_type=fields["id_type"], id_number=fields.get("id_number"), father_name=fields.get("father_name"),
         birth_year_only=bool(fields.get("birth_year_only")), place_of_birth=fields.get("place_of_birth"),
     )
-    voter = register(session, data, username, save_as_duplicate=True, in_period=False)
+    voter = register(session, data, user.username, save_as_duplicate=True, in_period=False)
     case.voter_id = voter.id
 
 

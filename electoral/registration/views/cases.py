@@ -53,7 +53,7 @@ def new_objection():
         form.voter_number.data = request.args.get("voter", "")
     done = _lodge(form, lambda: roll.lodge_objection(
         db.session, voter_in_scope(form.voter_number.data), form.ground.data, form.evidence.data,
-        current_user.username))
+        current_user))
     return done or render_template("registration/case_form.html", form=form, title=_("Record an objection"))
 
 
@@ -78,7 +78,7 @@ def new_correction():
             born, year_only = _birth(changes["date_of_birth"])
             changes["date_of_birth"] = str(born.year) if year_only else born.isoformat()
         return roll.lodge_correction(db.session, voter_in_scope(form.voter_number.data), changes,
-                                     form.evidence.data, current_user.username)
+                                     form.evidence.data, current_user)
 
     done = _lodge(form, lodge)
     return done or render_template("registration/case_form.html", form=form, title=_("Record a correction claim"))
@@ -99,7 +99,7 @@ def new_inclusion():
             "family_name", "given_names", "father_name", "sex", "place_of_birth", "id_type", "id_number")}
         born, person["birth_year_only"] = _birth(form.date_of_birth.data)
         person["date_of_birth"] = born.isoformat()
-        return roll.lodge_inclusion(db.session, centre, person, form.evidence.data, current_user.username)
+        return roll.lodge_inclusion(db.session, centre, person, form.evidence.data, current_user)
 
     done = _lodge(form, lodge)
     return done or render_template("registration/case_form.html", form=form,
@@ -115,6 +115,6 @@ def decide_case(case_id: int):
         flash(_("Choose a decision and give the reason."), "error")
         return redirect(url_for("registration.cases"))
     if save(lambda: roll.decide_case(db.session, case, form.decision.data == "upheld", form.reason.data,
-                                     current_user.username), joined=True):
+                                     current_user), joined=True):
         flash(_("Case %(id)d decided.", id=case.id), "success")
     return redirect(url_for("registration.cases"))

@@ -67,7 +67,7 @@ def start_scan():
         abort(400)
     from electoral.registration.tasks import scan_roll
 
-    job = jobs.start(db.session, current_user.username)
+    job = jobs.start(db.session, current_user)
     db.session.commit()
     scan_roll(job.id)
     return redirect(url_for("registration.scan_progress", job_id=job.id))

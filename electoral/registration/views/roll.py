@@ -124,7 +124,7 @@ def assign():
 def freeze():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if save(lambda: election.freeze(db.session, current_user.username), joined=True):
+    if save(lambda: election.freeze(db.session, current_user), joined=True):
         flash(_("The final roll is frozen."), "success")
     return redirect(url_for("registration.roll_overview"))
 

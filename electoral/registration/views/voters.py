@@ -161,7 +161,7 @@ def remove_voter(number: str):
     voter = voter_in_scope(number)
     form = RemovalForm()
     if form.validate_on_submit():
-        if save(lambda: roll.remove(db.session, voter, form.reason.data, current_user.username, note=form.note.data),
+        if save(lambda: roll.remove(db.session, voter, form.reason.data, current_user, note=form.note.data),
                 joined=True):
             flash(_("Voter %(number)s removed.", number=voter.voter_number), "success")
     else:
@@ -178,7 +178,7 @@ def transfer_voter(number: str):
     if not form.validate_on_submit() or centre is None or not current_user.can_act_in(centre):
         flash(_("Give a polling centre in your area and the reason for the transfer."), "error")
         return redirect(url_for("registration.voter_detail", number=number))
-    if save(lambda: roll.transfer(db.session, voter, centre, form.reason.data, current_user.username), joined=True):
+    if save(lambda: roll.transfer(db.session, voter, centre, form.reason.data, current_user), joined=True):
         flash(_("Voter %(number)s transferred to %(centre)s.", number=voter.voter_number, centre=centre.code),
               "success")
     return redirect(url_for("registration.voter_detail", number=number))
