@@ -317,8 +317,8 @@ def observation_handle_alert():
     services.submit(db.session, make_opening_checklist(), observer.station, {**OPENING_OK, "Q3": "no"},
                     "alert-0001", observer)
     alert = db.session.scalar(db.select(Alert))
-    services.handle_alert(db.session, alert, "resolved", "Box sealed in front of agents", "coord")
-    return lambda: services.handle_alert(db.session, alert, "acknowledged", "reopen", "coord")
+    services.handle_alert(db.session, alert, "resolved", "Box sealed in front of agents", user_called("coord"))
+    return lambda: services.handle_alert(db.session, alert, "acknowledged", "reopen", user_called("coord"))
 
 
 def observation_fix_by_hand():
@@ -328,7 +328,7 @@ def observation_fix_by_hand():
     message = SmsMessage(gateway="tr", gateway_id="m1", sender="+231770000000", body="OPEN 1 ok", status="processed")
     db.session.add(message)
     db.session.flush()
-    return lambda: services.fix_by_hand(db.session, message, "OPEN 1 ok", "coord")
+    return lambda: services.fix_by_hand(db.session, message, "OPEN 1 ok", user_called("coord"))
 
 
 SCENARIOS = {

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from electoral.observation import services
-from tests.factories import make_centre, make_district, make_region, make_station
+from tests.factories import make_centre, make_district, make_region, make_station, user_called
 from tests.observation.factories import OPENING_OK, make_observer, make_opening_checklist
 
 
@@ -97,8 +97,8 @@ def test_resolving_an_alert_needs_a_note(db):
     observer = make_observer()
     services.submit(db.session, template, observer.station, {**OPENING_OK, "Q3": "no"}, "alert-0001", observer)
     alert = db.session.scalar(db.select(Alert))
-    services.handle_alert(db.session, alert, "acknowledged", "", "coord")
+    services.handle_alert(db.session, alert, "acknowledged", "", user_called("coord"))
     with pytest.raises(ValidationFailed):
-        services.handle_alert(db.session, alert, "resolved", " ", "coord")
-    services.handle_alert(db.session, alert, "resolved", "Box sealed in front of agents at 07:20", "coord")
+        services.handle_alert(db.session, alert, "resolved", " ", user_called("coord"))
+    services.handle_alert(db.session, alert, "resolved", "Box sealed in front of agents at 07:20", user_called("coord"))
     assert alert.status == "resolved" and "07:20" in alert.note

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from electoral.accounts.models import User
 from electoral.core import locks
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
@@ -71,8 +72,8 @@ def report_incident(session: Session, observer: Observer | None, station: Pollin
     return incident, True
 
 
-def handle_alert(session: Session, alert: Alert, status: str, note: str, username: str) -> None:
-    """Acknowledge or resolve an alert with a note."""
+def handle_alert(session: Session, alert: Alert, status: str, note: str, user: User) -> None:
+    """``user`` acknowledges or resolves an alert with a note."""
     if status not in ALERT_STATES[1:]:
         raise ValidationFailed({"status": [_("Choose acknowledge or resolve.")]})
     if alert.status == "resolved":
@@ -83,5 +84,5 @@ def handle_alert(session: Session, alert: Alert, status: str, note: str, usernam
     alert.status = status
     if (note or "").strip():
         alert.note = (alert.note + "\n" if alert.note else "") + note.strip()
-    alert.handled_by = username
+    alert.handled_by = user.username
     session.flush()

@@ -331,8 +331,8 @@ def file_answers(session: Session, message: SmsMessage, template: Definition, st
         filed(submission)
 
 
-def fix_by_hand(session: Session, message: SmsMessage, text: str, username: str) -> None:
-    """File a malformed message as a coordinator corrected it; the message keeps what was sent."""
+def fix_by_hand(session: Session, message: SmsMessage, text: str, user: User) -> None:
+    """File a malformed message as a coordinator (``user``) corrected it; the message keeps what was sent."""
     if message.status not in ("rejected", "unknown_sender"):
         raise ValidationFailed({"text": [_("Only a rejected message can be fixed by hand.")]})
     try:
@@ -361,6 +361,6 @@ def fix_by_hand(session: Session, message: SmsMessage, text: str, username: str)
         message.status, message.error, message.reply = before
         raise ValidationFailed({"text": errors})
     message.observer = observer
-    message.fixed_by = username
+    message.fixed_by = user.username
     message.error = _("Fixed by hand: %(text)s", text=text)
     session.flush()

@@ -148,7 +148,7 @@ def fix(message_id: int):
     if request.method == "GET":
         form.text.data = " ".join(services.parser.tokens(message.body))
     if form.validate_on_submit() and save(
-            lambda: services.fix_by_hand(db.session, message, form.text.data, current_user.username), form):
+            lambda: services.fix_by_hand(db.session, message, form.text.data, current_user), form):
         flash(_("The message was filed as a checklist."), "success")
         return redirect(url_for("sms.messages"))
     return render_template("sms/fix.html", form=form, message=message, labels=STATUS_LABELS)

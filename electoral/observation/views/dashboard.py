@@ -116,7 +116,7 @@ def alert_handle(alert_id: int):
     form = forms.AlertForm()
     if form.validate_on_submit():
         if save(lambda: services.handle_alert(db.session, alert, form.status.data, form.note.data or "",
-                                              current_user.username), form, aliases={"note": "", "status": ""}):
+                                              current_user), form, aliases={"note": "", "status": ""}):
             flash(_("Alert acknowledged.") if alert.status == "acknowledged" else _("Alert resolved."), "success")
     return redirect(referrer_target() or url_for("observation.dashboard"))
 
