@@ -92,6 +92,7 @@ def build_roll(rng: random.Random, voters: int, station_counts: dict[int, int], 
 def run(url: str, label: str, roll_voters: int, packing_lists: int) -> None:
     from pypdf import PdfReader
 
+    from electoral.accounts.services import create_user
     from electoral.logistics import services
     from electoral.reports import registry
 
@@ -103,6 +104,7 @@ def run(url: str, label: str, roll_voters: int, packing_lists: int) -> None:
         started = time.perf_counter()
         counts = build_geography(rng)
         services.seed_catalogue(db.session)
+        officer = create_user(db.session, "bench-logistics", "bench logistics password 2023", [Role.LOGISTICS_OFFICER])
         sample = rng.sample(range(1, CENTRES + 1), packing_lists)
         build_roll(rng, roll_voters, counts, sample)
         db.session.commit()
@@ -121,7 +123,7 @@ def run(url: str, label: str, roll_voters: int, packing_lists: int) -> None:
             db.session.expire_all()
             t0 = time.perf_counter()
             allocation = services.compute_allocation(db.session, station_counts=counts)
-            services.record_run(db.session, allocation)
+            services.record_run(db.session, allocation, officer)
             db.session.commit()
             timings.append(time.perf_counter() - t0)
         print(f"[{label}] allocation of {len(allocation.items)} items for {allocation.national[0]:,} stations, summed"

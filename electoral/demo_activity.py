@@ -38,51 +38,55 @@ def load_logistics(session: Session) -> dict[str, int]:
     """Catalogue, an allocation, a stocked central warehouse and consignments in every state."""
     from electoral.logistics import services as logistics
 
+    # The logistics officer computes, stocks, packs and dispatches; the administrator confirms receipt
+    # (a different person must: core/duties.py).
+    officer, receiver = _user(session, "logistics"), _user(session, "admin")
     logistics.seed_catalogue(session)
-    logistics.record_run(session, logistics.compute_allocation(session))
+    logistics.record_run(session, logistics.compute_allocation(session), officer)
     central = logistics.save_warehouse(session, "CW-01", "Central warehouse, Monrovia", "central")
     region = session.scalar(select(District).where(District.code == f"{DEMO_REGION}-01")).region
     hub = logistics.save_warehouse(session, "HUB-MO", "Montserrado hub", "hub", region)
     items = {code: logistics.find_item(session, code) for code in ("LAMP", "STAMP", "SCREEN", "STATIONERY")}
     for item in items.values():
-        logistics.receive_stock(session, central, item, 2000, supplier="Demo supplier")
+        logistics.receive_stock(session, central, item, 2000, supplier="Demo supplier", user=officer)
     centres = list(session.scalars(select(PollingCentre).join(District).where(District.code == f"{DEMO_REGION}-01")
                                    .order_by(PollingCentre.code).limit(4)))
 
     def consignment(origin, destination, seals, number):
         c = logistics.create_consignment(session, origin, destination, vehicle=f"LBR-{4400 + number}",
-                                         driver=["Moses Kollie", "Hawa Sirleaf", "Prince Doe", "Mary Tarr"][number % 4])
+                                         driver=["Moses Kollie", "Hawa Sirleaf", "Prince Doe", "Mary Tarr"][number % 4],
+                                         user=officer)
         for code in ("LAMP", "STAMP", "SCREEN"):
             logistics.add_line(session, c, items[code], 3)
         logistics.add_seals(session, c, seals)
         return c
 
     to_hub = consignment(central, hub, ["SL-100001", "SL-100002"], 0)
-    logistics.dispatch(session, to_hub)
-    logistics.receive(session, to_hub, _full_receipt(logistics, to_hub))
+    logistics.dispatch(session, to_hub, officer)
+    logistics.receive(session, to_hub, _full_receipt(logistics, to_hub), receiver)
     received = consignment(central, centres[0], ["SL-200001", "SL-200002"], 1)
-    logistics.dispatch(session, received)
-    logistics.receive(session, received, _full_receipt(logistics, received))
+    logistics.dispatch(session, received, officer)
+    logistics.receive(session, received, _full_receipt(logistics, received), receiver)
     # One with an open discrepancy: a seal broken, a lamp short, and a seal never packed.
     troubled = consignment(central, centres[1], ["SL-300001", "SL-300002"], 2)
-    logistics.dispatch(session, troubled)
+    logistics.dispatch(session, troubled, officer)
     receipt = _full_receipt(logistics, troubled, broken="SL-300002")
     receipt.counts[troubled.lines[0].id] -= 1
     receipt.other_seals.append("SL-999999")
-    logistics.receive(session, troubled, receipt)
+    logistics.receive(session, troubled, receipt, receiver)
     delivered = consignment(central, centres[2], ["SL-400001"], 3)
-    logistics.dispatch(session, delivered)
-    logistics.receive(session, delivered, _full_receipt(logistics, delivered))
+    logistics.dispatch(session, delivered, officer)
+    logistics.receive(session, delivered, _full_receipt(logistics, delivered), receiver)
     # Polling day + 1: materials come back from the centres; one return is on the road to the hub,
     # another is still being packed at its centre.
     on_the_road = logistics.create_consignment(session, centres[0], hub, kind="return", vehicle="LBR-4404",
-                                               driver="Moses Kollie")
+                                               driver="Moses Kollie", user=officer)
     logistics.add_line(session, on_the_road, items["LAMP"], 3, condition="used")
     logistics.add_line(session, on_the_road, items["STAMP"], 3, condition="used")
     logistics.add_seals(session, on_the_road, ["SL-600001"])
-    logistics.dispatch(session, on_the_road)
+    logistics.dispatch(session, on_the_road, officer)
     packing = logistics.create_consignment(session, centres[3], hub, kind="return", vehicle="LBR-4405",
-                                           driver="Hawa Sirleaf")
+                                           driver="Hawa Sirleaf", user=officer)
     logistics.add_line(session, packing, items["SCREEN"], 3, condition="used")
     return {"consignments": 6}
 

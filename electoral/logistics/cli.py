@@ -3,6 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
+from electoral.accounts.acting import as_user
 from electoral.core import spreadsheet
 from electoral.extensions import db
 from electoral.geography.models import DEFAULT_STATION_CAPACITY
@@ -72,10 +73,11 @@ def create(capacity):
 
 @logistics.command("allocate", help="Recompute the allocation from the roll and keep its national totals.")
 @with_appcontext
-def allocate():
+@as_user("The user the allocation is recorded as recomputed by.")
+def allocate(user):
     _require_roll()
     allocation = services.compute_allocation(db.session)
-    run = services.record_run(db.session, allocation)
+    run = services.record_run(db.session, allocation, user)
     db.session.commit()
     state = "frozen" if run.roll_frozen else "NOT frozen (provisional)"
     click.echo(f"Allocation #{run.id}: {run.stations} stations, {run.centres} centres, {run.voters} voters; "

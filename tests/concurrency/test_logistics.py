@@ -9,7 +9,7 @@ from electoral.logistics import services
 from electoral.logistics.models import Consignment, CustodyEvent, Discrepancy, StaffAssignment
 from electoral.logistics.services import staffing
 from tests.concurrency.conftest import ROUNDS
-from tests.factories import make_station
+from tests.factories import make_station, user_called
 from tests.logistics.factories import (
     make_item,
     make_warehouse,
@@ -28,7 +28,7 @@ def _receiver(consignment_id: int, found: int):
         receipt = services.Receipt({line.id: found for line in consignment.lines},
                                    {seal.id: "intact" for seal in consignment.seals}, [])
         try:
-            problems = services.receive(_db.session, consignment, receipt)
+            problems = services.receive(_db.session, consignment, receipt, user_called("storekeeper"))
         except ValidationFailed as refused:
             _db.session.rollback()
             return str(refused)
@@ -45,9 +45,10 @@ def test_a_consignment_received_twice_at_once_is_received_and_counted_once(db, r
     ids = []
     for _ in range(ROUNDS):
         consignment = packed_consignment(origin=origin, destination=store, item=item, quantity=100)
-        services.dispatch(db.session, consignment)
+        services.dispatch(db.session, consignment, user_called("dispatcher"))
         ids.append(consignment.id)
     store_id = store.id
+    user_called("storekeeper")  # made before the race, which only finds it
     db.session.commit()
     for consignment_id in ids:
         # The two storekeepers counted differently: whichever receipt stands must stand whole.
@@ -74,7 +75,7 @@ def _dispatcher(consignment_id: int):
     def work():
         consignment = _db.session.get(Consignment, consignment_id)
         try:
-            services.dispatch(_db.session, consignment)
+            services.dispatch(_db.session, consignment, user_called("dispatcher"))
         except ValidationFailed as refused:
             _db.session.rollback()
             return str(refused)
@@ -118,7 +119,7 @@ def _deployer(station_id: int, official_id: int):
 
         try:
             staffing.assign(_db.session, _db.session.get(PollingStation, station_id), "PO",
-                            _db.session.get(Official, official_id), POLLING_DAY)
+                            _db.session.get(Official, official_id), POLLING_DAY, user_called("officer"))
         except ValidationFailed as refused:
             _db.session.rollback()
             return str(refused)
@@ -136,6 +137,7 @@ def test_one_official_deployed_to_two_stations_at_once_is_deployed_once(db, race
         official = make_official(position=position, district=station.centre.district)
         certify(official)
         ids = station.id, other.id, official.id
+        user_called("officer")  # made before the race, which only finds it
         db.session.commit()
         outcomes = race(_deployer(ids[0], ids[2]), _deployer(ids[1], ids[2]))
         refused = [o for o in outcomes if o != "deployed"]
@@ -154,6 +156,7 @@ def test_two_officials_deployed_to_one_position_at_once_fill_it_once(db, race):
         for official in officials:
             certify(official)
         station_id, official_ids = station.id, [o.id for o in officials]
+        user_called("officer")
         db.session.commit()
         outcomes = race(*(_deployer(station_id, official_id) for official_id in official_ids))
         refused = [o for o in outcomes if o != "deployed"]

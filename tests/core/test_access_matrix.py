@@ -26,6 +26,7 @@ from tests.factories import (
     make_region,
     make_station,
     make_user,
+    user_called,
 )
 
 # URL variables that name a record lying inside one area: asked for by a user
@@ -113,11 +114,11 @@ class World:
 
         # A second consignment, received with a broken seal, gives a discrepancy.
         received = packed_consignment(destination=self.centre, item=item, seals=("SL-101",))
-        logistics.dispatch(db.session, received)
-        logistics.receive(db.session, received, full_receipt(received, **{"SL-101": "broken"}))
+        logistics.dispatch(db.session, received, user_called("dispatcher"))
+        logistics.receive(db.session, received, full_receipt(received, **{"SL-101": "broken"}), user_called("storekeeper"))
         certify(self.official)
         assignment = staffing.assign(db.session, self.station, "PO", self.official,
-                                      dt.date.today() + dt.timedelta(days=30))
+                                      dt.date.today() + dt.timedelta(days=30), user_called("officer"))
         enrolment = training.enrol(db.session, self.training_session, make_official(position=position,
                                                                                     district=self.district))
         from electoral.training.models import Certificate

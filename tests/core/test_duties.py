@@ -16,7 +16,7 @@ from electoral.core.audit import Actor, acting_as
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import db
-from tests.factories import make_user
+from tests.factories import make_user, user_called
 
 
 def _as(user):
@@ -111,7 +111,7 @@ def logistics_dispatch_receive(person):
 
     consignment = packed_consignment()
     with _as(person):
-        services.dispatch(db.session, consignment)
+        services.dispatch(db.session, consignment, person)
 
     def receive(user):
         with _as(user):
@@ -124,7 +124,7 @@ def logistics_record_resolve(person):
     from tests.logistics.factories import full_receipt, packed_consignment
 
     consignment = packed_consignment()
-    services.dispatch(db.session, consignment)
+    services.dispatch(db.session, consignment, user_called("dispatcher"))
     with _as(person):
         [problem] = services.receive(db.session, consignment, full_receipt(consignment, **{"SL-001": "broken"}),
                                      person)

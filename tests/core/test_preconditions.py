@@ -202,8 +202,8 @@ def logistics_dispatch():
     from tests.logistics.factories import make_item, stocked_warehouse
 
     consignment = services.create_consignment(db.session, stocked_warehouse(make_item(), 10), make_centre(),
-                                              vehicle="V", driver="D")  # empty packing list, no seals
-    return lambda: services.dispatch(db.session, consignment)
+                                              vehicle="V", driver="D", user=user_called("dispatcher"))  # empty packing list, no seals
+    return lambda: services.dispatch(db.session, consignment, user_called("dispatcher"))
 
 
 def logistics_add_line():
@@ -211,7 +211,7 @@ def logistics_add_line():
     from tests.logistics.factories import packed_consignment
 
     consignment = packed_consignment()
-    services.dispatch(db.session, consignment)  # on its way: the packing list is closed
+    services.dispatch(db.session, consignment, user_called("dispatcher"))  # on its way: the packing list is closed
     item = consignment.lines[0].item
     return lambda: services.add_line(db.session, consignment, item, 5)
 
@@ -221,7 +221,7 @@ def logistics_add_seals():
     from tests.logistics.factories import packed_consignment
 
     consignment = packed_consignment()
-    services.dispatch(db.session, consignment)
+    services.dispatch(db.session, consignment, user_called("dispatcher"))
     return lambda: services.add_seals(db.session, consignment, ["SL-999"])
 
 
@@ -230,7 +230,7 @@ def logistics_receive():
     from tests.logistics.factories import full_receipt, packed_consignment
 
     consignment = packed_consignment()  # not dispatched
-    return lambda: services.receive(db.session, consignment, full_receipt(consignment))
+    return lambda: services.receive(db.session, consignment, full_receipt(consignment), user_called("storekeeper"))
 
 
 def logistics_resolve():
@@ -238,8 +238,8 @@ def logistics_resolve():
     from tests.logistics.factories import full_receipt, packed_consignment
 
     consignment = packed_consignment()
-    services.dispatch(db.session, consignment)
-    [problem] = services.receive(db.session, consignment, full_receipt(consignment, **{"SL-001": "broken"}))
+    services.dispatch(db.session, consignment, user_called("dispatcher"))
+    [problem] = services.receive(db.session, consignment, full_receipt(consignment, **{"SL-001": "broken"}), user_called("storekeeper"))
     admin = make_user(Role.ADMINISTRATOR)
     services.resolve(db.session, problem, admin, "Seal replaced, contents counted")
     return lambda: services.resolve(db.session, problem, admin, "again")
@@ -252,7 +252,7 @@ def logistics_assign():
     position = make_position(per_station=1)
     station = make_station()
     official = make_official(position=position, district=station.centre.district)  # never trained
-    return lambda: staffing.assign(db.session, station, position.code, official, dt.date(2026, 10, 10))
+    return lambda: staffing.assign(db.session, station, position.code, official, dt.date(2026, 10, 10), user_called("officer"))
 
 
 def training_enrol():

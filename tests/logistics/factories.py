@@ -5,7 +5,7 @@ import itertools
 from electoral.extensions import db
 from electoral.logistics import services
 from electoral.logistics.services import ItemData
-from tests.factories import make_centre, make_district
+from tests.factories import make_centre, make_district, user_called
 
 _numbers = itertools.count(1)
 
@@ -29,7 +29,7 @@ def make_warehouse(level="central", area=None, code=None, name=None):
 
 def stocked_warehouse(item, quantity=1000, level="central", area=None, **serials):
     warehouse = make_warehouse(level, area)
-    services.receive_stock(db.session, warehouse, item, quantity, **serials)
+    services.receive_stock(db.session, warehouse, item, quantity, **serials, user=user_called("dispatcher"))
     return warehouse
 
 
@@ -40,7 +40,7 @@ def packed_consignment(origin=None, destination=None, item=None, quantity=100, s
     origin = origin or stocked_warehouse(item, 10_000)
     destination = destination or make_centre()
     consignment = services.create_consignment(db.session, origin, destination, vehicle="LBR-4411",
-                                              driver="Moses Kollie")
+                                              driver="Moses Kollie", user=user_called("dispatcher"))
     services.add_line(db.session, consignment, item, quantity, serial_from, serial_to)
     services.add_seals(db.session, consignment, list(seals))
     return consignment

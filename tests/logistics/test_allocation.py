@@ -5,7 +5,7 @@ import io
 from electoral.extensions import db
 from electoral.geography.models import District, PollingStation
 from electoral.logistics import services
-from tests.factories import make_centre, make_district, make_region, make_station
+from tests.factories import make_centre, make_district, make_region, make_station, user_called
 from tests.logistics.factories import make_item, stocked_warehouse
 from tests.registration.factories import make_election, make_voter
 
@@ -125,10 +125,10 @@ def test_district_store_shortfall_against_its_district_needs(db):
     from tests.logistics.factories import make_warehouse
 
     allocation = _allocation()
-    run = services.record_run(db.session, allocation)
+    run = services.record_run(db.session, allocation, user_called("officer"))
     boxes = services.find_item(db.session, "BOXES")
     store = make_warehouse("district", area=db.session.scalar(db.select(District).where(District.code == "D1")))
-    services.receive_stock(db.session, store, boxes, 4)
+    services.receive_stock(db.session, store, boxes, 4, user=user_called("dispatcher"))
     short = {(r.warehouse_code, r.item_code): (r.needed, r.on_hand, r.short)
              for r in services.store_shortfall(db.session, run)}
     assert short[(store.code, "BOXES")] == (6, 4, 2)

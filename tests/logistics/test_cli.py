@@ -1,10 +1,11 @@
 """`electoral logistics ...` commands."""
 
+from electoral.core.auth import Role
 from electoral.extensions import db
 from electoral.geography.models import PollingStation
 from electoral.logistics import services
 from electoral.logistics.models import AllocationRun
-from tests.factories import make_centre, make_station
+from tests.factories import make_centre, make_station, user_called
 from tests.logistics.factories import full_receipt, make_item, packed_consignment
 from tests.registration.factories import make_election, make_voter
 
@@ -38,8 +39,9 @@ def test_stations_propose_and_create(runner, db):
 
 def test_allocate_without_a_roll_computes_nothing(runner, db):
     make_station()
+    user_called("officer", Role.LOGISTICS_OFFICER)
     db.session.commit()
-    result = runner.invoke(args=["logistics", "allocate"])
+    result = runner.invoke(args=["logistics", "allocate", "--as", "officer"])
     assert result.exit_code == 1
     assert "No roll exists yet" in result.output
     assert db.session.scalar(db.select(AllocationRun)) is None
@@ -48,9 +50,11 @@ def test_allocate_without_a_roll_computes_nothing(runner, db):
 def test_allocate_records_a_run_and_prints_the_shortfall(runner, db):
     _roll(voters=3)
     make_item(code="BALLOTS", basis="voter", pack_size=50)
+    user_called("officer", Role.LOGISTICS_OFFICER)
     db.session.commit()
-    result = runner.invoke(args=["logistics", "allocate"])
+    result = runner.invoke(args=["logistics", "allocate", "--as", "officer"])
     assert result.exit_code == 0, result.output
+    assert db.session.scalar(db.select(AllocationRun)).computed_by == "officer"
     assert "1 stations, 1 centres, 3 voters; roll NOT frozen" in result.output
     assert "BALLOTS\tneeded 50\tin stock 0\tSHORT 50" in result.output
 
@@ -68,8 +72,8 @@ def test_allocation_export_at_region_level(runner, db, tmp_path):
 
 def test_custody_prints_the_history_of_a_seal(runner, db):
     consignment = packed_consignment(destination=make_centre(), seals=("SL-42",))
-    services.dispatch(db.session, consignment)
-    services.receive(db.session, consignment, full_receipt(consignment, **{"SL-42": "broken"}))
+    services.dispatch(db.session, consignment, user_called("dispatcher"))
+    services.receive(db.session, consignment, full_receipt(consignment, **{"SL-42": "broken"}), user_called("storekeeper"))
     db.session.commit()
     result = runner.invoke(args=["logistics", "custody", "SL-42"])
     assert result.exit_code == 0, result.output

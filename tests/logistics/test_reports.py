@@ -6,7 +6,7 @@ from electoral.core.auth import Role
 from electoral.logistics import services
 from electoral.logistics.services import staffing
 from electoral.reports import registry
-from tests.factories import make_centre, make_district, make_station, make_user
+from tests.factories import make_centre, make_district, make_station, make_user, user_called
 from tests.logistics.factories import full_receipt, make_item, packed_consignment, stocked_warehouse
 from tests.registration.factories import POLLING_DAY, make_election, make_voter
 from tests.reports.helpers import page_count, pdf_text
@@ -79,8 +79,8 @@ def test_waybill_carries_driver_seals_serials_and_what_was_received(db):
     warehouse = stocked_warehouse(ballots, 1000, serial_from=1, serial_to=1000)
     consignment = packed_consignment(origin=warehouse, item=ballots, quantity=100, serial_from=101, serial_to=200,
                                      seals=("SL-7",))
-    services.dispatch(db.session, consignment)
-    services.receive(db.session, consignment, full_receipt(consignment, **{"SL-7": "broken"}))
+    services.dispatch(db.session, consignment, user_called("dispatcher"))
+    services.receive(db.session, consignment, full_receipt(consignment, **{"SL-7": "broken"}), user_called("storekeeper"))
     db.session.commit()
     text = _words(_print("waybill", {"consignment": consignment.code}))
     assert f"Waybill {consignment.code}" in text
@@ -96,7 +96,7 @@ def test_staff_list_names_the_officials_of_each_station(db):
     official = make_official(position=position, district=station.centre.district, name="Comfort Tarpeh",
                              reference="OF-123")
     certify(official)
-    staffing.assign(db.session, station, "PO", official, POLLING_DAY)
+    staffing.assign(db.session, station, "PO", official, POLLING_DAY, user_called("officer"))
     db.session.commit()
     text = _words(_print("staff-list", {"centre": station.centre.code}))
     assert "S-ST PO 1 Comfort Tarpeh OF-123" in text

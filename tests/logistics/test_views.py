@@ -8,7 +8,7 @@ from electoral.core.auth import Role
 from electoral.extensions import db
 from electoral.logistics import services
 from electoral.logistics.models import Consignment, Discrepancy
-from tests.factories import make_centre, make_district, make_station
+from tests.factories import make_centre, make_district, make_station, user_called
 from tests.logistics.factories import (
     full_receipt,
     make_item,
@@ -59,7 +59,7 @@ def test_officer_packs_and_dispatches_a_consignment(client, login_as, db):
 
 def _dispatched_to(district):
     consignment = packed_consignment(destination=make_centre(district), seals=("SL-1", "SL-2"))
-    services.dispatch(db.session, consignment)
+    services.dispatch(db.session, consignment, user_called("dispatcher"))
     db.session.commit()
     return consignment
 
@@ -105,7 +105,7 @@ def test_waybill_link_opens_the_print_form_filled_with_the_consignment(client, l
 
 def test_received_consignment_page_refuses_edits(client, login_as, db):
     consignment = _dispatched_to(make_district())
-    services.receive(db.session, consignment, full_receipt(consignment))
+    services.receive(db.session, consignment, full_receipt(consignment), user_called("storekeeper"))
     db.session.commit()
     login_as(Role.LOGISTICS_OFFICER)
     response = client.post_form(f"/logistics/consignments/{consignment.code}/seals", {"seals-seals": "SL-9"})
@@ -115,7 +115,7 @@ def test_received_consignment_page_refuses_edits(client, login_as, db):
 
 def test_supervisor_resolves_a_discrepancy(client, login_as, db):
     consignment = _dispatched_to(make_district())
-    [problem] = services.receive(db.session, consignment, full_receipt(consignment, **{"SL-1": "missing"}))
+    [problem] = services.receive(db.session, consignment, full_receipt(consignment, **{"SL-1": "missing"}), user_called("storekeeper"))
     db.session.commit()
     login_as(Role.LOGISTICS_OFFICER)
     client.post_form(f"/logistics/discrepancies/{problem.id}/resolve", {"resolve-resolution": "Found in the cab"})
@@ -126,7 +126,7 @@ def test_supervisor_resolves_a_discrepancy(client, login_as, db):
 def test_district_officer_cannot_resolve_a_discrepancy(client, login_as, db):
     district = make_district()
     consignment = _dispatched_to(district)
-    [problem] = services.receive(db.session, consignment, full_receipt(consignment, **{"SL-1": "missing"}))
+    [problem] = services.receive(db.session, consignment, full_receipt(consignment, **{"SL-1": "missing"}), user_called("storekeeper"))
     db.session.commit()
     login_as(Role.LOGISTICS_OFFICER, scope=district)
     response = client.post_form(f"/logistics/discrepancies/{problem.id}/resolve", {"resolve-resolution": "ok"})
@@ -184,7 +184,7 @@ def test_allocation_is_recomputed_and_exported(client, login_as, db):
 
 def test_custody_page_lists_every_hand_of_a_seal(client, login_as, db):
     consignment = _dispatched_to(make_district())
-    services.receive(db.session, consignment, full_receipt(consignment))
+    services.receive(db.session, consignment, full_receipt(consignment), user_called("storekeeper"))
     db.session.commit()
     login_as(Role.LOGISTICS_OFFICER)
     page = client.get("/logistics/custody?q=SL-2").get_data(as_text=True)
@@ -195,7 +195,7 @@ def test_dashboard_shows_the_share_of_centres_received(client, login_as, db):
     district = make_district(code="D-9")
     consignment = _dispatched_to(district)
     make_centre(district)
-    services.receive(db.session, consignment, full_receipt(consignment))
+    services.receive(db.session, consignment, full_receipt(consignment), user_called("storekeeper"))
     db.session.commit()
     login_as(Role.LOGISTICS_OFFICER, scope=district)
     page = client.get("/logistics/").get_data(as_text=True)
@@ -232,8 +232,8 @@ def test_retrieval_page_reconciles_a_centre(client, login_as, db):
     ballots = make_item(name="Ballots", sensitive=True)
     centre = make_centre(code="C-RT")
     out = packed_consignment(origin=stocked_warehouse(ballots, 100), destination=centre, item=ballots, quantity=100)
-    services.dispatch(db.session, out)
-    services.receive(db.session, out, full_receipt(out))
+    services.dispatch(db.session, out, user_called("dispatcher"))
+    services.receive(db.session, out, full_receipt(out), user_called("storekeeper"))
     db.session.commit()
     login_as(Role.LOGISTICS_OFFICER)
     page = client.get("/logistics/retrieval?centre=C-RT").get_data(as_text=True)

@@ -74,11 +74,12 @@ def _certificate():
 def _consignment():
     from electoral.extensions import db
     from electoral.logistics import services
+    from tests.factories import user_called
     from tests.logistics.factories import full_receipt, packed_consignment
 
     consignment = packed_consignment()
-    services.dispatch(db.session, consignment)
-    services.receive(db.session, consignment, full_receipt(consignment))
+    services.dispatch(db.session, consignment, user_called("dispatcher"))
+    services.receive(db.session, consignment, full_receipt(consignment), user_called("storekeeper"))
     return {"consignment": consignment.code}
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from electoral.core.errors import ValidationFailed
 from electoral.results import services
 from electoral.results.models import EntryError, SheetEvent, TallyEntry
-from tests.factories import make_station
+from tests.factories import make_station, user_called
 from tests.registration.factories import make_voter
 from tests.results.factories import enter_twice, figures, make_clerk, make_race, make_supervisor
 
@@ -170,9 +170,9 @@ def test_ballots_handed_over_by_logistics_are_the_sheets_figure_not_the_typed_on
     station = make_station()
     item = make_item(code="BALLOT-PRES", name="Presidential ballot papers", sensitive=True)
     consignment = packed_consignment(destination=station.centre, item=item, quantity=500)
-    logistics.dispatch(db.session, consignment)
-    logistics.receive(db.session, consignment, full_receipt(consignment))
-    logistics.issue_to_station(db.session, station, item, 150, "Musu Sirleaf", "logistics")
+    logistics.dispatch(db.session, consignment, user_called("dispatcher"))
+    logistics.receive(db.session, consignment, full_receipt(consignment), user_called("storekeeper"))
+    logistics.issue_to_station(db.session, station, item, 150, "Musu Sirleaf", user_called("logistics"))
     # Both clerks typed 999 by mistake: logistics' 150 is what the sheet holds and what the checks see.
     sheet = enter_twice(race, station, raw=figures(ballots_received=999))
     assert (sheet.state, sheet.ballots_received) == ("accepted", 150)

@@ -14,7 +14,7 @@ from electoral.observation import services as observation
 from electoral.results.models import SheetEvent
 from electoral.results.sheets import images, intake, recall
 from electoral.results.sheets.models import IntakeRecord, SheetImage
-from tests.factories import make_centre, make_station, make_user
+from tests.factories import make_centre, make_station, make_user, user_called
 from tests.results.factories import enter_twice, make_clerk, make_race, make_supervisor
 
 
@@ -167,7 +167,7 @@ def test_seals_logistics_never_sent_to_the_station_are_flagged(db, client, login
     centre = make_centre(code="CEN5")
     station = make_station(centre=centre, code="CEN5-01")
     sent = packed_consignment(destination=centre, seals=("SL-500", "SL-501"))
-    logistics.dispatch(db.session, sent)
+    logistics.dispatch(db.session, sent, user_called("dispatcher"))
     packed_consignment(destination=make_centre(), seals=("SL-900",))  # another centre's seals
     db.session.commit()
     login_as(Role.RESULTS_CLERK)

@@ -5,7 +5,7 @@ import json
 from electoral.core.auth import Role
 from electoral.extensions import db as _db
 from electoral.results import services
-from tests.factories import make_station, make_user
+from tests.factories import make_station, make_user, user_called
 from tests.results.factories import enter_twice, figures, make_clerk, make_race
 
 
@@ -60,9 +60,9 @@ def test_ballots_handed_over_are_shown_not_typed_on_the_entry_form(db, client, l
     station = make_station(code="S-1")
     item = make_item(code="BALLOT-PRES", name="Presidential ballot papers")
     consignment = packed_consignment(destination=station.centre, item=item, quantity=500)
-    logistics.dispatch(db.session, consignment)
-    logistics.receive(db.session, consignment, full_receipt(consignment))
-    logistics.issue_to_station(db.session, station, item, 150, "Musu Sirleaf", "logistics")
+    logistics.dispatch(db.session, consignment, user_called("dispatcher"))
+    logistics.receive(db.session, consignment, full_receipt(consignment), user_called("storekeeper"))
+    logistics.issue_to_station(db.session, station, item, 150, "Musu Sirleaf", user_called("logistics"))
     db.session.commit()
     login_as(Role.RESULTS_CLERK)
     page = client.get("/results/entry/PRES/S-1").get_data(as_text=True)

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from electoral.core.auth import Role
-from tests.factories import PASSWORD, make_district, make_user
+from tests.factories import PASSWORD, make_district, make_user, user_called
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "electoral"
@@ -182,8 +182,8 @@ def _discrepancy(app, db):
     from tests.logistics.factories import full_receipt, packed_consignment
 
     consignment = packed_consignment(destination=make_centre(make_district()), seals=("SL-1", "SL-2"))
-    services.dispatch(db.session, consignment)
-    [problem] = services.receive(db.session, consignment, full_receipt(consignment, **{"SL-1": "missing"}))
+    services.dispatch(db.session, consignment, user_called("dispatcher"))
+    [problem] = services.receive(db.session, consignment, full_receipt(consignment, **{"SL-1": "missing"}), user_called("storekeeper"))
     db.session.commit()
     client = _signed_in(app, db, Role.LOGISTICS_OFFICER)
     url = f"/logistics/discrepancies/{problem.id}/resolve"

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from electoral.core.audit import current_actor
+from electoral.accounts.models import User
 from electoral.core.tabular import SafeCsvWriter
 from electoral.geography.models import (
     DEFAULT_STATION_CAPACITY,
@@ -208,9 +208,9 @@ def compute_allocation(session: Session, station_counts: dict[int, int] | None =
     return allocation
 
 
-def record_run(session: Session, allocation: Allocation) -> AllocationRun:
-    """Keep who recomputed the allocation, when, on which roll, and the national totals."""
-    run = AllocationRun(computed_by=current_actor().username, roll_frozen=roll_frozen(session),
+def record_run(session: Session, allocation: Allocation, user: User) -> AllocationRun:
+    """Keep who (``user``) recomputed the allocation, when, on which roll, and the national totals."""
+    run = AllocationRun(computed_by=user.username, roll_frozen=roll_frozen(session),
                         stations=allocation.national[0] if allocation.national else 0,
                         centres=len(allocation.centres),
                         voters=allocation.national[1] if allocation.national else 0,

@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from electoral.core.audit import current_actor
+from electoral.accounts.models import User
 from electoral.core.auth import Role
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
@@ -82,12 +82,12 @@ def consignments_query(scope=None, status: str = "", kind: str = "") -> Select:
 
 
 def create_consignment(session: Session, origin: Place, destination: Place, kind: str = "outbound",
-                       vehicle: str = "", driver: str = "", user=None) -> Consignment:
-    """Start a consignment (a draft) from one place to the next; ``user``, when given, must act for the origin."""
+                       vehicle: str = "", driver: str = "", *, user: User) -> Consignment:
+    """``user`` starts a consignment (a draft) from one place to the next; they must act for the origin."""
     errors: dict[str, list[str]] = {}
     if origin is None:
         errors["origin"] = [_("No warehouse or polling centre has that code.")]
-    elif user is not None and not may_act_for(user, origin):
+    elif not may_act_for(user, origin):
         raise ValidationFailed({"origin": [_("%(code)s is outside your area.", code=origin.code)]})
     if destination is None:
         errors["destination"] = [_("No warehouse or polling centre has that code.")]
@@ -101,7 +101,7 @@ def create_consignment(session: Session, origin: Place, destination: Place, kind
         raise ValidationFailed(errors)
     consignment = Consignment(code=uuid.uuid4().hex[:20], kind=kind, vehicle=(vehicle or "").strip(),
                               driver=(driver or "").strip(),
-                              created_by=user.username if user is not None else current_actor().username)
+                              created_by=user.username)
     for role, place in (("origin", origin), ("destination", destination)):
         setattr(consignment, f"{role}_{'warehouse' if isinstance(place, Warehouse) else 'centre'}", place)
     for role, place in (("origin", origin), ("destination", destination)):
@@ -225,9 +225,10 @@ def remove_seal(session: Session, seal: ConsignmentSeal) -> None:
     session.flush()
 
 
-def record_event(session: Session, consignment: Consignment, kind: str, place, note: str = "",
-           seal_number: str | None = None, discrepancy: Discrepancy | None = None) -> CustodyEvent:
-    event = CustodyEvent(consignment=consignment, kind=kind, username=current_actor().username,
+def record_event(session: Session, consignment: Consignment, kind: str, place, user: User, note: str = "",
+                 seal_number: str | None = None, discrepancy: Discrepancy | None = None) -> CustodyEvent:
+    """A step of the consignment's custody history, taken by ``user`` at ``place``."""
+    event = CustodyEvent(consignment=consignment, kind=kind, username=user.username,
                          place=place_label(place) if not isinstance(place, str) else place,
                          note=note[:500], seal_number=seal_number, discrepancy=discrepancy)
     session.add(event)
@@ -240,8 +241,8 @@ def lock_row(session: Session, row) -> None:
     session.refresh(row, with_for_update=True)
 
 
-def dispatch(session: Session, consignment: Consignment) -> None:
-    """Hand the consignment to its driver: packing list, seals, vehicle and driver must be complete."""
+def dispatch(session: Session, consignment: Consignment, user: User) -> None:
+    """``user`` hands the consignment to its driver: packing list, seals, vehicle and driver must be complete."""
     # The same consignment dispatched twice at once leaves once; two leaving one store at once
     # take turns, so the second sees what the first took and the stock never goes below zero.
     lock_row(session, consignment)
@@ -268,10 +269,10 @@ def dispatch(session: Session, consignment: Consignment) -> None:
     if errors:
         raise ValidationFailed({"": errors})
     consignment.status = "dispatched"
-    consignment.dispatched_by = current_actor().username
+    consignment.dispatched_by = user.username
     consignment.dispatched_at = utcnow()
     record_event(session, consignment, "returned" if consignment.kind == "return" else "dispatched",
-           consignment.origin, dispatch_note(consignment, [s.number for s in consignment.seals]))
+           consignment.origin, user, dispatch_note(consignment, [s.number for s in consignment.seals]))
     session.flush()
 
 

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from electoral.accounts.models import User
 from electoral.core import locks
 from electoral.core.errors import ValidationFailed
 from electoral.geography.models import PollingStation
@@ -28,9 +29,9 @@ def station_issues(session: Session, station: PollingStation) -> list[StationIss
 
 
 def issue_to_station(session: Session, station: PollingStation, item: Item | None, quantity: int | None,
-                     received_by: str, username: str, serial_from: int | None = None,
+                     received_by: str, user: User, serial_from: int | None = None,
                      serial_to: int | None = None) -> StationIssue:
-    """Record (or correct) what a station's presiding officer signed for; never more than the centre holds."""
+    """``user`` records (or corrects) what a station's presiding officer signed for; never more than the centre holds."""
     errors: dict[str, list[str]] = {}
     if item is None:
         errors["item"] = [_("Choose an item of the catalogue.")]
@@ -55,7 +56,7 @@ def issue_to_station(session: Session, station: PollingStation, item: Item | Non
                                                       StationIssue.item_id == item.id))
     issue = issue or StationIssue(station_id=station.id, item_id=item.id)
     issue.quantity, issue.serial_from, issue.serial_to = quantity, serial_from, serial_to
-    issue.received_by, issue.issued_by = received_by.strip(), username
+    issue.received_by, issue.issued_by = received_by.strip(), user.username
     session.add(issue)
     session.flush()
     return issue

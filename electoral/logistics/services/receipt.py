@@ -8,8 +8,8 @@ from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from electoral.accounts.models import User
 from electoral.core import duties
-from electoral.core.audit import current_actor
 from electoral.core.errors import ValidationFailed
 from electoral.core.models import utcnow
 from electoral.logistics.models import (
@@ -38,18 +38,17 @@ class Receipt:
     other_seals: list[str]
 
 
-def receive(session: Session, consignment: Consignment, receipt: Receipt, user=None) -> list[Discrepancy]:
-    """Confirm receipt item by item and seal by seal; every difference becomes an open discrepancy."""
+def receive(session: Session, consignment: Consignment, receipt: Receipt, user: User) -> list[Discrepancy]:
+    """``user`` confirms receipt item by item and seal by seal; every difference becomes an open discrepancy."""
     # Two storekeepers confirming at once: the second waits here and then finds it received.
     lock_row(session, consignment)
     if consignment.status != "dispatched":
         require_draft(consignment)
         raise ValidationFailed(_("Consignment %(code)s has not been dispatched yet.", code=consignment.code))
-    if user is not None and not may_act_for(user, consignment.destination):
+    if not may_act_for(user, consignment.destination):
         raise ValidationFailed(_("Consignment %(code)s is bound for a place outside your area.",
                                  code=consignment.code))
-    duties.require_other("logistics_dispatch_receive", [consignment.dispatched_by],
-                         user.username if user is not None else duties.acting_person())
+    duties.require_other("logistics_dispatch_receive", [consignment.dispatched_by], user.username)
     errors: dict[str, list[str]] = {}
     for line in consignment.lines:
         count = receipt.counts.get(line.id)
@@ -62,7 +61,7 @@ def receive(session: Session, consignment: Consignment, receipt: Receipt, user=N
     if errors:
         raise ValidationFailed(errors)
     # The person recorded is the one the duty was checked for.
-    username = user.username if user is not None else current_actor().username
+    username = user.username
     found: list[Discrepancy] = []
 
     def discrepancy(kind: str, **values) -> None:
@@ -83,12 +82,12 @@ def receive(session: Session, consignment: Consignment, receipt: Receipt, user=N
     consignment.status = "received"
     consignment.received_by = username
     consignment.received_at = utcnow()
-    record_event(session, consignment, "received", consignment.destination,
+    record_event(session, consignment, "received", consignment.destination, user,
            ngettext("%(num)s discrepancy recorded.", "%(num)s discrepancies recorded.", len(found))
            if found else _("Received in full."))
     for problem in found:
         session.add(problem)
-        record_event(session, consignment, "discrepancy", consignment.destination, describe(problem),
+        record_event(session, consignment, "discrepancy", consignment.destination, user, describe(problem),
                seal_number=problem.seal_number, discrepancy=problem)
     session.flush()
     return found
@@ -106,7 +105,7 @@ def describe(problem: Discrepancy) -> str:
         "number": problem.seal_number}
 
 
-def resolve(session: Session, problem: Discrepancy, user, resolution: str) -> None:
+def resolve(session: Session, problem: Discrepancy, user: User, resolution: str) -> None:
     """Close a discrepancy: supervisors only, with the reason in words."""
     if not is_supervisor(user):
         raise ValidationFailed(_("Only a national logistics officer or an administrator resolves discrepancies."))
@@ -118,18 +117,18 @@ def resolve(session: Session, problem: Discrepancy, user, resolution: str) -> No
         raise ValidationFailed({"resolution": [_("Say how it was resolved.")]})
     problem.status, problem.resolution = "resolved", resolution.strip()
     problem.resolved_by, problem.resolved_at = user.username, utcnow()
-    record_event(session, problem.consignment, "resolved", place_label(problem.consignment.destination),
+    record_event(session, problem.consignment, "resolved", place_label(problem.consignment.destination), user,
            describe(problem) + " " + problem.resolution, seal_number=problem.seal_number, discrepancy=problem)
     session.flush()
 
 
-def record_correction(session: Session, consignment: Consignment, note: str) -> CustodyEvent:
-    """Correct a received consignment by a new entry in its custody history (never by editing it)."""
+def record_correction(session: Session, consignment: Consignment, note: str, user: User) -> CustodyEvent:
+    """``user`` corrects a received consignment by a new entry in its custody history (never by editing it)."""
     if consignment.status != "received":
         raise ValidationFailed(_("Only a received consignment is corrected this way; change the draft instead."))
     if not (note or "").strip():
         raise ValidationFailed({"note": [_("Say what is corrected.")]})
-    event = record_event(session, consignment, "corrected", consignment.destination, note.strip())
+    event = record_event(session, consignment, "corrected", consignment.destination, user, note.strip())
     session.flush()
     return event
 

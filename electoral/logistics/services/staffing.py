@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from electoral.accounts.models import User
 from electoral.core import locks
-from electoral.core.audit import current_actor
 from electoral.core.errors import ValidationFailed
 from electoral.geography.models import District, PollingCentre, PollingStation
 from electoral.logistics.models import StaffAssignment
@@ -57,8 +57,9 @@ def station_staff(session: Session, station: PollingStation, day: dt.date) -> li
         .order_by(StaffAssignment.position_code, StaffAssignment.slot)))
 
 
-def assign(session: Session, station: PollingStation, position_code: str, official, day: dt.date) -> StaffAssignment:
-    """Deploy a certified official of the station's district to a free position at the station."""
+def assign(session: Session, station: PollingStation, position_code: str, official, day: dt.date,
+           user: User) -> StaffAssignment:
+    """``user`` deploys a certified official of the station's district to a free position at the station."""
     needed = template(session).get(position_code, 0)
     if not needed:
         raise ValidationFailed({"position": [_("Polling stations have no position %(code)s.", code=position_code)]})
@@ -80,7 +81,7 @@ def assign(session: Session, station: PollingStation, position_code: str, offici
         raise ValidationFailed({"position": [_("Every %(position)s position at station %(station)s is filled.",
                                                position=position_code, station=station.code)]})
     assignment = StaffAssignment(station=station, position_code=position_code, slot=free[0],
-                                 official_id=official.id, polling_day=day, assigned_by=current_actor().username)
+                                 official_id=official.id, polling_day=day, assigned_by=user.username)
     # Checked above, but another officer may have deployed the official or filled the slot since.
     locks.insert_once(session, assignment, _(
         "Another officer deployed %(name)s or filled this %(position)s position a moment ago. Nothing was saved; "
@@ -93,8 +94,8 @@ def unassign(session: Session, assignment: StaffAssignment) -> None:
     session.flush()
 
 
-def fill_district(session: Session, district: District, day: dt.date) -> int:
-    """Fill the district's free positions, station by station, with certified officials not yet booked."""
+def fill_district(session: Session, district: District, day: dt.date, user: User) -> int:
+    """``user`` fills the district's free positions, station by station, with certified officials not yet booked."""
     taken_officials = booked(session, day)
     stations = list(session.scalars(select(PollingStation).join(PollingCentre).where(
         PollingCentre.district_id == district.id).order_by(PollingStation.code)))
@@ -102,7 +103,6 @@ def fill_district(session: Session, district: District, day: dt.date) -> int:
         select(StaffAssignment).where(StaffAssignment.polling_day == day,
                                       StaffAssignment.station_id.in_([s.id for s in stations])))}
     added = 0
-    username = current_actor().username
     for code, needed in template(session).items():
         pool = [o for o in certified(session, code, district) if o.id not in taken_officials]
         for station in stations:
@@ -112,7 +112,7 @@ def fill_district(session: Session, district: District, day: dt.date) -> int:
                 official = pool.pop(0)
                 taken_officials.add(official.id)
                 session.add(StaffAssignment(station=station, position_code=code, slot=slot, official_id=official.id,
-                                            polling_day=day, assigned_by=username))
+                                            polling_day=day, assigned_by=user.username))
                 added += 1
     session.flush()
     return added

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from electoral.core.audit import current_actor
+from electoral.accounts.models import User
 from electoral.core.errors import ValidationFailed
 from electoral.geography.models import District, Region
 from electoral.logistics.models import (
@@ -57,8 +57,9 @@ def save_warehouse(session: Session, code: str, name: str, level: str, area: Reg
 
 
 def receive_stock(session: Session, warehouse: Warehouse, item: Item, quantity: int,
-                  serial_from: int | None = None, serial_to: int | None = None, supplier: str = "") -> StockReceipt:
-    """Record stock arriving from a supplier; a numbered item must come with its serial range."""
+                  serial_from: int | None = None, serial_to: int | None = None, supplier: str = "", *,
+                  user: User) -> StockReceipt:
+    """Record stock arriving from a supplier, received by ``user``; a numbered item must come with its serial range."""
     errors: dict[str, list[str]] = {}
     if quantity is None or quantity < 1:
         errors["quantity"] = [_("Give a quantity of at least 1.")]
@@ -83,7 +84,7 @@ def receive_stock(session: Session, warehouse: Warehouse, item: Item, quantity: 
         raise ValidationFailed(errors)
     receipt = StockReceipt(warehouse=warehouse, item=item, quantity=quantity, serial_from=serial_from,
                            serial_to=serial_to, supplier=(supplier or "").strip(),
-                           received_by=current_actor().username)
+                           received_by=user.username)
     session.add(receipt)
     session.flush()
     return receipt

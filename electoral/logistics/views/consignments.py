@@ -169,7 +169,8 @@ def consignment_details(code: str):
 @access(*OFFICERS)
 def consignment_dispatch(code: str):
     consignment = _packer(code)
-    return _change(consignment, _forms(consignment), "confirm", lambda f: services.dispatch(db.session, consignment),
+    return _change(consignment, _forms(consignment), "confirm",
+                   lambda f: services.dispatch(db.session, consignment, current_user),
                    _("Consignment %(code)s dispatched.", code=consignment.code))
 
 
@@ -180,7 +181,7 @@ def consignment_correction(code: str):
     if not _visible(consignment):
         abort(403)
     return _change(consignment, _forms(consignment), "correction_form", lambda f: services.record_correction(
-        db.session, consignment, f.note.data), _("Correction recorded in the custody history."))
+        db.session, consignment, f.note.data, current_user), _("Correction recorded in the custody history."))
 
 
 def _destination_area(code: str):

@@ -93,7 +93,7 @@ def allocation_recompute():
             flash(_("No roll exists yet: nothing was computed."), "error")
         else:
             result = services.compute_allocation(db.session)
-            run = services.record_run(db.session, result)
+            run = services.record_run(db.session, result, current_user)
             db.session.commit()
             flash(_("Allocation recomputed for %(stations)s stations and %(voters)s voters.",
                     stations=run.stations, voters=run.voters), "success")

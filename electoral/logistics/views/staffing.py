@@ -40,7 +40,8 @@ def staffing_fill(district_code: str):
     if district is None:
         abort(404)
     if ConfirmForm().validate_on_submit() and (saved := save(
-            lambda: staffing.fill_district(db.session, district, staffing.polling_day(db.session)), joined=True)):
+            lambda: staffing.fill_district(db.session, district, staffing.polling_day(db.session), current_user),
+            joined=True)):
         flash(ngettext("%(num)d official deployed in %(district)s.", "%(num)d officials deployed in %(district)s.",
                        saved.result, district=district.code), "success")
     return redirect(url_for("logistics.staffing_overview"))
@@ -68,7 +69,7 @@ def station_staff(code: str):
 
         official_id = bounded_int(form.official.data or "", minimum=1)
         official = db.session.get(Official, official_id) if official_id is not None else None
-        if save(lambda: staffing.assign(db.session, station, form.position.data, official, day)):
+        if save(lambda: staffing.assign(db.session, station, form.position.data, official, day, current_user)):
             flash(_("%(name)s deployed to %(station)s.", name=official.full_name, station=station.code), "success")
             return redirect(url_for("logistics.station_staff", code=station.code))
     template = staffing.template(db.session)
@@ -104,7 +105,7 @@ def station_issue(code: str):
     form.item.choices = [(i.id, f"{i.code} · {i.name}") for i in items]
     if form.validate_on_submit() and save(lambda: services.issue_to_station(
             db.session, station, db.session.get(Item, form.item.data), form.quantity.data, form.received_by.data,
-            current_user.username, form.serial_from.data, form.serial_to.data), form):
+            current_user, form.serial_from.data, form.serial_to.data), form):
         flash(_("Hand-over to polling station %(station)s recorded.", station=station.code), "success")
         return redirect(url_for("logistics.station_issue", code=station.code))
     return render_template("logistics/station_issue.html", station=station, form=form,

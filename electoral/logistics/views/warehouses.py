@@ -50,7 +50,7 @@ def _receive_stock(warehouse, item, form) -> None:
     if item is None:
         raise ValidationFailed({"item_code": [_("No item has that code.")]})
     services.receive_stock(db.session, warehouse, item, form.quantity.data, form.serial_from.data,
-                           form.serial_to.data, form.supplier.data)
+                           form.serial_to.data, form.supplier.data, user=current_user)
 
 
 @bp.route("/warehouses/<code>", methods=["GET", "POST"])
