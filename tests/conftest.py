@@ -65,27 +65,11 @@ def pytest_report_header(config):
     return f"database: {TEST_DATABASE_URL or 'SQLite (temporary file)'}"
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     reason = _database_unreachable(TEST_DATABASE_URL)
     if reason:
         for item in items:
             item.add_marker(pytest.mark.skip(reason=reason))
-    _keep_modules_together(items)
-
-
-def _keep_modules_together(items) -> None:
-    """A module whose tests share a module-scoped fixture runs on one worker (with ``--dist loadgroup``).
-
-    Those fixtures build something once per module and worker (the demo election, a backup of it,
-    a World of every record, the catalogue's messages): seconds each, tens on a loaded machine.
-    Spread over both workers, as xdist's default distribution does with the first quarter of the
-    run test by test, each worker built them. Every other test is still dealt out one by one.
-    """
-    for item in items:
-        definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
-        if any(defs and defs[-1].scope in ("module", "class", "package") for defs in definitions.values()):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 def _end_test_transaction() -> None:
