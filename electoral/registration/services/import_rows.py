@@ -193,9 +193,7 @@ class RowChecker:
         sexes = list(map(self._sexes.__getitem__, sex_text))
         # Columns of tuples taken apart by one map per part: zip(*column) of thousands is several times slower.
         born, year_only, year = _parts(list(map(self._dates.__getitem__, born_text)), 3)
-        # difference() with the dict looks up each of the chunk's names; ``- dict.keys()`` would
-        # copy every name met so far into a set, chunk after chunk.
-        for text in set(family).union(given).difference(self._names):
+        for text in set(family).union(given) - self._names.keys():
             self._name(text)
         given_skeleton, given_fold, given_last = _parts(list(map(self._names.__getitem__, given)), 3)
         family_skeleton, family_fold, family_last = _parts(list(map(self._names.__getitem__, family)), 3)
@@ -218,7 +216,7 @@ class RowChecker:
                                         (id_type_text, self._types, self._type_verdict)):
             distinct = set(column)
             wrong = self._wrong.setdefault(judge.__name__, set())
-            for text in distinct.difference(verdicts):  # the chunk's texts looked up, not the dict copied
+            for text in distinct - verdicts.keys():
                 verdicts[text] = verdict = judge(text)
                 if verdict is None:
                     wrong.add(text)

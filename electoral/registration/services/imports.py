@@ -21,7 +21,6 @@ import functools
 import hashlib
 import marshal
 import operator
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,8 +68,7 @@ class ImportSummary:
 
 @contextmanager
 def _large_sqlite_cache(session: Session):
-    """On SQLite, a page cache large enough for the voter table's indexes, fewer checkpoints and a sorter thread
-    for each core, put back afterwards.
+    """On SQLite, a page cache large enough for the voter table's indexes, and fewer checkpoints, put back afterwards.
 
     Inserting into the voter table's indexes at a million rows thrashes SQLite's
     default 2 MiB page cache: every batch would read back the pages it touches. Each
@@ -84,18 +82,14 @@ def _large_sqlite_cache(session: Session):
         return
     cache = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
     checkpoint = int(connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar())
-    threads = int(connection.exec_driver_sql("PRAGMA threads").scalar())
     connection.exec_driver_sql("PRAGMA cache_size = -524288")  # 512 MiB
     connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 20000")  # pages
-    # Building an index sorts the whole table: SQLite's sorter may use a helper thread.
-    connection.exec_driver_sql(f"PRAGMA threads = {min(os.cpu_count() or 1, 4)}")
     try:
         yield
     finally:
         connection = session.connection()
         connection.exec_driver_sql(f"PRAGMA cache_size = {cache}")
         connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {checkpoint}")
-        connection.exec_driver_sql(f"PRAGMA threads = {threads}")
 
 
 def import_voters(session: Session, data: bytes, filename: str, registered_by: str, user=None,
@@ -299,13 +293,8 @@ def _write_batch(session: Session, todo: list[tuple], registered_by: str) -> lis
     else:
         _sqlite_insert(connection.connection.driver_connection, todo, sequence, registered_by, now)
     first, last = numbers.format_number(sequence), numbers.format_number(sequence + len(todo) - 1)
-    numbered = Voter.voter_number.between(first, last)
-    # The batch's ids are nearly always one run (the table's one writer takes them in turn):
-    # three figures from the number's index then, not 5,000 rows through the ORM's result.
-    low, high, count = connection.execute(select(func.min(Voter.id), func.max(Voter.id), func.count())
-                                          .where(numbered)).one()
-    ids = list(range(low, high + 1)) if high - low + 1 == count else \
-        list(connection.execute(select(Voter.id).where(numbered).order_by(Voter.id)).scalars())
+    ids = list(connection.execute(select(Voter.id).where(
+        Voter.voter_number.between(first, last)).order_by(Voter.id)).scalars())
     # One audit entry per batch, not per voter: it names the voters written and carries a
     # digest of every row's content (the row hashes kept in import_key), so the trail
     # proves what was imported at a fraction of the cost of 5,000 entries.
