@@ -241,16 +241,18 @@ def read_column_chunks(data: bytes, filename: str, columns: list[str], required:
         if not chunk:
             return
         lines = _chunk_lines(chunk, start, reader.line_num)
-        if not all(map(str.strip, map("".join, chunk))):  # blank rows are skipped
-            keep = list(map(bool, map(str.strip, map("".join, chunk))))
-            chunk, lines = list(compress(chunk, keep)), list(compress(lines, keep))
+        joined = list(map("".join, chunk))
+        if not all(map(str.strip, joined)):  # blank rows are skipped
+            keep = list(map(bool, map(str.strip, joined)))
+            chunk, lines, joined = list(compress(chunk, keep)), list(compress(lines, keep)), list(compress(joined, keep))
             if not chunk:
                 continue
         if min(map(len, chunk)) < width:
             chunk = [cells if len(cells) >= width else cells + [""] * (width - len(cells)) for cells in chunk]
         # Column by column (one C-level map each): zip(*chunk) of thousands of rows is several times slower.
         values_by_column = [list(map(str.strip, map(itemgetter(position), chunk))) for position in positions]
-        longest = [max(map(len, column)) for column in values_by_column]
+        # No row longer than a cell may be (nearly always): no cell measured.
+        longest = [max(map(len, column)) for column in values_by_column] if max(map(len, joined)) > MAX_CELL else [0]
         if max(longest) > MAX_CELL:
             first = min(next(i for i, value in enumerate(column) if len(value) > MAX_CELL)
                         for column, length in zip(values_by_column, longest, strict=True) if length > MAX_CELL)

@@ -103,7 +103,10 @@ class RowChecker:
         # and an expired centre object would be read again from the database at each use.
         self.centres = {c.code: (c.id, c) for c in session.scalars(select(PollingCentre))}
         self._in_scope: dict[int, bool] = {}
-        self._names: dict[str, tuple[str, str]] = {}
+        self._names: dict[str, tuple[str, str, str]] = {}
+        # The same, part by part (skeleton, folded form, last token's skeleton): ``check_many``
+        # maps a column through each dict, with no tuple per row to take apart.
+        self._name_parts: tuple[dict[str, str], ...] = ({}, {}, {})
         # Rows carry dates as ISO text: SQLite keeps them so (as SQLAlchemy would convert them),
         # PostgreSQL's COPY reads them so, and a forked checker's marshal takes no date objects.
         self._dates_as_text = session.get_bind().dialect.name in ("sqlite", "postgresql")
@@ -116,6 +119,7 @@ class RowChecker:
         # when the text breaks a rule (``check`` then words the reasons).
         self._sexes: dict[str, str | None] = {}
         self._dates: dict[str, tuple | None] = {}
+        self._date_parts: tuple[dict, ...] = ({}, {}, {})  # a good date's three values, part by part
         self._centre_ids: dict[str, int | None] = {}
         self._types: dict[str, str | None] = {}
         self._wrong: dict[str, set[str]] = {}  # the texts judged None, by judge
@@ -140,6 +144,8 @@ class RowChecker:
         if found is None:
             found = self._names[text] = (names.block_skeleton(text), names.display_fold(text),
                                          names.block_skeleton(text, last=True))
+            for parts, part in zip(self._name_parts, found, strict=True):
+                parts[text] = part
         return found
 
     def _name_keys(self, given: str, family: str, sex: str) -> tuple[str, str, str, str, str]:
@@ -191,17 +197,20 @@ class RowChecker:
             return [], bad
         family, given, father, sex_text, born_text, place, centre_code, id_type_text, id_number, phone = columns
         sexes = list(map(self._sexes.__getitem__, sex_text))
-        # Columns of tuples taken apart by one map per part: zip(*column) of thousands is several times slower.
-        born, year_only, year = _parts(list(map(self._dates.__getitem__, born_text)), 3)
-        for text in set(family).union(given) - self._names.keys():
+        # Each part of a date or a name by a map through its own dict: no tuple per row to take apart.
+        born, year_only, year = (list(map(parts.__getitem__, born_text)) for parts in self._date_parts)
+        # difference() with the dict looks up each of the chunk's names; ``- dict.keys()`` would
+        # copy every name met so far into a set, chunk after chunk.
+        for text in set(family).union(given).difference(self._names):
             self._name(text)
-        given_skeleton, given_fold, given_last = _parts(list(map(self._names.__getitem__, given)), 3)
-        family_skeleton, family_fold, family_last = _parts(list(map(self._names.__getitem__, family)), 3)
-        keys = _parts(list(map(dedup.keys_of_skeletons, given_skeleton, family_skeleton, sexes, given_last,
-                               family_last)), 4)
+        skeletons, folds, lasts = self._name_parts
+        keys = _parts(list(map(dedup.keys_of_skeletons, map(skeletons.__getitem__, given),
+                               map(skeletons.__getitem__, family), sexes, map(lasts.__getitem__, given),
+                               map(lasts.__getitem__, family))), 4)
         good = list(zip(family, given, _or_none(father), sexes, born, year_only, year, _or_none(place),
                         map(self._centre_ids.__getitem__, centre_code), map(self._types.__getitem__, id_type_text),
-                        _or_none(id_number), _or_none(phone), *keys, map(sort_key_of_folds, family_fold, given_fold),
+                        _or_none(id_number), _or_none(phone), *keys,
+                        map(sort_key_of_folds, map(folds.__getitem__, family), map(folds.__getitem__, given)),
                         self._import_keys(rows), strict=True))
         return good, bad
 
@@ -216,7 +225,7 @@ class RowChecker:
                                         (id_type_text, self._types, self._type_verdict)):
             distinct = set(column)
             wrong = self._wrong.setdefault(judge.__name__, set())
-            for text in distinct - verdicts.keys():
+            for text in distinct.difference(verdicts):  # the chunk's texts looked up, not the dict copied
                 verdicts[text] = verdict = judge(text)
                 if verdict is None:
                     wrong.add(text)
@@ -239,7 +248,10 @@ class RowChecker:
         born, year_only, problems = self._date(text)
         if problems:
             return None
-        return born.isoformat() if self._dates_as_text else born, year_only, born.year
+        verdict = born.isoformat() if self._dates_as_text else born, year_only, born.year
+        for parts, part in zip(self._date_parts, verdict, strict=True):
+            parts[text] = part
+        return verdict
 
     def _centre_verdict(self, code: str) -> int | None:
         centre_id, centre = self.centres.get(code, (None, None))
