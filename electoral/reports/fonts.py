@@ -17,6 +17,11 @@ from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, makeToUnicodeCMap
 
 from electoral.extensions import INSTANCE_PATH
 
+try:
+    import fcntl
+except ImportError:  # not on POSIX: each process makes its own, the rename keeps the file whole
+    fcntl = None
+
 LATIN = "ElectoralSans"
 LATIN_BOLD = "ElectoralSans-Bold"
 ARABIC = "ElectoralArabic"
@@ -38,14 +43,25 @@ def font_dir() -> Path:
 
 def _instance(name: str) -> Path:
     """The cached static instance of ``name``, made from the variable font on first use."""
-    package, member, weight = _SOURCES[name]
     target = font_dir() / f"{name}.ttf"
     if target.exists():
         return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Making one costs seconds of CPU (the Latin ones most): processes starting together (the
+    # web workers, the test workers) take turns, and the later ones find the file made.
+    with open(target.parent / ".lock", "a") as lock:
+        if fcntl:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if not target.exists():
+            _make(name, target)
+    return target
+
+
+def _make(name: str, target: Path) -> None:
+    package, member, weight = _SOURCES[name]
     from fontTools.ttLib import TTFont as FontToolsFont
     from fontTools.varLib import instancer
 
-    target.parent.mkdir(parents=True, exist_ok=True)
     with resources.as_file(resources.files(package) / member) as source:
         variable = FontToolsFont(str(source))
     static = instancer.instantiateVariableFont(variable, {"wght": weight, "wdth": 100},
@@ -59,7 +75,6 @@ def _instance(name: str) -> Path:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    return target
 
 
 def _letters(code: int) -> str:
