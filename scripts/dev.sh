@@ -86,6 +86,10 @@ audit_dependencies() {
 
 run_tests() {
     local status=0
+    # Compiled modules, and pytest's rewritten test modules, are kept in __pycache__ (ignored by
+    # git) even where the environment asks Python not to write them: each worker of each run
+    # otherwise compiles and rewrites every test module again, seconds of CPU every time.
+    unset PYTHONDONTWRITEBYTECODE
     # --durations=10: each run ends with its ten slowest tests, so a slow one is seen when it appears.
     say "Tests on SQLite"
     .venv/bin/python -m pytest -n 2 -q --durations=10 "$@" || status=$?
