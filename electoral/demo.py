@@ -141,8 +141,12 @@ def _accredit_demo_observer(session: Session) -> None:
 
     group = observation.save_organisation(session, "ELWI", "Election Watch Initiative")
     observer = observation.save_observer(session, group, "Kamara", "Mohammed", "M", "+231 770 000 001", "en")
-    observation.request_accreditation(session, observer)
-    observation.decide_accreditation(session, observer, True, valid_until=dt.date.today() + dt.timedelta(days=180))
+    # The observer group's coordinator asks; the commission (the administrator) decides.
+    coordinator, commission = (session.scalar(select(User).where(User.username == name))
+                               for name in ("coordinator", "admin"))
+    observation.request_accreditation(session, observer, coordinator)
+    observation.decide_accreditation(session, observer, True, valid_until=dt.date.today() + dt.timedelta(days=180),
+                                     user=commission)
     observation.deploy(session, observer, station_code=session.scalar(
         select(PollingStation.code).order_by(PollingStation.code)))
     observation.link_user(session, observer, "observer")

@@ -150,15 +150,16 @@ def _session(training, session, course, district, start, days, trainer):
 
 def _run(training, session, ts, participants, rng, confirm: bool = True) -> None:
     enrolments = [training.enrol(session, ts, person) for person in participants]
+    recorder = _user(session, "admin")  # who records may not confirm: the coordinator confirms below
     day = ts.start_date
     while day <= ts.end_date:
-        training.mark_attendance(session, ts, day, {enrolments[-1].id} if day == ts.start_date else set())
+        training.mark_attendance(session, ts, day, {enrolments[-1].id} if day == ts.start_date else set(), recorder)
         day += dt.timedelta(days=1)
     # Everyone passes but two: the one absent on the first day, and one below the pass mark.
     scores = {e.id: (Decimal(rng.randrange(30, 60)), Decimal(rng.randrange(72, 98))) for e in enrolments}
     scores[enrolments[-2].id] = (Decimal(35), Decimal(55))
-    training.save_scores(session, ts, scores)
-    # Recorded by the loader, confirmed by the demo's training coordinator: certificates follow.
+    training.save_scores(session, ts, scores, recorder)
+    # Recorded by the administrator, confirmed by the demo's training coordinator: certificates follow.
     if confirm:
         training.confirm_results(session, ts, _user(session, "trainer"))
 
@@ -294,6 +295,7 @@ def load_observation(session: Session, today: dt.date, rng: random.Random) -> di
                              relevance="AGS = no", section=agents)
     observation.publish(session, counting)
     group = observation.save_organisation(session, "CCO", "Civil Coalition of Observers")
+    coordinator, commission = _user(session, "coordinator"), _user(session, "admin")
     # The quick count's random sample; observers are deployed to most of its stations, so
     # the coordinator's quick count has enough reports to estimate.
     from electoral.observation.models import QuickCountSample
@@ -307,8 +309,9 @@ def load_observation(session: Session, today: dt.date, rng: random.Random) -> di
         observer = observation.save_observer(session, group, rng.choice(["Kamara", "Doe", "Weah", "Sackor"]),
                                              rng.choice(["Fatu", "Amos", "Ruth", "Prince"]), rng.choice("FM"),
                                              f"+231 770 100 {number:03d}", "en")
-        observation.request_accreditation(session, observer)
-        observation.decide_accreditation(session, observer, True, valid_until=today + dt.timedelta(days=180))
+        observation.request_accreditation(session, observer, coordinator)
+        observation.decide_accreditation(session, observer, True, valid_until=today + dt.timedelta(days=180),
+                                         user=commission)
         observation.deploy(session, observer, station_code=station.code)
         answers = {"Q1": "yes", "Q3": "yes"} if number != 3 else {"Q1": "no", "Q2": 45, "Q3": "no"}
         if number == len(sample):

@@ -3,8 +3,9 @@
 One person checking their own work is no check: a clerk who also supervises could type a
 sheet and settle its mismatch in their own favour. Each service that performs the second
 act of a pair calls ``require_other`` with the recorded actor of the first act (a user id
-or a username, whichever that record keeps) and the person acting now; the same person is
-refused with the pair's message. The administrator's user page reads ``pairs_for_roles``
+or a username, whichever that record keeps) and the person acting now, the ``User`` the
+service was given (who acts is always a parameter, never read from the request); the same
+person is refused with the pair's message. The administrator's user page reads ``pairs_for_roles``
 to warn when one account is given roles that hold both acts of a pair.
 
 tests/core/test_duties.py walks every pair of this table: adding a pair without proving
@@ -88,15 +89,3 @@ def pairs_for_roles(roles: Iterable[Role | str]) -> list[Duty]:
     held = {Role(r) for r in roles}
     return [duty for duty in DUTIES.values()
             if duty.by_role and held & duty.first_roles and held & duty.second_roles]
-
-
-def acting_person() -> str | None:
-    """The username of the person acting now (request, job or command run for a user); None for the system.
-
-    Acts of the system (imports run without a user, the minute sweep) are no person's: the
-    pairs compare people, so such an act neither blocks nor is blocked.
-    """
-    from electoral.core.audit import current_actor
-
-    actor = current_actor()
-    return actor.username if actor.user_id is not None else None

@@ -4,6 +4,7 @@
 import click
 from flask.cli import with_appcontext
 
+from electoral.accounts.acting import as_user
 from electoral.core import spreadsheet
 from electoral.core.uploads import import_from_command_line
 from electoral.extensions import db
@@ -61,18 +62,20 @@ def officials_import(file):
 @attendance.command("import", help="Record attendance (columns: " + ", ".join(services.ATTENDANCE_COLUMNS) + ").")
 @click.argument("file", type=_FILE)
 @with_appcontext
-def attendance_import(file):
+@as_user("The user the attendance is recorded by (who may then not confirm the session's results).")
+def attendance_import(file, user):
     def run(data, name, progress):
-        return f"{services.import_attendance(db.session, data, name, progress=progress)} attendance lines recorded."
+        return f"{services.import_attendance(db.session, data, name, user, progress=progress)} attendance lines recorded."
     _run_import(file, "Attendance", run)
 
 
 @scores.command("import", help="Record test scores (columns: " + ", ".join(services.SCORE_COLUMNS) + ").")
 @click.argument("file", type=_FILE)
 @with_appcontext
-def scores_import(file):
+@as_user("The user the scores are recorded by (who may then not confirm the session's results).")
+def scores_import(file, user):
     def run(data, name, progress):
-        return f"{services.import_scores(db.session, data, name, progress=progress)} score lines recorded."
+        return f"{services.import_scores(db.session, data, name, user, progress=progress)} score lines recorded."
     _run_import(file, "Scores", run)
 
 
@@ -99,28 +102,22 @@ commands = [training]
 @training.command("confirm", help="Confirm a session's attendance and scores as the coordinator USERNAME (not one "
                   "who recorded them): certificates are issued to everyone who meets the rules.")
 @click.argument("session_id", type=int)
-@click.option("--as", "username", required=True, help="The confirming coordinator's user name.")
 @with_appcontext
-def confirm(session_id, username):
-    from sqlalchemy import select
-
-    from electoral.accounts.models import User
-    from electoral.core.audit import Actor, acting_as
+@as_user("The confirming coordinator's user name.")
+def confirm(session_id, user):
     from electoral.core.auth import Role
     from electoral.core.errors import ValidationFailed
     from electoral.training.models import TrainingSession
 
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not user.active or Role.TRAINING_COORDINATOR not in user.roles:
-        raise click.ClickException(f"No active training coordinator is called {username}.")
+    if Role.TRAINING_COORDINATOR not in user.roles:
+        raise click.ClickException(f"No active training coordinator is called {user.username}.")
     ts = db.session.get(TrainingSession, session_id)
     if ts is None:
         raise click.ClickException(f"No session {session_id}.")
-    with acting_as(Actor(user.id, user.username)):
-        try:
-            issued = services.confirm_results(db.session, ts, user)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            raise click.ClickException(str(failure)) from None
-        db.session.commit()
+    try:
+        issued = services.confirm_results(db.session, ts, user)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        raise click.ClickException(str(failure)) from None
+    db.session.commit()
     click.echo(f"Results of session {session_id} confirmed: {len(issued)} certificates issued.")

@@ -141,9 +141,9 @@ def training_score_certify(person):
 
     ts = make_session(days=1)
     enrolment = services.enrol(db.session, ts, make_official(position=ts.course.position, district=ts.district))
-    services.mark_attendance(db.session, ts, ts.start_date, set())
+    services.mark_attendance(db.session, ts, ts.start_date, set(), user_called("recorder"))
     with _as(person):
-        services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))})
+        services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))}, person)
 
     def confirm(user):
         [certificate] = services.confirm_results(db.session, ts, user)
@@ -157,11 +157,11 @@ def observation_request_approve(person):
 
     observer = make_observer(accredited=False, user=False)
     with _as(person):
-        services.request_accreditation(db.session, observer)
+        services.request_accreditation(db.session, observer, person)
 
     def approve(user):
         with _as(user):
-            services.decide_accreditation(db.session, observer, True)
+            services.decide_accreditation(db.session, observer, True, user=user)
     return approve
 
 

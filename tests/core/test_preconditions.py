@@ -288,7 +288,7 @@ def observation_request():
     from tests.observation.factories import make_observer
 
     observer = make_observer(user=False)  # accredited already
-    return lambda: services.request_accreditation(db.session, observer)
+    return lambda: services.request_accreditation(db.session, observer, user_called("coordinator"))
 
 
 def observation_decide():
@@ -296,7 +296,7 @@ def observation_decide():
     from tests.observation.factories import make_observer
 
     observer = make_observer(accredited=False, user=False)  # nothing requested
-    return lambda: services.decide_accreditation(db.session, observer, True)
+    return lambda: services.decide_accreditation(db.session, observer, True, user=user_called("commission"))
 
 
 def observation_submit():

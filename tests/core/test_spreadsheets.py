@@ -129,6 +129,7 @@ def _importers():
     from electoral.registration.services import imports
     from electoral.results import services as results
     from electoral.training import services as training
+    from tests.factories import user_called
     from tests.registration.factories import make_election
     from tests.results.factories import make_clerk
 
@@ -140,8 +141,8 @@ def _importers():
         "geography": lambda db, data: import_geography(db.session, data, "x.xlsx"),
         "voters": voters,
         "officials": lambda db, data: training.import_officials(db.session, data, "x.xlsx"),
-        "attendance": lambda db, data: training.import_attendance(db.session, data, "x.xlsx"),
-        "scores": lambda db, data: training.import_scores(db.session, data, "x.xlsx"),
+        "attendance": lambda db, data: training.import_attendance(db.session, data, "x.xlsx", user_called("recorder")),
+        "scores": lambda db, data: training.import_scores(db.session, data, "x.xlsx", user_called("recorder")),
         "races": lambda db, data: results.import_races(db.session, data, "x.xlsx"),
         "entries": lambda db, data: results.import_entries(db.session, data, "x.xlsx", 1, make_clerk()),
         "observers": lambda db, data: import_observers(db.session, data, "x.xlsx"),

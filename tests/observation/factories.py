@@ -7,7 +7,7 @@ from electoral.core.auth import Role
 from electoral.extensions import db
 from electoral.observation import services
 from electoral.observation.models import Observer, Organisation
-from tests.factories import make_station, make_user
+from tests.factories import make_station, make_user, user_called
 
 _numbers = itertools.count(1)
 
@@ -23,8 +23,8 @@ def make_observer(station=None, organisation=None, accredited=True, user=True, f
                                       "Fatu", "F", f"+231 77{n:07d}", "en fr")
     observer.station = station if station is not None else make_station()
     if accredited:
-        services.request_accreditation(db.session, observer)
-        services.decide_accreditation(db.session, observer, True, valid_until=dt.date.today() + dt.timedelta(30))
+        services.request_accreditation(db.session, observer, user_called("coordinator"))
+        services.decide_accreditation(db.session, observer, True, valid_until=dt.date.today() + dt.timedelta(30), user=user_called("commission"))
     if user:
         account = make_user(Role.OBSERVER)
         services.link_user(db.session, observer, account.username)

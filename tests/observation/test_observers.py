@@ -6,7 +6,7 @@ from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.extensions import db as _db
 from electoral.observation import services
 from electoral.observation.models import Observer
-from tests.factories import make_centre, make_station
+from tests.factories import make_centre, make_station, user_called
 from tests.observation.factories import make_observer, make_organisation
 
 CSV_HEADER = "organisation_code,family_name,given_names,sex,phone,languages,station_code\n"
@@ -51,8 +51,8 @@ def test_import_reports_every_bad_line_and_imports_nothing(db):
 
 def test_approval_gives_a_number_and_validity(db):
     observer = make_observer(accredited=False)
-    services.request_accreditation(db.session, observer)
-    services.decide_accreditation(db.session, observer, True)
+    services.request_accreditation(db.session, observer, user_called("coordinator"))
+    services.decide_accreditation(db.session, observer, True, user=user_called("commission"))
     assert observer.accredited
     assert observer.accreditation_number.startswith("OBS-")
     assert observer.valid_until is not None
@@ -60,17 +60,17 @@ def test_approval_gives_a_number_and_validity(db):
 
 def test_refusal_needs_a_reason(db):
     observer = make_observer(accredited=False)
-    services.request_accreditation(db.session, observer)
+    services.request_accreditation(db.session, observer, user_called("coordinator"))
     with pytest.raises(ValidationFailed):
-        services.decide_accreditation(db.session, observer, False, "")
-    services.decide_accreditation(db.session, observer, False, "Not registered with the organisation")
+        services.decide_accreditation(db.session, observer, False, "", user=user_called("commission"))
+    services.decide_accreditation(db.session, observer, False, "Not registered with the organisation", user=user_called("commission"))
     assert observer.accreditation == "refused" and not observer.accredited
 
 
 def test_decision_without_a_request_is_refused(db):
     observer = make_observer(accredited=False)
     with pytest.raises(ValidationFailed):
-        services.decide_accreditation(db.session, observer, True)
+        services.decide_accreditation(db.session, observer, True, user=user_called("commission"))
 
 
 def test_linking_needs_the_observer_role(db, app):

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from electoral.core.auth import Role
 from electoral.observation import services
 from electoral.observation.models import Alert, Observer, Submission
-from tests.factories import PASSWORD, make_region, make_station
+from tests.factories import PASSWORD, make_region, make_station, user_called
 from tests.observation.factories import (
     OPENING_OK,
     make_counting_checklist,
@@ -205,7 +205,7 @@ def test_coordinator_edits_then_removes_a_draft_question(client, db, login_as):
 
 def test_only_the_commission_decides_accreditation(client, db, login_as):
     observer = make_observer(accredited=False)
-    services.request_accreditation(db.session, observer)
+    services.request_accreditation(db.session, observer, user_called("coordinator"))
     db.session.commit()
     login_as(Role.OBSERVER_COORDINATOR)
     response = client.post_form(f"/observation/observers/{observer.id}", {"action": "decide", "d-decision": "approve"})
@@ -214,7 +214,7 @@ def test_only_the_commission_decides_accreditation(client, db, login_as):
 
 def test_commission_approves_and_the_badge_number_verifies_publicly(client, db, login_as):
     observer = make_observer(accredited=False, family_name="Sirleaf")
-    services.request_accreditation(db.session, observer)
+    services.request_accreditation(db.session, observer, user_called("coordinator"))
     db.session.commit()
     login_as(Role.ADMINISTRATOR)
     client.post_form(f"/observation/observers/{observer.id}", {"action": "decide", "d-decision": "approve"})
@@ -281,7 +281,7 @@ def test_export_has_one_column_per_question_and_neutralises_formulas(client, db,
     observer = make_observer()
     observer.given_names, observer.family_name = "", "=HYPERLINK(\"http://evil\")"
     db.session.flush()  # renamed: the accreditation is back with the commission (core/approvals.py), which approves
-    services.decide_accreditation(db.session, observer, True)
+    services.decide_accreditation(db.session, observer, True, user=user_called("commission"))
     services.submit(db.session, template, observer.station, {**OPENING_OK, "Q5": ["ink", "list"]}, "exp-00001",
                     observer)
     db.session.commit()

@@ -8,7 +8,7 @@ from electoral.core.auth import Role
 from electoral.extensions import db
 from electoral.training import services
 from electoral.training.models import Course, Official, Position, SessionTrainer, TrainingSession
-from tests.factories import make_district, make_user
+from tests.factories import make_district, make_user, user_called
 
 _numbers = itertools.count(1)
 START = dt.date(2026, 3, 2)
@@ -62,7 +62,7 @@ def certify(official, course=None, district=None, start=dt.date(2026, 1, 5)):
     ts = make_session(course or make_course(position=official.position), district=district or official.district,
                       start=start, days=1)
     enrolment = services.enrol(db.session, ts, official)
-    services.mark_attendance(db.session, ts, ts.start_date, absent=set())
-    services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))})
+    services.mark_attendance(db.session, ts, ts.start_date, absent=set(), user=user_called("recorder"))
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))}, user_called("recorder"))
     services.confirm_results(db.session, ts, make_user(Role.TRAINING_COORDINATOR))
     return ts

@@ -4,7 +4,7 @@ import datetime as dt
 
 from electoral.training import services
 from electoral.training.models import Certificate, Official
-from tests.factories import make_district
+from tests.factories import make_district, user_called
 from tests.training.factories import make_course, make_official, make_position, make_session
 
 OFFICIALS = """reference,full_name,sex,district_code,position_code,birth_date,phone,languages,education,status,locale
@@ -60,6 +60,7 @@ def _two_day_session(db):
     people = [make_official(position=course.position, reference=ref) for ref in ("A1", "A2")]
     for person in people:
         services.enrol(db.session, ts, person)
+    user_called("recorder")  # the imports act --as recorder
     db.session.commit()
     return ts
 
@@ -69,10 +70,10 @@ def test_attendance_and_scores_imports_certify_who_qualifies(runner, db, tmp_pat
     attendance = "session,reference,day,present\n" + "".join(
         f"{ts.id},{ref},{day},{'no' if (ref, day) == ('A2', '2026-03-03') else 'yes'}\n"
         for ref in ("A1", "A2") for day in ("2026-03-02", "2026-03-03"))
-    result = runner.invoke(args=["training", "attendance", "import", _write(tmp_path, "a.csv", attendance)])
+    result = runner.invoke(args=["training", "attendance", "import", _write(tmp_path, "a.csv", attendance), "--as", "recorder"])
     assert result.exit_code == 0, result.output
     scores = f"session,reference,pre_test,post_test\n{ts.id},A1,40,75\n{ts.id},A2,35,90\n"
-    result = runner.invoke(args=["training", "scores", "import", _write(tmp_path, "s.csv", scores)])
+    result = runner.invoke(args=["training", "scores", "import", _write(tmp_path, "s.csv", scores), "--as", "recorder"])
     assert result.exit_code == 0, result.output
     assert db.session.scalars(db.select(Certificate)).all() == []  # until a coordinator confirms
     from electoral.core.auth import Role
@@ -89,7 +90,7 @@ def test_attendance_and_scores_imports_certify_who_qualifies(runner, db, tmp_pat
 def test_scores_import_with_bad_lines_saves_no_score(runner, db, tmp_path):
     ts = _two_day_session(db)
     scores = f"session,reference,pre_test,post_test\n{ts.id},A1,40,75\n{ts.id},A2,35,190\n{ts.id},ZZ,1,1\n999,A1,1,1\n"
-    result = runner.invoke(args=["training", "scores", "import", _write(tmp_path, "s.csv", scores)])
+    result = runner.invoke(args=["training", "scores", "import", _write(tmp_path, "s.csv", scores), "--as", "recorder"])
     assert result.exit_code == 1
     assert "line 3: the post-test score must be between 0 and 100." in result.output
     assert f"line 4: ZZ is not enrolled in session {ts.id}" in result.output
@@ -100,7 +101,7 @@ def test_scores_import_with_bad_lines_saves_no_score(runner, db, tmp_path):
 def test_attendance_import_refuses_a_day_outside_the_session(runner, db, tmp_path):
     ts = _two_day_session(db)
     text = f"session,reference,day,present\n{ts.id},A1,2026-03-09,yes\n"
-    result = runner.invoke(args=["training", "attendance", "import", _write(tmp_path, "a.csv", text)])
+    result = runner.invoke(args=["training", "attendance", "import", _write(tmp_path, "a.csv", text), "--as", "recorder"])
     assert result.exit_code == 1
     assert f"line 2: 2026-03-09 is not a day of session {ts.id}" in result.output
 

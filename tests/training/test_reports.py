@@ -12,7 +12,7 @@ from electoral.core.errors import ValidationFailed
 from electoral.reports import registry
 from electoral.training import services
 from electoral.training.models import Certificate
-from tests.factories import make_centre, make_district, make_station, make_user
+from tests.factories import make_centre, make_district, make_station, make_user, user_called
 from tests.training.factories import make_course, make_official, make_position, make_session
 
 
@@ -26,8 +26,8 @@ def _certified(db, name="Fatu Kollie", locale="en"):
     official = make_official(position=course.position, name=name, district=ts.district)
     official.locale = locale
     enrolment = services.enrol(db.session, ts, official)
-    services.mark_attendance(db.session, ts, ts.start_date, set())
-    services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(85))})
+    services.mark_attendance(db.session, ts, ts.start_date, set(), user_called("recorder"))
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(85))}, user_called("recorder"))
     services.confirm_results(db.session, ts, make_user(Role.TRAINING_COORDINATOR))
     db.session.commit()
     return db.session.scalars(db.select(Certificate)).one()

@@ -9,7 +9,7 @@ from electoral.core.auth import Role
 from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.training import services
 from electoral.training.models import Certificate
-from tests.factories import make_centre, make_district, make_station, make_user
+from tests.factories import make_centre, make_district, make_station, make_user, user_called
 from tests.training.factories import (
     START,
     certify,
@@ -29,8 +29,8 @@ def _enrolled(db, course=None, days=2, **kwargs):
 
 def _complete(db, ts, enrolment, post, absent_days=()):
     for day in ts.days:
-        services.mark_attendance(db.session, ts, day, {enrolment.id} if day in absent_days else set())
-    services.save_scores(db.session, ts, {enrolment.id: (Decimal(30), Decimal(post))})
+        services.mark_attendance(db.session, ts, day, {enrolment.id} if day in absent_days else set(), user_called("recorder"))
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(30), Decimal(post))}, user_called("recorder"))
     services.confirm_results(db.session, ts, make_user(Role.TRAINING_COORDINATOR))
     return db.session.query(Certificate).filter_by(enrolment_id=enrolment.id).one_or_none()
 
@@ -56,8 +56,8 @@ def test_trainer_certified_one_level_up_may_lead(db):
 def test_session_without_a_trainer_certifies_no_one_until_one_is_added(db):
     ts = make_session(make_course(level=1), days=1, trainer=False)
     enrolment = services.enrol(db.session, ts, make_official(position=ts.course.position, district=ts.district))
-    services.mark_attendance(db.session, ts, ts.start_date, set())
-    services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))})
+    services.mark_attendance(db.session, ts, ts.start_date, set(), user_called("recorder"))
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(90))}, user_called("recorder"))
     services.confirm_results(db.session, ts, make_user(Role.TRAINING_COORDINATOR))
     assert services.certificates_of(db.session, enrolment.official) == []
     trainer = make_official(master_trainer=True)
@@ -153,7 +153,7 @@ def test_post_test_at_the_pass_mark_certifies(db):
 def test_pass_mark_is_a_share_of_the_maximum_score(db):
     ts, enrolment = _enrolled(db, make_course(post_test_max=40))
     assert _complete(db, ts, enrolment, "27.9") is None
-    services.save_scores(db.session, ts, {enrolment.id: (Decimal(10), Decimal(28))})
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(10), Decimal(28))}, user_called("recorder"))
     assert services.outcomes(db.session, ts)[0].certified
 
 
@@ -170,15 +170,15 @@ def test_configured_minimum_of_days_allows_one_absence(db):
 
 def test_unmarked_day_counts_as_not_attended(db):
     ts, enrolment = _enrolled(db, days=2)
-    services.mark_attendance(db.session, ts, ts.days[0], set())
-    services.save_scores(db.session, ts, {enrolment.id: (Decimal(30), Decimal(90))})
+    services.mark_attendance(db.session, ts, ts.days[0], set(), user_called("recorder"))
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(30), Decimal(90))}, user_called("recorder"))
     assert not services.outcomes(db.session, ts)[0].certified
 
 
 def test_score_above_the_maximum_is_refused_and_nothing_saved(db):
     ts, enrolment = _enrolled(db)
     with pytest.raises(ValidationFailed) as failure:
-        services.save_scores(db.session, ts, {enrolment.id: (Decimal(30), Decimal(101))})
+        services.save_scores(db.session, ts, {enrolment.id: (Decimal(30), Decimal(101))}, user_called("recorder"))
     assert f"post_{enrolment.id}" in failure.value.errors
     assert enrolment.pre_score is None
 
@@ -226,7 +226,7 @@ def test_revoking_needs_a_reason(db):
 def test_corrected_score_revokes_the_certificate_it_no_longer_earns(db):
     ts, enrolment = _enrolled(db)
     certificate = _complete(db, ts, enrolment, "90")
-    services.save_scores(db.session, ts, {enrolment.id: (Decimal(30), Decimal(60))})
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(30), Decimal(60))}, user_called("recorder"))
     assert not certificate.valid
 
 
@@ -280,8 +280,8 @@ def test_coverage_figures_on_a_small_known_district(db):
     failed = make_official(position=pa, district=district, sex="M")
     ts = make_session(pa_course, district=district, start=dt.date(2026, 2, 1), days=1)
     enrolment = services.enrol(db.session, ts, failed)
-    services.mark_attendance(db.session, ts, ts.start_date, set())
-    services.save_scores(db.session, ts, {enrolment.id: (Decimal(20), Decimal(50))})
+    services.mark_attendance(db.session, ts, ts.start_date, set(), user_called("recorder"))
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(20), Decimal(50))}, user_called("recorder"))
 
     rows = {r.code: r for r in services.coverage(db.session)}
     a = rows["D-A"]

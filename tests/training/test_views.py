@@ -12,7 +12,7 @@ from electoral.core.auth import Role
 from electoral.core.models import AuditEntry
 from electoral.training import services
 from electoral.training.models import Certificate, Official
-from tests.factories import make_centre, make_district, make_station, make_user
+from tests.factories import make_centre, make_district, make_station, make_user, user_called
 from tests.training.factories import make_course, make_official, make_position, make_session
 
 TRAINING_PAGES = ["/training/", "/training/officials", "/training/officials/new", "/training/sessions",
@@ -31,8 +31,8 @@ def _session_with(db, names, days=1):
 
 def _certified(db, name="Fatu Kollie"):
     ts, (enrolment,) = _session_with(db, [name])
-    services.mark_attendance(db.session, ts, ts.start_date, set())
-    services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(85))})
+    services.mark_attendance(db.session, ts, ts.start_date, set(), user_called("recorder"))
+    services.save_scores(db.session, ts, {enrolment.id: (Decimal(40), Decimal(85))}, user_called("recorder"))
     services.confirm_results(db.session, ts, make_user(Role.TRAINING_COORDINATOR))
     db.session.commit()
     return db.session.scalars(db.select(Certificate)).one()
@@ -164,7 +164,7 @@ def test_attendance_of_a_day_outside_the_session_is_not_found(client, login_as, 
 
 def test_scores_screen_certifies_those_who_pass(client, login_as, db):
     ts, (amara, binta) = _session_with(db, ["Amara", "Binta"])
-    services.mark_attendance(db.session, ts, ts.start_date, set())
+    services.mark_attendance(db.session, ts, ts.start_date, set(), user_called("recorder"))
     db.session.commit()
     login_as(Role.TRAINING_COORDINATOR)
     response = client.post_form(f"/training/sessions/{ts.id}/scores", {

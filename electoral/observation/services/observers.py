@@ -186,13 +186,13 @@ def station_ids_query(scope) -> Select:
     return query.where(PollingStation.id == scope.id)
 
 
-def request_accreditation(session: Session, observer: Observer) -> None:
-    """The organisation (through its coordinator) asks the commission to accredit the observer."""
+def request_accreditation(session: Session, observer: Observer, user: User) -> None:
+    """The organisation, through its coordinator ``user``, asks the commission to accredit the observer."""
     if observer.accreditation == "approved":
         raise ValidationFailed(_("%(name)s is already accredited.", name=observer.name))
     observer.accreditation = "requested"
     observer.refusal_reason = None
-    observer.requested_at, observer.requested_by = utcnow(), duties.acting_person()
+    observer.requested_at, observer.requested_by = utcnow(), user.username
     session.flush()
 
 
@@ -205,11 +205,11 @@ def _next_number(session: Session) -> str:
 
 
 def decide_accreditation(session: Session, observer: Observer, approve: bool, reason: str = "",
-                         valid_until: dt.date | None = None) -> None:
-    """The commission approves (a number and validity) or refuses (with a reason) a request."""
+                         valid_until: dt.date | None = None, *, user: User) -> None:
+    """The commission (``user``) approves (a number and validity) or refuses (with a reason) a request."""
     if observer.accreditation != "requested":
         raise ValidationFailed(_("No accreditation request is waiting for %(name)s.", name=observer.name))
-    deciding = duties.acting_person()
+    deciding = user.username
     duties.require_other("observation_request_approve", [observer.requested_by], deciding)
     observer.decided_at, observer.decided_by = utcnow(), deciding
     if approve:

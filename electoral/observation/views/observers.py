@@ -147,13 +147,14 @@ def _observer_page(observer_id: int, action: str | None):
     if request.method == "POST":
         def act() -> str:
             if action == "request":
-                services.request_accreditation(db.session, observer)
+                services.request_accreditation(db.session, observer, current_user)
                 return _("Accreditation requested for %(name)s.", name=observer.name)
             if form is None or not form.validate_on_submit():
                 raise ValidationFailed(_("The form could not be read; check the fields and send it again."))
             if action == "decide":
                 services.decide_accreditation(db.session, observer, decision.decision.data == "approve",
-                                              decision.reason.data or "", decision.valid_until.data)
+                                              decision.reason.data or "", decision.valid_until.data,
+                                              user=current_user)
                 return _("Decision recorded for %(name)s.", name=observer.name)
             if action == "link":
                 services.link_user(db.session, observer, link.username.data)

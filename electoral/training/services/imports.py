@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from electoral.accounts.models import User
 from electoral.core.errors import ImportFailed, LineError
 from electoral.core.params import bounded_int
 from electoral.core.tabular import read_table
@@ -50,10 +51,10 @@ class _Lookup:
         return ts, enrolment
 
 
-def import_attendance(session: Session, data: bytes, filename: str,
+def import_attendance(session: Session, data: bytes, filename: str, user: User,
                       scope_check: Callable[[TrainingSession], bool] | None = None,
                       progress: Callable[[int], None] | None = None) -> int:
-    """Record attendance lines (session, reference, day, present); return how many were read."""
+    """``user`` records attendance lines (session, reference, day, present); return how many were read."""
     lookup = _Lookup(session, scope_check)
     errors: list[LineError] = []
     planned: dict[tuple[int, dt.date], tuple[int, bool]] = {}
@@ -90,15 +91,15 @@ def import_attendance(session: Session, data: bytes, filename: str,
     session.flush()
     for ts in touched.values():
         session.expire(ts, ["enrolments"])
-        results_recorded(ts)
+        results_recorded(ts, user)
         certify_session(session, ts)
     return len(planned)
 
 
-def import_scores(session: Session, data: bytes, filename: str,
+def import_scores(session: Session, data: bytes, filename: str, user: User,
                   scope_check: Callable[[TrainingSession], bool] | None = None,
                   progress: Callable[[int], None] | None = None) -> int:
-    """Record score lines (session, reference, pre_test, post_test); return how many were read."""
+    """``user`` records score lines (session, reference, pre_test, post_test); return how many were read."""
     lookup = _Lookup(session, scope_check)
     errors: list[LineError] = []
     planned: dict[int, tuple[int, Enrolment, Decimal | None, Decimal | None]] = {}
@@ -130,7 +131,7 @@ def import_scores(session: Session, data: bytes, filename: str,
         enrolment.pre_score, enrolment.post_score = pre, post
     session.flush()
     for ts in touched.values():
-        results_recorded(ts)
+        results_recorded(ts, user)
         certify_session(session, ts)
     return len(planned)
 

@@ -37,8 +37,8 @@ def attendance_for_day(session: Session, ts: TrainingSession, day: dt.date) -> d
     return dict(rows.all())
 
 
-def mark_attendance(session: Session, ts: TrainingSession, day: dt.date, absent: set[int]) -> None:
-    """Mark every participant of ``ts`` present on ``day`` except the enrolment ids in ``absent``."""
+def mark_attendance(session: Session, ts: TrainingSession, day: dt.date, absent: set[int], user: User) -> None:
+    """``user`` marks every participant of ``ts`` present on ``day`` except the enrolment ids in ``absent``."""
     if day not in ts.days:
         raise ValidationFailed({"day": [_("%(day)s is not a day of this session.", day=day.isoformat())]})
     marked = {a.enrolment_id: a for a in session.scalars(
@@ -49,7 +49,7 @@ def mark_attendance(session: Session, ts: TrainingSession, day: dt.date, absent:
             record.present = present
         else:
             session.add(Attendance(enrolment_id=enrolment.id, day=day, present=present))
-    results_recorded(ts)
+    results_recorded(ts, user)
     session.flush()
     certify_session(session, ts)
 
@@ -64,8 +64,8 @@ def check_score(value: Decimal | None, maximum: Decimal, label: str) -> str | No
 
 
 def save_scores(session: Session, ts: TrainingSession,
-                scores: dict[int, tuple[Decimal | None, Decimal | None]]) -> None:
-    """Record pre- and post-test scores by enrolment id; all are checked before any is saved."""
+                scores: dict[int, tuple[Decimal | None, Decimal | None]], user: User) -> None:
+    """``user`` records pre- and post-test scores by enrolment id; all are checked before any is saved."""
     course = ts.course
     by_id = {e.id: e for e in ts.enrolments}
     errors: dict[str, list[str]] = {}
@@ -81,20 +81,18 @@ def save_scores(session: Session, ts: TrainingSession,
         raise ValidationFailed(errors)
     for enrolment_id, (pre, post) in scores.items():
         by_id[enrolment_id].pre_score, by_id[enrolment_id].post_score = pre, post
-    results_recorded(ts)
+    results_recorded(ts, user)
     session.flush()
     certify_session(session, ts)
 
 
 # ---- confirmation -------------------------------------------------------------
 
-def results_recorded(ts: TrainingSession) -> None:
-    """Attendance or scores were recorded: note by whom; the results await a (new) confirmation."""
-    person = duties.acting_person()
+def results_recorded(ts: TrainingSession, user: User) -> None:
+    """``user`` recorded attendance or scores: note who; the results await a (new) confirmation."""
     # After a confirmation, only what is recorded since needs confirming, and only its authors are barred.
     names = set() if ts.results_confirmed_at is not None else set((ts.results_entered_by or "").split())
-    if person:
-        names.add(person)
+    names.add(user.username)
     ts.results_entered_by = " ".join(sorted(names))
     ts.results_confirmed_by = ts.results_confirmed_at = None
 

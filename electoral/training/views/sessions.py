@@ -176,7 +176,7 @@ def session_attendance(session_id: int, day: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         absent = form_ints("absent", minimum=1)
-        services.mark_attendance(db.session, ts, date, absent)
+        services.mark_attendance(db.session, ts, date, absent, current_user)
         db.session.commit()
         flash(_("Attendance of %(day)s saved: %(present)d present, %(absent)d absent.", day=format_date(date),
                 present=len(ts.enrolments) - len(absent & {e.id for e in ts.enrolments}),
@@ -213,7 +213,7 @@ def session_scores(session_id: int):
     errors: dict = {}
     if form.validate_on_submit():
         scores, errors = _read_scores(ts)
-        if not errors and save(lambda: services.save_scores(db.session, ts, scores),
+        if not errors and save(lambda: services.save_scores(db.session, ts, scores, current_user),
                                show=lambda failure: errors.update(failure.errors)):
             flash(_("Scores saved."), "success")
             return _back(ts)
@@ -231,7 +231,7 @@ def _scope_check(ts) -> bool:
 @access(*COORDINATORS)
 def attendance_import():
     def run(data: bytes, filename: str) -> str:
-        count = services.import_attendance(db.session, data, filename, scope_check=_scope_check)
+        count = services.import_attendance(db.session, data, filename, current_user, scope_check=_scope_check)
         return ngettext("%(num)d attendance line recorded.", "%(num)d attendance lines recorded.", count)
 
     return import_result(ImportForm(), run, "training.session_list", "training/import.html",
@@ -242,7 +242,7 @@ def attendance_import():
 @access(*COORDINATORS)
 def scores_import():
     def run(data: bytes, filename: str) -> str:
-        count = services.import_scores(db.session, data, filename, scope_check=_scope_check)
+        count = services.import_scores(db.session, data, filename, current_user, scope_check=_scope_check)
         return ngettext("%(num)d score line recorded.", "%(num)d score lines recorded.", count)
 
     return import_result(ImportForm(), run, "training.session_list", "training/import.html",
