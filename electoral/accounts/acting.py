@@ -26,9 +26,9 @@ def acting_user(username: str) -> User:
     return user
 
 
-def as_user(help_text: str | None = None) -> Callable:
-    """The command's required ``--as USERNAME``: the command is called with ``user`` (that active user),
-    and what it changes is audited as theirs. Put it below ``@with_appcontext``."""
+def as_user(help_text: str | None = None, aliases: tuple[str, ...] = ()) -> Callable:
+    """The command's required ``--as USERNAME`` (or an older name of it, ``aliases``): the command is called
+    with ``user`` (that active user), and what it changes is audited as theirs. Put it below ``@with_appcontext``."""
 
     def decorate(command: Callable) -> Callable:
         @functools.wraps(command)
@@ -37,7 +37,7 @@ def as_user(help_text: str | None = None) -> Callable:
             with acting_as(Actor(user.id, user.username)):
                 return command(*args, user=user, **kwargs)
 
-        return click.option("--as", "username", required=True, metavar="USERNAME",
+        return click.option("--as", *aliases, "username", required=True, metavar="USERNAME",
                             help=help_text or "The user the command acts as (recorded as having acted).")(run)
 
     return decorate

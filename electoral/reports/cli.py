@@ -5,7 +5,6 @@ import sys
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from electoral.config import LANGUAGES
 from electoral.core.auth import Role
@@ -51,7 +50,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 @with_appcontext
 def print_command(name, lang, pairs, username, paper, watermark, output):
-    from electoral.accounts.models import User
+    from electoral.accounts.acting import acting_user
 
     spec = registry.get(name)
     if spec is None:
@@ -59,10 +58,7 @@ def print_command(name, lang, pairs, username, paper, watermark, output):
         sys.exit(2)
     user = None
     if username:
-        user = db.session.scalar(select(User).where(User.username == username))
-        if user is None or not user.is_active:
-            click.echo(f"Error: no active user {username!r}.", err=True)
-            sys.exit(2)
+        user = acting_user(username)
         roles = user.roles
     else:
         # Whoever runs the command on the server is trusted like the other commands.

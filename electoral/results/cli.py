@@ -4,11 +4,9 @@ import json
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
-from electoral.accounts.models import User
+from electoral.accounts.acting import as_user
 from electoral.core import spreadsheet
-from electoral.core.audit import Actor, acting_as
 from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.core.tabular import TabularError
 from electoral.core.uploads import say_encoding
@@ -38,7 +36,7 @@ Columns: {", ".join(services.RACE_COLUMNS)}; optional: {", ".join(services.RACE_
 Race name, kind and areas repeat on every row of the race. A file with any bad line imports nothing.
 """
 
-ENTRIES_HELP = f"""Import tally sheet figures as entry 1 or 2 of each sheet, made by --clerk.
+ENTRIES_HELP = f"""Import tally sheet figures as entry 1 or 2 of each sheet, made by the clerk --as names (or --clerk).
 
 \b
 Columns: {", ".join(ENTRY_COLUMNS)}, then one column per candidate code.
@@ -85,18 +83,13 @@ def import_races(file):
 @results.command("import", help=ENTRIES_HELP)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--entry", "entry_no", type=click.Choice(["1", "2"]), required=True, help="Which of the two entries.")
-@click.option("--clerk", "username", required=True, help="Username of the results clerk the entry is made as.")
 @with_appcontext
-def import_entries(file, entry_no, username):
-    clerk = db.session.scalar(select(User).where(User.username == username))
-    if clerk is None:
-        click.echo(f"Error: no user {username}.", err=True)
-        raise SystemExit(1)
+@as_user("Username of the results clerk the entry is made as.", aliases=("--clerk",))
+def import_entries(file, entry_no, user):
     data, name = read_file(file)
     try:
-        with acting_as(Actor(clerk.id, clerk.username)):
-            summary = services.import_entries(db.session, data, name, int(entry_no), clerk)
-            db.session.commit()
+        summary = services.import_entries(db.session, data, name, int(entry_no), user)
+        db.session.commit()
     except (ImportFailed, TabularError, ValidationFailed) as failure:
         _fail(failure)
     say_encoding(data, name)

@@ -54,7 +54,7 @@ def test_import_as_an_entry(db, runner, tmp_path):
     first = runner.invoke(args=["results", "import", path, "--entry", "1", "--clerk", "fieldtablet"])
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["results", "import", _write(tmp_path, "second.csv", rows.replace(
-        "50,46", "51,45")), "--entry", "2", "--clerk", "clerk2"])
+        "50,46", "51,45")), "--entry", "2", "--as", "clerk2"])  # --as, like every command that acts
     assert "2 sheets as entry 2: 1 matched, 1 to correct" in second.output
     entries = db.session.scalars(select(TallyEntry)).all()
     assert {e.source for e in entries} == {"import"}
@@ -71,6 +71,18 @@ def test_import_with_a_bad_line_imports_nothing(db, runner, tmp_path):
                                  "--clerk", "fieldtablet"])
     assert result.exit_code == 1
     assert "line 3: no station S-9" in result.output
+    assert db.session.scalars(select(TallyEntry)).all() == []
+
+
+def test_import_as_nobody_known_is_refused(db, runner, tmp_path):
+    make_race(code="PRES")
+    make_station(code="S-1")
+    db.session.commit()
+    rows = ("station_code,race_code,ballots_received,ballots_cast,unused,spoiled,invalid,valid,c1,c2\n"
+            "S-1,PRES,150,100,49,1,4,96,60,36\n")
+    result = runner.invoke(args=["results", "import", _write(tmp_path, "t.csv", rows), "--entry", "1",
+                                 "--as", "ghost"])
+    assert result.exit_code == 1 and "No active user is called ghost." in result.output
     assert db.session.scalars(select(TallyEntry)).all() == []
 
 

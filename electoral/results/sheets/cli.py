@@ -4,7 +4,6 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from electoral.core.audit import SYSTEM, Actor, acting_as
 from electoral.core.errors import ValidationFailed
@@ -24,13 +23,9 @@ def images():
 @click.option("--as", "username", help="Record the scans as uploaded by this user.")
 @with_appcontext
 def import_images(directory: Path, username: str | None):
-    from electoral.accounts.models import User
+    from electoral.accounts.acting import acting_user
 
-    user = None
-    if username:
-        user = db.session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise click.ClickException(f"no user {username!r}")
+    user = acting_user(username) if username else None  # without --as, the intake is the system's
     actor = Actor(user.id, user.username) if user else SYSTEM
     filed = queued = 0
     for path in sorted(p for p in directory.iterdir() if p.suffix.lower() in scan.SCAN_SUFFIXES and p.is_file()):
