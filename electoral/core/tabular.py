@@ -52,14 +52,23 @@ def _not_text() -> TabularError:
                           "or as an Excel workbook (.xlsx) and try again."))
 
 
-def _csv_reader(text: str, read_as: str):
-    """A csv.reader over the text, once the whole text is known to have lost no names to its encoding."""
-    # Names lost to the file's encoding are looked for in the whole text at once (a few C-level
-    # scans), not row by row: a million rows are read without a per-row cost.
+def _refuse_lossy(text: str, read_as: str) -> None:
+    """TabularError naming the first name the text lost to its encoding, if any."""
+    # Looked for in the whole text at once (a few C-level scans), not row by row: a million
+    # rows are read without a per-row cost.
     lossy = encoding.find_lossy(text)
     if lossy:
         problem, position = lossy
         raise TabularError(encoding.lossy_message(problem, text.count("\n", 0, position) + 1, read_as))
+
+
+def _csv_reader(text: str, read_as: str, lossy_checked: bool = False):
+    """A csv.reader over the text, once the whole text is known to have lost no names to its encoding.
+
+    ``lossy_checked``: the caller looks for lost names itself (see ``lossy_slices``).
+    """
+    if not lossy_checked:
+        _refuse_lossy(text, read_as)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -208,14 +217,40 @@ def read_columns(data: bytes, filename: str, columns: list[str],
     yield from _picked(rows, positions, max(positions) + 1, read_as)
 
 
+def lossy_slices(data: bytes, filename: str, slices: int) -> Iterator[None]:
+    """The look for names a CSV file lost to its encoding that reading it makes, a slice of its text at a time.
+
+    For a reader in another process (``read_column_chunks`` with ``lossy_checked``): each
+    step looks at about one ``slices``-th of the text, so the look can be spread between
+    other work. Slices end at line ends, and no lost name spans one, so a slice finds one
+    exactly when the whole text does; the whole text then words it (TabularError), as
+    reading it would have. Nothing for a file other than CSV text (its rows are looked at
+    as they are read).
+    """
+    if Path(filename).suffix.lower() not in (".csv", ".txt", ""):
+        return
+    text, read_as = _decode(data)
+    size = max(len(text) // max(slices, 1), 1)
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + size)
+        end = len(text) if end < 0 else end + 1
+        if encoding.find_lossy(text[start:end]):
+            _refuse_lossy(text, read_as)
+        start = end
+        yield
+
+
 def read_column_chunks(data: bytes, filename: str, columns: list[str], required: list[str],
-                       size: int) -> Iterator[tuple[list[int], list[tuple[str, ...]], list[list[str]]]]:
+                       size: int, lossy_checked: bool = False) -> Iterator[tuple[list[int], list[tuple[str, ...]],
+                                                                                 list[list[str]]]]:
     """``read_columns`` in chunks of up to ``size`` rows: (lines, rows, the same values column by column).
 
     The same rows, values and errors as ``read_columns``, for a million-row import: a
     CSV file's chunk is read by the C reader at once and its cells picked, stripped and
     measured column by column (C-level maps), not cell by cell in Python. A row that
     spans lines (a quoted line break) gets its last line's number, as ``read_columns`` gives.
+    ``lossy_checked``: the caller looks for names lost to the file's encoding (``lossy_slices``).
     """
     if Path(filename).suffix.lower() not in (".csv", ".txt", ""):
         rows = read_columns(data, filename, columns, required)
@@ -224,7 +259,7 @@ def read_column_chunks(data: bytes, filename: str, columns: list[str], required:
             yield lines, values, [list(column) for column in zip(*values, strict=True)]
         return
     text, read_as = _decode(data)
-    reader = _csv_reader(text, read_as)
+    reader = _csv_reader(text, read_as, lossy_checked)
     try:
         names = _header(((reader.line_num, cells) for cells in reader), required)
     except csv.Error as exc:

@@ -455,6 +455,28 @@ def test_a_bulk_load_writes_what_batches_would(db, monkeypatch):
     assert db.session.query(AuditEntry).filter_by(entity_type="VoterImport").count() == entries + 3
 
 
+def test_a_bulk_load_of_a_file_that_lost_names_late_is_refused_by_line_and_undone(db, bulk):
+    """The look for lost names runs beside the writing (tabular.lossy_slices): a late one still refuses the file,
+    told before any bad line, as when the whole text was looked at before its rows."""
+    from electoral.core.tabular import TabularError
+
+    imports = bulk
+    indexes = _voter_indexes()
+    lines = _bulk_file(30).decode().split("\n")
+    lines[3] = lines[3].replace("MO-001", "NOWHERE")
+    lines[26] = lines[26].replace("Family25", "????")  # line 27 of the file, after two batches of ten
+    with pytest.raises(TabularError) as failure:
+        imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", "clerk", batch_size=10,
+                              skip_invalid=True)
+    assert str(failure.value).startswith("Line 27: ")
+    with pytest.raises(TabularError) as failure:
+        imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", "clerk", batch_size=10)
+    assert str(failure.value).startswith("Line 27: ")
+    db.session.rollback()
+    assert db.session.query(Voter).count() == 0
+    assert _voter_indexes() == indexes
+
+
 def test_a_bad_line_late_in_a_bulk_load_undoes_the_batches_written_before_it(db, bulk):
     from electoral.core.errors import ImportFailed
 

@@ -330,16 +330,17 @@ class RowChecker:
         return sex, born, year_only, centre_id, id_type
 
 
-def checked_batches(checker: RowChecker, data: bytes, filename: str,
-                    batch_size: int) -> Iterator[tuple[list[tuple], list[Rejected]]]:
+def checked_batches(checker: RowChecker, data: bytes, filename: str, batch_size: int,
+                    lossy_checked: bool = False) -> Iterator[tuple[list[tuple], list[Rejected]]]:
     """The file's rows checked, in batches: (values of at least ``batch_size`` good rows, the rows rejected meanwhile).
 
     The last batch holds the rest (maybe none). Rows are read and checked ``CHUNK`` at a
     time (or ``batch_size``, if fewer): chunks that fit the processor's caches go several
-    times faster than big ones.
+    times faster than big ones. ``lossy_checked``: the caller looks for names lost to the
+    file's encoding (see tabular.lossy_slices).
     """
     good, bad = [], []
-    chunks = read_column_chunks(data, filename, ALL_COLUMNS, IMPORT_COLUMNS, min(CHUNK, batch_size))
+    chunks = read_column_chunks(data, filename, ALL_COLUMNS, IMPORT_COLUMNS, min(CHUNK, batch_size), lossy_checked)
     for lines, rows, columns in chunks:
         chunk_good, chunk_bad = checker.check_many(lines, rows, columns)
         good += chunk_good
