@@ -22,7 +22,7 @@ def acting_user(username: str) -> User:
     """The active user called ``username``; a command-line error saying so when there is none."""
     user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None or not user.is_active:
-        raise click.ClickException(_("No active user is called %(username)s.", username=username))
+        raise click.ClickException(_("No user is called %(name)s.", name=username))  # nor an inactive one
     return user
 
 

@@ -322,6 +322,8 @@ def test_the_demo_observer_is_accredited_and_signs_in(client, db):
 
     make_station()
     make_user(Role.OBSERVER, username="observer")
+    # The demo's coordinator requests the accreditation and its administrator grants it.
+    make_user(Role.OBSERVER_COORDINATOR, username="coordinator"), make_user(Role.ADMINISTRATOR, username="admin")
     demo._accredit_demo_observer(db.session)
     db.session.commit()
     assert client.post_form("/login", {"username": "observer", "password": PASSWORD}).status_code == 302

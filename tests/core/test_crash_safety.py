@@ -25,7 +25,7 @@ from electoral.registration import synthetic
 from electoral.reports import registry, services
 from electoral.reports.fonts import font_dir
 from electoral.reports.models import ReportJob
-from tests.factories import make_centre, make_district, make_station, make_user
+from tests.factories import make_centre, make_district, make_station, make_user, user_called
 from tests.registration.factories import make_election, make_voter
 
 VOTERS = 12_000
@@ -128,9 +128,10 @@ def test_killed_voter_import_leaves_whole_batches_and_a_rerun_imports_each_voter
     _election(db)
     district = make_district()
     centres = [make_centre(district, code=f"KC-{i:02d}").code for i in range(10)]
+    user_called("clerk", Role.REGISTRATION_CLERK)
     db.session.commit()
     roll = _roll_file(tmp_path, VOTERS, centres)
-    args = ("voters", "import", str(roll), "--skip-invalid", "--batch-size", str(BATCH))
+    args = ("voters", "import", str(roll), "--as", "clerk", "--skip-invalid", "--batch-size", str(BATCH))
 
     kill_when(app, tmp_path, args, lambda connection: voter_count(connection) >= BATCH)
     fresh(db.session)

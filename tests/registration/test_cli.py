@@ -175,7 +175,7 @@ def test_a_command_acting_as_nobody_known_is_refused_and_changes_nothing(runner,
     voter = make_voter()
     db.session.commit()
     result = runner.invoke(args=["voters", "remove", voter.voter_number, "--reason", "deceased", "--as", "ghost"])
-    assert result.exit_code != 0 and "No active user is called ghost." in result.output
+    assert result.exit_code != 0 and "No user is called ghost." in result.output
     assert db.session.get(Voter, voter.id).status == "active"
 
 

@@ -82,7 +82,7 @@ def test_import_as_nobody_known_is_refused(db, runner, tmp_path):
             "S-1,PRES,150,100,49,1,4,96,60,36\n")
     result = runner.invoke(args=["results", "import", _write(tmp_path, "t.csv", rows), "--entry", "1",
                                  "--as", "ghost"])
-    assert result.exit_code == 1 and "No active user is called ghost." in result.output
+    assert result.exit_code == 1 and "No user is called ghost." in result.output
     assert db.session.scalars(select(TallyEntry)).all() == []
 
 
