@@ -21,7 +21,6 @@ import functools
 import hashlib
 import marshal
 import operator
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -70,8 +69,7 @@ class ImportSummary:
 
 @contextmanager
 def _large_sqlite_cache(session: Session):
-    """On SQLite, a page cache large enough for the voter table's indexes, fewer checkpoints and a sorter thread
-    for each core, put back afterwards.
+    """On SQLite, a page cache large enough for the voter table's indexes, and fewer checkpoints, put back afterwards.
 
     Inserting into the voter table's indexes at a million rows thrashes SQLite's
     default 2 MiB page cache: every batch would read back the pages it touches. Each
@@ -85,18 +83,14 @@ def _large_sqlite_cache(session: Session):
         return
     cache = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
     checkpoint = int(connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar())
-    threads = int(connection.exec_driver_sql("PRAGMA threads").scalar())
     connection.exec_driver_sql("PRAGMA cache_size = -524288")  # 512 MiB
     connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 20000")  # pages
-    # Building an index sorts the whole table: SQLite's sorter may use a helper thread.
-    connection.exec_driver_sql(f"PRAGMA threads = {min(os.cpu_count() or 1, 4)}")
     try:
         yield
     finally:
         connection = session.connection()
         connection.exec_driver_sql(f"PRAGMA cache_size = {cache}")
         connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {checkpoint}")
-        connection.exec_driver_sql(f"PRAGMA threads = {threads}")
 
 
 def import_voters(session: Session, data: bytes, filename: str, registered_by: str, user=None,
