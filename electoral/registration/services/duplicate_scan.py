@@ -45,8 +45,9 @@ class _Snapshot:
     names_keys: list[str] = field(default_factory=list)
     namesakes: list[int] = field(default_factory=list)  # same names, born within a year in one place (dedup.compare)
     name_counts: list[int] = field(default_factory=list)  # same names, born within a year anywhere
-    # (kind, key, year) -> member indexes; kind "n" names, "g" given name, "f" family name, "i" ID
-    blocks: dict[tuple[str, str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
+    # (kind, key) -> member indexes, in id order; kind "n" names, "l" last names, "g" given name,
+    # "f" family name, "i" ID
+    blocks: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     neighbours: dict[str, set[str]] = field(default_factory=dict)  # written first names one edit apart
     skeleton_neighbours: dict[str, set[str]] = field(default_factory=dict)
     involving: set[int] | None = None
@@ -102,70 +103,91 @@ class _TokenNumbers(dict):
 
 
 def snapshot(rows) -> _Snapshot:
-    """The roll in memory with its blocks, from rows of ``_COLUMNS`` (also how the weights are fitted)."""
+    """The roll in memory with its blocks, from rows of ``_COLUMNS`` (also how the weights are fitted).
+
+    Worked out column by column: a loop over a million rows costs more than all it does.
+    """
     snap = _Snapshot()
-    people, signatures, years = snap.people, snap.signatures, snap.years
-    blocks = snap.blocks
-    Person = dedup.Person
-    names_keys = snap.names_keys
-    places: list[str] = []
-    per_year: dict[tuple[str, int, str], int] = {}
-    per_name: dict[tuple[str, int], int] = {}
-    place_key, normalise_id = dedup.place_key, dedup.normalise_id
-    given_token, family_token = snap.given_token, snap.family_token
+    rows = list(rows)
+    (voter_ids, family_names, given_names, father_names, sexes, borns, year_only, places, id_types, id_numbers,
+     voter_numbers, key_names, key_given, key_family, key_last, years) = zip(*rows, strict=True) if rows else [()] * len(_COLUMNS)
+    del rows
+    snap.people = list(map(dedup.Person, voter_ids, family_names, given_names, father_names, sexes, borns, year_only,
+                           places, id_types, id_numbers, voter_numbers))
+    snap.signatures = list(map(date_signature, borns, year_only))
+    snap.years, snap.names_keys = list(years), list(key_names)
     token_of = _TokenNumbers(snap.tokens)
-    for (voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type, id_number,
-         voter_number, key_names, key_given, key_family, key_last, year) in rows:
-        index = len(people)
-        person = Person(voter_id, family_name, given_names, father_name, sex, born, year_only, place, id_type,
-                        id_number, voter_number)
-        people.append(person)
-        signatures.append("*" if year_only or (born.month == 1 and born.day == 1)
-                          else date_signature(person))
-        years.append(year)
-        names_keys.append(key_names)
-        born_in = place_key(place)
-        places.append(born_in)
-        counted = (key_names, year, born_in)
-        per_year[counted] = per_year.get(counted, 0) + 1
-        per_name[(key_names, year)] = per_name.get((key_names, year), 0) + 1
-        given_token.append(token_of(given_names))
-        family_token.append(token_of(family_name))
-        # The names key is blocked across a year's margin by putting each voter in
-        # its own year and the next, and so is each single-name key.
-        blocks[("n", key_names, year)].append(index)
-        blocks[("n", key_names, year + 1)].append(index)
-        blocks[("l", key_last, year)].append(index)
-        blocks[("l", key_last, year + 1)].append(index)
-        blocks[("g", key_given, year)].append(index)
-        blocks[("g", key_given, year + 1)].append(index)
-        blocks[("f", key_family, year)].append(index)
-        blocks[("f", key_family, year + 1)].append(index)
+    for texts, numbers in ((given_names, snap.given_token), (family_names, snap.family_token)):
+        number_of = {text: token_of(text) for text in dict.fromkeys(texts)}
+        numbers.extend(map(number_of.__getitem__, texts))
+    # A block per key, whatever the birth year: scan_pairs.block_pairs pairs each year
+    # with itself and the year before.
+    normalise_id = dedup.normalise_id
+    by_id: dict[str, list[int]] = defaultdict(list)
+    for index, (id_type, id_number) in enumerate(zip(id_types, id_numbers, strict=True)):
         if id_number:
-            blocks[("i", f"{id_type}:{normalise_id(id_number)}", 0)].append(index)
-    count = per_year.get
-    snap.namesakes = [count((key, year - 1, place), 0) + count((key, year, place), 0) + count((key, year + 1, place), 0)
-                      for key, year, place in zip(names_keys, years, places, strict=True)]
-    named = per_name.get
-    snap.name_counts = [named((key, year - 1), 0) + named((key, year), 0) + named((key, year + 1), 0)
-                        for key, year in zip(names_keys, years, strict=True)]
-    snap.blocks = {key: members for key, members in blocks.items() if len(members) > 1}
+            by_id[f"{id_type}:{normalise_id(id_number)}"].append(index)
+    by_names = _grouped(key_names)
+    snap.namesakes, snap.name_counts = _namesakes(by_names.values(), snap.years, places)
+    snap.blocks = {(kind, key): members
+                   for kind, found in (("i", by_id), ("n", by_names), ("l", _grouped(key_last)),
+                                       ("g", _grouped(key_given)), ("f", _grouped(key_family)))
+                   for key, members in found.items() if len(members) > 1}
     snap.related = related_tokens(snap.tokens)
     return snap
 
 
-def candidate_pairs(snap: _Snapshot, keys: list[tuple[str, str, int]] | None = None, dates: bool = True):
+def _grouped(keys) -> dict[str, list[int]]:
+    """The row indexes by key."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        groups[key].append(index)
+    return groups
+
+
+def _namesakes(names_blocks, years: list[int], places: list[str | None]) -> tuple[list[int], list[int]]:
+    """For each voter, how many share the names key born within a year in the same place, and anywhere.
+
+    Counting the voter (dedup.compare's ``namesakes`` and ``name_count``): one alone in its
+    names block counts only itself.
+    """
+    namesakes, name_counts = [1] * len(years), [1] * len(years)
+    place_key = dedup.place_key
+    for members in names_blocks:
+        if len(members) < 2:
+            continue
+        per_year: dict[int, int] = defaultdict(int)
+        per_place: dict[tuple[int, str], int] = defaultdict(int)
+        for index in members:
+            per_year[years[index]] += 1
+            per_place[(years[index], place_key(places[index]))] += 1
+        for index in members:
+            year, place = years[index], place_key(places[index])
+            name_counts[index] = per_year.get(year - 1, 0) + per_year[year] + per_year.get(year + 1, 0)
+            namesakes[index] = (per_place.get((year - 1, place), 0) + per_place[(year, place)]
+                                + per_place.get((year + 1, place), 0))
+    return namesakes, name_counts
+
+
+def candidate_pairs(snap: _Snapshot, keys: list[tuple[str, str]] | None = None, dates: bool = True,
+                    rules: bool = False):
     """The (first, second) indexes of every pair the blocks bring to a comparison, each once.
 
     The older record first, whichever block found the pair. ``dates``: only pairs whose
     dates of birth can be one birthday (dedup.could_be_one_birthday), as the scan and
     the check compare; the weights are fitted on all of them, so that they learn what
-    two different dates say.
+    two different dates say. ``rules`` (the scan): only pairs the comparison's rules
+    could let through (dedup.comparison_levels); of those the rules turn down without a
+    shared document number (a vague date a year apart, another place of birth or father's
+    name: nine in ten of a large roll's candidates), the ones sharing a number are met
+    in their ID block.
     """
     seen: set[tuple[int, int]] = set()
     people, involving = snap.people, snap.involving
-    for kind, key, year in snap.blocks if keys is None else keys:
-        for first, second in block_pairs(snap, kind, year, snap.blocks[(kind, key, year)]):
+    same_text = dedup._same_text
+    for kind, key in snap.blocks if keys is None else keys:
+        prune = rules and kind != "i"
+        for first, second in block_pairs(snap, kind, snap.blocks[(kind, key)], prune):
             if first > second:
                 first, second = second, first
             a, b = people[first], people[second]
@@ -173,16 +195,19 @@ def candidate_pairs(snap: _Snapshot, keys: list[tuple[str, str, int]] | None = N
                 continue
             if dates and kind != "i" and not could_be_one_birthday(a, b):
                 continue
+            if prune and (same_text(a.place_of_birth, b.place_of_birth, place=True) is False
+                          or same_text(a.father_name, b.father_name) is False):
+                continue
             if (first, second) in seen:
                 continue
             seen.add((first, second))
             yield first, second
 
 
-def _scan_blocks(snap: _Snapshot, keys: list[tuple[str, str, int]]) -> dict[tuple[int, int], dedup.Match]:
+def _scan_blocks(snap: _Snapshot, keys: list[tuple[str, str]]) -> dict[tuple[int, int], dedup.Match]:
     found: dict[tuple[int, int], dedup.Match] = {}
     people, namesakes, name_counts = snap.people, snap.namesakes, snap.name_counts
-    for first, second in candidate_pairs(snap, keys):
+    for first, second in candidate_pairs(snap, keys, rules=True):
         match = dedup.compare(people[first], people[second], max(namesakes[first], namesakes[second]),
                               name_count=max(name_counts[first], name_counts[second]))
         if match:
@@ -194,13 +219,13 @@ def _scan_blocks(snap: _Snapshot, keys: list[tuple[str, str, int]]) -> dict[tupl
 _SHARED: _Snapshot | None = None  # the roll a forked worker reads (inherited, never pickled)
 
 
-def _scan_shared(keys: list[tuple[str, str, int]]) -> tuple[int, list[tuple[int, int, int, list]]]:
+def _scan_shared(keys: list[tuple[str, str]]) -> tuple[int, list[tuple[int, int, int, list]]]:
     found = _scan_blocks(_SHARED, keys)
     work = sum(len(_SHARED.blocks[key]) for key in keys)
     return work, [(low, high, match.score, match.reasons) for (low, high), match in found.items()]
 
 
-def _chunks(snap: _Snapshot, size: int) -> list[list[tuple[str, str, int]]]:
+def _chunks(snap: _Snapshot, size: int) -> list[list[tuple[str, str]]]:
     """The blocks in chunks of about ``size`` members, the ID blocks first."""
     chunks, current, weight = [], [], 0
     for key in sorted(snap.blocks, key=lambda k: k[0] != "i"):

@@ -1,16 +1,16 @@
 """Which pairs of a block the batch scan compares (duplicate_scan.py): blocks are never compared whole.
 
 The scan compares only pairs that could be one person, found without comparing
-every pair of a block:
+every pair of a block. A block holds everyone sharing its key; within it, those
+born in each year are paired with each other and with those born the year before
+(a typo and a slip on the year at once):
 
-* names blocks (both first name skeletons, sex, birth year and the next): every
+* names blocks (both first name skeletons and sex): every
   spelling, script, swap, middle-name and date variant lands here; within a block
   only birthdays that can be one date are paired (see date_signature);
 * last-names blocks (the last given and last family name skeletons, likewise): a
   first given name dropped or added (Mariam Aminata / Aminata);
-* given-name and family-name blocks (sex, one first-name skeleton, birth year and
-  the next, for a typo and a slip on the year at once) are
-  there for a one-letter typo in the other name, which can move its skeleton (a
+* given-name and family-name blocks (sex, one first-name skeleton) are there for a one-letter typo in the other name, which can move its skeleton (a
   typo in a vowel adds a consonant). Only pairs whose other first names are one
   edit apart as written (two words one edit apart share a one-deletion variant)
   are compared: that leaves out the thousands of people per block who merely
@@ -23,21 +23,23 @@ every pair of a block:
 """
 
 from collections import defaultdict
+from datetime import date
+from functools import cache
 from itertools import chain
 
-from electoral.registration.services.dedup import Person
 from electoral.registration.services.name_compare import can_be_one_name
 from electoral.registration.services.names import Token
 
 
-def date_signature(person: Person) -> str:
+@cache
+def date_signature(born: date, year_only: bool) -> str:
     """Birthdays that can be one person's share a signature: the day and month in either order.
 
     A year-only date, or 1 January (the usual default), can be anyone's birthday in
-    that year: "*" marks them to be compared with the whole block.
+    that year: "*" marks them to be compared with the whole block. Worked out once per
+    date (a roll has a few tens of thousands).
     """
-    born = person.date_of_birth
-    if person.birth_year_only or (born.month, born.day) == (1, 1):
+    if year_only or (born.month, born.day) == (1, 1):
         return "*"
     low, high = sorted((born.month, born.day))
     return f"{low}-{high}"
@@ -66,20 +68,27 @@ def pairs_within(members: list[int], signatures: list[str]):
                 yield first, second
 
 
-def pairs_across(left: list[int], right: list[int], signatures: list[str]):
-    """Pairs of one member of ``left`` and one of ``right`` whose dates can be one birthday."""
+def pairs_across(left: list[int], right: list[int], signatures: list[str], vague: bool = True):
+    """Pairs of one member of ``left`` and one of ``right`` whose dates can be one birthday.
+
+    ``vague`` off: none whose date is vague ("*"); for ``left`` and ``right`` born in
+    different years, such a pair is a vague date a year apart, which only a shared
+    document number lets through (dedup.comparison_levels), and an ID block finds those.
+    """
     buckets = _by_signature(right, signatures)
-    wild = buckets.get("*", [])
+    wild = buckets.pop("*", []) if not vague else buckets.get("*", [])
     everyone = [index for bucket in buckets.values() for index in bucket]
     for first in left:
         signature = signatures[first]
         if signature == "*":
-            yield from ((first, second) for second in everyone)
+            if vague:
+                yield from ((first, second) for second in everyone)
             continue
         for second in buckets.get(signature, ()):
             yield first, second
-        for second in wild:
-            yield first, second
+        if vague:
+            for second in wild:
+                yield first, second
 
 
 def _deletions(word: str) -> set[str]:
@@ -114,54 +123,83 @@ def one_edit_neighbours(words: set[str], joined: bool = False) -> dict[str, set[
     return dict(neighbours)
 
 
-def block_pairs(snap, kind: str, year: int, members: list[int]):
-    """The pairs of one block worth a full comparison."""
+def block_pairs(snap, kind: str, members: list[int], rules: bool = False):
+    """The pairs of one block worth a full comparison.
+
+    A block holds everyone sharing its key, whatever their birth year: those born in
+    each year are paired with each other and with those born the year before (a typo
+    and a slip on the year at once), so a pair is made once. ``rules``: without the
+    pairs of a vague date a year from the other's, which the comparison's rules turn
+    down unless the two share a document number (the scan; the weights are counted
+    over them too).
+    """
     if kind == "i":
         yield from ((first, second) for i, first in enumerate(members) for second in members[i + 1:])
         return
-    # A block holds the people born in its year and the year before (each voter is put
-    # in its year's block and the next's): of those, it pairs only those with one born
-    # in its year, so a pair is made in one block only.
-    signatures, years = snap.signatures, snap.years
+    if kind != "n":
+        # Only people whose names keys differ (last-names blocks) or whose other first
+        # names are related (single-name blocks) are paired: a block where all share one
+        # has nothing to pair.
+        group_of = snap.names_keys if kind == "l" else (snap.family_token if kind == "g" else snap.given_token)
+        first_group = group_of[members[0]]
+        if all(group_of[index] == first_group for index in members):
+            return
+    years = snap.years
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for index in members:
+        by_year[years[index]].append(index)
+    vague = not rules
+    for year, current in by_year.items():
+        previous = by_year.get(year - 1, [])
+        if len(current) + len(previous) > 1:
+            yield from _year_pairs(snap, kind, current, previous, vague)
+
+
+def _year_pairs(snap, kind: str, current: list[int], previous: list[int], vague: bool):
+    """The pairs of a block's members born in one year (``current``) with each other and with ``previous``."""
+    signatures = snap.signatures
     if kind == "n":
-        current, previous = split_year(members, years, year)
         yield from pairs_within(current, signatures)
-        yield from pairs_across(current, previous, signatures)
+        yield from pairs_across(current, previous, signatures, vague)
         return
-    names_keys = snap.names_keys
     if kind == "l":
         # Only people whose names keys differ: the others share a names block.
-        groups: dict[str, list[int]] = defaultdict(list)
-        for index in members:
-            groups[names_keys[index]].append(index)
-        if len(groups) > 1:
-            split = [split_year(group, years, year) for group in groups.values()]
-            for n, (current, previous) in enumerate(split):
-                for other_current, other_previous in split[n + 1:]:
-                    yield from pairs_across(current, other_current, signatures)
-                    yield from pairs_across(current, other_previous, signatures)
-                    yield from pairs_across(previous, other_current, signatures)
+        by_names = _grouped(snap.names_keys, current, previous)
+        if len(by_names) > 1:
+            split = list(by_names.values())
+            for n, (left, left_previous) in enumerate(split):
+                for right, right_previous in split[n + 1:]:
+                    yield from pairs_across(left, right, signatures)
+                    yield from pairs_across(left, right_previous, signatures, vague)
+                    yield from pairs_across(left_previous, right, signatures, vague)
         return
     # Single-name blocks: group by the other first name and pair only groups whose
     # names are related (``related_tokens``: one edit apart as written or as sounds,
     # or joined, and can be one name), unless the names key is the same (then a names
     # block compares them): a common first name otherwise brings thousands of pairs.
-    tokens, related = (snap.family_token if kind == "g" else snap.given_token), snap.related
-    groups: dict[int, list[int]] = defaultdict(list)
-    for index in members:
-        groups[tokens[index]].append(index)
-    if len(groups) < 2:
+    by_token = _grouped(snap.family_token if kind == "g" else snap.given_token, current, previous)
+    if len(by_token) < 2:
         return
-    for token, left in groups.items():
+    related, names_keys = snap.related, snap.names_keys
+    for token, (left, left_previous) in by_token.items():
         for other in related.get(token, ()):
-            if other > token and other in groups:
-                current, previous = split_year(left, years, year)
-                other_current, other_previous = split_year(groups[other], years, year)
-                for a, b in chain(pairs_across(current, other_current, signatures),
-                                  pairs_across(current, other_previous, signatures),
-                                  pairs_across(previous, other_current, signatures)):
+            if other > token and other in by_token:
+                right, right_previous = by_token[other]
+                for a, b in chain(pairs_across(left, right, signatures),
+                                  pairs_across(left, right_previous, signatures, vague),
+                                  pairs_across(left_previous, right, signatures, vague)):
                     if names_keys[a] != names_keys[b]:
                         yield a, b
+
+
+def _grouped(group_of: list, current: list[int], previous: list[int]) -> dict:
+    """``current`` and ``previous`` by group (``group_of``): group -> (its current, its previous)."""
+    groups: dict = {}
+    for index in current:
+        groups.setdefault(group_of[index], ([], []))[0].append(index)
+    for index in previous:
+        groups.setdefault(group_of[index], ([], []))[1].append(index)
+    return groups
 
 
 def related_tokens(tokens: list[Token]) -> dict[int, list[int]]:
@@ -190,11 +228,3 @@ def related_tokens(tokens: list[Token]) -> dict[int, list[int]]:
         if found:
             related[number] = found
     return related
-
-
-def split_year(members: list[int], years: list[int], year: int) -> tuple[list[int], list[int]]:
-    """The members born in ``year``, and the others (born the year before)."""
-    current = [index for index in members if years[index] == year]
-    if len(current) == len(members):
-        return current, []
-    return current, [index for index in members if years[index] != year]
