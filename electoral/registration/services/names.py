@@ -148,16 +148,22 @@ def tokens(text: str | None) -> tuple[Token, ...]:
     if not text:
         return ()
     if _ARABIC.search(text):
-        result = []
-        for word in _arabic_tokens(text):
-            form = _arabic_form(word)
-            result.append(Token(anyascii(word).lower(), _skeleton(form), form, True))
-        return tuple(result)
-    result = []
-    for word in _latin_tokens(text):
-        form = _latin_form(word)
-        result.append(Token(word, _skeleton(form), form, False))
-    return tuple(result)
+        return tuple(map(_arabic_token, _arabic_tokens(text)))
+    return tuple(map(_latin_token, _latin_tokens(text)))
+
+
+# A roll's tens of thousands of distinct names are made of a few thousand words: each word's
+# token is worked out once (a word's token depends on the word alone, once split off).
+@lru_cache(maxsize=200_000)
+def _arabic_token(word: str) -> Token:
+    form = _arabic_form(word)
+    return Token(anyascii(word).lower(), _skeleton(form), form, True)
+
+
+@lru_cache(maxsize=200_000)
+def _latin_token(word: str) -> Token:
+    form = _latin_form(word)
+    return Token(word, _skeleton(form), form, False)
 
 
 def _slots(form: str) -> tuple[str, list[str]]:
