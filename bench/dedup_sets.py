@@ -8,6 +8,7 @@ Both are compared exactly as the batch scan compares a roll: the same snapshot, 
 same blocks, the same ``dedup.compare`` (duplicate_scan.snapshot, candidate_pairs).
 """
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -85,10 +86,43 @@ def count(sets: list[LabelledSet]) -> dict:
         pairs["match" if same else "non_match"] += 1
         for name, level in levels.items():
             (m_counts if same else u_counts)[name][level] += 1
-    return {"trained_on": " + ".join(s.name for s in sets), "smoothing": 1.0, "threshold": 0.5,
+    data = {"trained_on": " + ".join(s.name for s in sets), "smoothing": 1.0, "threshold": 0.5,
             "name_count_ref": round(sum(vague) / max(len(vague), 1), 3),
             "pairs": dict(pairs), "m_counts": {k: dict(v) for k, v in m_counts.items()},
             "u_counts": {k: dict(v) for k, v in u_counts.items()}}
+    data["vague"] = fit_vague(match_score.weights_from_counts(data), counted)
+    return data
+
+
+def fit_vague(levels_only: match_score.Weights, counted: list) -> dict[str, float]:
+    """The vague-date correction (match_score.vague_terms): a logistic regression with the levels' log odds as offset.
+
+    Over the counted pairs with a vague date that the rules let through (no other father's
+    name or place, no shared number, which decides alone): batch gradient descent on the
+    log loss with a light L2 penalty, on the pairs grouped by their terms.
+    """
+    groups: Counter = Counter()
+    for levels, crowd, name_count, same in counted:
+        if (levels["dob"] not in ("year_only", "jan1") or "different" in (levels["father"], levels["place"])
+                or levels["document"] == "same_number"):
+            continue
+        plain = {**levels, "document": "none"}
+        offset = levels_only.prior_log_odds + sum(levels_only.log_ratios[k][v] for k, v in plain.items() if k != "crowd")
+        terms = tuple(sorted(match_score.vague_terms(levels, name_count, crowd).items()))
+        groups[(offset, terms, same)] += 1
+    rows = list(groups.items())
+    total = sum(groups.values())
+    coefficients: dict[str, float] = {}
+    for _step in range(3000):
+        gradient: Counter = Counter()
+        for (offset, terms, same), n in rows:
+            z = offset + sum(coefficients.get(term, 0.0) * value for term, value in terms)
+            error = n * (1 / (1 + math.exp(-max(min(z, 30), -30))) - same) / total
+            for term, value in terms:
+                gradient[term] += error * value
+        for term, slope in gradient.items():
+            coefficients[term] = coefficients.get(term, 0.0) - 0.5 * (slope + 1e-3 * coefficients.get(term, 0.0))
+    return {term: round(value, 4) for term, value in sorted(coefficients.items())}
 
 
 @dataclass

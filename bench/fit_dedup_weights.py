@@ -5,7 +5,8 @@
 Fellegi–Sunter by counting: over every pair the blocking brings to a comparison in the
 two labelled sets (bench/dedup_sets.py), how often each comparison level is seen
 between two records of one person (m) and of two people (u). The weights are the log
-ratios (electoral/registration/services/match_score.py); nothing is set by hand. The
+ratios (electoral/registration/services/match_score.py), and a vague date's correction is
+a logistic regression over the same pairs (dedup_sets.fit_vague); nothing is set by hand. The
 shipped file is fitted on both sets; bench/registration_dedup.py reports each set
 measured with weights fitted on the other only.
 """
@@ -35,6 +36,8 @@ def main():
         print(f"  {name:<9} " + ", ".join(f"{level} {ratio:+.2f}" for level, ratio in levels.items()))
     print(f"  a shared father's name among namesakes: {weights.father_share:.3f} of pairs of two people; "
           f"mean name count of a vague-dated duplicate: {weights.name_count_ref:.2f}")
+    print("  a vague date's correction (logistic, the levels' log odds as offset): "
+          + ", ".join(f"{term} {value:+.2f}" for term, value in weights.vague.items()))
     print(f"written to {args.out}")
 
 
