@@ -29,8 +29,16 @@ MIN_PASSWORD_SCORE = 2
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a wrong username takes
-# as long as a wrong password and does not reveal which accounts exist.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+# as long as a wrong password and does not reveal which accounts exist. Made on
+# first use: hashing costs ~0.5 s of CPU, which every process (each command) paid on import.
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("not-a-real-password")
+    return _DUMMY_HASH
 
 
 def hash_password(password: str) -> str:
@@ -154,7 +162,7 @@ def set_active(user: User, active: bool) -> None:
 
 def _password_matches(user: User | None, password: str) -> bool:
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     return user is not None
