@@ -11,8 +11,6 @@ import contextvars
 import os
 import re
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from electoral import create_app
 from electoral.config import testing_config
 from electoral.extensions import db as _db
 from electoral.extensions import limiter
+from tests import scheduling
 
 TEST_DATABASE_URL = os.environ.get("ELECTORAL_TEST_DATABASE_URL", "")
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -61,25 +60,7 @@ def pytest_sessionstart(session):
         with temporary.open("wb") as fh:
             write_mo(fh, catalog)
         temporary.replace(mo)  # atomic: parallel workers may do this at once
-    _start_making_the_fonts(session.config)
-
-
-def _start_making_the_fonts(config) -> None:
-    """The PDF fonts' static instances made once, in the background, while the workers start.
-
-    A clean checkout has none (instance/ is not in git): making them costs ~20 s of CPU, which
-    the first PDF test of each worker otherwise paid at the same time (they now take turns:
-    reports/fonts.py locks), a minute under load. Started by the controller of a ``-n`` run,
-    before the workers exist; a worker needing a font meanwhile waits for it.
-    """
-    from electoral.reports.fonts import _SOURCES, font_dir
-
-    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
-        return
-    if all((font_dir() / f"{name}.ttf").exists() for name in _SOURCES):
-        return
-    config._electoral_fonts = subprocess.Popen(
-        [sys.executable, "-c", "from electoral.reports import fonts; fonts.register()"])
+    scheduling.start_making_the_fonts(session.config)
 
 
 def pytest_sessionfinish(session):
@@ -99,42 +80,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-_MODULE_FIXTURE = re.compile(r"""scope=["'](module|package|class)["']""")
-
-
-def _modules_sharing_a_fixture(root: Path) -> set[str]:
-    """Test modules (as in node ids) that define, or whose folder's conftest defines, a module-scoped fixture."""
-    shared = set()
-    for module in root.glob("tests/**/test_*.py"):
-        sources = [module, *(folder / "conftest.py" for folder in module.parents
-                             if folder != root and root in folder.parents)]
-        if any(path.exists() and _MODULE_FIXTURE.search(path.read_text(encoding="utf-8")) for path in sources):
-            shared.add(module.relative_to(root).as_posix())
-    return shared
-
-
 def pytest_xdist_make_scheduler(config, log):
-    """With ``-n``: a module sharing a module-scoped fixture runs whole on one worker; other tests one by one.
-
-    Those fixtures build something once per module and worker (the demo election, a backup of
-    it, a World of every record, the catalogue's messages): seconds each, tens on a loaded
-    machine. xdist's default deals the first quarter of the run out test by test, so both
-    workers built them. (Its --dist loadgroup would do this with marks, but it renames node
-    ids in a way pytest 9 no longer reads.) The modules go first, largest first; the tests
-    of every other module are dealt out one at a time, which keeps the two workers even.
-    """
-    if config.getvalue("dist") != "load":
-        return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    shared = _modules_sharing_a_fixture(Path(str(config.rootpath)))
-
-    class SharedFixtureScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return module if module in shared else nodeid
-
-    return SharedFixtureScheduling(config, log)
+    """With ``-n``: a module sharing a module-scoped fixture runs whole on one worker (tests/scheduling.py)."""
+    return scheduling.make_scheduler(config, log)
 
 
 def _end_test_transaction() -> None:

@@ -68,7 +68,7 @@ def _outcome(db, path: Path) -> str:
 def outcomes_seen() -> dict:
     """Each form's outcome as its own test found it (on this worker), so the count does not convert it again.
 
-    Module-scoped, so with -n the module runs on one worker (tests/conftest.py). A form whose
+    Module-scoped, so with -n the module runs on one worker (tests/scheduling.py). A form whose
     test failed has no outcome kept: the count goes through _outcome, and its checks, again.
     """
     return {}

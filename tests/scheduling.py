@@ -1,0 +1,61 @@
+"""How a ``-n`` run is spread over its workers, and what the controller prepares before they start."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+_MODULE_FIXTURE = re.compile(r"""scope=["'](module|package|class)["']""")
+
+
+def modules_sharing_a_fixture(root: Path) -> set[str]:
+    """Test modules (as in node ids) that define, or whose folder's conftest defines, a module-scoped fixture."""
+    shared = set()
+    for module in root.glob("tests/**/test_*.py"):
+        sources = [module, *(folder / "conftest.py" for folder in module.parents
+                             if folder != root and root in folder.parents)]
+        if any(path.exists() and _MODULE_FIXTURE.search(path.read_text(encoding="utf-8")) for path in sources):
+            shared.add(module.relative_to(root).as_posix())
+    return shared
+
+
+def make_scheduler(config, log):
+    """With ``-n``: a module sharing a module-scoped fixture runs whole on one worker; other tests one by one.
+
+    Those fixtures build something once per module and worker (the demo election, a backup of
+    it, a World of every record, the catalogue's messages): seconds each, tens on a loaded
+    machine. xdist's default deals the first quarter of the run out test by test, so both
+    workers built them. (Its --dist loadgroup would do this with marks, but it renames node
+    ids in a way pytest 9 no longer reads.) The modules go first, largest first; the tests
+    of every other module are dealt out one at a time, which keeps the two workers even.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    shared = modules_sharing_a_fixture(Path(str(config.rootpath)))
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in shared else nodeid
+
+    return SharedFixtureScheduling(config, log)
+
+
+def start_making_the_fonts(config) -> None:
+    """The PDF fonts' static instances made once, in the background, while the workers start.
+
+    A clean checkout has none (instance/ is not in git): making them costs ~20 s of CPU, which
+    the first PDF test of each worker otherwise paid at the same time (they now take turns:
+    reports/fonts.py locks), a minute under load. Started by the controller of a ``-n`` run,
+    before the workers exist; a worker needing a font meanwhile waits for it.
+    """
+    from electoral.reports.fonts import _SOURCES, font_dir
+
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
+        return
+    if all((font_dir() / f"{name}.ttf").exists() for name in _SOURCES):
+        return
+    config._electoral_fonts = subprocess.Popen(
+        [sys.executable, "-c", "from electoral.reports import fonts; fonts.register()"])
