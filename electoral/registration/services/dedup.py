@@ -23,16 +23,20 @@ whatever paper they have at hand that day.
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from rapidfuzz import fuzz
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from electoral.core import locks
 from electoral.registration.models import Voter
 from electoral.registration.services import match_score
 from electoral.registration.services.dedup_dates import compare_dates, could_be_one_birthday  # noqa: F401
+from electoral.registration.services.dedup_lookup import (
+    PERSON_COLUMNS,
+    birthday_dates,
+    lookup_statements,
+)
 from electoral.registration.services.dedup_reasons import REASON_TEXTS, describe  # noqa: F401
 from electoral.registration.services.name_compare import compare_name_texts, near
 from electoral.registration.services.names import (
@@ -258,37 +262,29 @@ def _percent(probability: float) -> int:
 
 # ---- checking one registration -----------------------------------------------
 
-_PERSON_COLUMNS = (Voter.id, Voter.family_name, Voter.given_names, Voter.father_name, Voter.sex,
-                   Voter.date_of_birth, Voter.birth_year_only, Voter.place_of_birth, Voter.id_type,
-                   Voter.id_number, Voter.voter_number)
-
-
-@cache
-def _lookup_statements():
-    """The check's five lookups (names, last names, given name, family name, ID number), built once.
-
-    Building a statement costs more than running it on an indexed key: each check
-    only binds its keys and years.
-    """
-    columns = select(*_PERSON_COLUMNS, Voter.key_given, Voter.key_family)
-    key, low, high = bindparam("key"), bindparam("low"), bindparam("high")
-    return [columns.where(column == key, Voter.birth_year.between(low, high), Voter.registered)
-            for column in (Voter.key_names, Voter.key_last, Voter.key_given, Voter.key_family)] + [
-        columns.where(Voter.id_number == key, Voter.registered)]
-
-
 def candidates(session: Session, person: Person) -> tuple[list[Person], int, int]:
     """People on the roll sharing a blocking key (or the ID number) with ``person``, its namesakes and name count.
 
     The namesakes are those sharing the names key born within a year in the same place,
     the name count those born within a year anywhere (see ``compare``), counting ``person``.
+    Of the others, only those ``compare`` could match: dates that can be one birthday,
+    and without a shared document number, none the rules turn down (``_ruled_out``).
     """
     key_names, key_given, key_family, key_last = keys(person.given_names, person.family_name, person.sex)
-    year = person.date_of_birth.year
+    born = person.date_of_birth
+    year = born.year
     # A year either side for every key: a typo and a slip on the year at once (compound variants).
     lookups = [{"key": key, "low": year - 1, "high": year + 1} for key in (key_names, key_last, key_given, key_family)]
+    statements = lookup_statements()
+    chosen = statements[:4]
+    if not (person.birth_year_only or (born.month, born.day) == (1, 1)):
+        dates = birthday_dates(born)
+        chosen = [statements[0], *statements[5:]]
+        for lookup in lookups[1:]:
+            lookup["dates"] = dates
     if person.id_number:
         lookups.append({"key": person.id_number.strip()})
+        chosen.append(statements[4])
     # Plain rows, not ORM objects: a common name brings a thousand people sharing only
     # a first name on a national roll. Of those, as in the batch scan, only the ones
     # whose other name could be a typo of this one's are kept.
@@ -298,9 +294,11 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int, int
     place = place_key(person.place_of_birth)
     namesakes = name_count = 1
     connection = session.connection()
-    statements = _lookup_statements()
+    # Those sharing one first name share a few hundred other names: each is tried once.
+    near_family: dict[tuple[str, str], bool] = {}
+    near_given: dict[tuple[str, str], bool] = {}
     for n, lookup in enumerate(lookups):
-        rows = connection.execute(statements[n], lookup)
+        rows = connection.execute(chosen[n], lookup)
         for row in rows:
             voter_id = row[0]
             if voter_id == person.id or voter_id in found or (n < 4 and voter_id in seen):
@@ -310,16 +308,43 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int, int
                 name_count += 1
                 if place_key(row.place_of_birth) == place:
                     namesakes += 1
-            if n == 2 and not near(person.family_name, row.family_name, family_skeleton, row.key_family[2:]):
-                continue
-            if n == 3 and not near(person.given_names, row.given_names, given_skeleton, row.key_given[2:]):
-                continue
-            other = Person(*row[:len(_PERSON_COLUMNS)])
+            other = Person(*row[:len(PERSON_COLUMNS)])
             # As the scan: dates that cannot be one birthday are compared only with a shared document number.
-            if n < 4 and not could_be_one_birthday(person, other):
+            if n < 4 and (not could_be_one_birthday(person, other) or _ruled_out(person, other)):
                 continue
+            if n == 2:
+                pair = (row.family_name, row.key_family)
+                close = near_family.get(pair)
+                if close is None:
+                    close = near_family[pair] = near(person.family_name, pair[0], family_skeleton, pair[1][2:])
+                if not close:
+                    continue
+            elif n == 3:
+                pair = (row.given_names, row.key_given)
+                close = near_given.get(pair)
+                if close is None:
+                    close = near_given[pair] = near(person.given_names, pair[0], given_skeleton, pair[1][2:])
+                if not close:
+                    continue
             found[voter_id] = other
     return list(found.values()), namesakes, name_count
+
+
+def _ruled_out(a: Person, b: Person) -> bool:
+    """Whether ``compare`` turns the two down by its rules alone (``comparison_levels``), cheaper than it does.
+
+    Without a shared document number: a vague date a year from the other, another place
+    of birth or father's name. Dates that can be one birthday (could_be_one_birthday) only.
+    """
+    if (a.id_number and b.id_number and a.id_type == b.id_type
+            and normalise_id(a.id_number) == normalise_id(b.id_number)):
+        return False
+    da, db = a.date_of_birth, b.date_of_birth
+    if da.year != db.year and (a.birth_year_only or b.birth_year_only or (da.month, da.day) == (1, 1)
+                               or (db.month, db.day) == (1, 1)):
+        return True  # compare_dates: vague_year_apart
+    return (_same_text(a.place_of_birth, b.place_of_birth, place=True) is False
+            or _same_text(a.father_name, b.father_name) is False)
 
 
 def serialise(session: Session, person: Person) -> None:
