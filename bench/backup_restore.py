@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from machine import speed_reported
-from registration_setup import load_geography, make_app
+from registration_setup import bench_clerk, load_geography, make_app
 from scratch import scratch_postgres
 
 from electoral.core import backup
@@ -47,7 +47,7 @@ def run(label: str, source_url: str | None, target_url: str | None, rows: int, f
     with app.app_context():
         centres = load_geography(centres=max(rows // 1500, 10))
         data = roll_file(rows, centres)
-        imports.import_voters(db.session, data, "roll.csv", "bench", batch_size=5000, end_batch=db.session.commit,
+        imports.import_voters(db.session, data, "roll.csv", bench_clerk(), batch_size=5000, end_batch=db.session.commit,
                               scan=False, skip_invalid=True)
         db.session.commit()
         archive = folder / f"{label}.zip"

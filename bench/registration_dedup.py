@@ -21,7 +21,7 @@ from datetime import date
 
 from dedup_sets import FIT_SEEDS, FIT_SIZE, build, count, measure, report
 from machine import speed_reported
-from registration_setup import cpu_seconds, load_geography, make_app, peak_memory_mib
+from registration_setup import bench_clerk, cpu_seconds, load_geography, make_app, peak_memory_mib
 from sqlalchemy import select
 
 from electoral.extensions import db
@@ -69,6 +69,7 @@ def run(args, database_url):
     app = make_app(database_url)
     with app.app_context():
         centres = load_geography(centres=max(args.rows // 1000, 10))
+        clerk = bench_clerk()
         roll = generate(args.rows, centres)
         import csv
         import io
@@ -80,7 +81,7 @@ def run(args, database_url):
         writer.writeheader()
         writer.writerows(roll.rows)
         started = time.perf_counter()
-        imports.import_voters(db.session, buffer.getvalue().encode(), "roll.csv", "bench",
+        imports.import_voters(db.session, buffer.getvalue().encode(), "roll.csv", clerk,
                               end_batch=db.session.commit, scan=False, skip_invalid=True)
         db.session.commit()
         print(f"[{db.engine.dialect.name}] loaded {len(roll.rows):,} voters in {time.perf_counter() - started:.1f} s "
@@ -158,7 +159,7 @@ def run(args, database_url):
             dedup.check(db.session, data.person())
             timings.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            register(db.session, data, "bench", save_as_duplicate=True, today=date(2026, 6, 1))
+            register(db.session, data, clerk, save_as_duplicate=True, today=date(2026, 6, 1))
             db.session.commit()
             saves.append((time.perf_counter() - started) * 1000)
         for label, values in (("duplicate check", timings), ("whole save (check, number, insert, audit, commit)", saves)):

@@ -23,7 +23,7 @@ import os
 import time
 
 from machine import speed_reported
-from registration_setup import cpu_seconds, load_geography, make_app, peak_memory_mib
+from registration_setup import bench_clerk, cpu_seconds, load_geography, make_app, peak_memory_mib
 from scratch import scratch_postgres
 from sqlalchemy import select
 
@@ -87,6 +87,7 @@ def run(engine_label: str, database_url: str | None, data: bytes, centres: int, 
         engine_name = db.engine.dialect.name
         tag = f"[{engine_name}]"
         load_geography(centres=centres)
+        clerk = bench_clerk()
 
         started = time.perf_counter()
         good, bad = import_rows.read_rows(db.session, data, "roll.csv")
@@ -108,7 +109,7 @@ def run(engine_label: str, database_url: str | None, data: bytes, centres: int, 
         db.session.commit()
         cpu = cpu_seconds()
         started = time.perf_counter()
-        summary = imports.import_voters(db.session, data, "roll.csv", "bench", batch_size=batch_size,
+        summary = imports.import_voters(db.session, data, "roll.csv", clerk, batch_size=batch_size,
                                         end_batch=db.session.commit, scan=False, skip_invalid=True)
         db.session.commit()
         written = time.perf_counter() - started
@@ -129,7 +130,7 @@ def run(engine_label: str, database_url: str | None, data: bytes, centres: int, 
                   f"in {scanned:.1f} s; import with it: {summary.imported / (written + scanned):,.0f} rows/s")
 
         started = time.perf_counter()
-        again = imports.import_voters(db.session, data, "roll.csv", "bench", batch_size=batch_size,
+        again = imports.import_voters(db.session, data, "roll.csv", clerk, batch_size=batch_size,
                                       end_batch=db.session.commit, scan=False, skip_invalid=True)
         print(f"{tag} re-run of the same file: {again.imported} imported, {again.already_imported:,} recognised "
               f"as already imported, in {time.perf_counter() - started:.1f} s")

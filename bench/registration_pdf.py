@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from machine import speed_reported
-from registration_setup import load_geography, make_app
+from registration_setup import bench_clerk, load_geography, make_app
 from sqlalchemy import select
 
 from electoral.core.auth import Role
@@ -42,7 +42,7 @@ def main():
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(roll.rows)
-        imports.import_voters(db.session, buffer.getvalue().encode(), "roll.csv", "bench", skip_invalid=True,
+        imports.import_voters(db.session, buffer.getvalue().encode(), "roll.csv", bench_clerk(), skip_invalid=True,
                               end_batch=db.session.commit, scan=False)
         assignment.assign_all(db.session)
         db.session.commit()

@@ -47,6 +47,21 @@ def load_geography(centres: int = 1000, stations_per_centre: int = 3) -> list[st
     return [f"C{c:05d}" for c in range(1, centres + 1)]
 
 
+def bench_clerk():
+    """The registration clerk the benchmarks register and import as: ``bench``, national scope (made the first time)."""
+    from sqlalchemy import select
+
+    from electoral.accounts.models import User
+    from electoral.accounts.services import create_user
+    from electoral.core.auth import Role
+
+    clerk = db.session.scalar(select(User).where(User.username == "bench"))
+    if clerk is None:
+        clerk = create_user(db.session, "bench", "bench registration password 2026", [Role.REGISTRATION_CLERK])
+        db.session.commit()
+    return clerk
+
+
 def peak_memory_mib(children: bool = False) -> float:
     """Peak resident memory of this process (or of the largest of its finished child processes)."""
     import resource

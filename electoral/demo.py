@@ -169,6 +169,9 @@ def _load_roll(session: Session, seed: int) -> int:
     writer = csv.DictWriter(data, fieldnames=synthetic.COLUMNS)
     writer.writeheader()
     writer.writerows(roll.rows)
-    summary = imports.import_voters(session, data.getvalue().encode(), "demo-roll.csv", "demo", skip_invalid=True)
+    # The national roll is registered by the administrator: the clerk's area is one district, and the
+    # registration supervisor, who decides the planted duplicates, must not have registered them.
+    admin = session.scalar(select(User).where(User.username == "admin"))
+    summary = imports.import_voters(session, data.getvalue().encode(), "demo-roll.csv", admin, skip_invalid=True)
     assignment.assign_all(session)
     return summary.imported

@@ -124,7 +124,7 @@ def import_command(file, skip_invalid, rejects, batch_size, user):
                 bar.length = max(total, bar.pos, 1)
                 bar.update(done - bar.pos)
 
-            summary = imports.import_voters(db.session, data, file, user.username, user=user,
+            summary = imports.import_voters(db.session, data, file, user,
                                             skip_invalid=skip_invalid, batch_size=batch_size,
                                             progress=progress, end_batch=db.session.commit)
     except ImportFailed as failure:

@@ -18,8 +18,8 @@ from tests.registration.factories import make_election, registration
 _people = itertools.count(1)
 
 
-def _clerk(centre_id: int, person: dict):
-    """What a clerk does: register; shown a possible duplicate, confirm and save it as one."""
+def _clerk(centre_id: int, person: dict, clerk_id: int):
+    """What a clerk (the user ``clerk_id``) does: register; shown a possible duplicate, confirm and save it as one."""
 
     def work():
         from electoral.geography.models import PollingCentre
@@ -27,12 +27,13 @@ def _clerk(centre_id: int, person: dict):
         def data():
             return registration(_db.session.get(PollingCentre, centre_id), **person)
 
+        clerk = _db.session.get(User, clerk_id)
         try:
-            voters.register(_db.session, data(), "clerk")
+            voters.register(_db.session, data(), clerk)
             warned = False
         except voters.PossibleDuplicates:
             _db.session.rollback()
-            voters.register(_db.session, data(), "clerk", save_as_duplicate=True)
+            voters.register(_db.session, data(), clerk, save_as_duplicate=True)
             warned = True
         _db.session.commit()
         return warned
@@ -48,11 +49,11 @@ def _person(n: int) -> dict:
 
 def test_two_clerks_registering_one_person_at_once_make_one_voter_and_one_queued_duplicate(db, race):
     make_election()
-    centre_id = make_centre().id
+    centre_id, clerk_id = make_centre().id, make_user(Role.REGISTRATION_CLERK).id
     db.session.commit()
     for _round in range(ROUNDS):
         person = _person(next(_people))
-        outcomes = race(_clerk(centre_id, person), _clerk(centre_id, person))
+        outcomes = race(_clerk(centre_id, person, clerk_id), _clerk(centre_id, person, clerk_id))
         assert all(isinstance(o, bool) for o in outcomes), outcomes
         # Exactly one clerk was told the person may already be on the roll.
         assert sorted(outcomes) == [False, True]
@@ -67,7 +68,7 @@ def test_two_clerks_registering_one_person_at_once_make_one_voter_and_one_queued
 
 def test_clerks_who_both_save_anyway_still_queue_the_pair(db, race):
     make_election()
-    centre_id = make_centre().id
+    centre_id, clerk_id = make_centre().id, make_user(Role.REGISTRATION_CLERK).id
     db.session.commit()
 
     def save_anyway(person):
@@ -75,7 +76,7 @@ def test_clerks_who_both_save_anyway_still_queue_the_pair(db, race):
             from electoral.geography.models import PollingCentre
 
             data = registration(_db.session.get(PollingCentre, centre_id), **person)
-            voter = voters.register(_db.session, data, "clerk", save_as_duplicate=True)
+            voter = voters.register(_db.session, data, _db.session.get(User, clerk_id), save_as_duplicate=True)
             _db.session.commit()
             return voter.id
         return work
@@ -93,10 +94,10 @@ def test_clerks_who_both_save_anyway_still_queue_the_pair(db, race):
 
 def test_different_people_registered_at_once_are_not_held_up_as_duplicates(db, race):
     make_election()
-    centre_id = make_centre().id
+    centre_id, clerk_id = make_centre().id, make_user(Role.REGISTRATION_CLERK).id
     db.session.commit()
     people = [_person(next(_people)) | {"family_name": name} for name in ("Flomo", "Tarpeh", "Sirleaf", "Dolo")]
-    outcomes = race(*(_clerk(centre_id, p) for p in people))
+    outcomes = race(*(_clerk(centre_id, p, clerk_id) for p in people))
     assert outcomes == [False] * 4
     db.session.commit()
     assert db.session.scalar(select(func.count(DuplicatePair.id))) == 0
@@ -140,12 +141,12 @@ def _supervisor(pair_id: int, is_duplicate: bool, keep_id: int | None, superviso
 
 def test_two_supervisors_deciding_one_pair_at_once_keep_one_record(db, race):
     make_election()
-    centre = make_centre()
+    centre, clerk = make_centre(), make_user(Role.REGISTRATION_CLERK)
     pairs = []
     for n in range(ROUNDS):
         person = _person(next(_people))
-        first = voters.register(db.session, registration(centre, **person), "clerk")
-        second = voters.register(db.session, registration(centre, **person), "clerk", save_as_duplicate=True)
+        first = voters.register(db.session, registration(centre, **person), clerk)
+        second = voters.register(db.session, registration(centre, **person), clerk, save_as_duplicate=True)
         pairs.append((db.session.scalar(select(DuplicatePair.id).where(DuplicatePair.voter_b_id == second.id)),
                       first.id, second.id, n))
     supervisor_id = make_user(Role.REGISTRATION_SUPERVISOR).id

@@ -48,7 +48,7 @@ def test_the_voter_import_reads_dates_in_the_election_order(db, order, expected)
     make_election()
     election.configure(db.session, "General", election.current(db.session).polling_day, date_order=order)
     make_centre(code="C1")
-    imports.import_voters(db.session, _voters_file("05/06/1991"), "voters.csv", "clerk")
+    imports.import_voters(db.session, _voters_file("05/06/1991"), "voters.csv", user_called("clerk"))
     assert db.session.scalar(select(Voter.date_of_birth)) == expected
 
 
@@ -63,7 +63,7 @@ def test_a_real_excel_date_is_read_as_that_date_whatever_the_order(db):
     book.active.append(["Kollie", "Amara", "F", dt.datetime(1991, 6, 5), "C1", "national_id", "N1"])
     out = io.BytesIO()
     book.save(out)
-    imports.import_voters(db.session, out.getvalue(), "voters.xlsx", "clerk")
+    imports.import_voters(db.session, out.getvalue(), "voters.xlsx", user_called("clerk"))
     assert db.session.scalar(select(Voter.date_of_birth)) == dt.date(1991, 6, 5)
 
 

@@ -91,7 +91,7 @@ def registration_register_adjudicate(person):
     register(db.session, registration(family_name=first.family_name, given_names=first.given_names,
                                       centre=first.centre, date_of_birth=first.date_of_birth,
                                       id_number=first.id_number, place_of_birth=first.place_of_birth),
-             person.username, save_as_duplicate=True)
+             person, save_as_duplicate=True)
     pair = db.session.query(DuplicatePair).one()
     return lambda user: adjudication.decide(db.session, pair, False, user)
 

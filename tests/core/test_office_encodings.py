@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from electoral.core.tabular import TabularError, encoding_of
-from tests.factories import make_centre, make_district
+from tests.factories import make_centre, make_district, user_called
 
 NAMES = ["Kollié", "الفيتوري"]
 OTHER = ["Lefèvre", "عبد الله"]  # a second name column, where the import has one
@@ -49,7 +49,7 @@ def _voters(db, data):
     make_election()
     make_centre(code="C1")
     db.session.flush()
-    imports.import_voters(db.session, data, "voters.csv", "clerk")
+    imports.import_voters(db.session, data, "voters.csv", user_called("clerk"))
     return sorted(db.session.scalars(select(Voter.family_name)))
 
 

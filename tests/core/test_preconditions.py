@@ -111,7 +111,7 @@ def registration_register():
 
     make_election()
     election.freeze(db.session, user_called("sup"))
-    return lambda: register(db.session, registration(), "clerk")
+    return lambda: register(db.session, registration(), user_called("clerk"))
 
 
 def registration_freeze():
@@ -124,7 +124,7 @@ def registration_freeze():
     register(db.session, registration(family_name=first.family_name, given_names=first.given_names,
                                       centre=first.centre, date_of_birth=first.date_of_birth,
                                       id_number=first.id_number, place_of_birth=first.place_of_birth),
-             "clerk", save_as_duplicate=True)  # an open pair
+             user_called("clerk"), save_as_duplicate=True)  # an open pair
     return lambda: election.freeze(db.session, user_called("sup"))
 
 

@@ -135,7 +135,7 @@ def _importers():
 
     def voters(db, data):
         make_election()
-        return imports.import_voters(db.session, data, "x.xlsx", "clerk")
+        return imports.import_voters(db.session, data, "x.xlsx", user_called("clerk"))
 
     return {
         "geography": lambda db, data: import_geography(db.session, data, "x.xlsx"),

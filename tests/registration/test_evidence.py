@@ -10,7 +10,7 @@ from electoral.core.errors import ImportFailed, ValidationFailed
 from electoral.registration.models import EvidenceType, Voter
 from electoral.registration.services import evidence, imports
 from electoral.registration.services.voters import register
-from tests.factories import make_centre
+from tests.factories import make_centre, user_called
 from tests.registration.factories import make_election, make_voter, registration
 
 HEADER = "family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number"
@@ -18,7 +18,7 @@ HEADER = "family_name,given_names,sex,date_of_birth,centre_code,id_type,id_numbe
 
 def _import(db, *rows, skip_invalid=False):
     data = "\n".join([HEADER, *rows]).encode()
-    return imports.import_voters(db.session, data, "kit.csv", "clerk", skip_invalid=skip_invalid,
+    return imports.import_voters(db.session, data, "kit.csv", user_called("clerk"), skip_invalid=skip_invalid,
                                  end_batch=db.session.commit)
 
 
@@ -80,15 +80,15 @@ def test_registration_enforces_the_types_number_rules(db):
     settings = make_election()
     _refugee_card(db, settings)
     with pytest.raises(ValidationFailed) as missing:
-        register(db.session, registration(id_type="refugee_card", id_number=""), "clerk")
+        register(db.session, registration(id_type="refugee_card", id_number=""), user_called("clerk"))
     assert missing.value.errors["id_number"] == ["Enter the number of the identity document."]
     with pytest.raises(ValidationFailed) as malformed:
-        register(db.session, registration(id_type="refugee_card", id_number="RC-12"), "clerk")
+        register(db.session, registration(id_type="refugee_card", id_number="RC-12"), user_called("clerk"))
     assert malformed.value.errors["id_number"] == ["\"RC-12\" does not have the form of a Refugee card number"]
-    voter = register(db.session, registration(id_type="refugee_card", id_number="RC-123456"), "clerk")
+    voter = register(db.session, registration(id_type="refugee_card", id_number="RC-123456"), user_called("clerk"))
     assert voter.id_type == "refugee_card"
     with pytest.raises(ValidationFailed) as unknown:
-        register(db.session, registration(id_type="driving_licence", id_number="D1"), "clerk")
+        register(db.session, registration(id_type="driving_licence", id_number="D1"), user_called("clerk"))
     assert "id_type" in unknown.value.errors
 
 
@@ -208,5 +208,5 @@ def test_admin_edits_a_type_and_its_number_format_applies_at_once(client, db, lo
         "number_format": "[A-Z][0-9]{7}", "synonyms": "passeport"})
     assert response.status_code == 302
     with pytest.raises(ValidationFailed) as malformed:
-        register(db.session, registration(id_type="passport", id_number="12345"), "clerk")
+        register(db.session, registration(id_type="passport", id_number="12345"), user_called("clerk"))
     assert "does not have the form of a Passport number" in malformed.value.errors["id_number"][0]

@@ -18,7 +18,7 @@ from electoral.core.errors import ImportFailed
 from electoral.core.tabular import read_columns
 from electoral.registration.models import Voter
 from electoral.registration.services import dedup, evidence, import_rows, imports, names, numbers
-from tests.factories import make_centre, make_district, make_user
+from tests.factories import make_centre, make_district, make_user, user_called
 from tests.registration.factories import make_election
 
 HEADER = "family_name,given_names,father_name,sex,date_of_birth,place_of_birth,centre_code,id_type,id_number,phone"
@@ -120,7 +120,7 @@ def test_the_rows_written_are_the_checked_values_numbered_in_file_order(db, roll
     monkeypatch.setattr(imports, "ROWS_PER_INSERT", 7)  # statements of 7 rows and a shorter last one
     first = numbers.reserve(db.session, 5) + 5  # numbers taken before: the import's start after them
     db.session.commit()
-    summary = imports.import_voters(db.session, data, "roll.csv", "clerk", user=clerk, skip_invalid=True,
+    summary = imports.import_voters(db.session, data, "roll.csv", clerk, skip_invalid=True,
                                     batch_size=23, end_batch=db.session.commit, scan=False)
     assert summary.imported == len(good)
     voters = db.session.scalars(select(Voter).order_by(Voter.id)).all()
@@ -130,7 +130,7 @@ def test_the_rows_written_are_the_checked_values_numbered_in_file_order(db, roll
                       for c, v in zip(columns, values, strict=True)) for values in good]
     assert written == expected
     assert [v.voter_number for v in voters] == [numbers.format_number(first + n) for n in range(len(good))]
-    assert {(v.status, v.registered_by) for v in voters} == {("active", "clerk")}
+    assert {(v.status, v.registered_by) for v in voters} == {("active", clerk.username)}
     assert all(v.registered_at is not None for v in voters)
 
 
@@ -152,7 +152,7 @@ def test_a_bulk_load_into_an_empty_roll_is_all_or_nothing_on_either_engine(db, m
     broken[27] = broken[27].replace("MO-001", "NOWHERE")
     stages = []
     with pytest.raises(ImportFailed) as failure:
-        imports.import_voters(db.session, "\n".join(broken).encode(), "kit.csv", "clerk", batch_size=10,
+        imports.import_voters(db.session, "\n".join(broken).encode(), "kit.csv", user_called("clerk"), batch_size=10,
                               progress=lambda stage, done, total: stages.append(stage), end_batch=db.session.commit)
     assert [error.line for error in failure.value.errors] == [28]
     assert stages[:2] == ["loading", "writing"]  # written in bulk, then undone
@@ -161,12 +161,13 @@ def test_a_bulk_load_into_an_empty_roll_is_all_or_nothing_on_either_engine(db, m
     assert _voter_indexes(db) == indexes
 
     stages.clear()
-    summary = imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", "clerk", batch_size=10,
+    summary = imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", user_called("clerk"),
+                                    batch_size=10,
                                     progress=lambda stage, done, total: stages.append(stage),
                                     end_batch=db.session.commit)
     assert (summary.imported, stages[0]) == (30, "loading")
     assert _voter_indexes(db) == indexes
-    again = imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", "clerk", batch_size=10,
+    again = imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", user_called("clerk"), batch_size=10,
                                   end_batch=db.session.commit)
     assert (again.imported, again.already_imported) == (0, 30)
     assert db.session.scalar(select(func.count()).select_from(Voter)) == 30

@@ -62,20 +62,20 @@ def test_numbers_keep_rising_after_a_voter_is_removed(db):
 def test_person_under_minimum_age_on_polling_day_is_refused(db):
     make_election(polling_day=date(2026, 10, 10))
     with pytest.raises(ValidationFailed) as excinfo:
-        register(db.session, registration(date_of_birth=date(2008, 10, 11)), "clerk")
+        register(db.session, registration(date_of_birth=date(2008, 10, 11)), user_called("clerk"))
     assert "Not eligible: 17 years old on polling day" in errors_of(excinfo)
 
 
 def test_person_turning_eighteen_on_polling_day_is_eligible(db):
     make_election(polling_day=date(2026, 10, 10))
-    voter = register(db.session, registration(date_of_birth=date(2008, 10, 10)), "clerk")
+    voter = register(db.session, registration(date_of_birth=date(2008, 10, 10)), user_called("clerk"))
     assert voter.status == "active"
 
 
 def test_missing_identity_evidence_is_refused(db):
     make_election()
     with pytest.raises(ValidationFailed) as excinfo:
-        register(db.session, registration(id_number=""), "clerk")
+        register(db.session, registration(id_number=""), user_called("clerk"))
     assert "Enter the number of the identity document" in errors_of(excinfo)
 
 
@@ -85,7 +85,8 @@ def test_attestation_needs_two_voters_on_the_roll(db):
     removed = make_voter(status="removed", removal_reason="deceased")
     with pytest.raises(ValidationFailed) as excinfo:
         register(db.session, registration(id_type="attestation", id_number=None,
-                                          attesting_numbers=[witness.voter_number, removed.voter_number]), "clerk")
+                                          attesting_numbers=[witness.voter_number, removed.voter_number]),
+                 user_called("clerk"))
     assert f"Voter {removed.voter_number} is not on the roll" in errors_of(excinfo)
 
 
@@ -95,7 +96,7 @@ def test_attestation_by_a_mistyped_number_is_caught_by_the_check_digits(db):
     typo = witness.voter_number[:-1] + str((int(witness.voter_number[-1]) + 1) % 10)
     with pytest.raises(ValidationFailed) as excinfo:
         register(db.session, registration(id_type="attestation", attesting_numbers=[make_voter().voter_number, typo]),
-                 "clerk")
+                 user_called("clerk"))
     assert "check digits do not agree" in errors_of(excinfo)
 
 
@@ -103,7 +104,7 @@ def test_attestation_by_two_registered_voters_is_accepted(db):
     make_election()
     a, b = make_voter(), make_voter()
     voter = register(db.session, registration(id_type="attestation", id_number=None,
-                                              attesting_numbers=[a.voter_number, b.voter_number]), "clerk")
+                                              attesting_numbers=[a.voter_number, b.voter_number]), user_called("clerk"))
     assert voter.attesting_numbers == f"{a.voter_number} {b.voter_number}"
 
 
@@ -111,13 +112,13 @@ def test_clerk_cannot_register_outside_their_district(db):
     make_election()
     clerk = make_user(scope=make_district())
     with pytest.raises(ValidationFailed) as excinfo:
-        register(db.session, registration(centre=make_centre()), "clerk", user=clerk)
+        register(db.session, registration(centre=make_centre()), clerk)
     assert "outside your area" in errors_of(excinfo)
 
 
 def test_registration_needs_a_configured_election(db):
     with pytest.raises(ValidationFailed, match="not configured"):
-        register(db.session, registration(), "clerk")
+        register(db.session, registration(), user_called("clerk"))
 
 
 # ---- duplicates at registration and adjudication -------------------------------
@@ -133,7 +134,7 @@ def test_likely_duplicate_is_shown_before_saving(db):
     make_election()
     first = make_voter(family_name="Kamara", given_names="Mohamed")
     with pytest.raises(PossibleDuplicates) as found:
-        register(db.session, _duplicate_of(first, given_names="Mohammed"), "clerk")
+        register(db.session, _duplicate_of(first, given_names="Mohammed"), user_called("clerk"))
     assert found.value.matches[0].other.id == first.id
     assert db.session.query(Voter).count() == 1
 
@@ -141,7 +142,8 @@ def test_likely_duplicate_is_shown_before_saving(db):
 def test_saving_as_possible_duplicate_queues_the_pair(db):
     make_election()
     first = make_voter(family_name="Kamara", given_names="Mohamed")
-    second = register(db.session, _duplicate_of(first, given_names="Mohammed"), "clerk", save_as_duplicate=True)
+    second = register(db.session, _duplicate_of(first, given_names="Mohammed"), user_called("clerk"),
+                      save_as_duplicate=True)
     pair = db.session.query(DuplicatePair).one()
     assert (pair.voter_a_id, pair.voter_b_id, pair.status) == (first.id, second.id, "open")
     assert first.status == second.status == "possible_duplicate"
@@ -150,7 +152,7 @@ def test_saving_as_possible_duplicate_queues_the_pair(db):
 def test_pair_decided_not_duplicate_restores_both_and_is_not_raised_again(db):
     make_election()
     first = make_voter(family_name="Kamara", given_names="Mohamed")
-    second = register(db.session, _duplicate_of(first), "clerk", save_as_duplicate=True)
+    second = register(db.session, _duplicate_of(first), user_called("clerk"), save_as_duplicate=True)
     pair = db.session.query(DuplicatePair).one()
     adjudication.decide(db.session, pair, False, make_user(Role.REGISTRATION_SUPERVISOR))
     assert first.status == second.status == "active"
@@ -161,7 +163,7 @@ def test_pair_decided_not_duplicate_restores_both_and_is_not_raised_again(db):
 def test_pair_decided_duplicate_removes_one_linked_to_the_kept_record(db):
     make_election()
     first = make_voter(family_name="Kamara", given_names="Mohamed")
-    second = register(db.session, _duplicate_of(first), "clerk", save_as_duplicate=True)
+    second = register(db.session, _duplicate_of(first), user_called("clerk"), save_as_duplicate=True)
     pair = db.session.query(DuplicatePair).one()
     adjudication.decide(db.session, pair, True, make_user(Role.REGISTRATION_SUPERVISOR), keep=first)
     assert (second.status, second.removal_reason, second.kept_voter_id) == ("removed", "duplicate", first.id)
@@ -233,7 +235,7 @@ def test_frozen_roll_refuses_new_registrations_and_removals_without_allowed_reas
     voter = make_voter()
     election.freeze(db.session, user_called("sup"))
     with pytest.raises(ValidationFailed, match="frozen"):
-        register(db.session, registration(), "clerk")
+        register(db.session, registration(), user_called("clerk"))
     with pytest.raises(ValidationFailed, match="frozen"):
         roll.remove(db.session, voter, "not_citizen", user_called("sup"))
 
@@ -251,7 +253,7 @@ def test_frozen_roll_records_removal_and_transfer_with_reason(db):
 def test_roll_cannot_be_frozen_with_open_duplicates(db):
     make_election()
     first = make_voter(family_name="Kamara", given_names="Mohamed")
-    register(db.session, _duplicate_of(first), "clerk", save_as_duplicate=True)
+    register(db.session, _duplicate_of(first), user_called("clerk"), save_as_duplicate=True)
     with pytest.raises(ValidationFailed, match="Decide every possible duplicate"):
         election.freeze(db.session, user_called("sup"))
 
@@ -317,10 +319,12 @@ def test_import_killed_after_its_first_batch_reruns_without_duplicates(db):
             raise KeyboardInterrupt  # the operator's Ctrl-C, or the machine going down
 
     with pytest.raises(KeyboardInterrupt):
-        imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=2, end_batch=commit_then_die)
+        imports.import_voters(db.session, data, "kit.csv", user_called("clerk"),
+                              batch_size=2, end_batch=commit_then_die)
     db.session.rollback()
     assert db.session.query(Voter).count() == 2
-    summary = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=2, end_batch=db.session.commit)
+    summary = imports.import_voters(db.session, data, "kit.csv", user_called("clerk"),
+                                    batch_size=2, end_batch=db.session.commit)
     assert (summary.imported, summary.already_imported) == (3, 2)
     assert db.session.query(Voter).count() == 5
 
@@ -328,7 +332,7 @@ def test_import_killed_after_its_first_batch_reruns_without_duplicates(db):
 def test_registration_is_refused_after_the_registration_period(db):
     make_election(registration=(date(2026, 1, 5), date(2026, 3, 31)))
     with pytest.raises(ValidationFailed, match="Registration is open from 2026-01-05 to 2026-03-31"):
-        register(db.session, registration(), "clerk", today=date(2026, 4, 1))
+        register(db.session, registration(), user_called("clerk"), today=date(2026, 4, 1))
 
 
 def test_inclusion_claim_upheld_after_the_registration_period_still_registers(db):
@@ -357,10 +361,12 @@ def test_rerun_of_a_killed_import_queues_the_pairs_of_rows_written_before_the_ki
         raise KeyboardInterrupt  # killed after the first batch, before the duplicate scan
 
     with pytest.raises(KeyboardInterrupt):
-        imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=2, end_batch=commit_then_die)
+        imports.import_voters(db.session, data, "kit.csv", user_called("clerk"),
+                              batch_size=2, end_batch=commit_then_die)
     db.session.rollback()
     assert db.session.query(DuplicatePair).count() == 0
-    summary = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=2, end_batch=db.session.commit)
+    summary = imports.import_voters(db.session, data, "kit.csv", user_called("clerk"),
+                                    batch_size=2, end_batch=db.session.commit)
     assert (summary.imported, summary.already_imported, summary.pairs_queued) == (1, 2, 1)
     assert db.session.query(DuplicatePair).count() == 1
 
@@ -409,7 +415,8 @@ def test_a_bulk_load_killed_midway_leaves_the_roll_and_its_indexes_as_they_were(
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=10, progress=die_in_the_second_batch,
+        imports.import_voters(db.session, data, "kit.csv", user_called("clerk"),
+                              batch_size=10, progress=die_in_the_second_batch,
                               end_batch=lambda: commits.append(db.session.commit()))
     assert not commits  # one transaction: nothing committed batch by batch
     assert seen == ["loading", "writing", "writing"]  # the start is reported before the transaction
@@ -417,13 +424,14 @@ def test_a_bulk_load_killed_midway_leaves_the_roll_and_its_indexes_as_they_were(
     assert db.session.query(Voter).count() == 0
     assert _voter_indexes() == indexes
 
-    summary = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=10,
+    summary = imports.import_voters(db.session, data, "kit.csv", user_called("clerk"), batch_size=10,
                                     end_batch=db.session.commit)
     assert (summary.imported, summary.already_imported) == (30, 0)
     assert _voter_indexes() == indexes
     db.session.rollback()
     assert db.session.query(Voter).count() == 30
-    again = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=10, end_batch=db.session.commit)
+    again = imports.import_voters(db.session, data, "kit.csv", user_called("clerk"),
+                                  batch_size=10, end_batch=db.session.commit)
     assert (again.imported, again.already_imported) == (0, 30)
     assert db.session.query(Voter).count() == 30
 
@@ -437,7 +445,7 @@ def test_a_bulk_load_writes_what_batches_would(db, monkeypatch):
     db.session.commit()
     data = _bulk_file(25)
     monkeypatch.setattr(imports, "BULK_FROM", 10**9)
-    imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=10, end_batch=db.session.commit)
+    imports.import_voters(db.session, data, "kit.csv", user_called("clerk"), batch_size=10, end_batch=db.session.commit)
     columns = ("family_name", "given_names", "sex", "date_of_birth", "key_names", "key_given", "key_family",
                "sort_key", "import_key")
     batched = [tuple(getattr(v, c) for c in columns) for v in db.session.query(Voter).order_by(Voter.id)]
@@ -445,7 +453,8 @@ def test_a_bulk_load_writes_what_batches_would(db, monkeypatch):
     db.session.query(Voter).delete()
     db.session.commit()
     monkeypatch.setattr(imports, "BULK_FROM", 10)
-    summary = imports.import_voters(db.session, data, "kit.csv", "clerk", batch_size=10, end_batch=db.session.commit)
+    summary = imports.import_voters(db.session, data, "kit.csv", user_called("clerk"),
+                                    batch_size=10, end_batch=db.session.commit)
     assert summary.imported == 25
     voters = db.session.query(Voter).order_by(Voter.id).all()
     assert [tuple(getattr(v, c) for c in columns) for v in voters] == batched
@@ -466,11 +475,11 @@ def test_a_bulk_load_of_a_file_that_lost_names_late_is_refused_by_line_and_undon
     lines[3] = lines[3].replace("MO-001", "NOWHERE")
     lines[26] = lines[26].replace("Family25", "????")  # line 27 of the file, after two batches of ten
     with pytest.raises(TabularError) as failure:
-        imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", "clerk", batch_size=10,
+        imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", user_called("clerk"), batch_size=10,
                               skip_invalid=True)
     assert str(failure.value).startswith("Line 27: ")
     with pytest.raises(TabularError) as failure:
-        imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", "clerk", batch_size=10)
+        imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", user_called("clerk"), batch_size=10)
     assert str(failure.value).startswith("Line 27: ")
     db.session.rollback()
     assert db.session.query(Voter).count() == 0
@@ -487,7 +496,7 @@ def test_a_bad_line_late_in_a_bulk_load_undoes_the_batches_written_before_it(db,
     lines[29] = lines[29].replace(",F,", ",X,").replace(",M,", ",X,")
     written = []
     with pytest.raises(ImportFailed) as failure:
-        imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", "clerk", batch_size=10,
+        imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", user_called("clerk"), batch_size=10,
                               progress=lambda stage, done, total: written.append((stage, done)))
     assert written == [("loading", 0), ("writing", 10), ("writing", 20)]  # two batches before the bad line
     assert [(error.line, error.message[:14]) for error in failure.value.errors] == [

@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from electoral.accounts.models import User
 from electoral.core.audit import append_entries
 from electoral.core.errors import ImportFailed, LineError, ValidationFailed
 from electoral.core.forked import streamed_from_fork
@@ -93,20 +94,21 @@ def _large_sqlite_cache(session: Session):
         connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {checkpoint}")
 
 
-def import_voters(session: Session, data: bytes, filename: str, registered_by: str, user=None,
+def import_voters(session: Session, data: bytes, filename: str, user: User,
                   skip_invalid: bool = False, batch_size: int = 5000,
                   progress: Progress | None = None,
                   end_batch: Callable[[], None] | None = None, scan: bool = True) -> ImportSummary:
-    """Import a file of registrations; ``end_batch`` (the caller's commit) runs after each batch.
+    """Import a file of registrations made by ``user``; ``end_batch`` (the caller's commit) runs after each batch.
 
-    A large CSV file (on SQLite at least the size of the roll, on PostgreSQL into an empty
-    roll) is loaded in bulk (see ``_bulk``): one transaction, ``end_batch`` called once at the end.
+    A row at a centre outside ``user``'s area is a bad line. A large CSV file (on SQLite at least
+    the size of the roll, on PostgreSQL into an empty roll) is loaded in bulk (see ``_bulk``): one
+    transaction, ``end_batch`` called once at the end.
     """
     if election.is_frozen(session):
         raise ValidationFailed(_("The roll is frozen: new voters can no longer be registered."))
     lines = data.count(b"\n")
     if _loads_in_bulk(session, lines, filename):
-        summary = _bulk(session, data, lines, filename, registered_by, user, skip_invalid, batch_size, progress)
+        summary = _bulk(session, data, lines, filename, user, skip_invalid, batch_size, progress)
         if end_batch:
             end_batch()
     else:
@@ -116,7 +118,7 @@ def import_voters(session: Session, data: bytes, filename: str, registered_by: s
             raise ImportFailed([LineError(r.line, r.reason) for r in bad])
         summary = ImportSummary(rows=len(good) + len(bad), rejected=bad)
         with _large_sqlite_cache(session):
-            _in_batches(session, good, registered_by, summary, batch_size, progress, end_batch)
+            _in_batches(session, good, user.username, summary, batch_size, progress, end_batch)
     if scan:
         if progress:
             progress("scanning", 0, len(summary.voter_ids))
@@ -151,7 +153,7 @@ def _loads_in_bulk(session: Session, lines: int, filename: str) -> bool:
     return voters <= lines if dialect == "sqlite" else voters == 0
 
 
-def _bulk(session: Session, data: bytes, lines: int, filename: str, registered_by: str, user, skip_invalid: bool,
+def _bulk(session: Session, data: bytes, lines: int, filename: str, user: User, skip_invalid: bool,
           batch_size: int, progress: Progress | None) -> ImportSummary:
     """Load the file in one transaction, the voter table's indexes dropped first and built again after.
 
@@ -176,7 +178,7 @@ def _bulk(session: Session, data: bytes, lines: int, filename: str, registered_b
         # Reported before the load's one transaction begins, so that a job's page (which
         # commits the stage it is told) shows the load started and says its counts come at the end.
         progress("loading", 0, lines)
-    summary = ImportSummary()
+    summary, registered_by = ImportSummary(), user.username
     checker = RowChecker(session, user=user)
     checker.settle()
     # Rows an earlier run wrote: looked up once here, the roll being no larger than the file.

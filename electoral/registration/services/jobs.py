@@ -141,7 +141,7 @@ def run_import(session: Session, job_id: int) -> ImportJob | None:
         if path is None:
             raise ValidationFailed(_("The uploaded file is no longer there. Upload it again."))
         with acting_as(Actor(user.id, user.username)):
-            summary = imports.import_voters(session, path.read_bytes(), filename, user.username, user=user,
+            summary = imports.import_voters(session, path.read_bytes(), filename, user,
                                             skip_invalid=skip_invalid, progress=progress,
                                             end_batch=session.commit, scan=False)
             _set(session, job_id, status="scanning", done=0, total=0, stage_started_at=utcnow())

@@ -177,7 +177,7 @@ def _include(session: Session, case: RollCase, user: User) -> None:
         id_type=fields["id_type"], id_number=fields.get("id_number"), father_name=fields.get("father_name"),
         birth_year_only=bool(fields.get("birth_year_only")), place_of_birth=fields.get("place_of_birth"),
     )
-    voter = register(session, data, user.username, save_as_duplicate=True, in_period=False)
+    voter = register(session, data, user, save_as_duplicate=True, in_period=False)
     case.voter_id = voter.id
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from electoral.accounts.models import User
 from electoral.core import stored_files
 from electoral.core.errors import ValidationFailed
 from electoral.extensions import INSTANCE_PATH
@@ -60,8 +61,8 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def check_eligibility(session: Session, data: Registration, user=None, today: date | None = None) -> None:
-    """Raise ValidationFailed with every rule the registration breaks."""
+def check_eligibility(session: Session, data: Registration, user: User, today: date | None = None) -> None:
+    """Raise ValidationFailed with every rule the registration, by ``user`` (in their area), breaks."""
     settings = election.require(session)
     today = today or date.today()
     errors: dict[str, list[str]] = {}
@@ -79,7 +80,7 @@ def check_eligibility(session: Session, data: Registration, user=None, today: da
                                      day=settings.polling_day.isoformat(), min=settings.minimum_age)]
     elif age_on(data.date_of_birth, today) > 120:
         errors["date_of_birth"] = [_("Check the date of birth: the person would be over 120.")]
-    if user is not None and not user.can_act_in(data.centre):
+    if not user.can_act_in(data.centre):
         errors["centre_code"] = [_("Polling centre %(code)s is outside your area.", code=data.centre.code)]
     rule = evidence.Resolver.of(session).rules.get(data.id_type)
     if rule is None:
@@ -112,14 +113,14 @@ def _check_attestation(session: Session, attesting: list[str]) -> dict[str, list
     return {"attesting_numbers": problems} if problems else {}
 
 
-def register(session: Session, data: Registration, registered_by: str, user=None,
+def register(session: Session, data: Registration, user: User,
              save_as_duplicate: bool = False, today: date | None = None, in_period: bool = True) -> Voter:
-    """Put a person on the roll, after the eligibility rules and the duplicate check.
+    """Put a person on the roll, registered by ``user``, after the eligibility rules and the duplicate check.
 
-    Raises PossibleDuplicates when likely matches exist and ``save_as_duplicate`` is
-    false; when true, the voter is saved as a possible duplicate and every pair goes
-    to the adjudication queue. ``in_period`` false skips the registration period
-    (an inclusion claim upheld during exhibition).
+    The centre must be in ``user``'s area. Raises PossibleDuplicates when likely matches
+    exist and ``save_as_duplicate`` is false; when true, the voter is saved as a possible
+    duplicate and every pair goes to the adjudication queue. ``in_period`` false skips the
+    registration period (an inclusion claim upheld during exhibition).
     """
     if election.is_frozen(session):
         raise ValidationFailed(_("The roll is frozen: new voters can no longer be registered."))
@@ -127,12 +128,12 @@ def register(session: Session, data: Registration, registered_by: str, user=None
     if in_period and (closed := election.registration_closed(session, today)):
         raise ValidationFailed(closed)
     data.family_name, data.given_names = data.family_name.strip(), data.given_names.strip()
-    check_eligibility(session, data, user=user, today=today)
+    check_eligibility(session, data, user, today=today)
     dedup.serialise(session, data.person())
     matches = dedup.check(session, data.person())
     if matches and not save_as_duplicate:
         raise PossibleDuplicates(matches)
-    voter = new_voter(data, numbers.take(session)[0], registered_by)
+    voter = new_voter(data, numbers.take(session)[0], user.username)
     voter.status = "possible_duplicate" if matches else "active"
     session.add(voter)
     session.flush()

@@ -88,7 +88,7 @@ def _stash_photo(form: RegistrationForm) -> bytes | None:
 def _register(form: RegistrationForm):
     data = _registration_from(form)
     data.photo = _stash_photo(form)
-    return voters.register(db.session, data, current_user.username, user=current_user,
+    return voters.register(db.session, data, current_user,
                            save_as_duplicate="1" in request.form.getlist("save_as_duplicate"))
 
 
