@@ -69,7 +69,7 @@ def test_person_under_minimum_age_on_polling_day_is_refused(db):
 def test_person_turning_eighteen_on_polling_day_is_eligible(db):
     make_election(polling_day=date(2026, 10, 10))
     voter = register(db.session, registration(date_of_birth=date(2008, 10, 10)), user_called("clerk"))
-    assert voter.status == "active"
+    assert (voter.status, voter.registered_by) == ("active", "clerk")
 
 
 def test_missing_identity_evidence_is_refused(db):
@@ -222,6 +222,7 @@ def test_inclusion_claim_upheld_puts_the_person_on_the_roll(db):
     case = roll.lodge_inclusion(db.session, centre, person, "Registration slip", user_called("clerk"))
     roll.decide_case(db.session, case, True, "Slip is genuine", user_called("sup"))
     assert case.voter.family_name == "Dolo" and case.voter.centre_id == centre.id
+    assert case.voter.registered_by == "sup"  # registered by the supervisor who upheld the claim
 
 
 def test_claims_are_refused_outside_exhibition(db):
