@@ -124,11 +124,22 @@ def test_year_only_date_among_many_namesakes_needs_the_same_father(db):
                                                                namesakes=8).reasons))
 
 
-def test_year_only_date_among_forty_namesakes_is_flagged_with_the_same_father(db):
-    with_father = person("Mohamed", "Kamara", 3, father_name="Ibrahim", date_of_birth=date(1990, 7, 1),
-                         birth_year_only=True)
-    assert "same father's name" in " | ".join(describe(compare(with_father, person("Mohamed", "Kamara", 4),
-                                                               namesakes=40).reasons))
+def test_a_shared_fathers_name_tells_a_year_only_pair_from_namesakes_until_they_are_a_crowd(db):
+    # With the counts the check and the scan pass: namesakes born within a year in the same
+    # place, and the name's count on the whole roll.
+    year_only = {"date_of_birth": date(1990, 7, 1), "birth_year_only": True}
+    with_father = person("Mohamed", "Kamara", 3, father_name="Ibrahim", **year_only)
+    other = person("Mohamed", "Kamara", 4)
+    assert "same father's name" in " | ".join(describe(compare(with_father, other, namesakes=2, name_count=3).reasons))
+    assert "same father's name" in " | ".join(describe(compare(with_father, other, namesakes=8, name_count=10).reasons))
+    no_father = person("Mohamed", "Kamara", 5, father_name=None, **year_only)
+    assert compare(no_father, person("Mohamed", "Kamara", 6, father_name=None), namesakes=8, name_count=10) is None
+    # Among forty namesakes a common father's name is shared too often: on the labelled
+    # 1,000,000-voter roll, of the year-only pairs with the same names, place and father among
+    # 17 to 32 namesakes, 23 of 79 are one person. The weights estimated from labelled pairs
+    # leave such a pair unflagged, as the hand-set scorer's rule (flagged among forty) did not.
+    assert compare(with_father, other, namesakes=40, name_count=40) is None
+    assert compare(with_father, other, namesakes=30, name_count=300) is None
 
 
 def test_two_first_of_january_defaults_a_year_apart_are_not_flagged(db):

@@ -215,7 +215,9 @@ def crowd_level(namesakes: int, dob: str, father: str, father_share: float) -> s
     Freetown, 1980), which the weights learn to discount. When the two share a father's
     name, only the namesakes who would share it too are left: ``father_share`` of the
     others (the share of different people met by the blocking who share one, counted
-    with the weights), so a father's name still tells one person among forty namesakes.
+    with the weights). How much the crowd then weighs is estimated (match_score's vague-date
+    correction, over the namesake and name counts): a shared father's name tells one person
+    among a few namesakes, not among forty.
     """
     if dob not in _VAGUE_DATES:
         return "no"
@@ -238,11 +240,11 @@ def compare(a: Person, b: Person, namesakes: int = 0, model: match_score.Weights
     if found is None:
         return None
     levels, reasons = found
-    probability = model.probability(levels, name_count)
+    probability = model.probability(levels, name_count, namesakes)
     if levels["document"] == "different_number":
         # Weak evidence against, never a veto: a pair that would be shown without the
         # numbers is still shown (at the threshold at least), the reason named.
-        without = model.probability({**levels, "document": "none"}, name_count)
+        without = model.probability({**levels, "document": "none"}, name_count, namesakes)
         if without < model.threshold:
             return None
         score = max(_percent(probability), round(model.threshold * 100))
