@@ -9,13 +9,13 @@ from flask import Flask
 from electoral import config as settings
 from electoral.extensions import (
     INSTANCE_PATH,
+    ExtensionsWithMigrate,
     babel,
     csrf,
     db,
     huey,
     limiter,
     login_manager,
-    migrate,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    app.extensions = ExtensionsWithMigrate(app, app.extensions)  # Flask-Migrate, set up when first used
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

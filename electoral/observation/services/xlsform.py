@@ -12,6 +12,7 @@ not questions and are not kept; ``appearance`` only changes how ODK draws a fiel
 """
 
 import re
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -25,21 +26,22 @@ from electoral.observation.models import PHASES, ChecklistTemplate
 from electoral.observation.services import xlsform_versions as versions
 from electoral.observation.services.xlsform_read import ReadForm, language_of, read, texts_of
 
-TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time", "note": "note", "date": "date",
-         "calculate": "calculate", "dateTime": "datetime", "geopoint": "geopoint", "image": "image",
-         "select one": "single_choice", "select all that apply": "multiple_choice"}
+_OWN_TYPES = {"integer": "integer", "decimal": "decimal", "text": "text", "time": "time", "note": "note",
+              "date": "date", "calculate": "calculate", "dateTime": "datetime", "geopoint": "geopoint",
+              "image": "image", "select one": "single_choice", "select all that apply": "multiple_choice"}
 
 
-def _aliases() -> dict[str, str]:
-    """pyxform's other spellings of those types (int, string, gps, date time...): the same XForm control and bind
-    in its own table. Not "select one external" (choices from a file) nor "hidden" (no calculation), which share one."""
+@cache
+def types() -> dict[str, str]:
+    """XLSForm type -> ours: those above and pyxform's other spellings of them (int, string, gps, date time...),
+    the same XForm control and bind in its own table. Not "select one external" (choices from a file) nor "hidden"
+    (no calculation), which share one. Worked out on first use, not at import: importing pyxform costs about a
+    second of CPU, which every `electoral` command and worker would otherwise pay without reading an XLSForm."""
     from pyxform.question_type_dictionary import QUESTION_TYPE_DICT as PYXFORM
 
-    return {name: ours for name, entry in PYXFORM.items() if name not in ("select one external", "hidden")
-            for theirs, ours in TYPES.items() if name != theirs and PYXFORM.get(theirs) == entry}
-
-
-TYPES.update(_aliases())
+    aliases = {name: ours for name, entry in PYXFORM.items() if name not in ("select one external", "hidden")
+               for theirs, ours in _OWN_TYPES.items() if name != theirs and PYXFORM.get(theirs) == entry}
+    return {**_OWN_TYPES, **aliases}
 # Filled by the device, not by the observer: not questions of the checklist.
 METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
             "email", "audit", "start-geopoint"}
@@ -138,7 +140,7 @@ class _Import:
                 self.group(element, row, relevance)
             elif kind == "repeat":
                 self.repeat(element, row, relevance)
-            elif kind in TYPES:
+            elif kind in types():
                 self.question(element, row, section, relevance)
             else:
                 self.refuse(row, "type", _("the type %(type)s", type=kind))
@@ -184,7 +186,7 @@ class _Import:
         if self.unsupported_keys(element, row):
             return
         bind = element.get("bind") or {}
-        spec: dict[str, Any] = {"type": TYPES[element["type"]], "minimum": None, "maximum": None, "choices": None}
+        spec: dict[str, Any] = {"type": types()[element["type"]], "minimum": None, "maximum": None, "choices": None}
         if element["type"] in ("select one", "select all that apply"):
             if str(element.get("itemset", "")).lower().endswith((".csv", ".xml", ".geojson")):
                 self.refuse(row, "type", _("choices from a file"))
