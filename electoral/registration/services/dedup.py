@@ -296,9 +296,10 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int, int
     place = place_key(person.place_of_birth)
     namesakes = name_count = 1
     connection = session.connection()
-    # Those sharing one first name share a few hundred other names: each is tried once.
-    near_family: dict[tuple[str, str], bool] = {}
-    near_given: dict[tuple[str, str], bool] = {}
+    # Those sharing one first name (lookups 2 and 3) share a few hundred other names: each
+    # is tried once. Per lookup: the row's other name and key, this person's, its skeleton, the tried.
+    other_name = {2: ("family_name", "key_family", person.family_name, family_skeleton, {}),
+                  3: ("given_names", "key_given", person.given_names, given_skeleton, {})}
     for n, lookup in enumerate(lookups):
         rows = connection.execute(chosen[n], lookup)
         for row in rows:
@@ -314,18 +315,12 @@ def candidates(session: Session, person: Person) -> tuple[list[Person], int, int
             # As the scan: dates that cannot be one birthday are compared only with a shared document number.
             if n < 4 and (not could_be_one_birthday(person, other) or _ruled_out(person, other)):
                 continue
-            if n == 2:
-                pair = (row.family_name, row.key_family)
-                close = near_family.get(pair)
+            if n in other_name:
+                text_column, key_column, mine, skeleton, tried = other_name[n]
+                pair = (getattr(row, text_column), getattr(row, key_column))
+                close = tried.get(pair)
                 if close is None:
-                    close = near_family[pair] = near(person.family_name, pair[0], family_skeleton, pair[1][2:])
-                if not close:
-                    continue
-            elif n == 3:
-                pair = (row.given_names, row.key_given)
-                close = near_given.get(pair)
-                if close is None:
-                    close = near_given[pair] = near(person.given_names, pair[0], given_skeleton, pair[1][2:])
+                    close = tried[pair] = near(mine, pair[0], skeleton, pair[1][2:])
                 if not close:
                     continue
             found[voter_id] = other
