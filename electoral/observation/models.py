@@ -348,3 +348,4 @@ class ApiToken(Audited, db.Model):
     user: Mapped[User] = relationship()
 
 from electoral.observation.attachments.models import ChecklistMedia, FilingImage  # noqa: E402,F401  (tables with the domain's)
+from electoral.observation.openrosa.models import DeviceCredential  # noqa: E402,F401  (likewise)
