@@ -373,6 +373,17 @@
     return flushing;
   }
 
+  // Send what waits when the network comes back, and keep trying while anything waits: the
+  // "online" event can come before the connection works, and a flush that then fails would
+  // otherwise wait for the next event while the phone is connected.
+  var RETRY_MS = 10000;  // one try per phone every 10 s at most: a failing server is not flooded
+  function sendWhenOnline(send) {
+    window.addEventListener("online", send);
+    setInterval(function () {
+      if (navigator.onLine && !flushing && outbox().length) send();
+    }, RETRY_MS);
+  }
+
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
@@ -504,7 +515,7 @@
         }
       });
     });
-    window.addEventListener("online", function () {
+    sendWhenOnline(function () {
       flush(form.dataset.syncUrl, form.dataset.csrfUrl, function (sent, code) {
         if (code !== 422) show(status, form.dataset.msgSent, "success");
       });
@@ -529,7 +540,7 @@
       incident.querySelector("[name=client_id]").value = uuid();
       show(incidentStatus, incident.dataset.msgQueued, "info");
     });
-    window.addEventListener("online", function () {
+    sendWhenOnline(function () {
       flush(incident.dataset.jsonUrl, incident.dataset.csrfUrl, function (sent, code) {
         if (code !== 422) show(incidentStatus, incident.dataset.msgSent, "success");
       });
@@ -568,7 +579,7 @@
     var send = function () {
       flush(app.dataset.syncUrl, app.dataset.csrfUrl, function (item, code) { markSent(item, code); report(); }).then(report);
     };
-    window.addEventListener("online", send);
+    sendWhenOnline(send);
     if (navigator.onLine) send();
   }
   if (form && navigator.onLine && outbox().length) flush(form.dataset.syncUrl, form.dataset.csrfUrl);

@@ -132,3 +132,37 @@ def test_a_full_phone_says_the_checklist_was_not_kept_and_keeps_the_page(db, liv
     assert "kept on this phone" in status.inner_text()
     assert phone_page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox'))[0].client_id") \
         == client_id
+
+
+def test_a_checklist_whose_first_sending_fails_is_sent_again_without_a_new_online_event(db, live_server, phone_page):
+    from electoral.observation.models import Submission
+
+    make_opening_checklist()
+    observer = make_observer(station=make_station(code="MO-01-001-1"))
+    observer.user.username = "fatu"
+    db.session.commit()
+    _sign_in(phone_page, live_server, "fatu")
+    phone_page.goto(f"{live_server}/observation/my/fill/MO-01-001-1/OPEN")
+    phone_page.context.set_offline(True)
+    phone_page.check("input[name=Q1][value=yes]")
+    phone_page.check("input[name=Q3][value=yes]")
+    phone_page.fill("input[name=Q4]", "5")
+    phone_page.click("#checklist button[type=submit]")
+    assert "kept on this phone" in phone_page.locator("#form-status").inner_text()
+    # The network comes back but the first sending still fails (the connection is not up yet).
+    refused = []
+
+    def first_post_fails(route):
+        if route.request.method == "POST" and not refused:
+            refused.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    phone_page.route("**/*", first_post_fails)
+    phone_page.context.set_offline(False)
+    _wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Checklist sent')", timeout=30)
+    assert refused
+    assert phone_page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox')).length") == 0
+    db.session.commit()  # end the test's snapshot: read what the browser's requests saved
+    assert db.session.scalar(db.select(db.func.count(Submission.id))) == 1
