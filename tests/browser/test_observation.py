@@ -100,7 +100,8 @@ def test_incident_reported_offline_reaches_the_coordinators(db, live_server, pho
     assert "another constituency" in db.session.scalar(db.select(Alert.summary))
 
 
-def test_a_full_phone_says_the_checklist_was_not_kept_and_keeps_the_page(db, live_server, phone_page):
+def _open_the_opening_checklist_offline(db, live_server, phone_page) -> None:
+    """Observer fatu's opening checklist at MO-01-001-1, open on the phone, which then loses the network."""
     make_opening_checklist()
     observer = make_observer(station=make_station(code="MO-01-001-1"))
     observer.user.username = "fatu"
@@ -108,6 +109,16 @@ def test_a_full_phone_says_the_checklist_was_not_kept_and_keeps_the_page(db, liv
     _sign_in(phone_page, live_server, "fatu")
     phone_page.goto(f"{live_server}/observation/my/fill/MO-01-001-1/OPEN")
     phone_page.context.set_offline(True)
+
+
+def _answer_the_opening_checklist(phone_page) -> None:
+    phone_page.check("input[name=Q1][value=yes]")
+    phone_page.check("input[name=Q3][value=yes]")
+    phone_page.fill("input[name=Q4]", "5")
+
+
+def test_a_full_phone_says_the_checklist_was_not_kept_and_keeps_the_page(db, live_server, phone_page):
+    _open_the_opening_checklist_offline(db, live_server, phone_page)
     # Photos waiting offline fill the phone's storage: fill it up to the browser's quota.
     phone_page.evaluate("""() => {
         let size = 1 << 20, i = 0;
@@ -115,9 +126,7 @@ def test_a_full_phone_says_the_checklist_was_not_kept_and_keeps_the_page(db, liv
           try { localStorage.setItem('filler' + i++, 'x'.repeat(size)); } catch (e) { size = size >> 1; }
         }
     }""")
-    phone_page.check("input[name=Q1][value=yes]")
-    phone_page.check("input[name=Q3][value=yes]")
-    phone_page.fill("input[name=Q4]", "5")
+    _answer_the_opening_checklist(phone_page)
     client_id = phone_page.input_value("input[name=client_id]")
     phone_page.click("#checklist button[type=submit]")
     status = phone_page.locator("#form-status")
@@ -137,16 +146,8 @@ def test_a_full_phone_says_the_checklist_was_not_kept_and_keeps_the_page(db, liv
 def test_a_checklist_whose_first_sending_fails_is_sent_again_without_a_new_online_event(db, live_server, phone_page):
     from electoral.observation.models import Submission
 
-    make_opening_checklist()
-    observer = make_observer(station=make_station(code="MO-01-001-1"))
-    observer.user.username = "fatu"
-    db.session.commit()
-    _sign_in(phone_page, live_server, "fatu")
-    phone_page.goto(f"{live_server}/observation/my/fill/MO-01-001-1/OPEN")
-    phone_page.context.set_offline(True)
-    phone_page.check("input[name=Q1][value=yes]")
-    phone_page.check("input[name=Q3][value=yes]")
-    phone_page.fill("input[name=Q4]", "5")
+    _open_the_opening_checklist_offline(db, live_server, phone_page)
+    _answer_the_opening_checklist(phone_page)
     phone_page.click("#checklist button[type=submit]")
     assert "kept on this phone" in phone_page.locator("#form-status").inner_text()
     # The network comes back but the first sending still fails (the connection is not up yet).
