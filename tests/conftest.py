@@ -338,7 +338,6 @@ def _clean_database(request):
     with app.app_context():
         _db.session.remove()
         _empty_all_tables()
-    limiter.reset()
 
 
 @pytest.fixture
