@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from flask import Flask, Request, g, jsonify, render_template, request
+from flask import Flask, Request, current_app, g, jsonify, render_template, request
 from flask_babel import format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -214,16 +214,36 @@ def _api_bad_token_key() -> str:
     return "api-bad-token:" + get_remote_address()
 
 
+def _api_rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def _api_client_rate_limit() -> str:
+    return current_app.config["API_CLIENT_RATE_LIMIT"]
+
+
+def _api_bad_token_limit() -> str:
+    return current_app.config["API_BAD_TOKEN_LIMIT"]
+
+
+def _refused_for_token(response) -> bool:
+    return response.status_code == 401
+
+
 def _limit_json_api(app: Flask) -> None:
     """Three limits, all checked before the view looks the token up.
 
     Per token alone, every made-up token would start a fresh count: so each address also
     has a (generous: phones on one mobile network share an address) limit on all its
     requests, and a strict one on the requests refused for a missing or unknown token.
+
+    The one Limiter keeps its blueprint limits in a set shared by every application built
+    in the process: module-level functions (the running application's settings read at
+    request time) make a second application's limits equal to the first's, not counted again.
     """
     for blueprint in app.blueprints.values():
         if (blueprint.url_prefix or "").startswith("/api/"):
-            limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=_api_key)(blueprint)
-            limiter.limit(lambda: app.config["API_CLIENT_RATE_LIMIT"], key_func=_api_client_key)(blueprint)
-            limiter.limit(lambda: app.config["API_BAD_TOKEN_LIMIT"], key_func=_api_bad_token_key,
-                          deduct_when=lambda response: response.status_code == 401)(blueprint)
+            limiter.limit(_api_rate_limit, key_func=_api_key)(blueprint)
+            limiter.limit(_api_client_rate_limit, key_func=_api_client_key)(blueprint)
+            limiter.limit(_api_bad_token_limit, key_func=_api_bad_token_key,
+                          deduct_when=_refused_for_token)(blueprint)

@@ -139,6 +139,20 @@ def test_every_request_of_an_address_counts_whatever_its_token(app, db, monkeypa
     assert answers == [200, 200, 200, 429]
 
 
+def test_a_request_counts_once_however_many_applications_the_process_built(app, db, monkeypatch):
+    # The one Limiter is shared by every application a process builds (a test worker builds
+    # several): each request must still count once against each limit, not once per application.
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "4 per minute")
+    for _ in range(2):
+        create_app({**settings.testing_config(app.config["SQLALCHEMY_DATABASE_URI"]), "API_RATE_LIMIT": "4 per minute"})
+    token = observation.create_token(db.session, make_user(Role.OBSERVER_COORDINATOR))
+    db.session.commit()
+    client = app.test_client()
+    answers = [client.get("/api/v1/templates", headers={"Authorization": f"Bearer {token}"}).status_code
+               for _ in range(5)]
+    assert answers == [200, 200, 200, 200, 429]
+
+
 # ---- password policy ---------------------------------------------------------
 
 @pytest.mark.parametrize("password, message", [
