@@ -60,6 +60,8 @@ def test_two_clerks_enter_a_sheet_with_a_difference_and_a_supervisor_settles_it(
     context, supervisor = _sign_in(browser, live_server, "supervisor")
     supervisor.goto(f"{live_server}/results/corrections")
     supervisor.click("text=Compare and settle")
+    # The click only starts the navigation: wait for the comparison page to load before counting.
+    supervisor.wait_for_url("**/resolve")
     differing = supervisor.locator("tr.differs")
     assert differing.count() == 2
     assert "Amara Kollie" in differing.nth(0).inner_text()
