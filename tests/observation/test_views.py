@@ -203,6 +203,20 @@ def test_coordinator_edits_then_removes_a_draft_question(client, db, login_as):
     assert [q.code for q in services.latest(db.session, "OPEN").questions] == ["Q1", "Q2", "Q3", "Q5"]
 
 
+def test_a_question_is_found_only_under_its_own_checklist(client, db, login_as):
+    own = make_opening_checklist(publish=False)
+    other = make_counting_checklist()
+    db.session.commit()
+    login_as(Role.OBSERVER_COORDINATOR)
+    foreign = other.questions[0]
+    url = f"/observation/templates/{own.id}/questions/{foreign.id}"
+    assert client.get(url).status_code == 404
+    assert client.post_form(url, {"action": "remove"}).status_code == 404
+    assert client.get(f"/observation/templates/{own.id}/questions/999999").status_code == 404
+    db.session.expire_all()
+    assert foreign in services.latest(db.session, other.code).questions
+
+
 def test_only_the_commission_decides_accreditation(client, db, login_as):
     observer = make_observer(accredited=False)
     services.request_accreditation(db.session, observer, user_called("coordinator"))

@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from electoral.core.auth import access
+from electoral.core.lookups import child_or_404
 from electoral.core.params import bounded_int
 from electoral.core.redirects import redirect_back
 from electoral.core.saving import save
@@ -131,9 +132,7 @@ def consignment_add_line(code: str):
 @access(*OFFICERS)
 def consignment_remove_line(code: str, line_id: int):
     consignment = _packer(code)
-    line = db.session.get(ConsignmentLine, line_id)
-    if line is None or line.consignment_id != consignment.id:
-        abort(404)
+    line = child_or_404(ConsignmentLine, line_id, consignment_id=consignment.id)
     return _change(consignment, _forms(consignment), "confirm", lambda f: services.remove_line(db.session, line),
                    _("Removed from the packing list."))
 
@@ -150,9 +149,7 @@ def consignment_add_seals(code: str):
 @access(*OFFICERS)
 def consignment_remove_seal(code: str, seal_id: int):
     consignment = _packer(code)
-    seal = db.session.get(ConsignmentSeal, seal_id)
-    if seal is None or seal.consignment_id != consignment.id:
-        abort(404)
+    seal = child_or_404(ConsignmentSeal, seal_id, consignment_id=consignment.id)
     return _change(consignment, _forms(consignment), "confirm", lambda f: services.remove_seal(db.session, seal),
                    _("Seal number removed."))
 

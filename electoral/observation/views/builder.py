@@ -8,6 +8,7 @@ from sqlalchemy import select
 from electoral.config import LANGUAGES
 from electoral.core.auth import Role, access
 from electoral.core.errors import ImportFailed, ValidationFailed
+from electoral.core.lookups import child_or_404
 from electoral.core.saving import save
 from electoral.extensions import db
 from electoral.observation import forms, services
@@ -98,9 +99,7 @@ def _section_choices(form: forms.QuestionForm, template: ChecklistTemplate) -> N
 @access(*BUILDERS)
 def question_edit(template_id: int, question_id: int):
     template = _template_or_404(template_id)
-    question = db.session.get(Question, question_id)
-    if question is None or question.template_id != template.id:
-        abort(404)
+    question = child_or_404(Question, question_id, template_id=template.id)
     form = forms.QuestionForm(prefix="q", obj=question if request.method == "GET" else None)
     _section_choices(form, template)
     if request.method == "GET":

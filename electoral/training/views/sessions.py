@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from electoral.core.auth import access
 from electoral.core.errors import ValidationFailed
+from electoral.core.lookups import child_or_404
 from electoral.core.params import form_ints, query_int
 from electoral.core.saving import save
 from electoral.extensions import db
@@ -150,9 +151,7 @@ def session_confirm(session_id: int):
 @access(*COORDINATORS, area=_session_area)
 def session_withdraw(session_id: int, enrolment_id: int):
     ts = db.get_or_404(TrainingSession, session_id)
-    enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None or enrolment.session_id != ts.id:
-        abort(404)
+    enrolment = child_or_404(Enrolment, enrolment_id, session_id=ts.id)
     if ConfirmForm().validate_on_submit() and save(lambda: services.withdraw(db.session, enrolment)):
         flash(_("Participant taken off the session."), "success")
     return _back(ts)
