@@ -346,9 +346,25 @@
     });
   }
 
-  var flushing = null;
+  // One sending at a time. A sending asked for while one is under way runs once more after it, for every
+  // caller: the "online" event can come while the last try, made offline, is still failing, and that
+  // failure must not stand for the sending the network's return asked for.
+  var flushing = null, again = null;
   function flush(syncUrl, csrfUrl, onResult) {
-    if (flushing) return flushing;
+    if (flushing) {
+      if (!again) {
+        var next = again = { results: [] };
+        var rerun = function () {
+          again = null;
+          return flush(syncUrl, csrfUrl, function (item, status, body) {
+            next.results.forEach(function (report) { report(item, status, body); });
+          });
+        };
+        next.promise = flushing.then(rerun, rerun);
+      }
+      if (onResult) again.results.push(onResult);
+      return again.promise;
+    }
     flushing = (async function () {
       var items = outbox();
       for (var i = 0; i < items.length; i++) {
@@ -376,12 +392,14 @@
   // Send what waits when the network comes back, and keep trying while anything waits: the
   // "online" event can come before the connection works, and a flush that then fails would
   // otherwise wait for the next event while the phone is connected.
-  var RETRY_MS = 10000;  // one try per phone every 10 s at most: a failing server is not flooded
-  function sendWhenOnline(send) {
+  // One try per phone every 10 s at most (OBSERVATION_OUTBOX_RETRY_SECONDS, the page's data-retry-ms):
+  // a failing server is not flooded.
+  var RETRY_MS = 10000;
+  function sendWhenOnline(send, page) {
     window.addEventListener("online", send);
     setInterval(function () {
       if (navigator.onLine && !flushing && outbox().length) send();
-    }, RETRY_MS);
+    }, Number(page.dataset.retryMs) > 0 ? Number(page.dataset.retryMs) : RETRY_MS);
   }
 
   function uuid() {
@@ -519,7 +537,7 @@
       flush(form.dataset.syncUrl, form.dataset.csrfUrl, function (sent, code) {
         if (code !== 422) show(status, form.dataset.msgSent, "success");
       });
-    });
+    }, form);
   }
 
   // ---- the incident report: sent as usual online; kept on the phone when offline ----
@@ -544,7 +562,7 @@
       flush(incident.dataset.jsonUrl, incident.dataset.csrfUrl, function (sent, code) {
         if (code !== 422) show(incidentStatus, incident.dataset.msgSent, "success");
       });
-    });
+    }, incident);
   }
 
   // ---- the observer's home: service worker, warm the cache, send what waits --------
@@ -559,10 +577,12 @@
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register(app.dataset.sw).then(function () {
         return navigator.serviceWorker.ready;
-      }).then(function () {
-        document.querySelectorAll("a[data-precache]").forEach(function (a) {
-          fetch(a.href, { credentials: "same-origin" }).catch(function () {});
-        });
+      }).then(function (registration) {
+        // The worker itself keeps the checklists listed here, and takes this page under its control: the
+        // page's own requests would pass through it only once it controls the page, which a page still
+        // loading when the worker started (or reloaded past it) never is until it asks.
+        var keep = Array.prototype.map.call(document.querySelectorAll("a[data-precache]"), function (a) { return a.href; });
+        registration.active.postMessage({ keep: keep });
       }).catch(function () {});
     }
     // A filing sent from here turns its checklist's "Due" into "Sent" at once: the page
@@ -579,7 +599,7 @@
     var send = function () {
       flush(app.dataset.syncUrl, app.dataset.csrfUrl, function (item, code) { markSent(item, code); report(); }).then(report);
     };
-    sendWhenOnline(send);
+    sendWhenOnline(send, app);
     if (navigator.onLine) send();
   }
   if (form && navigator.onLine && outbox().length) flush(form.dataset.syncUrl, form.dataset.csrfUrl);

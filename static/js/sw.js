@@ -16,6 +16,26 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// The observer's home sends the checklists it lists: kept now, so that each opens offline though never
+// opened online, and the home is taken under control (the claim at activation skips a page still loading).
+self.addEventListener("message", function (event) {
+  var urls = event.data && event.data.keep;
+  if (!Array.isArray(urls)) return;
+  event.waitUntil(Promise.all([
+    self.clients.claim().catch(function () {}),
+    caches.open(CACHE).then(function (cache) {
+      return Promise.all(urls.map(function (href) {
+        var url = new URL(href, self.location.href);
+        if (url.origin !== self.location.origin || url.pathname.indexOf("/observation/my/") !== 0) return null;
+        return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+          // As below: only real pages, never a redirect to the sign-in page.
+          if (response.ok && !response.redirected) return cache.put(url.href, response);
+        }).catch(function () {});
+      }));
+    })
+  ]));
+});
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") return;

@@ -37,8 +37,9 @@ def test_observer_files_offline_and_the_coordinator_sees_the_critical_alert(db, 
 
     _sign_in(phone_page, live_server, "fatu")
     phone_page.goto(f"{live_server}/observation/my")
-    # The service worker takes control and keeps the page and the checklists for offline use. Its install
-    # fetches the shell in Chromium's background, which a loaded 2-core machine can hold up past 15 s.
+    # The service worker takes control and keeps the page and the checklists for offline use. (The sign-in
+    # landed here already: this page may be loading while the worker activates, whose claim then skips it;
+    # the page asks the worker to claim it once ready.)
     _wait_until(phone_page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=45)
     fill_url = f"{live_server}/observation/my/fill/MO-01-001-1/OPEN"
     phone_page.goto(fill_url)
@@ -143,10 +144,14 @@ def test_a_full_phone_says_the_checklist_was_not_kept_and_keeps_the_page(db, liv
         == client_id
 
 
-def test_a_checklist_whose_first_sending_fails_is_sent_again_without_a_new_online_event(db, live_server, phone_page):
+def test_a_checklist_whose_first_sending_fails_is_sent_again_without_a_new_online_event(db, app, live_server, phone_page,
+                                                                                        monkeypatch):
     from electoral.observation.models import Submission
 
+    # The phone tries again every OBSERVATION_OUTBOX_RETRY_SECONDS (10 s): half a second here, not ten.
+    monkeypatch.setitem(app.config, "OBSERVATION_OUTBOX_RETRY_SECONDS", 0.5)
     _open_the_opening_checklist_offline(db, live_server, phone_page)
+    assert phone_page.get_attribute("#checklist", "data-retry-ms") == "500"
     _answer_the_opening_checklist(phone_page)
     phone_page.click("#checklist button[type=submit]")
     assert "kept on this phone" in phone_page.locator("#form-status").inner_text()
@@ -162,8 +167,65 @@ def test_a_checklist_whose_first_sending_fails_is_sent_again_without_a_new_onlin
 
     phone_page.route("**/*", first_post_fails)
     phone_page.context.set_offline(False)
-    _wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Checklist sent')", timeout=30)
+    _wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
     assert refused
     assert phone_page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox')).length") == 0
     db.session.commit()  # end the test's snapshot: read what the browser's requests saved
     assert db.session.scalar(db.select(db.func.count(Submission.id))) == 1
+
+
+def test_the_network_returning_while_the_last_sending_still_fails_sends_at_once(db, app, live_server, phone_page,
+                                                                                monkeypatch):
+    """An "online" event while a sending is under way (one made before the connection worked, still failing) is
+    a sending asked for: made when that one ends, not left to the next try a minute later."""
+    from electoral.observation.models import Submission
+
+    monkeypatch.setitem(app.config, "OBSERVATION_OUTBOX_RETRY_SECONDS", 60)
+    _open_the_opening_checklist_offline(db, live_server, phone_page)
+    _answer_the_opening_checklist(phone_page)
+    phone_page.click("#checklist button[type=submit]")
+    assert "kept on this phone" in phone_page.locator("#form-status").inner_text()
+    held = []
+
+    def hold_the_first_post(route):
+        if route.request.method == "POST" and not held:
+            held.append(route)  # answered below, after the second "online" event
+        else:
+            route.continue_()
+
+    phone_page.route("**/observation/my/sync", hold_the_first_post)
+    phone_page.context.set_offline(False)  # the "online" event: a first sending, held on its way
+    deadline = time.monotonic() + 15
+    while not held:
+        assert time.monotonic() < deadline, "the network's return sent nothing"
+        phone_page.wait_for_timeout(50)
+    phone_page.evaluate("window.dispatchEvent(new Event('online'))")  # the connection works now
+    held[0].abort()  # the first sending fails after all
+    _wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
+    assert phone_page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox')).length") == 0
+    db.session.commit()  # end the test's snapshot: read what the browser's requests saved
+    assert db.session.scalar(db.select(db.func.count(Submission.id))) == 1
+
+
+def test_my_station_keeps_its_checklists_for_offline_use_and_takes_control_of_itself(db, live_server, phone_page):
+    """The checklists My station lists open offline though never opened online, and a page of My station
+    loaded past the service worker (a hard reload) comes under its control."""
+    make_opening_checklist()
+    observer = make_observer(station=make_station(code="MO-01-001-1"))
+    observer.user.username = "fatu"
+    db.session.commit()
+
+    _sign_in(phone_page, live_server, "fatu")  # lands on My station
+    kept = ("caches.open('electoral-observation-v1').then(c => Promise.all(['/observation/my/fill/MO-01-001-1/OPEN',"
+            " '/observation/my/incident'].map(u => c.match(u)))).then(found => found.every(Boolean))")
+    _wait_until(phone_page, kept)
+    # A hard reload loads the page past the worker: it is not controlled until it asks.
+    with phone_page.expect_navigation():
+        phone_page.context.new_cdp_session(phone_page).send("Page.reload", {"ignoreCache": True})
+    _wait_until(phone_page, "navigator.serviceWorker.controller !== null")
+
+    phone_page.context.set_offline(True)
+    phone_page.goto(f"{live_server}/observation/my/fill/MO-01-001-1/OPEN")  # never opened online
+    assert phone_page.locator("h1").inner_text() == "Opening"
+    phone_page.goto(f"{live_server}/observation/my/incident")
+    assert phone_page.locator("h1").inner_text() == "Report an incident"
