@@ -1,6 +1,7 @@
 """An officer packs and dispatches a consignment; the district officer confirms receipt with one broken seal."""
 
 import pytest
+from playwright.sync_api import expect
 
 from electoral.core.auth import Role
 from tests.factories import PASSWORD, make_centre, make_district, make_user
@@ -46,17 +47,19 @@ def test_officer_dispatches_and_district_officer_receives_with_a_broken_seal(db,
     page.wait_for_selector("ul.seals >> text=SL-102")
     page.click("form.dispatch button[type=submit]")
     page.wait_for_selector("text=dispatched.")
-    assert page.inner_text(".consignment-state") == "On its way"
+    expect(page.locator(".consignment-state")).to_have_text("On its way")
     page.click("button.link:has-text('Sign out')")
+    page.wait_for_url(f"{live_server}/login")  # signed out before the next sign-in's page is asked for
 
     _sign_in(page, live_server, "garmai")
     page.goto(consignment_url)
     page.click("text=Confirm receipt")
+    page.wait_for_url(f"{consignment_url}/receive")
     assert page.input_value("input[type=number]") == "6"
     page.check("fieldset:has-text('SL-101') input[value=intact]")
     page.check("fieldset:has-text('SL-102') input[value=broken]")
     page.click("form.receipt button[type=submit]")
     page.wait_for_selector("text=Seal SL-102 is broken.")
-    assert page.inner_text(".consignment-state") == "Received"
+    expect(page.locator(".consignment-state")).to_have_text("Received")
     assert "Open until a supervisor resolves it." in page.inner_text("ul.alerts")
     assert "1 discrepancy;" in page.inner_text(".flashes")

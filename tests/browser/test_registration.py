@@ -27,6 +27,7 @@ def test_clerk_saves_a_possible_duplicate_to_the_queue(db, live_server, page):
     page.wait_for_url(f"{live_server}/")
 
     page.click("text=Register a voter")
+    page.wait_for_url(f"{live_server}/registration/register")
     assert page.input_value("input[name=centre_code]") == "MO-01-001"
     page.fill("input[name=family_name]", "Kamara")
     page.fill("input[name=given_names]", "Mohamed")

@@ -37,7 +37,7 @@ def test_a_photo_taken_offline_is_kept_on_the_phone_and_filed_once_when_the_netw
     page.fill("input[name=username]", "kollie")
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: not url.startswith(f"{live_server}/login"))  # signed in before going on
     page.goto(f"{live_server}/results/phone/sheet-photo")
     assert page.locator("select[name=station] option").all_inner_texts()[0].startswith("MO-01-001-01")
 
@@ -61,7 +61,6 @@ def test_a_photo_taken_offline_is_kept_on_the_phone_and_filed_once_when_the_netw
     assert image.size_bytes <= 400 * 1024 and image.source == "phone"
 
     # The page opened again sends nothing more: the outbox is empty and the image is filed once.
-    page.reload()
-    page.wait_for_timeout(500)
+    page.reload(wait_until="networkidle")  # whatever the page sends at load has had its answer
     db.session.commit()
     assert db.session.scalar(select(SheetImage.id).where(SheetImage.id != image.id)) is None
