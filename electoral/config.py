@@ -122,9 +122,10 @@ def from_environment(instance_path: Path) -> dict:
         # Hours a phone's filing time may lie before the server's receipt time before coordinators
         # see it flagged as back-dated (observation/services/timing.py); a time ahead is always flagged.
         "OBSERVATION_CLOCK_GAP_HOURS": float(os.environ.get("ELECTORAL_OBSERVATION_CLOCK_GAP_HOURS", "24")),
-        # Seconds between an observer's phone's tries to send what waits in its outbox while it says it is
-        # online (the "online" event can come before the connection works, and a try can fail).
-        "OBSERVATION_OUTBOX_RETRY_SECONDS": float(os.environ.get("ELECTORAL_OBSERVATION_OUTBOX_RETRY_SECONDS", "10")),
+        # Seconds between a phone's tries to send what waits in its outbox (an observer's checklists and
+        # incidents, a tally sheet's photos) while it says it is online: the "online" event can come before
+        # the connection works, and a try can fail.
+        "PHONE_OUTBOX_RETRY_SECONDS": float(os.environ.get("ELECTORAL_PHONE_OUTBOX_RETRY_SECONDS", "10")),
         # The largest photo accepted with a checklist (bytes), before it is decoded and stored as JPEG.
         "OBSERVATION_IMAGE_MAX_BYTES": int(os.environ.get("ELECTORAL_OBSERVATION_IMAGE_MAX_BYTES", str(8 * 1024 * 1024))),
         # Kilometres a polling station's GPS point may lie from its centre's (the median of its

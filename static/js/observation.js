@@ -392,7 +392,7 @@
   // Send what waits when the network comes back, and keep trying while anything waits: the
   // "online" event can come before the connection works, and a flush that then fails would
   // otherwise wait for the next event while the phone is connected.
-  // One try per phone every 10 s at most (OBSERVATION_OUTBOX_RETRY_SECONDS, the page's data-retry-ms):
+  // One try per phone every 10 s at most (PHONE_OUTBOX_RETRY_SECONDS, the page's data-retry-ms):
   // a failing server is not flooded.
   var RETRY_MS = 10000;
   function sendWhenOnline(send, page) {

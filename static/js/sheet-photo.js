@@ -69,10 +69,16 @@
       .then(function (r) { return r.json(); }).then(function (b) { return b.csrf_token; });
   }
 
-  var flushing = false;
+  // One sending at a time; one asked for while another is under way (the "online" event while the last try,
+  // made before the connection worked, is still failing) runs once more after it.
+  var flushing = false, again = null;
   async function flush() {
-    if (flushing) return;
-    flushing = true;
+    if (flushing) {
+      if (!again) again = flushing.then(function () { again = null; return flush(); });
+      return again;
+    }
+    var done;
+    flushing = new Promise(function (resolve) { done = resolve; });
     try {
       var items = outbox();
       for (var i = 0; i < items.length; i++) {
@@ -90,7 +96,7 @@
           else say(Object.values(body.errors || { "": [body.error || ""] }).join(" "), "error");
         } else { break; }
       }
-    } finally { flushing = false; showQueue(); }
+    } finally { flushing = false; done(); showQueue(); }
   }
 
   form.addEventListener("submit", function (event) {
@@ -107,6 +113,11 @@
     }, function () { say(form.dataset.msgUnreadable, "error"); });
   });
   window.addEventListener("online", flush);
+  // And again every 10 s (PHONE_OUTBOX_RETRY_SECONDS) while the phone says it is online and a photo waits:
+  // a sending that failed after the "online" event otherwise waited for the next one.
+  setInterval(function () {
+    if (navigator.onLine && !flushing && outbox().length) flush();
+  }, Number(form.dataset.retryMs) > 0 ? Number(form.dataset.retryMs) : 10000);
   showQueue();
   flush();
 })();

@@ -148,8 +148,8 @@ def test_a_checklist_whose_first_sending_fails_is_sent_again_without_a_new_onlin
                                                                                         monkeypatch):
     from electoral.observation.models import Submission
 
-    # The phone tries again every OBSERVATION_OUTBOX_RETRY_SECONDS (10 s): half a second here, not ten.
-    monkeypatch.setitem(app.config, "OBSERVATION_OUTBOX_RETRY_SECONDS", 0.5)
+    # The phone tries again every PHONE_OUTBOX_RETRY_SECONDS (10 s): half a second here, not ten.
+    monkeypatch.setitem(app.config, "PHONE_OUTBOX_RETRY_SECONDS", 0.5)
     _open_the_opening_checklist_offline(db, live_server, phone_page)
     assert phone_page.get_attribute("#checklist", "data-retry-ms") == "500"
     _answer_the_opening_checklist(phone_page)
@@ -180,7 +180,7 @@ def test_the_network_returning_while_the_last_sending_still_fails_sends_at_once(
     a sending asked for: made when that one ends, not left to the next try a minute later."""
     from electoral.observation.models import Submission
 
-    monkeypatch.setitem(app.config, "OBSERVATION_OUTBOX_RETRY_SECONDS", 60)
+    monkeypatch.setitem(app.config, "PHONE_OUTBOX_RETRY_SECONDS", 60)
     _open_the_opening_checklist_offline(db, live_server, phone_page)
     _answer_the_opening_checklist(phone_page)
     phone_page.click("#checklist button[type=submit]")

@@ -23,7 +23,9 @@ def _wait_until(page, expression: str, timeout: float = 15.0) -> None:
 
 
 def test_a_photo_taken_offline_is_kept_on_the_phone_and_filed_once_when_the_network_returns(
-        db, live_server, phone_page, tmp_path):
+        db, app, live_server, phone_page, tmp_path, monkeypatch):
+    # The phone tries again every PHONE_OUTBOX_RETRY_SECONDS (10 s) while online: half a second here.
+    monkeypatch.setitem(app.config, "PHONE_OUTBOX_RETRY_SECONDS", 0.5)
     make_race(code="PRES")
     station = make_station(code="MO-01-001-01")
     make_user(Role.PRESIDING_OFFICER, scope=station, username="kollie")
@@ -48,8 +50,20 @@ def test_a_photo_taken_offline_is_kept_on_the_phone_and_filed_once_when_the_netw
     assert page.evaluate("JSON.parse(localStorage.getItem('electoral-sheet-photos')).length") == 1
     assert db.session.scalar(select(SheetImage)) is None
 
+    # The network comes back but the first sending still fails (the connection is not up yet): tried again.
+    refused = []
+
+    def first_post_fails(route):
+        if route.request.method == "POST" and not refused:
+            refused.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/results/phone/sheet-photo", first_post_fails)
     page.context.set_offline(False)
     _wait_until(page, "document.getElementById('sheet-photo-outbox').textContent.includes('Photo sent')")
+    assert refused
     assert page.evaluate("JSON.parse(localStorage.getItem('electoral-sheet-photos')).length") == 0
     db.session.commit()  # a new snapshot: read what the request committed
     images = db.session.scalars(select(SheetImage)).all()
