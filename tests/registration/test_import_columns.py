@@ -202,3 +202,26 @@ def test_chunks_read_as_read_columns_reads_them(app):
 
             expected = outcome(lambda data=data: tabular.read_columns(data, "f.csv", list("abcd"), ["a", "b"]))
             assert outcome(chunked) == expected, data
+
+
+def test_a_bulk_load_writes_backslashes_tabs_and_line_breaks_as_read(db, monkeypatch):
+    """PostgreSQL's bulk load sends the checker's lines of COPY text: what COPY would read as an escape,
+    a separator, a line end or a NULL is written as the text read, on either engine."""
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    monkeypatch.setattr(imports, "BULK_FROM", 5)
+    odd = ["Back\\slash", "Tab\there", "Two\nlines", "Carriage\rreturn", "\\N", "\\t\\n", "Plain"]
+    lines = ["family_name,given_names,father_name,sex,date_of_birth,place_of_birth,centre_code,id_type,id_number"]
+    lines += [f'"{name}","Given {n}","{name}",F,1970-01-{1 + n:02d},"{name}",MO-001,national_id,"N\\{n}"'
+              for n, name in enumerate(odd)]
+    lines.append("Kollie,Amara,,M,1971-02-03,,MO-001,national_id,K1")
+    summary = imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", user_called("clerk"),
+                                    batch_size=3, end_batch=db.session.commit, scan=False)
+    assert summary.imported == len(odd) + 1
+    voters = db.session.scalars(select(Voter).order_by(Voter.id)).all()
+    assert [(v.family_name, v.father_name, v.place_of_birth, v.id_number) for v in voters] == [
+        *((name, name, name, f"N\\{n}") for n, name in enumerate(odd)), ("Kollie", None, None, "K1")]
+    assert [v.given_names for v in voters[:2]] == ["Given 0", "Given 1"]
+    assert {v.phone for v in voters} == {None}
+    assert all(len(v.import_key) == import_rows.IMPORT_KEY_LENGTH for v in voters)

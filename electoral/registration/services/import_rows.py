@@ -69,6 +69,41 @@ def _or_none(column: list[str]) -> list[str | None]:
     return [value or None for value in column] if "" in column else column
 
 
+# ROW_COLUMNS that hold None for an empty text, and those that are not text (the rest are).
+_NULLABLE = {"father_name", "place_of_birth", "id_number", "phone"}
+_NOT_TEXT = {"birth_year_only", "birth_year", "centre_id"}
+_COPY_BOOLEAN = {True: "t", False: "f"}
+
+
+def copy_escaped(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def copy_lines(columns: list) -> list[str]:
+    """Rows given column by column in ``ROW_COLUMNS`` order (texts, None as ""), as lines of PostgreSQL's COPY text.
+
+    What psycopg's ``write_row`` sends for the values ``check_many`` gives (an empty
+    optional text as NULL, a backslash, tab, line feed or carriage return escaped), made
+    by a few C-level calls a column: the forked checker makes them, so the writing
+    process hands the server whole batches with only their numbers to add.
+    """
+    texts = []
+    for name, column in zip(ROW_COLUMNS, columns, strict=True):
+        if name == "birth_year_only":
+            column = map(_COPY_BOOLEAN.__getitem__, column)
+        elif name in _NOT_TEXT:
+            column = map(str, column)
+        else:
+            column = list(column)
+            whole = "".join(column)
+            if "\\" in whole or "\t" in whole or "\n" in whole or "\r" in whole:
+                column = list(map(copy_escaped, column))
+            if name in _NULLABLE and "" in column:
+                column = [value or "\\N" for value in column]
+        texts.append(column)
+    return list(map("\t".join, zip(*texts, strict=True)))
+
+
 @dataclass
 class Rejected:
     line: int
@@ -169,8 +204,8 @@ class RowChecker:
                 born.year, place or None, centre_id, id_type, id_number or None, phone or None, key_names, key_given,
                 key_family, key_last, sorting, key)
 
-    def check_many(self, lines: list[int], rows: list[tuple[str, ...]],
-                   columns: list[list[str]]) -> tuple[list[tuple], list[Rejected]]:
+    def check_many(self, lines: list[int], rows: list[tuple[str, ...]], columns: list[list[str]],
+                   copy_text: bool = False) -> tuple[list[tuple] | list[str], list[Rejected]]:
         """``check`` of a chunk of rows, given also column by column: (good rows' values, rejected rows).
 
         The very values and reasons ``check`` gives row by row, worked out column by
@@ -178,6 +213,8 @@ class RowChecker:
         once (a roll repeats them endlessly), and each row costs a few C-level maps and
         zips, not a Python call per rule. A row that breaks a rule goes through
         ``_validated``, which words every reason as ``check`` does.
+
+        ``copy_text``: each good row as a line of PostgreSQL's COPY text instead (``copy_lines``).
         """
         suspects = self._suspects(rows, columns)
         bad = []
@@ -207,11 +244,14 @@ class RowChecker:
         keys = _parts(list(map(dedup.keys_of_skeletons, map(skeletons.__getitem__, given),
                                map(skeletons.__getitem__, family), sexes, map(lasts.__getitem__, given),
                                map(lasts.__getitem__, family))), 4)
-        good = list(zip(family, given, _or_none(father), sexes, born, year_only, year, _or_none(place),
-                        map(self._centre_ids.__getitem__, centre_code), map(self._types.__getitem__, id_type_text),
-                        _or_none(id_number), _or_none(phone), *keys,
-                        map(sort_key_of_folds, map(folds.__getitem__, family), map(folds.__getitem__, given)),
-                        self._import_keys(rows), strict=True))
+        centres = map(self._centre_ids.__getitem__, centre_code)
+        types = map(self._types.__getitem__, id_type_text)
+        sorting = map(sort_key_of_folds, map(folds.__getitem__, family), map(folds.__getitem__, given))
+        if copy_text:
+            return copy_lines([family, given, father, sexes, born, year_only, year, place, centres, types, id_number,
+                               phone, *keys, sorting, self._import_keys(rows)]), bad
+        good = list(zip(family, given, _or_none(father), sexes, born, year_only, year, _or_none(place), centres, types,
+                        _or_none(id_number), _or_none(phone), *keys, sorting, self._import_keys(rows), strict=True))
         return good, bad
 
     def _suspects(self, rows: list[tuple[str, ...]], columns: list[list[str]]) -> set[int]:
@@ -330,19 +370,19 @@ class RowChecker:
         return sex, born, year_only, centre_id, id_type
 
 
-def checked_batches(checker: RowChecker, data: bytes, filename: str, batch_size: int,
-                    lossy_checked: bool = False) -> Iterator[tuple[list[tuple], list[Rejected]]]:
+def checked_batches(checker: RowChecker, data: bytes, filename: str, batch_size: int, lossy_checked: bool = False,
+                    copy_text: bool = False) -> Iterator[tuple[list[tuple] | list[str], list[Rejected]]]:
     """The file's rows checked, in batches: (values of at least ``batch_size`` good rows, the rows rejected meanwhile).
 
     The last batch holds the rest (maybe none). Rows are read and checked ``CHUNK`` at a
     time (or ``batch_size``, if fewer): chunks that fit the processor's caches go several
     times faster than big ones. ``lossy_checked``: the caller looks for names lost to the
-    file's encoding (see tabular.lossy_slices).
+    file's encoding (see tabular.lossy_slices). ``copy_text``: good rows as lines of COPY text (``copy_lines``).
     """
     good, bad = [], []
     chunks = read_column_chunks(data, filename, ALL_COLUMNS, IMPORT_COLUMNS, min(CHUNK, batch_size), lossy_checked)
     for lines, rows, columns in chunks:
-        chunk_good, chunk_bad = checker.check_many(lines, rows, columns)
+        chunk_good, chunk_bad = checker.check_many(lines, rows, columns, copy_text)
         good += chunk_good
         bad += chunk_bad
         if len(good) >= batch_size:
