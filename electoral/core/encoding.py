@@ -40,8 +40,11 @@ _UTF8_AS_1252 = ("[\u00c2-\u00f4][\u00a0-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2
 # Arabic read as Windows-1252: accented letters through and through (ÇáÝíÊæÑí), where real
 # Latin names carry an accent or two among plain letters (Kollié, Müller).
 _ARABIC_AS_1252 = "[\u00c0-\u00ff]{3,}"
-# Western text read as Windows-1256: Arabic signs inside a Latin word (Nuًez for Nuñez).
-_LATIN_AS_1256 = "[A-Za-z\u00c0-\u024f][\u0600-\u06ff]|[\u0600-\u06ff][A-Za-z]"
+# Western text read as Windows-1256: Arabic signs inside a Latin word (Nuًez for Nuñez). Written to
+# start at the Arabic sign (the Latin letter before it looked behind for): ``re`` then skips to
+# each Arabic character, where a class of Latin letters first made it try nearly every one (five
+# times slower on a roll in both scripts). The match is in the same word and line either way.
+_LATIN_AS_1256 = "[\u0600-\u06ff](?:(?<=[A-Za-z\u00c0-\u024f][\u0600-\u06ff])|(?=[A-Za-z]))"
 # Each is a scan of its own: one alternation of them all is several times slower in ``re``.
 _QUESTIONS = re.compile(_QUESTION_RUN)
 _MOJIBAKE_1252 = (re.compile(_UTF8_AS_1252), re.compile(_ARABIC_AS_1252))

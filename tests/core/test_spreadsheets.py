@@ -36,6 +36,15 @@ def test_mojibake_saved_as_utf8_is_refused_naming_the_likely_encoding(garbled, l
     assert "Line 3" in message and garbled in message and likely in message and "UTF-8" in message
 
 
+@pytest.mark.parametrize("garbled", ["Nu\u064bez", "P\u00e9rez\u064b", "\u064bAbu"])
+def test_western_text_read_as_windows_1256_is_refused_by_its_word_and_line(garbled):
+    """An Arabic sign after a Latin letter, before one, or both, among Arabic names and Latin ones."""
+    with pytest.raises(TabularError) as refused:
+        _names(f"code,name\r\nR1,\u0639\u0644\u064a\r\nR2,Kollie\r\nR3,Ben {garbled} Ali\r\nR4,P\u00e9rez\r\n".encode())
+    message = str(refused.value)
+    assert "Line 4" in message and garbled in message and "Windows-1252" in message
+
+
 def test_a_short_arabic_name_in_windows_1256_is_not_taken_for_western_text():
     # Three letters alone: charset-normalizer ranks Windows-1252 first; its mojibake sends it to 1256.
     assert _names("code,name\r\nR1,علي\r\n".encode("cp1256")) == ["علي"]
