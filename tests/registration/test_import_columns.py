@@ -225,3 +225,38 @@ def test_a_bulk_load_writes_backslashes_tabs_and_line_breaks_as_read(db, monkeyp
     assert [v.given_names for v in voters[:2]] == ["Given 0", "Given 1"]
     assert {v.phone for v in voters} == {None}
     assert all(len(v.import_key) == import_rows.IMPORT_KEY_LENGTH for v in voters)
+
+
+def test_a_bulk_rerun_with_nothing_new_leaves_the_indexes_alone(db, monkeypatch):
+    """A file whose every row an earlier run wrote drops no index and builds none again; one new row does."""
+    import sqlalchemy
+
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    monkeypatch.setattr(imports, "BULK_FROM", 10)
+    lines = ["family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number"]
+    lines += [f"Family{n},Given{n},{'FM'[n % 2]},1970-01-{1 + n % 28:02d},MO-001,national_id,B{n}" for n in range(30)]
+    clerk = user_called("clerk")
+    assert imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", clerk, batch_size=10,
+                                 end_batch=db.session.commit, scan=False).imported == 30
+    indexes = _voter_indexes(db)
+    drop, dropped = sqlalchemy.Index.drop, []
+
+    def counted_drop(index, *args, **kwargs):
+        dropped.append(index.name)
+        return drop(index, *args, **kwargs)
+
+    monkeypatch.setattr(sqlalchemy.Index, "drop", counted_drop)
+    lines_again = [*lines, "Kollie,Amara,F,1980-05-14,MO-001,national_id,K1"]
+    for data, new in ((lines, 0), (lines_again, 1)):
+        dropped.clear()
+        # On SQLite both go in bulk (the roll is no larger than the file); on PostgreSQL in batches.
+        bulk = imports._loads_in_bulk(db.session, "\n".join(data).count("\n") + 1, "kit.csv")
+        assert bulk == (db.engine.dialect.name == "sqlite")
+        summary = imports.import_voters(db.session, "\n".join(data).encode(), "kit.csv", clerk, batch_size=10,
+                                        end_batch=db.session.commit, scan=False)
+        assert (summary.imported, summary.already_imported) == (new, 30)
+        assert sorted(dropped) == (sorted(i.name for i in Voter.__table__.indexes) if bulk and new else [])
+        assert _voter_indexes(db) == indexes
+    assert db.session.scalar(select(func.count()).select_from(Voter)) == 31

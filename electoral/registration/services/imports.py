@@ -197,9 +197,10 @@ def _bulk(session: Session, data: bytes, lines: int, filename: str, user: User, 
             lambda: _marshalled_batches(checker, data, filename, batch_size, copy_text)) as batches, \
             session.begin_nested():
         connection = session.connection()
-        indexes = sorted(table.indexes, key=lambda index: index.name)
-        for index in indexes:
-            index.drop(connection)
+        # Dropped before the first row is written, not before a file whose every row an earlier
+        # run wrote (a re-run): nothing to write then, and nothing to build again.
+        indexes, dropped = sorted(table.indexes, key=lambda index: index.name), False
+        key = _LINE_KEY if copy_text else _ROW_KEY
         try:
             for blob in batches:
                 next(lossy, None)
@@ -209,6 +210,10 @@ def _bulk(session: Session, data: bytes, lines: int, filename: str, user: User, 
                                         for line, values, reason in bad)
                 if summary.rejected and not skip_invalid:
                     continue  # nothing more is written, but every bad line is reported
+                if not dropped and any(key(row) not in done for row in good):
+                    for index in indexes:
+                        index.drop(connection)
+                    dropped = True
                 _write_new(session, good, done, registered_by, summary, copy_text)
                 if progress:
                     progress("writing", summary.rows, max(lines, 1))
@@ -221,10 +226,10 @@ def _bulk(session: Session, data: bytes, lines: int, filename: str, user: User, 
             pass
         if summary.rejected and not skip_invalid:
             raise ImportFailed([LineError(r.line, r.reason) for r in summary.rejected])
-        if connection.dialect.name == "postgresql":
+        if dropped and connection.dialect.name == "postgresql":
             # Sorting a million keys in memory, not in runs on disk (only for this transaction).
             connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
-        for index in indexes:
+        for index in indexes if dropped else ():
             index.create(connection)
     return summary
 
