@@ -91,11 +91,13 @@ def source(tmp_path_factory):
     engine = sa.create_engine(url)
     db.metadata.create_all(engine)
     engine.dispose()
-    loaded = electoral(url, instance, "demo", "load")
-    assert loaded.returncode == 0, loaded.stderr
 
     app = create_app({**testing_config(url), "PHOTO_DIR": str(instance / "photos")})
     with app.app_context():
+        # `electoral demo load` run in this process (the backup and restore below are the commands under
+        # test, run as the operator runs them): a subprocess would start Python and the application again.
+        loaded = app.test_cli_runner().invoke(args=["demo", "load"])
+        assert loaded.exit_code == 0, loaded.output
         voter = db.session.scalar(sa.select(Voter).order_by(Voter.id).limit(1))
         voter.photo_path = f"{voter.voter_number}.jpg"
         (instance / "photos").mkdir(parents=True)
