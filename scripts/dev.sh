@@ -85,35 +85,17 @@ audit_dependencies() {
 }
 
 run_tests() {
-    local status=0 pg_status=0 pg_pid="" pg_log=""
+    local status=0
     # Compiled modules, and pytest's rewritten test modules, are kept in __pycache__ (ignored by
     # git) even where the environment asks Python not to write them: each worker of each run
     # otherwise compiles and rewrites every test module again, seconds of CPU every time.
     unset PYTHONDONTWRITEBYTECODE
-    # The PostgreSQL run starts at the same time as the SQLite run, its output kept in a file and
-    # printed once the SQLite run has ended: each run alone leaves about a quarter of the two
-    # cores idle (its workers wait on subprocesses, the browser, the server), which the other
-    # run now uses. The status is the worse of the two.
-    if postgres_up; then
-        pg_log=$(mktemp "${TMPDIR:-/tmp}/electoral-pg-tests.XXXXXX")
-        ELECTORAL_TEST_DATABASE_URL="$PG_TEST_URL" .venv/bin/python -m pytest -n 2 -q --durations=10 "$@" \
-            >"$pg_log" 2>&1 &
-        pg_pid=$!
-        # Ctrl-C stops the PostgreSQL run too (a background command ignores SIGINT, hence TERM), and
-        # its output is not left behind.
-        trap 'if [ -n "$pg_pid" ]; then kill -TERM "$pg_pid" 2>/dev/null; wait "$pg_pid" 2>/dev/null; fi; rm -f "$pg_log"' EXIT
-    fi
     # --durations=10: each run ends with its ten slowest tests, so a slow one is seen when it appears.
     say "Tests on SQLite"
     .venv/bin/python -m pytest -n 2 -q --durations=10 "$@" || status=$?
-    if [ -n "$pg_pid" ]; then
-        say "Tests on PostgreSQL ($PG_TEST_URL), run at the same time"
-        wait "$pg_pid" || pg_status=$?
-        pg_pid=""
-        cat "$pg_log"
-        rm -f "$pg_log"
-        trap - EXIT
-        [ "$pg_status" -gt "$status" ] && status=$pg_status
+    if postgres_up; then
+        say "Tests on PostgreSQL ($PG_TEST_URL)"
+        ELECTORAL_TEST_DATABASE_URL="$PG_TEST_URL" .venv/bin/python -m pytest -n 2 -q --durations=10 "$@" || status=$?
     else
         say "PostgreSQL is not running on 127.0.0.1:5432 and cannot be started here: skipping the PostgreSQL run."
     fi
