@@ -4,17 +4,10 @@ Each test signs in as a demo user, opens the role's main pages and does its main
 task; axe-core (tests/browser/vendor/axe.min.js) runs on every page the walk opens
 and the test fails on any critical or serious violation, listed readably. The
 demo is loaded once, through the project's own service, into a database of its
-own: the per-test emptying of the shared test database never touches it. Its rows
-are kept on disk for the next run of the same code on the same day (a load costs
-6-12 s of CPU; writing the rows back, a fraction of a second).
+own: the per-test emptying of the shared test database never touches it.
 """
 
-import datetime as dt
-import hashlib
-import os
-import pickle
 import re
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -25,7 +18,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.conftest import TEST_DATABASE_URL, table_rows, worker_database, write_rows
+from tests.conftest import TEST_DATABASE_URL, worker_database
 
 pytestmark = pytest.mark.browser
 
@@ -37,47 +30,12 @@ PHONE = {"width": 360, "height": 740}
 AUDITED: list[tuple[str, str, dict[str, int]]] = []
 
 
-def _demo_rows_file(dialect: str) -> Path:
-    """Where the demo's rows are kept: named by the database's kind, the day (the demo's dates count from
-    today) and every file of the electoral package (its code, the demo's and the tables' included)."""
-    import electoral
-
-    digest = hashlib.sha256(f"{dialect} {dt.date.today().isoformat()}".encode())
-    package = Path(electoral.__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-    folder = Path(tempfile.gettempdir()) / f"electoral-test-demo-{os.getuid()}"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder / f"{dialect}-{digest.hexdigest()[:40]}.pickle"
-
-
-def _load_demo_or_its_kept_rows(db) -> None:
-    from electoral.demo import load_demo
-
-    kept = _demo_rows_file(db.engine.dialect.name)
-    folder = kept.parent
-    if folder.stat().st_uid == os.getuid() and not folder.stat().st_mode & 0o022 and kept.exists():
-        with kept.open("rb") as fh:
-            rows = pickle.load(fh)
-        write_rows([(db.metadata.tables[name], table) for name, table in rows])
-        return
-    load_demo(db.session)
-    db.session.commit()
-    db.session.remove()
-    for stale in folder.glob(f"{db.engine.dialect.name}-*.pickle"):  # another day's or other code's
-        stale.unlink(missing_ok=True)
-    own = folder / f".{kept.name}.{os.getpid()}"
-    with own.open("wb") as fh:
-        pickle.dump([(table.name, rows) for table, rows in table_rows()], fh, protocol=pickle.HIGHEST_PROTOCOL)
-    own.replace(kept)  # whole or not at all: two workers may write it at once
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, worker_id):
     """The demo election served from a thread, on a database no other test empties."""
     from electoral import create_app
     from electoral.config import testing_config
+    from electoral.demo import load_demo
     from electoral.extensions import db
     from electoral.geography.models import PollingCentre, PollingStation
     from electoral.logistics.models import Consignment
@@ -93,7 +51,8 @@ def demo(tmp_path_factory, worker_id):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        _load_demo_or_its_kept_rows(db)
+        load_demo(db.session)
+        db.session.commit()
         session = db.session
         facts = {
             # A voter of the clerk's district (MO-01) for the roll search.
