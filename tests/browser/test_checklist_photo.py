@@ -4,7 +4,6 @@ returns, and shown on the filing's page."""
 
 import base64
 import io
-import time
 
 import pytest
 from PIL import Image
@@ -15,18 +14,11 @@ from electoral.observation import services
 from electoral.observation.attachments.models import FilingImage
 from electoral.observation.attachments.services import image_file
 from electoral.observation.models import Submission
+from tests.browser.pages import wait_until
 from tests.factories import PASSWORD, make_station
 from tests.observation.factories import make_observer, make_opening_checklist
 
 pytestmark = pytest.mark.browser
-
-
-def _wait_until(page, expression: str, timeout: float = 20.0) -> None:
-    # wait_for_function evaluates through eval(), which the content security policy forbids.
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(100)
 
 
 def test_a_photo_taken_offline_is_filed_with_the_checklist_when_the_network_returns(db, live_server, phone_page,
@@ -63,7 +55,7 @@ def test_a_photo_taken_offline_is_filed_with_the_checklist_when_the_network_retu
     assert page.evaluate("document.querySelector('input[data-photo-for=PHOTO]').validity.valueMissing")
     assert not page.evaluate("document.getElementById('checklist').checkValidity()")
     camera.set_input_files(str(photo))
-    _wait_until(page, "!document.querySelector('img[data-photo-preview=PHOTO]').hidden")
+    wait_until(page, "!document.querySelector('img[data-photo-preview=PHOTO]').hidden", timeout=20)
     page.click("#checklist button[type=submit]")
     assert "kept on this phone" in page.locator("#form-status").inner_text()
     waiting = page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox'))")
@@ -76,7 +68,7 @@ def test_a_photo_taken_offline_is_filed_with_the_checklist_when_the_network_retu
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    _wait_until(page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
+    wait_until(page, "document.getElementById('form-status').textContent.includes('Checklist sent')", timeout=20)
     assert page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox')).length") == 0
     db.session.commit()  # a new snapshot: read what the request committed
     filed = db.session.scalars(select(Submission)).one()
@@ -89,4 +81,4 @@ def test_a_photo_taken_offline_is_filed_with_the_checklist_when_the_network_retu
     page.goto(f"{live_server}/observation/my/submissions/{filed.id}")
     shown = page.locator(f"img[src='/observation/filings/photos/{image.id}']")
     assert shown.count() == 1
-    _wait_until(page, f"document.querySelector(\"img[src='/observation/filings/photos/{image.id}']\").naturalWidth > 0")
+    wait_until(page, f"document.querySelector(\"img[src='/observation/filings/photos/{image.id}']\").naturalWidth > 0", timeout=20)

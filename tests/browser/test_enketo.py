@@ -5,7 +5,6 @@ to /submission with the photo as ODK Collect posts it, becomes a filing."""
 
 import base64
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from electoral.observation import services
 from electoral.observation.attachments.models import FilingImage
 from electoral.observation.models import Submission
 from electoral.observation.openrosa import services as openrosa
+from tests.browser.pages import wait_until
 from tests.observation.factories import make_observer
 from tests.observation.test_xlsform_pyxform import workbook
 
@@ -57,12 +57,6 @@ SUBMIT = """async ([auth]) => {
 }"""
 
 
-def _wait_until(page, expression: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(100)
-
 
 def open_enketo(page, live_server) -> list[str]:
     """Enketo's harness opened at the server's own address (no cross-origin request), served by the
@@ -74,7 +68,7 @@ def open_enketo(page, live_server) -> list[str]:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server}/__enketo__/index.html")
-    _wait_until(page, "!!window.EnketoClient")
+    wait_until(page, "!!window.EnketoClient")
     return errors
 
 
@@ -99,14 +93,14 @@ def test_enketo_renders_the_servers_xform_and_its_instance_becomes_a_filing(db, 
     assert "disabled" in (late.get_attribute("class") or "")
     form.locator(f"input[name='/data/electoral_station'][value='{station}']").check()
     form.locator("input[name='/data/opened'][value='no']").check()
-    _wait_until(page, "!document.querySelector(\".question input[name='/data/late']\").closest('.question')"
+    wait_until(page, "!document.querySelector(\".question input[name='/data/late']\").closest('.question')"
                       ".classList.contains('disabled')")
     form.locator("input[name='/data/late']").fill("25")
     form.locator("input[name='/data/officials']").fill("4")
     form.locator("input[name='/data/seen'][value='ink']").check()
     form.locator("input[name='/data/sheet']").set_input_files(str(photo))
     form.locator("input[name='/data/late']").dispatch_event("change")
-    _wait_until(page, "!!document.querySelector(\"input[name='/data/sheet']\").closest('.question')"
+    wait_until(page, "!!document.querySelector(\"input[name='/data/sheet']\").closest('.question')"
                       ".querySelector('.file-feedback, .file-preview, .file-picker .fake-file-input')")
 
     answer = page.evaluate(SUBMIT, [auth])

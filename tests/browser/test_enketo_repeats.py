@@ -10,7 +10,8 @@ from sqlalchemy import select
 from electoral.observation import services
 from electoral.observation.models import Submission
 from electoral.observation.openrosa import services as openrosa
-from tests.browser.test_enketo import LOAD, SUBMIT, _wait_until, open_enketo
+from tests.browser.pages import wait_until
+from tests.browser.test_enketo import LOAD, SUBMIT, open_enketo
 from tests.observation.factories import make_observer
 from tests.observation.test_repeats import _form
 
@@ -36,14 +37,14 @@ def test_enketo_fills_two_party_agents_and_they_become_the_filings_entries(db, l
     form.locator(f"input[name='/data/electoral_station'][value='{station}']").check()
     form.locator("input[name='/data/registered']").fill("300")
     _check(form, "/data/agents_present", "yes")
-    _wait_until(page, "document.querySelectorAll('.or-repeat').length >= 1")
+    wait_until(page, "document.querySelectorAll('.or-repeat').length >= 1")
     assert form.locator(".or-repeat").count() == 1  # the first entry, as the XForm's instance holds it
     first = form.locator(".or-repeat").nth(0)
     first.locator("input[name='/data/agents/party'], textarea[name='/data/agents/party']").fill("UP")
     first.locator("input[name='/data/agents/counted']").fill("12")
     _check(first, "/data/agents/signed", "yes")
     form.locator(".add-repeat-btn").click()
-    _wait_until(page, "document.querySelectorAll('.or-repeat').length === 2")
+    wait_until(page, "document.querySelectorAll('.or-repeat').length === 2")
     second = form.locator(".or-repeat").nth(1)
     second.locator("input[name='/data/agents/party'], textarea[name='/data/agents/party']").fill("CDC")
     second.locator("input[name='/data/agents/counted']").fill("30")

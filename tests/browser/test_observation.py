@@ -5,18 +5,12 @@ import time
 import pytest
 
 from electoral.core.auth import Role
+from tests.browser.pages import failing_first_post, wait_until
 from tests.factories import PASSWORD, make_station, make_user
 from tests.observation.factories import make_observer, make_opening_checklist
 
 pytestmark = pytest.mark.browser
 
-
-def _wait_until(page, expression: str, timeout: float = 15.0) -> None:
-    # wait_for_function evaluates through eval(), which the content security policy forbids.
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(100)
 
 
 def _sign_in(page, base, username):
@@ -40,10 +34,10 @@ def test_observer_files_offline_and_the_coordinator_sees_the_critical_alert(db, 
     # The service worker takes control and keeps the page and the checklists for offline use. (The sign-in
     # landed here already: this page may be loading while the worker activates, whose claim then skips it;
     # the page asks the worker to claim it once ready.)
-    _wait_until(phone_page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=45)
+    wait_until(phone_page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=45)
     fill_url = f"{live_server}/observation/my/fill/MO-01-001-1/OPEN"
     phone_page.goto(fill_url)
-    _wait_until(phone_page, "navigator.serviceWorker.controller !== null")
+    wait_until(phone_page, "navigator.serviceWorker.controller !== null")
 
     phone_page.context.set_offline(True)
     phone_page.reload()  # served from the phone's cache: there is no network
@@ -61,7 +55,7 @@ def test_observer_files_offline_and_the_coordinator_sees_the_critical_alert(db, 
     assert phone_page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox')).length") == 1
 
     phone_page.context.set_offline(False)
-    _wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
+    wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
     assert phone_page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox')).length") == 0
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -95,7 +89,7 @@ def test_incident_reported_offline_reaches_the_coordinators(db, live_server, pho
     assert db.session.scalar(db.select(db.func.count(Alert.id))) == 0
 
     phone_page.context.set_offline(False)
-    _wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Incident reported')")
+    wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Incident reported')")
     db.session.expire_all()
     db.session.commit()  # end the test's snapshot: read what the browser's requests saved
     assert "another constituency" in db.session.scalar(db.select(Alert.summary))
@@ -156,18 +150,10 @@ def test_a_checklist_whose_first_sending_fails_is_sent_again_without_a_new_onlin
     phone_page.click("#checklist button[type=submit]")
     assert "kept on this phone" in phone_page.locator("#form-status").inner_text()
     # The network comes back but the first sending still fails (the connection is not up yet).
-    refused = []
-
-    def first_post_fails(route):
-        if route.request.method == "POST" and not refused:
-            refused.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
+    first_post_fails, refused = failing_first_post()
     phone_page.route("**/*", first_post_fails)
     phone_page.context.set_offline(False)
-    _wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
+    wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
     assert refused
     assert phone_page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox')).length") == 0
     db.session.commit()  # end the test's snapshot: read what the browser's requests saved
@@ -201,7 +187,7 @@ def test_the_network_returning_while_the_last_sending_still_fails_sends_at_once(
         phone_page.wait_for_timeout(50)
     phone_page.evaluate("window.dispatchEvent(new Event('online'))")  # the connection works now
     held[0].abort()  # the first sending fails after all
-    _wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
+    wait_until(phone_page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
     assert phone_page.evaluate("JSON.parse(localStorage.getItem('electoral.observation.outbox')).length") == 0
     db.session.commit()  # end the test's snapshot: read what the browser's requests saved
     assert db.session.scalar(db.select(db.func.count(Submission.id))) == 1
@@ -218,11 +204,11 @@ def test_my_station_keeps_its_checklists_for_offline_use_and_takes_control_of_it
     _sign_in(phone_page, live_server, "fatu")  # lands on My station
     kept = ("caches.open('electoral-observation-v1').then(c => Promise.all(['/observation/my/fill/MO-01-001-1/OPEN',"
             " '/observation/my/incident'].map(u => c.match(u)))).then(found => found.every(Boolean))")
-    _wait_until(phone_page, kept)
+    wait_until(phone_page, kept)
     # A hard reload loads the page past the worker: it is not controlled until it asks.
     with phone_page.expect_navigation():
         phone_page.context.new_cdp_session(phone_page).send("Page.reload", {"ignoreCache": True})
-    _wait_until(phone_page, "navigator.serviceWorker.controller !== null")
+    wait_until(phone_page, "navigator.serviceWorker.controller !== null")
 
     phone_page.context.set_offline(True)
     phone_page.goto(f"{live_server}/observation/my/fill/MO-01-001-1/OPEN")  # never opened online

@@ -5,7 +5,8 @@ import pytest
 
 from electoral.observation import services
 from electoral.observation.models import Submission
-from tests.browser.test_observation import _sign_in, _wait_until
+from tests.browser.pages import wait_until
+from tests.browser.test_observation import _sign_in
 from tests.factories import make_station
 from tests.observation.factories import make_observer
 from tests.observation.test_repeats import _form
@@ -52,7 +53,7 @@ def test_observer_adds_two_entries_removes_one_and_files_offline(db, live_server
     page.click("#checklist button[type=submit]")
     assert "kept on this phone" in page.locator("#form-status").inner_text()
     page.context.set_offline(False)
-    _wait_until(page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
+    wait_until(page, "document.getElementById('form-status').textContent.includes('Checklist sent')")
     db.session.expire_all()
     [filed] = db.session.scalars(db.select(Submission)).all()
     assert filed.answers["agents"] == [{"party": "CDC", "counted": 120, "signed": "no", "why": "Left early",

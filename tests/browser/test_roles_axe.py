@@ -9,7 +9,6 @@ own: the per-test emptying of the shared test database never touches it.
 
 import re
 import threading
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from tests.browser.pages import wait_until
 from tests.conftest import TEST_DATABASE_URL, worker_database
 
 pytestmark = pytest.mark.browser
@@ -146,13 +146,6 @@ class Walk:
         assert not self.failures, f"axe-core found on the {self.role}'s walk:\n" + "\n".join(self.failures)
 
 
-def _wait_until(page, expression, timeout=15.0):
-    # wait_for_function evaluates through eval(); poll instead, like the other walks.
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(100)
-
 
 def test_administrator_creates_a_user(browser, demo):
     walk = Walk(browser, demo, "administrator", "admin")
@@ -255,7 +248,7 @@ def _file_count_checklist(walk, station):
     for code, value in {"REG": "10", "CAST": "8", "INV": "1", "C1": "4", "C2": "2", "C3": "1"}.items():
         page.fill(f"input[name={code}]", value)
     page.click("#checklist button[type=submit]")
-    _wait_until(page, "document.getElementById('form-status').textContent.trim() !== ''"
+    wait_until(page, "document.getElementById('form-status').textContent.trim() !== ''"
                       " && JSON.parse(localStorage.getItem('electoral.observation.outbox') || '[]').length === 0")
     walk.audit()
 

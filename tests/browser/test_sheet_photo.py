@@ -1,6 +1,5 @@
 """A presiding officer photographs the signed tally sheet with the network off; it is filed once when it returns."""
 
-import time
 
 import pytest
 from PIL import Image
@@ -8,18 +7,12 @@ from sqlalchemy import select
 
 from electoral.core.auth import Role
 from electoral.results.sheets.models import SheetImage
+from tests.browser.pages import failing_first_post, wait_until
 from tests.factories import PASSWORD, make_station, make_user
 from tests.results.factories import make_race
 
 pytestmark = pytest.mark.browser
 
-
-def _wait_until(page, expression: str, timeout: float = 15.0) -> None:
-    # wait_for_function evaluates through eval(), which the content security policy forbids.
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(100)
 
 
 def test_a_photo_taken_offline_is_kept_on_the_phone_and_filed_once_when_the_network_returns(
@@ -46,23 +39,15 @@ def test_a_photo_taken_offline_is_kept_on_the_phone_and_filed_once_when_the_netw
     page.context.set_offline(True)
     page.set_input_files("input[type=file]", str(photo))
     page.click("#sheet-photo button[type=submit]")
-    _wait_until(page, "document.getElementById('sheet-photo-outbox').textContent.includes('Waiting: 1')")
+    wait_until(page, "document.getElementById('sheet-photo-outbox').textContent.includes('Waiting: 1')")
     assert page.evaluate("JSON.parse(localStorage.getItem('electoral-sheet-photos')).length") == 1
     assert db.session.scalar(select(SheetImage)) is None
 
     # The network comes back but the first sending still fails (the connection is not up yet): tried again.
-    refused = []
-
-    def first_post_fails(route):
-        if route.request.method == "POST" and not refused:
-            refused.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
+    first_post_fails, refused = failing_first_post()
     page.route("**/results/phone/sheet-photo", first_post_fails)
     page.context.set_offline(False)
-    _wait_until(page, "document.getElementById('sheet-photo-outbox').textContent.includes('Photo sent')")
+    wait_until(page, "document.getElementById('sheet-photo-outbox').textContent.includes('Photo sent')")
     assert refused
     assert page.evaluate("JSON.parse(localStorage.getItem('electoral-sheet-photos')).length") == 0
     db.session.commit()  # a new snapshot: read what the request committed
