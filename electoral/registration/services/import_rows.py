@@ -26,6 +26,7 @@ from electoral.core.tabular import read_column_chunks
 from electoral.geography.models import PollingCentre
 from electoral.registration.models import ATTESTATION
 from electoral.registration.services import dedup, election, evidence, names
+from electoral.registration.services.copy_text import copy_lines
 from electoral.registration.services.voters import sort_key_of_folds
 
 IMPORT_COLUMNS = ["family_name", "given_names", "sex", "date_of_birth", "centre_code", "id_type"]
@@ -67,41 +68,6 @@ def _parts(column: list[tuple], width: int) -> list[list]:
 
 def _or_none(column: list[str]) -> list[str | None]:
     return [value or None for value in column] if "" in column else column
-
-
-# ROW_COLUMNS that hold None for an empty text, and those that are not text (the rest are).
-_NULLABLE = {"father_name", "place_of_birth", "id_number", "phone"}
-_NOT_TEXT = {"birth_year_only", "birth_year", "centre_id"}
-_COPY_BOOLEAN = {True: "t", False: "f"}
-
-
-def copy_escaped(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def copy_lines(columns: list) -> list[str]:
-    """Rows given column by column in ``ROW_COLUMNS`` order (texts, None as ""), as lines of PostgreSQL's COPY text.
-
-    What psycopg's ``write_row`` sends for the values ``check_many`` gives (an empty
-    optional text as NULL, a backslash, tab, line feed or carriage return escaped), made
-    by a few C-level calls a column: the forked checker makes them, so the writing
-    process hands the server whole batches with only their numbers to add.
-    """
-    texts = []
-    for name, column in zip(ROW_COLUMNS, columns, strict=True):
-        if name == "birth_year_only":
-            column = map(_COPY_BOOLEAN.__getitem__, column)
-        elif name in _NOT_TEXT:
-            column = map(str, column)
-        else:
-            column = list(column)
-            whole = "".join(column)
-            if "\\" in whole or "\t" in whole or "\n" in whole or "\r" in whole:
-                column = list(map(copy_escaped, column))
-            if name in _NULLABLE and "" in column:
-                column = [value or "\\N" for value in column]
-        texts.append(column)
-    return list(map("\t".join, zip(*texts, strict=True)))
 
 
 @dataclass
@@ -214,7 +180,7 @@ class RowChecker:
         zips, not a Python call per rule. A row that breaks a rule goes through
         ``_validated``, which words every reason as ``check`` does.
 
-        ``copy_text``: each good row as a line of PostgreSQL's COPY text instead (``copy_lines``).
+        ``copy_text``: each good row as a line of PostgreSQL's COPY text instead (``copy_text.copy_lines``).
         """
         suspects = self._suspects(rows, columns)
         bad = []
@@ -248,7 +214,7 @@ class RowChecker:
         types = map(self._types.__getitem__, id_type_text)
         sorting = map(sort_key_of_folds, map(folds.__getitem__, family), map(folds.__getitem__, given))
         if copy_text:
-            return copy_lines([family, given, father, sexes, born, year_only, year, place, centres, types, id_number,
+            return copy_lines(ROW_COLUMNS, [family, given, father, sexes, born, year_only, year, place, centres, types, id_number,
                                phone, *keys, sorting, self._import_keys(rows)]), bad
         good = list(zip(family, given, _or_none(father), sexes, born, year_only, year, _or_none(place), centres, types,
                         _or_none(id_number), _or_none(phone), *keys, sorting, self._import_keys(rows), strict=True))
@@ -377,7 +343,7 @@ def checked_batches(checker: RowChecker, data: bytes, filename: str, batch_size:
     The last batch holds the rest (maybe none). Rows are read and checked ``CHUNK`` at a
     time (or ``batch_size``, if fewer): chunks that fit the processor's caches go several
     times faster than big ones. ``lossy_checked``: the caller looks for names lost to the
-    file's encoding (see tabular.lossy_slices). ``copy_text``: good rows as lines of COPY text (``copy_lines``).
+    file's encoding (see tabular.lossy_slices). ``copy_text``: good rows as lines of COPY text (``copy_text.copy_lines``).
     """
     good, bad = [], []
     chunks = read_column_chunks(data, filename, ALL_COLUMNS, IMPORT_COLUMNS, min(CHUNK, batch_size), lossy_checked)
