@@ -39,6 +39,7 @@ from electoral.core.memory import paused_gc
 from electoral.core.tabular import TabularError, lossy_slices
 from electoral.registration.models import Voter
 from electoral.registration.services import duplicate_scan, election, numbers
+from electoral.registration.services.copy_text import copy_escaped
 from electoral.registration.services.import_rows import (
     ALL_COLUMNS,
     IMPORT_KEY_LENGTH,
@@ -47,7 +48,6 @@ from electoral.registration.services.import_rows import (
     Rejected,
     RowChecker,
     checked_batches,
-    copy_escaped,
     read_rows,
 )
 
@@ -57,8 +57,12 @@ BATCH_COLUMNS = ("voter_number", "status", "registered_by", "registered_at")
 # registering meanwhile wait for one batch, never for the whole file (see _bulk).
 BULK_FROM = 20_000
 ROWS_PER_INSERT = 100  # rows a statement on SQLite (its limit: 32,766 parameters)
-# The import key of a checked row: its last value, or the end of its line of COPY text.
 _ROW_KEY, _LINE_KEY = operator.itemgetter(-1), operator.itemgetter(slice(-IMPORT_KEY_LENGTH, None))
+
+
+def _import_key(copy_text: bool) -> Callable:
+    """The import key of a checked row: its last value, or the end of its line of COPY text."""
+    return _LINE_KEY if copy_text else _ROW_KEY
 
 
 @dataclass
@@ -200,7 +204,7 @@ def _bulk(session: Session, data: bytes, lines: int, filename: str, user: User, 
         # Dropped before the first row is written, not before a file whose every row an earlier
         # run wrote (a re-run): nothing to write then, and nothing to build again.
         indexes, dropped = sorted(table.indexes, key=lambda index: index.name), False
-        key = _LINE_KEY if copy_text else _ROW_KEY
+        key = _import_key(copy_text)
         try:
             for blob in batches:
                 next(lossy, None)
@@ -242,7 +246,7 @@ def _marshalled_batches(checker: RowChecker, data: bytes, filename: str, batch_s
 
     Marshal takes only plain values: dates go as ISO text (SQLite's form, see
     RowChecker), rejected rows as (line, values, reason). ``copy_text``: good rows as
-    lines of COPY text (``import_rows.copy_lines``).
+    lines of COPY text (``copy_text.copy_lines``).
     """
     for good, bad in checked_batches(checker, data, filename, batch_size, lossy_checked=True, copy_text=copy_text):
         yield marshal.dumps((good, [(r.line, tuple(r.values.values()), r.reason) for r in bad]))
@@ -252,11 +256,11 @@ def _write_new(session: Session, batch: list[tuple] | list[str], done: dict[str,
                summary: ImportSummary, copy_text: bool = False) -> None:
     """Write the rows (checked values) of ``batch`` not in ``done`` (import key -> id of a voter written before).
 
-    ``copy_text``: the rows are lines of COPY text (PostgreSQL, ``import_rows.copy_lines``).
+    ``copy_text``: the rows are lines of COPY text (PostgreSQL, ``copy_text.copy_lines``).
     """
     todo = batch
     if done:
-        key = _LINE_KEY if copy_text else _ROW_KEY
+        key = _import_key(copy_text)
         todo = [row for row in batch if key(row) not in done]
         summary.voter_ids.update(done[key(row)] for row in batch if key(row) in done)
     summary.already_imported += len(batch) - len(todo)
@@ -310,7 +314,7 @@ def _write_batch(session: Session, todo: list[tuple] | list[str], registered_by:
                  copy_text: bool = False) -> list[int]:
     """Insert one batch (checked values) with its numbers and its audit entry; return the new voters' ids.
 
-    ``copy_text``: the rows are lines of COPY text (PostgreSQL, ``import_rows.copy_lines``).
+    ``copy_text``: the rows are lines of COPY text (PostgreSQL, ``copy_text.copy_lines``).
     """
     connection = session.connection()
     table = Voter.__table__
@@ -354,7 +358,7 @@ def _write_batch(session: Session, todo: list[tuple] | list[str], registered_by:
     # One audit entry per batch, not per voter: it names the voters written and carries a
     # digest of every row's content (the row hashes kept in import_key), so the trail
     # proves what was imported at a fraction of the cost of 5,000 entries.
-    digest = hashlib.sha256("".join(map(_LINE_KEY if copy_text else _ROW_KEY, todo)).encode()).hexdigest()
+    digest = hashlib.sha256("".join(map(_import_key(copy_text), todo)).encode()).hexdigest()
     append_entries(session, [{
         "action": "create", "entity_type": "VoterImport", "entity_id": f"{ids[0]}-{ids[-1]}", "before": None,
         "after": {"voters": len(ids), "first_number": first, "last_number": last,
