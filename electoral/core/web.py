@@ -127,6 +127,8 @@ def init_app(app: Flask) -> None:
             "text_direction": direction(locale),
             "commission_name": app.config["COMMISSION_NAME"],
             "nav_items": home.nav_for_current_user() if current_user.is_authenticated else [],
+            # Every phone page's outbox tries again this often (static/js: data-retry-ms).
+            "phone_retry_ms": round(app.config["PHONE_OUTBOX_RETRY_SECONDS"] * 1000),
         }
 
     app.jinja_env.filters["number"] = lambda v: format_decimal(v) if v is not None else ""
