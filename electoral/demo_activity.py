@@ -255,6 +255,15 @@ def load_results(session: Session, rng: random.Random) -> dict[str, int]:
 
 # ---- observation -------------------------------------------------------------
 
+def _phone_time_of_a_late_filing(today: dt.date) -> dt.datetime:
+    """Polling morning (yesterday) at 07:40, or earlier that day: more than the gap limit before now."""
+    from electoral.observation import services as observation
+
+    polling_morning = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(7, 40), dt.UTC)
+    beyond_the_limit = dt.datetime.now(dt.UTC) - observation.gap_limit() - dt.timedelta(minutes=1)
+    return min(polling_morning, max(polling_morning.replace(hour=0, minute=0), beyond_the_limit))
+
+
 def load_observation(session: Session, today: dt.date, rng: random.Random) -> dict[str, int]:
     """Published checklists, observers deployed to a sample of stations, their filings and incidents."""
     from electoral.observation import services as observation
@@ -322,9 +331,10 @@ def load_observation(session: Session, today: dt.date, rng: random.Random) -> di
                         f"OPEN {observer.accreditation_number} Q1 maybe")
         else:
             # The critical one was filled on polling morning with no network and synced from the phone
-            # only now: the phone's time says yesterday, the receipt today, so it shows as late.
-            phone_time = (dt.datetime.combine(today - dt.timedelta(days=1), dt.time(7, 40), dt.UTC)
-                          if number == 3 else None)
+            # only now: the phone's time says yesterday, the receipt today, so it shows as late. Late
+            # means more than the gap limit (24 h) before the receipt: loaded before 07:40, the demo
+            # takes an earlier time of polling morning, or the filing would not show as late.
+            phone_time = _phone_time_of_a_late_filing(today) if number == 3 else None
             observation.submit(session, opening, station, answers, f"demo-open-{number:04d}", observer,
                                submitted_at=phone_time)
         registered = 10 + rng.randrange(0, 4)
