@@ -59,3 +59,28 @@ def start_making_the_fonts(config) -> None:
         return
     config._electoral_fonts = subprocess.Popen(
         [sys.executable, "-c", "from electoral.reports import fonts; fonts.register()"])
+
+
+def spread_the_browser_tests(items: list) -> None:
+    """Browser tests placed evenly among the others, in place.
+
+    A browser test mostly waits (for Chromium, for the page, for the phone's outbox); the
+    others mostly compute. Run side by side, one worker's waiting is the other's CPU: in
+    collection order both workers ran the browser folder at the same time, with the two
+    cores half idle (68 s for 65 s of CPU on this machine's two cores); spread, the SQLite
+    run went from 168 to 156 s.
+    """
+    browser = [item for item in items if item.nodeid.startswith("tests/browser/")]
+    if not browser or len(browser) == len(items):
+        return
+    chosen = set(browser)
+    others = [item for item in items if item not in chosen]
+    step = len(others) / (len(browser) + 1)
+    spread, taken = [], 0
+    for index, item in enumerate(others):
+        while taken < len(browser) and index >= step * (taken + 1):
+            spread.append(browser[taken])
+            taken += 1
+        spread.append(item)
+    spread.extend(browser[taken:])
+    items[:] = spread
