@@ -42,7 +42,25 @@ def _dummy_hash() -> str:
 
 
 def hash_password(password: str) -> str:
+    """The stored form of a password (an account's, an observer's device password): Argon2id."""
     return _hasher.hash(password)
+
+
+def password_matches(stored_hash: str, password: str) -> bool:
+    """Whether ``password`` is the one ``stored_hash`` (made by ``hash_password``) was made from.
+
+    Device passwords made before they were hashed here were hashed by Werkzeug (scrypt or
+    pbkdf2, "method:params$salt$hash"): those are still checked, so a phone already set up
+    keeps working until its password is made again.
+    """
+    if stored_hash.startswith(("scrypt:", "pbkdf2:")):
+        from werkzeug.security import check_password_hash
+
+        return check_password_hash(stored_hash, password)
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 @cache
@@ -161,11 +179,7 @@ def set_active(user: User, active: bool) -> None:
 
 
 def _password_matches(user: User | None, password: str) -> bool:
-    try:
-        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
-        return False
-    return user is not None
+    return password_matches(user.password_hash if user else _dummy_hash(), password) and user is not None
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

@@ -7,6 +7,8 @@ import json
 import xml.etree.ElementTree as ET
 import zlib
 
+import sqlalchemy as sa
+
 from electoral.core.auth import Role
 from electoral.extensions import db as _db
 from electoral.observation.models import Submission
@@ -107,6 +109,23 @@ def test_submission_for_a_station_the_observer_is_not_deployed_to_is_refused(cli
     response = _send(client, auth, xml)
     assert response.status_code == 400 and b"You are not deployed" in response.data
     assert _db.session.scalar(_db.select(Submission)) is None
+
+
+def test_device_password_is_hashed_as_account_passwords_are_and_one_hashed_before_still_signs_in(client, db):
+    from werkzeug.security import generate_password_hash
+
+    from electoral.observation.openrosa.models import DeviceCredential
+
+    observer, auth = _phone(db)
+    credential = db.session.scalar(sa.select(DeviceCredential).where(DeviceCredential.observer_id == observer.id))
+    assert credential.password_hash.startswith("$argon2id$")
+    assert client.get("/openrosa/formList", headers=auth).status_code == 200
+    # A phone set up when device passwords were hashed by Werkzeug (scrypt) keeps signing in.
+    credential.password_hash = generate_password_hash("kept-from-before")
+    db.session.commit()
+    assert client.get("/openrosa/formList", headers=_basic(observer.user.username, "kept-from-before")).status_code == 200
+    assert client.get("/openrosa/formList", headers=_basic(observer.user.username, "not-it")).status_code == 401
+    assert client.get("/openrosa/formList", headers=auth).status_code == 401
 
 
 def test_submission_with_a_broken_answer_is_refused_with_the_reason(client, db):

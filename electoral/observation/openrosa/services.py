@@ -20,9 +20,9 @@ from defusedxml import ElementTree
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from electoral.accounts.models import User
+from electoral.accounts.services import hash_password, password_matches
 from electoral.core.errors import ValidationFailed
 from electoral.core.xlsx import FORM_LIMITS, open_workbook
 from electoral.geography.models import PollingStation
@@ -44,7 +44,7 @@ def set_device_password(session: Session, observer: Observer) -> str:
     if credential is None:
         credential = DeviceCredential(observer_id=observer.id, password_hash="")
         session.add(credential)
-    credential.password_hash = generate_password_hash(password)
+    credential.password_hash = hash_password(password)
     session.flush()
     return password
 
@@ -55,7 +55,7 @@ def device_observer(session: Session, username: str, password: str) -> tuple[Obs
                           .join(User, Observer.user_id == User.id)
                           .join(DeviceCredential, DeviceCredential.observer_id == Observer.id)
                           .where(User.username == username)).first()
-    if row is None or not row[1].active or not check_password_hash(row[2], password or ""):
+    if row is None or not row[1].active or not password_matches(row[2], password or ""):
         return None
     return row[0], row[1]
 
