@@ -8,6 +8,7 @@ transaction would not.
 """
 
 import contextvars
+import datetime as dt
 import os
 import re
 import sqlite3
@@ -296,17 +297,45 @@ def _light_password_hashing():
 
 
 def table_rows() -> list:
-    """Every row of every table, parents first: a World built once per worker, kept to be written back."""
+    """Every row of every table, parents first: a World built once per worker, kept to be written back.
+
+    A JSON column's SQL NULL is kept as ``null()`` (a JSON null reads as None too, and None is
+    written back as a JSON null), so the rows written back are the rows read, NULL for NULL.
+    """
+    kept = []
     with _db.engine.connect() as connection:
-        return [(table, [dict(row._mapping) for row in connection.execute(table.select())])
-                for table in _db.metadata.sorted_tables]
+        for table in _db.metadata.sorted_tables:
+            columns = list(table.columns)
+            json_columns = [c for c in columns if isinstance(c.type, sa.JSON)]
+            query = sa.select(*columns, *(c.is_(None) for c in json_columns))
+            rows = []
+            for row in connection.execute(query):
+                values = {c.key: value for c, value in zip(columns, row, strict=False)}
+                for c, sql_null in zip(json_columns, row[len(columns):], strict=True):
+                    if sql_null:
+                        values[c.key] = sa.null()
+                rows.append(values)
+            kept.append((table, rows))
+    return kept
+
+
+def _as_utc(rows: list) -> list:
+    """Rows read from PostgreSQL made ready for SQLite, which keeps a time's figures and drops its zone."""
+    return [{key: value.astimezone(dt.UTC) if isinstance(value, dt.datetime) and value.tzinfo else value
+             for key, value in row.items()} for row in rows]
 
 
 def write_rows(rows: list) -> None:
-    """Write back rows kept by ``table_rows`` into the emptied database: milliseconds, where building costs seconds."""
+    """Write back rows kept by ``table_rows`` into the emptied database: milliseconds, where building costs seconds.
+
+    The database is the current application's: the test database, or another one (the rows of the
+    test database written into a database of its own, possibly on the other engine).
+    """
     with _db.engine.begin() as connection:
         for table, table_rows in rows:
             if table_rows:
+                if connection.dialect.name == "sqlite":
+                    table_rows = _as_utc(table_rows)
                 connection.execute(table.insert(), table_rows)
         if connection.dialect.name == "postgresql":
             # Rows came back with their ids: sequences continue after them, as if the rows were made here.
@@ -316,6 +345,23 @@ def write_rows(rows: list) -> None:
                     sequence = sa.func.pg_get_serial_sequence(table.name, key[0].name)
                     connection.execute(sa.select(sa.func.setval(sequence, sa.select(sa.func.max(key[0]))
                                                                 .scalar_subquery())))
+
+
+@pytest.fixture(scope="session")
+def demo_rows(app):
+    """`electoral demo load` run once per worker on the empty test database: its result and every row it wrote.
+
+    Three modules need the demo election: the command's own tests (tests/core/test_cli.py), the
+    backup's round trip (written into a SQLite database of its own) and the accessibility walk
+    (into a database it serves). Loading it costs seconds of CPU (tens on a loaded machine);
+    writing its rows costs a fraction of that, so a worker running two of them loads it once.
+    """
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        rows = table_rows()
+        _db.session.remove()
+        _empty_all_tables()
+    return result, rows
 
 
 def _no_request_counted() -> None:

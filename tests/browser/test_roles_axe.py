@@ -3,8 +3,9 @@
 Each test signs in as a demo user, opens the role's main pages and does its main
 task; axe-core (tests/browser/vendor/axe.min.js) runs on every page the walk opens
 and the test fails on any critical or serious violation, listed readably. The
-demo is loaded once, through the project's own service, into a database of its
-own: the per-test emptying of the shared test database never touches it.
+demo is loaded once per worker, through the project's own command (tests/conftest.py:
+demo_rows), and its rows written into a database of its own: the per-test emptying of
+the shared test database never touches it.
 """
 
 import re
@@ -31,17 +32,17 @@ AUDITED: list[tuple[str, str, dict[str, int]]] = []
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, worker_id):
+def demo(tmp_path_factory, worker_id, demo_rows):
     """The demo election served from a thread, on a database no other test empties."""
     from electoral import create_app
     from electoral.config import testing_config
-    from electoral.demo import load_demo
     from electoral.extensions import db
     from electoral.geography.models import PollingCentre, PollingStation
     from electoral.logistics.models import Consignment
     from electoral.observation.models import Observer
     from electoral.registration.models import Voter
     from electoral.results.models import Race, TallySheet
+    from tests.conftest import write_rows
 
     if TEST_DATABASE_URL.startswith("postgresql"):
         url = worker_database(TEST_DATABASE_URL, f"demo_{worker_id}")
@@ -51,8 +52,10 @@ def demo(tmp_path_factory, worker_id):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        load_demo(db.session)
-        db.session.commit()
+        # The demo as loaded once per worker (tests/conftest.py: demo_rows), written into this database.
+        loaded, rows = demo_rows
+        assert loaded.exit_code == 0, loaded.output
+        write_rows(rows)
         session = db.session
         facts = {
             # A voter of the clerk's district (MO-01) for the roll search.

@@ -2,7 +2,9 @@
 
 The commands run as the operator runs them, in a subprocess with their own
 database and instance folder, so the test database and its per-test cleaning
-are not involved. The demo is loaded once for the module: it takes a while.
+are not involved. The demo's rows are written once for the module into a SQLite
+database of its own: loading it takes a while, and is done once per worker (tests/conftest.py:
+demo_rows).
 """
 
 import datetime as dt
@@ -78,12 +80,13 @@ def instance_files(instance: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory):
+def source(tmp_path_factory, demo_rows):
     """A demo election on SQLite with a voter's photo and a printed report, and its backup."""
     from electoral import create_app
     from electoral.config import testing_config
     from electoral.registration.models import Voter
     from electoral.reports.models import ReportJob
+    from tests.conftest import write_rows
 
     tmp = tmp_path_factory.mktemp("backup")
     instance = tmp / "source-instance"
@@ -94,10 +97,12 @@ def source(tmp_path_factory):
 
     app = create_app({**testing_config(url), "PHOTO_DIR": str(instance / "photos")})
     with app.app_context():
-        # `electoral demo load` run in this process (the backup and restore below are the commands under
-        # test, run as the operator runs them): a subprocess would start Python and the application again.
-        loaded = app.test_cli_runner().invoke(args=["demo", "load"])
+        # The rows of `electoral demo load`, run once per worker on the test database (tests/conftest.py:
+        # demo_rows), written into this one: the backup and restore below are the commands under test,
+        # run as the operator runs them.
+        loaded, rows = demo_rows
         assert loaded.exit_code == 0, loaded.output
+        write_rows(rows)
         voter = db.session.scalar(sa.select(Voter).order_by(Voter.id).limit(1))
         voter.photo_path = f"{voter.voter_number}.jpg"
         (instance / "photos").mkdir(parents=True)

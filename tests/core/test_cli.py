@@ -13,21 +13,15 @@ from tests.factories import make_district, make_region
 
 
 @pytest.fixture(scope="module")
-def _demo_loaded(app):
-    """`electoral demo load` run once per module and worker on the empty test database: its result and every row.
+def _demo_loaded(demo_rows):
+    """`electoral demo load` run on the empty test database, once per worker: its result and every row.
 
     Loading the demo costs seconds (a minute on a loaded machine); the tests that read what it
-    made get its rows written back instead (milliseconds), as if each had run it.
+    made get its rows written back instead (milliseconds), as if each had run it. Module-scoped,
+    so the module runs whole on one worker (tests/scheduling.py); the load itself is the
+    worker's one (tests/conftest.py: demo_rows), which the backup and accessibility tests share.
     """
-    from electoral.extensions import db as _db
-    from tests.conftest import _empty_all_tables, table_rows
-
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=["demo", "load"])
-        rows = table_rows()
-        _db.session.remove()
-        _empty_all_tables()
-    return result, rows
+    return demo_rows
 
 
 @pytest.fixture
