@@ -98,8 +98,13 @@ def _column_values(obj: Audited) -> dict[str, Any]:
 
 def _changes(obj: Audited) -> tuple[dict[str, Any], dict[str, Any]]:
     state = inspect(obj)
+    # Only an attribute changed since the load holds an old value there (a set, or a mutable
+    # value flagged as modified); the others have no history to read.
+    changed = state.committed_state
     before, after = {}, {}
     for attr in state.mapper.column_attrs:
+        if attr.key not in changed:
+            continue
         history = state.attrs[attr.key].history
         if not history.has_changes():
             continue
