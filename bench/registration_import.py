@@ -102,7 +102,9 @@ def run(engine_label: str, database_url: str | None, data: bytes, centres: int, 
 
         print(f"{tag} load average before the import: {load_average()}")
         writer = "COPY" if engine_name == "postgresql" else f"{imports.ROWS_PER_INSERT}-row INSERTs"
-        how = (f"in bulk: one transaction, rows checked in a forked process, {writer}, indexes rebuilt after"
+        rebuilt = "indexes and foreign keys put back after" if engine_name == "postgresql" \
+            else "indexes rebuilt after, sorted in worker threads"
+        how = (f"in bulk: one transaction, rows checked in a forked process, {writer}, {rebuilt}"
                if imports._loads_in_bulk(db.session, data.count(b"\n"), "roll.csv")
                else f"{batch_size:,}-row batches, {writer}")
         backend = backend_cpu_seconds()

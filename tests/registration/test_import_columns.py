@@ -11,6 +11,7 @@ import random
 from datetime import date
 
 import pytest
+import sqlalchemy
 from sqlalchemy import func, inspect, select, text
 
 from electoral.accounts.models import Role
@@ -173,6 +174,72 @@ def test_a_bulk_load_into_an_empty_roll_is_all_or_nothing_on_either_engine(db, m
     assert db.session.scalar(select(func.count()).select_from(Voter)) == 30
 
 
+def _voter_foreign_keys(db) -> list[dict]:
+    return sorted(inspect(db.session.connection()).get_foreign_keys("voter"), key=lambda key: key["name"])
+
+
+def test_a_bulk_load_puts_the_voter_foreign_keys_back_under_their_names(db, monkeypatch):
+    """On PostgreSQL the foreign keys are dropped while the rows go in and added back after, named as before;
+    a load that fails leaves them as they were; on SQLite they stay."""
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    monkeypatch.setattr(imports, "BULK_FROM", 10)
+    keys = _voter_foreign_keys(db)
+    assert {key["name"] for key in keys} == {
+        "fk_voter_centre_id_polling_centre", "fk_voter_station_id_polling_station", "fk_voter_kept_voter_id_voter"}
+    lines = ["family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number"]
+    lines += [f"Family{n},Given{n},{'FM'[n % 2]},1970-01-{1 + n % 28:02d},MO-001,national_id,B{n}" for n in range(30)]
+    while_writing = []
+
+    def look(stage, done, total):
+        if stage == "writing":
+            while_writing.append({key["name"] for key in _voter_foreign_keys(db)})
+
+    broken = [*lines[:-1], lines[-1].replace("MO-001", "NOWHERE")]
+    with pytest.raises(ImportFailed):
+        imports.import_voters(db.session, "\n".join(broken).encode(), "kit.csv", user_called("clerk"), batch_size=10,
+                              end_batch=db.session.commit)
+    db.session.rollback()
+    assert _voter_foreign_keys(db) == keys
+    summary = imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", user_called("clerk"),
+                                    batch_size=10, progress=look, end_batch=db.session.commit, scan=False)
+    assert summary.imported == 30
+    dropped = db.engine.dialect.name == "postgresql"
+    assert while_writing
+    assert all(names == (set() if dropped else {key["name"] for key in keys}) for names in while_writing)
+    assert _voter_foreign_keys(db) == keys
+
+
+def test_a_bulk_load_on_sqlite_puts_its_cache_and_sorter_threads_back(db, monkeypatch):
+    """The index builds' small page cache and worker threads last only while the indexes are built."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's pragmas")
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    monkeypatch.setattr(imports, "BULK_FROM", 10)
+    connection = db.session.connection()
+    before = [connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("cache_size", "threads")]
+    seen = []
+    create = sqlalchemy.Index.create
+
+    def looked_at(index, bind, *args, **kwargs):
+        seen.append(tuple(bind.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("cache_size", "threads")))
+        return create(index, bind, *args, **kwargs)
+
+    monkeypatch.setattr(sqlalchemy.Index, "create", looked_at)
+    lines = ["family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number"]
+    lines += [f"Family{n},Given{n},{'FM'[n % 2]},1970-01-{1 + n % 28:02d},MO-001,national_id,B{n}" for n in range(30)]
+    summary = imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", user_called("clerk"),
+                                    batch_size=10, end_batch=db.session.commit, scan=False)
+    assert summary.imported == 30
+    assert set(seen) == {(-imports.SORTER_CACHE_KIB, imports.SORTER_THREADS)}
+    assert len(seen) == len(Voter.__table__.indexes)
+    connection = db.session.connection()
+    assert [connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("cache_size", "threads")] == before
+
+
 def test_chunks_read_as_read_columns_reads_them(app):
     """read_column_chunks: the same lines, values and errors as read_columns, on files made to trip it."""
     from electoral.core import tabular
@@ -229,8 +296,6 @@ def test_a_bulk_load_writes_backslashes_tabs_and_line_breaks_as_read(db, monkeyp
 
 def test_a_bulk_rerun_with_nothing_new_leaves_the_indexes_alone(db, monkeypatch):
     """A file whose every row an earlier run wrote drops no index and builds none again; one new row does."""
-    import sqlalchemy
-
     make_election()
     make_centre(code="MO-001")
     db.session.commit()
