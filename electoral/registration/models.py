@@ -33,6 +33,16 @@ REMOVAL_REASONS = ("duplicate", "deceased", "under_age", "not_citizen", "court_o
 PAIR_STATES = ("open", "not_duplicate", "duplicate")
 
 
+def bytewise_string(length: int) -> String:
+    """A text column compared byte by byte on PostgreSQL (the "C" collation), whatever the database's collation.
+
+    For keys only ever compared for equality (blocking keys, import and ID numbers),
+    which the "C" collation decides as any other does: its indexes sort by memcmp with
+    abbreviated keys, not by the locale's rules, and build about a quarter faster (a
+    bulk load rebuilds them). SQLite compares bytes already.
+    """
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
 
 class Election(Audited, db.Model):
     """The one election being prepared: its dates and the rules that depend on them."""
@@ -119,21 +129,21 @@ class Voter(Audited, db.Model):
     centre_id: Mapped[int] = mapped_column(ForeignKey("polling_centre.id"), index=True)
     station_id: Mapped[int | None] = mapped_column(ForeignKey("polling_station.id"), index=True)
     id_type: Mapped[str] = mapped_column(String(24))
-    id_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_number: Mapped[str | None] = mapped_column(bytewise_string(64), index=True)
     attesting_numbers: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))
     photo_path: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
     removal_reason: Mapped[str | None] = mapped_column(String(40))
     kept_voter_id: Mapped[int | None] = mapped_column(ForeignKey("voter.id"))
-    key_names: Mapped[str] = mapped_column(String(80))
-    key_given: Mapped[str] = mapped_column(String(40))
-    key_family: Mapped[str] = mapped_column(String(40))
+    key_names: Mapped[str] = mapped_column(bytewise_string(80))
+    key_given: Mapped[str] = mapped_column(bytewise_string(40))
+    key_family: Mapped[str] = mapped_column(bytewise_string(40))
     # Last given and last family name: survives a first given name dropped (services/dedup.keys).
-    key_last: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    key_last: Mapped[str] = mapped_column(bytewise_string(80), default="", server_default="")
     sort_key: Mapped[str] = mapped_column(String(200), default="")
     # A hash of the imported line: a re-run import recognises rows it already wrote.
-    import_key: Mapped[str | None] = mapped_column(String(32))
+    import_key: Mapped[str | None] = mapped_column(bytewise_string(32))
     registered_by: Mapped[str] = mapped_column(String(80))
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
