@@ -29,9 +29,10 @@ def _empty_database_url(tmp_path, worker_id) -> str:
     return sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def migrated_app(tmp_path, worker_id):
-    url = _empty_database_url(tmp_path, worker_id)
+@pytest.fixture(scope="module")
+def migrated_app(tmp_path_factory, worker_id):
+    """An empty database brought up to date by the migrations, once for the module: the tests only read it."""
+    url = _empty_database_url(tmp_path_factory.mktemp("migrations"), worker_id)
     app = create_app(settings.testing_config(url))
     with app.app_context():
         upgrade()
