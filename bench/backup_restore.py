@@ -12,14 +12,13 @@ import argparse
 import csv
 import io
 import os
-import tempfile
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
 from machine import speed_reported
 from registration_setup import bench_clerk, load_geography, make_app
-from scratch import scratch_postgres
+from scratch import scratch_folder, scratch_postgres
 
 from electoral.core import backup
 from electoral.core.audit_verify import verify_chain
@@ -85,7 +84,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--engines", default="sqlite,postgresql")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="electoral-backup-bench-"))
+    folder = scratch_folder("electoral-backup-bench-")
     engines = args.engines.split(",")
     if "sqlite" in engines:
         run("sqlite", f"sqlite:///{folder / 'source.db'}", f"sqlite:///{folder / 'target.db'}", args.rows, folder)

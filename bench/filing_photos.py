@@ -11,13 +11,13 @@ import base64
 import io
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from machine import speed_reported  # noqa: E402  (bench/ is on sys.path when run as a script)
+from scratch import scratch_folder  # noqa: E402
 
 from electoral import create_app  # noqa: E402
 from electoral.config import testing_config  # noqa: E402
@@ -45,7 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--filings", type=int, default=60)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="photo-bench-"))
+    folder = scratch_folder("photo-bench-")
     import electoral.extensions as extensions
 
     extensions.INSTANCE_PATH = folder  # the photos go to a scratch folder, not the instance's

@@ -8,12 +8,11 @@ again with a photo for every voter (a 400x500 JPEG, as registration stores them)
 
 import argparse
 import io
-import tempfile
 import time
-from pathlib import Path
 
 from machine import speed_reported
 from registration_setup import bench_clerk, load_geography, make_app
+from scratch import scratch_folder
 from sqlalchemy import select
 
 from electoral.core.auth import Role
@@ -66,7 +65,7 @@ def timed(name: str, params: dict, args, note: str) -> None:
 def give_everyone_a_photo(app) -> None:
     from PIL import Image
 
-    folder = Path(tempfile.mkdtemp(prefix="electoral-bench-photos-"))
+    folder = scratch_folder("electoral-bench-photos-")
     app.config["PHOTO_DIR"] = str(folder)
     for voter in db.session.scalars(select(Voter)):
         buffer = io.BytesIO()

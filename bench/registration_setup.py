@@ -2,12 +2,12 @@
 
 import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scratch import scratch_folder  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from electoral import create_app  # noqa: E402
@@ -21,7 +21,7 @@ POLLING_DAY = date(2026, 10, 10)
 def make_app(database_url: str | None = None):
     """The application on ``database_url`` (default: a new SQLite file), tables created, geography loaded."""
     url = database_url or os.environ.get("BENCH_DATABASE_URL") or \
-        f"sqlite:///{tempfile.mkdtemp(prefix='electoral-bench-')}/bench.db"
+        f"sqlite:///{scratch_folder('electoral-bench-')}/bench.db"
     app = create_app({**testing_config(url), "TESTING": False})
     with app.app_context():
         db.drop_all()

@@ -1,8 +1,12 @@
-"""A PostgreSQL database of the benchmark's own, created fresh and dropped afterwards."""
+"""Scratch space of a benchmark's own, removed afterwards: a PostgreSQL database, a folder."""
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -28,3 +32,14 @@ def scratch_postgres(name: str) -> Iterator[str | None]:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def scratch_folder(prefix: str) -> Path:
+    """A new folder under the system's temporary one, removed when the benchmark ends.
+
+    A million-voter run leaves gigabytes in it (the database, its WAL); kept, a few runs
+    filled the disk.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder

@@ -12,7 +12,6 @@ apart), into a temporary SQLite database.
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from machine import speed_reported  # noqa: E402  (bench/ is on sys.path when run as a script)
+from scratch import scratch_folder  # noqa: E402
 
 from electoral import create_app  # noqa: E402
 from electoral.config import testing_config  # noqa: E402
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="sheet-bench-"))
+    folder = scratch_folder("sheet-bench-")
     import electoral.extensions as extensions
 
     extensions.INSTANCE_PATH = folder  # the images go to a scratch folder, not the instance's
