@@ -19,8 +19,9 @@ PG_ADMIN_URL = os.environ.get("ELECTORAL_TEST_DATABASE_URL", "")
 def _empty_database_url(tmp_path, worker_id) -> str:
     if not PG_ADMIN_URL.startswith("postgresql"):
         return f"sqlite:///{tmp_path / 'migrations.db'}"
-    # A database of its own, so the suite's tables do not hide a missing migration.
-    name = f"electoral_migration_test_{worker_id}"
+    # A database of its own, so the suite's tables do not hide a missing migration; named after the
+    # run's database, so two runs on one server (each with its own database) do not drop each other's.
+    name = f"{sa.make_url(PG_ADMIN_URL).database}_migrations_{worker_id}"
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
