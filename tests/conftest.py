@@ -79,7 +79,7 @@ def pytest_collection_modifyitems(config, items):
     if reason:
         for item in items:
             item.add_marker(pytest.mark.skip(reason=reason))
-    scheduling.spread_the_browser_tests(items)
+    scheduling.spread_the_browser_tests(config, items)
 
 
 def pytest_xdist_make_scheduler(config, log):
