@@ -151,8 +151,19 @@ case "${1:-}" in
         setup
         ensure_chromium
         ensure_tools
-        audit_dependencies
-        run_tests "$@"
+        # The audit mostly waits on the network (PyPI's advisory service: seconds, little CPU): it
+        # runs beside the tests, and its report and verdict come after theirs.
+        audit_log=$(mktemp)
+        audit_dependencies > "$audit_log" 2>&1 &
+        audit_pid=$!
+        status=0
+        run_tests "$@" || status=$?
+        audit_status=0
+        wait "$audit_pid" || audit_status=$?
+        cat "$audit_log"
+        rm -f "$audit_log"
+        if [ "$status" -ne 0 ]; then exit "$status"; fi
+        exit "$audit_status"
         ;;
     *)
         echo "usage: bash scripts/dev.sh demo [--port N] | test [pytest arguments]" >&2
