@@ -27,6 +27,30 @@ def test_fonts_are_static_instances_cached_under_the_instance_folder(app):
     assert {"ElectoralSans.ttf", "ElectoralSans-Bold.ttf", "ElectoralArabic.ttf", "ElectoralArabic-Bold.ttf"} <= cached
 
 
+def test_static_instances_keep_the_outlines_and_advances_and_leave_out_the_layout_tables(app):
+    """What ReportLab reads is the variable font's at the instance's weight; the tables it never reads are left out."""
+    from importlib import resources
+
+    from fontTools.ttLib import TTFont
+
+    fonts.register()
+    for name in (fonts.LATIN, fonts.ARABIC):  # regular weight (400): the variable fonts' default location
+        package, member, weight = fonts._SOURCES[name]
+        assert weight == 400
+        with resources.as_file(resources.files(package) / member) as source:
+            variable = TTFont(str(source))
+        static = TTFont(str(fonts.font_dir() / f"{name}.ttf"))
+        assert not any(tag in static for tag in fonts.LAYOUT_TABLES)
+        assert "fvar" not in static and "gvar" not in static
+        assert static.getBestCmap() == variable.getBestCmap()
+        assert static["hmtx"].metrics == variable["hmtx"].metrics
+        glyphs = variable.getGlyphOrder()[:: max(len(variable.getGlyphOrder()) // 50, 1)]
+        assert all(static["glyf"][glyph].getCoordinates(static["glyf"])[0] ==
+                   variable["glyf"][glyph].getCoordinates(variable["glyf"])[0] for glyph in glyphs)
+    bold = TTFont(str(fonts.font_dir() / f"{fonts.LATIN_BOLD}.ttf"))
+    assert bold["hmtx"]["H"] != TTFont(str(fonts.font_dir() / f"{fonts.LATIN}.ttf"))["hmtx"]["H"]
+
+
 def test_arabic_words_run_right_to_left_and_digits_left_to_right(db):
     data = _render("ar", lambda doc: doc.paragraph("محمد علي 12345 حسن"))
     line = line_of(words(data), "محمد")
