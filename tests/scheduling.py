@@ -60,9 +60,9 @@ def make_scheduler(config, log):
 def start_making_the_fonts(config) -> None:
     """The PDF fonts' static instances made once, in the background, while the workers start.
 
-    A clean checkout has none (instance/ is not in git): making them costs ~20 s of CPU, which
-    the first PDF test of each worker otherwise paid at the same time (they now take turns:
-    reports/fonts.py locks), a minute under load. Started by the controller of a ``-n`` run,
+    A clean checkout has none (instance/ is not in git): making them costs ~3.5 s of CPU (it was
+    ~20 s while the layout tables were instanced too), which the first PDF test of each worker
+    otherwise paid at the same time (they take turns: reports/fonts.py locks). Started by the controller of a ``-n`` run,
     before the workers exist; a worker needing a font meanwhile waits for it.
     """
     from electoral.reports.fonts import _SOURCES, font_dir

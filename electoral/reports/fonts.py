@@ -49,7 +49,7 @@ def _instance(name: str) -> Path:
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Making one costs seconds of CPU (the Latin ones most): processes starting together (the
+    # Making one costs up to a second of CPU (the Latin ones most): processes starting together (the
     # web workers, the test workers) take turns, and the later ones find the file made.
     with open(target.parent / ".lock", "a") as lock:
         if fcntl:
