@@ -240,6 +240,28 @@ def test_a_bulk_load_on_sqlite_puts_its_cache_and_sorter_threads_back(db, monkey
     assert [connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("cache_size", "threads")] == before
 
 
+def test_an_import_in_batches_puts_the_cache_back_on_the_connection_it_enlarged(db):
+    """Each batch commits, and the session may take another of the pool's connections after it: the
+    512 MiB cache is put back on the one it was set on, not left on a connection back in the pool."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's pragmas")
+    make_election()
+    make_centre(code="MO-001")
+    db.session.commit()
+    first = db.session.connection().connection.driver_connection
+    before = first.execute("PRAGMA cache_size").fetchone()[0]
+    # A second connection waiting in the pool: the first batch's commit hands the session's back, and
+    # the next batch takes the one that waited longest (the pool is first in, first out).
+    with db.engine.connect() as other:
+        assert other.connection.driver_connection is not first
+    lines = ["family_name,given_names,sex,date_of_birth,centre_code,id_type,id_number"]
+    lines += [f"Family{n},Given{n},{'FM'[n % 2]},1970-01-{1 + n % 28:02d},MO-001,national_id,B{n}" for n in range(30)]
+    summary = imports.import_voters(db.session, "\n".join(lines).encode(), "kit.csv", user_called("clerk"),
+                                    batch_size=10, end_batch=db.session.commit, scan=False)
+    assert summary.imported == 30
+    assert first.execute("PRAGMA cache_size").fetchone()[0] == before
+
+
 def test_chunks_read_as_read_columns_reads_them(app):
     """read_column_chunks: the same lines, values and errors as read_columns, on files made to trip it."""
     from electoral.core import tabular

@@ -91,16 +91,18 @@ def _large_sqlite_cache(session: Session):
     if connection.dialect.name != "sqlite":
         yield
         return
-    cache = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
-    checkpoint = int(connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar())
-    connection.exec_driver_sql("PRAGMA cache_size = -524288")  # 512 MiB
-    connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 20000")  # pages
+    # Put back on the connection they were set on: after the batches' commits the session may
+    # hold another of the pool's, and this one would go back to the pool with a 512 MiB cache.
+    driver = connection.connection.driver_connection
+    cache = int(driver.execute("PRAGMA cache_size").fetchone()[0])
+    checkpoint = int(driver.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    driver.execute("PRAGMA cache_size = -524288")  # 512 MiB
+    driver.execute("PRAGMA wal_autocheckpoint = 20000")  # pages
     try:
         yield
     finally:
-        connection = session.connection()
-        connection.exec_driver_sql(f"PRAGMA cache_size = {cache}")
-        connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+        driver.execute(f"PRAGMA cache_size = {cache}")
+        driver.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
 
 
 # Index builds on SQLite: the sorter's memory (bounded by the page cache) and its worker threads (see _sqlite_sorted_in_threads).
