@@ -93,16 +93,23 @@ def _large_sqlite_cache(session: Session):
         return
     # Put back on the connection they were set on: after the batches' commits the session may
     # hold another of the pool's, and this one would go back to the pool with a 512 MiB cache.
-    driver = connection.connection.driver_connection
-    cache = int(driver.execute("PRAGMA cache_size").fetchone()[0])
-    checkpoint = int(driver.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-    driver.execute("PRAGMA cache_size = -524288")  # 512 MiB
-    driver.execute("PRAGMA wal_autocheckpoint = 20000")  # pages
+    with _sqlite_pragmas(connection.connection.driver_connection,
+                         cache_size=-524288,  # 512 MiB
+                         wal_autocheckpoint=20000):  # pages
+        yield
+
+
+@contextmanager
+def _sqlite_pragmas(driver, **settings):
+    """SQLite pragmas set on one driver connection for a while, each put back as it was afterwards."""
+    kept = {name: driver.execute(f"PRAGMA {name}").fetchone()[0] for name in settings}
+    for name, value in settings.items():
+        driver.execute(f"PRAGMA {name} = {int(value)}")
     try:
         yield
     finally:
-        driver.execute(f"PRAGMA cache_size = {cache}")
-        driver.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+        for name, value in kept.items():
+            driver.execute(f"PRAGMA {name} = {int(value)}")
 
 
 # Index builds on SQLite: the sorter's memory (bounded by the page cache) and its worker threads (see _sqlite_sorted_in_threads).
@@ -126,15 +133,9 @@ def _sqlite_sorted_in_threads(connection):
     if connection.dialect.name != "sqlite":
         yield
         return
-    cache = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
-    threads = int(connection.exec_driver_sql("PRAGMA threads").scalar())
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{SORTER_CACHE_KIB}")
-    connection.exec_driver_sql(f"PRAGMA threads = {SORTER_THREADS}")
-    try:
+    with _sqlite_pragmas(connection.connection.driver_connection, cache_size=-SORTER_CACHE_KIB,
+                         threads=SORTER_THREADS):
         yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {cache}")
-        connection.exec_driver_sql(f"PRAGMA threads = {threads}")
 
 
 def import_voters(session: Session, data: bytes, filename: str, user: User,
